@@ -1,0 +1,91 @@
+"""Built-in plugin: the ground baseline, a terrestrial AI data center on the grid.
+
+Registered through the public ``sandbox_register_architectures`` hook exactly as a third
+party would. The data center is sized to the scenario's workload (sustained compute at the
+workload's precision); the engine then prices its chips, building, grid electricity, cooling
+(by PUE) and water on the shared ledger. Every comparison is shown relative to it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from sandbox import hookimpl
+from sandbox.architecture import ArchitectureSpec, Context
+from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem
+from sandbox.models import compute, cost, thermal
+from sandbox.params import Param, Params, from_sourced
+
+PARAMS = (
+    Param("chip", "H100-SXM", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string"),
+    Param("grid", "grid-us", "Electricity supply (a catalogue power source of kind 'grid').", catalogue="power_sources",
+          kind="string"),
+    from_sourced("utilisation", compute.DEFAULTS["utilisation_inference"],
+                 "Fraction of peak FLOP/s delivered to the workload (model FLOP utilisation).", maximum=1.0,
+                 exclusive_minimum=True),
+    from_sourced("failure_rate", compute.DEFAULTS["failure_rate_per_year_ground"],
+                 "Accelerator failures per chip-year (replaced by technicians; counted as lost capacity).", maximum=10.0),
+    from_sourced("pue", thermal.DEFAULTS["pue_hyperscale"], "Power usage effectiveness (facility power / IT power).",
+                 minimum=1.0, maximum=5.0),
+    from_sourced("wue", thermal.DEFAULTS["wue_l_per_kwh"], "Water use per kWh of IT energy.", maximum=20.0),
+    from_sourced("facility_capex", cost.DEFAULTS["datacenter_capex_usd_per_w"],
+                 "Building, electrical and mechanical plant per W of IT load."),
+    from_sourced("build_time", cost.DEFAULTS["datacenter_build_years"], "Design and construction time."),
+    from_sourced("grid_wait", cost.DEFAULTS["grid_connection_wait_years"], "Wait for a grid connection (runs alongside the build)."),
+    Param("lifetime", "5 yr", "Service life of the accelerators before replacement.", unit="yr",
+          source="Amazon 2024 10-K: servers depreciated over 5 years from 2025 (6 before); Alphabet and Microsoft use 6 years",
+          low="4 yr", high="6 yr", exclusive_minimum=True, maximum=30.0),
+    Param("network_rtt", "30 ms", "Round-trip network time from a user to the data center.", unit="ms",
+          source="Typical continental fibre round trip: ~1 ms per 100 km of fibre plus routing; AWS inter-AZ/region figures 1–70 ms",
+          low="5 ms", high="80 ms", maximum=10_000.0),
+)
+
+
+def design(p: Params, ctx: Context) -> Design:
+    """Size the data center to the workload: chips = sustained FLOP/s ÷ delivered FLOP/s per chip."""
+    chip = ctx.catalogues.chips[p.chip]
+    precision = ctx.workload.precision
+    life = p.si("lifetime") / 3.15576e7
+    survival = ctx.models.compute.mean_survival_fraction(p.failure_rate, life)
+    per_chip = ctx.models.compute.delivered_ops(chip.ops(precision), 1.0, p.utilisation, survival)
+    n_chips = math.ceil(ctx.workload.sustained_flops / per_chip)
+    element = Element(
+        name="data center",
+        count=1,
+        chip=p.chip,
+        chips_per_unit=n_chips,
+        precision=precision,
+        utilisation=p.utilisation,
+        failure_rate_per_year=p.failure_rate,
+        lifetime_years=life,
+        site=Site("ground", kind="ground", radiation_environment="ground",
+                  capex_usd_per_w=float(p.facility_capex.to_value("USD/W"))),
+        power=PowerSystem(source=p.grid),
+        thermal=ThermalSystem(kind="facility", pue=p.pue, wue_l_per_kwh=float(p.wue.to_value("l/kWh"))
+                              if hasattr(p.wue, "to_value") else p.wue),
+    )
+    build, wait = p.si("build_time") / 3.15576e7, p.si("grid_wait") / 3.15576e7
+    return Design(
+        elements=[element],
+        latency_samples_s=np.array([p.si("network_rtt")]),
+        years_to_service=max(build, wait),
+        metrics=[Metric("time.grid_wait", wait, "yr", inputs=["grid_wait"], source=PARAMS[8].source)],
+        notes=["years to service = max(build time, grid wait): construction runs while the connection is queued"],
+    )
+
+
+SPEC = ArchitectureSpec(
+    name="ground",
+    title="Ground data center (baseline)",
+    description="A terrestrial AI data center on the grid, sized to the workload: chips, PUE, electricity, water, grid wait.",
+    params=PARAMS,
+    design=design,
+    baseline=True,
+)
+
+
+@hookimpl
+def sandbox_register_architectures(register):
+    register(SPEC)

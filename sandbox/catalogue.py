@@ -1,0 +1,202 @@
+"""Catalogue entry types (chips, launch vehicles, power sources, ground stations).
+
+Plugins register entries through the ``sandbox_register_catalogues`` hook; the engine
+collects them into one :class:`Catalogues`. All numbers are plain SI floats (the unit is in
+each field name); ``sources`` maps a field name to its public reference and ``ranges`` maps
+a field name to its (low, high) plausible range for Monte Carlo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+
+_NAN = float("nan")
+
+
+@dataclass(frozen=True)
+class _Entry:
+    name: str
+
+    def check(self) -> None:
+        """Raise ``ValueError`` when a numeric field is negative or a source is missing."""
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, float) and value < 0:
+                raise ValueError(f"{type(self).__name__} {self.name!r}: {f.name} must be >= 0, got {value}")
+        if not getattr(self, "sources", None):
+            raise ValueError(f"{type(self).__name__} {self.name!r}: needs at least one source")
+
+
+@dataclass(frozen=True)
+class Chip(_Entry):
+    """A compute device (one package/module as it would fly or sit in a rack).
+
+    ``peak_ops_per_s`` maps a precision (``"fp64"``, ``"fp32"``, ``"bf16"``, ``"fp16"``,
+    ``"fp8"``, ``"int8"``) to dense peak operations per second (FLOP/s, or OP/s for int8).
+    ``power_w`` is the board/TDP power in W, ``mass_kg`` the module mass in kg, ``cost_usd``
+    the unit price in US dollars, ``tid_krad`` the total-ionising-dose tolerance in krad(Si)
+    (``0`` if unknown/commercial untested), ``rad_hard`` whether it is radiation-hardened by design.
+    """
+
+    peak_ops_per_s: Mapping[str, float] = field(default_factory=dict)
+    power_w: float = _NAN
+    mass_kg: float = _NAN
+    cost_usd: float = _NAN
+    tid_krad: float = 0.0
+    rad_hard: bool = False
+    year: int = 0
+    sources: Mapping[str, str] = field(default_factory=dict)
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    def ops(self, precision: str) -> float:
+        """Peak operations per second at ``precision``; ``KeyError`` names what exists."""
+        try:
+            return float(self.peak_ops_per_s[precision])
+        except KeyError:
+            have = ", ".join(sorted(self.peak_ops_per_s)) or "none"
+            raise KeyError(f"chip {self.name!r} has no {precision!r} figure (has: {have})") from None
+
+
+@dataclass(frozen=True)
+class LaunchVehicle(_Entry):
+    """A launch vehicle.
+
+    ``payload_kg`` maps a destination (``"LEO"``, ``"SSO"``, ``"GTO"``, ``"TLI"``) to payload
+    mass in kg; ``fairing_volume_m3`` is the usable payload volume in m³; ``price_usd`` the
+    price of one flight in US dollars; ``co2_t_per_flight`` the CO₂-equivalent emitted per flight
+    in tonnes; ``leo_altitude_m`` the reference circular orbit altitude (m) its LEO figure is for;
+    ``reusable`` whether the vehicle can be refuelled in orbit (propellant transfer).
+    """
+
+    payload_kg: Mapping[str, float] = field(default_factory=dict)
+    fairing_volume_m3: float = _NAN
+    price_usd: float = _NAN
+    co2_t_per_flight: float = _NAN
+    leo_altitude_m: float = 400e3
+    reusable: bool = False
+    year: int = 0
+    sources: Mapping[str, str] = field(default_factory=dict)
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    def payload(self, destination: str) -> float:
+        """Payload mass (kg) to ``destination``; ``KeyError`` names what exists."""
+        try:
+            return float(self.payload_kg[destination])
+        except KeyError:
+            have = ", ".join(sorted(self.payload_kg)) or "none"
+            raise KeyError(f"launch vehicle {self.name!r} has no payload figure for {destination!r} (has: {have})") from None
+
+
+@dataclass(frozen=True)
+class PowerSource(_Entry):
+    """A power generation or storage technology.
+
+    ``kind`` is one of ``"solar"`` (array), ``"storage"`` (battery or regenerative fuel cell),
+    ``"fission"``, ``"radioisotope"``, ``"grid"``, ``"beamed"``. Fields that do not apply stay NaN.
+
+    - solar: ``efficiency`` (cell, 0–1, at 1 AU AM0), ``packing_factor`` (0–1),
+      ``areal_density_kg_m2`` (array incl. substrate), ``degradation_per_year`` (fraction/yr),
+      ``cost_usd_per_w`` (per W at beginning of life).
+    - storage: ``specific_energy_wh_per_kg`` (system level), ``round_trip_efficiency`` (0–1),
+      ``depth_of_discharge`` (0–1), ``cost_usd_per_kwh``.
+    - fission / radioisotope / beamed: ``specific_power_w_per_kg`` (electrical, system level),
+      ``cost_usd_per_w``, ``degradation_per_year``.
+    - grid: ``price_usd_per_kwh``, ``co2_kg_per_kwh``.
+    """
+
+    kind: str = "solar"
+    efficiency: float = _NAN
+    packing_factor: float = _NAN
+    areal_density_kg_m2: float = _NAN
+    degradation_per_year: float = 0.0
+    specific_energy_wh_per_kg: float = _NAN
+    round_trip_efficiency: float = _NAN
+    depth_of_discharge: float = _NAN
+    specific_power_w_per_kg: float = _NAN
+    cost_usd_per_w: float = _NAN
+    cost_usd_per_kwh: float = _NAN
+    price_usd_per_kwh: float = _NAN
+    co2_kg_per_kwh: float = _NAN
+    sources: Mapping[str, str] = field(default_factory=dict)
+    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    KINDS = ("solar", "storage", "fission", "radioisotope", "grid", "beamed")
+
+    def check(self) -> None:
+        super().check()
+        if self.kind not in self.KINDS:
+            raise ValueError(f"power source {self.name!r}: kind must be one of {', '.join(self.KINDS)}, got {self.kind!r}")
+
+
+@dataclass(frozen=True)
+class GroundStation(_Entry):
+    """A ground station: geodetic ``lat_deg``/``lon_deg`` (degrees, WGS84), ``alt_m`` (m),
+    ``min_elevation_deg`` (degrees above the horizon for a usable pass), ``network`` (operator)."""
+
+    lat_deg: float = _NAN
+    lon_deg: float = _NAN
+    alt_m: float = 0.0
+    min_elevation_deg: float = 10.0
+    network: str = ""
+    sources: Mapping[str, str] = field(default_factory=dict)
+
+    def check(self) -> None:
+        if not (-90 <= self.lat_deg <= 90 and -180 <= self.lon_deg <= 360):
+            raise ValueError(f"ground station {self.name!r}: latitude/longitude out of range")
+        if not self.sources:
+            raise ValueError(f"ground station {self.name!r}: needs at least one source")
+
+
+CatalogueEntry = Chip | LaunchVehicle | PowerSource | GroundStation
+
+_KIND_OF = {Chip: "chips", LaunchVehicle: "launch_vehicles", PowerSource: "power_sources", GroundStation: "ground_stations"}
+
+
+class CatalogueError(ValueError):
+    """A catalogue entry is invalid or clashes with another plugin's entry."""
+
+
+@dataclass
+class Catalogues:
+    """All registered catalogue entries, by kind and name, with the plugin that gave each."""
+
+    chips: dict[str, Chip] = field(default_factory=dict)
+    launch_vehicles: dict[str, LaunchVehicle] = field(default_factory=dict)
+    power_sources: dict[str, PowerSource] = field(default_factory=dict)
+    ground_stations: dict[str, GroundStation] = field(default_factory=dict)
+    owner: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def add(self, entry: CatalogueEntry, plugin: str, replace: bool = False) -> None:
+        """Add ``entry`` registered by ``plugin``.
+
+        A name already registered by another plugin is an error unless ``replace=True``,
+        in which case the replacement is recorded as owned by ``plugin``.
+        """
+        kind = _KIND_OF.get(type(entry))
+        if kind is None:
+            raise CatalogueError(f"plugin {plugin!r} registered a {type(entry).__name__}, not a catalogue entry")
+        try:
+            entry.check()
+        except ValueError as exc:
+            raise CatalogueError(f"plugin {plugin!r}: {exc}") from None
+        table = getattr(self, kind)
+        key = (kind, entry.name)
+        if entry.name in table and not replace:
+            raise CatalogueError(
+                f"plugin {plugin!r} registered {kind[:-1].replace('_', ' ')} {entry.name!r}, "
+                f"already registered by plugin {self.owner[key]!r} (pass replace=True to override)"
+            )
+        table[entry.name] = entry
+        self.owner[key] = plugin
+
+    def get(self, kind: str, name: str) -> CatalogueEntry:
+        """Entry ``name`` of ``kind`` (``"chips"``, ...); ``KeyError`` lists close names."""
+        table = getattr(self, kind)
+        if name not in table:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(table), n=3)
+            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else f"; known: {', '.join(sorted(table)) or 'none'}"
+            raise KeyError(f"no {kind[:-1].replace('_', ' ')} named {name!r}{hint}")
+        return table[name]

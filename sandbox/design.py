@@ -1,0 +1,167 @@
+"""What an architecture builds and where: the description a plugin's design function returns.
+
+A plugin never computes cost, mass or power totals itself: it describes its elements (what
+is built, how many, where, with which chips, power, thermal, shielding and transport), and
+the engine evaluates every description with the same shared-model functions. Everything is
+plain SI floats with the unit in the field name; facts the plugin computed with the
+trajectory adapter (eclipse fraction, Δv, distances) go into :class:`Site` and
+:class:`Transport`. ``notes`` flag approximations so that outputs can say which numbers are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Site:
+    """Where an element sits and what its environment gives it.
+
+    - ``kind``: ``"ground"``, ``"orbit"`` or ``"surface"`` (a body's surface other than Earth).
+    - ``sun_distance_au``: heliocentric distance (AU) for solar flux.
+    - ``eclipse_fraction``: mean fraction of time without sunlight (0–1), computed from the orbit.
+    - ``longest_dark_s``: longest continuous dark period (s) that storage must bridge.
+    - ``radiator_sink_k``: effective sink temperature the radiators see (K).
+    - ``absorbed_w_m2``: environmental heat absorbed per m² of radiator panel (sunlight, planet
+      IR and albedo, surface emission), W/m², from the thermal model.
+    - ``distance_to_earth_m``: typical distance to the users on Earth (m), for light time.
+    - ``radiation_environment``: key understood by the radiation model (e.g. ``"leo"``,
+      ``"geo"``, ``"interplanetary"``, ``"lunar_surface"``, ``"ground"``) and ``altitude_m`` and
+      ``inclination_deg`` where the model interpolates in orbit.
+    - ``capex_usd_per_w``: site preparation or building cost per W of electrical load
+      (a data-center shell and its electrical/mechanical plant on the ground; 0 in orbit).
+    """
+
+    name: str
+    kind: str = "orbit"
+    sun_distance_au: float = 1.0
+    eclipse_fraction: float = 0.0
+    longest_dark_s: float = 0.0
+    radiator_sink_k: float = 3.0
+    absorbed_w_m2: float = 0.0
+    distance_to_earth_m: float = 0.0
+    radiation_environment: str = "ground"
+    altitude_m: float = 0.0
+    inclination_deg: float = 0.0
+    capex_usd_per_w: float = 0.0
+
+
+@dataclass
+class PowerSystem:
+    """How an element is powered: ``source`` and ``storage`` are catalogue power-source names.
+
+    ``storage`` is needed when the site has dark periods and the source is solar.
+    ``bus_power_fraction`` adds housekeeping load as a fraction of the compute power.
+    """
+
+    source: str
+    storage: str | None = None
+    bus_power_fraction: float = 0.0
+
+
+@dataclass
+class ThermalSystem:
+    """How heat leaves: ``kind="radiator"`` (space) or ``kind="facility"`` (ground, by PUE).
+
+    Radiator: ``temperature_k`` (radiating surface), ``emissivity`` (0–1), ``areal_density_kg_m2``,
+    ``sides`` (1 or 2 radiating faces). Facility: ``pue`` (≥ 1), ``wue_l_per_kwh`` (water per IT kWh).
+    """
+
+    kind: str = "radiator"
+    temperature_k: float = 300.0
+    emissivity: float = 0.9
+    areal_density_kg_m2: float = 5.0
+    sides: int = 2
+    pue: float = 1.0
+    wue_l_per_kwh: float = 0.0
+
+
+@dataclass
+class Transport:
+    """How an element gets to its site.
+
+    ``vehicle``: catalogue launch-vehicle name; ``destination``: the vehicle's payload figure to
+    use (``"LEO"``, ``"SSO"``, ``"GTO"``, ``"TLI"``); ``dv_after_drop_m_s``: Δv (m/s) the element's own
+    propulsion (or a tug) must supply after separation, from the trajectory adapter, with
+    ``isp_s`` (s); ``tanker_flights_per_flight``: extra flights per flight for propellant transfer
+    (Starship-class refuelling); ``packing_density_kg_m3`` sets the stowed volume.
+    """
+
+    vehicle: str
+    destination: str = "LEO"
+    dv_after_drop_m_s: float = 0.0
+    isp_s: float = 320.0
+    tanker_flights_per_flight: float = 0.0
+    packing_density_kg_m3: float = 150.0
+
+
+@dataclass
+class Element:
+    """One kind of thing that is built, ``count`` times (satellites, modules, halls...).
+
+    Compute: ``chip`` (catalogue name) × ``chips_per_unit`` at ``precision`` with ``utilisation``;
+    ``redundancy`` (copies computing the same result, 1 = none), ``checkpoint_overhead`` and
+    ``scrub_overhead`` (fractions of time), ``failure_rate_per_year`` (per chip, unrepaired in space).
+    ``shielding_g_cm2``: areal mass of the shield around the electronics. ``lifetime_years``:
+    design life. ``structure_fraction``: structure as a fraction of dry mass.
+    ``extra_*``: plugin-specific items (e.g. a mass driver's track) that the ledger adds as given,
+    each keyed by a name that appears in the breakdown.
+    """
+
+    name: str
+    count: float
+    chip: str
+    chips_per_unit: float
+    site: Site
+    power: PowerSystem
+    thermal: ThermalSystem
+    precision: str = "fp16"
+    utilisation: float = 0.4
+    redundancy: float = 1.0
+    checkpoint_overhead: float = 0.0
+    scrub_overhead: float = 0.0
+    failure_rate_per_year: float = 0.0
+    shielding_g_cm2: float = 0.0
+    lifetime_years: float = 5.0
+    structure_fraction: float = 0.0
+    transport: Transport | None = None
+    extra_power_w: float = 0.0
+    extra_mass_kg: dict[str, float] = field(default_factory=dict)
+    extra_capex_usd: dict[str, float] = field(default_factory=dict)
+    extra_opex_usd_per_year: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Metric:
+    """One reported number: ``name`` (dotted, e.g. ``"mass.thermal"``), ``value`` in ``unit``,
+    and how it was obtained: ``inputs`` names what produced it, ``approximation`` flags a
+    documented approximation, ``source`` cites it."""
+
+    name: str
+    value: float
+    unit: str
+    inputs: Sequence[str] = ()
+    source: str = ""
+    approximation: bool = False
+
+
+@dataclass
+class Design:
+    """An architecture's description for one scenario: its elements plus what only it knows.
+
+    ``latency_samples_s``: samples of one user's query latency (s), if the plugin modelled the
+    path (waits for passes, relays, processing); otherwise the engine uses the round-trip light
+    time. ``link_to_earth_bps``: sustained bandwidth to Earth. ``years_to_service``: years from
+    the decision to first useful compute (build, grid wait, launch campaign). ``metrics``: extra
+    plugin-specific numbers. ``notes``: approximations and assumptions worth reading.
+    """
+
+    elements: list[Element]
+    latency_samples_s: np.ndarray | None = None
+    link_to_earth_bps: float = float("inf")
+    years_to_service: float = 0.0
+    metrics: list[Metric] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,223 @@
+"""Cost: annualisation, discounting and the headline metrics ($/PFLOP-day, $/GPU-hour, $/kWh).
+
+Money is nominal US dollars (no inflation adjustment unless the scenario applies one); rates
+are per year as fractions (0.08 = 8 %); a year is the Julian year (365.25 d, 8,766 h).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from sandbox.models._util import HOURS_PER_YEAR, FloatOrArray, arr, is_scalar, out, reject
+from sandbox.sourced import Sourced
+
+__all__ = [
+    "DEFAULTS",
+    "HOURS_PER_YEAR",
+    "capital_recovery_factor",
+    "annualised_cost_usd",
+    "cost_per_pflop_day_usd",
+    "cost_per_gpu_hour_usd",
+    "cost_per_kwh_usd",
+    "npv_usd",
+]
+
+_SMAD_COST = "Wertz & Larson (eds.), Space Mission Analysis and Design, 3rd ed. (1999), ch. 20 'Cost modeling'"
+
+DEFAULTS: dict[str, Sourced] = {
+    "discount_rate": Sourced(
+        0.08,
+        "",
+        "Damodaran (NYU Stern), 'Cost of capital by sector (US)', January 2024 data set (most sectors ~6-10 %); "
+        "NREL Annual Technology Baseline 2024, financial assumptions (WACC of ~5-7 % for utility-scale assets)",
+        low=0.05,
+        high=0.12,
+        note="nominal after-tax WACC; high end for risky new space ventures (assumption)",
+    ),
+    "spacecraft_bus_cost_usd_per_kg": Sourced(
+        10000.0,
+        "USD/kg",
+        _SMAD_COST + " (Small Satellite Cost Model: traditional small-satellite buses cost several 10^4 USD/kg); "
+        "low end from mass production, e.g. analysts' estimates of a few hundred thousand USD per ~300 kg Starlink "
+        "satellite (SpaceX does not publish the figure)",
+        low=1000.0,
+        high=100000.0,
+        note="recurring bus cost per kg of bus dry mass; nominal is the log-midpoint, an assumption",
+    ),
+    "integration_fraction": Sourced(
+        0.10,
+        "",
+        _SMAD_COST + " (integration, assembly and test as a fraction of recurring hardware cost)",
+        low=0.05,
+        high=0.20,
+        note="IA&T and launch integration over hardware cost; lower for serial production (assumption)",
+    ),
+    "ops_cost_fraction_per_year": Sourced(
+        0.03,
+        "1/yr",
+        _SMAD_COST + " (operations and support cost); value is an assumption for highly automated constellations",
+        low=0.01,
+        high=0.10,
+        note="yearly operations cost as a fraction of capex",
+    ),
+    "ground_segment_cost_usd_per_year": Sourced(
+        5.0e6,
+        "USD/yr",
+        _SMAD_COST + " (ground segment / mission operations); range is an assumption spanning leased "
+        "ground-station service to a dedicated operations centre",
+        low=1.0e6,
+        high=2.0e7,
+    ),
+    "ground_station_usd_per_minute": Sourced(
+        10.0,
+        "USD/min",
+        "AWS Ground Station pricing page (per-minute antenna time: ~3-10 USD/min reserved, up to ~22 USD/min "
+        "on-demand wideband), accessed 2024",
+        low=3.0,
+        high=22.0,
+    ),
+    "insurance_fraction": Sourced(
+        0.05,
+        "",
+        "Space insurance market practice: launch + first-year premiums of ~5-10 % of insured value (e.g. Swiss Re / "
+        "AXA XL market commentaries); large constellations often self-insure (0)",
+        low=0.0,
+        high=0.10,
+        note="one-off premium as a fraction of the insured (hardware + launch) value",
+    ),
+    "datacenter_capex_usd_per_w": Sourced(
+        11.7,
+        "USD/W",
+        "Cushman & Wakefield, Data Center Development Cost Guide 2025: average 11.7 M USD per MW of critical load "
+        "across 19 US markets (9.3 San Antonio - 15.0 Reno)",
+        low=9.3,
+        high=15.0,
+        note="building shell, site and power/cooling (MEP) per W of IT load; excludes IT equipment, land, soft costs",
+    ),
+    "datacenter_build_years": Sourced(
+        2.0,
+        "yr",
+        "Cushman & Wakefield, Data Center Development Cost Guide 2025 (equipment lead times: switchgear 46-48 weeks, "
+        "generators and chillers 30+ weeks, some up to 110 weeks); construction duration is an assumption",
+        low=1.5,
+        high=3.0,
+        note="from construction start to operation, power already available",
+    ),
+    "grid_connection_wait_years": Sourced(
+        4.0,
+        "yr",
+        "Rand et al., 'Queued Up: 2024 Edition', LBNL (median ~5 years from interconnection request to commercial "
+        "operation for generators built in 2023); large-load waits in constrained US markets are of the same order",
+        low=1.0,
+        high=7.0,
+        note="generator interconnection used as a proxy for large-load connection; site-dependent (assumption)",
+    ),
+    "electricity_price_usd_per_kwh": Sourced(
+        0.08,
+        "USD/(kW h)",
+        "US EIA, Electric Power Monthly, Table 5.3 (average price to industrial customers ~8 cents/kWh in 2023-2024)",
+        low=0.05,
+        high=0.15,
+        note="low = cheap wholesale/PPA sites, high = commercial tariffs and constrained markets",
+    ),
+    "hardware_lifetime_years": Sourced(
+        5.0,
+        "yr",
+        "Company filings: Microsoft (FY2022 10-K) and Alphabet (2023 10-K) depreciate servers over 6 years; "
+        "Amazon shortened some servers to 5 years (2025); Meta 5.5 years (2025)",
+        low=3.0,
+        high=6.0,
+        note="accounting life of AI servers; the economic life of GPUs may be shorter (assumption for the low end)",
+    ),
+    "hours_per_year": Sourced(HOURS_PER_YEAR, "h", "Julian year, 365.25 d x 24 h (IAU)"),
+}
+
+
+def capital_recovery_factor(rate: ArrayLike, years: ArrayLike) -> FloatOrArray:
+    """Capital recovery factor: equal yearly payment per dollar of capital.
+
+    ``CRF = r (1+r)^n / ((1+r)^n - 1)``, tending to ``1/n`` as ``r -> 0`` (handled exactly).
+    End-of-year payments (ordinary annuity). E.g. r = 8 %, n = 10 -> 0.149029.
+    """
+    scalar = is_scalar(rate, years)
+    r, n = arr(rate), arr(years)
+    bad = reject((r <= -1) | (n <= 0), scalar, "rate must be > -1 and years > 0")
+    small = np.abs(r) < 1e-12
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        rr = np.where(small, 1.0, r)
+        growth_minus_one = np.expm1(n * np.log1p(rr))  # (1+r)^n - 1 without cancellation for small r
+        crf = np.where(small, 1.0 / n, rr * (growth_minus_one + 1.0) / growth_minus_one)
+    return out(np.where(bad, np.nan, crf), scalar)
+
+
+def annualised_cost_usd(
+    capex_usd: ArrayLike, opex_usd_per_year: ArrayLike, rate: ArrayLike, years: ArrayLike
+) -> FloatOrArray:
+    """Equivalent annual cost: ``C = capex * CRF(r, n) + opex`` (levelised, constant opex)."""
+    scalar = is_scalar(capex_usd, opex_usd_per_year, rate, years)
+    c, o = arr(capex_usd), arr(opex_usd_per_year)
+    crf = arr(capital_recovery_factor(rate, years))
+    return out(c * crf + o, scalar)
+
+
+def cost_per_pflop_day_usd(annual_cost_usd: ArrayLike, delivered_pflops: ArrayLike) -> FloatOrArray:
+    """Dollars per PFLOP/s sustained for one day: ``annual / (PFLOP/s * 365.25)``.
+
+    ``delivered_pflops`` is the *delivered* rate in PFLOP/s (after utilisation and deratings).
+    Zero delivery gives ``inf``.
+    """
+    scalar = is_scalar(annual_cost_usd, delivered_pflops)
+    c, p = arr(annual_cost_usd), arr(delivered_pflops)
+    bad = reject(p < 0, scalar, "delivered_pflops must be >= 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(p > 0, c / np.where(p > 0, p, 1.0) / 365.25, np.inf)
+    return out(np.where(bad, np.nan, v), scalar)
+
+
+def cost_per_gpu_hour_usd(
+    annual_cost_usd: ArrayLike, delivered_flops: ArrayLike, reference_flops: ArrayLike
+) -> FloatOrArray:
+    """Dollars per hour of one reference-GPU equivalent.
+
+    ``equivalents = delivered_flops / reference_flops``; ``$/h = annual / (equivalents * 8766)``.
+    ``reference_flops`` is the *delivered* FLOP/s of one reference GPU on the ground (e.g.
+    H100 peak x ground utilisation), so the metric compares with rental prices.
+    """
+    scalar = is_scalar(annual_cost_usd, delivered_flops, reference_flops)
+    c, d, ref = arr(annual_cost_usd), arr(delivered_flops), arr(reference_flops)
+    bad = reject((d < 0) | (ref <= 0), scalar, "delivered_flops must be >= 0 and reference_flops > 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eq = d / ref
+        v = np.where(eq > 0, c / (np.where(eq > 0, eq, 1.0) * HOURS_PER_YEAR), np.inf)
+    return out(np.where(bad, np.nan, v), scalar)
+
+
+def cost_per_kwh_usd(annual_cost_usd: ArrayLike, delivered_power_w: ArrayLike) -> FloatOrArray:
+    """Dollars per kWh of power delivered all year: ``annual / (P[kW] * 8766 h)``."""
+    scalar = is_scalar(annual_cost_usd, delivered_power_w)
+    c, p = arr(annual_cost_usd), arr(delivered_power_w)
+    bad = reject(p < 0, scalar, "delivered_power_w must be >= 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(p > 0, c / (np.where(p > 0, p, 1.0) / 1000.0 * HOURS_PER_YEAR), np.inf)
+    return out(np.where(bad, np.nan, v), scalar)
+
+
+def npv_usd(cashflows_usd: ArrayLike, rate: ArrayLike) -> FloatOrArray:
+    """Net present value of yearly cash flows: ``NPV = sum_t CF_t / (1 + r)^t``, ``t = 0, 1, ...``.
+
+    Year 0 is undiscounted. ``cashflows_usd`` has years on its last axis; leading axes and
+    ``rate`` broadcast (e.g. one rate per Monte Carlo sample). End-of-year convention.
+    """
+    cf = arr(cashflows_usd)
+    r = arr(rate)
+    scalar = cf.ndim <= 1 and r.ndim == 0
+    reject(r <= -1, r.ndim == 0, "rate must be > -1")
+    if cf.ndim == 0:
+        cf = cf.reshape(1)
+    t = np.arange(cf.shape[-1], dtype=float)
+    with np.errstate(invalid="ignore", over="ignore"):
+        disc = np.power(1.0 + r[..., None], -t)
+        v = np.sum(cf * disc, axis=-1)
+    v = np.where(r <= -1, np.nan, v)
+    return out(v, scalar)

@@ -1,0 +1,319 @@
+"""Power: solar flux, array sizing with eclipses, energy storage and generator mass.
+
+SI floats inside: W, W/m², m², kg, J, s; distances from the Sun in astronomical units (the
+argument says ``_au``). Eclipse fractions are *inputs* here: the orbit module computes them
+(β angle, lunar night, L-point), these functions only size hardware for them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from sandbox.models._util import FloatOrArray, arr, is_scalar, out, reject
+from sandbox.sourced import Sourced
+
+__all__ = [
+    "DEFAULTS",
+    "solar_flux_w_m2",
+    "array_power_required_w",
+    "array_area_m2",
+    "array_mass_kg",
+    "storage_energy_j",
+    "storage_mass_kg",
+    "generator_mass_kg",
+    "radioisotope_power_w",
+]
+
+_SMAD_POWER = (
+    "Wertz & Larson (eds.), Space Mission Analysis and Design, 3rd ed. (Microcosm/Kluwer 1999), "
+    "§11.4 'Power' (Hyder et al.)"
+)
+_SOA = "NASA Ames Research Center, 'State-of-the-Art Small Spacecraft Technology' (2023 edition), ch. 3 'Power'"
+
+DEFAULTS: dict[str, Sourced] = {
+    "solar_constant_w_m2": Sourced(
+        1360.8,
+        "W/m2",
+        "Kopp & Lean 2011, 'A new, lower value of total solar irradiance: Evidence and climate significance', "
+        "Geophys. Res. Lett. 38, L01706 (1360.8 +/- 0.5 W/m2 at 1 AU, solar minimum)",
+        low=1360.3,
+        high=1361.3,
+        note="at 1 AU; the +/-3.3 % annual variation comes from the distance, use solar_flux_w_m2(d)",
+    ),
+    "astronomical_unit_m": Sourced(
+        149597870700.0, "m", "IAU 2012 Resolution B2 (exact definition of the astronomical unit)"
+    ),
+    "cell_efficiency": Sourced(
+        0.30,
+        "",
+        _SOA
+        + "; Spectrolab XTJ Prime datasheet (30.7 % BOL, AM0); Azur Space 3G30C-Advanced datasheet (~30 % BOL, AM0)",
+        low=0.20,
+        high=0.32,
+        note="triple-junction GaAs at beginning of life, AM0, 28 C; low end = space-grade silicon",
+    ),
+    "packing_factor": Sourced(
+        0.85,
+        "",
+        _SMAD_POWER + " (cell area / panel area, interconnect and wiring losses)",
+        low=0.75,
+        high=0.92,
+        note="fraction of array area covered by active cells",
+    ),
+    "degradation_per_year": Sourced(
+        0.0275,
+        "1/yr",
+        _SMAD_POWER + ": ~2.75 %/yr for GaAs and ~3.75 %/yr for Si cells in a typical environment",
+        low=0.005,
+        high=0.0375,
+        note="low end (assumption) = modern multijunction cells with cover glass in low LEO (~0.5-1 %/yr)",
+    ),
+    "pointing_factor": Sourced(
+        0.98,
+        "",
+        _SMAD_POWER + " (cosine loss cos(theta) of the sun-incidence angle)",
+        low=0.90,
+        high=1.0,
+        note="sun-tracking array; 0.90 ~ a 25 deg residual pointing error (assumption)",
+    ),
+    "pmad_efficiency": Sourced(
+        0.85,
+        "",
+        _SMAD_POWER + ": path efficiency from array to loads X_d = 0.85 (direct energy transfer) / 0.80 "
+        "(peak-power tracking)",
+        low=0.80,
+        high=0.95,
+        note="high end (assumption) = modern high-voltage PMAD",
+    ),
+    "battery_round_trip_efficiency": Sourced(
+        0.90,
+        "",
+        "Reddy (ed.), Linden's Handbook of Batteries, 4th ed. (McGraw-Hill 2011), ch. 26 'Lithium-ion batteries' "
+        "(energy efficiency ~90-95 %)",
+        low=0.85,
+        high=0.95,
+        note="Li-ion charge -> discharge energy efficiency, excluding PMAD",
+    ),
+    "battery_specific_energy_wh_per_kg": Sourced(
+        150.0,
+        "W h / kg",
+        _SOA + " (Li-ion cells ~100-270 Wh/kg; packs lower)",
+        low=100.0,
+        high=250.0,
+        note="battery (pack) level incl. packaging and harness",
+    ),
+    "depth_of_discharge_leo": Sourced(
+        0.30,
+        "",
+        _SMAD_POWER + " (DoD limited to tens of % for the ~5,500 cycles/yr of LEO)",
+        low=0.20,
+        high=0.40,
+        note="fraction of capacity used per eclipse in LEO",
+    ),
+    "depth_of_discharge_deep_cycle": Sourced(
+        0.80,
+        "",
+        _SMAD_POWER + " (GEO/lunar-night class: few hundred cycles allow deep discharge)",
+        low=0.60,
+        high=0.90,
+        note="once-per-month cycles (lunar night)",
+    ),
+    "rfc_specific_energy_wh_per_kg": Sourced(
+        500.0,
+        "W h / kg",
+        "Assumption informed by NASA Glenn regenerative-fuel-cell studies for lunar surface power; "
+        "no single verified public figure",
+        low=200.0,
+        high=1000.0,
+        note="system level incl. tanks; highly design dependent, treat as uncertain",
+    ),
+    "rfc_round_trip_efficiency": Sourced(
+        0.50,
+        "",
+        "Larminie & Dicks, Fuel Cell Systems Explained, 2nd ed. (Wiley 2003), ch. 3 and 8 "
+        "(PEM fuel cell ~50-60 % x electrolyser ~80 %)",
+        low=0.40,
+        high=0.60,
+    ),
+    "fission_specific_power_w_per_kg": Sourced(
+        40000.0 / 6000.0,
+        "W/kg",
+        "NASA/DOE Fission Surface Power request for proposals (2022): 40 kWe for <= 6,000 kg, 10-year life; "
+        "Gibson, Oleson, Poston & McClure 2017, 'NASA's Kilopower reactor development and the path to higher power "
+        "missions', IEEE Aerospace Conference (Kilopower 1-10 kWe)",
+        low=2.5,
+        high=10.0,
+        note="nominal 40 kWe / 6 t = 6.7 W/kg; low ~ 1 kWe Kilopower class; high (assumption) = larger reactors",
+    ),
+    "rtg_specific_power_w_per_kg": Sourced(
+        110.0 / 45.0,
+        "W/kg",
+        "NASA/DOE Multi-Mission RTG fact sheet (~110 We at BOL, ~45 kg); GPHS-RTG (Cassini) ~300 We, ~56 kg",
+        low=2.0,
+        high=5.4,
+        note="nominal MMRTG 2.4 W/kg at BOL; high GPHS-RTG; low ~ MMRTG after several years",
+    ),
+    "pu238_half_life_years": Sourced(87.7, "yr", "NNDC/ENSDF evaluated nuclear data (Pu-238 half-life 87.7 yr)"),
+    "bus_power_fraction": Sourced(
+        0.10,
+        "",
+        "Wertz & Larson, SMAD 3rd ed., §10.4 power budgets (bus subsystems typically a large share for "
+        "small payloads); for compute-dominated satellites the housekeeping share is an assumption",
+        low=0.05,
+        high=0.30,
+        note="housekeeping load (ADCS, comms, thermal control, avionics) as a fraction of payload power",
+    ),
+    "array_areal_density_kg_m2": Sourced(
+        2.5,
+        "kg/m2",
+        _SOA + " (solar array specific power ~50-150 W/kg, i.e. ~2-7 kg/m2 at ~350 W/m2 BOL output)",
+        low=1.0,
+        high=4.0,
+        note="whole wing incl. substrate, deployment and harness; low = advanced flexible (ROSA-class), "
+        "high = rigid honeycomb panels (assumption within the SOA span)",
+    ),
+    "lunar_night_s": Sourced(
+        29.530589 / 2 * 86400.0,
+        "s",
+        "Half the mean synodic month (29.530589 d; Meeus, Astronomical Algorithms, 2nd ed. 1998, ch. 49)",
+        note="equatorial night ~14.77 d; polar sites differ and need the orbit/illumination module",
+    ),
+}
+
+
+def solar_flux_w_m2(distance_au: ArrayLike, solar_constant_w_m2: float = 1360.8) -> FloatOrArray:
+    """Solar irradiance at ``distance_au`` from the Sun: ``S = S0 / d^2``.
+
+    Inverse-square law for a point source, S0 = 1360.8 W/m² at 1 AU (Kopp & Lean 2011).
+    ``d <= 0`` is impossible (ValueError / nan).
+    """
+    scalar = is_scalar(distance_au)
+    d = arr(distance_au)
+    bad = reject(d <= 0, scalar, "distance_au must be > 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = solar_constant_w_m2 / d**2
+    return out(np.where(bad, np.nan, s), scalar)
+
+
+def array_power_required_w(
+    load_w: ArrayLike, eclipse_fraction: ArrayLike, round_trip_efficiency: ArrayLike
+) -> FloatOrArray:
+    """Array output needed in sunlight to carry ``load_w`` all the time and recharge storage.
+
+    Over one cycle of period T the array is lit for (1-f)T and must deliver the load for that
+    time plus the energy ``load * f T / eta`` that storage gives back as ``load * f T``:
+
+    ``P = load * (1 + f / ((1 - f) * eta))``
+
+    with ``f`` the eclipse (dark) fraction and ``eta`` the storage round-trip efficiency.
+    Simplification of the array-power equation of SMAD §11.4 (one storage efficiency; PMAD
+    losses applied separately). ``f = 1`` (never lit) gives ``inf``.
+    """
+    scalar = is_scalar(load_w, eclipse_fraction, round_trip_efficiency)
+    p, f, eta = arr(load_w), arr(eclipse_fraction), arr(round_trip_efficiency)
+    bad = reject(p < 0, scalar, "load_w must be >= 0")
+    bad = bad | reject((f < 0) | (f > 1), scalar, "eclipse_fraction must be in [0, 1]")
+    bad = bad | reject((eta <= 0) | (eta > 1), scalar, "round_trip_efficiency must be in (0, 1]")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        extra = np.where(f >= 1, np.inf, f / ((1.0 - f) * eta))
+        req = np.where((f >= 1) & (p > 0), np.inf, p * (1.0 + np.where(p > 0, extra, 0.0)))
+    return out(np.where(bad, np.nan, req), scalar)
+
+
+def array_area_m2(
+    power_w: ArrayLike,
+    flux_w_m2: ArrayLike,
+    efficiency: ArrayLike,
+    packing_factor: ArrayLike,
+    degradation_per_year: ArrayLike,
+    lifetime_years: ArrayLike,
+    pointing_factor: ArrayLike = 1.0,
+) -> FloatOrArray:
+    """Array area that still delivers ``power_w`` at end of life.
+
+    ``A = P / (S * eta * k_pack * k_point * (1 - d)^T)``
+
+    with flux ``S`` (W/m²), cell efficiency ``eta``, packing factor, pointing (cosine) factor,
+    and a compound degradation ``d`` per year over ``T`` years (SMAD §11.4, end-of-life sizing).
+    Zero flux gives ``inf``. Fractions must be in (0, 1] (degradation in [0, 1)).
+    """
+    scalar = is_scalar(
+        power_w, flux_w_m2, efficiency, packing_factor, degradation_per_year, lifetime_years, pointing_factor
+    )
+    p, s, eta, kp, d, t, kpt = (
+        arr(x)
+        for x in (power_w, flux_w_m2, efficiency, packing_factor, degradation_per_year, lifetime_years, pointing_factor)
+    )
+    bad = reject((p < 0) | (s < 0) | (t < 0), scalar, "power_w, flux_w_m2 and lifetime_years must be >= 0")
+    frac_bad = (eta <= 0) | (eta > 1) | (kp <= 0) | (kp > 1) | (kpt <= 0) | (kpt > 1)
+    bad = bad | reject(frac_bad, scalar, "efficiency, packing_factor and pointing_factor must be in (0, 1]")
+    bad = bad | reject((d < 0) | (d >= 1), scalar, "degradation_per_year must be in [0, 1)")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        eol = s * eta * kp * kpt * (1.0 - d) ** t
+        area = np.where(p == 0, 0.0, p / eol)
+    return out(np.where(bad, np.nan, area), scalar)
+
+
+def array_mass_kg(area_m2: ArrayLike, areal_density_kg_m2: ArrayLike) -> FloatOrArray:
+    """Array mass: ``m = A * rho_A`` (areal density of the whole wing, kg/m²)."""
+    scalar = is_scalar(area_m2, areal_density_kg_m2)
+    a, rho = arr(area_m2), arr(areal_density_kg_m2)
+    bad = reject((a < 0) | (rho < 0), scalar, "area_m2 and areal_density_kg_m2 must be >= 0")
+    return out(np.where(bad, np.nan, a * rho), scalar)
+
+
+def storage_energy_j(
+    load_w: ArrayLike, dark_s: ArrayLike, depth_of_discharge: ArrayLike, discharge_efficiency: ArrayLike = 1.0
+) -> FloatOrArray:
+    """Nameplate storage energy to carry ``load_w`` through ``dark_s`` seconds.
+
+    ``E = load * t_dark / (DoD * eta_discharge)``
+
+    ``DoD`` in (0, 1] is the usable fraction of capacity (cycle-life limit, SMAD §11.4);
+    ``eta_discharge`` (default 1) the discharge-path efficiency if not already in the load.
+    """
+    scalar = is_scalar(load_w, dark_s, depth_of_discharge, discharge_efficiency)
+    p, t, dod, eta = arr(load_w), arr(dark_s), arr(depth_of_discharge), arr(discharge_efficiency)
+    bad = reject((p < 0) | (t < 0), scalar, "load_w and dark_s must be >= 0")
+    bad = bad | reject((dod <= 0) | (dod > 1), scalar, "depth_of_discharge must be in (0, 1]")
+    bad = bad | reject((eta <= 0) | (eta > 1), scalar, "discharge_efficiency must be in (0, 1]")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        e = p * t / (dod * eta)
+    return out(np.where(bad, np.nan, e), scalar)
+
+
+def storage_mass_kg(energy_j: ArrayLike, specific_energy_wh_per_kg: ArrayLike) -> FloatOrArray:
+    """Storage mass: ``m = E[J] / 3600 / e_spec[Wh/kg]``."""
+    scalar = is_scalar(energy_j, specific_energy_wh_per_kg)
+    e, spec = arr(energy_j), arr(specific_energy_wh_per_kg)
+    bad = reject((e < 0) | (spec <= 0), scalar, "energy_j must be >= 0 and specific_energy_wh_per_kg > 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = e / 3600.0 / spec
+    return out(np.where(bad, np.nan, m), scalar)
+
+
+def generator_mass_kg(power_w: ArrayLike, specific_power_w_per_kg: ArrayLike) -> FloatOrArray:
+    """Generator (fission, RTG, fuel cell stack) mass: ``m = P / p_spec``."""
+    scalar = is_scalar(power_w, specific_power_w_per_kg)
+    p, spec = arr(power_w), arr(specific_power_w_per_kg)
+    bad = reject((p < 0) | (spec <= 0), scalar, "power_w must be >= 0 and specific_power_w_per_kg > 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        m = p / spec
+    return out(np.where(bad, np.nan, m), scalar)
+
+
+def radioisotope_power_w(
+    initial_power_w: ArrayLike, years: ArrayLike, half_life_years: ArrayLike = 87.7
+) -> FloatOrArray:
+    """Radioisotope heat-source output after ``years``: ``P = P0 * 2^(-t / t_half)``.
+
+    Fuel decay only (Pu-238, 87.7 yr); thermocouple degradation, which roughly doubles the
+    electrical loss rate of an MMRTG, is not included.
+    """
+    scalar = is_scalar(initial_power_w, years, half_life_years)
+    p0, t, th = arr(initial_power_w), arr(years), arr(half_life_years)
+    bad = reject((p0 < 0) | (t < 0) | (th <= 0), scalar, "power and years must be >= 0, half-life > 0")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = p0 * np.exp2(-t / th)
+    return out(np.where(bad, np.nan, p), scalar)

@@ -1,0 +1,189 @@
+"""Plugin discovery and the registry of what plugins registered.
+
+Plugins come from the ``sandbox`` entry-point group (the built-ins too) and, for tests or a
+one-off, from objects passed explicitly. ``SANDBOX_PLUGINS`` selects which entry points load:
+unset loads all, a comma-separated list loads those names, an empty string loads none.
+A plugin that fails to import is reported by name and the rest still load; a plugin that
+implements a hook that does not exist makes loading fail with its name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .architecture import ArchitectureSpec
+from .catalogue import CatalogueError, Catalogues
+
+GROUP = "sandbox"
+ENV_VAR = "SANDBOX_PLUGINS"
+
+
+class PluginError(Exception):
+    """A plugin is broken in a way that stops loading; the message names the plugin."""
+
+
+@dataclass
+class PluginInfo:
+    """A loaded (or failed) plugin: entry-point name, distribution and version, hooks."""
+
+    name: str
+    module: str
+    distribution: str = ""
+    version: str = ""
+    hooks: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+@dataclass
+class Registry:
+    """Everything the plugins registered, and who registered it."""
+
+    pm: pluggy.PluginManager
+    plugins: list[PluginInfo]
+    catalogues: Catalogues
+    architectures: dict[str, ArchitectureSpec]
+    architecture_owner: dict[str, str]
+    models: Any
+    load_errors: list[PluginInfo]
+
+    def architecture(self, name: str) -> ArchitectureSpec:
+        return self.architectures[name]
+
+
+def _selected(ep_names: Iterable[str]) -> set[str] | None:
+    raw = os.environ.get(ENV_VAR)
+    if raw is None:
+        return None
+    return {n.strip() for n in raw.split(",") if n.strip()}
+
+
+def _hook_names(pm: pluggy.PluginManager, plugin: object) -> list[str]:
+    return sorted(h.name for h in (pm.get_hookcallers(plugin) or []))
+
+
+def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
+    """Load plugins and collect their registrations into a :class:`Registry`.
+
+    ``extra``: ``(name, plugin_object)`` pairs registered in addition to entry points (the
+    command line's ``--plugin`` option and tests use it).
+    """
+    pm = pluggy.PluginManager(GROUP)
+    pm.add_hookspecs(hookspecs)
+    infos: list[PluginInfo] = []
+    errors: list[PluginInfo] = []
+    eps = sorted(metadata.entry_points(group=GROUP), key=lambda e: e.name)
+    wanted = _selected(e.name for e in eps)
+    seen: set[str] = set()
+    for ep in eps:
+        if ep.name in seen or (wanted is not None and ep.name not in wanted):
+            continue
+        seen.add(ep.name)
+        dist = ep.dist.name if ep.dist else ""
+        version = ep.dist.version if ep.dist else ""
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # a broken plugin must not take the others down
+            errors.append(PluginInfo(ep.name, ep.value, dist, version, error=f"{type(exc).__name__}: {exc}"))
+            continue
+        _register(pm, plugin, ep.name)
+        infos.append(PluginInfo(ep.name, ep.value, dist, version, _hook_names(pm, plugin)))
+    for name, plugin in extra:
+        _register(pm, plugin, name)
+        infos.append(PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), "", "", _hook_names(pm, plugin)))
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r}: {exc}") from None
+    from .modelset import ModelError, ModelSet
+
+    catalogues = Catalogues()
+    models = ModelSet()
+    architectures: dict[str, ArchitectureSpec] = {}
+    owner: dict[str, str] = {}
+
+    def add_catalogue(plugin_name: str) -> Callable[..., None]:
+        def register(entry: object, replace: bool = False) -> None:
+            try:
+                catalogues.add(entry, plugin_name, replace=replace)  # type: ignore[arg-type]
+            except CatalogueError as exc:
+                raise PluginError(str(exc)) from None
+
+        return register
+
+    def add_model(plugin_name: str) -> Callable[..., None]:
+        def register(name: str, function: Callable, replace: bool = False) -> None:
+            try:
+                models.add(name, function, plugin_name, replace=replace)
+            except ModelError as exc:
+                raise PluginError(str(exc)) from None
+
+        return register
+
+    def add_architecture(plugin_name: str) -> Callable[..., None]:
+        def register(spec: ArchitectureSpec) -> None:
+            if not isinstance(spec, ArchitectureSpec):
+                raise PluginError(f"plugin {plugin_name!r} registered {type(spec).__name__}, not an ArchitectureSpec")
+            if spec.name in architectures:
+                raise PluginError(
+                    f"plugin {plugin_name!r} registered architecture {spec.name!r}, already registered by plugin {owner[spec.name]!r}"
+                )
+            architectures[spec.name] = spec
+            owner[spec.name] = plugin_name
+
+        return register
+
+    for hook, factory in (
+        ("sandbox_register_catalogues", add_catalogue),
+        ("sandbox_register_models", add_model),
+        ("sandbox_register_architectures", add_architecture),
+    ):
+        call_each(pm, hook, lambda plugin_name, f=factory: {"register": f(plugin_name)})
+    return Registry(pm, infos, catalogues, architectures, owner, models, errors)
+
+
+def call_each(pm: pluggy.PluginManager, hook: str, kwargs_for: Callable[[str], dict]) -> list[tuple[str, Any]]:
+    """Call ``hook`` on each plugin separately with its own keyword arguments.
+
+    Plugins are called in registration order (entry points by name, then explicit ones), so a
+    later plugin can replace what an earlier one registered. Returns ``(plugin_name, result)``
+    pairs. An exception in a plugin is
+    re-raised as :class:`PluginError` naming the plugin and the hook.
+    """
+    out = []
+    for impl in getattr(pm.hook, hook).get_hookimpls():
+        kwargs = kwargs_for(impl.plugin_name)
+        args = {k: v for k, v in kwargs.items() if k in impl.argnames}
+        try:
+            out.append((impl.plugin_name, impl.function(**args)))
+        except PluginError:
+            raise
+        except Exception as exc:
+            raise PluginError(f"plugin {impl.plugin_name!r} failed in {hook}: {type(exc).__name__}: {exc}") from exc
+    return out
+
+
+def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    try:
+        pm.register(plugin, name=name)
+    except ValueError as exc:
+        raise PluginError(f"plugin {name!r}: {exc}") from None
+    except pluggy.PluginValidationError as exc:
+        raise PluginError(f"plugin {name!r}: {exc}") from None
+
+
+_cached: Registry | None = None
+
+
+def default_registry() -> Registry:
+    """The registry of installed plugins, loaded once per process."""
+    global _cached
+    if _cached is None:
+        _cached = load()
+    return _cached

@@ -1,0 +1,131 @@
+"""Turning a run's ledgers into a terminal table, tidy JSON or CSV, and files with provenance."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from .engine import RunResult
+
+#: Metrics shown in the terminal table, in order (everything is in --format json/csv).
+TABLE_METRICS = (
+    "compute.delivered", "compute.chips", "power.load", "power.array_area", "thermal.radiator_area",
+    "mass.total", "launch.flights", "cost.capex", "cost.opex", "cost.per_pflop_day", "cost.per_pflop_day.vs_baseline",
+    "cost.per_gpu_hour", "cost.per_kwh", "energy.use", "water.use", "radiation.dose_rate", "life.effective",
+    "latency.p50", "latency.p95", "time.years_to_service",
+)
+
+
+def _fmt(value: float) -> str:
+    if value == 0:
+        return "0"
+    if not math.isfinite(value):
+        return str(value)
+    a = abs(value)
+    if a >= 1e6 or a < 1e-3:
+        return f"{value:.3g}"
+    if a >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def table(result: RunResult) -> str:
+    """A plain-text comparison table: one row per metric, one column per architecture."""
+    names = list(result.ledgers)
+    rows = [["metric", "unit", *names]]
+    for metric in TABLE_METRICS:
+        cells, unit, seen = [], "", False
+        for name in names:
+            ledger = result.ledgers[name]
+            if ledger.has(metric):
+                m = ledger.metric(metric)
+                cells.append(_fmt(m.value) + ("~" if m.approximation else ""))
+                unit, seen = m.unit, True
+            else:
+                cells.append("-")
+        if seen:
+            rows.append([metric, unit, *cells])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for i, r in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) if j < 2 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))))
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    out = [f"{result.scenario.name}  (seed {result.scenario.seed}; baseline: {result.baseline or 'none'})", *lines]
+    if any(m.approximation for lg in result.ledgers.values() for m in lg.metrics):
+        out.append("~ approximation (see notes / --format json)")
+    for name, ledger in result.ledgers.items():
+        for note in ledger.notes:
+            out.append(f"note [{name}]: {note}")
+    for name, message in result.failures.items():
+        out.append(f"FAILED [{name}]: {message}")
+    return "\n".join(out)
+
+
+def to_json(result: RunResult) -> str:
+    """Tidy records plus notes, failures and provenance, as one JSON document."""
+    doc = {
+        "records": result.records(),
+        "notes": {n: lg.notes for n, lg in result.ledgers.items()},
+        "failures": result.failures,
+        "provenance": result.provenance,
+    }
+    return json.dumps(doc, indent=2, default=_jsonable)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return str(value)
+
+
+def to_csv(result: RunResult) -> str:
+    """Tidy records as CSV: architecture, type, metric, value, unit, approximation."""
+    buf = io.StringIO()
+    fields = ["architecture", "type", "metric", "value", "unit", "approximation"]
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for rec in result.records():
+        writer.writerow(rec)
+    return buf.getvalue()
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename: never half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
+    """Write results.json, results.csv, table.txt and provenance.json into ``out_dir``.
+
+    Every file is rendered in memory first and then written atomically, so a failure leaves
+    no half-written file (earlier complete files from a previous run stay as they were).
+    """
+    texts = {
+        "results.json": to_json(result),
+        "results.csv": to_csv(result),
+        "table.txt": table(result) + "\n",
+        "provenance.json": json.dumps(result.provenance, indent=2, default=_jsonable),
+    }
+    written = []
+    for name, text in texts.items():
+        path = out_dir / name
+        write_atomic(path, text)
+        written.append(path)
+    return written

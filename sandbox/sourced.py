@@ -1,0 +1,41 @@
+"""A default value that carries its source and, where uncertain, a low/high range.
+
+Every default parameter in the sandbox is a :class:`Sourced`: the shared models, the
+catalogues and the architecture plugins all use it, so that the provenance record, the
+``--explain`` output and Monte Carlo sampling can read every assumption the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A nominal value in ``unit`` with its public source and optional low/high range.
+
+    ``unit`` is an astropy unit string (``"W/m2"``, ``"kg"``, ``""`` for dimensionless).
+    ``low``/``high`` bound the plausible range for Monte Carlo; ``None`` means the value
+    is treated as certain (a physical constant or a definition).
+    """
+
+    nominal: float
+    unit: str
+    source: str
+    low: float | None = None
+    high: float | None = None
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.source:
+            raise ValueError("every default needs a source")
+        if self.low is not None and self.high is not None and not (self.low <= self.nominal <= self.high):
+            raise ValueError(f"range must hold the nominal value: {self.low} <= {self.nominal} <= {self.high}")
+
+    @property
+    def uncertain(self) -> bool:
+        """True when a low/high range is given."""
+        return self.low is not None and self.high is not None
+
+    def __float__(self) -> float:
+        return float(self.nominal)

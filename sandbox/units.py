@@ -1,0 +1,121 @@
+"""Units used at the edges: astropy plus compute (FLOP, OP) and money (USD).
+
+Scenario files write quantities as strings (``"550 km"``, ``"1.2 MW"``, ``"100 PFLOP/s"``,
+``"0.08 USD/kWh"``). :func:`parse_quantity` turns them into astropy Quantities; inside the
+models everything is a plain SI float (FLOP/s, W, kg, m, s, USD).
+"""
+
+from __future__ import annotations
+
+import math
+
+import astropy.units as u
+
+_NAMESPACE: dict[str, u.UnitBase] = {}
+#: One floating-point operation (any precision); FLOP/s is the compute rate.
+FLOP = u.def_unit(["FLOP", "flop"], doc="one floating-point operation", prefixes=True, namespace=_NAMESPACE)
+#: One integer operation (e.g. int8 multiply-accumulate counted as 2 OP); OP/s for TOPS figures.
+OP = u.def_unit(["OP", "op"], doc="one integer operation", prefixes=True, namespace=_NAMESPACE)
+#: Convenience rate units: PFLOPS = PFLOP/s, TOPS = TOP/s.
+FLOPS = u.def_unit(["FLOPS"], FLOP / u.s, prefixes=True, doc="FLOP per second", namespace=_NAMESPACE)
+OPS = u.def_unit(["OPS"], OP / u.s, prefixes=True, doc="integer operations per second", namespace=_NAMESPACE)
+#: United States dollar (nominal, no inflation adjustment unless a scenario says so).
+USD = u.def_unit(["USD", "usd"], doc="US dollar", prefixes=True, namespace=_NAMESPACE)
+#: Watt-hour with SI prefixes (kWh, MWh, TWh), as energy prices and battery figures are quoted.
+Wh = u.def_unit(["Wh"], u.W * u.h, prefixes=True, doc="watt-hour", namespace=_NAMESPACE)
+
+u.add_enabled_units(_NAMESPACE)
+
+#: Physical types a parameter may declare, each with the SI (or model) unit used inside.
+KINDS: dict[str, u.UnitBase] = {
+    "length": u.m,
+    "mass": u.kg,
+    "time": u.s,
+    "power": u.W,
+    "energy": u.J,
+    "speed": u.m / u.s,
+    "angle": u.deg,
+    "temperature": u.K,
+    "area": u.m**2,
+    "volume": u.m**3,
+    "frequency": u.Hz,
+    "data rate": u.bit / u.s,
+    "compute": FLOPS,
+    "integer compute": OPS,
+    "money": USD,
+    "price of energy": USD / (u.kW * u.h),
+    "price of mass": USD / u.kg,
+    "price of power": USD / u.W,
+    "specific power": u.W / u.kg,
+    "specific energy": u.W * u.h / u.kg,
+    "areal density": u.kg / u.m**2,
+    "dose rate": u.J / u.kg / u.yr,  # Gy/yr (astropy < 6 has no Gy)
+    "areal mass (shielding)": u.g / u.cm**2,
+}
+
+
+class QuantityError(ValueError):
+    """A string is not a quantity of the expected kind; the message says what was expected."""
+
+
+def unit_of(kind_or_unit: str) -> u.UnitBase:
+    """The unit for a declared ``kind`` (a key of :data:`KINDS`) or a unit string."""
+    if kind_or_unit in KINDS:
+        return KINDS[kind_or_unit]
+    return u.Unit(kind_or_unit)
+
+
+def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity:
+    """Parse ``text`` (e.g. ``"550 km"``) into a Quantity convertible to ``unit``.
+
+    Bare numbers are refused when ``unit`` is not dimensionless: the scenario must say the
+    unit. Raises :class:`QuantityError` with the expected physical type in the message.
+    """
+    expected = what or _describe(unit)
+    if isinstance(text, bool):
+        raise QuantityError(f"expected {expected}, got {text!r}")
+    if isinstance(text, (int, float)):
+        if unit == u.dimensionless_unscaled:
+            return u.Quantity(float(text))
+        raise QuantityError(f"expected {expected} with a unit, e.g. \"{_example(unit)}\", got a bare number {text!r}")
+    if not isinstance(text, str):
+        raise QuantityError(f"expected {expected} as a string with a unit, got {type(text).__name__} {text!r}")
+    try:
+        q = u.Quantity(text.strip())
+    except (TypeError, ValueError):
+        raise QuantityError(f"expected {expected}, got {text!r} (not a number followed by a unit)") from None
+    if q.unit == u.dimensionless_unscaled and unit != u.dimensionless_unscaled:
+        raise QuantityError(f"expected {expected} with a unit, e.g. \"{_example(unit)}\", got {text!r}")
+    if not q.unit.is_equivalent(unit):
+        raise QuantityError(f"expected {expected}, got {text!r}")
+    return q
+
+
+def _describe(unit: u.UnitBase) -> str:
+    for name, ref in KINDS.items():
+        if ref == unit or (ref.is_equivalent(unit) and name not in ("compute", "integer compute")):
+            return f"a {name}"
+    return f"a quantity in {unit}"
+
+
+def _example(unit: u.UnitBase) -> str:
+    return f"1 {unit.to_string()}"
+
+
+def finite_nonnegative(value: float) -> bool:
+    """True for a finite value >= 0 (NaN and ±inf are refused)."""
+    return math.isfinite(value) and value >= 0
+
+
+_MODEL_UNITS = [FLOPS, OPS, USD, USD / u.J, USD / u.kg, USD / u.W, u.bit / u.s]
+
+
+def to_si(q: u.Quantity) -> float:
+    """``q`` as a plain float in the units the models use (SI: m, kg, s, W, J, rad; FLOP/s, OP/s, USD, bit/s)."""
+    unit = q.unit
+    if unit == u.dimensionless_unscaled or unit.physical_type == "dimensionless":
+        return float(q.to_value(u.dimensionless_unscaled))
+    for target in _MODEL_UNITS:
+        if unit.is_equivalent(target):
+            return float(q.to_value(target))
+    return float(q.si.value)

@@ -1,0 +1,97 @@
+"""The command line on the default scenario: table, JSON, CSV, output folder, schema, plugin commands."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sandbox.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT = str(ROOT / "scenarios" / "default.toml")
+
+
+def invoke(*args: str):
+    result = CliRunner().invoke(cli, list(args), obj={}, catch_exceptions=False)
+    return result
+
+
+def test_run_prints_a_table_with_the_baseline():
+    r = invoke("run", DEFAULT)
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].startswith("Default comparison: 100 PFLOP/s of inference  (seed 42; baseline: ground)")
+    header = lines[1].split()
+    assert header[:3] == ["metric", "unit", "ground"]
+    rows = {line.split()[0]: line.split() for line in lines[3:] if line and not line.startswith(("note", "~"))}
+    # the baseline sized to the workload delivers at least the 100 PFLOP/s asked for, and at most one chip more
+    delivered = float(rows["compute.delivered"][2])
+    assert 100.0 <= delivered < 100.5
+    assert rows["cost.per_pflop_day.vs_baseline"][2] == "1"
+
+
+def test_run_json_parses_into_tidy_records():
+    r = invoke("run", DEFAULT, "--format", "json")
+    doc = json.loads(r.output)
+    assert {"architecture", "type", "metric", "value", "unit", "approximation"} == set(doc["records"][0])
+    sha = hashlib.sha256((ROOT / "scenarios" / "default.toml").read_bytes()).hexdigest()
+    assert doc["provenance"]["scenario"]["sha256"] == sha
+    assert doc["provenance"]["seed"] == 42
+
+
+def test_same_scenario_same_numbers():
+    a = json.loads(invoke("run", DEFAULT, "--format", "json").output)["records"]
+    b = json.loads(invoke("run", DEFAULT, "--format", "json").output)["records"]
+    assert a == b
+
+
+def test_run_csv_matches_json():
+    rows = list(csv.DictReader(io.StringIO(invoke("run", DEFAULT, "--format", "csv").output)))
+    records = json.loads(invoke("run", DEFAULT, "--format", "json").output)["records"]
+    assert len(rows) == len(records)
+    assert float(rows[0]["value"]) == pytest.approx(records[0]["value"])
+
+
+def test_out_writes_results_and_provenance(tmp_path):
+    out = tmp_path / "out" / "nested"
+    r = invoke("run", DEFAULT, "--out", str(out))
+    assert r.exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["provenance.json", "results.csv", "results.json", "table.txt"]
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["sandbox_version"] and prov["started_utc"].endswith("Z")
+    assert {p["name"] for p in prov["plugins"]} >= {"catalogue", "ground"}
+
+
+def test_schema_lists_every_parameter_with_source(registry):
+    doc = json.loads(invoke("schema").output)
+    variants = doc["properties"]["architectures"]["additionalProperties"]["anyOf"]
+    ground = next(v for v in variants if v["properties"]["type"]["const"] == "ground")
+    assert set(ground["properties"]) == {"type"} | {p.name for p in registry.architectures["ground"].params}
+    assert "Source:" in ground["properties"]["pue"]["description"]
+    assert "H100-SXM" in ground["properties"]["chip"]["enum"]
+
+
+def test_plugins_lists_hooks():
+    r = invoke("plugins")
+    assert "ground (space-sandbox" in r.output
+    assert "hooks: sandbox_register_architectures" in r.output
+    r = invoke("plugins", "--hook", "sandbox_register_catalogues", "--format", "json")
+    assert [p["name"] for p in json.loads(r.output)["plugins"]] == ["catalogue"]
+
+
+def test_a_plugin_can_add_a_command(tmp_path, monkeypatch):
+    (tmp_path / "hello_plugin.py").write_text(
+        "import click\nfrom sandbox import hookimpl\n\n"
+        "@hookimpl\ndef sandbox_register_commands(cli):\n"
+        "    @cli.command()\n    def hello():\n        click.echo('hello from a plugin')\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    r = invoke("--plugin", "hello_plugin", "hello")
+    assert r.exit_code == 0 and r.output == "hello from a plugin\n"

@@ -1,0 +1,68 @@
+"""Bad scenarios: one clear line naming the file and key, exit status 2, no traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+GOOD = """
+[study]
+name = "t"
+[workload]
+sustained_compute = "10 PFLOPS"
+[architectures.ground]
+pue = 1.2
+"""
+
+
+def sandbox(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sandbox", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+CASES = [
+    ("malformed", "[study\nname = 1\n", "malformed TOML"),
+    ("wrong unit", GOOD.replace("10 PFLOPS", "10 kg"), "workload.sustained_compute: expected a compute"),
+    ("unknown key", GOOD.replace("pue = 1.2", "peu = 1.2"), "architectures.ground.peu: unknown key; did you mean 'pue'?"),
+    ("negative", GOOD.replace("pue = 1.2", "pue = -1.2"), "architectures.ground.pue: expected a value >= 1"),
+    ("nan", GOOD.replace("pue = 1.2", "pue = nan"), "architectures.ground.pue: expected a number, got NaN"),
+    ("bare number", GOOD.replace("pue = 1.2", "lifetime = 5"), "architectures.ground.lifetime: expected a time with a unit"),
+    ("unknown architecture", GOOD.replace("[architectures.ground]", "[architectures.grund]"),
+     "architectures.grund: no installed architecture 'grund'; did you mean 'ground'?"),
+    ("unknown chip", GOOD.replace("pue = 1.2", 'chip = "H1000"'), "architectures.ground.chip: no chip named 'H1000'"),
+]
+
+
+@pytest.mark.parametrize(("label", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("command", ["validate", "run"])
+def test_bad_scenario_one_line_exit_2(tmp_path, label, text, expected, command):
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    out_dir = tmp_path / "out"
+    args = [command, str(path)] + (["--out", str(out_dir)] if command == "run" else [])
+    proc = sandbox(*args)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith(f"error: {path}: "), lines[0]
+    assert expected in lines[0]
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+    assert not out_dir.exists()  # nothing half-written
+
+
+def test_missing_file(tmp_path):
+    proc = sandbox("run", str(tmp_path / "nope.toml"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: {tmp_path / 'nope.toml'}: file not found"
+
+
+def test_unwritable_output_folder_is_refused_before_running(tmp_path):
+    path = tmp_path / "ok.toml"
+    path.write_text(GOOD)
+    blocker = tmp_path / "file"
+    blocker.write_text("keep me")
+    proc = sandbox("run", str(path), "--out", str(blocker))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: --out {blocker}: exists and is not a folder"
+    assert blocker.read_text() == "keep me"  # nothing the user had is lost

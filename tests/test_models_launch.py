@@ -1,0 +1,75 @@
+"""Tests for sandbox.models.launch against hand calculations."""
+
+import numpy as np
+import pytest
+
+from sandbox.models import launch
+
+
+def test_structure_mass_closes_the_dry_mass():
+    """790 kg of subsystems, structure 21 % of dry mass: 0.21/0.79 * 790 = 210 kg; dry = 1000 kg, 210/1000 = 21 %."""
+    s = launch.structure_mass_kg(790.0, 0.21)
+    assert s == pytest.approx(210.0)
+    assert s / (790.0 + s) == pytest.approx(0.21)
+
+
+def test_structure_fraction_of_one_is_impossible():
+    with pytest.raises(ValueError, match="structure_fraction"):
+        launch.structure_mass_kg(100.0, 1.0)
+    assert np.isnan(launch.structure_mass_kg(np.array([100.0]), np.array([1.0]))[0])
+
+
+def test_payload_volume():
+    """100 t at 120 kg/m3 -> 833.33 m3."""
+    assert launch.payload_volume_m3(100e3, 120.0) == pytest.approx(833.333, rel=1e-6)
+
+
+def test_flights_needed_mass_or_volume_limited():
+    """Vehicle 100 t / 1000 m3:
+    0 kg -> 0; 100 t & 500 m3 -> 1 (exactly full); 150 t & 2000 m3 -> max(1.5, 2.0) = 2; 150 t & 500 m3 -> 2."""
+    got = launch.flights_needed(
+        np.array([0.0, 100e3, 150e3, 150e3]), np.array([0.0, 500.0, 2000.0, 500.0]), 100e3, 1000.0
+    )
+    assert got.tolist() == [0.0, 1.0, 2.0, 2.0]
+
+
+def test_flights_needed_ignores_float_noise_and_counts_tiny_loads():
+    # (0.1 + 0.2) / 0.1 = 3.0000000000000004 in floating point: 3 flights, not 4
+    assert launch.flights_needed(0.1 + 0.2, 0.0, 0.1, float("inf")) == 3.0
+    # any nonzero payload needs at least one flight
+    assert launch.flights_needed(1e-6, 0.0, 100e3, 1000.0) == 1.0
+
+
+def test_flights_needed_vehicle_without_capacity():
+    assert launch.flights_needed(1.0, 0.0, 0.0, 1000.0) == float("inf")
+
+
+def test_tanker_flights():
+    """1,200 t of propellant in 150 t tankers: 8 flights; 1,201 t: 9."""
+    assert launch.tanker_flights(np.array([0.0, 1200e3, 1201e3]), 150e3).tolist() == [0.0, 8.0, 9.0]
+
+
+def test_learning_curve_halving_and_85_percent():
+    """Progress ratio 0.5 halves the price each doubling: at 8x the reference, 1/8 of it.
+    85 % curve: 2x -> 0.85, 4x -> 0.7225, 1x -> unchanged."""
+    assert launch.learning_curve_price(1000.0, 8.0, 1.0, 0.5) == pytest.approx(125.0)
+    got = launch.learning_curve_price(1000.0, np.array([1.0, 2.0, 4.0]), 1.0, 0.85)
+    assert got == pytest.approx([1000.0, 850.0, 722.5])
+
+
+def test_learning_curve_no_learning_and_bad_ratio():
+    assert launch.learning_curve_price(500.0, 1e6, 1.0, 1.0) == pytest.approx(500.0)
+    with pytest.raises(ValueError, match="progress_ratio"):
+        launch.learning_curve_price(500.0, 2.0, 1.0, 1.2)
+
+
+def test_launch_emissions():
+    """10 flights x 2,600 t CO2e = 26,000 t."""
+    assert launch.launch_emissions_t(10, 2600.0) == pytest.approx(26000.0)
+
+
+def test_rocket_equation_doubling_mass():
+    """dv = g0 * Isp * ln 2 = 9.80665 * 380 * 0.693147 = 2583.03 m/s doubles the mass:
+    1000 kg final mass needs 1000 kg of propellant."""
+    assert launch.rocket_propellant_kg(1000.0, 2583.0317, 380.0) == pytest.approx(1000.0, rel=1e-6)
+    assert launch.rocket_propellant_kg(1000.0, 0.0, 380.0) == 0.0

@@ -1,0 +1,67 @@
+"""Parameter declarations and value checking (units at the edges)."""
+
+from __future__ import annotations
+
+import astropy.units as u
+import pytest
+
+from sandbox.params import Param, Params, check_value, from_sourced
+from sandbox.sourced import Sourced
+
+ALT = Param("altitude", "550 km", "Orbit altitude.", unit="km", source="Starlink shell 1 (FCC filing SAT-MOD-20200417-00037)",
+            minimum=100.0, maximum=50_000.0)
+
+
+def test_quantity_converts_to_declared_unit():
+    # 0.55 Mm = 550 km; 1 AU = 149,597,870.7 km exactly (IAU 2012 Resolution B2).
+    assert check_value(ALT, "0.55 Mm").to_value(u.km) == pytest.approx(550.0)
+    big = Param("distance", "1 AU", "d", unit="km", source="IAU 2012 B2")
+    assert check_value(big, "1 AU").to_value(u.km) == pytest.approx(149_597_870.7)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("550 kg", "expected a length, got '550 kg'"),
+        (550, "expected a length with a unit"),
+        ("550", "expected a length with a unit"),
+        ("nan km", "NaN"),
+        ("inf km", "finite"),
+        ("50 km", "expected a value >= 100 km"),
+        ("1e30 km", "expected a value <= 50000 km"),
+        (True, "expected a length"),
+    ],
+)
+def test_quantity_refusals(raw, message):
+    with pytest.raises(ValueError, match=message):
+        check_value(ALT, raw)
+
+
+def test_numeric_default_needs_source():
+    with pytest.raises(ValueError, match="needs a source"):
+        Param("pue", 1.2, "PUE")
+
+
+def test_invalid_default_is_refused_at_declaration():
+    with pytest.raises(ValueError, match=">= 100"):
+        Param("altitude", "10 km", "x", unit="km", source="s", minimum=100.0)
+
+
+def test_from_sourced_carries_range_and_source():
+    s = Sourced(1.58, "", "Uptime Institute Global Data Center Survey 2023 (average PUE 1.58)", low=1.1, high=2.0)
+    p = from_sourced("pue", s, "Power usage effectiveness", minimum=1.0)
+    assert (p.default, p.low, p.high, p.kind) == (1.58, 1.1, 2.0, "number")
+    q = from_sourced("flux", Sourced(1361.0, "W/m2", "Kopp & Lean 2011", 1360.3, 1361.3), "TSI")
+    assert q.kind == "quantity" and check_value(q, q.default).to_value(u.W / u.m**2) == 1361.0
+
+
+def test_params_si_access():
+    p = Params({"altitude": 550 * u.km, "count": 12})
+    assert p.si("altitude") == 550_000.0
+    assert p.altitude.to_value(u.m) == 550_000.0 and p["count"] == 12
+
+
+def test_choices_suggest():
+    p = Param("orbit", "sso", "Orbit family", choices=("sso", "leo", "geo"))
+    with pytest.raises(ValueError, match="did you mean 'geo'"):
+        check_value(p, "gao")

@@ -1,0 +1,123 @@
+"""The plugin contract: discovery, loud failures that name the plugin, registrations."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import subprocess
+import sys
+import types
+
+import pytest
+
+from sandbox import hookimpl, hookspecs
+from sandbox.catalogue import Chip
+from sandbox.plugins import PluginError, load
+
+
+def plugin(name: str, **hooks) -> types.SimpleNamespace:
+    ns = types.SimpleNamespace(__name__=name)
+    for hook, fn in hooks.items():
+        setattr(ns, hook, hookimpl(fn))
+    return ns
+
+
+def test_every_hook_is_documented_with_when_it_fires():
+    specs = [f for n, f in vars(hookspecs).items() if n.startswith("sandbox_") and inspect.isfunction(f)]
+    assert len(specs) == 6
+    for spec in specs:
+        doc = inspect.getdoc(spec) or ""
+        assert "Fires" in doc, spec.__name__
+        for arg in inspect.signature(spec).parameters:
+            assert f"``{arg}``" in doc or f"``{arg}(" in doc, (spec.__name__, arg)
+
+
+def test_unknown_hook_fails_loudly_and_names_the_plugin():
+    def sandbox_register_architecturs(register):  # misspelt
+        pass
+
+    with pytest.raises(PluginError, match="plugin 'typo-plugin'.*sandbox_register_architecturs"):
+        load([("typo-plugin", plugin("typo", sandbox_register_architecturs=sandbox_register_architecturs))])
+
+
+def test_duplicate_architecture_names_both_plugins(registry):
+    spec = registry.architectures["ground"]
+
+    def sandbox_register_architectures(register):
+        register(spec)
+
+    with pytest.raises(PluginError, match="plugin 'copycat' registered architecture 'ground', already registered by plugin 'ground'"):
+        load([("copycat", plugin("copycat", sandbox_register_architectures=sandbox_register_architectures))])
+
+
+def test_catalogue_clash_and_replace():
+    h100 = Chip("H100-SXM", peak_ops_per_s={"fp16": 1.0e15}, power_w=700.0, mass_kg=2.0, cost_usd=1.0,
+                sources={"all": "test"})
+
+    def clash(register):
+        register(h100)
+
+    def replace(register):
+        register(h100, replace=True)
+
+    with pytest.raises(PluginError, match="plugin 'clash' registered chip 'H100-SXM', already registered by plugin 'catalogue'"):
+        load([("clash", plugin("clash", sandbox_register_catalogues=clash))])
+    reg = load([("override", plugin("override", sandbox_register_catalogues=replace))])
+    assert reg.catalogues.chips["H100-SXM"].ops("fp16") == 1.0e15
+    assert reg.catalogues.owner[("chips", "H100-SXM")] == "override"
+
+
+def test_model_replacement_is_global_and_conflicts_name_both():
+    def area(heat_w, temperature_k, emissivity, sink_temperature_k=3.0, absorbed_w_m2=0.0, sides=2):
+        return heat_w / 1000.0  # 1 kW per m²
+
+    def one(register):
+        register("thermal.radiator_area_m2", area, replace=True)
+
+    reg = load([("fastrad", plugin("fastrad", sandbox_register_models=one))])
+    assert reg.models["thermal.radiator_area_m2"](5000.0, 300.0, 0.9) == 5.0
+    assert reg.models.replaced == {"thermal.radiator_area_m2": "fastrad"}
+    with pytest.raises(PluginError, match="plugins 'fastrad' and 'fastrad2' both replace model 'thermal.radiator_area_m2'"):
+        load([("fastrad", plugin("a", sandbox_register_models=one)), ("fastrad2", plugin("b", sandbox_register_models=one))])
+
+
+def test_model_replacement_must_keep_the_signature():
+    def wrong(register):
+        register("thermal.radiator_area_m2", lambda q: q, replace=True)
+
+    with pytest.raises(PluginError, match="must accept \\(heat_w, temperature_k"):
+        load([("wrong", plugin("wrong", sandbox_register_models=wrong))])
+
+
+def test_a_plugin_that_raises_is_named():
+    def boom(register):
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(PluginError, match="plugin 'boom' failed in sandbox_register_catalogues: RuntimeError: disk on fire"):
+        load([("boom", plugin("boom", sandbox_register_catalogues=boom))])
+
+
+def test_import_failure_is_reported_and_the_rest_load(tmp_path):
+    (tmp_path / "broken_plugin.py").write_text("raise ImportError('needs a missing library')\n")
+    dist = tmp_path / "broken_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[sandbox]\nbroken = broken_plugin\n")
+    env = dict(os.environ, PYTHONPATH=str(tmp_path))
+    env.pop("SANDBOX_PLUGINS", None)
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "plugins", "--format", "json"], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["load_errors"] == [{"name": "broken", "error": "ImportError: needs a missing library"}]
+    assert {"ground", "catalogue"} <= {p["name"] for p in doc["plugins"]}
+    assert "warning: plugin 'broken' failed to load: ImportError: needs a missing library" in proc.stderr
+
+
+def test_builtins_use_only_public_hooks(registry):
+    # Each built-in is registered through the entry-point group and implements only hookspec hooks.
+    names = {n for n in vars(hookspecs) if n.startswith("sandbox_")}
+    for info in registry.plugins:
+        assert info.distribution == "space-sandbox"
+        assert set(info.hooks) <= names
