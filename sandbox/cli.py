@@ -144,8 +144,9 @@ def schema(ctx: click.Context) -> None:
 @click.option("--out", "out_dir", type=click.Path(), default=None,
               help="Also write results (JSON, CSV, table) and a provenance record into this folder.")
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
+@click.option("--explain", is_flag=True, help="After the table, show the inputs and sources behind every metric.")
 @click.pass_context
-def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_going: bool) -> None:
+def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_going: bool, explain: bool) -> None:
     """Run SCENARIO and print the comparison with the ground baseline."""
     from . import report
     from .engine import evaluate
@@ -155,6 +156,8 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
         _check_writable(Path(out_dir))
     result = evaluate(s, _registry(ctx))
     text = {"table": report.table, "json": report.to_json, "csv": report.to_csv}[fmt](result)
+    if explain and fmt == "table":
+        text += "\n\n" + report.explain(result)
     if out_dir is not None:
         try:
             report.write_outputs(result, Path(out_dir))

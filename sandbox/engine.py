@@ -83,6 +83,13 @@ class RunResult:
                 })
         return out
 
+    def explained_records(self) -> list[dict[str, Any]]:
+        """Tidy records with the inputs and source that produced each metric."""
+        out = []
+        for rec, m in zip(self.records(), (m for lg in self.ledgers.values() for m in lg.metrics), strict=True):
+            out.append({**rec, "inputs": list(m.inputs), "source": m.source})
+        return out
+
 
 # --------------------------------------------------------------------------- element
 def _need(entry: Any, field_name: str, where: str) -> float:
@@ -93,15 +100,18 @@ def _need(entry: Any, field_name: str, where: str) -> float:
     return value
 
 
-def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> tuple[dict[str, float], list[str]]:
+def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> tuple[dict[str, float], dict[str, str], list[str]]:
     """Evaluate one element on the shared ledger.
 
-    Returns additive totals over ``el.count`` units (plain SI-scaled floats keyed by metric
-    name, units in :data:`UNITS`) and notes. All sizing uses ``registry.models``.
+    Returns additive totals over ``el.count`` units (plain SI floats keyed by metric name,
+    display units in :data:`UNITS`), a trace per metric (the model call and the inputs, with
+    where each came from: the element, a catalogue entry or a cited model default) and notes.
+    All sizing uses ``registry.models``.
     """
     m = registry.models
     cat = registry.catalogues
     notes: list[str] = []
+    trace: dict[str, str] = {}
     where = f"element {el.name!r}"
     try:
         chip = cat.chips[el.chip]
@@ -124,6 +134,11 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
     tolerance = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
     tid_life = float(m.radiation.tid_lifetime_years(tolerance, dose)) if dose > 0 else math.inf
     life = min(el.lifetime_years, tid_life)
+    trace["radiation.dose_rate"] = (f"radiation dose model, environment {site.radiation_environment!r} (altitude "
+                                    f"{site.altitude_m / 1e3:g} km), shielding {el.shielding_g_cm2:g} g/cm2 [element]")
+    trace["life.effective"] = (f"min(design life {el.lifetime_years:g} yr [element], total-dose life {tid_life:.3g} yr = "
+                               f"tid_lifetime_years({tolerance:g} krad [{'chip ' + chip.name if chip.tid_krad > 0 else 'radiation.cots_tid_krad'}], "
+                               f"{dose:.3g} krad/yr))")
     if tid_life < el.lifetime_years:
         notes.append(f"{where}: total dose limits life to {tid_life:.1f} yr (design life {el.lifetime_years:g} yr)")
 
@@ -132,10 +147,17 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
     survival = float(m.compute.mean_survival_fraction(el.failure_rate_per_year, life))
     derate = float(m.compute.radiation_derating(el.redundancy, el.checkpoint_overhead, el.scrub_overhead))
     delivered = float(m.compute.delivered_ops(peak, n_chips, el.utilisation, derate * survival))
+    trace["compute.delivered"] = (f"delivered_ops(peak {peak:.4g} OP/s [chip {chip.name}, {el.precision}], {n_chips:g} chips "
+                                  f"[element: {count:g} × {el.chips_per_unit:g}], utilisation {el.utilisation:g} [element], "
+                                  f"derate {derate:.3g} = radiation_derating(redundancy {el.redundancy:g}, checkpoint "
+                                  f"{el.checkpoint_overhead:g}, scrub {el.scrub_overhead:g}) × survival {survival:.3g} = "
+                                  f"mean_survival_fraction({el.failure_rate_per_year:g}/yr, {life:.3g} yr))")
 
     # ---- power (per unit)
     compute_w = el.chips_per_unit * _need(chip, "power_w", where)
     load_w = compute_w * (1.0 + el.power.bus_power_fraction) + el.extra_power_w
+    trace["power.load"] = (f"{count:g} × ({el.chips_per_unit:g} chips × {chip.power_w:g} W [chip {chip.name}] × "
+                           f"(1 + bus {el.power.bus_power_fraction:g} [element]) + other {el.extra_power_w:g} W [element])")
     try:
         src = cat.power_sources[el.power.source]
     except KeyError:
@@ -162,6 +184,12 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
                                                   m.value("power.pointing_factor")))
         power_mass = float(m.power.array_mass_kg(array_area, _need(src, "areal_density_kg_m2", where)))
         power_capex = _need(src, "cost_usd_per_w", where) * generation_w
+        trace["power.generation"] = (f"array_power_required_w(load {load_w:.4g} W, eclipse fraction {site.eclipse_fraction:.4g} "
+                                     f"[site], round trip {rte:g} [{el.power.storage or '-'}]) / PMAD {pmad:g} [power.pmad_efficiency]")
+        trace["power.array_area"] = (f"array_area_m2({generation_w:.4g} W, flux {flux:.1f} W/m2 at {site.sun_distance_au:g} AU "
+                                     f"[power.solar_constant_w_m2], cell {src.efficiency:g}, packing {src.packing_factor:g}, "
+                                     f"degradation {src.degradation_per_year:g}/yr [{src.name}], life {life:.3g} yr, pointing "
+                                     f"[power.pointing_factor]) × {count:g}")
     elif src.kind in ("fission", "radioisotope", "beamed"):
         generation_w = load_w / pmad
         power_mass = float(m.power.generator_mass_kg(generation_w, _need(src, "specific_power_w_per_kg", where)))
@@ -174,6 +202,8 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
         storage_j = float(m.power.storage_energy_j(load_w, site.longest_dark_s, _need(storage, "depth_of_discharge", where)))
         storage_mass = float(m.power.storage_mass_kg(storage_j, _need(storage, "specific_energy_wh_per_kg", where)))
         storage_capex = storage_j / J_PER_KWH * _need(storage, "cost_usd_per_kwh", where)
+        trace["power.storage_energy"] = (f"storage_energy_j(load {load_w:.4g} W, longest dark {site.longest_dark_s:.4g} s [site], "
+                                         f"depth of discharge {storage.depth_of_discharge:g} [{storage.name}]) × {count:g}")
 
     # ---- thermal (per unit): every electrical watt of the load ends as heat
     th = el.thermal
@@ -184,9 +214,14 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
         if not math.isfinite(radiator_area):
             raise EvaluationError(f"{where}: a radiator at {th.temperature_k:g} K absorbs more than it emits at this site")
         thermal_mass = float(m.thermal.radiator_mass_kg(radiator_area, th.areal_density_kg_m2))
+        trace["thermal.radiator_area"] = (f"radiator_area_m2(heat {load_w:.4g} W = load, {th.temperature_k:g} K, emissivity "
+                                          f"{th.emissivity:g}, {th.sides} sides [element], sink {site.radiator_sink_k:g} K, "
+                                          f"absorbed {site.absorbed_w_m2:.4g} W/m2 [site]) × {count:g}")
     elif th.kind == "facility":
         cooling_w = float(m.thermal.terrestrial_cooling_power_w(load_w, th.pue))
         water_l_per_year = load_w * HOURS_PER_YEAR / 1000.0 * th.wue_l_per_kwh
+        trace["thermal.cooling_power"] = f"terrestrial_cooling_power_w(load {load_w:.4g} W, PUE {th.pue:g} [element])"
+        trace["water.use"] = f"load {load_w:.4g} W × 8766 h × WUE {th.wue_l_per_kwh:g} L/kWh [element]"
     else:
         raise EvaluationError(f"{where}: thermal kind must be 'radiator' or 'facility', got {th.kind!r}")
     if src.kind == "grid":
@@ -233,6 +268,10 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
         tanker_flights = flights * t.tanker_flights_per_flight
         launch_capex = (flights + tanker_flights) * _need(vehicle, "price_usd", where)
         co2_t = float(m.launch.launch_emissions_t(flights + tanker_flights, _need(vehicle, "co2_t_per_flight", where)))
+        trace["launch.flights"] = (f"{count:g} units of {wet:.4g} kg / {unit_volume:.4g} m3 (packing {t.packing_density_kg_m3:g} "
+                                   f"kg/m3) on {vehicle.name}: {payload:g} kg to {t.destination}, {fairing:g} m3 fairing [catalogue]")
+        trace["launch.tanker_flights"] = f"flights × {t.tanker_flights_per_flight:g} tanker flights per flight [element transport]"
+        trace["capex.launch"] = f"(flights + tankers) × {vehicle.price_usd:.4g} USD [{vehicle.name}]"
 
     # ---- cost
     chips_capex = n_chips * _need(chip, "cost_usd", where)
@@ -248,6 +287,36 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
     opex = energy_opex + ops_opex + sum(el.extra_opex_usd_per_year.values())
     annual = float(m.cost.annualised_cost_usd(capex, opex, discount_rate, life))
     power_annual = float(m.cost.annualised_cost_usd((power_capex + storage_capex) * count, energy_opex, discount_rate, life))
+    trace["capex.chips"] = f"{n_chips:g} chips × {chip.cost_usd:.4g} USD [chip {chip.name}]"
+    trace["compute.chips"] = trace["compute.units"] = f"{count:g} units × {el.chips_per_unit:g} chips per unit [element]"
+    trace["thermal.heat"] = "= power.load (every watt of load ends as heat)"
+    trace["power.grid"] = "load + cooling power, bought from the grid" if src.kind == "grid" else "0 (not on the grid)"
+    trace["mass.compute"] = f"{count:g} × {el.chips_per_unit:g} × {chip.mass_kg:g} kg [chip {chip.name}]"
+    trace["mass.power"] = (f"array area × {src.areal_density_kg_m2:g} kg/m2 [{src.name}]" if src.kind == "solar" else
+                           f"generation / {src.specific_power_w_per_kg:g} W/kg [{src.name}]" if src.kind != "grid" else "0 (grid)")
+    trace["mass.storage"] = (f"storage energy / {storage.specific_energy_wh_per_kg:g} Wh/kg [{storage.name}]"
+                             if storage is not None else "0 (no storage)")
+    trace["mass.thermal"] = f"radiator area × {th.areal_density_kg_m2:g} kg/m2 [element]" if th.kind == "radiator" else "0 (facility cooling)"
+    trace["mass.shielding"] = (f"{el.shielding_g_cm2:g} g/cm2 [element] over a cube of electronics at "
+                               f"{m.value('launch.payload_packing_density_kg_m3'):g} kg/m3 [launch.payload_packing_density_kg_m3] (approximation)")
+    trace["mass.structure"] = f"structure_mass_kg(subsystems, {el.structure_fraction:g} [element])"
+    trace["mass.propellant"] = (f"propellant_mass(dry, {el.transport.dv_after_drop_m_s:g} m/s, Isp {el.transport.isp_s:g} s) [element transport]"
+                                if el.transport is not None else "0 (no transport)")
+    trace["mass.other"] = trace["capex.other"] = f"plugin items [element]: {', '.join(el.extra_mass_kg) or 'none'}"
+    trace["capex.other"] = f"plugin items [element]: {', '.join(el.extra_capex_usd) or 'none'}"
+    trace["opex.other"] = f"plugin items [element]: {', '.join(el.extra_opex_usd_per_year) or 'none'}"
+    trace["capex.power"] = "generation × $/W + storage energy × $/kWh [catalogue power sources]"
+    trace["capex.site"] = f"{site.capex_usd_per_w:g} USD/W [site] × load"
+    if not in_space:
+        trace["capex.bus"] = trace["capex.integration"] = "0 (on the ground)"
+    if in_space:
+        trace["capex.bus"] = (f"{m.value('cost.spacecraft_bus_cost_usd_per_kg'):g} USD/kg [cost.spacecraft_bus_cost_usd_per_kg] × "
+                              f"non-compute dry mass {dry - compute_mass:.4g} kg × {count:g}")
+        trace["capex.integration"] = f"{m.value('cost.integration_fraction'):g} [cost.integration_fraction] × hardware"
+    trace["opex.energy"] = f"grid power {grid_w * count:.4g} W × 8766 h × {energy_price:g} USD/kWh [{src.name}]"
+    trace["opex.operations"] = f"{m.value('cost.ops_cost_fraction_per_year'):g}/yr [cost.ops_cost_fraction_per_year] × (hardware + integration + site)"
+    trace["cost.annual"] = (f"annualised_cost_usd(capex {capex:.4g} USD, opex {opex:.4g} USD/yr, discount {discount_rate:g} "
+                            f"[assumptions], life {life:.3g} yr)")
 
     totals = {
         "compute.delivered": delivered,
@@ -288,7 +357,10 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
         "radiation.dose_rate": dose,
         "life.effective": life,
     }
-    return totals, notes
+    for k, v in totals.items():
+        if k not in trace and v == 0:
+            trace[k] = "0 (does not apply to this element)"
+    return totals, trace, notes
 
 
 def _propellant_kg(dry_kg: float, dv_m_s: float, isp_s: float) -> float:
@@ -350,10 +422,13 @@ def evaluate_design(design: Design, registry: Registry, ctx: Context) -> tuple[l
     if not design.elements:
         raise EvaluationError("design has no elements")
     totals: dict[str, float] = {}
+    traces: dict[str, list[str]] = {}
     notes = list(design.notes)
     for el in design.elements:
-        part, el_notes = evaluate_element(el, registry, ctx.assumptions.discount_rate)
+        part, trace, el_notes = evaluate_element(el, registry, ctx.assumptions.discount_rate)
         notes += el_notes
+        for k, text in trace.items():
+            traces.setdefault(k, []).append(f"{el.name}: {text}" if len(design.elements) > 1 else text)
         for k, v in part.items():
             if k == "life.effective":
                 totals[k] = min(totals.get(k, math.inf), v)
@@ -362,7 +437,7 @@ def evaluate_design(design: Design, registry: Registry, ctx: Context) -> tuple[l
             else:
                 totals[k] = totals.get(k, 0.0) + v
     for k, v in totals.items():
-        if not math.isfinite(v) or v < 0:
+        if not math.isfinite(v) or v < 0:  # a plugin's impossible inputs must not become silent nonsense
             raise EvaluationError(f"metric {k} is {v} (physically impossible); check the design's inputs")
     m = registry.models
     mass_total = sum(v for k, v in totals.items() if k.startswith("mass."))
@@ -374,7 +449,8 @@ def evaluate_design(design: Design, registry: Registry, ctx: Context) -> tuple[l
     precision = design.elements[0].precision
     ref_flops = ref.peak_ops_per_s.get(precision, max(ref.peak_ops_per_s.values()))
 
-    metrics = [Metric(k, v * _unit(k)[1], _unit(k)[0]) for k, v in totals.items() if k != "cost.power_annual"]
+    metrics = [Metric(k, v * _unit(k)[1], _unit(k)[0], inputs=traces.get(k, ()))
+               for k, v in totals.items() if k != "cost.power_annual"]
     metrics.append(Metric("mass.total", mass_total * 1e-3, "t", inputs=[k for k in totals if k.startswith("mass.")]))
     metrics.append(Metric("cost.capex", capex * 1e-6, "MUSD", inputs=[k for k in totals if k.startswith("capex.")]))
     metrics.append(Metric("cost.opex", opex * 1e-6, "MUSD/yr", inputs=[k for k in totals if k.startswith("opex.")]))
@@ -404,8 +480,10 @@ def evaluate_design(design: Design, registry: Registry, ctx: Context) -> tuple[l
     metrics.append(Metric("latency.p95", float(summary[95]), "s", approximation=approx,
                           inputs=["round-trip light time"] if approx else ["design.latency_samples_s"]))
     if math.isfinite(design.link_to_earth_bps):
-        metrics.append(Metric("link.to_earth", design.link_to_earth_bps * 1e-9, "Gbit/s"))
-    metrics.append(Metric("time.years_to_service", design.years_to_service, "yr"))
+        metrics.append(Metric("link.to_earth", design.link_to_earth_bps * 1e-9, "Gbit/s",
+                              inputs=["design.link_to_earth_bps (the plugin's link budget; see its metrics)"]))
+    metrics.append(Metric("time.years_to_service", design.years_to_service, "yr",
+                          inputs=["design.years_to_service (from the plugin's parameters; see its notes)"]))
     metrics.extend(design.metrics)
     return metrics, notes
 

@@ -68,10 +68,34 @@ def table(result: RunResult) -> str:
     return "\n".join(out)
 
 
+def explain(result: RunResult) -> str:
+    """Where every number comes from: each architecture's parameters (scenario value or sourced
+    default) and, per metric, the model call and inputs that produced it."""
+    out = []
+    runs = {r.instance: r for r in result.scenario.architectures}
+    for name, ledger in result.ledgers.items():
+        out.append(f"== {name} (type {ledger.architecture}, plugin {ledger.plugin})")
+        run = runs.get(name)
+        if run is None:
+            out.append("  parameters: all defaults (baseline added by the engine)")
+        else:
+            for param in run.spec.params:
+                origin = "scenario" if param.name in run.params.overridden else f"default; source: {param.source or 'definition'}"
+                out.append(f"  param {param.name} = {run.params.values[param.name]}  ({origin})")
+        for m in ledger.metrics:
+            flag = " [approximation]" if m.approximation else ""
+            out.append(f"  {m.name} = {_fmt(m.value)} {m.unit}{flag}")
+            for line in m.inputs:
+                out.append(f"      <- {line}")
+            if m.source:
+                out.append(f"      source: {m.source}")
+    return "\n".join(out)
+
+
 def to_json(result: RunResult) -> str:
     """Tidy records plus notes, failures and provenance, as one JSON document."""
     doc = {
-        "records": result.records(),
+        "records": result.explained_records(),
         "notes": {n: lg.notes for n, lg in result.ledgers.items()},
         "failures": result.failures,
         "provenance": result.provenance,

@@ -25,8 +25,8 @@ def invoke(*args: str):
 
 def test_run_prints_a_table_with_the_baseline():
     r = invoke("run", DEFAULT)
-    assert r.exit_code == 0, r.output
-    lines = r.output.splitlines()
+    assert r.exit_code == 0, r.stdout
+    lines = r.stdout.splitlines()
     assert lines[0].startswith("Default comparison: 100 PFLOP/s of inference  (seed 42; baseline: ground)")
     header = lines[1].split()
     assert header[:3] == ["metric", "unit", "ground"]
@@ -39,22 +39,22 @@ def test_run_prints_a_table_with_the_baseline():
 
 def test_run_json_parses_into_tidy_records():
     r = invoke("run", DEFAULT, "--format", "json")
-    doc = json.loads(r.output)
-    assert {"architecture", "type", "metric", "value", "unit", "approximation"} == set(doc["records"][0])
+    doc = json.loads(r.stdout)
+    assert {"architecture", "type", "metric", "value", "unit", "approximation", "inputs", "source"} == set(doc["records"][0])
     sha = hashlib.sha256((ROOT / "scenarios" / "default.toml").read_bytes()).hexdigest()
     assert doc["provenance"]["scenario"]["sha256"] == sha
     assert doc["provenance"]["seed"] == 42
 
 
 def test_same_scenario_same_numbers():
-    a = json.loads(invoke("run", DEFAULT, "--format", "json").output)["records"]
-    b = json.loads(invoke("run", DEFAULT, "--format", "json").output)["records"]
+    a = json.loads(invoke("run", DEFAULT, "--format", "json").stdout)["records"]
+    b = json.loads(invoke("run", DEFAULT, "--format", "json").stdout)["records"]
     assert a == b
 
 
 def test_run_csv_matches_json():
-    rows = list(csv.DictReader(io.StringIO(invoke("run", DEFAULT, "--format", "csv").output)))
-    records = json.loads(invoke("run", DEFAULT, "--format", "json").output)["records"]
+    rows = list(csv.DictReader(io.StringIO(invoke("run", DEFAULT, "--format", "csv").stdout)))
+    records = json.loads(invoke("run", DEFAULT, "--format", "json").stdout)["records"]
     assert len(rows) == len(records)
     assert float(rows[0]["value"]) == pytest.approx(records[0]["value"])
 
@@ -70,7 +70,7 @@ def test_out_writes_results_and_provenance(tmp_path):
 
 
 def test_schema_lists_every_parameter_with_source(registry):
-    doc = json.loads(invoke("schema").output)
+    doc = json.loads(invoke("schema").stdout)
     variants = doc["properties"]["architectures"]["additionalProperties"]["anyOf"]
     ground = next(v for v in variants if v["properties"]["type"]["const"] == "ground")
     assert set(ground["properties"]) == {"type"} | {p.name for p in registry.architectures["ground"].params}
@@ -80,10 +80,10 @@ def test_schema_lists_every_parameter_with_source(registry):
 
 def test_plugins_lists_hooks():
     r = invoke("plugins")
-    assert "ground (space-sandbox" in r.output
-    assert "hooks: sandbox_register_architectures" in r.output
+    assert "ground (space-sandbox" in r.stdout
+    assert "hooks: sandbox_register_architectures" in r.stdout
     r = invoke("plugins", "--hook", "sandbox_register_catalogues", "--format", "json")
-    assert [p["name"] for p in json.loads(r.output)["plugins"]] == ["catalogue"]
+    assert [p["name"] for p in json.loads(r.stdout)["plugins"]] == ["catalogue"]
 
 
 def test_a_plugin_can_add_a_command(tmp_path, monkeypatch):
@@ -94,4 +94,15 @@ def test_a_plugin_can_add_a_command(tmp_path, monkeypatch):
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     r = invoke("--plugin", "hello_plugin", "hello")
-    assert r.exit_code == 0 and r.output == "hello from a plugin\n"
+    assert r.exit_code == 0 and r.stdout == "hello from a plugin\n"
+
+
+def test_explain_traces_every_printed_number():
+    """Every metric in the table can be traced to inputs (element, catalogue, cited default or scenario)."""
+    r = invoke("run", DEFAULT, "--explain")
+    assert r.exit_code == 0
+    assert "param pue = 1.1" in r.stdout or "param pue = " in r.stdout
+    assert "(default; source: " in r.stdout
+    doc = json.loads(invoke("run", DEFAULT, "--format", "json").stdout)
+    untraced = [(rec["architecture"], rec["metric"]) for rec in doc["records"] if not rec["inputs"] and not rec["source"]]
+    assert untraced == []

@@ -1,0 +1,154 @@
+"""The engine evaluates a design on the shared ledger: every total recomputed by hand here.
+
+A test plugin registers its own catalogue entries (round numbers, so the arithmetic below is
+readable) and a one-element orbital architecture. Shared-model defaults used by the engine are
+read from the models' DEFAULTS (each cited in docs/models.md); the equations are written out
+again here from docs/models.md, not taken from the engine.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+
+import pytest
+
+from sandbox import hookimpl
+from sandbox.architecture import ArchitectureSpec
+from sandbox.catalogue import Chip, LaunchVehicle, PowerSource
+from sandbox.design import Design, Element, PowerSystem, Site, ThermalSystem, Transport
+from sandbox.engine import evaluate
+from sandbox.models import cost, launch, power
+from sandbox.params import Param
+from sandbox.plugins import load
+from sandbox.scenario import validate
+
+SRC = {"all": "round test values"}
+SIGMA = 5.670374419e-8  # CODATA 2018 Stefan–Boltzmann constant, W m^-2 K^-4
+
+
+def toy_design(p, ctx):
+    return Design(elements=[Element(
+        name="sat", count=p.count, chip="T-GPU", chips_per_unit=8, utilisation=0.5, lifetime_years=5.0,
+        structure_fraction=0.2,
+        site=Site("test orbit", kind="orbit", eclipse_fraction=0.35, longest_dark_s=2100.0,
+                  radiation_environment="ground", distance_to_earth_m=3.0e8),
+        power=PowerSystem(source="T-array", storage="T-batt"),
+        thermal=ThermalSystem(kind="radiator", temperature_k=300.0, emissivity=0.9, areal_density_kg_m2=5.0, sides=2),
+        transport=Transport(vehicle="T-rocket", destination="LEO", packing_density_kg_m3=120.0),
+    )])
+
+
+@hookimpl
+def sandbox_register_catalogues(register):
+    register(Chip("T-GPU", peak_ops_per_s={"fp16": 1e15}, power_w=1000.0, mass_kg=10.0, cost_usd=20_000.0,
+                  tid_krad=1000.0, sources=SRC))
+    register(PowerSource("T-array", kind="solar", efficiency=0.30, packing_factor=0.85, areal_density_kg_m2=2.0,
+                         degradation_per_year=0.0, cost_usd_per_w=100.0, sources=SRC))
+    register(PowerSource("T-batt", kind="storage", specific_energy_wh_per_kg=150.0, round_trip_efficiency=0.9,
+                         depth_of_discharge=0.5, cost_usd_per_kwh=500.0, sources=SRC))
+    register(LaunchVehicle("T-rocket", payload_kg={"LEO": 10_000.0}, fairing_volume_m3=100.0, price_usd=50e6,
+                           co2_t_per_flight=400.0, sources=SRC))
+
+
+@hookimpl
+def sandbox_register_architectures(register):
+    register(ArchitectureSpec("toysat", "Toy satellite", "test", (Param("count", 10, "satellites", source="test"),),
+                              toy_design))
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    reg = load([("toy", types.SimpleNamespace(sandbox_register_catalogues=sandbox_register_catalogues,
+                                              sandbox_register_architectures=sandbox_register_architectures))])
+    scenario = validate({"workload": {"sustained_compute": "40 PFLOPS"}, "assumptions": {"discount_rate": 0.08},
+                         "architectures": {"toy": {"type": "toysat"}}}, reg)
+    result = evaluate(scenario, reg)
+    assert result.failures == {}
+    return result.ledgers["toy"], result
+
+
+def hand():
+    pmad = power.DEFAULTS["pmad_efficiency"].nominal
+    pointing = power.DEFAULTS["pointing_factor"].nominal
+    s0 = power.DEFAULTS["solar_constant_w_m2"].nominal
+    load_w = 8 * 1000.0                                       # 8 chips × 1 kW, no bus load declared
+    p_array = load_w * (1 + 0.35 / (0.65 * 0.9)) / pmad       # SMAD §11.4 with storage round trip 0.9
+    area = p_array / (s0 * 0.30 * 0.85 * pointing)            # BOL = EOL (no degradation)
+    storage_j = load_w * 2100.0 / 0.5                         # 35-min eclipse at 50 % depth of discharge
+    storage_kg = storage_j / 3600.0 / 150.0
+    radiator_m2 = load_w / (2 * 0.9 * SIGMA * 300.0**4)       # two faces, 3 K sink, nothing absorbed
+    subsystems = 8 * 10.0 + 2.0 * area + storage_kg + 5.0 * radiator_m2
+    dry = subsystems / (1 - 0.2)                              # structure = 20 % of dry mass
+    per_flight = math.floor(min(10_000.0 / dry, 100.0 / (dry / 120.0)))
+    flights = math.ceil(10 / per_flight)
+    chips = 80 * 20_000.0
+    power_capex = 10 * (100.0 * p_array + storage_j / 3.6e6 * 500.0)
+    bus = cost.DEFAULTS["spacecraft_bus_cost_usd_per_kg"].nominal * (dry - 80.0) * 10
+    hardware = chips + power_capex + bus
+    integration = cost.DEFAULTS["integration_fraction"].nominal * hardware
+    capex = hardware + integration + flights * 50e6
+    opex = cost.DEFAULTS["ops_cost_fraction_per_year"].nominal * (hardware + integration)
+    crf = 0.08 * 1.08**5 / (1.08**5 - 1)                      # capital recovery factor, 8 %, 5 yr = 0.25046
+    annual = capex * crf + opex
+    return dict(p_array=p_array, area=area, storage_kg=storage_kg, radiator_m2=radiator_m2, dry=dry, flights=flights,
+                capex=capex, annual=annual)
+
+
+def test_power_thermal_mass(ledger):
+    lg, _ = ledger
+    h = hand()
+    assert lg.get("compute.delivered") == pytest.approx(1e15 * 80 * 0.5 / 1e15)   # 40 PFLOP/s
+    assert lg.get("power.load") == pytest.approx(0.08)                             # 10 × 8 kW
+    assert lg.get("power.generation") == pytest.approx(10 * h["p_array"] / 1e6)
+    assert lg.get("power.array_area") == pytest.approx(10 * h["area"])
+    assert lg.get("mass.storage") == pytest.approx(10 * h["storage_kg"] / 1e3)
+    assert lg.get("thermal.radiator_area") == pytest.approx(10 * h["radiator_m2"])
+    assert h["radiator_m2"] == pytest.approx(9.676, rel=1e-3)   # 8 kW / (2·0.9·σ·300⁴) = 8000/826.8
+    assert lg.get("mass.total") == pytest.approx(10 * h["dry"] / 1e3)
+    assert lg.get("mass.structure") == pytest.approx(10 * 0.2 * h["dry"] / 1e3)
+
+
+def test_launch_and_cost(ledger):
+    lg, _ = ledger
+    h = hand()
+    assert lg.get("launch.flights") == h["flights"]
+    assert lg.get("launch.co2") == pytest.approx(400.0 * h["flights"])
+    assert lg.get("cost.capex") == pytest.approx(h["capex"] / 1e6)
+    assert lg.get("cost.per_pflop_day") == pytest.approx(h["annual"] / (40 * 365.25))
+
+
+def test_latency_defaults_to_round_trip_light_time(ledger):
+    lg, _ = ledger
+    # 3.0e8 m each way at c = 299,792,458 m/s (SI definition): 2.0014 s round trip; flagged as approximation
+    assert lg.get("latency.p50") == pytest.approx(2 * 3.0e8 / 299_792_458.0)
+    assert lg.metric("latency.p50").approximation
+
+
+def test_baseline_added_and_ratios(ledger):
+    lg, result = ledger
+    assert result.baseline == "ground" and result.provenance["baseline_added_by_engine"]
+    ratio = lg.get("cost.per_pflop_day") / result.ledgers["ground"].get("cost.per_pflop_day")
+    assert lg.get("cost.per_pflop_day.vs_baseline") == pytest.approx(ratio)
+
+
+def test_packing_by_volume_and_mass():
+    # flights_needed: ceil(max(m/M, V/Vv)) — 25 t and 50 m³ on a 10 t / 100 m³ vehicle: mass binds, 3 flights;
+    # 5 t and 250 m³: volume binds, 3 flights (SMAD ch. 18: a launch is limited by mass or fairing volume).
+    assert launch.flights_needed(25_000.0, 50.0, 10_000.0, 100.0) == 3
+    assert launch.flights_needed(5_000.0, 250.0, 10_000.0, 100.0) == 3
+
+
+def test_faulty_design_is_reported_and_others_survive():
+    def broken(p, ctx):
+        raise ZeroDivisionError("oops")
+
+    @hookimpl
+    def sandbox_register_architectures(register):
+        register(ArchitectureSpec("broken", "Broken", "test", (), broken))
+
+    reg = load([("faulty", types.SimpleNamespace(sandbox_register_architectures=sandbox_register_architectures))])
+    scenario = validate({"architectures": {"b": {"type": "broken"}, "ground": {}}}, reg)
+    result = evaluate(scenario, reg)
+    assert result.failures == {"b": "architecture 'b' (plugin 'faulty'): ZeroDivisionError: oops"}
+    assert result.ledgers["ground"].get("compute.delivered") >= 100.0
