@@ -177,7 +177,15 @@ def _unknown(table: dict, known: set[str], prefix: str, bad: Any) -> None:
             bad(f"{prefix}{key}", f"unknown key{hint}")
 
 
-def _quantity(table: dict, key: str, full: str, unit: u.UnitBase, default: str, bad: Any, positive: bool = True) -> float:
+#: Largest sustained compute a scenario may ask for: 10^25 FLOP/s, ~10^7 times the fastest
+#: supercomputer of 2024 (El Capitan, 1.7×10^18 FLOP/s, TOP500 Nov 2024); anything above is a typo.
+MAX_SUSTAINED_FLOPS = 1e25
+#: Longest latency target: one year (a deep-space probe's decision loop is hours to days).
+MAX_LATENCY_S = 3.15576e7
+
+
+def _quantity(table: dict, key: str, full: str, unit: u.UnitBase, default: str, bad: Any, positive: bool = True,
+              maximum: float = math.inf) -> float:
     raw = table.get(key, default)
     try:
         q = parse_quantity(raw, unit)
@@ -187,6 +195,9 @@ def _quantity(table: dict, key: str, full: str, unit: u.UnitBase, default: str, 
     value = float(q.to_value(unit))
     if not math.isfinite(value) or value < 0 or (positive and value == 0):
         bad(full, f"expected a finite value {'>' if positive else '>='} 0, got {raw!r}")
+        return math.nan
+    if value > maximum:
+        bad(full, f"expected at most {maximum:g} {unit.to_string()}, got {raw!r}")
         return math.nan
     return value
 
@@ -201,8 +212,9 @@ def _workload(table: dict, bad: Any) -> Workload:
         close = difflib.get_close_matches(str(precision), PRECISIONS, n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         bad("workload.precision", f"expected one of {', '.join(PRECISIONS)}, got {precision!r}{hint}")
-    flops = _quantity(table, "sustained_compute", "workload.sustained_compute", FLOPS, "100 PFLOPS", bad)
-    latency = _quantity(table, "latency_target", "workload.latency_target", u.s, "1 s", bad)
+    flops = _quantity(table, "sustained_compute", "workload.sustained_compute", FLOPS, "100 PFLOPS", bad,
+                      maximum=MAX_SUSTAINED_FLOPS)
+    latency = _quantity(table, "latency_target", "workload.latency_target", u.s, "1 s", bad, maximum=MAX_LATENCY_S)
     users = []
     raw_users = table.get("users", [])
     if not isinstance(raw_users, list):
