@@ -14,17 +14,23 @@ run: $(VENV)/.installed
 # trajectory tests again against the original poliastro 0.17 (BRIEF §5).
 test: lint test-main test-poliastro
 
-$(VENV)/.installed: pyproject.toml
+# The example third-party plugin (examples/) is installed too, exactly as a user would install
+# a plugin (--no-deps: its dependency, this package, is already installed in editable mode).
+$(VENV)/.installed: pyproject.toml examples/sandbox-example-plugin/pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps -e examples/sandbox-example-plugin
 	touch $@
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check sandbox plugins tests
+	$(BIN)/ruff check sandbox plugins tests examples
 
 test-main: $(VENV)/.installed
 	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q examples/sandbox-example-plugin/tests
+	$(BIN)/sandbox plugins --hook sandbox_register_architectures
+	$(BIN)/sandbox run examples/sandbox-example-plugin/scenarios/example.toml
 
 # poliastro 0.17.0 declares Python < 3.11 and needs numpy < 2 and astropy < 6: install its
 # dependencies pinned, then poliastro itself without its metadata checks.

@@ -111,7 +111,7 @@ def plugins(ctx: click.Context, fmt: str, hook: str | None) -> None:
                               indent=2))
         return
     if not rows:
-        click.echo("no plugins loaded")
+        click.echo(f"no plugin implements {hook}" if hook else "no plugins loaded")
     for r in rows:
         dist = f" ({r['distribution']} {r['version']})" if r["distribution"] else ""
         click.echo(f"{r['name']}{dist}  [{r['module']}]")

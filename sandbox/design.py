@@ -105,9 +105,14 @@ class Element:
     Compute: ``chip`` (catalogue name) × ``chips_per_unit`` at ``precision`` with ``utilisation``;
     ``redundancy`` (copies computing the same result, 1 = none), ``checkpoint_overhead`` and
     ``scrub_overhead`` (fractions of time), ``failure_rate_per_year`` (per chip, unrepaired in space).
-    ``shielding_g_cm2``: areal mass of the shield around the electronics. ``lifetime_years``:
+    ``shielding_g_cm2``: areal mass of the launched shield around the electronics;
+    ``local_shielding_g_cm2``: in-situ cover (e.g. regolith) that shields but is not launched and
+    adds no mass to the ledger. Elements without chips have no total-dose life limit and do not
+    count for the worst dose rate. ``lifetime_years``:
     design life. ``structure_fraction``: structure as a fraction of dry mass.
-    ``extra_*``: plugin-specific items (e.g. a mass driver's track) that the ledger adds as given,
+    ``chip_power_w``: the power each chip draws when run below its catalogue TDP (a power cap);
+    the design accounts for the throughput this costs in ``utilisation``. ``extra_power_w``:
+    other electrical load per unit (W), ≥ 0. ``extra_*``: plugin-specific items (e.g. a mass driver's track) that the ledger adds as given,
     each keyed by a name that appears in the breakdown.
     """
 
@@ -125,9 +130,11 @@ class Element:
     scrub_overhead: float = 0.0
     failure_rate_per_year: float = 0.0
     shielding_g_cm2: float = 0.0
+    local_shielding_g_cm2: float = 0.0
     lifetime_years: float = 5.0
     structure_fraction: float = 0.0
     transport: Transport | None = None
+    chip_power_w: float | None = None
     extra_power_w: float = 0.0
     extra_mass_kg: dict[str, float] = field(default_factory=dict)
     extra_capex_usd: dict[str, float] = field(default_factory=dict)

@@ -57,6 +57,18 @@ class Ledger:
     def has(self, name: str) -> bool:
         return any(m.name == name for m in self.metrics)
 
+    def refine(self, name: str, value: float, inputs: list[str], by: str) -> None:
+        """Replace metric ``name`` by a value only known after evaluation (e.g. years to service
+        from the counted flights), in the open: the metric's inputs say who refined it.
+
+        For ``sandbox_extra_metrics`` implementations refining *their own* architecture's ledger.
+        """
+        if not math.isfinite(value) or value < 0:
+            raise EvaluationError(f"{by}: refined {name} = {value} (must be finite and >= 0)")
+        old = self.metric(name)
+        old.value = value
+        old.inputs = [*inputs, f"refined by plugin {by!r} after evaluation"]
+
 
 @dataclass
 class RunResult:
@@ -123,19 +135,26 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
         raise EvaluationError(f"{where}: {exc.args[0]}") from None
     if el.count < 0 or el.chips_per_unit < 0:
         raise EvaluationError(f"{where}: count and chips per unit must be >= 0")
+    for label, value in [("extra_power_w", el.extra_power_w), *(
+            (f"{kind}[{k!r}]", v) for kind in ("extra_mass_kg", "extra_capex_usd", "extra_opex_usd_per_year")
+            for k, v in getattr(el, kind).items())]:
+        if not (math.isfinite(value) and value >= 0):
+            raise EvaluationError(f"{where}: {label} = {value} (must be finite and >= 0)")
     site = el.site
     count = float(el.count)
 
     # ---- radiation and life
+    shield = el.shielding_g_cm2 + el.local_shielding_g_cm2  # in-situ cover (regolith) shields but is not launched
     if site.radiation_environment == "leo":
-        dose = float(m.radiation.leo_dose_rate_krad_per_year(site.altitude_m, site.inclination_deg, el.shielding_g_cm2))
+        dose = float(m.radiation.leo_dose_rate_krad_per_year(site.altitude_m, site.inclination_deg, shield))
     else:
-        dose = float(m.radiation.dose_rate_krad_per_year(site.radiation_environment, el.shielding_g_cm2))
+        dose = float(m.radiation.dose_rate_krad_per_year(site.radiation_environment, shield))
     tolerance = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-    tid_life = float(m.radiation.tid_lifetime_years(tolerance, dose)) if dose > 0 else math.inf
+    has_electronics = el.chips_per_unit > 0
+    tid_life = float(m.radiation.tid_lifetime_years(tolerance, dose)) if dose > 0 and has_electronics else math.inf
     life = min(el.lifetime_years, tid_life)
     trace["radiation.dose_rate"] = (f"radiation dose model, environment {site.radiation_environment!r} (altitude "
-                                    f"{site.altitude_m / 1e3:g} km), shielding {el.shielding_g_cm2:g} g/cm2 [element]")
+                                    f"{site.altitude_m / 1e3:g} km), shielding {el.shielding_g_cm2:g} + local {el.local_shielding_g_cm2:g} g/cm2 [element]")
     trace["life.effective"] = (f"min(design life {el.lifetime_years:g} yr [element], total-dose life {tid_life:.3g} yr = "
                                f"tid_lifetime_years({tolerance:g} krad [{'chip ' + chip.name if chip.tid_krad > 0 else 'radiation.cots_tid_krad'}], "
                                f"{dose:.3g} krad/yr))")
@@ -154,9 +173,14 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
                                   f"mean_survival_fraction({el.failure_rate_per_year:g}/yr, {life:.3g} yr))")
 
     # ---- power (per unit)
-    compute_w = el.chips_per_unit * _need(chip, "power_w", where)
+    tdp_w = _need(chip, "power_w", where)
+    if el.chip_power_w is not None and not 0 < el.chip_power_w <= tdp_w:
+        raise EvaluationError(f"{where}: chip power {el.chip_power_w:g} W must be > 0 and <= the {chip.name} TDP {tdp_w:g} W")
+    chip_w = tdp_w if el.chip_power_w is None else el.chip_power_w
+    compute_w = el.chips_per_unit * chip_w
     load_w = compute_w * (1.0 + el.power.bus_power_fraction) + el.extra_power_w
-    trace["power.load"] = (f"{count:g} × ({el.chips_per_unit:g} chips × {chip.power_w:g} W [chip {chip.name}] × "
+    trace["power.load"] = (f"{count:g} × ({el.chips_per_unit:g} chips × {chip_w:g} W [chip {chip.name}"
+                           f"{'' if el.chip_power_w is None else ', power-capped by the element'}] × "
                            f"(1 + bus {el.power.bus_power_fraction:g} [element]) + other {el.extra_power_w:g} W [element])")
     try:
         src = cat.power_sources[el.power.source]
@@ -271,6 +295,7 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
         trace["launch.flights"] = (f"{count:g} units of {wet:.4g} kg / {unit_volume:.4g} m3 (packing {t.packing_density_kg_m3:g} "
                                    f"kg/m3) on {vehicle.name}: {payload:g} kg to {t.destination}, {fairing:g} m3 fairing [catalogue]")
         trace["launch.tanker_flights"] = f"flights × {t.tanker_flights_per_flight:g} tanker flights per flight [element transport]"
+        trace["launch.co2"] = f"(flights + tankers) × {vehicle.co2_t_per_flight:.4g} t CO2 per flight [{vehicle.name}]"
         trace["capex.launch"] = f"(flights + tankers) × {vehicle.price_usd:.4g} USD [{vehicle.name}]"
 
     # ---- cost
@@ -354,7 +379,7 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
         "opex.other": sum(el.extra_opex_usd_per_year.values()),
         "cost.annual": annual,
         "cost.power_annual": power_annual,
-        "radiation.dose_rate": dose,
+        "radiation.dose_rate": dose if has_electronics else 0.0,
         "life.effective": life,
     }
     for k, v in totals.items():
@@ -451,6 +476,8 @@ def evaluate_design(design: Design, registry: Registry, ctx: Context) -> tuple[l
 
     metrics = [Metric(k, v * _unit(k)[1], _unit(k)[0], inputs=traces.get(k, ()))
                for k, v in totals.items() if k != "cost.power_annual"]
+    if design.elements[0].precision == "int8":  # integer operations are not FLOPs: say so in the unit
+        metrics[0].unit = "POP/s"
     metrics.append(Metric("mass.total", mass_total * 1e-3, "t", inputs=[k for k in totals if k.startswith("mass.")]))
     metrics.append(Metric("cost.capex", capex * 1e-6, "MUSD", inputs=[k for k in totals if k.startswith("capex.")]))
     metrics.append(Metric("cost.opex", opex * 1e-6, "MUSD/yr", inputs=[k for k in totals if k.startswith("opex.")]))
@@ -484,6 +511,10 @@ def evaluate_design(design: Design, registry: Registry, ctx: Context) -> tuple[l
                               inputs=["design.link_to_earth_bps (the plugin's link budget; see its metrics)"]))
     metrics.append(Metric("time.years_to_service", design.years_to_service, "yr",
                           inputs=["design.years_to_service (from the plugin's parameters; see its notes)"]))
+    for extra in design.metrics:
+        if not isinstance(extra, Metric) or not math.isfinite(extra.value) or extra.value < 0:
+            raise EvaluationError(f"design metric {getattr(extra, 'name', extra)!r} = {getattr(extra, 'value', '?')} "
+                                  "(must be a Metric with a finite value >= 0)")
     metrics.extend(design.metrics)
     return metrics, notes
 
@@ -516,10 +547,14 @@ def evaluate(scenario: Scenario, registry: Registry) -> RunResult:
             design = run.spec.design(run.params, ctx)
             metrics, notes = evaluate_design(design, registry, ctx)
             ledger = Ledger(run.instance, run.spec.name, plugin, metrics, notes)
-            for _, extra in call_each(registry.pm, "sandbox_extra_metrics",
-                                      lambda _p, r=run, d=design, lg=ledger, c=ctx: {
-                                          "architecture": r.instance, "design": d, "ledger": lg, "context": c}):
-                ledger.metrics.extend(extra or [])
+            for plugin_name, extra in call_each(registry.pm, "sandbox_extra_metrics",
+                                                lambda _p, r=run, d=design, lg=ledger, c=ctx: {
+                                                    "architecture": r.instance, "design": d, "ledger": lg, "context": c}):
+                for metric in extra or []:
+                    if not isinstance(metric, Metric) or not math.isfinite(metric.value) or metric.value < 0:
+                        raise PluginError(f"plugin {plugin_name!r} returned an impossible extra metric for "
+                                          f"{run.instance!r}: {metric!r}")
+                    ledger.metrics.append(metric)
         except PluginError as exc:
             failures[run.instance] = str(exc)
             continue
@@ -531,7 +566,10 @@ def evaluate(scenario: Scenario, registry: Registry) -> RunResult:
         _relative(ledgers, ledgers[baseline])
     provenance = _provenance(scenario, registry, started, added_baseline, baseline)
     result = RunResult(scenario, ledgers, failures, baseline, provenance)
-    call_each(registry.pm, "sandbox_run_finished", lambda _p: {"result": result})
+    try:
+        call_each(registry.pm, "sandbox_run_finished", lambda _p: {"result": result})
+    except PluginError as exc:
+        result.failures["sandbox_run_finished"] = str(exc)
     return result
 
 

@@ -76,7 +76,7 @@ def from_sourced(name: str, default: Sourced, description: str, **kwargs: Any) -
     if default.unit in ("", "1"):
         return Param(name, float(default.nominal), description, source=default.source,
                      low=default.low, high=default.high, **kwargs)
-    fmt = lambda v: None if v is None else f"{v:g} {default.unit}"  # noqa: E731
+    fmt = lambda v: None if v is None else f"{float(v)!r} {default.unit}"  # noqa: E731 - full precision
     return Param(name, fmt(default.nominal), description, unit=default.unit, source=default.source,
                  low=fmt(default.low), high=fmt(default.high), **kwargs)
 

@@ -95,6 +95,8 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
         _register(pm, plugin, ep.name)
         infos.append(PluginInfo(ep.name, ep.value, dist, version, _hook_names(pm, plugin)))
     for name, plugin in extra:
+        if pm.is_registered(plugin):  # already loaded through its entry point
+            continue
         _register(pm, plugin, name)
         infos.append(PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), "", "", _hook_names(pm, plugin)))
     try:

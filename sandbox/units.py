@@ -107,11 +107,11 @@ def finite_nonnegative(value: float) -> bool:
     return math.isfinite(value) and value >= 0
 
 
-_MODEL_UNITS = [FLOPS, OPS, USD, USD / u.J, USD / u.kg, USD / u.W, u.bit / u.s]
+_MODEL_UNITS = [FLOPS, OPS, USD, USD / u.J, USD / u.kg, USD / u.W, u.bit / u.s, u.bit]
 
 
 def to_si(q: u.Quantity) -> float:
-    """``q`` as a plain float in the units the models use (SI: m, kg, s, W, J, rad; FLOP/s, OP/s, USD, bit/s)."""
+    """``q`` as a plain float in the units the models use (SI: m, kg, s, W, J, rad; FLOP/s, OP/s, USD, bit, bit/s)."""
     unit = q.unit
     if unit == u.dimensionless_unscaled or unit.physical_type == "dimensionless":
         return float(q.to_value(u.dimensionless_unscaled))

@@ -1,0 +1,430 @@
+"""Built-in plugin: Starship data-center modules.
+
+Box-shaped modules that fit Starship's payload bay, each holding ``chips_per_module`` GPUs in
+space-adapted racks with their own folded solar arrays and deployable radiators, launched one
+per flight and grown by docking more modules (``modules``).
+
+Sizing choice: the module is defined by its number of chips (``chips_per_module``); the engine
+sizes its arrays, batteries, radiators, structure and shielding on the shared ledger, and this
+plugin then reports how full one Starship is by mass **and** by volume
+(``module.mass_fill``/``module.volume_fill``) and how many flights one module needs. A module
+heavier or bulkier than one Starship is launched in pieces (the engine notes it); lower
+``chips_per_module`` until both fills are below 1 to keep one module per flight.
+
+Orbits (``orbit``): ``leo`` (inclined, e.g. a 53° Starlink shell), ``sso`` (sun-synchronous,
+dawn–dusk by default), ``meo`` and ``geo``. The orbit sets the eclipse statistics (computed over a
+year with :func:`sandbox.trajectory.eclipse_over_year`), the radiator environment (Earth infrared
+and albedo by view factor), the radiation environment, the light time and, above LEO, the transfer:
+Starship itself carries the module from a low parking orbit to the final orbit (Hohmann transfer
+from the adapter plus a plane change combined with the circularisation burn) and flies back to
+Earth, refuelled in the parking orbit by tanker flights. The module's own Δv is then 0 and the
+propellant for the ship's outbound and return burns (rocket equation with Raptor vacuum Isp and the
+ship's dry mass) sets ``Transport.tanker_flights_per_flight``.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import astropy.units as u
+
+from sandbox import hookimpl, trajectory
+from sandbox.architecture import ArchitectureSpec, Context
+from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem, Transport
+from sandbox.models import compute, cost, launch, power, thermal
+from sandbox.params import Param, Params, from_sourced
+
+NAME = "starship"
+VEHICLE = "Starship"
+SECONDS_PER_YEAR = 365.25 * 86400.0
+
+_NVL72 = ("NVIDIA GB200 NVL72 rack: 72 Blackwell GPUs + 36 Grace CPUs, ~1.36 t (3,000 lb, J. Huang, GTC keynote Mar 2024; "
+          "Supermicro/HPE GB200 NVL72 spec sheets ~1.36 t) and ~120 kW rack power (NVIDIA GB200 NVL72 product page; "
+          "SemiAnalysis 'GB200 hardware architecture', 2024: ~120-132 kW)")
+_STARSHIP = "SpaceX Starship page and Starship Users Guide Rev 1.0 (2020)"
+_CADENCE = ("Sum of US launch-rate authorisations/proposals for Starship: FAA Final EA for Starbase (2025) up to 25/yr; "
+            "NASA/FAA LC-39A EIS (2025) up to 44/yr; DAF SLC-37 EIS (2025) up to 76/yr → 145/yr. Low = Starbase alone; "
+            "high = Musk's stated ambition of ~1,000 Starship flights per year (2024-2025 statements)")
+
+PARAMS = (
+    Param("orbit", "sso", "Final orbit of the modules.", choices=("leo", "sso", "meo", "geo")),
+    Param("altitude", "550 km", "Altitude of the LEO or SSO orbit (ignored for MEO/GEO).", unit="km",
+          source="Starlink shells at 540-570 km (SpaceX FCC filings SAT-MOD-20200417-00037); Suncatcher/Starcloud SSO ~650 km",
+          low="400 km", high="1000 km", minimum=300.0, maximum=1400.0),
+    Param("leo_inclination", "53 deg", "Inclination of the 'leo' orbit.", unit="deg",
+          source="Starlink Gen1 shell 53.0° (SpaceX FCC filing SAT-MOD-20200417-00037)", low="43 deg", high="70 deg",
+          maximum=180.0),
+    Param("ltan", "18 h", "Local time of the ascending node of the 'sso' orbit (6 or 18 h = dawn-dusk).", unit="h",
+          source="Dawn-dusk SSO (LTAN 18:00) as used by Google's Suncatcher study (2025) and radar missions such as Sentinel-1",
+          low="6 h", high="18 h", maximum=24.0),
+    Param("meo_altitude", "8062 km", "Altitude of the 'meo' orbit.", unit="km",
+          source="SES O3b mPOWER MEO constellation altitude 8,062 km (SES fact sheet)", low="8000 km", high="20200 km",
+          minimum=2000.0, maximum=35000.0),
+    Param("meo_inclination", "0 deg", "Inclination of the 'meo' orbit.", unit="deg",
+          source="O3b / O3b mPOWER equatorial orbit (SES); GPS uses 55°", maximum=180.0),
+    Param("geo_altitude", "35786 km", "Geostationary altitude above the equatorial radius.", unit="km",
+          source="Vallado, Fundamentals of Astrodynamics and Applications, 4th ed. (2013), §2.9: r_GEO = 42,164 km, h = 35,786 km"),
+    Param("launch_latitude", "25.997 deg", "Latitude of the launch site = lowest inclination reached without a plane change.",
+          unit="deg", source="SpaceX Starbase, Boca Chica, Texas, 25.997° N (FAA Final PEA, 2022); KSC LC-39A 28.6° N",
+          low="25.997 deg", high="28.608 deg", maximum=90.0),
+    Param("parking_altitude", "400 km", "Altitude of the low parking orbit where the ship is refuelled (MEO/GEO only).",
+          unit="km", source="Assumption: the reference altitude of the catalogue's LEO payload figure (sandbox LaunchVehicle default 400 km); "
+          "propellant-transfer demonstrations are planned in low LEO (NASA HLS)", low="250 km", high="500 km",
+          minimum=150.0, maximum=2000.0),
+    Param("chip", "B200", "Accelerator in the module racks (a catalogue chip).", catalogue="chips", kind="string"),
+    Param("chips_per_module", 1000, "GPUs per module (the module's size).",
+          source="Design choice: ~1,000 B200-class GPUs (14 NVL72-class racks) fill ~60-100 t of a Starship with arrays and "
+                 "radiators; the brief's 'hundreds to thousands of GPUs' per module", low=200, high=3000, minimum=1),
+    Param("modules", 0, "Number of docked modules; 0 = as many as `target_power` or, if that is 0, the workload needs.",
+          source="Sizing rule of this plugin (0 = derived from the workload)", kind="integer"),
+    Param("target_power", "0 W", "GPU power of the build-out (chips × chip TDP); sets `modules` when > 0.", unit="W",
+          source="Sizing rule of this plugin (0 = not used); e.g. '1 GW' or Musk's '100 GW in space'"),
+    Param("rack_mass", "1360 kg", "Mass of one rack of `gpus_per_rack` GPUs incl. the GPUs (CPUs, switches, power shelves, cold plates).",
+          unit="kg", source=_NVL72, low="1000 kg", high="1600 kg", exclusive_minimum=True),
+    Param("rack_power", "120 kW", "Electrical power of one rack incl. its GPUs.", unit="kW", source=_NVL72,
+          low="120 kW", high="132 kW", exclusive_minimum=True),
+    Param("gpus_per_rack", 72, "GPUs per rack.", source=_NVL72, minimum=1),
+    from_sourced("utilisation", compute.DEFAULTS["utilisation_inference"], "Model FLOP utilisation.", maximum=1.0,
+                 exclusive_minimum=True),
+    from_sourced("failure_rate", compute.DEFAULTS["failure_rate_per_year_space"], "GPU failures per chip-year (no repair).",
+                 maximum=10.0),
+    from_sourced("redundancy", compute.DEFAULTS["redundancy_cots_in_space"], "Copies per useful result.", minimum=1.0),
+    from_sourced("checkpoint_overhead", compute.DEFAULTS["checkpoint_overhead"], "Time spent checkpointing.", maximum=0.9),
+    from_sourced("scrub_overhead", compute.DEFAULTS["scrub_overhead"], "Time spent scrubbing memory.", maximum=0.9),
+    Param("solar", "GaAs-ROSA", "Solar array technology (catalogue power source of kind 'solar').", catalogue="power_sources",
+          kind="string"),
+    Param("storage", "Li-ion-space", "Battery for eclipses (catalogue power source of kind 'storage').",
+          catalogue="power_sources", kind="string"),
+    from_sourced("bus_power_fraction", power.DEFAULTS["bus_power_fraction"],
+                 "Spacecraft housekeeping load (ADCS, comms, thermal pumps) as a fraction of GPU power.", maximum=2.0),
+    from_sourced("radiator_temperature", thermal.DEFAULTS["radiator_temperature_k"], "Radiator surface temperature."),
+    from_sourced("radiator_emissivity", thermal.DEFAULTS["radiator_emissivity"], "Radiator IR emissivity.", maximum=1.0,
+                 exclusive_minimum=True),
+    from_sourced("radiator_absorptivity", thermal.DEFAULTS["radiator_absorptivity"], "Radiator solar absorptance.", maximum=1.0),
+    from_sourced("radiator_areal_density", thermal.DEFAULTS["radiator_areal_density_kg_m2"], "Deployable radiator mass per m²."),
+    from_sourced("structure_fraction", launch.DEFAULTS["structure_fraction"], "Structure as a fraction of dry mass.",
+                 maximum=0.9),
+    Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
+          source="Assumption: 10 mm Al equivalent (module wall + rack structure), the thickest depth of the shared radiation table "
+                 "(sandbox.models.radiation: 1-10 mm Al grid)", low="1.08 g/cm2", high="5 g/cm2"),
+    Param("docking_mass", "526 kg", "Docking adapter and berthing hardware per module.", unit="kg",
+          source="NASA International Docking Adapter (IDA, IDSS-compliant) fact sheet: ~526 kg (1,160 lb)",
+          low="300 kg", high="1000 kg"),
+    from_sourced("packing_density", launch.DEFAULTS["payload_packing_density_kg_m3"],
+                 "Bulk density of the stowed module in the payload bay (sets its volume).", exclusive_minimum=True),
+    from_sourced("lifetime", cost.DEFAULTS["hardware_lifetime_years"], "Design life of a module.", exclusive_minimum=True,
+                 maximum=30.0),
+    Param("ship_dry_mass", "120 t", "Starship upper-stage dry mass (matters for the refuelled transfer).", unit="t",
+          source="Musk (Sept 2019 Starship update): ship dry mass ~120 t target; later Block 2 estimates ~100-150 t",
+          low="100 t", high="150 t", exclusive_minimum=True),
+    Param("ship_propellant_capacity", "1200 t", "Ship propellant load when full.", unit="t",
+          source=_STARSHIP + ": ship 1,200 t of CH4/LOX; Block 3 ~1,550 t", low="1200 t", high="1550 t",
+          exclusive_minimum=True),
+    Param("raptor_isp", "380 s", "Raptor Vacuum specific impulse.", unit="s",
+          source="SpaceX / Musk statements: Raptor Vacuum Isp ~380 s (range 370-380 s quoted 2019-2024)",
+          low="370 s", high="380 s", exclusive_minimum=True),
+    Param("tanker_payload", "100 t", "Propellant delivered to the parking orbit per tanker flight.", unit="t",
+          source=_STARSHIP + ": 100-150 t to LEO reusable; a tanker's payload is propellant",
+          low="100 t", high="150 t", exclusive_minimum=True),
+    Param("ship_returns", True, "Whether the ship flies back from MEO/GEO (else it is expended there).",
+          source="SpaceX plans full reuse of Starship", kind="boolean"),
+    Param("return_perigee", "50 km", "Vacuum perigee of the ship's return orbit (inside the atmosphere, aerobraking/entry).",
+          unit="km", source="Assumption: below NASA's 122 km entry interface (Apollo/Orion practice); deorbit burns target "
+                            "perigees of tens of km", low="20 km", high="80 km", maximum=120.0),
+    Param("launch_cadence", "145 1/yr", "Starship flights per year (modules and tankers).", unit="1/yr", source=_CADENCE,
+          low="25 1/yr", high="1000 1/yr", exclusive_minimum=True),
+    Param("downlink_terminals", 2, "Optical downlink terminals per module.",
+          source="Assumption: two terminals (redundancy), as NASA LCRD carries two optical terminals", minimum=0),
+    Param("ground_aperture", "1 m", "Ground optical telescope diameter.", unit="m",
+          source="NASA Optical Ground Station 1 (Table Mountain) for LCRD: 1 m telescope", low="0.4 m", high="5.1 m",
+          exclusive_minimum=True),
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _eclipse(altitude_km: float, inclination_deg: float, ltan_h: float | None, n_days: int) -> tuple[float, float]:
+    """(mean eclipse fraction, longest eclipse in s) over a year, from the adapter."""
+    kw = {"ltan_hours": ltan_h} if ltan_h is not None else {"raan": 0.0 * u.deg}
+    stats = trajectory.eclipse_over_year(altitude_km * u.km, inclination_deg * u.deg, n_days=n_days, **kw)
+    return stats.mean_fraction, float(stats.max_duration.to_value(u.s))
+
+
+def orbit_geometry(p: Params) -> dict:
+    """Altitude (m), inclination (deg), radiation environment and eclipse-model inputs of the chosen orbit."""
+    orbit = p.orbit
+    if orbit == "leo":
+        return {"altitude_m": p.si("altitude"), "inclination_deg": float(p.leo_inclination.to_value(u.deg)), "ltan": None,
+                "radiation": "leo"}
+    if orbit == "sso":
+        inc = float(trajectory.sun_synchronous_inclination(p.altitude).to_value(u.deg))
+        return {"altitude_m": p.si("altitude"), "inclination_deg": inc, "ltan": float(p.ltan.to_value(u.h)), "radiation": "leo"}
+    if orbit == "meo":
+        return {"altitude_m": p.si("meo_altitude"), "inclination_deg": float(p.meo_inclination.to_value(u.deg)), "ltan": None,
+                "radiation": "meo"}
+    return {"altitude_m": p.si("geo_altitude"), "inclination_deg": 0.0, "ltan": None, "radiation": "geo"}
+
+
+def transfer_dv(park_alt_m: float, target_alt_m: float, plane_change_deg: float) -> dict[str, float]:
+    """Δv (m/s) of a Hohmann transfer from the parking orbit with the plane change combined with
+    the circularisation burn at apoapsis.
+
+    The coplanar burns come from :func:`sandbox.trajectory.hohmann`; the speed on the transfer
+    ellipse at apoapsis is ``v_c(target) - dv2``, and the combined burn is the law of cosines
+    ``sqrt(v_a² + v_c² - 2 v_a v_c cos Δi)`` (Vallado 4th ed. §6.4, combined plane change;
+    Curtis, Orbital Mechanics for Engineering Students, Example 6.12).
+    """
+    tr = trajectory.hohmann(_radius(park_alt_m), _radius(target_alt_m))
+    dv1 = float(tr.dv1.to_value(u.m / u.s))
+    dv2 = float(tr.dv2.to_value(u.m / u.s))
+    v_c = float(trajectory.circular_velocity(target_alt_m * u.m).to_value(u.m / u.s))
+    v_a = v_c - dv2
+    di = math.radians(plane_change_deg)
+    dv2c = math.sqrt(max(v_a**2 + v_c**2 - 2.0 * v_a * v_c * math.cos(di), 0.0))
+    return {"dv1": dv1, "dv2_coplanar": dv2, "dv2": dv2c, "total": dv1 + dv2c,
+            "tof_s": float(tr.time_of_flight.to_value(u.s))}
+
+
+@functools.lru_cache(maxsize=1)
+def _earth_radius_m() -> float:
+    """Earth's equatorial radius (m) exactly as the adapter uses it (altitudes are measured from it).
+
+    The adapter exposes no radius, so it is recovered from two circular speeds:
+    ``v_c(h) = sqrt(GM / (R + h))`` gives ``(R + 1000 km) / R = (v_c(0) / v_c(1000 km))²``.
+    """
+    v0 = float(trajectory.circular_velocity(0.0 * u.m).to_value(u.m / u.s))
+    v1 = float(trajectory.circular_velocity(1.0e6 * u.m).to_value(u.m / u.s))
+    # v_c = sqrt(GM / (R + h)): (R + 1e6) / R = (v0 / v1)^2
+    return 1.0e6 / ((v0 / v1) ** 2 - 1.0)
+
+
+def _radius(alt_m: float) -> u.Quantity:
+    return (_earth_radius_m() + alt_m) * u.m
+
+
+def deorbit_dv(from_alt_m: float, perigee_alt_m: float) -> float:
+    """Retro-burn (m/s) from a circular orbit to an orbit whose perigee dips into the atmosphere:
+    the first burn of a Hohmann transfer down to the perigee radius (adapter)."""
+    return float(trajectory.hohmann(_radius(from_alt_m), _radius(perigee_alt_m)).dv1.to_value(u.m / u.s))
+
+
+def ship_propellant_kg(payload_kg: float, dv_out_m_s: float, dv_back_m_s: float, dry_kg: float, isp_s: float) -> dict[str, float]:
+    """Propellant (kg) a refuelled ship burns to carry ``payload_kg`` out (``dv_out``) and fly back
+    empty (``dv_back``), from the adapter's rocket equation, last burn first."""
+    back = float(trajectory.propellant_mass(dry_kg * u.kg, dv_back_m_s * u.m / u.s, isp_s * u.s).to_value(u.kg))
+    out = float(trajectory.propellant_mass((dry_kg + back + payload_kg) * u.kg, dv_out_m_s * u.m / u.s,
+                                           isp_s * u.s).to_value(u.kg))
+    return {"outbound": out, "return": back, "total": out + back}
+
+
+def per_chip_delivered(ctx: Context, p: Params, site: Site, life_years: float) -> float:
+    """Delivered FLOP/s per chip with the same compute models the engine uses (TID-limited life included)."""
+    m = ctx.models
+    chip = ctx.catalogues.chips[p.chip]
+    if site.radiation_environment == "leo":
+        dose = float(m.radiation.leo_dose_rate_krad_per_year(site.altitude_m, site.inclination_deg, p.si("shielding") * 0.1))
+    else:
+        dose = float(m.radiation.dose_rate_krad_per_year(site.radiation_environment, p.si("shielding") * 0.1))
+    tol = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
+    life = min(life_years, float(m.radiation.tid_lifetime_years(tol, dose)) if dose > 0 else math.inf)
+    survival = float(m.compute.mean_survival_fraction(p.failure_rate, life))
+    derate = float(m.compute.radiation_derating(p.redundancy, p.checkpoint_overhead, p.scrub_overhead))
+    return float(m.compute.delivered_ops(chip.ops(ctx.workload.precision), 1.0, p.utilisation, derate * survival))
+
+
+def design(p: Params, ctx: Context) -> Design:
+    m = ctx.models
+    cat = ctx.catalogues
+    chip = cat.chips[p.chip]
+    ship = cat.launch_vehicles[VEHICLE]
+    life = p.si("lifetime") / SECONDS_PER_YEAR
+    geo = orbit_geometry(p)
+    alt, inc = geo["altitude_m"], geo["inclination_deg"]
+    notes: list[str] = []
+    metrics: list[Metric] = []
+
+    # ---- environment: eclipses over a year (adapter), Earth IR/albedo on the radiators, radiation, light time
+    n_days = 365 if p.orbit in ("meo", "geo") else 73
+    ecl, dark_s = _eclipse(round(alt / 1e3, 3), round(inc, 6), geo["ltan"], n_days)
+    r_earth = m.value("thermal.earth_radius_m")
+    f_earth = 2.0 * float(m.thermal.earth_view_factor(alt, r_earth, "edge"))  # two faces, edge-on to Earth
+    absorbed = float(m.thermal.absorbed_flux_w_m2(
+        p.radiator_absorptivity, p.radiator_emissivity, float(m.power.solar_flux_w_m2(1.0)), 0.0,
+        m.value("thermal.earth_ir_w_m2"), f_earth,
+        m.value("thermal.earth_albedo"), 1.0))
+    site = Site(
+        name=f"{p.orbit.upper()} {alt / 1e3:,.0f} km, {inc:.1f}°",
+        kind="orbit",
+        eclipse_fraction=ecl,
+        longest_dark_s=dark_s,
+        radiator_sink_k=m.value("thermal.deep_space_temperature_k"),
+        absorbed_w_m2=absorbed,
+        distance_to_earth_m=alt,
+        radiation_environment=geo["radiation"],
+        altitude_m=alt,
+        inclination_deg=inc,
+    )
+    metrics += [
+        Metric("orbit.altitude", alt / 1e3, "km", inputs=[p.orbit]),
+        Metric("orbit.inclination", inc, "deg", inputs=[p.orbit, "trajectory.sun_synchronous_inclination" if p.orbit == "sso" else "params"]),
+        Metric("orbit.eclipse_fraction", ecl, "", inputs=["trajectory.eclipse_over_year", "altitude", "inclination"],
+               source="cylindrical shadow, β angle sampled over a year"),
+        Metric("orbit.longest_eclipse", dark_s / 60.0, "min", inputs=["trajectory.eclipse_over_year"]),
+        Metric("thermal.earth_view_factor", f_earth, "", inputs=["thermal.earth_view_factor", "altitude"],
+               source="two radiator faces edge-on to Earth"),
+        Metric("thermal.absorbed_flux", absorbed, "W/m2", inputs=["radiator_absorptivity", "earth_ir", "earth_albedo",
+                                                                  "thermal.earth_view_factor"],
+               source="hot case (albedo factor 1, Gilmore Vol. I ch. 2); radiators edge-on to the Sun"),
+    ]
+
+    # ---- racks: per-GPU mass and power overheads derived from a rack of gpus_per_rack GPUs
+    rack_overhead_kg = max(p.si("rack_mass") / p.gpus_per_rack - chip.mass_kg, 0.0)
+    server_overhead = max(p.si("rack_power") / p.gpus_per_rack / chip.power_w - 1.0, 0.0)
+    metrics += [
+        Metric("module.rack_mass_per_gpu", rack_overhead_kg, "kg", inputs=["rack_mass", "gpus_per_rack", f"{p.chip}.mass_kg"]),
+        Metric("module.server_power_overhead", server_overhead, "", inputs=["rack_power", "gpus_per_rack", f"{p.chip}.power_w"]),
+    ]
+
+    # ---- how many modules
+    n_chip = p.chips_per_module
+    gpu_w_per_module = n_chip * chip.power_w
+    if p.modules > 0:
+        modules, rule = p.modules, "modules"
+    elif p.si("target_power") > 0:
+        modules = math.ceil(p.si("target_power") / gpu_w_per_module - 1e-9)
+        rule = "ceil(target_power / (chips_per_module × chip W))"
+    else:
+        per_module = n_chip * per_chip_delivered(ctx, p, site, life)
+        modules = max(math.ceil(ctx.workload.sustained_flops / per_module - 1e-9), 1)
+        rule = "ceil(workload / delivered FLOP/s per module)"
+    metrics.append(Metric("module.count", modules, "", inputs=[rule]))
+    metrics.append(Metric("module.gpu_power", gpu_w_per_module / 1e6, "MW", inputs=["chips_per_module", f"{p.chip}.power_w"]))
+
+    # ---- transport: Starship to the parking orbit; above LEO the refuelled ship carries the module on and flies back
+    tankers = 0.0
+    dv = {"total": 0.0, "dv1": 0.0, "dv2": 0.0, "tof_s": 0.0}
+    if p.orbit in ("meo", "geo"):
+        lat = float(p.launch_latitude.to_value(u.deg))
+        plane = abs(lat - inc) if inc < lat else 0.0  # launching straight into any inclination >= the site latitude
+        dv = transfer_dv(p.si("parking_altitude"), alt, plane)
+        back = 0.0
+        if p.ship_returns:
+            # the catalogue payload already carries the ship's deorbit reserve from the parking orbit: add the difference
+            back = max(deorbit_dv(alt, p.si("return_perigee")) - deorbit_dv(p.si("parking_altitude"), p.si("return_perigee")), 0.0)
+        payload = ship.payload("LEO")
+        prop = ship_propellant_kg(payload, dv["total"], back, p.si("ship_dry_mass"), p.si("raptor_isp"))
+        if prop["total"] > p.si("ship_propellant_capacity"):
+            raise ValueError(f"a full {payload / 1e3:.0f} t cargo to {p.orbit.upper()} needs {prop['total'] / 1e3:,.0f} t of "
+                             f"propellant, more than the ship holds ({p.si('ship_propellant_capacity') / 1e3:,.0f} t)")
+        tankers = float(m.launch.tanker_flights(prop["total"], p.si("tanker_payload")))
+        metrics += [
+            Metric("transfer.dv_outbound", dv["total"], "m/s", inputs=["trajectory.hohmann", "parking_altitude", "launch_latitude",
+                                                                        f"plane change {plane:.2f} deg"],
+                   source="Hohmann (adapter) with the plane change combined at apoapsis"),
+            Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.hohmann", "return_perigee"]),
+            Metric("transfer.plane_change", plane, "deg", inputs=["launch_latitude", "inclination"]),
+            Metric("transfer.time", dv["tof_s"] / 3600.0, "h", inputs=["trajectory.hohmann"]),
+            Metric("transfer.ship_propellant", prop["total"] / 1e3, "t",
+                   inputs=["trajectory.propellant_mass", "ship_dry_mass", "raptor_isp", f"payload {payload / 1e3:.0f} t"]),
+            Metric("transfer.tankers_per_flight", tankers, "", inputs=["launch.tanker_flights", "tanker_payload"]),
+        ]
+        notes.append(f"{p.orbit.upper()}: Starship carries each module from a {p.si('parking_altitude') / 1e3:.0f} km parking orbit "
+                     f"(Δv {dv['total']:,.0f} m/s incl. a {plane:.1f}° plane change) and "
+                     f"{'flies back' if p.ship_returns else 'is expended'}; {prop['total'] / 1e3:,.0f} t of propellant per flight "
+                     f"→ {tankers:.0f} tanker flights per module flight, sized for a full {payload / 1e3:.0f} t cargo")
+    else:
+        notes.append(f"{p.orbit.upper()}: Starship inserts the module directly; the catalogue LEO payload is used for "
+                     f"{alt / 1e3:.0f} km (approximation: altitude and, for SSO, the lost Earth-rotation assist cost payload, "
+                     "within the catalogue's 100-150 t range)")
+
+    # ---- link to Earth: optical terminals, photon budget over the zenith distance, capped by the modem rate
+    rate = float(m.links.optical_link_rate_bps(
+        alt, m.value("links.optical_tx_power_w"), m.value("links.optical_aperture_m"), p.si("ground_aperture"),
+        m.value("links.wavelength_m"), m.value("links.photons_per_bit"), m.value("links.optical_link_efficiency"),
+        m.value("links.isl_laser_rate_bps")))
+    link = rate * p.downlink_terminals * modules
+    metrics.append(Metric("link.per_terminal", rate / 1e9, "Gbit/s", inputs=["links.optical_link_rate_bps", "altitude",
+                                                                             "ground_aperture"]))
+
+    flights_estimate = modules * (1.0 + tankers)
+    cadence = p.si("launch_cadence") * SECONDS_PER_YEAR
+    metrics.append(Metric("launch.cadence", cadence, "1/yr", inputs=["launch_cadence"], source=_CADENCE))
+    element = Element(
+        name="module",
+        count=modules,
+        chip=p.chip,
+        chips_per_unit=n_chip,
+        site=site,
+        power=PowerSystem(source=p.solar, storage=p.storage if (ecl > 0 or dark_s > 0) else None,
+                          bus_power_fraction=server_overhead + p.bus_power_fraction),
+        thermal=ThermalSystem(kind="radiator", temperature_k=p.si("radiator_temperature"), emissivity=p.radiator_emissivity,
+                              areal_density_kg_m2=p.si("radiator_areal_density"), sides=2),
+        precision=ctx.workload.precision,
+        utilisation=p.utilisation,
+        redundancy=p.redundancy,
+        checkpoint_overhead=p.checkpoint_overhead,
+        scrub_overhead=p.scrub_overhead,
+        failure_rate_per_year=p.failure_rate,
+        shielding_g_cm2=p.si("shielding") * 0.1,
+        lifetime_years=life,
+        structure_fraction=p.structure_fraction,
+        transport=Transport(vehicle=VEHICLE, destination="LEO", dv_after_drop_m_s=0.0, isp_s=p.si("raptor_isp"),
+                            tanker_flights_per_flight=tankers, packing_density_kg_m3=p.si("packing_density")),
+        extra_mass_kg={"racks": rack_overhead_kg * n_chip, "docking": p.si("docking_mass")},
+    )
+    notes.append("latency is the round-trip light time to the orbit's altitude (no routing, pass waits or processing)")
+    notes.append("years to service = (module + tanker flights) ÷ launch cadence: the campaign to full capacity")
+    return Design(
+        elements=[element],
+        link_to_earth_bps=link,
+        years_to_service=flights_estimate / cadence,
+        metrics=metrics,
+        notes=notes,
+    )
+
+
+SPEC = ArchitectureSpec(
+    name=NAME,
+    title="Starship data-center modules",
+    description="GPU modules sized to Starship's payload bay, docked together in LEO, SSO, MEO or GEO; tanker flights above LEO.",
+    params=PARAMS,
+    design=design,
+)
+
+
+@hookimpl
+def sandbox_register_architectures(register):
+    register(SPEC)
+
+
+def campaign_metrics(models, ledger, cadence_per_year: float, modules: float, fairing_m3: float, payload_kg: float,
+                     packing_kg_m3: float) -> list[Metric]:
+    """Per-module fills and flights, and the exact launch campaign, from the evaluated ledger."""
+    mass_kg = ledger.get("mass.total") * 1e3 / modules
+    volume = float(models.launch.payload_volume_m3(mass_kg, packing_kg_m3))
+    flights = ledger.get("launch.flights")
+    tankers = ledger.get("launch.tanker_flights")
+    return [
+        Metric("module.mass", mass_kg / 1e3, "t", inputs=["mass.total", "module.count"]),
+        Metric("module.mass_fill", mass_kg / payload_kg, "", inputs=["module.mass", f"{VEHICLE}.payload_kg.LEO"]),
+        Metric("module.volume", volume, "m3", inputs=["module.mass", "packing_density"]),
+        Metric("module.volume_fill", volume / fairing_m3, "", inputs=["module.volume", f"{VEHICLE}.fairing_volume_m3"]),
+        Metric("module.flights", flights / modules, "", inputs=["launch.flights", "module.count"]),
+        Metric("module.tanker_flights", tankers / modules, "", inputs=["launch.tanker_flights", "module.count"]),
+        Metric("time.launch_campaign", (flights + tankers) / cadence_per_year, "yr",
+               inputs=["launch.flights", "launch.tanker_flights", "launch_cadence"]),
+    ]
+
+
+@hookimpl
+def sandbox_extra_metrics(architecture, design, ledger, context):
+    if ledger.architecture != NAME:
+        return None
+    el = design.elements[0]
+    ship = context.catalogues.launch_vehicles[VEHICLE]
+    cadence = next(m.value for m in design.metrics if m.name == "launch.cadence")
+    out = campaign_metrics(context.models, ledger, cadence, el.count, ship.fairing_volume_m3, ship.payload("LEO"),
+                           el.transport.packing_density_kg_m3)
+    campaign = next(m for m in out if m.name == "time.launch_campaign")
+    ledger.refine("time.years_to_service", campaign.value, list(campaign.inputs), by=NAME)
+    return out

@@ -1,0 +1,145 @@
+"""Moonbase Alpha: mass-driver kinematics and energetics, trajectories and comparisons by hand.
+
+References:
+- Constant-acceleration kinematics: v² = 2aL, v = at; kinetic energy ½mv²; power F·v = m a v.
+- NASA GSFC Moon fact sheet: lunar escape speed 2.38 km/s.
+- Curtis, *Orbital Mechanics for Engineering Students*, 3rd ed. (2014), Example 8.8 (Earth→Mars,
+  1996-11-07 → 1997-09-12, v∞ = 3.1644 km/s) and Eq. 8.40 (v = sqrt(v∞² + 2μ/r)).
+- Tsiolkovsky: m_p = m_f (e^(Δv/(Isp g0)) − 1), g0 = 9.80665 m/s².
+- GM and radii of the orbit library: Earth 398,600.4418 km³/s², R = 6,378.1366 km;
+  Moon 4,902.79981 km³/s², R = 1,737.4 km; Earth–Moon 384,400 km.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from sandbox_plugins import moonbase
+
+from sandbox.engine import evaluate
+from sandbox.plugins import load
+from sandbox.scenario import validate
+
+MU_E, R_E = 398_600.4418, 6_378.1366
+MU_M, R_M = 4_902.79981, 1_737.4
+D_MOON = 384_400.0
+G0 = 9.80665
+C = 299_792_458.0
+
+
+def run(arch: dict) -> object:
+    reg = load()
+    data = {
+        "study": {"name": "t", "seed": 1},
+        "workload": {"kind": "inference", "sustained_compute": "100 PFLOPS", "precision": "fp16",
+                     "latency_target": "1 s"},
+        "assumptions": {"start_year": 2030, "discount_rate": 0.08, "reference_chip": "H100-SXM"},
+        "architectures": {"x": {"type": "moonbase", **arch}},
+    }
+    result = evaluate(validate(data, reg, "<test>"), reg)
+    assert not result.failures, result.failures
+    return result.ledgers["x"]
+
+
+def test_driver_kinematics_from_first_principles():
+    """100 kg to 2,000 m/s at 1,000 g0 (9,806.65 m/s²), η = 0.5:
+    L = 2000²/(2·9806.65) = 203.94 m; t = 2000/9806.65 = 0.20394 s; E = ½·100·2000²/0.5 = 4.0e8 J;
+    P = 100·9806.65·2000/0.5 = 3.9227e9 W."""
+    k = moonbase.driver_kinematics(100.0, 2000.0, 9806.65, 0.5)
+    assert k["length_m"] == pytest.approx(203.943, rel=1e-5)
+    assert k["time_s"] == pytest.approx(0.203943, rel=1e-5)
+    assert k["energy_j"] == pytest.approx(4.0e8, rel=1e-12)
+    assert k["kinetic_j"] == pytest.approx(2.0e8, rel=1e-12)
+    assert k["peak_power_w"] == pytest.approx(3.92266e9, rel=1e-6)
+    # consistency: average power over the shot is half the muzzle power (P grows linearly with v)
+    assert k["energy_j"] / k["time_s"] == pytest.approx(k["peak_power_w"] / 2, rel=1e-12)
+
+
+def test_lunar_escape_through_the_plugin_and_engine():
+    """target = escape: v = sqrt(2·4902.8/1737.4) = 2.3757 km/s (NASA fact sheet: 2.38 km/s).
+    Driver at 1,000 g0: L = 2375.7²/(2·9806.65) = 287.8 m; track 1 t/m → 287.8 t; buffer =
+    E/0.75/(10 Wh/kg) with E = ½·100·v²/0.5; both are the base's extra mass ('mass.other')."""
+    led = run({"target": "escape"})
+    v = math.sqrt(2 * MU_M / R_M)
+    assert led.get("driver.exit_speed") == pytest.approx(v, rel=1e-6)
+    assert led.get("driver.exit_speed") == pytest.approx(2.38, rel=0.005)
+    length = (v * 1e3) ** 2 / (2 * 9806.65)
+    energy = 0.5 * 100 * (v * 1e3) ** 2 / 0.5
+    assert led.get("driver.track_length") * 1e3 == pytest.approx(length, rel=1e-6)
+    buffer_kg = energy / 0.75 / (10 * 3600)
+    assert led.get("mass.other") * 1e3 == pytest.approx(length * 1000 + buffer_kg, rel=1e-6)
+    # cadence: min(200 kW / E, one per 2 h) = 12 per day here (E ≈ 157 kWh → 110/day by power)
+    assert led.get("driver.max_launches_per_day") == pytest.approx(min(2e5 / energy * 86400, 12.0), rel=1e-9)
+
+
+def test_llo_exit_speed_and_circular_speed():
+    """v_circ(100 km) = sqrt(4902.8/1837.4) = 1.6335 km/s (the ~1.68 km/s figure is the circular speed
+    at the surface, sqrt(4902.8/1737.4) = 1.6799). Exit for LLO = perilune speed of the R → R+100 km
+    ellipse = sqrt(2μ(R+h)/(R(2R+h))) = 1.7032 km/s; apolune kick = v_circ(100 km) − v_apo."""
+    led = run({"target": "llo"})
+    r, rh = R_M, R_M + 100.0
+    assert led.get("trajectory.llo_circular_speed") == pytest.approx(math.sqrt(MU_M / rh), rel=1e-6)
+    assert math.sqrt(MU_M / rh) == pytest.approx(1.6335, abs=1e-4)
+    v_peri = math.sqrt(2 * MU_M * rh / (r * (r + rh)))
+    v_apo = math.sqrt(2 * MU_M * r / (rh * (r + rh)))
+    assert led.get("driver.exit_speed") == pytest.approx(v_peri, rel=1e-6)
+    assert led.get("trajectory.kick_dv_at_apolune") == pytest.approx((math.sqrt(MU_M / rh) - v_apo) * 1e3, rel=1e-6)
+
+
+def test_lambert_case_curtis_8_8_and_moon_exit_by_hand():
+    """Curtis Ex. 8.8 dates through the plugin: v∞ = 3.1644 km/s (3 % tolerance: astropy ephemeris).
+    Moon exit by hand (patched conics): v_E = sqrt(v∞² + 2μ_E/384,400); v∞_Moon = v_E − sqrt(μ_E/384,400);
+    exit = sqrt(v∞_Moon² + 2μ_M/R_M). For v∞ = 3.1644: v_E = sqrt(10.0134 + 2.0739) = 3.4767, v∞_Moon = 3.4767 − 1.0183 = 2.4584,
+    exit = sqrt(6.0436 + 5.6438) = 3.4187 km/s."""
+    v_inf, _, tof, dist = moonbase._transfer("mars", "1996-11-07", 309.0)
+    assert v_inf / 1e3 == pytest.approx(3.16435, rel=0.03)
+    assert tof == pytest.approx(309 * 86400, abs=1e-3)  # a duration of 309 days (not calendar dates)
+    vi = v_inf / 1e3
+    v_e = math.sqrt(vi**2 + 2 * MU_E / D_MOON)
+    v_inf_moon = v_e - math.sqrt(MU_E / D_MOON)
+    exit_speed = math.sqrt(v_inf_moon**2 + 2 * MU_M / R_M)
+    conv = moonbase.moon_exit_for_earth_v_inf(v_inf)
+    assert conv["exit"] / 1e3 == pytest.approx(exit_speed, rel=1e-6)
+    # the same arithmetic at Curtis's own v∞
+    v_e = math.sqrt(3.1644**2 + 2 * MU_E / D_MOON)
+    assert math.sqrt((v_e - math.sqrt(MU_E / D_MOON)) ** 2 + 2 * MU_M / R_M) == pytest.approx(3.4187, abs=1e-4)
+
+    # through the engine: light time to Mars at arrival and the autonomy it forces (7 min deadline)
+    led = run({"target": "mars", "departure": "1996-11-07", "time_of_flight": "309 d"})
+    assert led.get("trajectory.v_inf_earth") == pytest.approx(vi, rel=1e-9)
+    assert led.get("driver.exit_speed") == pytest.approx(exit_speed, rel=1e-6)
+    assert led.get("latency.light_time_at_arrival") * 60 == pytest.approx(dist / C, rel=1e-9)
+    assert 1.3 < dist / 1.495978707e11 < 2.0  # Mars in Sept 1997, ~1.7 au (JPL Horizons)
+    assert led.get("autonomy.rtt_over_deadline") == pytest.approx(2 * dist / C / 420.0, rel=1e-9)
+    assert led.get("autonomy.required") == 1.0
+
+
+def test_rocket_vs_driver_vs_earth_by_hand():
+    """Lunar escape by rocket, Isp 320 s: m_p = 100·(e^(2375.7/(320·9.80665)) − 1) = 113.1 kg of
+    propellant per 100 kg probe, vs ½·100·2375.7²/0.5 J = 156.8 kWh of electricity by driver.
+    From Earth (C3 = 0) from Falcon Heavy's 300 km LEO: Δv = sqrt(2μ/r) − sqrt(μ/r) = 3.2118 km/s."""
+    led = run({"target": "escape"})
+    v = math.sqrt(2 * MU_M / R_M) * 1e3
+    prop = 100 * math.expm1(v / (320 * G0))
+    assert led.get("compare.rocket_propellant_per_probe") == pytest.approx(prop, rel=1e-6)
+    assert prop == pytest.approx(113.1, abs=0.1)
+    assert led.get("compare.driver_energy_per_probe") == pytest.approx(0.5 * 100 * v**2 / 0.5 / 3.6e6, rel=1e-9)
+    r = R_E + 300.0
+    dv_leo = math.sqrt(2 * MU_E / r) - math.sqrt(MU_E / r)
+    assert led.get("compare.earth_dv_from_leo") == pytest.approx(dv_leo, rel=1e-6)
+    earth_prop = 100 * math.expm1(dv_leo * 1e3 / (320 * G0))
+    assert led.get("compare.earth_propellant_per_probe") == pytest.approx(earth_prop, rel=1e-6)
+    # launch share on Falcon Heavy: (probe + propellant) / 63,800 kg × US$97 M
+    assert led.get("compare.earth_launch_cost_per_probe") * 1e6 == pytest.approx((100 + earth_prop) / 63_800 * 97e6,
+                                                                                  rel=1e-9)
+
+
+def test_base_load_and_fleet_through_the_engine():
+    """The base carries base_load 40 kW + charge 200 kW (its only load: no processors); the fleet is
+    50 probes/yr × 5 yr = 250 probes with 3 Orins each (750 chips, TMR)."""
+    led = run({"target": "escape"})
+    assert led.get("probes.fleet") == 250
+    assert led.get("compute.chips") == 750
+    orin_w = 60.0
+    assert led.get("power.load") * 1e6 == pytest.approx(250 * 3 * orin_w + 40e3 + 200e3, rel=1e-9)

@@ -1,0 +1,165 @@
+"""Starship-module plugin: transfer physics by hand, flights from mass and volume, sizing, campaign."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+MU = 398600.4418  # km^3/s^2, Earth GM (IERS/WGS-84 value the orbit library uses)
+RE = 6378.1366  # km, Earth's equatorial radius as the orbit library uses it
+G0 = 9.80665
+C_KM_S = 299_792.458
+
+HEAD = """
+[study]
+name = "starship test"
+seed = 1
+[workload]
+kind = "inference"
+sustained_compute = "100 PFLOPS"
+precision = "fp16"
+latency_target = "1 s"
+[assumptions]
+start_year = 2027
+discount_rate = 0.08
+reference_chip = "H100-SXM"
+"""
+
+
+def run(sandbox_run, body: str):
+    result = sandbox_run(HEAD + body)
+    assert not result.failures, result.failures
+    return result
+
+
+def test_geo_propellant_and_tankers_by_hand(sandbox_run):
+    """A full 100 t cargo from a 400 km, 26.0° parking orbit to GEO on a refuelled Starship that flies back.
+
+    Hohmann (Vallado 4th ed. Algorithm 36; Curtis Example 6.12 for the plane change combined at apogee),
+    r1 = 6,778.14 km, r2 = 42,164.14 km:
+      v1 = sqrt(mu/r1) = 7.669 km/s; v_p = sqrt(2 mu r2 / (r1 (r1+r2))) = 10.097 km/s; dv1 = 2.428 km/s
+      v_a = v_p r1/r2 = 1.623 km/s; v_geo = 3.075 km/s; dv2 = sqrt(v_a² + v_geo² − 2 v_a v_geo cos 26.0°) = 1.738 km/s
+      total ≈ 4.17 km/s (the textbook LEO(28.5°)→GEO figure is ~4.2-4.3 km/s).
+    Return: retro-burn from GEO to a 50 km perigee minus the same from the parking orbit (the catalogue payload
+    already carries the LEO deorbit reserve): (3.075 − 1.495) − (7.669 − 7.593) ≈ 1.39 km/s.
+    Rocket equation (Curtis Eq. 6.1), ve = 380 s × g0 = 3.727 km/s, ship dry 120 t:
+      back = 120 (e^{1.39/3.727} − 1) ≈ 54 t;  out = (120 + 54 + 100)(e^{4.17/3.727} − 1) ≈ 565 t;  total ≈ 619 t
+      → ceil(619 / 100) = 7 tanker flights per flight.
+    """
+    r1, r2, rp = RE + 400.0, RE + 35786.0, RE + 50.0
+    v1 = math.sqrt(MU / r1)
+    vp = math.sqrt(2 * MU * r2 / (r1 * (r1 + r2)))
+    va = vp * r1 / r2
+    vgeo = math.sqrt(MU / r2)
+    di = math.radians(25.997)
+    dv_out = (vp - v1) + math.sqrt(va**2 + vgeo**2 - 2 * va * vgeo * math.cos(di))
+    back = (vgeo - math.sqrt(2 * MU * rp / (r2 * (r2 + rp)))) - (v1 - math.sqrt(2 * MU * rp / (r1 * (r1 + rp))))
+    ve = 380.0 * G0 / 1000.0
+    prop_back = 120.0 * math.expm1(back / ve)
+    prop_out = (120.0 + prop_back + 100.0) * math.expm1(dv_out / ve)
+    total_t = prop_back + prop_out
+    assert dv_out == pytest.approx(4.17, abs=0.01)
+    assert total_t == pytest.approx(619.0, abs=2.0)
+
+    led = run(sandbox_run, '[architectures.s]\ntype = "starship"\norbit = "geo"\nmodules = 1\n').ledgers["s"]
+    assert led.get("transfer.dv_outbound") == pytest.approx(dv_out * 1000.0, rel=1e-4)
+    assert led.get("transfer.dv_return") == pytest.approx(back * 1000.0, rel=1e-3)
+    assert led.get("transfer.ship_propellant") == pytest.approx(total_t, rel=1e-3)
+    assert led.get("transfer.tankers_per_flight") == math.ceil(total_t / 100.0) == 7
+    # the engine multiplies the module's flights by the tankers per flight
+    assert led.get("launch.tanker_flights") == 7 * led.get("launch.flights")
+    # GEO latency: round trip 2 × 35,786 km / c = 0.2387 s
+    assert led.get("latency.p50") == pytest.approx(2 * 35786.0 / C_KM_S, rel=1e-6)
+    # longest GEO eclipse, cylindrical shadow at equinox: 2 asin(R/r2)/360° × sidereal day (1436.07 min) = 69.4 min
+    # (Maral & Bousquet, Satellite Communications Systems 5th ed. §2.2.4: at most ~70 min around the equinoxes)
+    expected = 2 * math.degrees(math.asin(RE / r2)) / 360.0 * 2 * math.pi * math.sqrt(r2**3 / MU) / 60.0
+    assert expected == pytest.approx(69.4, abs=0.1)
+    assert led.get("orbit.longest_eclipse") == pytest.approx(expected, rel=0.01)
+    # campaign: (module flights + tankers) ÷ 145 flights per year
+    flights = led.get("launch.flights") + led.get("launch.tanker_flights")
+    assert led.get("time.years_to_service") == pytest.approx(flights / 145.0)
+
+
+def test_ship_propellant_over_capacity_is_refused(sandbox_run):
+    """With Isp 200 s (ve = 1.961 km/s): back = 120 (e^{1.39/1.961} − 1) ≈ 123 t and
+    out = (120 + 123 + 100)(e^{4.17/1.961} − 1) ≈ 2,530 t, more than the ship's 1,200 t: refused with a clear message."""
+    result = sandbox_run(HEAD + '[architectures.s]\ntype = "starship"\norbit = "geo"\nraptor_isp = "200 s"\n')
+    assert "more than the ship holds" in result.failures["s"]
+
+
+def test_one_gw_module_count_by_hand(sandbox_run):
+    """1 GW of GPU power with 1,000 B200 (1,000 W each, NVIDIA HGX B200 datasheet) per module = 1 MW per module
+    → 1,000 modules; with 1,200 GPUs: 1e9 / 1.2e6 = 833.3 → 834 modules."""
+    res = run(sandbox_run, '[architectures.a]\ntype = "starship"\ntarget_power = "1 GW"\n'
+              '[architectures.b]\ntype = "starship"\ntarget_power = "1 GW"\nchips_per_module = 1200\n')
+    assert res.ledgers["a"].get("module.count") == 1000
+    assert res.ledgers["a"].get("compute.chips") == 1_000_000
+    assert res.ledgers["b"].get("module.count") == 834
+
+
+def test_rack_overheads_from_nvl72(sandbox_run):
+    """GB200 NVL72: 1,360 kg and 120 kW for 72 GPUs → 18.89 kg and 1,667 W per GPU; less the B200's own 1.5 kg and
+    1,000 W: 17.39 kg of rack per GPU and a server power overhead of 0.667."""
+    led = run(sandbox_run, '[architectures.s]\ntype = "starship"\n').ledgers["s"]
+    assert led.get("module.rack_mass_per_gpu") == pytest.approx(1360 / 72 - 1.5)
+    assert led.get("module.server_power_overhead") == pytest.approx(120e3 / 72 / 1000 - 1)
+    # electrical load per module: 1,000 × 1,000 W × (1 + 0.667 server + 0.10 bus) = 1.767 MW
+    assert led.get("power.load") == pytest.approx(1.0 * (1 + 2 / 3 + 0.10), rel=1e-9)
+
+
+def test_flights_from_mass_and_volume(sandbox_run):
+    """Starship: 100 t and 1,000 m³ per flight; flights per module = ceil(max(m / 100 t, V / 1,000 m³)).
+
+    - volume binds: the default module (~83 t) stowed at 50 kg/m³ → V = m / 50 ≈ 1,670 m³ → 2 flights, mass alone 1;
+    - mass binds: 1,300 GPUs (~108 t) at 300 kg/m³ → ≈ 360 m³ → mass 1.08 → 2 flights, volume alone 1;
+    - neither: the default module at 120 kg/m³ → 1 flight.
+    """
+    res = run(sandbox_run, """
+[architectures.vol]
+type = "starship"
+modules = 1
+packing_density = "50 kg/m3"
+[architectures.mass]
+type = "starship"
+modules = 1
+chips_per_module = 1300
+packing_density = "300 kg/m3"
+[architectures.fits]
+type = "starship"
+modules = 1
+""")
+    for name, density in (("vol", 50.0), ("mass", 300.0), ("fits", 120.0)):
+        led = res.ledgers[name]
+        m_kg = led.get("mass.total") * 1e3
+        assert led.get("module.mass_fill") == pytest.approx(m_kg / 100e3)
+        assert led.get("module.volume_fill") == pytest.approx(m_kg / density / 1000.0)
+        by_hand = math.ceil(max(m_kg / 100e3, m_kg / density / 1000.0))
+        assert led.get("launch.flights") == led.get("module.flights") == by_hand
+    vol, mass, fits = (res.ledgers[n] for n in ("vol", "mass", "fits"))
+    assert vol.get("module.volume_fill") > 1.0 > vol.get("module.mass_fill") and vol.get("launch.flights") == 2
+    assert mass.get("module.mass_fill") > 1.0 > mass.get("module.volume_fill") and mass.get("launch.flights") == 2
+    assert fits.get("launch.flights") == 1
+
+
+def test_orbit_changes_eclipse_radiation_and_latency(sandbox_run):
+    """Dawn-dusk SSO vs 53° LEO at 550 km: the SSO is eclipsed only near one solstice (mean fraction a few %),
+    the 53° orbit ~1/3 of the time at low β (max fraction = acos(sqrt(h²+2Rh)/(R+h))/π = 0.373 at β = 0).
+    Radiation: 'leo' table at 550 km vs the 'geo' table. Light time: 2 × 550 km / c = 3.67 ms."""
+    res = run(sandbox_run, """
+[architectures.sso]
+type = "starship"
+modules = 1
+[architectures.leo]
+type = "starship"
+modules = 1
+orbit = "leo"
+""")
+    sso, leo = res.ledgers["sso"], res.ledgers["leo"]
+    h = 550.0
+    f_max = math.acos(math.sqrt(h * h + 2 * RE * h) / (RE + h)) / math.pi
+    assert f_max == pytest.approx(0.373, abs=0.001)
+    assert sso.get("orbit.eclipse_fraction") < 0.1 < leo.get("orbit.eclipse_fraction") < f_max
+    assert leo.get("orbit.longest_eclipse") == pytest.approx(f_max * 2 * math.pi * math.sqrt((RE + h) ** 3 / MU) / 60, rel=0.02)
+    assert sso.get("latency.p50") == pytest.approx(2 * 550.0 / C_KM_S)
+    assert leo.get("mass.storage") > sso.get("mass.storage")
