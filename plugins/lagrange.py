@@ -33,8 +33,9 @@ import astropy.units as u
 from sandbox import hookimpl, trajectory
 from sandbox.architecture import ArchitectureSpec, Context
 from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem, Transport
-from sandbox.models import compute, cost, launch, links, power, thermal
+from sandbox.models import cost, links
 from sandbox.params import Param, Params, from_sourced
+from sandbox.paramsets import compute_params, radiator_params, spacecraft_params
 
 NAME = "lagrange"
 SECONDS_PER_YEAR = 365.25 * 86400.0
@@ -62,13 +63,7 @@ PARAMS = (
     Param("rack_power", "120 kW", "Electrical power of one rack incl. its GPUs.", unit="kW", source=_NVL72,
           low="120 kW", high="132 kW", exclusive_minimum=True),
     Param("gpus_per_rack", 72, "GPUs per rack.", source=_NVL72, minimum=1),
-    from_sourced("utilisation", compute.DEFAULTS["utilisation_inference"], "Model FLOP utilisation.", maximum=1.0,
-                 exclusive_minimum=True),
-    from_sourced("failure_rate", compute.DEFAULTS["failure_rate_per_year_space"], "GPU failures per chip-year (no repair).",
-                 maximum=10.0),
-    from_sourced("redundancy", compute.DEFAULTS["redundancy_cots_in_space"], "Copies per useful result.", minimum=1.0),
-    from_sourced("checkpoint_overhead", compute.DEFAULTS["checkpoint_overhead"], "Time spent checkpointing.", maximum=0.9),
-    from_sourced("scrub_overhead", compute.DEFAULTS["scrub_overhead"], "Time spent scrubbing memory.", maximum=0.9),
+    *compute_params(),
     Param("solar", "GaAs-ROSA", "Solar array technology (catalogue power source of kind 'solar').", catalogue="power_sources",
           kind="string"),
     Param("storage", "Li-ion-space", "Storage, used only when `bridge_eclipses` is true.", catalogue="power_sources",
@@ -77,23 +72,14 @@ PARAMS = (
           "(else the halo orbit is phased to avoid eclipses).",
           source="Eclipse-avoiding halo/NRHO design: Zimovan, Howell & Davis, 'Near rectilinear halo orbits and their "
                  "application in cis-lunar space', IAA-AAS-DyCoSS3-125 (2017)", kind="boolean"),
-    from_sourced("bus_power_fraction", power.DEFAULTS["bus_power_fraction"], "Housekeeping load as a fraction of GPU power.",
-                 maximum=2.0),
-    from_sourced("radiator_temperature", thermal.DEFAULTS["radiator_temperature_k"], "Radiator surface temperature."),
-    from_sourced("radiator_emissivity", thermal.DEFAULTS["radiator_emissivity"], "Radiator IR emissivity.", maximum=1.0,
-                 exclusive_minimum=True),
-    from_sourced("radiator_absorptivity", thermal.DEFAULTS["radiator_absorptivity"], "Radiator solar absorptance.", maximum=1.0),
-    from_sourced("radiator_areal_density", thermal.DEFAULTS["radiator_areal_density_kg_m2"], "Radiator mass per m²."),
-    from_sourced("structure_fraction", launch.DEFAULTS["structure_fraction"], "Structure as a fraction of dry mass.",
-                 maximum=0.9),
+    *spacecraft_params(),
+    *radiator_params(),
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
           source="Assumption: 10 mm Al equivalent, the thickest depth of the shared radiation table", low="1.08 g/cm2",
           high="5 g/cm2"),
     from_sourced("lifetime", cost.DEFAULTS["hardware_lifetime_years"], "Design life of the station's compute.",
                  exclusive_minimum=True, maximum=30.0),
     Param("vehicle", "Starship", "Launch vehicle to LEO (a catalogue vehicle).", catalogue="launch_vehicles", kind="string"),
-    from_sourced("packing_density", launch.DEFAULTS["payload_packing_density_kg_m3"], "Bulk density of stowed cargo.",
-                 exclusive_minimum=True),
     Param("assembly_altitude", "400 km", "LEO altitude where the station is assembled before it leaves.", unit="km",
           source="Assumption: ISS-like assembly altitude (ISS ~400-420 km, NASA)", low="300 km", high="600 km",
           minimum=150.0, maximum=2000.0),

@@ -35,8 +35,9 @@ from sandbox import hookimpl
 from sandbox.architecture import ArchitectureSpec, Context
 from sandbox.catalogue import Chip
 from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem, Transport
-from sandbox.models import compute, launch, links, power, thermal
+from sandbox.models import links, thermal
 from sandbox.params import Param, Params, from_sourced
+from sandbox.paramsets import compute_params, radiator_params, spacecraft_params
 
 from . import leo_physics as phys
 
@@ -95,32 +96,14 @@ PARAMS = (
           source="nvidia-smi power limits (NVIDIA System Management Interface docs); proportional throughput is a lower "
                  "bound: GPUs lose less than proportionally when capped (Zhao et al. 2023, 'Sustainable supercomputing "
                  "for AI: GPU power capping at HPC scale', ACM SoCC)"),
-    from_sourced("utilisation", compute.DEFAULTS["utilisation_inference"],
-                 "Fraction of peak delivered to the workload (MFU); use ~0.4 for training.", maximum=1.0,
-                 exclusive_minimum=True),
-    from_sourced("redundancy", compute.DEFAULTS["redundancy_cots_in_space"], "Hardware copies per useful result.",
-                 minimum=1.0, maximum=3.0),
-    from_sourced("checkpoint_overhead", compute.DEFAULTS["checkpoint_overhead"], "Fraction of time lost to checkpoints.",
-                 maximum=0.99),
-    from_sourced("scrub_overhead", compute.DEFAULTS["scrub_overhead"], "Fraction of time lost to memory scrubbing.",
-                 maximum=0.99),
-    from_sourced("failure_rate", compute.DEFAULTS["failure_rate_per_year_space"],
-                 "Chip failures per chip-year in orbit, never repaired.", maximum=10.0),
+    *compute_params(),
     # ------------------------------------------------------------------ power and thermal
     Param("solar_array", "Si-COTS", "Solar array (catalogue power source of kind 'solar'); Starlink-class mass-produced "
           "arrays are believed to be silicon.", catalogue="power_sources", kind="string"),
     Param("battery", "Li-ion-COTS", "Battery for eclipses (catalogue power source of kind 'storage').",
           catalogue="power_sources", kind="string"),
-    from_sourced("bus_power_fraction", power.DEFAULTS["bus_power_fraction"],
-                 "Housekeeping power as a fraction of compute power.", maximum=2.0),
-    from_sourced("radiator_temperature", thermal.DEFAULTS["radiator_temperature_k"], "Radiating surface temperature.",
-                 minimum=200.0, maximum=500.0),
-    from_sourced("radiator_emissivity", thermal.DEFAULTS["radiator_emissivity"], "Radiator IR emissivity.",
-                 exclusive_minimum=True, maximum=1.0),
-    from_sourced("radiator_absorptivity", thermal.DEFAULTS["radiator_absorptivity"],
-                 "Radiator solar absorptance (for albedo; direct sunlight is kept edge-on).", maximum=1.0),
-    from_sourced("radiator_areal_density", thermal.DEFAULTS["radiator_areal_density_kg_m2"],
-                 "Radiator mass per m² of panel."),
+    *spacecraft_params(),
+    *radiator_params(),
     Param("radiator_sides", 2, "Radiating faces per panel (2 = a free-standing fin, 1 = a body-mounted panel).",
           kind="integer", minimum=1, maximum=2,
           source="Gilmore (ed.), Spacecraft Thermal Control Handbook Vol. I, 2nd ed. (2002), ch. 6 'Radiators'"),
@@ -156,10 +139,6 @@ PARAMS = (
           low="5 kg", high="100 kg",
           source="Estimate: component masses in NASA Ames 'State-of-the-Art of Small Spacecraft Technology' (2023), "
                  "ch. 5 GNC, ch. 8 C&DH, ch. 9 Communications, ch. 4 Propulsion: ~10-40 kg for a 50-300 kg smallsat"),
-    from_sourced("structure_fraction", launch.DEFAULTS["structure_fraction"], "Structure as a fraction of dry mass.",
-                 maximum=0.9),
-    from_sourced("packing_density", launch.DEFAULTS["payload_packing_density_kg_m3"],
-                 "Bulk density of a stowed satellite in the fairing.", exclusive_minimum=True),
     # ------------------------------------------------------------------ ground segment and links
     Param("ground_stations", DEFAULT_STATIONS, "Ground stations (catalogue names) the users' questions go through.",
           kind="list"),

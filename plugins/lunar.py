@@ -26,8 +26,9 @@ from sandbox import hookimpl, trajectory
 from sandbox.architecture import ArchitectureSpec, Context
 from sandbox.catalogue import PowerSource
 from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem, Transport
-from sandbox.models import compute, power, thermal
+from sandbox.models import power, thermal
 from sandbox.params import Param, Params, from_sourced
+from sandbox.paramsets import compute_params, radiator_params
 
 YEAR_S = 365.25 * 86400.0
 DAY_S = 86400.0
@@ -49,14 +50,7 @@ PUBLISHED_LEO_TO_SURFACE_KM_S = 5.91
 
 # ------------------------------------------------------------------------------ shared params
 THERMAL_PARAMS = (
-    from_sourced("radiator_temperature", thermal.DEFAULTS["radiator_temperature_k"], "Radiator surface temperature.",
-                 exclusive_minimum=True, maximum=1000.0),
-    from_sourced("radiator_emissivity", thermal.DEFAULTS["radiator_emissivity"], "Radiator IR emissivity.",
-                 exclusive_minimum=True, maximum=1.0),
-    from_sourced("radiator_absorptivity", thermal.DEFAULTS["radiator_absorptivity"], "Radiator solar absorptance.",
-                 maximum=1.0),
-    from_sourced("radiator_areal_density", thermal.DEFAULTS["radiator_areal_density_kg_m2"],
-                 "Radiator mass per m² of panel."),
+    *radiator_params(),
     Param("radiator_sun_factor", 0.0, "Projected-area factor of direct sunlight on the radiator (0 = kept edge-on "
           "to the Sun by turning about its vertical axis; 1 = one face square to the Sun).",
           source="Gilmore (ed.), Spacecraft Thermal Control Handbook Vol. I, 2nd ed. (2002), ch. 2 and 6: radiators "
@@ -110,15 +104,7 @@ LANDER_PARAMS = (
 )
 
 COMPUTE_PARAMS = (
-    from_sourced("utilisation", compute.DEFAULTS["utilisation_inference"],
-                 "Fraction of peak FLOP/s delivered to the workload.", maximum=1.0, exclusive_minimum=True),
-    from_sourced("failure_rate", compute.DEFAULTS["failure_rate_per_year_space"],
-                 "Chip failures per chip-year (no repair on the Moon assumed).", maximum=10.0),
-    from_sourced("redundancy", compute.DEFAULTS["redundancy_cots_in_space"],
-                 "Copies computing each result (1 none, 3 = TMR).", minimum=1.0, maximum=5.0),
-    from_sourced("checkpoint_overhead", compute.DEFAULTS["checkpoint_overhead"], "Checkpoint/restart time fraction.",
-                 maximum=0.99),
-    from_sourced("scrub_overhead", compute.DEFAULTS["scrub_overhead"], "Memory scrubbing time fraction.", maximum=0.99),
+    *compute_params(),
     from_sourced("bus_power_fraction", power.DEFAULTS["bus_power_fraction"],
                  "Housekeeping load (pumps, avionics, comms) as a fraction of compute power.", maximum=5.0),
 )

@@ -32,8 +32,9 @@ import astropy.units as u
 from sandbox import hookimpl, trajectory
 from sandbox.architecture import ArchitectureSpec, Context
 from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem, Transport
-from sandbox.models import compute, cost, launch, power, thermal
+from sandbox.models import cost
 from sandbox.params import Param, Params, from_sourced
+from sandbox.paramsets import compute_params, radiator_params, spacecraft_params
 
 NAME = "starship"
 VEHICLE = "Starship"
@@ -85,34 +86,19 @@ PARAMS = (
     Param("rack_power", "120 kW", "Electrical power of one rack incl. its GPUs.", unit="kW", source=_NVL72,
           low="120 kW", high="132 kW", exclusive_minimum=True),
     Param("gpus_per_rack", 72, "GPUs per rack.", source=_NVL72, minimum=1),
-    from_sourced("utilisation", compute.DEFAULTS["utilisation_inference"], "Model FLOP utilisation.", maximum=1.0,
-                 exclusive_minimum=True),
-    from_sourced("failure_rate", compute.DEFAULTS["failure_rate_per_year_space"], "GPU failures per chip-year (no repair).",
-                 maximum=10.0),
-    from_sourced("redundancy", compute.DEFAULTS["redundancy_cots_in_space"], "Copies per useful result.", minimum=1.0),
-    from_sourced("checkpoint_overhead", compute.DEFAULTS["checkpoint_overhead"], "Time spent checkpointing.", maximum=0.9),
-    from_sourced("scrub_overhead", compute.DEFAULTS["scrub_overhead"], "Time spent scrubbing memory.", maximum=0.9),
+    *compute_params(),
     Param("solar", "GaAs-ROSA", "Solar array technology (catalogue power source of kind 'solar').", catalogue="power_sources",
           kind="string"),
     Param("storage", "Li-ion-space", "Battery for eclipses (catalogue power source of kind 'storage').",
           catalogue="power_sources", kind="string"),
-    from_sourced("bus_power_fraction", power.DEFAULTS["bus_power_fraction"],
-                 "Spacecraft housekeeping load (ADCS, comms, thermal pumps) as a fraction of GPU power.", maximum=2.0),
-    from_sourced("radiator_temperature", thermal.DEFAULTS["radiator_temperature_k"], "Radiator surface temperature."),
-    from_sourced("radiator_emissivity", thermal.DEFAULTS["radiator_emissivity"], "Radiator IR emissivity.", maximum=1.0,
-                 exclusive_minimum=True),
-    from_sourced("radiator_absorptivity", thermal.DEFAULTS["radiator_absorptivity"], "Radiator solar absorptance.", maximum=1.0),
-    from_sourced("radiator_areal_density", thermal.DEFAULTS["radiator_areal_density_kg_m2"], "Deployable radiator mass per m²."),
-    from_sourced("structure_fraction", launch.DEFAULTS["structure_fraction"], "Structure as a fraction of dry mass.",
-                 maximum=0.9),
+    *spacecraft_params(),
+    *radiator_params(),
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
           source="Assumption: 10 mm Al equivalent (module wall + rack structure), the thickest depth of the shared radiation table "
                  "(sandbox.models.radiation: 1-10 mm Al grid)", low="1.08 g/cm2", high="5 g/cm2"),
     Param("docking_mass", "526 kg", "Docking adapter and berthing hardware per module.", unit="kg",
           source="NASA International Docking Adapter (IDA, IDSS-compliant) fact sheet: ~526 kg (1,160 lb)",
           low="300 kg", high="1000 kg"),
-    from_sourced("packing_density", launch.DEFAULTS["payload_packing_density_kg_m3"],
-                 "Bulk density of the stowed module in the payload bay (sets its volume).", exclusive_minimum=True),
     from_sourced("lifetime", cost.DEFAULTS["hardware_lifetime_years"], "Design life of a module.", exclusive_minimum=True,
                  maximum=30.0),
     Param("ship_dry_mass", "120 t", "Starship upper-stage dry mass (matters for the refuelled transfer).", unit="t",
