@@ -35,7 +35,7 @@ from sandbox.architecture import ArchitectureSpec, Context
 from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem, Transport
 from sandbox.models import cost, links
 from sandbox.params import Param, Params, from_sourced
-from sandbox.paramsets import compute_params, radiator_params, spacecraft_params
+from sandbox.paramsets import compute_params, lead_time_param, radiator_params, spacecraft_params
 
 NAME = "lagrange"
 SECONDS_PER_YEAR = 365.25 * 86400.0
@@ -73,6 +73,7 @@ PARAMS = (
           source="Eclipse-avoiding halo/NRHO design: Zimovan, Howell & Davis, 'Near rectilinear halo orbits and their "
                  "application in cis-lunar space', IAA-AAS-DyCoSS3-125 (2017)", kind="boolean"),
     *spacecraft_params(),
+    lead_time_param(),
     *radiator_params(),
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
           source="Assumption: 10 mm Al equivalent, the thickest depth of the shared radiation table", low="1.08 g/cm2",
@@ -304,6 +305,8 @@ def design(p: Params, ctx: Context) -> Design:
                                   "optical_aperture", "ground_aperture"]))
     cadence = p.si("launch_cadence") * SECONDS_PER_YEAR
     metrics.append(Metric("launch.cadence", cadence, "1/yr", inputs=["launch_cadence"], source=_CADENCE))
+    metrics.append(Metric("time.lead", p.si("lead_time") / SECONDS_PER_YEAR, "yr", inputs=["lead_time"],
+                          source=spec_param("lead_time").source))
     site = Site(
         name=f"{system} {POINTS[point][1]}",
         kind="orbit",
@@ -340,9 +343,13 @@ def design(p: Params, ctx: Context) -> Design:
     )
     notes.append("propellant for the transfer and for station keeping over the life is launched with the station "
                  "(tank and thruster dry mass not counted separately)")
-    notes.append("years to service = launch campaign (flights ÷ cadence) + transfer time")
+    notes.append("years to service = lead time + launch campaign (flights ÷ cadence) + transfer time")
     return Design(elements=[element], link_to_earth_bps=rate * p.downlink_terminals, years_to_service=0.0,
                   metrics=metrics, notes=notes)
+
+
+def spec_param(name: str) -> Param:
+    return next(p for p in PARAMS if p.name == name)
 
 
 SPEC = ArchitectureSpec(
@@ -399,6 +406,6 @@ def sandbox_extra_metrics(architecture, design, ledger, context):
     cadence = _metric(design, "launch.cadence")
     campaign = flights / cadence
     out.append(Metric("time.launch_campaign", campaign, "yr", inputs=["launch.flights", "launch_cadence"]))
-    years = campaign + tof_days / 365.25
-    ledger.refine("time.years_to_service", years, ["time.launch_campaign", "transfer.time"], by=NAME)
+    years = _metric(design, "time.lead") + campaign + tof_days / 365.25
+    ledger.refine("time.years_to_service", years, ["time.lead", "time.launch_campaign", "transfer.time"], by=NAME)
     return out

@@ -34,7 +34,7 @@ from sandbox.architecture import ArchitectureSpec, Context
 from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem, Transport
 from sandbox.models import cost
 from sandbox.params import Param, Params, from_sourced
-from sandbox.paramsets import compute_params, radiator_params, spacecraft_params
+from sandbox.paramsets import compute_params, lead_time_param, radiator_params, spacecraft_params
 
 NAME = "starship"
 VEHICLE = "Starship"
@@ -92,6 +92,7 @@ PARAMS = (
     Param("storage", "Li-ion-space", "Battery for eclipses (catalogue power source of kind 'storage').",
           catalogue="power_sources", kind="string"),
     *spacecraft_params(),
+    lead_time_param(),
     *radiator_params(),
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
           source="Assumption: 10 mm Al equivalent (module wall + rack structure), the thickest depth of the shared radiation table "
@@ -335,6 +336,8 @@ def design(p: Params, ctx: Context) -> Design:
     flights_estimate = modules * (1.0 + tankers)
     cadence = p.si("launch_cadence") * SECONDS_PER_YEAR
     metrics.append(Metric("launch.cadence", cadence, "1/yr", inputs=["launch_cadence"], source=_CADENCE))
+    metrics.append(Metric("time.lead", p.si("lead_time") / SECONDS_PER_YEAR, "yr", inputs=["lead_time"],
+                          source=spec_param("lead_time").source))
     element = Element(
         name="module",
         count=modules,
@@ -359,14 +362,18 @@ def design(p: Params, ctx: Context) -> Design:
         extra_mass_kg={"racks": rack_overhead_kg * n_chip, "docking": p.si("docking_mass")},
     )
     notes.append("latency is the round-trip light time to the orbit's altitude (no routing, pass waits or processing)")
-    notes.append("years to service = (module + tanker flights) ÷ launch cadence: the campaign to full capacity")
+    notes.append("years to service = lead time + (module + tanker flights) ÷ launch cadence: to full capacity")
     return Design(
         elements=[element],
         link_to_earth_bps=link,
-        years_to_service=flights_estimate / cadence,
+        years_to_service=p.si("lead_time") / SECONDS_PER_YEAR + flights_estimate / cadence,
         metrics=metrics,
         notes=notes,
     )
+
+
+def spec_param(name: str) -> Param:
+    return next(p for p in PARAMS if p.name == name)
 
 
 SPEC = ArchitectureSpec(
@@ -412,5 +419,6 @@ def sandbox_extra_metrics(architecture, design, ledger, context):
     out = campaign_metrics(context.models, ledger, cadence, el.count, ship.fairing_volume_m3, ship.payload("LEO"),
                            el.transport.packing_density_kg_m3)
     campaign = next(m for m in out if m.name == "time.launch_campaign")
-    ledger.refine("time.years_to_service", campaign.value, list(campaign.inputs), by=NAME)
+    lead = next(m.value for m in design.metrics if m.name == "time.lead")
+    ledger.refine("time.years_to_service", lead + campaign.value, ["time.lead", *campaign.inputs], by=NAME)
     return out

@@ -102,7 +102,11 @@ def sandbox_extra_metrics(architecture: str, design: Any, ledger: Any, context: 
     :class:`sandbox.design.Design` it returned; ``ledger``: the
     :class:`sandbox.engine.Ledger` with every shared-model metric; ``context``: the
     :class:`sandbox.architecture.Context`. Return a list of :class:`sandbox.design.Metric`
-    (or ``None``); the lists of all plugins are concatenated.
+    (or ``None``); the lists of all plugins are concatenated after all of them were called (a
+    plugin does not see another's extra metrics). Every value must be finite and >= 0, else the
+    architecture fails with the plugin's name. A plugin that can only know one of its *own*
+    architecture's metrics after evaluation (e.g. years to service from the counted flights)
+    updates it in the open with ``ledger.refine(name, value, inputs, by=plugin_name)``.
     """
 
 

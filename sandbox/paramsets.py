@@ -48,6 +48,14 @@ def radiator_params() -> tuple[Param, ...]:
     )
 
 
+def lead_time_param(default: str = "2 yr") -> Param:
+    """``lead_time``: years from the decision to the first launch (design, build, qualification)."""
+    return Param("lead_time", default, "Years from the decision to the first launch (design, build, test, launch booking).",
+                 unit="yr", low="1 yr", high="5 yr", maximum=30.0,
+                 source="Estimate: spacecraft development to launch 1-3 yr for small satellites (NASA Ames 'State-of-the-Art "
+                        "of Small Spacecraft Technology' 2023, ch. 1); larger first-of-a-kind platforms take longer")
+
+
 def spacecraft_params() -> tuple[Param, ...]:
     """``bus_power_fraction``, ``structure_fraction`` and ``packing_density`` (stowed bulk density)."""
     return (
