@@ -216,6 +216,7 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
                                      f"[power.pointing_factor]) × {count:g}")
     elif src.kind in ("fission", "radioisotope", "beamed"):
         generation_w = load_w / pmad
+        trace["power.generation"] = f"load {load_w:.4g} W / PMAD {pmad:g} [power.pmad_efficiency] ({src.kind} {src.name})"
         power_mass = float(m.power.generator_mass_kg(generation_w, _need(src, "specific_power_w_per_kg", where)))
         power_capex = _need(src, "cost_usd_per_w", where) * generation_w
     elif src.kind == "grid":

@@ -120,26 +120,27 @@ def to_csv(result: RunResult) -> str:
     return buf.getvalue()
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename: never half-written."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _stage(path: Path, text: str) -> Path:
+    """Write ``text`` to a temporary file beside ``path`` (flushed to disk) and return its name."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
     """Write results.json, results.csv, table.txt and provenance.json into ``out_dir``.
 
-    Every file is rendered in memory first and then written atomically, so a failure leaves
-    no half-written file (earlier complete files from a previous run stay as they were).
+    All files are rendered and staged as temporary files first; only when every one of them
+    is on disk are they renamed into place. A failure (a full disk, a permission) removes the
+    staged files and leaves whatever the folder held before untouched: never a half-written
+    file, never a partial set.
     """
     texts = {
         "results.json": to_json(result),
@@ -147,9 +148,15 @@ def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
         "table.txt": table(result) + "\n",
         "provenance.json": json.dumps(result.provenance, indent=2, default=_jsonable),
     }
-    written = []
-    for name, text in texts.items():
-        path = out_dir / name
-        write_atomic(path, text)
-        written.append(path)
-    return written
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: dict[Path, Path] = {}
+    try:
+        for name, text in texts.items():
+            staged[out_dir / name] = _stage(out_dir / name, text)
+    except BaseException:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    for final, tmp in staged.items():
+        os.replace(tmp, final)
+    return list(staged)

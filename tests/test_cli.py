@@ -98,12 +98,19 @@ def test_a_plugin_can_add_a_command(tmp_path, monkeypatch):
     assert r.exit_code == 0 and r.stdout == "hello from a plugin\n"
 
 
-def test_explain_traces_every_printed_number():
-    """Every metric in the table can be traced to inputs (element, catalogue, cited default or scenario)."""
+def test_explain_shows_parameters_and_sources():
     r = invoke("run", DEFAULT, "--explain")
     assert r.exit_code == 0
-    assert "param pue = 1.1" in r.stdout or "param pue = " in r.stdout
+    assert "param pue = 1.1 " in r.stdout  # thermal.DEFAULTS["pue_hyperscale"]: Google fleet TTM PUE 1.10 (2024)
     assert "(default; source: " in r.stdout
-    doc = json.loads(invoke("run", DEFAULT, "--format", "json").stdout)
+    assert "<- radiator_area_m2(heat " in r.stdout
+
+
+@pytest.mark.parametrize("scenario", sorted(p.name for p in (ROOT / "scenarios").glob("*.toml")))
+def test_every_printed_number_is_traced(scenario):
+    """Every metric of every shipped scenario names its inputs (element, catalogue, cited default, scenario) or source."""
+    r = invoke("run", str(ROOT / "scenarios" / scenario), "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
     untraced = [(rec["architecture"], rec["metric"]) for rec in doc["records"] if not rec["inputs"] and not rec["source"]]
     assert untraced == []
