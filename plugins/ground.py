@@ -63,8 +63,7 @@ def design(p: Params, ctx: Context) -> Design:
         site=Site("ground", kind="ground", radiation_environment="ground",
                   capex_usd_per_w=float(p.facility_capex.to_value("USD/W"))),
         power=PowerSystem(source=p.grid),
-        thermal=ThermalSystem(kind="facility", pue=p.pue, wue_l_per_kwh=float(p.wue.to_value("l/kWh"))
-                              if hasattr(p.wue, "to_value") else p.wue),
+        thermal=ThermalSystem(kind="facility", pue=p.pue, wue_l_per_kwh=float(p.wue.to_value("l/kWh"))),
     )
     build, wait = p.si("build_time") / 3.15576e7, p.si("grid_wait") / 3.15576e7
     return Design(

@@ -244,7 +244,7 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
                                           f"absorbed {site.absorbed_w_m2:.4g} W/m2 [site]) × {count:g}")
     elif th.kind == "facility":
         cooling_w = float(m.thermal.terrestrial_cooling_power_w(load_w, th.pue))
-        water_l_per_year = load_w * HOURS_PER_YEAR / 1000.0 * th.wue_l_per_kwh
+        water_l_per_year = float(m.thermal.water_use_l_per_year(load_w, th.wue_l_per_kwh))
         trace["thermal.cooling_power"] = f"terrestrial_cooling_power_w(load {load_w:.4g} W, PUE {th.pue:g} [element])"
         trace["water.use"] = f"load {load_w:.4g} W × 8766 h × WUE {th.wue_l_per_kwh:g} L/kWh [element]"
     else:
@@ -259,7 +259,7 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
         # Approximation: the electronics sit in a cube of payload bulk density; the shield covers its six faces.
         density = m.value("launch.payload_packing_density_kg_m3")
         side_m = (compute_mass / density) ** (1.0 / 3.0)
-        shield_mass = el.shielding_g_cm2 * 10.0 * 6.0 * side_m**2
+        shield_mass = float(m.radiation.shielding_mass_kg(6.0 * side_m**2, el.shielding_g_cm2))
     extra_mass = sum(el.extra_mass_kg.values())
     subsystems = compute_mass + power_mass + storage_mass + thermal_mass + shield_mass + extra_mass
     structure_mass = float(m.launch.structure_mass_kg(subsystems, el.structure_fraction)) if el.structure_fraction > 0 else 0.0
