@@ -4,7 +4,7 @@ VENV   := .venv
 PVENV  := .venv-poliastro
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-main test-poliastro lint clean
+.PHONY: run test test-main test-poliastro lint clean chromium
 
 # Sets everything up and runs the main job: the comparison of the default scenario.
 run: $(VENV)/.installed
@@ -26,7 +26,11 @@ $(VENV)/.installed: pyproject.toml examples/sandbox-example-plugin/pyproject.tom
 lint: $(VENV)/.installed
 	$(BIN)/ruff check sandbox plugins tests examples
 
-test-main: $(VENV)/.installed
+# The HTML report is tested by rendering it in headless Chromium (Debian's package).
+chromium:
+	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+test-main: $(VENV)/.installed chromium
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q examples/sandbox-example-plugin/tests
 	$(BIN)/sandbox plugins --hook sandbox_register_architectures

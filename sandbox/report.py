@@ -22,7 +22,8 @@ TABLE_METRICS = (
 )
 
 
-def _fmt(value: float) -> str:
+def fmt(value: float) -> str:
+    """A number as the table shows it: thousands separators, 3 significant digits, scientific when huge or tiny."""
     if value == 0:
         return "0"
     if not math.isfinite(value):
@@ -45,7 +46,7 @@ def table(result: RunResult) -> str:
             ledger = result.ledgers[name]
             if ledger.has(metric):
                 m = ledger.metric(metric)
-                cells.append(_fmt(m.value) + ("~" if m.approximation else ""))
+                cells.append(fmt(m.value) + ("~" if m.approximation else ""))
                 unit, seen = m.unit, True
             else:
                 cells.append("-")
@@ -84,7 +85,7 @@ def explain(result: RunResult) -> str:
                 out.append(f"  param {param.name} = {run.params.values[param.name]}  ({origin})")
         for m in ledger.metrics:
             flag = " [approximation]" if m.approximation else ""
-            out.append(f"  {m.name} = {_fmt(m.value)} {m.unit}{flag}")
+            out.append(f"  {m.name} = {fmt(m.value)} {m.unit}{flag}")
             for line in m.inputs:
                 out.append(f"      <- {line}")
             if m.source:
@@ -120,12 +121,12 @@ def to_csv(result: RunResult) -> str:
     return buf.getvalue()
 
 
-def _stage(path: Path, text: str) -> Path:
-    """Write ``text`` to a temporary file beside ``path`` (flushed to disk) and return its name."""
+def _stage(path: Path, data: str | bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path`` (flushed to disk) and return its name."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
     except BaseException:
@@ -134,20 +135,28 @@ def _stage(path: Path, text: str) -> Path:
     return Path(tmp)
 
 
-def write_outputs(result: RunResult, out_dir: Path) -> list[Path]:
-    """Write results.json, results.csv, table.txt and provenance.json into ``out_dir``.
+def write_outputs(result: RunResult, out_dir: Path, figures: bool = True) -> list[Path]:
+    """Write results.json, results.csv, table.txt, provenance.json and — with ``figures`` — the
+    plots (``<name>.png`` and ``.svg``) and a self-contained ``report.html`` into ``out_dir``.
 
     All files are rendered and staged as temporary files first; only when every one of them
     is on disk are they renamed into place. A failure (a full disk, a permission) removes the
     staged files and leaves whatever the folder held before untouched: never a half-written
     file, never a partial set.
     """
-    texts = {
+    texts: dict[str, str | bytes] = {
         "results.json": to_json(result),
         "results.csv": to_csv(result),
         "table.txt": table(result) + "\n",
         "provenance.json": json.dumps(result.provenance, indent=2, default=_jsonable),
     }
+    if figures:
+        from . import html_report, plots
+
+        pngs = plots.render_all(result, "png")
+        texts.update({f"{name}.png": data for name, data in pngs.items()})
+        texts.update({f"{name}.svg": data for name, data in plots.render_all(result, "svg").items()})
+        texts["report.html"] = html_report.render(result, pngs)
     out_dir.mkdir(parents=True, exist_ok=True)
     staged: dict[Path, Path] = {}
     try:

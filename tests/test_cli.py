@@ -63,7 +63,10 @@ def test_out_writes_results_and_provenance(tmp_path):
     out = tmp_path / "out" / "nested"
     r = invoke("run", DEFAULT, "--out", str(out))
     assert r.exit_code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["provenance.json", "results.csv", "results.json", "table.txt"]
+    figures = [f"{name}.{ext}" for name in ("capex", "headline", "latency", "mass") for ext in ("png", "svg")]
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["provenance.json", "report.html", "results.csv", "results.json", "table.txt", *figures])
+    assert (out / "headline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     prov = json.loads((out / "provenance.json").read_text())
     assert prov["sandbox_version"] and prov["started_utc"].endswith("Z")
     assert {p["name"] for p in prov["plugins"]} >= {"catalogue", "ground"}
