@@ -32,10 +32,17 @@ import astropy.units as u
 
 from sandbox import hookimpl, trajectory
 from sandbox.architecture import ArchitectureSpec, Context
-from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem, Transport
+from sandbox.design import Design, Element, Metric, PowerSystem, Site, Transport
 from sandbox.models import cost, links
 from sandbox.params import Param, Params, from_sourced
-from sandbox.paramsets import compute_params, lead_time_param, radiator_params, spacecraft_params
+from sandbox.paramsets import (
+    compute_params,
+    derating_fields,
+    lead_time_param,
+    radiator_params,
+    radiator_system,
+    spacecraft_params,
+)
 
 NAME = "lagrange"
 SECONDS_PER_YEAR = 365.25 * 86400.0
@@ -326,14 +333,10 @@ def design(p: Params, ctx: Context) -> Design:
         site=site,
         power=PowerSystem(source=p.solar, storage=p.storage if dark_s > 0 else None,
                           bus_power_fraction=server_overhead + p.bus_power_fraction),
-        thermal=ThermalSystem(kind="radiator", temperature_k=p.si("radiator_temperature"), emissivity=p.radiator_emissivity,
-                              areal_density_kg_m2=p.si("radiator_areal_density"), sides=2),
+        thermal=radiator_system(p, sides=2),
         precision=ctx.workload.precision,
         utilisation=p.utilisation,
-        redundancy=p.redundancy,
-        checkpoint_overhead=p.checkpoint_overhead,
-        scrub_overhead=p.scrub_overhead,
-        failure_rate_per_year=p.failure_rate,
+        **derating_fields(p),
         shielding_g_cm2=shield,
         lifetime_years=life,
         structure_fraction=p.structure_fraction,

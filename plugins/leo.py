@@ -34,10 +34,10 @@ import numpy as np
 from sandbox import hookimpl
 from sandbox.architecture import ArchitectureSpec, Context
 from sandbox.catalogue import Chip
-from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem, Transport
+from sandbox.design import Design, Element, Metric, PowerSystem, Site, Transport
 from sandbox.models import links, thermal
 from sandbox.params import Param, Params, from_sourced
-from sandbox.paramsets import compute_params, radiator_params, spacecraft_params
+from sandbox.paramsets import compute_params, derating_fields, radiator_params, radiator_system, spacecraft_params
 
 from . import leo_physics as phys
 
@@ -518,10 +518,7 @@ def design(p: Params, ctx: Context) -> Design:
         chips_per_unit=chips,
         precision=precision,
         utilisation=utilisation,
-        redundancy=p.redundancy,
-        checkpoint_overhead=p.checkpoint_overhead,
-        scrub_overhead=p.scrub_overhead,
-        failure_rate_per_year=fail_rate,
+        **derating_fields(p),
         shielding_g_cm2=shield_g_cm2,
         lifetime_years=life,
         structure_fraction=p.structure_fraction,
@@ -530,9 +527,7 @@ def design(p: Params, ctx: Context) -> Design:
                       "thermal.deep_space_temperature_k"), absorbed_w_m2=absorbed, distance_to_earth_m=slant,
                   radiation_environment="leo", altitude_m=alt, inclination_deg=inc_deg),
         power=PowerSystem(source=p.solar_array, storage=battery, bus_power_fraction=p.bus_power_fraction),
-        thermal=ThermalSystem(kind="radiator", temperature_k=p.si("radiator_temperature"),
-                              emissivity=p.radiator_emissivity, areal_density_kg_m2=p.si("radiator_areal_density"),
-                              sides=faces),
+        thermal=radiator_system(p, sides=faces),
         transport=transport,
         extra_mass_kg={"avionics": p.si("avionics_mass")},
     )

@@ -25,10 +25,10 @@ import astropy.units as u
 from sandbox import hookimpl, trajectory
 from sandbox.architecture import ArchitectureSpec, Context
 from sandbox.catalogue import PowerSource
-from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem, Transport
+from sandbox.design import Design, Element, Metric, PowerSystem, Site, Transport
 from sandbox.models import power, thermal
 from sandbox.params import Param, Params, from_sourced
-from sandbox.paramsets import compute_params, radiator_params
+from sandbox.paramsets import compute_params, derating_fields, radiator_params, radiator_system
 
 YEAR_S = 365.25 * 86400.0
 DAY_S = 86400.0
@@ -456,19 +456,14 @@ def design(p: Params, ctx: Context) -> Design:
         chips_per_unit=n_chips,
         precision=precision,
         utilisation=p.utilisation,
-        redundancy=p.redundancy,
-        checkpoint_overhead=p.checkpoint_overhead,
-        scrub_overhead=p.scrub_overhead,
-        failure_rate_per_year=p.failure_rate,
+        **derating_fields(p),
         shielding_g_cm2=shielding,
         lifetime_years=p.si("lifetime") / YEAR_S,
         site=Site(name=f"Moon {site}", kind="surface", sun_distance_au=1.0, eclipse_fraction=dark_for_site,
                   longest_dark_s=longest_for_site, radiator_sink_k=env["sink_k"], absorbed_w_m2=env["absorbed_w_m2"],
                   distance_to_earth_m=d, radiation_environment="lunar_surface"),
         power=power_sys,
-        thermal=ThermalSystem(kind="radiator", temperature_k=p.si("radiator_temperature"),
-                              emissivity=p.radiator_emissivity, areal_density_kg_m2=p.si("radiator_areal_density"),
-                              sides=2),
+        thermal=radiator_system(p, sides=2),
         structure_fraction=0.0,
         transport=transport,
         extra_power_w=extra_power,

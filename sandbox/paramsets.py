@@ -10,8 +10,11 @@ bounds and source in every architecture::
 
 from __future__ import annotations
 
+from typing import Any
+
+from .design import ThermalSystem
 from .models import compute, launch, power, thermal
-from .params import Param, from_sourced
+from .params import Param, Params, from_sourced
 
 
 def compute_params(failure: str = "space") -> tuple[Param, ...]:
@@ -67,3 +70,21 @@ def spacecraft_params() -> tuple[Param, ...]:
         from_sourced("packing_density", launch.DEFAULTS["payload_packing_density_kg_m3"],
                      "Bulk density of the stowed spacecraft (sets the fairing volume it takes).", exclusive_minimum=True),
     )
+
+
+def derating_fields(p: Params) -> dict[str, Any]:
+    """The :class:`~sandbox.design.Element` fields set by :func:`compute_params` (besides utilisation):
+    ``redundancy``, ``checkpoint_overhead``, ``scrub_overhead`` and ``failure_rate_per_year``."""
+    rate = p.failure_rate
+    return {
+        "redundancy": float(p.redundancy),
+        "checkpoint_overhead": float(p.checkpoint_overhead),
+        "scrub_overhead": float(p.scrub_overhead),
+        "failure_rate_per_year": float(rate.to_value("1/yr")) if hasattr(rate, "to_value") else float(rate),
+    }
+
+
+def radiator_system(p: Params, sides: int = 2) -> ThermalSystem:
+    """The radiator described by :func:`radiator_params` (``sides`` radiating faces per panel)."""
+    return ThermalSystem(kind="radiator", temperature_k=p.si("radiator_temperature"), emissivity=float(p.radiator_emissivity),
+                         areal_density_kg_m2=p.si("radiator_areal_density"), sides=sides)
