@@ -4,7 +4,7 @@ VENV   := .venv
 PVENV  := .venv-poliastro
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-main test-poliastro lint clean chromium
+.PHONY: run test test-main test-poliastro lint clean chromium bench
 
 # Sets everything up and runs the main job: the comparison of the default scenario.
 run: $(VENV)/.installed
@@ -24,7 +24,7 @@ $(VENV)/.installed: pyproject.toml examples/sandbox-example-plugin/pyproject.tom
 	touch $@
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check sandbox plugins tests examples
+	$(BIN)/ruff check sandbox plugins tests examples benchmarks
 
 # The HTML report is tested by rendering it in headless Chromium (Debian's package).
 chromium:
@@ -48,6 +48,10 @@ $(PVENV)/.installed: pyproject.toml
 
 test-poliastro: $(PVENV)/.installed
 	SANDBOX_ORBIT_LIBRARY=poliastro $(PVENV)/bin/python -m pytest -q tests/test_trajectory.py
+
+# Performance figures of docs/benchmarks.md (not part of the tests: speed is measured, not asserted).
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) $(PVENV) .pytest_cache

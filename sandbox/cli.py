@@ -49,11 +49,107 @@ def _scenario(ctx: click.Context, path: str):
         _fail(str(exc), 2)
 
 
+# ----------------------------------------------------------------------------- plugin listing cache
+#
+# ``sandbox --help`` must list plugin commands and ``sandbox plugins`` must list versions and
+# hooks; both need every plugin module imported, and the plugins import astropy and numpy
+# (~0.5 s). What they print depends only on what is installed, so it is cached as JSON under
+# ``$XDG_CACHE_HOME/space-sandbox/cli/`` (default ``~/.cache/...``), one file per environment,
+# keyed on :func:`sandbox.plugins.fingerprint` (entry points, versions, source mtimes,
+# ``SANDBOX_PLUGINS``). A listing is cached only when every plugin loaded cleanly; ``--plugin``
+# bypasses the cache; ``SANDBOX_CLI_CACHE=0`` turns it off. Plugins are imported for real as
+# soon as a plugin command runs or any command needs the registry.
+
+CACHE_ENV = "SANDBOX_CLI_CACHE"
+
+
+def _cache_file() -> Path:
+    import hashlib
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    env = hashlib.sha256(sys.prefix.encode()).hexdigest()[:16]
+    return Path(base) / "space-sandbox" / "cli" / f"plugins-{env}.json"
+
+
+def _cache_allowed(ctx: click.Context) -> bool:
+    import os
+
+    if os.environ.get(CACHE_ENV, "1").strip().lower() in ("0", "no", "false", "off"):
+        return False
+    return not (ctx.find_root().params.get("plugin_modules") or ())
+
+
+def _fingerprint(ctx: click.Context) -> str:
+    obj = ctx.ensure_object(dict)
+    if "fingerprint" not in obj:
+        from .plugins import fingerprint
+
+        obj["fingerprint"] = fingerprint()
+    return obj["fingerprint"]
+
+
+def _read_listing(ctx: click.Context) -> dict | None:
+    if not _cache_allowed(ctx):
+        return None
+    try:
+        doc = json.loads(_cache_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("key") != _fingerprint(ctx):
+        return None
+    return doc
+
+
+def _write_listing(ctx: click.Context, doc: dict) -> None:
+    import os
+    import tempfile
+
+    path = _cache_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".plugins-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh)
+        os.replace(tmp, path)
+    except OSError:  # a read-only home only costs speed
+        pass
+
+
+def _listing(ctx: click.Context) -> dict:
+    """Plugins (name, distribution, version, module, hooks, architectures) and plugin commands
+    (name, help texts), from the cache when it is current, else from loading the plugins."""
+    obj = ctx.ensure_object(dict)
+    if "listing" in obj:
+        return obj["listing"]
+    doc = None if "registry" in obj else _read_listing(ctx)
+    if doc is None:
+        reg = _registry(ctx)
+        root = ctx.find_root()
+        commands = root.command._plugin_commands(root) if isinstance(root.command, _Group) else {}
+        doc = {
+            "plugins": [{"name": p.name, "distribution": p.distribution, "version": p.version, "module": p.module,
+                         "hooks": p.hooks,
+                         "architectures": sorted(a for a, o in reg.architecture_owner.items() if o == p.name)}
+                        for p in reg.plugins],
+            "load_errors": [{"name": p.name, "error": p.error} for p in reg.load_errors],
+            "commands": [{"name": n, "help": c.help, "short_help": c.short_help, "hidden": bool(c.hidden),
+                          "deprecated": c.deprecated if isinstance(c.deprecated, str) else bool(c.deprecated)}
+                         for n, c in sorted(commands.items())],
+        }
+        if _cache_allowed(ctx) and not reg.load_errors:
+            _write_listing(ctx, {"key": _fingerprint(ctx), **doc})
+    obj["listing"] = doc
+    return doc
+
+
 class _Group(click.Group):
     """Adds plugin commands (``sandbox_register_commands``) when the group is listed or used.
 
     Plugins add their commands to a fresh group per invocation, kept in the click context, so
-    that one invocation's ``--plugin`` never leaks into another's.
+    that one invocation's ``--plugin`` never leaks into another's. Listing (``--help``) uses
+    the cached names and help texts (see :func:`_listing`); running a plugin command loads
+    the plugins.
     """
 
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
@@ -69,11 +165,36 @@ class _Group(click.Group):
             obj["plugin_commands"] = {n: c for n, c in group.commands.items() if n not in self.commands}
         return obj["plugin_commands"]
 
+    def _plugin_command_names(self, ctx: click.Context) -> list[str]:
+        return [c["name"] for c in _listing(ctx)["commands"] if c["name"] not in self.commands]
+
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(super().list_commands(ctx)) | set(self._plugin_commands(ctx)))
+        return sorted(set(super().list_commands(ctx)) | set(self._plugin_command_names(ctx)))
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        return super().get_command(ctx, name) or self._plugin_commands(ctx).get(name)
+        found = super().get_command(ctx, name)
+        if found is not None:
+            return found
+        obj = ctx.ensure_object(dict)
+        if "plugin_commands" not in obj and name not in self._plugin_command_names(ctx):
+            return None  # the (current) listing says no plugin has it: nothing to import
+        return self._plugin_commands(ctx).get(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        obj = ctx.ensure_object(dict)
+        if "plugin_commands" in obj:  # plugins already loaded: the real commands
+            return super().format_commands(ctx, formatter)
+        stubs = {c["name"]: click.Command(c["name"], help=c["help"], short_help=c["short_help"], hidden=c["hidden"],
+                                          deprecated=c["deprecated"])
+                 for c in _listing(ctx)["commands"] if c["name"] not in self.commands}
+        rows = []
+        commands = [(n, self.commands.get(n) or stubs[n]) for n in self.list_commands(ctx)]
+        commands = [(n, c) for n, c in commands if not c.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(n) for n, _ in commands)
+            rows = [(n, c.get_short_help_str(limit)) for n, c in commands]
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
 
 @click.group(cls=_Group)
@@ -96,19 +217,16 @@ def cli(ctx: click.Context, plugin_modules: tuple[str, ...]) -> None:
 @click.pass_context
 def plugins(ctx: click.Context, fmt: str, hook: str | None) -> None:
     """List installed plugins with their versions and the hooks each implements."""
-    reg = _registry(ctx)
-    infos = reg.plugins
+    listing = _listing(ctx)
+    rows = listing["plugins"]
     if hook:
         from . import hookspecs
 
         if not hasattr(hookspecs, hook):
             _fail(f"--hook: no hook named {hook!r}", 2)
-        infos = [p for p in infos if hook in p.hooks]
-    rows = [{"name": p.name, "distribution": p.distribution, "version": p.version, "module": p.module, "hooks": p.hooks,
-             "architectures": sorted(a for a, o in reg.architecture_owner.items() if o == p.name)} for p in infos]
+        rows = [r for r in rows if hook in r["hooks"]]
     if fmt == "json":
-        click.echo(json.dumps({"plugins": rows, "load_errors": [{"name": p.name, "error": p.error} for p in reg.load_errors]},
-                              indent=2))
+        click.echo(json.dumps({"plugins": rows, "load_errors": listing["load_errors"]}, indent=2))
         return
     if not rows:
         click.echo(f"no plugin implements {hook}" if hook else "no plugins loaded")

@@ -13,13 +13,15 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from . import hookspecs
-from .architecture import ArchitectureSpec
 from .catalogue import CatalogueError, Catalogues
+
+if TYPE_CHECKING:  # imported lazily: architecture pulls in astropy (~0.3 s) via sandbox.params
+    from .architecture import ArchitectureSpec
 
 GROUP = "sandbox"
 ENV_VAR = "SANDBOX_PLUGINS"
@@ -103,6 +105,7 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
         raise PluginError(f"plugin {pm.get_name(exc.plugin)!r}: {exc}") from None
+    from .architecture import ArchitectureSpec
     from .modelset import ModelError, ModelSet
 
     catalogues = Catalogues()
@@ -148,6 +151,51 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
     ):
         call_each(pm, hook, lambda plugin_name, f=factory: {"register": f(plugin_name)})
     return Registry(pm, infos, catalogues, architectures, owner, models, errors)
+
+
+def fingerprint() -> str:
+    """A key that changes whenever :func:`load` could register something different.
+
+    Covers the interpreter and environment (``sys.prefix``, Python version, ``SANDBOX_PLUGINS``),
+    every entry point of the group (name, target, distribution and version) and the size and
+    modification time of the Python sources behind them (the entry point's module, or every
+    ``.py`` file under its top-level package for packages: editable installs change without a
+    version bump) and of the ``sandbox`` package itself. Cheap: reads metadata and stats files,
+    imports no plugin. The command line keys its cache of the plugin listing on it.
+    """
+    import hashlib
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    parts: list[str] = [sys.prefix, sys.version, repr(os.environ.get(ENV_VAR))]
+
+    def stat_tree(root: Path, limit: int = 5000) -> None:
+        files = [root] if root.is_file() else sorted(root.rglob("*.py"))[:limit]
+        for f in files:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
+
+    stat_tree(Path(__file__).resolve().parent)
+    for ep in sorted(metadata.entry_points(group=GROUP), key=lambda e: (e.name, e.value)):
+        dist = (ep.dist.name, ep.dist.version) if ep.dist else ("", "")
+        parts.append(f"ep:{ep.name}={ep.value}:{dist}")
+        top = ep.value.split(":")[0].strip().split(".")[0]
+        try:
+            spec = importlib.util.find_spec(top)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None:
+            parts.append(f"missing:{top}")
+        elif spec.submodule_search_locations:
+            for location in spec.submodule_search_locations:
+                stat_tree(Path(location))
+        elif spec.origin:
+            stat_tree(Path(spec.origin))
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def call_each(pm: pluggy.PluginManager, hook: str, kwargs_for: Callable[[str], dict]) -> list[tuple[str, Any]]:

@@ -26,10 +26,10 @@ numba on-disk cache
     upgrading the library invalidates it.
 
 Library differences bridged here
-    * ``poliastro.ephem`` imports ``astroquery`` at module level; poliastro 0.17 installed
-      with ``--no-deps`` lacks it. Planet states then come from astropy's
-      ``get_body_barycentric_posvel`` transformed with the library's own heliocentric
-      frame (exactly what ``Ephem.from_body`` does), so numbers are identical.
+    * ``<library>.ephem`` imports ``astroquery`` at module level (slow to import; absent
+      where poliastro 0.17 is installed with ``--no-deps``). Planet states therefore come
+      from astropy's ``get_body_barycentric_posvel`` transformed with the library's own
+      heliocentric frame (exactly what ``Ephem.from_body`` does), so numbers are identical.
     * ``izzo.lambert`` returns a ``(v0, v)`` tuple in boinor and poliastro 0.17 but was a
       generator of solutions in older poliastro releases; both shapes are accepted.
     * Module paths, ``Maneuver``, ``Orbit.circular``/``from_vectors`` and
@@ -54,7 +54,7 @@ import importlib.util
 import math
 import os
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -74,6 +74,8 @@ __all__ = [
     "beta_angle",
     "bielliptic",
     "circular_velocity",
+    "ConstellationChunk",
+    "constellation_day",
     "constellation_positions",
     "delta_v",
     "departure_speed",
@@ -248,15 +250,6 @@ def _mod(sub: str) -> Any:
     return importlib.import_module(f"{_library()}.{sub}")
 
 
-@functools.cache
-def _ephem_module() -> Any:
-    """The library's ``ephem`` module, or None where it cannot import (no astroquery)."""
-    try:
-        return _mod("ephem")
-    except ImportError:
-        return None
-
-
 # --------------------------------------------------------------------------------------
 # Bodies and unit helpers
 # --------------------------------------------------------------------------------------
@@ -401,9 +394,74 @@ class VisibilityWindow:
 def _transfer_from_maneuver(maneuver: Any) -> Transfer:
     from astropy import units as u
 
-    dvs = tuple(float(np.linalg.norm(dv.to_value(u.km / u.s))) * (u.km / u.s) for _, dv in maneuver.impulses)
-    tof = sum((dt.to_value(u.s) for dt, _ in maneuver.impulses[1:]), 0.0) * u.s
-    return Transfer(dvs[0], dvs[1], sum(dvs[1:], dvs[0]), tof.to(u.h), dvs)
+    dvs = [float(np.linalg.norm(dv.to_value(u.km / u.s))) for _, dv in maneuver.impulses]
+    tof_s = sum((dt.to_value(u.s) for dt, _ in maneuver.impulses[1:]), 0.0)
+    return _transfer(dvs, float(tof_s))
+
+
+def _transfer(dvs_km_s: Sequence[float], tof_s: float) -> Transfer:
+    """:class:`Transfer` from burn magnitudes (km/s) and time of flight (s)."""
+    from astropy import units as u
+
+    dvs = tuple(d * (u.km / u.s) for d in dvs_km_s)
+    return Transfer(dvs[0], dvs[1], sum(dvs[1:], dvs[0]), (tof_s * u.s).to(u.h), dvs)
+
+
+# Results of the library's numba-compiled solvers (Hohmann, bi-elliptic, Lambert) are kept on
+# disk next to the numba cache, keyed on the library and its version and on this file's size and
+# mtime: a warm run then does not even load the compiled kernels (~0.2-0.4 s per process).
+# ``SANDBOX_ORBIT_MEMO=0`` turns it off.
+ENV_MEMO = "SANDBOX_ORBIT_MEMO"
+_MEMO: dict[str, dict[str, Any]] = {}
+
+
+def _memo_file() -> Path | None:
+    if os.environ.get(ENV_MEMO, "1").strip().lower() in ("0", "no", "false", "off"):
+        return None
+    name, version = backend()
+    base = Path(os.environ.get("NUMBA_CACHE_DIR") or numba_cache_dir())
+    return base / f"sandbox-orbit-memo-{name}-{version}.json"
+
+
+def _memo_stamp() -> str:
+    st = os.stat(__file__)
+    return f"{st.st_size}:{st.st_mtime_ns}"
+
+
+def _memoised(kind: str, key: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()`` (JSON-serialisable), remembered on disk under ``kind`` + ``key``."""
+    path = _memo_file()
+    if path is None:
+        return compute()
+    store = _MEMO.get(str(path))
+    if store is None:
+        store = {}
+        try:
+            import json
+
+            doc = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(doc, dict) and doc.get("stamp") == _memo_stamp() and isinstance(doc.get("entries"), dict):
+                store = doc["entries"]
+        except (OSError, ValueError):
+            pass
+        _MEMO[str(path)] = store
+    name = f"{kind}{key!r}"
+    if name in store:
+        return store[name]
+    value = compute()
+    store[name] = value
+    try:
+        import json
+        import tempfile
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".orbit-memo-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"stamp": _memo_stamp(), "entries": store}, fh)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return value
 
 
 def _circular_orbit(radius: Quantity, body: Any) -> Any:
@@ -423,8 +481,22 @@ def hohmann(r_initial: Quantity, r_final: Quantity, body: str = "Earth") -> Tran
     Returns burn magnitudes in km/s and the half-ellipse time of flight in hours
     (Vallado 4th ed. Algorithm 36).
     """
+    if isinstance(body, str) and np.ndim(r_initial) == 0 and np.ndim(r_final) == 0:
+        # several plugins ask for the same transfer in one run: solve each once per process
+        return _hohmann_cached(_value(r_initial, "km"), float(_si(r_final, "km")), body.strip().lower())
     orbit = _circular_orbit(r_initial, body)
     return _transfer_from_maneuver(_mod("maneuver").Maneuver.hohmann(orbit, _q(r_final, "km")))
+
+
+@functools.lru_cache(maxsize=256)
+def _hohmann_cached(r_initial_km: float, r_final_km: float, body: str) -> Transfer:
+    def compute() -> list:
+        orbit = _circular_orbit(_q(r_initial_km, "km"), body)
+        t = _transfer_from_maneuver(_mod("maneuver").Maneuver.hohmann(orbit, _q(r_final_km, "km")))
+        return [[float(d.to_value("km/s")) for d in t.dvs], float(t.time_of_flight.to_value("s"))]
+
+    dvs, tof_s = _memoised("hohmann", (r_initial_km, r_final_km, body), compute)
+    return _transfer(dvs, tof_s)
 
 
 def bielliptic(r_initial: Quantity, r_intermediate: Quantity, r_final: Quantity, body: str = "Earth") -> Transfer:
@@ -434,9 +506,17 @@ def bielliptic(r_initial: Quantity, r_intermediate: Quantity, r_final: Quantity,
     (km/s, the third is a retro-burn when ``r_intermediate > r_final``); time of flight in
     hours (Vallado 4th ed. Algorithm 37).
     """
-    orbit = _circular_orbit(r_initial, body)
-    man = _mod("maneuver").Maneuver.bielliptic(orbit, _q(r_intermediate, "km"), _q(r_final, "km"))
-    return _transfer_from_maneuver(man)
+    def compute() -> list:
+        orbit = _circular_orbit(r_initial, body)
+        t = _transfer_from_maneuver(_mod("maneuver").Maneuver.bielliptic(orbit, _q(r_intermediate, "km"), _q(r_final, "km")))
+        return [[float(d.to_value("km/s")) for d in t.dvs], float(t.time_of_flight.to_value("s"))]
+
+    if not (isinstance(body, str) and all(np.ndim(r) == 0 for r in (r_initial, r_intermediate, r_final))):
+        dvs, tof_s = compute()
+    else:
+        key = (_value(r_initial, "km"), float(_si(r_intermediate, "km")), float(_si(r_final, "km")), body.strip().lower())
+        dvs, tof_s = _memoised("bielliptic", key, compute)
+    return _transfer(dvs, tof_s)
 
 
 def lambert(r0: Quantity, r1: Quantity, tof: Quantity, body: str = "Sun", prograde: bool = True) -> tuple[Quantity, Quantity]:
@@ -448,13 +528,21 @@ def lambert(r0: Quantity, r1: Quantity, tof: Quantity, body: str = "Sun", progra
     """
     from astropy import units as u
 
-    k = _body(body).k
-    result = _mod("iod.izzo").lambert(k, _q(r0, "km"), _q(r1, "km"), _q(tof, "s"), M=0, prograde=prograde)
-    if isinstance(result, tuple) and len(result) == 2 and np.shape(result[0]) == (3,):
-        v0, v1 = result
-    else:  # older poliastro: a generator of (v0, v) solutions
-        v0, v1 = next(iter(result))
-    return u.Quantity(v0).to(u.km / u.s), u.Quantity(v1).to(u.km / u.s)
+    def compute() -> list:
+        k = _body(body).k
+        result = _mod("iod.izzo").lambert(k, _q(r0, "km"), _q(r1, "km"), _q(tof, "s"), M=0, prograde=prograde)
+        if isinstance(result, tuple) and len(result) == 2 and np.shape(result[0]) == (3,):
+            v0, v1 = result
+        else:  # older poliastro: a generator of (v0, v) solutions
+            v0, v1 = next(iter(result))
+        return [u.Quantity(v0).to_value(u.km / u.s).tolist(), u.Quantity(v1).to_value(u.km / u.s).tolist()]
+
+    if isinstance(body, str):
+        key = (body.strip().lower(), _si(r0, "km").tolist(), _si(r1, "km").tolist(), _si(tof, "s").tolist(), bool(prograde))
+        v0, v1 = _memoised("lambert", key, compute)
+    else:
+        v0, v1 = compute()
+    return u.Quantity(v0, u.km / u.s), u.Quantity(v1, u.km / u.s)
 
 
 def _heliocentric_rv_km(body: str, epoch: Time) -> tuple[np.ndarray, np.ndarray]:
@@ -463,22 +551,22 @@ def _heliocentric_rv_km(body: str, epoch: Time) -> tuple[np.ndarray, np.ndarray]
 
     sun, planet = _body("Sun"), _body(body)
     planes = _mod("frames").Planes
-    ephem = _ephem_module()
-    if ephem is not None:
-        r, v = ephem.Ephem.from_body(planet, epoch, attractor=sun, plane=planes.EARTH_EQUATOR).rv(epoch)
-    else:  # same computation as Ephem.from_body, without the astroquery import
-        from astropy.coordinates import (
-            ICRS,
-            CartesianDifferential,
-            CartesianRepresentation,
-            get_body_barycentric_posvel,
-        )
+    # Exactly what the library's ``Ephem.from_body(planet, epoch, attractor=sun,
+    # plane=EARTH_EQUATOR).rv(epoch)`` computes (bit-identical, checked for boinor 0.20), without
+    # importing ``<library>.ephem``: that module imports astroquery at module level, ~0.4 s of
+    # every run that needs a planet's state (and absent where poliastro is installed --no-deps).
+    from astropy.coordinates import (
+        ICRS,
+        CartesianDifferential,
+        CartesianRepresentation,
+        get_body_barycentric_posvel,
+    )
 
-        pos, vel = get_body_barycentric_posvel(planet.name.lower(), epoch)
-        coords = ICRS(pos.with_differentials(vel.represent_as(CartesianDifferential)))
-        frame = _mod("frames.util").get_frame(sun, planes.EARTH_EQUATOR, epoch)
-        rep = coords.transform_to(frame).represent_as(CartesianRepresentation, CartesianDifferential)
-        r, v = rep.xyz, rep.differentials["s"].d_xyz
+    pos, vel = get_body_barycentric_posvel(planet.name.lower(), epoch)
+    coords = ICRS(pos.with_differentials(vel.represent_as(CartesianDifferential)))
+    frame = _mod("frames.util").get_frame(sun, planes.EARTH_EQUATOR, epoch)
+    rep = coords.transform_to(frame).represent_as(CartesianRepresentation, CartesianDifferential)
+    r, v = rep.xyz, rep.differentials["s"].d_xyz
     return np.reshape(r.to_value(u.km), 3), np.reshape(v.to_value(u.km / u.s), 3)
 
 
@@ -959,6 +1047,275 @@ def _sin_elevation_eci(sat_eci: np.ndarray, st_ecef: np.ndarray, times_s: np.nda
     return (s_up - g) / np.sqrt(s2 - 2.0 * g * s_up + g * g)
 
 
+# --------------------------------------------------------------------------------------
+# Constellation kernel: positions, sunlight and visibility for thousands of satellites
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConstellationChunk:
+    """One chunk of satellites from :func:`constellation_day` (satellites ``start``..``stop - 1``).
+
+    ``positions_m``: inertial positions (m), (n, n_t, 3), Earth-equator J2000 axes (None when
+    not asked for); ``sunlit``: (n, n_t) bool, False inside the cylindrical shadow;
+    ``visible``: (n, n_t, n_st) bool, satellite at or above each station's elevation mask.
+    """
+
+    start: int
+    stop: int
+    positions_m: np.ndarray | None
+    sunlit: np.ndarray
+    visible: np.ndarray
+
+
+def _elements(altitudes: Any, inclinations: Any, raans: Any, mean_anomalies: Any) -> list[np.ndarray]:
+    """Per-satellite elements (m, rad, rad, rad) broadcast to one length, contiguous float64."""
+    raw = (_si(altitudes, "m"), _si(inclinations, "rad"), _si(raans, "rad"), _si(mean_anomalies, "rad"))
+    return [np.ascontiguousarray(e, dtype=float) for e in np.broadcast_arrays(*(np.atleast_1d(x) for x in raw))]
+
+
+def _initial_axes(inc: np.ndarray, raan: np.ndarray, m0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit position E1 and unit along-track direction E2 (each (n, 3)) at t = 0.
+
+    A circular orbit is r̂(t) = E1 cos(n t) + E2 sin(n t) with E1 = cos u0 P + sin u0 Q and
+    E2 = −sin u0 P + cos u0 Q (P node vector, Q in-plane normal, u0 the argument of latitude).
+    """
+    p, q, _ = _plane_axes(inc, raan)
+    c0, s0 = np.cos(m0)[:, None], np.sin(m0)[:, None]
+    return c0 * p + s0 * q, c0 * q - s0 * p
+
+
+def _shell_groups(mean_motion: np.ndarray) -> list[tuple[float, np.ndarray]]:
+    """Satellites grouped by mean motion (rad/s): [(n, indices)], one group per altitude shell."""
+    uniq, inv = np.unique(mean_motion, return_inverse=True)
+    if uniq.size == 1:
+        return [(float(uniq[0]), np.arange(mean_motion.size))]
+    order = np.argsort(inv, kind="stable")
+    bounds = np.searchsorted(inv[order], np.arange(uniq.size + 1))
+    return [(float(uniq[k]), order[bounds[k]:bounds[k + 1]]) for k in range(uniq.size)]
+
+
+def _visibility_thresholds(a: np.ndarray, st_ecef: np.ndarray, mask_deg: np.ndarray) -> np.ndarray:
+    """cos λ_max (n_sat, n_st): a satellite at radius ``a`` is at or above a station's mask
+    exactly when the cosine of the Earth-central angle between them is ≥ this value.
+
+    λ_max = arccos(g cos ε / a) − ε (SMAD 3rd ed. §5.1), g the station's radius, ε its mask.
+    Elevation falls monotonically with the central angle, so the test is equivalent to
+    ``elevation ≥ ε`` without an arcsine per sample. Satellites below a station's horizon
+    radius never count as visible (+inf).
+    """
+    g = np.linalg.norm(st_ecef, axis=-1)
+    eps = np.radians(mask_deg)
+    ratio = (g * np.cos(eps))[None, :] / a[:, None]
+    with np.errstate(invalid="ignore"):
+        lam = np.arccos(np.minimum(ratio, 1.0)) - eps[None, :]
+    return np.where(ratio <= 1.0, np.cos(lam), np.inf)
+
+
+def _visible_shell(e1: np.ndarray, e2: np.ndarray, cn: np.ndarray, sn: np.ndarray, theta: np.ndarray,
+                   st_unit: np.ndarray, thresholds: np.ndarray, out: np.ndarray | None = None,
+                   work: np.ndarray | None = None) -> np.ndarray:
+    """Visibility (n, n_st, n_t) of satellites sharing one mean motion, as one matrix product.
+
+    With r̂ = E1 cos(nt) + E2 sin(nt) rotated into the Earth-fixed frame by θ(t), the cosine of
+    the central angle to station û is a combination of six time series
+    [cn cθ, cn sθ, sn cθ, sn sθ, cn, sn] with per-(satellite, station) coefficients, so the
+    whole (satellites × stations) × times block is (n·n_st, 6) @ (6, n_t) in BLAS. ``out``
+    (bool) and ``work`` (float, at least n·n_st·n_t) are optional buffers reused across chunks.
+    """
+    ct, st = np.cos(theta), np.sin(theta)
+    basis = np.stack([cn * ct, cn * st, sn * ct, sn * st, cn, sn])  # (6, n_t)
+    ux, uy, uz = st_unit[:, 0], st_unit[:, 1], st_unit[:, 2]
+    coef = np.stack([
+        np.multiply.outer(e1[:, 0], ux) + np.multiply.outer(e1[:, 1], uy),
+        np.multiply.outer(e1[:, 1], ux) - np.multiply.outer(e1[:, 0], uy),
+        np.multiply.outer(e2[:, 0], ux) + np.multiply.outer(e2[:, 1], uy),
+        np.multiply.outer(e2[:, 1], ux) - np.multiply.outer(e2[:, 0], uy),
+        np.multiply.outer(e1[:, 2], uz),
+        np.multiply.outer(e2[:, 2], uz),
+    ], axis=-1)  # (n, n_st, 6)
+    n, n_st = coef.shape[:2]
+    size = n * n_st * basis.shape[1]
+    buf = work.reshape(-1)[:size].reshape(n * n_st, -1) if work is not None and work.size >= size else None
+    cos_lam = np.matmul(coef.reshape(n * n_st, 6), basis, out=buf).reshape(n, n_st, -1)
+    return np.greater_equal(cos_lam, thresholds[:, :, None], out=out)
+
+
+def _sun_unit_vectors(epoch: Time, times_s: np.ndarray, body: str = "Earth", max_step_s: float = 600.0) -> np.ndarray:
+    """Unit vectors (n_t, 3) from ``body`` to the Sun at ``epoch + times_s``.
+
+    The ephemeris is evaluated on a grid no coarser than ``max_step_s`` (the Sun moves
+    ~0.007° in 10 min as seen from Earth) and interpolated linearly, then renormalised.
+    """
+    from astropy import units as u
+
+    t = np.asarray(times_s, float)
+    if t.size <= 2:
+        grid = t
+    else:
+        n = max(2, int(math.ceil((t.max() - t.min()) / max_step_s)) + 1)
+        grid = np.linspace(t.min(), t.max(), n)
+    s = sun_direction(epoch + grid * u.s, body).reshape(-1, 3)
+    if grid is not t:
+        s = np.stack([np.interp(t, grid, s[:, k]) for k in range(3)], axis=-1)
+    return s / np.linalg.norm(s, axis=-1, keepdims=True)
+
+
+def _day_kernel_py(e1, e2, a, shell, cn_tab, sn_tab, ct, st, sun, st_unit, thresholds, shadow_cos2,
+                   pos, sunlit, visible):  # pragma: no cover  (run compiled by numba; see _day_kernel)
+    """Fused loop over satellites × steps (× stations) for :func:`constellation_day`.
+
+    Same arithmetic as the numpy path: r̂ = E1 cn + E2 sn (cn, sn from the satellite's shell
+    table), cylindrical shadow against ŝ(t), rotation by θ(t) and cos λ ≥ threshold per station.
+    ``pos`` may have zero satellites (positions not wanted).
+    """
+    n, n_t, n_st = e1.shape[0], ct.shape[0], st_unit.shape[0]
+    want_pos = pos.shape[0] == n
+    for i in range(n):
+        j = shell[i]
+        e1x, e1y, e1z, e2x, e2y, e2z = e1[i, 0], e1[i, 1], e1[i, 2], e2[i, 0], e2[i, 1], e2[i, 2]
+        ai, sc2 = a[i], shadow_cos2[i]
+        for k in range(n_t):
+            c, s = cn_tab[j, k], sn_tab[j, k]
+            x = e1x * c + e2x * s
+            y = e1y * c + e2y * s
+            z = e1z * c + e2z * s
+            if want_pos:
+                pos[i, k, 0] = ai * x
+                pos[i, k, 1] = ai * y
+                pos[i, k, 2] = ai * z
+            along = x * sun[k, 0] + y * sun[k, 1] + z * sun[k, 2]
+            sunlit[i, k] = not (along < 0.0 and along * along > sc2)
+            xe = x * ct[k] + y * st[k]
+            ye = y * ct[k] - x * st[k]
+            for g in range(n_st):
+                visible[i, k, g] = xe * st_unit[g, 0] + ye * st_unit[g, 1] + z * st_unit[g, 2] >= thresholds[i, g]
+
+
+@functools.cache
+def _day_kernel() -> Callable[..., None] | None:
+    """:func:`_day_kernel_py` compiled by numba (cached on disk like the library's kernels), or
+    None when numba is not installed. The first compilation takes a few seconds, once."""
+    enable_numba_cache()  # NUMBA_CACHE_DIR and cache=True, as for the library's kernels
+    try:
+        import numba
+    except ImportError:
+        return None
+    return numba.njit(cache=True, nogil=True, fastmath=False)(_day_kernel_py)
+
+
+def _chunks_numba(kernel: Callable[..., None], a: np.ndarray, inc: np.ndarray, raan: np.ndarray, m0: np.ndarray,
+                  mean_motion: np.ndarray, t: np.ndarray, theta: np.ndarray, sun: np.ndarray, st_unit: np.ndarray,
+                  thresholds: np.ndarray, shadow_cos2: np.ndarray, chunk_size: int,
+                  positions: bool) -> Iterator[ConstellationChunk]:
+    uniq, shell = np.unique(mean_motion, return_inverse=True)
+    phase = np.multiply.outer(uniq, t)
+    cn_tab, sn_tab = np.cos(phase), np.sin(phase)  # one row per altitude shell
+    ct, st = np.cos(theta), np.sin(theta)
+    sun = np.ascontiguousarray(sun)
+    for lo in range(0, a.size, chunk_size):
+        sl = slice(lo, min(lo + chunk_size, a.size))
+        n = sl.stop - sl.start
+        e1, e2 = _initial_axes(inc[sl], raan[sl], m0[sl])
+        pos = np.empty((n if positions else 0, t.size, 3))
+        sunlit = np.empty((n, t.size), dtype=bool)
+        visible = np.empty((n, t.size, len(st_unit)), dtype=bool)
+        kernel(np.ascontiguousarray(e1), np.ascontiguousarray(e2), np.ascontiguousarray(a[sl]),
+               np.ascontiguousarray(shell[sl]), cn_tab, sn_tab, ct, st, sun, st_unit,
+               np.ascontiguousarray(thresholds[sl]), np.ascontiguousarray(shadow_cos2[sl]), pos, sunlit, visible)
+        yield ConstellationChunk(sl.start, sl.stop, pos if positions else None, sunlit, visible)
+
+
+def constellation_day(
+    altitudes: Any,
+    inclinations: Any,
+    raans: Any,
+    mean_anomalies: Any,
+    stations: Sequence[Any],
+    epoch: Time,
+    times_s: Any = None,
+    min_elevation: Quantity | None = None,
+    chunk_size: int = 256,
+    positions: bool = True,
+    body: str = "Earth",
+    method: str = "auto",
+) -> Iterator[ConstellationChunk]:
+    """Positions, sunlight and ground visibility of a constellation, one chunk of satellites at a time.
+
+    Satellites: circular two-body orbits with elements per satellite at ``epoch`` (astropy
+    Time) as in :func:`constellation_positions` (``altitudes`` above the equatorial radius,
+    ``inclinations``, ``raans``, ``mean_anomalies`` = argument of latitude; Quantities or SI
+    floats, m and rad). ``times_s``: seconds after ``epoch`` (default: 1,440 one-minute steps,
+    a day). Stations as in :func:`visibility_windows`. Yields :class:`ConstellationChunk`
+    objects of ``chunk_size`` satellites, so memory stays bounded whatever the constellation
+    size (about 0.2 MB per satellite-day with positions at the default step and 10 stations).
+
+    Sunlight: cylindrical shadow of a spherical Earth (as :func:`eclipse_fraction`), with the
+    Sun's direction from astropy's ephemeris (interpolated over 10-minute nodes). Visibility:
+    spherical Earth, Earth rotation by GMST + ω⊕ t, the same test as :func:`visibility_mask`.
+    ``method``: ``"numba"`` runs one fused loop compiled by numba (on-disk cached like the
+    library's kernels: a few seconds once, then a fraction of a second per process), ``"numpy"``
+    the vectorised numpy path (BLAS products; no compilation), ``"auto"`` numba when installed.
+    Both give the same flags and positions to rounding (``tests/test_trajectory_kernel.py``).
+    """
+    if method not in ("auto", "numba", "numpy"):
+        raise ValueError("method must be 'auto', 'numba' or 'numpy'")
+    mu, radius = _gm_radius(body)
+    a_alt, inc, raan, m0 = _elements(altitudes, inclinations, raans, mean_anomalies)
+    a = radius + a_alt
+    t = np.arange(1440) * 60.0 if times_s is None else np.atleast_1d(_si(times_s, "s")).astype(float)
+    st_ecef, mask_deg = _stations(stations, min_elevation, body)
+    st_unit = st_ecef / np.linalg.norm(st_ecef, axis=-1, keepdims=True)
+    thresholds = _visibility_thresholds(a, st_ecef, mask_deg)
+    theta = _rotation_angle(t, epoch)
+    sun = _sun_unit_vectors(epoch, t, body)
+    mean_motion = np.sqrt(mu / a**3)
+    shadow_cos2 = 1.0 - (radius / a) ** 2  # in shadow: r̂·ŝ < 0 and (r̂·ŝ)² > 1 − (R/a)²
+
+    compiled = _day_kernel() if method in ("auto", "numba") else None
+    if method == "numba" and compiled is None:
+        raise ImportError("constellation_day(method='numba') needs numba")
+    if compiled is not None:
+        return _chunks_numba(compiled, a, inc, raan, m0, mean_motion, t, theta, sun, st_unit, thresholds,
+                             shadow_cos2, chunk_size, positions)
+
+    def chunks() -> Iterator[ConstellationChunk]:
+        work = np.empty(min(chunk_size, a.size) * len(st_unit) * t.size)  # cos λ, reused by every chunk
+        for lo in range(0, a.size, chunk_size):
+            sl = slice(lo, min(lo + chunk_size, a.size))
+            n = sl.stop - sl.start
+            e1, e2 = _initial_axes(inc[sl], raan[sl], m0[sl])
+            sunlit = np.empty((n, t.size), dtype=bool)
+            visible = np.empty((n, len(st_unit), t.size), dtype=bool)
+            pos = np.empty((n, 3, t.size)) if positions else None
+            groups = _shell_groups(mean_motion[sl])
+            for motion, idx in groups:
+                whole = len(groups) == 1
+                sel = slice(None) if whole else idx
+                cn, sn = np.cos(motion * t), np.sin(motion * t)
+                sun_basis = np.concatenate([cn * sun.T, sn * sun.T])  # (6, n_t)
+                along = np.concatenate([e1[sel], e2[sel]], axis=1) @ sun_basis  # r̂·ŝ, (n_g, n_t)
+                dark = along < 0.0
+                np.multiply(along, along, out=along)
+                dark &= along > shadow_cos2[sl][sel, None]
+                sunlit[sel] = ~dark
+                vis = _visible_shell(e1[sel], e2[sel], cn, sn, theta, st_unit, thresholds[sl][sel],
+                                     out=visible if whole else None, work=work)
+                if not whole:
+                    visible[idx] = vis
+                if pos is not None:
+                    ag = a[sl][sel, None]
+                    basis = np.stack([cn, sn])
+                    if whole:
+                        np.matmul(np.stack([ag * e1, ag * e2], axis=-1), basis, out=pos)  # (n, 3, 2) @ (2, n_t)
+                    else:
+                        pos[idx] = np.stack([ag * e1[idx], ag * e2[idx]], axis=-1) @ basis
+            yield ConstellationChunk(sl.start, sl.stop, None if pos is None else pos.transpose(0, 2, 1),
+                                     sunlit, visible.transpose(0, 2, 1))
+
+    return chunks()
+
+
 def visibility_mask(
     altitudes: Any,
     inclinations: Any,
@@ -974,18 +1331,28 @@ def visibility_mask(
 
     Satellites as in :func:`constellation_positions` (t = 0 at ``epoch``); stations as in
     :func:`visibility_windows`. Processes ``chunk_size`` satellites at a time to bound
-    memory. Spherical Earth, two-body circular orbits.
+    memory. Spherical Earth, two-body circular orbits. A satellite is visible when the
+    Earth-central angle to the station is within λ_max = arccos(g cos ε / a) − ε, which is
+    the same as elevation ≥ ε (:func:`elevation_deg`) without an arcsine per sample.
     """
+    mu, radius = _gm_radius("Earth")
     st_ecef, mask_deg = _stations(stations, min_elevation, "Earth")
-    t = np.atleast_1d(_si(times_s, "s"))
-    elems = np.broadcast_arrays(*(np.atleast_1d(x) for x in (_si(altitudes, "m"), _si(inclinations, "rad"), _si(raans, "rad"), _si(mean_anomalies, "rad"))))
-    n_sat = elems[0].shape[0]
-    out = np.empty((n_sat, t.size, len(st_ecef)), dtype=bool)
-    sin_mask = np.sin(np.radians(mask_deg))
-    for lo in range(0, n_sat, chunk_size):
-        sl = slice(lo, lo + chunk_size)
-        pos = constellation_positions(*(e[sl] for e in elems), t)
-        out[sl] = _sin_elevation_eci(pos, st_ecef, t, epoch) >= sin_mask
+    st_unit = st_ecef / np.linalg.norm(st_ecef, axis=-1, keepdims=True)
+    t = np.atleast_1d(_si(times_s, "s")).astype(float)
+    alt, inc, raan, m0 = _elements(altitudes, inclinations, raans, mean_anomalies)
+    a = radius + alt
+    thresholds = _visibility_thresholds(a, st_ecef, mask_deg)
+    theta = _rotation_angle(t, epoch)
+    mean_motion = np.sqrt(mu / a**3)
+    out = np.empty((a.size, t.size, len(st_ecef)), dtype=bool)
+    e1, e2 = _initial_axes(inc, raan, m0)
+    work = np.empty(min(chunk_size, a.size) * len(st_ecef) * t.size)
+    for motion, idx in _shell_groups(mean_motion):
+        cn, sn = np.cos(motion * t), np.sin(motion * t)
+        for lo in range(0, idx.size, chunk_size):
+            sub = idx[lo:lo + chunk_size]
+            vis = _visible_shell(e1[sub], e2[sub], cn, sn, theta, st_unit, thresholds[sub], work=work)
+            out[sub] = vis.transpose(0, 2, 1)
     return out
 
 

@@ -7,6 +7,7 @@ models everything is a plain SI float (FLOP/s, W, kg, m, s, USD).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import astropy.units as u
@@ -91,6 +92,7 @@ def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity
     return q
 
 
+@functools.lru_cache(maxsize=256)
 def _describe(unit: u.UnitBase) -> str:
     for name, ref in KINDS.items():
         if ref == unit or (ref.is_equivalent(unit) and name not in ("compute", "integer compute")):
@@ -112,10 +114,15 @@ _MODEL_UNITS = [FLOPS, OPS, USD, USD / u.J, USD / u.kg, USD / u.W, u.bit / u.s, 
 
 def to_si(q: u.Quantity) -> float:
     """``q`` as a plain float in the units the models use (SI: m, kg, s, W, J, rad; FLOP/s, OP/s, USD, bit, bit/s)."""
-    unit = q.unit
+    return float(q.value) * _si_factor(q.unit)
+
+
+@functools.lru_cache(maxsize=512)
+def _si_factor(unit: u.UnitBase) -> float:
+    """The factor from ``unit`` to the model unit of its physical type (cached: unit algebra is slow)."""
     if unit == u.dimensionless_unscaled or unit.physical_type == "dimensionless":
-        return float(q.to_value(u.dimensionless_unscaled))
+        return float(unit.to(u.dimensionless_unscaled))
     for target in _MODEL_UNITS:
         if unit.is_equivalent(target):
-            return float(q.to_value(target))
-    return float(q.si.value)
+            return float(unit.to(target))
+    return float((1.0 * unit).si.value)

@@ -96,3 +96,15 @@ def test_plugin_selection_env_var(third_party):
     assert names == ["tinyhall"]
     none = dict(third_party, SANDBOX_PLUGINS="")
     assert json.loads(run(none, "plugins", "--format", "json").stdout)["plugins"] == []
+
+
+def test_cached_plugin_listing_follows_installs(third_party, tmp_path):
+    """`sandbox plugins` and `--help` read a cached listing; installing a plugin invalidates it."""
+    env = dict(third_party, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    without = dict(env, PYTHONPATH=os.environ.get("PYTHONPATH", ""))
+    first = json.loads(run(without, "plugins", "--format", "json").stdout)["plugins"]
+    again = json.loads(run(without, "plugins", "--format", "json").stdout)["plugins"]  # from the cache
+    assert again == first and "tinyhall" not in {p["name"] for p in first}
+    assert list((tmp_path / "cache" / "space-sandbox" / "cli").glob("plugins-*.json"))
+    installed = json.loads(run(env, "plugins", "--format", "json").stdout)["plugins"]
+    assert {p["name"] for p in installed} == {p["name"] for p in first} | {"tinyhall"}
