@@ -60,16 +60,20 @@ _CADENCE = ("Sum of US launch-rate authorisations/proposals for Starship: FAA St
 _AEPS = ("NASA/Aerojet Rocketdyne AEPS 12.5 kW Hall thruster for the Gateway Power and Propulsion Element: Isp ~2,600 s, "
          "thrust ~600 mN at 12.5 kW (NASA GRC AEPS fact sheet; Herman et al., IEPC-2019)")
 
+# Validity bounds (maximum=...) refuse typos and absurd scales with a clear error: 10^6 satellites
+# is ~3x the largest constellation ever filed (337,323 satellites, Rwanda's "Cinnamon-937" ITU
+# filing, 2021); 10^13 W is ~3x the world's average electricity generation (~3.4 TW in 2023, IEA
+# Electricity 2024); 10^6 chips per unit is ~14,000 NVL72 racks.
 PARAMS = (
     Param("point", "EML1", "Where the station flies.", choices=tuple(POINTS)),
     Param("chip", "B200", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string"),
     Param("target_power", "0 W", "GPU power of the station (chips × chip TDP); 0 = size to the workload.", unit="W",
-          source="Sizing rule of this plugin (0 = derived from the workload), e.g. '100 MW'"),
+          source="Sizing rule of this plugin (0 = derived from the workload), e.g. '100 MW'", maximum=1e13),
     Param("rack_mass", "1360 kg", "Mass of one rack of `gpus_per_rack` GPUs incl. the GPUs.", unit="kg", source=_NVL72,
           low="1000 kg", high="1600 kg", exclusive_minimum=True),
     Param("rack_power", "120 kW", "Electrical power of one rack incl. its GPUs.", unit="kW", source=_NVL72,
           low="120 kW", high="132 kW", exclusive_minimum=True),
-    Param("gpus_per_rack", 72, "GPUs per rack.", source=_NVL72, minimum=1),
+    Param("gpus_per_rack", 72, "GPUs per rack.", source=_NVL72, minimum=1, maximum=1e4),
     *compute_params(),
     Param("solar", "GaAs-ROSA", "Solar array technology (catalogue power source of kind 'solar').", catalogue="power_sources",
           kind="string"),
@@ -127,7 +131,7 @@ PARAMS = (
           source="NASA Optical Ground Station 1 (Table Mountain) for LCRD: 1 m; DSOC used the 5.1 m Hale telescope",
           low="0.4 m", high="5.1 m", exclusive_minimum=True),
     Param("downlink_terminals", 4, "Simultaneous optical downlinks to separate ground sites.",
-          source="Assumption: weather diversity needs several ground sites; NASA LCRD carries two terminals", minimum=0),
+          source="Assumption: weather diversity needs several ground sites; NASA LCRD carries two terminals", minimum=0, maximum=1e6),
 )
 
 

@@ -54,13 +54,17 @@ _NASA_NEN = "NASA Near Space Network, KSAT and SSC ground-network pages (polar/h
 
 DEFAULT_STATIONS = ["SvalSat", "TrollSat", "Fairbanks", "Wallops", "Hartebeesthoek", "Santiago", "Esrange"]
 
+# Validity bounds (maximum=...) refuse typos and absurd scales with a clear error: 10^6 satellites
+# is ~3x the largest constellation ever filed (337,323 satellites, Rwanda's "Cinnamon-937" ITU
+# filing, 2021); 10^13 W is ~3x the world's average electricity generation (~3.4 TW in 2023, IEA
+# Electricity 2024); 10^6 chips per unit is ~14,000 NVL72 racks.
 PARAMS = (
     # ------------------------------------------------------------------ constellation
     Param("satellites", 0, "Number of satellites; 0 = as many as the scenario's workload needs (sized like the ground "
           "baseline from the delivered compute per satellite).", kind="integer",
-          source="Sizing rule of this plugin; GuoXing's first batch is 12 satellites (" + _GUOXING + ")"),
+          source="Sizing rule of this plugin; GuoXing's first batch is 12 satellites (" + _GUOXING + ")", maximum=1e6),
     Param("planes", 1, "Orbital planes; satellites are spread evenly over the planes and within each plane.",
-          kind="integer", minimum=1, source=_SUNCATCHER + "; GuoXing's 12 satellites shared one launch (one plane)"),
+          kind="integer", minimum=1, source=_SUNCATCHER + "; GuoXing's 12 satellites shared one launch (one plane)", maximum=1e4),
     Param("raan_span", "360 deg", "RAAN span over which the planes are spread evenly (Walker delta: 360°; a polar "
           "'star' pattern: 180°). In SSO families each plane's local time of the node follows from its RAAN offset.",
           unit="deg", maximum=360.0,
@@ -86,11 +90,11 @@ PARAMS = (
     Param("chips_per_satellite", 8.0, "Chips on each satellite (ignored when peak_compute_target is set).",
           minimum=0.0, exclusive_minimum=True, low=1.0, high=64.0,
           source="NVIDIA HGX H100 8-GPU baseboard (NVIDIA DGX/HGX H100 datasheet, 2023): one server board per satellite "
-                 "(assumption); Starcloud-1 flies 1 H100"),
+                 "(assumption); Starcloud-1 flies 1 H100", maximum=1e6),
     Param("peak_compute_target", "0 PFLOPS", "Constellation peak (nameplate) compute to meet at the workload "
           "precision; 0 = use chips_per_satellite. Chips per satellite = ceil(target / satellites / chip peak). For "
           "int8 chips the number counts OP/s.", unit="PFLOPS",
-          source="Claims to test, e.g. GuoXing 2035: 100,000 PFLOPS inference, 1,000,000 PFLOPS training (brief §2)"),
+          source="Claims to test, e.g. GuoXing 2035: 100,000 PFLOPS inference, 1,000,000 PFLOPS training (brief §2)", maximum=1e10),
     Param("power_cap", "0 W", "Power limit of each chip (0 = its catalogue TDP). Throughput is scaled by cap/TDP.",
           unit="W",
           source="nvidia-smi power limits (NVIDIA System Management Interface docs); proportional throughput is a lower "

@@ -55,6 +55,10 @@ _CADENCE = ("Sum of US launch-rate authorisations/proposals for Starship: FAA Fi
             "NASA/FAA LC-39A EIS (2025) up to 44/yr; DAF SLC-37 EIS (2025) up to 76/yr → 145/yr. Low = Starbase alone; "
             "high = Musk's stated ambition of ~1,000 Starship flights per year (2024-2025 statements)")
 
+# Validity bounds (maximum=...) refuse typos and absurd scales with a clear error: 10^6 satellites
+# is ~3x the largest constellation ever filed (337,323 satellites, Rwanda's "Cinnamon-937" ITU
+# filing, 2021); 10^13 W is ~3x the world's average electricity generation (~3.4 TW in 2023, IEA
+# Electricity 2024); 10^6 chips per unit is ~14,000 NVL72 racks.
 PARAMS = (
     Param("orbit", "sso", "Final orbit of the modules.", choices=("leo", "sso", "meo", "geo")),
     Param("altitude", "550 km", "Altitude of the LEO or SSO orbit (ignored for MEO/GEO).", unit="km",
@@ -83,16 +87,16 @@ PARAMS = (
     Param("chip", "B200", "Accelerator in the module racks (a catalogue chip).", catalogue="chips", kind="string"),
     Param("chips_per_module", 1000, "GPUs per module (the module's size).",
           source="Design choice: ~1,000 B200-class GPUs (14 NVL72-class racks) fill ~60-100 t of a Starship with arrays and "
-                 "radiators; the brief's 'hundreds to thousands of GPUs' per module", low=200, high=3000, minimum=1),
+                 "radiators; the brief's 'hundreds to thousands of GPUs' per module", low=200, high=3000, minimum=1, maximum=1e6),
     Param("modules", 0, "Number of docked modules; 0 = as many as `target_power` or, if that is 0, the workload needs.",
-          source="Sizing rule of this plugin (0 = derived from the workload)", kind="integer"),
+          source="Sizing rule of this plugin (0 = derived from the workload)", kind="integer", maximum=1e7),
     Param("target_power", "0 W", "GPU power of the build-out (chips × chip TDP); sets `modules` when > 0.", unit="W",
-          source="Sizing rule of this plugin (0 = not used); e.g. '1 GW' or Musk's '100 GW in space'"),
+          source="Sizing rule of this plugin (0 = not used); e.g. '1 GW' or Musk's '100 GW in space'", maximum=1e13),
     Param("rack_mass", "1360 kg", "Mass of one rack of `gpus_per_rack` GPUs incl. the GPUs (CPUs, switches, power shelves, cold plates).",
           unit="kg", source=_NVL72, low="1000 kg", high="1600 kg", exclusive_minimum=True),
     Param("rack_power", "120 kW", "Electrical power of one rack incl. its GPUs.", unit="kW", source=_NVL72,
           low="120 kW", high="132 kW", exclusive_minimum=True),
-    Param("gpus_per_rack", 72, "GPUs per rack.", source=_NVL72, minimum=1),
+    Param("gpus_per_rack", 72, "GPUs per rack.", source=_NVL72, minimum=1, maximum=1e4),
     *compute_params(),
     Param("solar", "GaAs-ROSA", "Solar array technology (catalogue power source of kind 'solar').", catalogue="power_sources",
           kind="string"),
@@ -129,7 +133,7 @@ PARAMS = (
     Param("launch_cadence", "145 1/yr", "Starship flights per year (modules and tankers).", unit="1/yr", source=_CADENCE,
           low="25 1/yr", high="1000 1/yr", exclusive_minimum=True),
     Param("downlink_terminals", 2, "Optical downlink terminals per module.",
-          source="Assumption: two terminals (redundancy), as NASA LCRD carries two optical terminals", minimum=0),
+          source="Assumption: two terminals (redundancy), as NASA LCRD carries two optical terminals", minimum=0, maximum=1e6),
     Param("ground_aperture", "1 m", "Ground optical telescope diameter.", unit="m",
           source="NASA Optical Ground Station 1 (Table Mountain) for LCRD: 1 m telescope", low="0.4 m", high="5.1 m",
           exclusive_minimum=True),

@@ -31,6 +31,11 @@ CASES = [
     ("unknown architecture", GOOD.replace("[architectures.ground]", "[architectures.grund]"),
      "architectures.grund: no installed architecture 'grund'; did you mean 'ground'?"),
     ("unknown chip", GOOD.replace("pue = 1.2", 'chip = "H1000"'), "architectures.ground.chip: no chip named 'H1000'"),
+    ("zero", GOOD.replace("10 PFLOPS", "0 PFLOPS"), "workload.sustained_compute: expected a finite value > 0"),
+    ("infinite", GOOD.replace("10 PFLOPS", "inf PFLOPS"), "workload.sustained_compute: expected a finite value > 0"),
+    ("absurd scale", GOOD.replace("pue = 1.2", "").replace("[architectures.ground]", "[architectures.leo]\nsatellites = 1e30"),
+     "architectures.leo.satellites: expected a value <= 1e+06"),
+    ("wrong type", GOOD.replace("pue = 1.2", 'pue = "high"'), "architectures.ground.pue: expected a number, got 'high'"),
 ]
 
 
@@ -49,6 +54,12 @@ def test_bad_scenario_one_line_exit_2(tmp_path, label, text, expected, command):
     assert expected in lines[0]
     assert "Traceback" not in proc.stderr and proc.stdout == ""
     assert not out_dir.exists()  # nothing half-written
+
+
+def test_directory_instead_of_file(tmp_path):
+    proc = sandbox("validate", str(tmp_path))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"error: {tmp_path}: is a directory, expected a scenario file"
 
 
 def test_missing_file(tmp_path):
