@@ -300,6 +300,7 @@ def simulate_latency(c: Constellation, li: LatencyInputs, models, rng: np.random
         return np.where(same, in_plane, cross)
 
     wait_up = np.asarray(links.pass_wait_s(arrivals, u_start, u_end))
+    per_hop_s = li.isl_hop_s + li.isl_switch_s + links.transfer_time_s(li.answer_bits, li.isl_rate_bps)
     samples = np.empty(li.n_samples)
     hop_counts = []
     in_contact = 0
@@ -337,7 +338,7 @@ def simulate_latency(c: Constellation, li: LatencyInputs, models, rng: np.random
             j = int(np.argmin(h))
             n_hops, tx = int(h[j]), int(cand[j])
         hop_counts.append(n_hops)
-        relay_s = n_hops * (li.isl_hop_s + li.isl_switch_s + links.transfer_time_s(li.answer_bits, li.isl_rate_bps))
+        relay_s = n_hops * per_hop_s
         new_contact = w_down > 0 or tx != rx
         samples[i] = (t_dn - t0) + relay_s + (li.setup_s if new_contact else 0.0) + down_fixed + li.ground_rtt_s
     best = li.ground_rtt_s + up_fixed + li.processing_s + down_fixed
