@@ -328,7 +328,7 @@ def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> t
     trace["mass.structure"] = f"structure_mass_kg(subsystems, {el.structure_fraction:g} [element])"
     trace["mass.propellant"] = (f"propellant_mass(dry, {el.transport.dv_after_drop_m_s:g} m/s, Isp {el.transport.isp_s:g} s) [element transport]"
                                 if el.transport is not None else "0 (no transport)")
-    trace["mass.other"] = trace["capex.other"] = f"plugin items [element]: {', '.join(el.extra_mass_kg) or 'none'}"
+    trace["mass.other"] = f"plugin items [element]: {', '.join(el.extra_mass_kg) or 'none'}"
     trace["capex.other"] = f"plugin items [element]: {', '.join(el.extra_capex_usd) or 'none'}"
     trace["opex.other"] = f"plugin items [element]: {', '.join(el.extra_opex_usd_per_year) or 'none'}"
     trace["capex.power"] = "generation × $/W + storage energy × $/kWh [catalogue power sources]"
