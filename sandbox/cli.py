@@ -288,6 +288,39 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_context
+def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str) -> None:
+    """Run several SCENARIOS and show them side by side, each relative to its ground baseline."""
+    from . import report
+    from .engine import evaluate
+
+    loaded = [_scenario(ctx, path) for path in scenarios]  # all validated before anything runs
+    results = [evaluate(s, _registry(ctx)) for s in loaded]
+    if fmt == "table":
+        click.echo(report.compare_table(results))
+    elif fmt == "json":
+        click.echo(json.dumps({"records": report.compare_records(results),
+                               "provenance": [r.provenance for r in results]}, indent=2, default=str))
+    else:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=["scenario", "architecture", "type", "metric", "value", "unit",
+                                                 "approximation"], extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(report.compare_records(results))
+        click.echo(buf.getvalue(), nl=False)
+    for r in results:
+        for message in r.failures.values():
+            click.echo(f"error: {message}", err=True)
+    if any(r.failures for r in results):
+        sys.exit(1)
+
+
 def _check_writable(path: Path) -> None:
     if path.exists() and not path.is_dir():
         _fail(f"--out {path}: exists and is not a folder", 2)

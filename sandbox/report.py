@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .engine import RunResult
+from .engine import Ledger, RunResult
 
 #: Metrics shown in the terminal table, in order (everything is in --format json/csv).
 TABLE_METRICS = (
@@ -36,14 +36,14 @@ def fmt(value: float) -> str:
     return f"{value:.3g}"
 
 
-def table(result: RunResult) -> str:
-    """A plain-text comparison table: one row per metric, one column per architecture."""
-    names = list(result.ledgers)
+def _grid(columns: dict[str, Ledger]) -> list[str]:
+    """Aligned rows: one per metric of :data:`TABLE_METRICS` that any column has, one column per ledger."""
+    names = list(columns)
     rows = [["metric", "unit", *names]]
     for metric in TABLE_METRICS:
         cells, unit, seen = [], "", False
         for name in names:
-            ledger = result.ledgers[name]
+            ledger = columns[name]
             if ledger.has(metric):
                 m = ledger.metric(metric)
                 cells.append(fmt(m.value) + ("~" if m.approximation else ""))
@@ -58,7 +58,13 @@ def table(result: RunResult) -> str:
         lines.append("  ".join(c.ljust(w) if j < 2 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))))
         if i == 0:
             lines.append("  ".join("-" * w for w in widths))
-    out = [f"{result.scenario.name}  (seed {result.scenario.seed}; baseline: {result.baseline or 'none'})", *lines]
+    return lines
+
+
+def table(result: RunResult) -> str:
+    """A plain-text comparison table: one row per metric, one column per architecture."""
+    out = [f"{result.scenario.name}  (seed {result.scenario.seed}; baseline: {result.baseline or 'none'})",
+           *_grid(result.ledgers)]
     if any(m.approximation for lg in result.ledgers.values() for m in lg.metrics):
         out.append("~ approximation (see notes / --format json)")
     for name, ledger in result.ledgers.items():
@@ -67,6 +73,27 @@ def table(result: RunResult) -> str:
     for name, message in result.failures.items():
         out.append(f"FAILED [{name}]: {message}")
     return "\n".join(out)
+
+
+def _label(result: RunResult) -> str:
+    return Path(result.scenario.path).stem
+
+
+def compare_table(results: list[RunResult]) -> str:
+    """Several scenarios side by side: one column per ``scenario:architecture``; each scenario's
+    ``*.vs_baseline`` rows are relative to its own ground baseline."""
+    columns = {f"{_label(r)}:{name}": ledger for r in results for name, ledger in r.ledgers.items()}
+    out = [f"{len(results)} scenarios: " + "; ".join(f"{_label(r)} = {r.scenario.name} (seed {r.scenario.seed})"
+                                                        for r in results), *_grid(columns)]
+    for r in results:
+        for name, message in r.failures.items():
+            out.append(f"FAILED [{_label(r)}:{name}]: {message}")
+    return "\n".join(out)
+
+
+def compare_records(results: list[RunResult]) -> list[dict[str, Any]]:
+    """Tidy records of several scenarios, each with a ``scenario`` field (the file's stem)."""
+    return [{"scenario": _label(r), **rec} for r in results for rec in r.explained_records()]
 
 
 def explain(result: RunResult) -> str:

@@ -117,3 +117,29 @@ def test_every_printed_number_is_traced(scenario):
     doc = json.loads(r.stdout)
     untraced = [(rec["architecture"], rec["metric"]) for rec in doc["records"] if not rec["inputs"] and not rec["source"]]
     assert untraced == []
+
+
+def test_compare_puts_scenarios_side_by_side():
+    """`sandbox compare` gives the same numbers as separate runs, each relative to its own baseline."""
+    a, b = str(ROOT / "scenarios" / "starcloud1.toml"), str(ROOT / "scenarios" / "lagrange_station.toml")
+    r = invoke("compare", a, b, "--format", "json")
+    assert r.exit_code == 0, r.output
+    got = {(rec["scenario"], rec["architecture"], rec["metric"]): rec["value"] for rec in json.loads(r.stdout)["records"]}
+    for path, stem in ((a, "starcloud1"), (b, "lagrange_station")):
+        alone = json.loads(invoke("run", path, "--format", "json").stdout)["records"]
+        for rec in alone:
+            assert got[(stem, rec["architecture"], rec["metric"])] == pytest.approx(rec["value"])
+    # each scenario's ground baseline is its own: 1 H100-equivalent workload vs 40,000 PFLOP/s
+    assert got[("starcloud1", "ground", "cost.per_pflop_day.vs_baseline")] == 1.0
+    assert got[("lagrange_station", "ground", "cost.per_pflop_day.vs_baseline")] == 1.0
+    table = invoke("compare", a, b).stdout.splitlines()
+    assert table[1].split()[2:] == ["starcloud1:starcloud1", "starcloud1:ground", "lagrange_station:eml1_station",
+                                    "lagrange_station:sel2_station", "lagrange_station:ground"]
+
+
+def test_compare_validates_every_scenario_before_running(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[architectures.ground]\npeu = 1\n")
+    r = invoke("compare", DEFAULT, str(bad))
+    assert r.exit_code == 2
+    assert r.stdout == "" and f"error: {bad}: architectures.ground.peu: unknown key; did you mean 'pue'?" in r.stderr
