@@ -28,7 +28,7 @@ lint: $(VENV)/.installed
 
 # The HTML report is tested by rendering it in headless Chromium (Debian's package).
 chromium:
-	command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 test-main: $(VENV)/.installed chromium
 	$(BIN)/python -m pytest -q
