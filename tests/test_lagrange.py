@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import pytest
+from _scenarios import run_standard
 from sandbox_plugins import lagrange
 
 MU = 398600.4418  # km^3/s^2 (orbit library's Earth GM)
@@ -14,28 +15,6 @@ C = 299_792_458.0
 H = 6.62607015e-34
 AU_KM = 149_597_870.7
 R_SUN_KM = 695_700.0  # IAU 2015 nominal solar radius
-
-HEAD = """
-[study]
-name = "lagrange test"
-seed = 1
-[workload]
-kind = "inference"
-sustained_compute = "100 PFLOPS"
-precision = "fp16"
-latency_target = "1 s"
-[assumptions]
-start_year = 2027
-discount_rate = 0.08
-reference_chip = "H100-SXM"
-"""
-
-
-def run(sandbox_run, body: str):
-    result = sandbox_run(HEAD + body)
-    assert not result.failures, result.failures
-    return result
-
 
 def test_lagrange_distances_against_published_values():
     """NASA / ESA figures: EML1 ≈ 326,400 km and EML2 ≈ 448,900 km from Earth (Farquhar 1971, NASA TN D-6365;
@@ -49,20 +28,20 @@ def test_lagrange_distances_against_published_values():
     assert lagrange.point_geometry("SEL1")["sun_au"] == pytest.approx(1 - d["SEL1"] / AU_KM)
 
 
-def test_light_time_at_eml2(sandbox_run):
+def test_light_time_at_eml2():
     """EML2: 448,900 km / 299,792.458 km/s = 1.497 s one way (≈ 1.5 s); the engine's latency is the round trip."""
-    led = run(sandbox_run, '[architectures.s]\ntype = "lagrange"\npoint = "EML2"\n').ledgers["s"]
+    led = run_standard('[architectures.s]\ntype = "lagrange"\npoint = "EML2"\n').ledgers["s"]
     assert 448_900 / 299_792.458 == pytest.approx(1.497, abs=1e-3)
     assert led.get("point.light_time_one_way") == pytest.approx(1.497, rel=0.002)
     assert led.get("latency.p50") == pytest.approx(2 * 1.497, rel=0.002)
 
 
-def test_link_capacity_falls_as_inverse_square(sandbox_run):
+def test_link_capacity_falls_as_inverse_square():
     """Photon budget (Hemmati 2006), DSOC-class 4 W, 0.10 m terminal, 1 m ground telescope, 1,550 nm, 10 photons/bit,
     efficiency 0.3: P_r = P η (π D_t D_r / (4 λ d))²; R = P_r λ / (n h c).
     At EML1 (326,381 km): P_r = 4 × 0.3 × (π·0.1·1 / (4·1.55e-6·3.26381e8))² = 2.89e-8 W → 22.6 Gbit/s.
     SEL1 is ~4.57× farther → the rate is (d_SEL1/d_EML1)² ≈ 20.9× lower (both below the 100 Gbit/s modem cap)."""
-    res = run(sandbox_run, '[architectures.e]\ntype = "lagrange"\n[architectures.s]\ntype = "lagrange"\npoint = "SEL1"\n')
+    res = run_standard('[architectures.e]\ntype = "lagrange"\n[architectures.s]\ntype = "lagrange"\npoint = "SEL1"\n')
     e, s = res.ledgers["e"], res.ledgers["s"]
     d_e = e.get("point.distance_from_earth") * 1e3
     d_s = s.get("point.distance_from_earth") * 1e3
@@ -76,22 +55,22 @@ def test_link_capacity_falls_as_inverse_square(sandbox_run):
     assert e.get("link.to_earth") == pytest.approx(4 * rate / 1e9)  # four terminals
 
 
-def test_station_keeping_propellant_per_year_by_hand(sandbox_run):
+def test_station_keeping_propellant_per_year_by_hand():
     """Rocket equation (Curtis Eq. 6.1): 20 m/s per year at Isp 2,600 s on the dry station:
     m_p = m_dry (e^{20 / (2600 × 9.80665)} − 1) = m_dry × 7.847e-4; over 5 years (100 m/s): m_dry × 3.930e-3."""
-    led = run(sandbox_run, '[architectures.s]\ntype = "lagrange"\ntarget_power = "10 MW"\n').ledgers["s"]
+    led = run_standard('[architectures.s]\ntype = "lagrange"\ntarget_power = "10 MW"\n').ledgers["s"]
     dry_t = led.get("mass.total") - led.get("mass.propellant")
     assert math.expm1(20 / (2600 * G0)) == pytest.approx(7.847e-4, rel=1e-3)
     assert led.get("stationkeeping.propellant_per_year") == pytest.approx(dry_t * math.expm1(20 / (2600 * G0)), rel=1e-9)
     assert led.get("stationkeeping.propellant_life") == pytest.approx(dry_t * math.expm1(100 / (2600 * G0)), rel=1e-9)
 
 
-def test_electric_transfer_and_published_impulsive_figure(sandbox_run):
+def test_electric_transfer_and_published_impulsive_figure():
     """Edelbaum (1961) low-thrust Δv from 400 km to EML1's distance: sqrt(mu/6,778.14) − sqrt(mu/326,381)
     = 7.669 − 1.105 = 6.563 km/s. The impulsive figure used for chemical transfers is the published 3.77 km/s
     (Farquhar; Delta-v budget tables), flagged as an approximation; the first Hohmann burn to that distance
     (3.07 km/s) is a lower bound. Engine propellant = m_dry (e^{(6,563 + 5 × 20)/(2600 g0)} − 1)."""
-    res = run(sandbox_run, '[architectures.e]\ntype = "lagrange"\n'
+    res = run_standard('[architectures.e]\ntype = "lagrange"\n'
               '[architectures.c]\ntype = "lagrange"\npropulsion = "chemical"\n')
     e, c = res.ledgers["e"], res.ledgers["c"]
     d = e.get("point.distance_from_earth")
@@ -125,11 +104,11 @@ def test_worst_shadow_crossing_against_a_lunar_eclipse():
     assert max(lagrange.worst_shadow_crossing_s("SEL2", re_mean, 1737.4e3).values()) == 0.0
 
 
-def test_radiators_see_deep_space(sandbox_run):
+def test_radiators_see_deep_space():
     """At EML1 Earth subtends F = (R/d)² = (6,371/326,381)² = 3.8e-4 per face (nadir, Howell catalogue): Earth IR
     absorbed ≈ 0.9 × 237 × 7.6e-4 ≈ 0.16 W/m² against ~1,210 W/m² emitted at 330 K (2 faces, ε 0.9):
     the environment is < 0.5 % of the emission; no storage without eclipses; 'cislunar' dose table."""
-    led = run(sandbox_run, '[architectures.s]\ntype = "lagrange"\n').ledgers["s"]
+    led = run_standard('[architectures.s]\ntype = "lagrange"\n').ledgers["s"]
     assert led.get("thermal.earth_view_factor") == pytest.approx(2 * (6371 / led.get("point.distance_from_earth")) ** 2, rel=0.01)
     emitted = 2 * 0.9 * 5.670374419e-8 * (330**4 - 2.7255**4)
     assert emitted == pytest.approx(1210, abs=2)
@@ -138,9 +117,9 @@ def test_radiators_see_deep_space(sandbox_run):
     assert led.get("radiation.dose_rate") == pytest.approx(0.25)  # 'cislunar' table at 10 mm Al
 
 
-def test_hundred_mw_station_chips_and_campaign(sandbox_run):
+def test_hundred_mw_station_chips_and_campaign():
     """100 MW of B200 GPUs at 1,000 W each = 100,000 chips. Years to service = (flights ÷ 145/yr) + transfer time."""
-    led = run(sandbox_run, '[architectures.s]\ntype = "lagrange"\ntarget_power = "100 MW"\n').ledgers["s"]
+    led = run_standard('[architectures.s]\ntype = "lagrange"\ntarget_power = "100 MW"\n').ledgers["s"]
     assert led.get("compute.chips") == 100_000
     campaign = led.get("launch.flights") / 145.0
     assert led.get("time.launch_campaign") == pytest.approx(campaign)

@@ -15,11 +15,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from _scenarios import run_standard
 from sandbox_plugins import moonbase
-
-from sandbox.engine import evaluate
-from sandbox.plugins import load
-from sandbox.scenario import validate
 
 MU_E, R_E = 398_600.4418, 6_378.1366
 MU_M, R_M = 4_902.79981, 1_737.4
@@ -29,17 +26,7 @@ C = 299_792_458.0
 
 
 def run(arch: dict) -> object:
-    reg = load()
-    data = {
-        "study": {"name": "t", "seed": 1},
-        "workload": {"kind": "inference", "sustained_compute": "100 PFLOPS", "precision": "fp16",
-                     "latency_target": "1 s"},
-        "assumptions": {"start_year": 2030, "discount_rate": 0.08, "reference_chip": "H100-SXM"},
-        "architectures": {"x": {"type": "moonbase", **arch}},
-    }
-    result = evaluate(validate(data, reg, "<test>"), reg)
-    assert not result.failures, result.failures
-    return result.ledgers["x"]
+    return run_standard({"x": {"type": "moonbase", **arch}}, start_year=2030).ledgers["x"]
 
 
 def test_driver_kinematics_from_first_principles():

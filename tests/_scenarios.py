@@ -1,0 +1,27 @@
+"""The standard test scenario shared by the architecture tests: 100 PFLOP/s of FP16 inference."""
+
+from __future__ import annotations
+
+import tomllib
+
+from sandbox.engine import RunResult, evaluate
+from sandbox.plugins import default_registry
+from sandbox.scenario import validate
+
+
+def run_standard(architectures: dict | str, start_year: int = 2027, allow_failures: bool = False) -> RunResult:
+    """Run ``architectures`` (a mapping, or TOML text of ``[architectures.<name>]`` tables) under the
+    standard workload with the installed plugins; unless ``allow_failures``, any failure fails the test."""
+    if isinstance(architectures, str):
+        architectures = tomllib.loads(architectures)["architectures"]
+    data = {
+        "study": {"name": "architecture test", "seed": 1},
+        "workload": {"kind": "inference", "sustained_compute": "100 PFLOPS", "precision": "fp16", "latency_target": "1 s"},
+        "assumptions": {"start_year": start_year, "discount_rate": 0.08, "reference_chip": "H100-SXM"},
+        "architectures": architectures,
+    }
+    reg = default_registry()
+    result = evaluate(validate(data, reg, "<test>"), reg)
+    if not allow_failures:
+        assert not result.failures, result.failures
+    return result
