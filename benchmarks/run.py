@@ -36,6 +36,7 @@ sys.argv = ["sandbox", "run", sys.argv[1]]
 main()
 """
 
+# Import, in order, the library modules a real run imported (their names are in argv[1]).
 _BASELINE = r"""
 import importlib, json, sys
 from sandbox.trajectory import enable_numba_cache  # numpy only; sets NUMBA_CACHE_DIR as the run does
@@ -47,15 +48,8 @@ for name in json.load(open(sys.argv[1])):
         pass
 """
 
-_PHASES = r"""
-import cProfile, importlib, json, pstats, sys, time
-from sandbox.trajectory import enable_numba_cache
-enable_numba_cache()
-for name in json.load(open(sys.argv[1])):
-    try:
-        importlib.import_module(name)
-    except Exception:
-        pass
+_PHASES = _BASELINE + r"""
+import cProfile, pstats, time
 phases = {}
 t = time.perf_counter()
 from sandbox import report

@@ -317,7 +317,7 @@ def design(p: Params, ctx: Context) -> Design:
     cadence = p.si("launch_cadence") * SECONDS_PER_YEAR
     metrics.append(Metric("launch.cadence", cadence, "1/yr", inputs=["launch_cadence"], source=_CADENCE))
     metrics.append(Metric("time.lead", p.si("lead_time") / SECONDS_PER_YEAR, "yr", inputs=["lead_time"],
-                          source=spec_param("lead_time").source))
+                          source=SPEC.param("lead_time").source))
     site = Site(
         name=f"{system} {POINTS[point][1]}",
         kind="orbit",
@@ -353,10 +353,6 @@ def design(p: Params, ctx: Context) -> Design:
     notes.append("years to service = lead time + launch campaign (flights ÷ cadence) + transfer time")
     return Design(elements=[element], link_to_earth_bps=rate * p.downlink_terminals, years_to_service=0.0,
                   metrics=metrics, notes=notes)
-
-
-def spec_param(name: str) -> Param:
-    return next(p for p in PARAMS if p.name == name)
 
 
 SPEC = ArchitectureSpec(

@@ -348,7 +348,7 @@ def design(p: Params, ctx: Context) -> Design:
     cadence = p.si("launch_cadence") * SECONDS_PER_YEAR
     metrics.append(Metric("launch.cadence", cadence, "1/yr", inputs=["launch_cadence"], source=_CADENCE))
     metrics.append(Metric("time.lead", p.si("lead_time") / SECONDS_PER_YEAR, "yr", inputs=["lead_time"],
-                          source=spec_param("lead_time").source))
+                          source=SPEC.param("lead_time").source))
     element = Element(
         name="module",
         count=modules,
@@ -377,10 +377,6 @@ def design(p: Params, ctx: Context) -> Design:
         metrics=metrics,
         notes=notes,
     )
-
-
-def spec_param(name: str) -> Param:
-    return next(p for p in PARAMS if p.name == name)
 
 
 SPEC = ArchitectureSpec(
