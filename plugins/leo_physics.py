@@ -289,60 +289,59 @@ def simulate_latency(c: Constellation, li: LatencyInputs, models, rng: np.random
     per_plane = np.array(c.per_plane)
     n_planes = len(per_plane)
 
-    def hops(a: int, b: np.ndarray) -> np.ndarray:
-        """Fewest ring hops from satellite a to satellites b (in-plane ring, then a plane ring if cross-plane)."""
-        same = c.plane[b] == c.plane[a]
-        n_k = per_plane[c.plane[a]]
-        d_slot = np.abs(c.slot[b] - c.slot[a])
+    def hops(a: np.ndarray) -> np.ndarray:
+        """Fewest ring hops from satellites ``a`` (m,) to every satellite: (m, n_sat) (in-plane ring,
+        then a plane ring if cross-plane)."""
+        same = c.plane[None, :] == c.plane[a][:, None]
+        n_k = per_plane[c.plane[a]][:, None]
+        d_slot = np.abs(c.slot[None, :] - c.slot[a][:, None])
         in_plane = np.minimum(d_slot, n_k - d_slot)
-        dp = np.abs(c.plane[b] - c.plane[a])
+        dp = np.abs(c.plane[None, :] - c.plane[a][:, None])
         cross = np.minimum(dp, n_planes - dp) + in_plane
         return np.where(same, in_plane, cross)
 
+    # every question at once: wait for a contact, uplink, process, wait for a downlink, relay
     wait_up = np.asarray(links.pass_wait_s(arrivals, u_start, u_end))
     per_hop_s = li.isl_hop_s + li.isl_switch_s + links.transfer_time_s(li.answer_bits, li.isl_rate_bps)
-    samples = np.empty(li.n_samples)
-    hop_counts = []
-    in_contact = 0
-    for i, (t0, w_up) in enumerate(zip(arrivals, wait_up, strict=True)):
-        if not math.isfinite(w_up):
-            samples[i] = math.inf
-            continue
-        t_contact = t0 + w_up
-        k = min(int(t_contact // li.step_s), times.size - 1)
-        visible = np.flatnonzero(sat_vis[:, k])
-        rx = int(visible[0]) if visible.size else 0
-        in_contact += int(w_up == 0.0)
-        t_rx = t_contact + (li.setup_s if w_up > 0 else 0.0) + up_fixed
-        t_ready = t_rx + li.processing_s
-        if not li.isl:
-            key = ("sat", rx)
-        elif li.isl_cross_plane:
-            key = ("all", 0)
-        else:
-            key = ("plane", int(c.plane[rx]))
-        starts, ends = group_windows(key)
-        w_down = float(links.pass_wait_s(t_ready, starts, ends))
-        if not math.isfinite(w_down):
-            samples[i] = math.inf
-            continue
-        t_dn = t_ready + w_down
-        kd = min(int(t_dn // li.step_s), times.size - 1)
-        if key[0] == "sat":
-            n_hops, tx = 0, rx
-        else:
-            cand = np.flatnonzero(sat_vis[:, kd] & (c.plane == c.plane[rx] if key[0] == "plane" else True))
-            if cand.size == 0:  # window edge rounding: fall back to the receiving satellite's plane ring
-                cand = np.array([rx])
-            h = hops(rx, cand)
-            j = int(np.argmin(h))
-            n_hops, tx = int(h[j]), int(cand[j])
-        hop_counts.append(n_hops)
-        relay_s = n_hops * per_hop_s
-        new_contact = w_down > 0 or tx != rx
-        samples[i] = (t_dn - t0) + relay_s + (li.setup_s if new_contact else 0.0) + down_fixed + li.ground_rtt_s
+    samples = np.full(li.n_samples, math.inf)
+    ok = np.flatnonzero(np.isfinite(wait_up))
+    t0, w_up = arrivals[ok], wait_up[ok]
+    t_contact = t0 + w_up
+    k = np.minimum((t_contact // li.step_s).astype(np.int64), times.size - 1)
+    rx = np.argmax(sat_vis[:, k], axis=0)  # first satellite in view (0 if none: window edge rounding)
+    in_contact = int(np.sum(w_up == 0.0))
+    t_ready = t_contact + np.where(w_up > 0, li.setup_s, 0.0) + up_fixed + li.processing_s
+    if not li.isl:
+        group = rx
+    elif li.isl_cross_plane:
+        group = np.zeros_like(rx)
+    else:
+        group = c.plane[rx]
+    w_down = np.empty(ok.size)
+    for g in np.unique(group):
+        sel = group == g
+        key = ("sat", int(g)) if not li.isl else ("all", 0) if li.isl_cross_plane else ("plane", int(g))
+        w_down[sel] = links.pass_wait_s(t_ready[sel], *group_windows(key))
+    fin = np.isfinite(w_down)
+    ok, t0, rx, t_ready, w_down = ok[fin], t0[fin], rx[fin], t_ready[fin], w_down[fin]
+    t_dn = t_ready + w_down
+    kd = np.minimum((t_dn // li.step_s).astype(np.int64), times.size - 1)
+    if not li.isl:
+        n_hops, tx = np.zeros(ok.size, dtype=np.int64), rx
+    else:
+        cand = sat_vis[:, kd].T  # (m, n_sat): satellites in view when the answer is ready to go down
+        if not li.isl_cross_plane:
+            cand = cand & (c.plane[None, :] == c.plane[rx][:, None])
+        none = ~cand.any(axis=1)
+        cand[none, rx[none]] = True  # window edge rounding: fall back to the receiving satellite
+        h = np.where(cand, hops(rx), np.iinfo(np.int64).max)
+        tx = np.argmin(h, axis=1)
+        n_hops = h[np.arange(ok.size), tx]
+    new_contact = (w_down > 0) | (tx != rx)
+    samples[ok] = (t_dn - t0) + n_hops * per_hop_s + np.where(new_contact, li.setup_s, 0.0) + down_fixed + li.ground_rtt_s
+    hop_counts = n_hops
     best = li.ground_rtt_s + up_fixed + li.processing_s + down_fixed
-    return LatencyResult(samples, coverage, station_frac, float(np.mean(hop_counts)) if hop_counts else 0.0,
+    return LatencyResult(samples, coverage, station_frac, float(np.mean(hop_counts)) if hop_counts.size else 0.0,
                          in_contact / li.n_samples, best)
 
 

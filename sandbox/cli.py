@@ -244,7 +244,17 @@ def plugins(ctx: click.Context, fmt: str, hook: str | None) -> None:
 def validate(ctx: click.Context, scenario: str) -> None:
     """Validate SCENARIO against the installed plugins' schemas; nothing runs."""
     s = _scenario(ctx, scenario)
-    click.echo(f"{scenario}: valid ({len(s.architectures)} architectures: {', '.join(r.instance for r in s.architectures)})")
+    extra = ""
+    if "sweep" in s.raw:
+        from .scenario import ScenarioError
+        from .study import parse_plan
+
+        try:
+            plan = parse_plan(s, _registry(ctx))
+        except ScenarioError as exc:
+            _fail(str(exc), 2)
+        extra = f"; sweep: {plan.method}, {plan.points:,} points over {len(plan.dimensions)} inputs"
+    click.echo(f"{scenario}: valid ({len(s.architectures)} architectures: {', '.join(r.instance for r in s.architectures)}){extra}")
 
 
 @cli.command()
@@ -318,6 +328,79 @@ def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str) -> None:
         for message in r.failures.values():
             click.echo(f"error: {message}", err=True)
     if any(r.failures for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.option("--out", "out_dir", type=click.Path(), default=None,
+              help="Study folder (default: sweep-<scenario name>). Holds the manifest, finished chunks and results.")
+@click.option("--method", type=click.Choice(["grid", "random", "lhs", "montecarlo"]), default=None,
+              help="Override [sweep] method.")
+@click.option("--points", type=click.IntRange(min=1), default=None, help="Override [sweep] points (not for grids).")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Override [sweep] seed (default: study.seed).")
+@click.option("--chunk", type=click.IntRange(min=1), default=None, help="Points per task and part file.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local worker processes, or workers of a cluster started with --scheduler local (default: CPUs).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster: tcp://host:port of an existing scheduler, or 'local' to start one on 127.0.0.1.")
+@click.option("--design-timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
+              help="Seconds a design function may take before it is reported as hung (0: no limit).")
+@click.option("--restart", is_flag=True, help="Discard the finished chunks in --out and start again.")
+@click.option("--no-figures", is_flag=True, help="Skip the plots and the HTML report.")
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
+@click.pass_context
+def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | None, points: int | None,
+          seed: int | None, chunk: int | None, workers: int | None, scheduler: str | None, design_timeout: float,
+          restart: bool, no_figures: bool, keep_going: bool) -> None:
+    """Sweep or Monte Carlo over SCENARIO's [sweep] table (docs/studies.md); resumable after any interruption."""
+    import os
+
+    from . import report
+    from .executor import DaskExecutor, Job, LocalExecutor, seed_context
+    from .scenario import ScenarioError
+    from .study import parse_plan
+    from .sweep import SweepError, run_sweep
+
+    s = _scenario(ctx, scenario)
+    registry = _registry(ctx)
+    try:
+        plan = parse_plan(s, registry, {"method": method, "points": points, "seed": seed, "chunk": chunk})
+    except ScenarioError as exc:
+        _fail(str(exc), 2)
+    out = Path(out_dir) if out_dir is not None else Path(f"sweep-{Path(scenario).stem}")
+    _check_writable(out)
+    job = Job(s.path, Path(scenario).read_bytes().decode("utf-8"), s.sha256,
+              tuple(ctx.find_root().params.get("plugin_modules") or ()), design_timeout or None)
+    seed_context(job, registry, s)
+    n_workers = workers or os.cpu_count() or 1
+    executor = DaskExecutor(scheduler, n_workers) if scheduler else LocalExecutor(n_workers)
+    try:
+        outcome = run_sweep(job, s, registry, plan, out, executor, restart=restart, figures=not no_figures)
+    except SweepError as exc:
+        _fail(str(exc), 2)
+    except OSError as exc:
+        _fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
+    m = outcome.manifest
+    click.echo(f"{plan.method} over {plan.points:,} points (seed {plan.seed}), {len(plan.dimensions)} inputs; "
+               f"{outcome.computed_chunks} chunks computed, {outcome.resumed_chunks} resumed; {m['executor']}, "
+               f"{m['elapsed_s']:.1f} s")
+    summary = outcome.summary
+    for metric in ("cost.per_pflop_day", "cost.per_pflop_day.vs_baseline"):
+        rows = summary[summary["metric"] == metric]
+        if len(rows):
+            unit = rows["unit"].iloc[0]
+            click.echo(f"\n{metric} ({unit})      p5          p50          p95    valid")
+            for r in rows.itertuples():
+                click.echo(f"  {r.architecture:<12} {report.fmt(r.p5):>10} {report.fmt(r.p50):>12} {report.fmt(r.p95):>12} "
+                           f"{r.valid:>8,}")
+    click.echo(f"\nwrote {out}/results.parquet, results.csv, summary.csv" + ("" if no_figures else ", figures, report.html"))
+    for arch, messages in outcome.failures.items():
+        for message in messages[:3]:
+            click.echo(f"error: {arch}: {message}", err=True)
+        if len(messages) > 3:
+            click.echo(f"error: {arch}: ... and {len(messages) - 3} more (see manifest.json)", err=True)
+    if outcome.failures and not keep_going:
         sys.exit(1)
 
 

@@ -19,17 +19,12 @@ from typing import Any
 import numpy as np
 
 from .architecture import Context
-from .design import Design, Element, Metric
+from .design import Design, Metric
+from .element import HOURS_PER_YEAR, EvaluationError, evaluate_element
+from .inputs import NOMINAL, LedgerInputs
 from .params import Params, check_value
 from .plugins import PluginError, Registry, call_each
 from .scenario import ArchitectureRun, Scenario
-
-HOURS_PER_YEAR = 8766.0  # Julian year, 365.25 d × 24 h
-J_PER_KWH = 3.6e6
-
-
-class EvaluationError(Exception):
-    """A design could not be evaluated; the message names the element and the cause."""
 
 
 @dataclass
@@ -79,6 +74,7 @@ class RunResult:
     failures: dict[str, str]
     baseline: str | None
     provenance: dict[str, Any]
+    designs: dict[str, Design] = field(default_factory=dict, repr=False)  # what each plugin described (for plots)
 
     def records(self) -> list[dict[str, Any]]:
         """Tidy records: one per (architecture, metric) with value and unit."""
@@ -101,308 +97,6 @@ class RunResult:
         for rec, m in zip(self.records(), (m for lg in self.ledgers.values() for m in lg.metrics), strict=True):
             out.append({**rec, "inputs": list(m.inputs), "source": m.source})
         return out
-
-
-# --------------------------------------------------------------------------- element
-def _need(entry: Any, field_name: str, where: str) -> float:
-    """A catalogue field the ledger needs; NaN (not given) is an error naming the entry."""
-    value = float(getattr(entry, field_name))
-    if math.isnan(value):
-        raise EvaluationError(f"{where}: catalogue entry {entry.name!r} gives no {field_name}, which this design needs")
-    return value
-
-
-def evaluate_element(el: Element, registry: Registry, discount_rate: float) -> tuple[dict[str, float], dict[str, str], list[str]]:
-    """Evaluate one element on the shared ledger.
-
-    Returns additive totals over ``el.count`` units (plain SI floats keyed by metric name,
-    display units in :data:`UNITS`), a trace per metric (the model call and the inputs, with
-    where each came from: the element, a catalogue entry or a cited model default) and notes.
-    All sizing uses ``registry.models``.
-    """
-    m = registry.models
-    cat = registry.catalogues
-    notes: list[str] = []
-    trace: dict[str, str] = {}
-    where = f"element {el.name!r}"
-    try:
-        chip = cat.chips[el.chip]
-    except KeyError:
-        raise EvaluationError(f"{where}: no chip named {el.chip!r} in the catalogues") from None
-    try:
-        peak = chip.ops(el.precision)
-    except KeyError as exc:
-        raise EvaluationError(f"{where}: {exc.args[0]}") from None
-    if el.count < 0 or el.chips_per_unit < 0:
-        raise EvaluationError(f"{where}: count and chips per unit must be >= 0")
-    for label, value in [("extra_power_w", el.extra_power_w), *(
-            (f"{kind}[{k!r}]", v) for kind in ("extra_mass_kg", "extra_capex_usd", "extra_opex_usd_per_year")
-            for k, v in getattr(el, kind).items())]:
-        if not (math.isfinite(value) and value >= 0):
-            raise EvaluationError(f"{where}: {label} = {value} (must be finite and >= 0)")
-    site = el.site
-    count = float(el.count)
-
-    # ---- radiation and life
-    shield = el.shielding_g_cm2 + el.local_shielding_g_cm2  # in-situ cover (regolith) shields but is not launched
-    if site.radiation_environment == "leo":
-        dose = float(m.radiation.leo_dose_rate_krad_per_year(site.altitude_m, site.inclination_deg, shield))
-    else:
-        dose = float(m.radiation.dose_rate_krad_per_year(site.radiation_environment, shield))
-    tolerance = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-    has_electronics = el.chips_per_unit > 0
-    tid_life = float(m.radiation.tid_lifetime_years(tolerance, dose)) if dose > 0 and has_electronics else math.inf
-    life = min(el.lifetime_years, tid_life)
-    trace["radiation.dose_rate"] = (f"radiation dose model, environment {site.radiation_environment!r} (altitude "
-                                    f"{site.altitude_m / 1e3:g} km), shielding {el.shielding_g_cm2:g} + local {el.local_shielding_g_cm2:g} g/cm2 [element]")
-    trace["life.effective"] = (f"min(design life {el.lifetime_years:g} yr [element], total-dose life {tid_life:.3g} yr = "
-                               f"tid_lifetime_years({tolerance:g} krad [{'chip ' + chip.name if chip.tid_krad > 0 else 'radiation.cots_tid_krad'}], "
-                               f"{dose:.3g} krad/yr))")
-    if tid_life < el.lifetime_years:
-        notes.append(f"{where}: total dose limits life to {tid_life:.1f} yr (design life {el.lifetime_years:g} yr)")
-
-    # ---- compute
-    n_chips = count * el.chips_per_unit
-    survival = float(m.compute.mean_survival_fraction(el.failure_rate_per_year, life))
-    derate = float(m.compute.radiation_derating(el.redundancy, el.checkpoint_overhead, el.scrub_overhead))
-    delivered = float(m.compute.delivered_ops(peak, n_chips, el.utilisation, derate * survival))
-    trace["compute.delivered"] = (f"delivered_ops(peak {peak:.4g} OP/s [chip {chip.name}, {el.precision}], {n_chips:g} chips "
-                                  f"[element: {count:g} × {el.chips_per_unit:g}], utilisation {el.utilisation:g} [element], "
-                                  f"derate {derate:.3g} = radiation_derating(redundancy {el.redundancy:g}, checkpoint "
-                                  f"{el.checkpoint_overhead:g}, scrub {el.scrub_overhead:g}) × survival {survival:.3g} = "
-                                  f"mean_survival_fraction({el.failure_rate_per_year:g}/yr, {life:.3g} yr))")
-
-    # ---- power (per unit)
-    tdp_w = _need(chip, "power_w", where)
-    if el.chip_power_w is not None and not 0 < el.chip_power_w <= tdp_w:
-        raise EvaluationError(f"{where}: chip power {el.chip_power_w:g} W must be > 0 and <= the {chip.name} TDP {tdp_w:g} W")
-    chip_w = tdp_w if el.chip_power_w is None else el.chip_power_w
-    compute_w = el.chips_per_unit * chip_w
-    load_w = compute_w * (1.0 + el.power.bus_power_fraction) + el.extra_power_w
-    trace["power.load"] = (f"{count:g} × ({el.chips_per_unit:g} chips × {chip_w:g} W [chip {chip.name}"
-                           f"{'' if el.chip_power_w is None else ', power-capped by the element'}] × "
-                           f"(1 + bus {el.power.bus_power_fraction:g} [element]) + other {el.extra_power_w:g} W [element])")
-    try:
-        src = cat.power_sources[el.power.source]
-    except KeyError:
-        raise EvaluationError(f"{where}: no power source named {el.power.source!r} in the catalogues") from None
-    storage = None
-    if el.power.storage:
-        try:
-            storage = cat.power_sources[el.power.storage]
-        except KeyError:
-            raise EvaluationError(f"{where}: no power source named {el.power.storage!r} in the catalogues") from None
-    pmad = m.value("power.pmad_efficiency") if site.kind != "ground" else 1.0
-    array_area = power_mass = power_capex = storage_j = storage_mass = storage_capex = 0.0
-    generation_w = 0.0
-    grid_w = 0.0
-    if src.kind == "solar":
-        dark = site.eclipse_fraction > 0 or site.longest_dark_s > 0
-        if dark and storage is None:
-            raise EvaluationError(f"{where}: solar power at a site with dark periods needs a storage power source")
-        rte = _need(storage, "round_trip_efficiency", where) if storage is not None else 1.0
-        generation_w = float(m.power.array_power_required_w(load_w, site.eclipse_fraction, rte)) / pmad
-        flux = float(m.power.solar_flux_w_m2(site.sun_distance_au))
-        array_area = float(m.power.array_area_m2(generation_w, flux, _need(src, "efficiency", where),
-                                                  _need(src, "packing_factor", where), src.degradation_per_year, life,
-                                                  m.value("power.pointing_factor")))
-        power_mass = float(m.power.array_mass_kg(array_area, _need(src, "areal_density_kg_m2", where)))
-        power_capex = _need(src, "cost_usd_per_w", where) * generation_w
-        trace["power.generation"] = (f"array_power_required_w(load {load_w:.4g} W, eclipse fraction {site.eclipse_fraction:.4g} "
-                                     f"[site], round trip {rte:g} [{el.power.storage or '-'}]) / PMAD {pmad:g} [power.pmad_efficiency]")
-        trace["power.array_area"] = (f"array_area_m2({generation_w:.4g} W, flux {flux:.1f} W/m2 at {site.sun_distance_au:g} AU "
-                                     f"[power.solar_constant_w_m2], cell {src.efficiency:g}, packing {src.packing_factor:g}, "
-                                     f"degradation {src.degradation_per_year:g}/yr [{src.name}], life {life:.3g} yr, pointing "
-                                     f"[power.pointing_factor]) × {count:g}")
-    elif src.kind in ("fission", "radioisotope", "beamed"):
-        generation_w = load_w / pmad
-        trace["power.generation"] = f"load {load_w:.4g} W / PMAD {pmad:g} [power.pmad_efficiency] ({src.kind} {src.name})"
-        power_mass = float(m.power.generator_mass_kg(generation_w, _need(src, "specific_power_w_per_kg", where)))
-        power_capex = _need(src, "cost_usd_per_w", where) * generation_w
-    elif src.kind == "grid":
-        generation_w = 0.0
-    else:
-        raise EvaluationError(f"{where}: power source {src.name!r} of kind {src.kind!r} cannot supply an element")
-    if storage is not None and site.longest_dark_s > 0:
-        storage_j = float(m.power.storage_energy_j(load_w, site.longest_dark_s, _need(storage, "depth_of_discharge", where)))
-        storage_mass = float(m.power.storage_mass_kg(storage_j, _need(storage, "specific_energy_wh_per_kg", where)))
-        storage_capex = storage_j / J_PER_KWH * _need(storage, "cost_usd_per_kwh", where)
-        trace["power.storage_energy"] = (f"storage_energy_j(load {load_w:.4g} W, longest dark {site.longest_dark_s:.4g} s [site], "
-                                         f"depth of discharge {storage.depth_of_discharge:g} [{storage.name}]) × {count:g}")
-
-    # ---- thermal (per unit): every electrical watt of the load ends as heat
-    th = el.thermal
-    radiator_area = thermal_mass = cooling_w = water_l_per_year = 0.0
-    if th.kind == "radiator":
-        radiator_area = float(m.thermal.radiator_area_m2(load_w, th.temperature_k, th.emissivity,
-                                                         site.radiator_sink_k, site.absorbed_w_m2, th.sides))
-        if not math.isfinite(radiator_area):
-            raise EvaluationError(f"{where}: a radiator at {th.temperature_k:g} K absorbs more than it emits at this site")
-        thermal_mass = float(m.thermal.radiator_mass_kg(radiator_area, th.areal_density_kg_m2))
-        trace["thermal.radiator_area"] = (f"radiator_area_m2(heat {load_w:.4g} W = load, {th.temperature_k:g} K, emissivity "
-                                          f"{th.emissivity:g}, {th.sides} sides [element], sink {site.radiator_sink_k:g} K, "
-                                          f"absorbed {site.absorbed_w_m2:.4g} W/m2 [site]) × {count:g}")
-    elif th.kind == "facility":
-        cooling_w = float(m.thermal.terrestrial_cooling_power_w(load_w, th.pue))
-        water_l_per_year = float(m.thermal.water_use_l_per_year(load_w, th.wue_l_per_kwh))
-        trace["thermal.cooling_power"] = f"terrestrial_cooling_power_w(load {load_w:.4g} W, PUE {th.pue:g} [element])"
-        trace["water.use"] = f"load {load_w:.4g} W × 8766 h × WUE {th.wue_l_per_kwh:g} L/kWh [element]"
-    else:
-        raise EvaluationError(f"{where}: thermal kind must be 'radiator' or 'facility', got {th.kind!r}")
-    if src.kind == "grid":
-        grid_w = load_w + cooling_w
-
-    # ---- mass (per unit)
-    compute_mass = el.chips_per_unit * _need(chip, "mass_kg", where)
-    shield_mass = 0.0
-    if el.shielding_g_cm2 > 0 and compute_mass > 0:
-        # Approximation: the electronics sit in a cube of payload bulk density; the shield covers its six faces.
-        density = m.value("launch.payload_packing_density_kg_m3")
-        side_m = (compute_mass / density) ** (1.0 / 3.0)
-        shield_mass = float(m.radiation.shielding_mass_kg(6.0 * side_m**2, el.shielding_g_cm2))
-    extra_mass = sum(el.extra_mass_kg.values())
-    subsystems = compute_mass + power_mass + storage_mass + thermal_mass + shield_mass + extra_mass
-    structure_mass = float(m.launch.structure_mass_kg(subsystems, el.structure_fraction)) if el.structure_fraction > 0 else 0.0
-    dry = subsystems + structure_mass
-    propellant = 0.0
-    flights = tanker_flights = launch_capex = co2_t = 0.0
-    if el.transport is not None:
-        t = el.transport
-        try:
-            vehicle = cat.launch_vehicles[t.vehicle]
-        except KeyError:
-            raise EvaluationError(f"{where}: no launch vehicle named {t.vehicle!r} in the catalogues") from None
-        if t.dv_after_drop_m_s > 0:
-            propellant = _propellant_kg(dry, t.dv_after_drop_m_s, t.isp_s)
-        wet = dry + propellant
-        try:
-            payload = vehicle.payload(t.destination)
-        except KeyError as exc:
-            raise EvaluationError(f"{where}: {exc.args[0]}") from None
-        unit_volume = float(m.launch.payload_volume_m3(wet, t.packing_density_kg_m3))
-        # a vehicle priced by mass (rideshare) gives no fairing volume: only mass limits it
-        fairing = vehicle.fairing_volume_m3 if math.isfinite(vehicle.fairing_volume_m3) else math.inf
-        per_flight = math.floor(min(payload / wet, fairing / unit_volume)) if wet > 0 else 0
-        if wet <= 0:
-            flights = 0.0
-        elif per_flight >= 1:
-            flights = math.ceil(count / per_flight)
-        else:  # a unit larger than one flight: launched in pieces and assembled in orbit
-            flights = count * float(m.launch.flights_needed(wet, unit_volume, payload, fairing))
-            notes.append(f"{where}: one unit needs several flights and in-orbit assembly")
-        tanker_flights = flights * t.tanker_flights_per_flight
-        launch_capex = (flights + tanker_flights) * _need(vehicle, "price_usd", where)
-        co2_t = float(m.launch.launch_emissions_t(flights + tanker_flights, _need(vehicle, "co2_t_per_flight", where)))
-        trace["launch.flights"] = (f"{count:g} units of {wet:.4g} kg / {unit_volume:.4g} m3 (packing {t.packing_density_kg_m3:g} "
-                                   f"kg/m3) on {vehicle.name}: {payload:g} kg to {t.destination}, {fairing:g} m3 fairing [catalogue]")
-        trace["launch.tanker_flights"] = f"flights × {t.tanker_flights_per_flight:g} tanker flights per flight [element transport]"
-        trace["launch.co2"] = f"(flights + tankers) × {vehicle.co2_t_per_flight:.4g} t CO2 per flight [{vehicle.name}]"
-        trace["capex.launch"] = f"(flights + tankers) × {vehicle.price_usd:.4g} USD [{vehicle.name}]"
-
-    # ---- cost
-    chips_capex = n_chips * _need(chip, "cost_usd", where)
-    in_space = site.kind != "ground"
-    bus_capex = m.value("cost.spacecraft_bus_cost_usd_per_kg") * (dry - compute_mass) * count if in_space else 0.0
-    hardware = chips_capex + (power_capex + storage_capex) * count + bus_capex + sum(el.extra_capex_usd.values())
-    integration = m.value("cost.integration_fraction") * hardware if in_space else 0.0
-    site_capex = site.capex_usd_per_w * load_w * count
-    capex = hardware + integration + launch_capex + site_capex
-    energy_price = _need(src, "price_usd_per_kwh", where) if src.kind == "grid" else 0.0
-    energy_opex = grid_w * count * HOURS_PER_YEAR / 1000.0 * energy_price
-    ops_opex = m.value("cost.ops_cost_fraction_per_year") * (hardware + integration + site_capex)
-    opex = energy_opex + ops_opex + sum(el.extra_opex_usd_per_year.values())
-    annual = float(m.cost.annualised_cost_usd(capex, opex, discount_rate, life))
-    power_annual = float(m.cost.annualised_cost_usd((power_capex + storage_capex) * count, energy_opex, discount_rate, life))
-    trace["capex.chips"] = f"{n_chips:g} chips × {chip.cost_usd:.4g} USD [chip {chip.name}]"
-    trace["compute.chips"] = trace["compute.units"] = f"{count:g} units × {el.chips_per_unit:g} chips per unit [element]"
-    trace["thermal.heat"] = "= power.load (every watt of load ends as heat)"
-    trace["power.grid"] = "load + cooling power, bought from the grid" if src.kind == "grid" else "0 (not on the grid)"
-    trace["mass.compute"] = f"{count:g} × {el.chips_per_unit:g} × {chip.mass_kg:g} kg [chip {chip.name}]"
-    trace["mass.power"] = (f"array area × {src.areal_density_kg_m2:g} kg/m2 [{src.name}]" if src.kind == "solar" else
-                           f"generation / {src.specific_power_w_per_kg:g} W/kg [{src.name}]" if src.kind != "grid" else "0 (grid)")
-    trace["mass.storage"] = (f"storage energy / {storage.specific_energy_wh_per_kg:g} Wh/kg [{storage.name}]"
-                             if storage is not None else "0 (no storage)")
-    trace["mass.thermal"] = f"radiator area × {th.areal_density_kg_m2:g} kg/m2 [element]" if th.kind == "radiator" else "0 (facility cooling)"
-    trace["mass.shielding"] = (f"{el.shielding_g_cm2:g} g/cm2 [element] over a cube of electronics at "
-                               f"{m.value('launch.payload_packing_density_kg_m3'):g} kg/m3 [launch.payload_packing_density_kg_m3] (approximation)")
-    trace["mass.structure"] = f"structure_mass_kg(subsystems, {el.structure_fraction:g} [element])"
-    trace["mass.propellant"] = (f"propellant_mass(dry, {el.transport.dv_after_drop_m_s:g} m/s, Isp {el.transport.isp_s:g} s) [element transport]"
-                                if el.transport is not None else "0 (no transport)")
-    trace["mass.other"] = f"plugin items [element]: {', '.join(el.extra_mass_kg) or 'none'}"
-    trace["capex.other"] = f"plugin items [element]: {', '.join(el.extra_capex_usd) or 'none'}"
-    trace["opex.other"] = f"plugin items [element]: {', '.join(el.extra_opex_usd_per_year) or 'none'}"
-    trace["capex.power"] = "generation × $/W + storage energy × $/kWh [catalogue power sources]"
-    trace["capex.site"] = f"{site.capex_usd_per_w:g} USD/W [site] × load"
-    if not in_space:
-        trace["capex.bus"] = trace["capex.integration"] = "0 (on the ground)"
-    if in_space:
-        trace["capex.bus"] = (f"{m.value('cost.spacecraft_bus_cost_usd_per_kg'):g} USD/kg [cost.spacecraft_bus_cost_usd_per_kg] × "
-                              f"non-compute dry mass {dry - compute_mass:.4g} kg × {count:g}")
-        trace["capex.integration"] = f"{m.value('cost.integration_fraction'):g} [cost.integration_fraction] × hardware"
-    trace["opex.energy"] = f"grid power {grid_w * count:.4g} W × 8766 h × {energy_price:g} USD/kWh [{src.name}]"
-    trace["opex.operations"] = f"{m.value('cost.ops_cost_fraction_per_year'):g}/yr [cost.ops_cost_fraction_per_year] × (hardware + integration + site)"
-    trace["cost.annual"] = (f"annualised_cost_usd(capex {capex:.4g} USD, opex {opex:.4g} USD/yr, discount {discount_rate:g} "
-                            f"[assumptions], life {life:.3g} yr)")
-
-    totals = {
-        "compute.delivered": delivered,
-        "compute.chips": n_chips,
-        "compute.units": count,
-        "power.load": load_w * count,
-        "power.generation": generation_w * count,
-        "power.grid": grid_w * count,
-        "power.array_area": array_area * count,
-        "power.storage_energy": storage_j * count,
-        "thermal.heat": load_w * count,
-        "thermal.radiator_area": radiator_area * count,
-        "thermal.cooling_power": cooling_w * count,
-        "water.use": water_l_per_year * count,
-        "mass.compute": compute_mass * count,
-        "mass.power": power_mass * count,
-        "mass.storage": storage_mass * count,
-        "mass.thermal": thermal_mass * count,
-        "mass.shielding": shield_mass * count,
-        "mass.structure": structure_mass * count,
-        "mass.propellant": propellant * count,
-        "mass.other": extra_mass * count,
-        "launch.flights": flights,
-        "launch.tanker_flights": tanker_flights,
-        "launch.co2": co2_t,
-        "capex.chips": chips_capex,
-        "capex.power": (power_capex + storage_capex) * count,
-        "capex.bus": bus_capex,
-        "capex.other": sum(el.extra_capex_usd.values()),
-        "capex.integration": integration,
-        "capex.launch": launch_capex,
-        "capex.site": site_capex,
-        "opex.energy": energy_opex,
-        "opex.operations": ops_opex,
-        "opex.other": sum(el.extra_opex_usd_per_year.values()),
-        "cost.annual": annual,
-        "cost.power_annual": power_annual,
-        "radiation.dose_rate": dose if has_electronics else 0.0,
-        "life.effective": life,
-    }
-    for k, v in totals.items():
-        if k not in trace and v == 0:
-            trace[k] = "0 (does not apply to this element)"
-    return totals, trace, notes
-
-
-def _propellant_kg(dry_kg: float, dv_m_s: float, isp_s: float) -> float:
-    """Propellant (kg) for ``dv_m_s`` with final mass ``dry_kg``, from the adapter's rocket equation."""
-    import astropy.units as u
-
-    from . import trajectory
-
-    return float(trajectory.propellant_mass(dry_kg * u.kg, dv_m_s * u.m / u.s, isp_s * u.s).to_value(u.kg))
-
-
-def _orbit_library() -> str:
-    from . import trajectory
-
-    name, version = trajectory.backend()
-    return f"{name} {version}"
 
 
 #: Display unit and the factor from the ledger's internal value to it, per metric name prefix.
@@ -441,72 +135,94 @@ def _unit(name: str) -> tuple[str, float]:
     return ("", 1.0)
 
 
-def evaluate_design(design: Design, registry: Registry, ctx: Context) -> tuple[list[Metric], list[str]]:
-    """Evaluate all elements of ``design`` and derive the headline metrics."""
+def design_totals(design: Design, registry: Registry, discount_rate: float, inputs: LedgerInputs = NOMINAL,
+                  explain: bool = True) -> tuple[dict[str, Any], dict[str, list[str]], list[str]]:
+    """Sum every element's ledger (worst dose, shortest life); arrays when ``inputs`` holds arrays."""
     if not isinstance(design, Design):
         raise EvaluationError(f"design function returned {type(design).__name__}, expected a sandbox.design.Design")
     if not design.elements:
         raise EvaluationError("design has no elements")
-    totals: dict[str, float] = {}
+    totals: dict[str, Any] = {}
     traces: dict[str, list[str]] = {}
     notes = list(design.notes)
     for el in design.elements:
-        part, trace, el_notes = evaluate_element(el, registry, ctx.assumptions.discount_rate)
+        part, trace, el_notes = evaluate_element(el, registry, discount_rate, inputs, explain)
         notes += el_notes
         for k, text in trace.items():
             traces.setdefault(k, []).append(f"{el.name}: {text}" if len(design.elements) > 1 else text)
         for k, v in part.items():
             if k == "life.effective":
-                totals[k] = min(totals.get(k, math.inf), v)
+                totals[k] = np.minimum(totals.get(k, math.inf), v)
             elif k in _MAX:
-                totals[k] = max(totals.get(k, 0.0), v)
+                totals[k] = np.maximum(totals.get(k, 0.0), v)
             else:
                 totals[k] = totals.get(k, 0.0) + v
+    return totals, traces, notes
+
+
+def derived(totals: dict[str, Any], design: Design, registry: Registry, ctx: Context) -> dict[str, Any]:
+    """The headline numbers the engine derives from the totals, in display units (arrays in a study).
+
+    ``mass.total`` (t), ``cost.capex`` (MUSD), ``cost.opex`` (MUSD/yr), ``cost.per_pflop_day``
+    and ``cost.per_gpu_hour`` (USD, when compute is delivered), ``cost.per_kwh`` (USD/kWh, when
+    there is a load), ``energy.use`` (GWh/yr), ``latency.p50``/``latency.p95`` (s) and
+    ``time.years_to_service`` (yr).
+    """
+    m = registry.models
+    out: dict[str, Any] = {}
+    out["mass.total"] = sum(v for k, v in totals.items() if k.startswith("mass.")) * 1e-3
+    out["cost.capex"] = sum(v for k, v in totals.items() if k.startswith("capex.")) * 1e-6
+    out["cost.opex"] = sum(v for k, v in totals.items() if k.startswith("opex.")) * 1e-6
+    delivered = totals["compute.delivered"]
+    annual = totals["cost.annual"]
+    ref = registry.catalogues.chips[ctx.assumptions.reference_chip]
+    ref_flops = ref.peak_ops_per_s.get(design.elements[0].precision, max(ref.peak_ops_per_s.values()))
+    if np.any(delivered > 0):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["cost.per_pflop_day"] = m.cost.cost_per_pflop_day_usd(annual, delivered / 1e15)
+            out["cost.per_gpu_hour"] = m.cost.cost_per_gpu_hour_usd(annual, delivered, ref_flops)
+    if np.any(totals["power.load"] > 0):
+        out["cost.per_kwh"] = m.cost.cost_per_kwh_usd(totals["cost.power_annual"], totals["power.load"])
+    energy_w = np.where(totals["power.grid"] > 0, totals["power.grid"], totals["power.load"])
+    out["energy.use"] = energy_w * HOURS_PER_YEAR / 1000.0 * 1e-6
+    if design.latency_samples_s is not None and len(design.latency_samples_s):
+        samples = np.asarray(design.latency_samples_s, dtype=float)
+    else:  # the round-trip light time to the farthest element
+        far = max(el.site.distance_to_earth_m for el in design.elements)
+        samples = np.array([2.0 * float(m.links.light_time_s(far))])
+    summary = m.links.percentile_summary(samples, (50, 95))
+    out["latency.p50"] = float(summary[50])
+    out["latency.p95"] = float(summary[95])
+    out["time.years_to_service"] = design.years_to_service
+    return out
+
+
+def evaluate_design(design: Design, registry: Registry, ctx: Context) -> tuple[list[Metric], list[str]]:
+    """Evaluate all elements of ``design`` and derive the headline metrics."""
+    totals, traces, notes = design_totals(design, registry, ctx.assumptions.discount_rate)
     for k, v in totals.items():
         if not math.isfinite(v) or v < 0:  # a plugin's impossible inputs must not become silent nonsense
             raise EvaluationError(f"metric {k} is {v} (physically impossible); check the design's inputs")
-    m = registry.models
-    mass_total = sum(v for k, v in totals.items() if k.startswith("mass."))
-    capex = sum(v for k, v in totals.items() if k.startswith("capex."))
-    opex = sum(v for k, v in totals.items() if k.startswith("opex."))
-    delivered = totals["compute.delivered"]
-    pflops = delivered / 1e15
-    ref = registry.catalogues.chips[ctx.assumptions.reference_chip]
-    precision = design.elements[0].precision
-    ref_flops = ref.peak_ops_per_s.get(precision, max(ref.peak_ops_per_s.values()))
-
+    head = {k: float(v) for k, v in derived(totals, design, registry, ctx).items()}
     metrics = [Metric(k, v * _unit(k)[1], _unit(k)[0], inputs=traces.get(k, ()))
                for k, v in totals.items() if k != "cost.power_annual"]
     if design.elements[0].precision == "int8":  # integer operations are not FLOPs: say so in the unit
         metrics[0].unit = "POP/s"
-    metrics.append(Metric("mass.total", mass_total * 1e-3, "t", inputs=[k for k in totals if k.startswith("mass.")]))
-    metrics.append(Metric("cost.capex", capex * 1e-6, "MUSD", inputs=[k for k in totals if k.startswith("capex.")]))
-    metrics.append(Metric("cost.opex", opex * 1e-6, "MUSD/yr", inputs=[k for k in totals if k.startswith("opex.")]))
-    annual = totals["cost.annual"]
-    if pflops > 0:
-        metrics.append(Metric("cost.per_pflop_day", float(m.cost.cost_per_pflop_day_usd(annual, pflops)), "USD",
-                              inputs=["cost.annual", "compute.delivered"]))
-        metrics.append(Metric("cost.per_gpu_hour", float(m.cost.cost_per_gpu_hour_usd(annual, delivered, ref_flops)), "USD",
+    ref = registry.catalogues.chips[ctx.assumptions.reference_chip]
+    metrics.append(Metric("mass.total", head["mass.total"], "t", inputs=[k for k in totals if k.startswith("mass.")]))
+    metrics.append(Metric("cost.capex", head["cost.capex"], "MUSD", inputs=[k for k in totals if k.startswith("capex.")]))
+    metrics.append(Metric("cost.opex", head["cost.opex"], "MUSD/yr", inputs=[k for k in totals if k.startswith("opex.")]))
+    if "cost.per_pflop_day" in head:
+        metrics.append(Metric("cost.per_pflop_day", head["cost.per_pflop_day"], "USD", inputs=["cost.annual", "compute.delivered"]))
+        metrics.append(Metric("cost.per_gpu_hour", head["cost.per_gpu_hour"], "USD",
                               inputs=["cost.annual", "compute.delivered", f"assumptions.reference_chip={ref.name}"]))
-    if totals["power.load"] > 0:
-        metrics.append(Metric("cost.per_kwh", float(m.cost.cost_per_kwh_usd(totals["cost.power_annual"], totals["power.load"])),
-                              "USD/kWh", inputs=["capex.power", "opex.energy", "power.load"]))
-    energy_kwh = (totals["power.grid"] if totals["power.grid"] > 0 else totals["power.load"]) * HOURS_PER_YEAR / 1000.0
-    metrics.append(Metric("energy.use", energy_kwh * 1e-6, "GWh/yr", inputs=["power.load", "power.grid"]))
-
-    # latency: the plugin's modelled path, or the round-trip light time to the farthest element
-    if design.latency_samples_s is not None and len(design.latency_samples_s):
-        samples = np.asarray(design.latency_samples_s, dtype=float)
-        approx = False
-    else:
-        far = max(el.site.distance_to_earth_m for el in design.elements)
-        samples = np.array([2.0 * float(m.links.light_time_s(far))])
-        approx = True
-    summary = m.links.percentile_summary(samples, (50, 95))
-    metrics.append(Metric("latency.p50", float(summary[50]), "s", approximation=approx,
-                          inputs=["round-trip light time"] if approx else ["design.latency_samples_s"]))
-    metrics.append(Metric("latency.p95", float(summary[95]), "s", approximation=approx,
-                          inputs=["round-trip light time"] if approx else ["design.latency_samples_s"]))
+    if "cost.per_kwh" in head:
+        metrics.append(Metric("cost.per_kwh", head["cost.per_kwh"], "USD/kWh", inputs=["capex.power", "opex.energy", "power.load"]))
+    metrics.append(Metric("energy.use", head["energy.use"], "GWh/yr", inputs=["power.load", "power.grid"]))
+    modelled = design.latency_samples_s is not None and len(design.latency_samples_s) > 0
+    for q in ("p50", "p95"):
+        metrics.append(Metric(f"latency.{q}", head[f"latency.{q}"], "s", approximation=not modelled,
+                              inputs=["design.latency_samples_s"] if modelled else ["round-trip light time"]))
     if math.isfinite(design.link_to_earth_bps):
         metrics.append(Metric("link.to_earth", design.link_to_earth_bps * 1e-9, "Gbit/s",
                               inputs=["design.link_to_earth_bps (the plugin's link budget; see its metrics)"]))
@@ -520,7 +236,25 @@ def evaluate_design(design: Design, registry: Registry, ctx: Context) -> tuple[l
     return metrics, notes
 
 
+def _orbit_library() -> str:
+    from . import trajectory
+
+    name, version = trajectory.backend()
+    return f"{name} {version}"
+
+
 # --------------------------------------------------------------------------- run
+def add_extra_metrics(ledger: Ledger, design: Design, ctx: Context, registry: Registry) -> None:
+    """Call ``sandbox_extra_metrics`` for ``ledger`` and append what the plugins return (checked)."""
+    for plugin_name, extra in call_each(registry.pm, "sandbox_extra_metrics", lambda _p: {
+            "architecture": ledger.instance, "design": design, "ledger": ledger, "context": ctx}):
+        for metric in extra or []:
+            if not isinstance(metric, Metric) or not math.isfinite(metric.value) or metric.value < 0:
+                raise PluginError(f"plugin {plugin_name!r} returned an impossible extra metric for "
+                                  f"{ledger.instance!r}: {metric!r}")
+            ledger.metrics.append(metric)
+
+
 def _rng(seed: int, instance: str) -> np.random.Generator:
     digest = hashlib.sha256(f"{seed}:{instance}".encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
@@ -539,6 +273,7 @@ def evaluate(scenario: Scenario, registry: Registry) -> RunResult:
             runs.append(ArchitectureRun(spec.name, spec, params))
             baseline, added_baseline = spec.name, True
     ledgers: dict[str, Ledger] = {}
+    designs: dict[str, Design] = {}
     failures: dict[str, str] = {}
     for run in runs:
         plugin = registry.architecture_owner.get(run.spec.name, "?")
@@ -548,14 +283,7 @@ def evaluate(scenario: Scenario, registry: Registry) -> RunResult:
             design = run.spec.design(run.params, ctx)
             metrics, notes = evaluate_design(design, registry, ctx)
             ledger = Ledger(run.instance, run.spec.name, plugin, metrics, notes)
-            for plugin_name, extra in call_each(registry.pm, "sandbox_extra_metrics",
-                                                lambda _p, r=run, d=design, lg=ledger, c=ctx: {
-                                                    "architecture": r.instance, "design": d, "ledger": lg, "context": c}):
-                for metric in extra or []:
-                    if not isinstance(metric, Metric) or not math.isfinite(metric.value) or metric.value < 0:
-                        raise PluginError(f"plugin {plugin_name!r} returned an impossible extra metric for "
-                                          f"{run.instance!r}: {metric!r}")
-                    ledger.metrics.append(metric)
+            add_extra_metrics(ledger, design, ctx, registry)
         except PluginError as exc:
             failures[run.instance] = str(exc)
             continue
@@ -563,10 +291,11 @@ def evaluate(scenario: Scenario, registry: Registry) -> RunResult:
             failures[run.instance] = f"architecture {run.instance!r} (plugin {plugin!r}): {type(exc).__name__}: {exc}"
             continue
         ledgers[run.instance] = ledger
+        designs[run.instance] = design
     if baseline in ledgers:
         _relative(ledgers, ledgers[baseline])
     provenance = _provenance(scenario, registry, started, added_baseline, baseline)
-    result = RunResult(scenario, ledgers, failures, baseline, provenance)
+    result = RunResult(scenario, ledgers, failures, baseline, provenance, designs)
     try:
         call_each(registry.pm, "sandbox_run_finished", lambda _p: {"result": result})
     except PluginError as exc:

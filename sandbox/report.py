@@ -6,11 +6,10 @@ import csv
 import io
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_all
 from .engine import Ledger, RunResult
 
 #: Metrics shown in the terminal table, in order (everything is in --format json/csv).
@@ -148,20 +147,6 @@ def to_csv(result: RunResult) -> str:
     return buf.getvalue()
 
 
-def _stage(path: Path, data: str | bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path`` (flushed to disk) and return its name."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
-
-
 def write_outputs(result: RunResult, out_dir: Path, figures: bool = True) -> list[Path]:
     """Write results.json, results.csv, table.txt, provenance.json and — with ``figures`` — the
     plots (``<name>.png`` and ``.svg``) and a self-contained ``report.html`` into ``out_dir``.
@@ -184,15 +169,4 @@ def write_outputs(result: RunResult, out_dir: Path, figures: bool = True) -> lis
         texts.update({f"{name}.png": data for name, data in pngs.items()})
         texts.update({f"{name}.svg": data for name, data in plots.render_all(result, "svg").items()})
         texts["report.html"] = html_report.render(result, pngs)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: dict[Path, Path] = {}
-    try:
-        for name, text in texts.items():
-            staged[out_dir / name] = _stage(out_dir / name, text)
-    except BaseException:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
-        raise
-    for final, tmp in staged.items():
-        os.replace(tmp, final)
-    return list(staged)
+    return write_all(out_dir, texts)

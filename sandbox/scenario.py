@@ -57,7 +57,7 @@ class Scenario:
 
 WORKLOAD_KINDS = ("inference", "training")
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
-_TOP = {"study", "workload", "assumptions", "architectures"}
+_TOP = {"study", "workload", "assumptions", "architectures", "sweep"}  # [sweep]: see sandbox.study
 _STUDY = {"name", "description", "seed"}
 _WORKLOAD = {"kind", "sustained_compute", "precision", "latency_target", "users"}
 _ASSUMPTIONS = {"start_year", "discount_rate", "reference_chip"}

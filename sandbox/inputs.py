@@ -1,0 +1,98 @@
+"""The values the engine reads while it evaluates a design, with per-point overrides for studies.
+
+A plain run reads every shared-model default, catalogue field and assumption at its nominal
+value. A sweep or Monte Carlo study evaluates the same design for many points at once: it
+hands the engine a :class:`LedgerInputs` whose overridden values are numpy arrays of shape
+``(n,)`` (one value per point, plain SI floats in the unit of the default or field name), and
+the engine's vectorised arithmetic broadcasts them.
+
+Override keys (the same in scenario ``[sweep]`` tables, Monte Carlo and the output columns):
+
+- ``models.<module>.<key>``: a shared-model default, e.g. ``models.cost.spacecraft_bus_cost_usd_per_kg``;
+- ``catalogue.<kind>.<entry>.<field>``: a numeric catalogue field, with mapping fields written
+  ``peak_ops_per_s.fp16`` or ``payload_kg.LEO``, e.g. ``catalogue.launch_vehicles.Falcon9.price_usd``;
+- ``assumptions.discount_rate``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+CATALOGUE_KINDS = ("chips", "launch_vehicles", "power_sources", "ground_stations")
+
+
+class EntryView:
+    """A catalogue entry whose numeric fields may be overridden by arrays (one value per point)."""
+
+    def __init__(self, entry: Any, overrides: Mapping[str, Any]):
+        self._entry = entry
+        self._over = overrides
+
+    def __getattr__(self, name: str) -> Any:
+        if name in self._over:
+            return self._over[name]
+        return getattr(self._entry, name)
+
+    def ops(self, precision: str) -> Any:
+        key = f"peak_ops_per_s.{precision}"
+        return self._over[key] if key in self._over else self._entry.ops(precision)
+
+    def payload(self, destination: str) -> Any:
+        key = f"payload_kg.{destination}"
+        return self._over[key] if key in self._over else self._entry.payload(destination)
+
+
+@dataclass
+class LedgerInputs:
+    """Overrides of model defaults, catalogue fields and the discount rate for ``n`` points.
+
+    ``models``: ``"<module>.<key>"`` → value or array; ``catalogue``: ``(kind, entry)`` →
+    ``{field: value or array}``; ``discount_rate``: ``None`` for the scenario's value.
+    """
+
+    n: int = 1
+    models: dict[str, Any] = field(default_factory=dict)
+    catalogue: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    discount_rate: Any = None
+
+    @classmethod
+    def from_keys(cls, n: int, values: Mapping[str, Any]) -> LedgerInputs:
+        """Build from override keys (``models.…``, ``catalogue.…``, ``assumptions.discount_rate``)."""
+        inputs = cls(n=n)
+        for key, value in values.items():
+            kind, _, rest = key.partition(".")
+            if kind == "models":
+                inputs.models[rest] = value
+            elif kind == "catalogue":
+                parts = rest.split(".", 2)
+                if len(parts) != 3 or parts[0] not in CATALOGUE_KINDS:
+                    raise KeyError(f"{key}: expected catalogue.<kind>.<entry>.<field> with kind one of {', '.join(CATALOGUE_KINDS)}")
+                inputs.catalogue.setdefault((parts[0], parts[1]), {})[parts[2]] = value
+            elif key == "assumptions.discount_rate":
+                inputs.discount_rate = value
+            else:
+                raise KeyError(f"{key}: not a ledger input (models.…, catalogue.… or assumptions.discount_rate)")
+        return inputs
+
+    def model(self, models: Any, name: str) -> Any:
+        """Default ``name`` of the model set ``models``: the override, else the nominal float."""
+        if name in self.models:
+            return self.models[name]
+        return models.value(name)
+
+    def entry(self, kind: str, entry: Any) -> Any:
+        """``entry`` of catalogue ``kind``, wrapped when some of its fields are overridden."""
+        over = self.catalogue.get((kind, entry.name))
+        return EntryView(entry, over) if over else entry
+
+
+NOMINAL = LedgerInputs()
+
+
+def as_array(value: Any) -> np.ndarray:
+    """``value`` as a float ndarray (0-d for a scalar)."""
+    return np.asarray(value, dtype=float)

@@ -1,0 +1,313 @@
+"""Sweeps and Monte Carlo: the vectorised ledger, the sampling plans, resume after kill -9, Dask, hangs."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sandbox import batch, study
+from sandbox.atomic import write_all
+from sandbox.cli import cli
+from sandbox.element import LEDGER_DEFAULTS
+from sandbox.engine import evaluate
+from sandbox.progress import Progress
+from sandbox.scenario import ScenarioError, load_scenario, validate
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "scenarios" / "default.toml"
+
+LEO_GRID = """
+[study]
+name = "sweep test"
+seed = 3
+[workload]
+sustained_compute = "100 PFLOPS"
+[architectures.leo]
+model_latency = false
+[sweep]
+method = "grid"
+chunk = {chunk}
+[sweep.params]
+"leo.altitude" = {{ low = "500 km", high = "1000 km", steps = {steps} }}
+"models.cost.spacecraft_bus_cost_usd_per_kg" = {{ values = [5000, 10000] }}
+"""
+
+
+def test_batch_at_nominal_equals_the_run(registry):
+    """One point without overrides gives exactly the numbers of `sandbox run` for every architecture."""
+    s = load_scenario(DEFAULT, registry)
+    run = evaluate(s, registry)
+    points = batch.evaluate_points(s, registry, {}, 1)
+    compared = 0
+    for instance, ledger in run.ledgers.items():
+        cols = points.columns[instance]
+        for m in ledger.metrics:
+            if m.name in cols:
+                assert cols[m.name][0] == pytest.approx(m.value, rel=1e-12), (instance, m.name)
+                compared += 1
+    assert compared > 6 * 40
+
+
+def test_ledger_inputs_vectorised_against_hand_calculation(registry):
+    """capex.bus = bus $/kg × non-compute dry mass × units (engine): doubling the $/kg doubles it and
+    leaves mass and flights alone; doubling the Falcon 9 price doubles capex.launch only."""
+    s = load_scenario(DEFAULT, registry)
+    pts = batch.evaluate_points(s, registry, {
+        "models.cost.spacecraft_bus_cost_usd_per_kg": np.array([10_000.0, 20_000.0, 10_000.0]),
+        "catalogue.launch_vehicles.Falcon9.price_usd": np.array([69.75e6, 69.75e6, 139.5e6]),
+    }, 3)
+    leo = pts.columns["leo"]
+    assert leo["capex.bus"][1] == pytest.approx(2 * leo["capex.bus"][0], rel=1e-12)
+    assert leo["mass.total"][1] == leo["mass.total"][0]
+    assert leo["launch.flights"][2] == leo["launch.flights"][0]
+    assert leo["capex.launch"][2] == pytest.approx(2 * leo["capex.launch"][0], rel=1e-12)
+    assert leo["capex.bus"][2] == leo["capex.bus"][0]
+    # the ground baseline launches nothing and has no bus: unchanged by both
+    assert np.ptp(pts.columns["ground"]["cost.per_pflop_day"]) == 0.0
+    # ratio to the baseline per point
+    assert leo["cost.per_pflop_day.vs_baseline"][1] == pytest.approx(
+        leo["cost.per_pflop_day"][1] / pts.columns["ground"]["cost.per_pflop_day"][1])
+
+
+def test_impossible_draw_is_nan_not_an_error(registry):
+    """A negative bus cost is impossible: that point's metrics are NaN and `valid` is False; the others stand."""
+    s = load_scenario(DEFAULT, registry)
+    pts = batch.evaluate_points(s, registry, {"models.cost.spacecraft_bus_cost_usd_per_kg": np.array([1e4, -1e4])}, 2)
+    assert list(pts.columns["leo"]["valid"]) == [True, False]
+    assert np.isnan(pts.columns["leo"]["cost.capex"][1]) and pts.columns["leo"]["cost.capex"][0] > 0
+    assert not pts.errors
+
+
+def test_ledger_defaults_are_exactly_what_the_engine_reads():
+    """Monte Carlo varies LEDGER_DEFAULTS: it must list every default element.py reads, and no other."""
+    import re
+
+    source = (ROOT / "sandbox" / "element.py").read_text()
+    read = set(re.findall(r"""mv\(["']([a-z0-9_.]+)["']\)""", source))
+    assert read == set(LEDGER_DEFAULTS)
+
+
+# --------------------------------------------------------------------------- sampling
+def _plan(text: str, registry, path: str = "<t>"):
+    import tomllib
+
+    s = validate(tomllib.loads(text), registry, path)
+    return s, study.parse_plan(s, registry)
+
+
+def test_grid_has_every_combination_once(registry):
+    _, plan = _plan(LEO_GRID.format(chunk=7, steps=6), registry)
+    assert plan.points == 12
+    pts = study.points(plan)
+    pairs = set(zip(pts["leo.altitude"].tolist(), pts["models.cost.spacecraft_bus_cost_usd_per_kg"].tolist(), strict=True))
+    assert len(pairs) == 12
+    assert sorted({a for a, _ in pairs}) == [500.0, 600.0, 700.0, 800.0, 900.0, 1000.0]  # linspace(500, 1000, 6) km
+    # any slice is the same as the whole plan's slice
+    part = study.points(plan, 7, 14)
+    assert np.array_equal(part["leo.altitude"], pts["leo.altitude"][7:])
+
+
+def test_latin_hypercube_fills_every_stratum_once(registry):
+    text = LEO_GRID.format(chunk=100, steps=2).replace('method = "grid"', 'method = "lhs"\npoints = 500')
+    text = text.replace('{ values = [5000, 10000] }', '{ low = 1000, high = 100000, scale = "log" }')
+    _, plan = _plan(text, registry)
+    pts = study.points(plan)
+    alt = (pts["leo.altitude"] - 500.0) / 500.0
+    assert sorted(np.floor(alt * 500).astype(int)) == list(range(500))
+    u = np.log(pts["models.cost.spacecraft_bus_cost_usd_per_kg"] / 1000) / np.log(100)  # log scale
+    assert sorted(np.floor(u * 500).astype(int)) == list(range(500))
+    assert np.array_equal(study.points(plan, 100, 200)["leo.altitude"], pts["leo.altitude"][100:200])
+
+
+def test_montecarlo_draws_triangular_and_reproducible(registry):
+    """Triangular(a, c, b) has mean (a + b + c) / 3 (e.g. Evans, Hastings & Peacock, Statistical
+    Distributions, ch. 40); same seed → same draws, chunk by chunk."""
+    text = LEO_GRID.format(chunk=50_000, steps=2).split("[sweep]")[0] + "[sweep]\nmethod = 'montecarlo'\npoints = 200000\n"
+    _, plan = _plan(text, registry)
+    keys = [d.key for d in plan.dimensions]
+    assert "models.cost.spacecraft_bus_cost_usd_per_kg" in keys and "catalogue.chips.H100-SXM.cost_usd" in keys
+    assert not any(k.startswith("models.") and k[7:] not in LEDGER_DEFAULTS for k in keys)
+    pts = study.points(plan)
+    for d in plan.dimensions[:5]:
+        x = pts[d.key]
+        assert x.min() >= d.low and x.max() <= d.high
+        assert x.mean() == pytest.approx((d.low + d.nominal + d.high) / 3, rel=0.01, abs=1e-9 * d.high)
+    again = study.points(plan, 50_000, 100_000)
+    assert np.array_equal(again[keys[0]], pts[keys[0]][50_000:100_000])
+    s, _ = _plan(text, registry)
+    other_chunks = study.parse_plan(s, registry, {"chunk": 7_000})  # draws do not depend on the chunk size
+    assert np.array_equal(study.points(other_chunks, 63_000, 70_000)[keys[1]], pts[keys[1]][63_000:70_000])
+
+
+@pytest.mark.parametrize(("edit", "message"), [
+    (('"leo.altitude"', '"leo.altitud"'), "sweep.params.leo.altitud: architecture 'leo' has no parameter 'altitud'; did you mean 'altitude'?"),
+    (("steps = 6", "steps = 0"), "sweep.params.leo.altitude: a grid dimension needs `values` or `steps` >= 2"),
+    (('method = "grid"', 'method = "gird"'), "sweep.method: expected one of grid, random, lhs, montecarlo, got 'gird'"),
+    (('"models.cost', '"models.cots'), "sweep.params.models.cots.spacecraft_bus_cost_usd_per_kg: no shared-model default"),
+    (("chunk = 7", "chunk = 7\nworkers = 2"), "sweep.workers: unknown key"),
+])
+def test_bad_sweep_tables_name_file_and_key(registry, write_scenario, tmp_path, edit, message):
+    path = write_scenario(LEO_GRID.format(chunk=7, steps=6).replace(*edit))
+    with pytest.raises(ScenarioError) as info:
+        study.parse_plan(load_scenario(path, registry), registry)
+    assert f"{path}: {message}" in str(info.value)
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["sweep", str(path), "--out", str(out)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert f"error: {path}: {message}" in res.output
+    assert not out.exists()
+
+
+# --------------------------------------------------------------------------- outputs, resume, executors
+def test_sweep_outputs_and_refuses_another_study(write_scenario, tmp_path):
+    path = write_scenario(LEO_GRID.format(chunk=5, steps=6))
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["sweep", str(path), "--out", str(out), "--workers", "1", "--no-figures"])
+    assert res.exit_code == 0, res.output
+    table = pd.read_parquet(out / "results.parquet")
+    assert len(table) == 24 and set(table["architecture"]) == {"leo", "ground"}  # 12 points × (leo + baseline)
+    csv = pd.read_csv(out / "results.csv")
+    assert len(csv) == 24 and "cost.per_pflop_day" in csv
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["seed"] == 3 and manifest["rows"] == 24
+    assert len(list((out / "parts").glob("part-*.parquet"))) == 3  # ceil(12 / 5)
+    # higher bus cost per kg → higher LEO cost per PFLOP-day at every altitude
+    leo = table[table["architecture"] == "leo"].pivot(index="leo.altitude", columns="models.cost.spacecraft_bus_cost_usd_per_kg",
+                                                      values="cost.per_pflop_day")
+    assert (leo[10000.0] > leo[5000.0]).all()
+    other = write_scenario(LEO_GRID.format(chunk=5, steps=3), "other.toml")
+    res = CliRunner().invoke(cli, ["sweep", str(other), "--out", str(out), "--workers", "1", "--no-figures"])
+    assert res.exit_code == 2 and "holds another study" in res.output
+    assert len(pd.read_parquet(out / "results.parquet")) == 24  # nothing the user had is lost
+
+
+def test_kill_minus_9_then_resume_every_row_once(write_scenario, tmp_path):
+    """A sweep killed with SIGKILL mid-way resumes with the same command: no row lost, none duplicated,
+    and the numbers equal an uninterrupted run's."""
+    path = write_scenario(LEO_GRID.format(chunk=1, steps=30).replace("model_latency = false", "model_latency = true"))
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "sandbox", "sweep", str(path), "--out", str(out), "--workers", "1", "--no-figures"]
+    env = {**os.environ, "CI": "true"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list((out / "parts").glob("part-*.parquet"))) < 5:
+        assert proc.poll() is None, "the sweep finished before it could be killed"
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done_before = len(list((out / "parts").glob("part-*.parquet")))
+    assert 5 <= done_before < 60
+    assert json.loads((out / "manifest.json").read_text())["status"] == "running"
+    resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{60 - done_before} chunks computed, {done_before} resumed" in resumed.stdout
+    table = pd.read_parquet(out / "results.parquet")
+    assert len(table) == 120 and not table.duplicated(["point", "architecture"]).any()
+    assert sorted(table["point"].unique()) == list(range(60))
+    fresh = tmp_path / "fresh"
+    subprocess.run(cmd[:6] + [str(fresh)] + cmd[7:], env=env, check=True, capture_output=True, timeout=300)
+    assert table.equals(pd.read_parquet(fresh / "results.parquet"))
+
+
+def test_dask_cluster_on_loopback_gives_the_same_numbers(tmp_path):
+    """A real local Dask cluster (2 worker processes on 127.0.0.1) and this process agree exactly."""
+    from distributed import LocalCluster
+
+    args = ["sweep", str(DEFAULT), "--method", "montecarlo", "--points", "1200", "--chunk", "400", "--seed", "11", "--no-figures"]
+    local = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "local"), "--workers", "1"])
+    assert local.exit_code == 0, local.output
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        assert cluster.scheduler_address.startswith("tcp://127.0.0.1:")
+        remote = CliRunner().invoke(cli, [*args, "--out", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address])
+    assert remote.exit_code == 0, remote.output
+    assert f"dask {cluster.scheduler_address} (2 workers)" in remote.output
+    a = pd.read_parquet(tmp_path / "local" / "results.parquet")
+    b = pd.read_parquet(tmp_path / "dask" / "results.parquet")
+    assert len(a) == 1200 * 6 and a.equals(b)
+
+
+def test_dask_started_here_listens_on_loopback_only():
+    from sandbox.executor import DaskExecutor
+
+    with DaskExecutor("local", workers=1) as ex:
+        assert ex.scheduler_address.startswith("tcp://127.0.0.1:")
+        workers = ex._client.scheduler_info()["workers"]
+        assert workers and all(addr.startswith("tcp://127.0.0.1:") for addr in workers)
+
+
+HANG_PLUGIN = '''
+import time
+from sandbox import hookimpl
+from sandbox.architecture import ArchitectureSpec
+from sandbox.design import Design, Element, PowerSystem, Site, ThermalSystem
+from sandbox.params import Param
+
+
+def design(p, ctx):
+    if p.n == 2:
+        time.sleep(120)  # hangs for this parameter value
+    return Design(elements=[Element(name="hall", count=p.n, chip="H100-SXM", chips_per_unit=10, utilisation=0.5,
+                                    site=Site("ground", kind="ground"), power=PowerSystem(source="grid-us"),
+                                    thermal=ThermalSystem(kind="facility", pue=1.1))])
+
+
+@hookimpl
+def sandbox_register_architectures(register):
+    register(ArchitectureSpec("hang", "hang", "hangs when n = 2", (Param("n", 1, "halls", kind="integer", source="test"),), design))
+'''
+
+
+def test_plugin_hanging_in_a_sweep_is_named_and_the_rest_stands(tmp_path, write_scenario, monkeypatch):
+    (tmp_path / "hangplug.py").write_text(textwrap.dedent(HANG_PLUGIN))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    path = write_scenario('[architectures.hang]\n[architectures.ground]\n[sweep]\nmethod = "grid"\n'
+                          '[sweep.params]\n"hang.n" = { values = [1, 2, 3] }\n')
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    res = CliRunner().invoke(cli, ["--plugin", "hangplug", "sweep", str(path), "--out", str(out), "--workers", "1",
+                                   "--design-timeout", "1", "--no-figures"])
+    assert time.monotonic() - t0 < 60
+    assert res.exit_code == 1, res.output
+    assert "error: hang: architecture 'hang' (plugin 'hangplug'): DesignTimeout: design did not finish within 1 s" in res.output
+    table = pd.read_parquet(out / "results.parquet")
+    hang = table[table["architecture"] == "hang"].set_index("hang.n")
+    assert list(hang["valid"]) == [True, False, True]
+    # the ground baseline is unaffected; 10 H100 per hall scale linearly with the halls
+    assert table[table["architecture"] == "ground"]["valid"].all()
+    assert hang.loc[3, "compute.chips"] == 30 and hang.loc[1, "compute.chips"] == 10
+    keep = CliRunner().invoke(cli, ["--plugin", "hangplug", "sweep", str(path), "--out", str(out), "--workers", "1",
+                                    "--design-timeout", "1", "--no-figures", "--keep-going"])
+    assert keep.exit_code == 0 and "DesignTimeout" in keep.output
+
+
+# --------------------------------------------------------------------------- progress and output safety
+def test_progress_bar_on_a_terminal_and_silent_in_pipes(monkeypatch):
+    shown = io.StringIO()
+    bar = Progress(1000, "sweep x", stream=shown, enabled=True)
+    bar.update(1000)
+    bar.close()
+    assert "sweep x 100% |████████████████████| 1,000/1,000 points" in shown.getvalue() and "/s" in shown.getvalue()
+    piped = io.StringIO()  # not a terminal
+    quiet = Progress(1000, "sweep x", stream=piped)
+    quiet.update(500)
+    quiet.close()
+    assert piped.getvalue() == ""
+
+
+def test_outputs_never_leave_the_folder(tmp_path):
+    for name in ("../x.csv", "a/b.csv", "..", ""):
+        with pytest.raises(ValueError, match="would leave the output folder"):
+            write_all(tmp_path / "out", {name: "x"})
+    assert not (tmp_path / "x.csv").exists()
