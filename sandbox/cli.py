@@ -344,6 +344,8 @@ def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str) -> None:
               help="Local worker processes, or workers of a cluster started with --scheduler local (default: CPUs).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on a Dask cluster: tcp://host:port of an existing scheduler, or 'local' to start one on 127.0.0.1.")
+@click.option("--listen", default="127.0.0.1", show_default=True, metavar="HOST",
+              help="Interface a cluster started with --scheduler local listens on (another host only when asked).")
 @click.option("--design-timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
               help="Seconds a design function may take before it is reported as hung (0: no limit).")
 @click.option("--restart", is_flag=True, help="Discard the finished chunks in --out and start again.")
@@ -351,7 +353,7 @@ def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str) -> None:
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
 @click.pass_context
 def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | None, points: int | None,
-          seed: int | None, chunk: int | None, workers: int | None, scheduler: str | None, design_timeout: float,
+          seed: int | None, chunk: int | None, workers: int | None, scheduler: str | None, listen: str, design_timeout: float,
           restart: bool, no_figures: bool, keep_going: bool) -> None:
     """Sweep or Monte Carlo over SCENARIO's [sweep] table (docs/studies.md); resumable after any interruption."""
     import os
@@ -374,7 +376,7 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
               tuple(ctx.find_root().params.get("plugin_modules") or ()), design_timeout or None)
     seed_context(job, registry, s)
     n_workers = workers or os.cpu_count() or 1
-    executor = DaskExecutor(scheduler, n_workers) if scheduler else LocalExecutor(n_workers)
+    executor = DaskExecutor(scheduler, n_workers, listen) if scheduler else LocalExecutor(n_workers)
     try:
         outcome = run_sweep(job, s, registry, plan, out, executor, restart=restart, figures=not no_figures)
     except SweepError as exc:
@@ -402,6 +404,16 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
             click.echo(f"error: {arch}: ... and {len(messages) - 3} more (see manifest.json)", err=True)
     if outcome.failures and not keep_going:
         sys.exit(1)
+
+
+def _register_analysis_commands() -> None:
+    from .cli_analysis import sensitivity_command, timeline_command
+
+    cli.add_command(sensitivity_command, "sensitivity")
+    cli.add_command(timeline_command, "timeline")
+
+
+_register_analysis_commands()
 
 
 def _check_writable(path: Path) -> None:

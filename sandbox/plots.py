@@ -1,4 +1,5 @@
-"""Figures of a run: headline metrics against the baseline, capex and mass breakdowns, latency.
+"""Figures of a run: headline metrics against the baseline, capex and mass breakdowns, latency,
+the latency distribution and where each architecture sits (the last two drawn by :mod:`sandbox.study_plots`).
 
 Every function takes a :class:`~sandbox.engine.RunResult` and returns a
 :class:`matplotlib.figure.Figure` built without pyplot (no global figure state, safe in threads
@@ -125,15 +126,20 @@ def label(ledger: Ledger) -> str:
     return f"{ledger.instance} ({ledger.architecture})"
 
 
-def colours(result: RunResult) -> dict[str, str]:
-    """A fixed colour per architecture instance (the baseline grey), shared by every figure."""
+def colour_map(names: Sequence[str], baseline: str | None = None) -> dict[str, str]:
+    """A colour per name: :data:`PALETTE` in order, the baseline (when among ``names``) grey."""
     out: dict[str, str] = {}
-    others = [name for name in result.ledgers if name != result.baseline]
+    others = [name for name in names if name != baseline]
     for i, name in enumerate(others):
         out[name] = PALETTE[i % len(PALETTE)]
-    if result.baseline in result.ledgers:
-        out[result.baseline] = BASELINE_COLOUR
+    if baseline is not None and baseline in names:
+        out[baseline] = BASELINE_COLOUR
     return out
+
+
+def colours(result: RunResult) -> dict[str, str]:
+    """A fixed colour per architecture instance (the baseline grey), shared by every figure."""
+    return colour_map(list(result.ledgers), result.baseline)
 
 
 def fmt_value(value: float) -> str:
@@ -366,6 +372,21 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 3600:.3g} h"
 
 
+# --------------------------------------------------------------------------- (e, f) latency CDF, orbits
+def latency_distribution(result: RunResult) -> Figure:
+    """Cumulative distribution of query latency per architecture (:func:`sandbox.study_plots.latency_distribution`)."""
+    from .study_plots import latency_distribution as draw
+
+    return draw(result)
+
+
+def orbit_view(result: RunResult) -> Figure:
+    """Where each architecture sits, near Earth to scale and log-radial (:func:`sandbox.study_plots.orbit_view`)."""
+    from .study_plots import orbit_view as draw
+
+    return draw(result)
+
+
 # --------------------------------------------------------------------------- all
 #: Every figure: name (file stem) → (function, caption).
 FIGURES: dict[str, tuple[Callable[[RunResult], Figure], str]] = {
@@ -377,6 +398,15 @@ FIGURES: dict[str, tuple[Callable[[RunResult], Figure], str]] = {
                              "subsystem (right). On the ground the mass is the chips' only."),
     "latency": (latency, "Round-trip latency of one query, median and 95th percentile, log scale; hatched bars "
                          "(marked ~) are approximations: round-trip light time only."),
+    "latency_distribution": (latency_distribution, "Share of queries answered within a given round-trip time, per "
+                                                   "architecture (log time axis): solid where the plugin modelled the "
+                                                   "path's latency samples, dashed a single step at the median where "
+                                                   "only that is known; the dotted line is the workload's target, "
+                                                   "slower latencies shaded."),
+    "orbits": (orbit_view, "Where each architecture sits: near Earth to scale (left; orbits at their altitude and "
+                           "inclination, dotted behind Earth) and every site at its distance from Earth's centre on a "
+                           "log-radial scale (right; orbits at Earth's radius + altitude, other sites at their "
+                           "typical distance to Earth)."),
 }
 
 
@@ -386,7 +416,7 @@ def figures(result: RunResult) -> dict[str, Figure]:
 
 
 def render_all(result: RunResult, fmt: str = "png") -> dict[str, bytes]:
-    """Every figure rendered: ``{"headline": b"...", "capex": ..., "mass": ..., "latency": ...}``.
+    """Every figure rendered: ``{"headline": b"...", "capex": ..., "mass": ..., "latency": ..., "orbits": ...}``.
 
     File names are the keys with the format as suffix (``headline.png``).
     """

@@ -236,7 +236,7 @@ def _figures(table: Any, summary: Any, manifest: dict[str, Any], plan: study.Pla
         out["distribution"] = study_plots.distributions(valid, "cost.per_pflop_day", "USD", baseline=baseline)
     numeric = [d.key for d in plan.dimensions if d.values is None or not any(isinstance(v, str) for v in d.values)]
     swept_archs = {k.split(".", 1)[0] for k in numeric} & set(table["architecture"])
-    if len(numeric) >= 2 and "cost.per_pflop_day" in table:
+    if plan.method != "montecarlo" and len(numeric) >= 2 and "cost.per_pflop_day" in table:
         arch = sorted(swept_archs)[0] if swept_archs else next(a for a in table["architecture"].unique() if a != baseline)
         out["heatmap"] = study_plots.heatmap(valid, numeric[0], numeric[1], "cost.per_pflop_day", arch, unit="USD")
     if {"cost.per_pflop_day", "latency.p50"} <= set(table.columns):

@@ -63,7 +63,7 @@ def test_out_writes_results_and_provenance(tmp_path):
     out = tmp_path / "out" / "nested"
     r = invoke("run", DEFAULT, "--out", str(out))
     assert r.exit_code == 0
-    figures = [f"{name}.{ext}" for name in ("capex", "headline", "latency", "mass") for ext in ("png", "svg")]
+    figures = [f"{name}.{ext}" for name in ("capex", "headline", "latency", "latency_distribution", "mass", "orbits") for ext in ("png", "svg")]
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["provenance.json", "report.html", "results.csv", "results.json", "table.txt", *figures])
     assert (out / "headline.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

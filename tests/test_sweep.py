@@ -245,6 +245,9 @@ def test_dask_started_here_listens_on_loopback_only():
         assert ex.scheduler_address.startswith("tcp://127.0.0.1:")
         workers = ex._client.scheduler_info()["workers"]
         assert workers and all(addr.startswith("tcp://127.0.0.1:") for addr in workers)
+        # the scheduler's HTTP endpoint (health, metrics) binds to loopback too
+        hosts = {sock.getsockname()[0] for sock in ex._cluster.scheduler.http_server._sockets.values()}
+        assert hosts == {"127.0.0.1"}
 
 
 HANG_PLUGIN = '''

@@ -1,0 +1,215 @@
+"""One-at-a-time sensitivity (sandbox.sensitivity) and the `sensitivity` command, checked against hand calculations."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import click
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from sandbox.element import HOURS_PER_YEAR
+from sandbox.engine import evaluate
+from sandbox.scenario import load_scenario
+from sandbox.sensitivity import COLUMNS, SensitivityError, default_inputs, sensitivity, top
+
+SCENARIO = """
+[study]
+name = "sensitivity test"
+seed = 5
+
+[workload]
+kind = "inference"
+sustained_compute = "100 PFLOPS"
+precision = "fp16"
+latency_target = "1 s"
+
+[assumptions]
+start_year = 2027
+discount_rate = 0.08
+reference_chip = "H100-SXM"
+
+[architectures.ground]
+
+[architectures.leo]
+"""
+
+BUS = "models.cost.spacecraft_bus_cost_usd_per_kg"
+
+
+def crf(rate: float, years: float) -> float:
+    """Capital recovery factor r / (1 - (1 + r)^-n) (e.g. Newnan, Engineering Economic Analysis, ch. 4)."""
+    return rate / (1.0 - (1.0 + rate) ** -years)
+
+
+@pytest.fixture(scope="module")
+def case(registry, tmp_path_factory):
+    path = tmp_path_factory.mktemp("sens") / "s.toml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    scenario = load_scenario(path, registry)
+    return scenario, sensitivity(scenario, registry), evaluate(scenario, registry)
+
+
+def row(df: pd.DataFrame, arch: str, key: str) -> pd.Series:
+    hit = df[(df["architecture"] == arch) & (df["input"] == key)]
+    assert len(hit) == 1, (arch, key)
+    return hit.iloc[0]
+
+
+def test_frame_shape_and_order(case, registry):
+    scenario, df, _ = case
+    assert tuple(df.columns) == COLUMNS
+    k = len(default_inputs(scenario, registry))
+    assert len(df) == 2 * k  # one row per (architecture, input): ground and leo
+    assert list(dict.fromkeys(df["architecture"])) == ["ground", "leo"]
+    for _, g in df.groupby("architecture"):
+        swings = g["swing"].to_numpy()
+        finite = swings[np.isfinite(swings)]
+        assert np.all(np.diff(finite) <= 0)  # sorted by swing, largest first
+        assert g["metric_nominal"].nunique() == 1  # one nominal point for all inputs
+    np.testing.assert_allclose(df["swing"], (df["metric_high"] - df["metric_low"]).abs())
+
+
+def test_bus_cost_moves_leo_by_its_capex_share_and_not_the_ground(case):
+    """The bus cost enters the LEO ledger linearly (sandbox/element.py):
+    capex.bus = rate × bus mass; integration = f_int × hardware (bus included); operations =
+    f_ops × (hardware + integration); annual = capex × CRF(r, life) + opex. So the cost per
+    PFLOP-day is affine in the rate:  C(rate) = C_nom × (1 + s × (rate / rate_nom − 1)) with the
+    bus share of the annual cost  s = B (1 + f_int) (CRF + f_ops) / annual."""
+    _, df, run = case
+    led = run.ledgers["leo"]
+    bus = led.get("capex.bus") * 1e6  # MUSD -> USD
+    annual = led.get("cost.annual") * 1e6
+    f_int, f_ops = 0.10, 0.03  # cost.integration_fraction, cost.ops_cost_fraction_per_year nominal
+    share = bus * (1 + f_int) * (crf(0.08, led.get("life.effective")) + f_ops) / annual
+    assert 0.5 < share < 0.8  # the bus dominates the LEO cost at 10,000 USD/kg
+
+    r = row(df, "leo", BUS)
+    assert (r.low, r.nominal, r.high) == (1_000.0, 10_000.0, 100_000.0)
+    assert r.metric_nominal == pytest.approx(led.get("cost.per_pflop_day"), rel=1e-9)
+    assert r.metric_low == pytest.approx(r.metric_nominal * (1 + share * (1_000 / 10_000 - 1)), rel=1e-6)
+    assert r.metric_high == pytest.approx(r.metric_nominal * (1 + share * (100_000 / 10_000 - 1)), rel=1e-6)
+    assert r.metric_low < r.metric_nominal < r.metric_high  # dearer bus, dearer compute
+    assert row(df, "leo", BUS).name == df[df["architecture"] == "leo"].index[0]  # the largest swing for LEO
+
+    g = row(df, "ground", BUS)  # no bus on the ground
+    assert g.swing == 0.0
+    assert g.metric_low == g.metric_high == g.metric_nominal
+
+
+def test_discount_rate_matches_the_annuity_by_hand(case, registry):
+    """Ground: cost per PFLOP-day = (capex × CRF(r, 5 yr) + opex) / (delivered PFLOP/s × 365.25 d)."""
+    _, df, run = case
+    led = run.ledgers["ground"]
+    rate = registry.models.default("cost.discount_rate")
+    r = row(df, "ground", "assumptions.discount_rate")
+    assert (r.low, r.nominal, r.high) == (rate.low, 0.08, rate.high)  # range of the sourced default, scenario's nominal
+    capex, opex = led.get("cost.capex") * 1e6, led.get("cost.opex") * 1e6
+    days = led.get("compute.delivered") * 365.25
+    for value, got in ((rate.low, r.metric_low), (0.08, r.metric_nominal), (rate.high, r.metric_high)):
+        assert got == pytest.approx((capex * crf(value, 5.0) + opex) / days, rel=1e-9)
+
+
+def test_explicit_inputs_with_architecture_parameters(registry, tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    scenario = load_scenario(path, registry)
+    df = sensitivity(scenario, registry, inputs={"leo.altitude": (550, 800), BUS: None, "ground.pue": (1.1, 1.5)})
+    assert len(df) == 6
+    alt = row(df, "leo", "leo.altitude")
+    assert (alt.low, alt.nominal, alt.high) == (550.0, 650.0, 800.0)  # km, the parameter's unit
+    assert alt.swing > 0
+    assert row(df, "ground", "leo.altitude").swing == 0.0
+    bus = row(df, "leo", BUS)
+    assert (bus.low, bus.high) == (1_000.0, 100_000.0)  # the declared range
+    pue = row(df, "ground", "ground.pue")
+    # only the grid energy depends on the PUE: grid power = IT load × PUE, energy opex = grid W × h/yr / 1000 × USD/kWh
+    # (sandbox/element.py), so ΔC = IT load × ΔPUE × 8766 h / 1000 × price / (delivered PFLOP/s × 365.25 d)
+    assert pue.metric_low == pytest.approx(pue.metric_nominal, rel=1e-12)  # low = nominal = 1.1
+    led = evaluate(scenario, registry).ledgers["ground"]
+    price = registry.catalogues.power_sources["grid-us"].price_usd_per_kwh
+    delta = led.get("power.load") * 1e6 * (1.5 - 1.1) * HOURS_PER_YEAR / 1000 * price / (led.get("compute.delivered") * 365.25)
+    assert pue.metric_high - pue.metric_nominal == pytest.approx(delta, rel=1e-9)
+
+
+def test_bad_metric_and_inputs(case, registry):
+    scenario, _, _ = case
+    with pytest.raises(SensitivityError, match="unknown metric 'cost.per_pflop_dy'; did you mean cost.per_pflop_day"):
+        sensitivity(scenario, registry, metric="cost.per_pflop_dy", inputs=[BUS])
+    with pytest.raises(SensitivityError, match="no shared-model default"):
+        sensitivity(scenario, registry, inputs=["models.cost.nonsense"])
+    with pytest.raises(SensitivityError, match="expected \\(low, high\\)"):
+        sensitivity(scenario, registry, inputs={BUS: 5})
+
+
+def test_top_keeps_moving_inputs(case):
+    _, df, _ = case
+    shown = top(df, 3)
+    assert set(shown["architecture"]) == {"ground", "leo"}
+    assert (shown.groupby("architecture").size() <= 3).all()
+    assert (shown["swing"] > 0).all()
+
+
+# ----------------------------------------------------------------------------- the command
+
+
+def group() -> click.Group:
+    from sandbox.cli_analysis import sensitivity_command
+
+    @click.group()
+    @click.pass_context
+    def g(ctx: click.Context) -> None:
+        ctx.ensure_object(dict)
+
+    g.add_command(sensitivity_command)
+    return g
+
+
+def test_cli_table_csv_json_and_files(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(group(), ["sensitivity", str(path)], obj={})
+    assert res.exit_code == 0, res.output
+    assert "leo (leo): nominal 3,176 USD" in res.output
+    assert BUS in res.output
+
+    res = runner.invoke(group(), ["sensitivity", str(path), "--format", "csv"], obj={})
+    assert res.exit_code == 0
+    df = pd.read_csv(io.StringIO(res.stdout))
+    assert tuple(df.columns) == COLUMNS and len(df) > 0
+
+    res = runner.invoke(group(), ["sensitivity", str(path), "--format", "json", "--metric", "cost.capex"], obj={})
+    assert res.exit_code == 0
+    doc = json.loads(res.stdout)
+    assert doc["metric"] == "cost.capex" and doc["unit"] == "MUSD"
+    leo_bus = next(r for r in doc["rows"] if r["architecture"] == "leo" and r["input"] == BUS)
+    assert leo_bus["metric_high"] > leo_bus["metric_low"]
+
+    out = tmp_path / "out"
+    res = runner.invoke(group(), ["sensitivity", str(path), "--out", str(out), "--format", "csv"], obj={})
+    assert res.exit_code == 0, res.output
+    names = {p.name for p in out.iterdir()}
+    assert {"sensitivity.csv", "sensitivity.parquet", "tornado-ground.png", "tornado-ground.svg", "tornado-leo.png",
+            "tornado-leo.svg"} <= names
+    assert not [n for n in names if n.endswith(".tmp")]
+    back = pd.read_parquet(out / "sensitivity.parquet")
+    assert len(back) == len(pd.read_csv(out / "sensitivity.csv")) == len(df)
+    np.testing.assert_allclose(back["swing"], df["swing"])
+
+
+def test_cli_bad_input_is_one_line_exit_2(tmp_path):
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    runner = CliRunner()
+    for args, text in ((["sensitivity", str(path), "--metric", "nope"], "error: --metric: unknown metric 'nope'"),
+                       (["sensitivity", str(tmp_path / "missing.toml")], "error: "),
+                       (["sensitivity", str(path), "--out", str(path)], "exists and is not a folder")):
+        res = runner.invoke(group(), args, obj={})
+        assert res.exit_code == 2, (args, res.output)
+        assert text in res.stderr
+        assert len(res.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in res.output
