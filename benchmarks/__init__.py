@@ -15,7 +15,7 @@ reported):
    × 12 stations against the orbit library's own propagation (per satellite over the time array,
    and per satellite per step), its agreement with the library (positions, shadow, visibility),
    and the memory of 10,000 satellites (peak RSS and tracemalloc, in a subprocess).
-4. ``sweeps``: pending on issue 5 (no sweep engine yet); nothing is measured.
+4. ``sweep``: 10^6 LEO evaluations in one process; Dask with 2 workers against 1 (benchmarks/sweep.py).
 
 Only what ``make`` installs is needed (the package, numpy, astropy, boinor and its numba).
 Speed targets live here, never in the test suite; ``tests/test_trajectory_kernel.py`` checks the

@@ -1,7 +1,8 @@
 """``python -m benchmarks``: run every benchmark of issue 6 and print each figure.
 
-Options: ``--only cli,run,kernel`` (default all), ``--repeat N`` (rounds per figure; default
-7 for the CLI, 5 otherwise), ``--json PATH`` (also write every sample and the machine).
+Options: ``--only cli,run,kernel,sweep`` (default all), ``--repeat N`` (rounds per figure; default
+7 for the CLI, 3 for the Dask rounds of the sweep, 5 otherwise), ``--json PATH`` (also write every
+sample and the machine).
 Run from the repository root with the project's virtual environment:
 ``.venv/bin/python -m benchmarks``.
 """
@@ -14,15 +15,15 @@ import os
 import sys
 import time
 
-from . import cli, kernel, run
+from . import cli, kernel, run, sweep
 from ._util import ROOT, machine
 
-SUITES = {"cli": cli, "run": run, "kernel": kernel}
+SUITES = {"cli": cli, "run": run, "kernel": kernel, "sweep": sweep}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="cli,run,kernel", help="comma-separated: cli, run, kernel")
+    ap.add_argument("--only", default=",".join(SUITES), help="comma-separated: " + ", ".join(SUITES))
     ap.add_argument("--repeat", type=int, default=None, help="repetitions per figure (medians are reported)")
     ap.add_argument("--json", dest="json_path", default=None, help="write all samples here as JSON")
     args = ap.parse_args(argv)
@@ -45,9 +46,6 @@ def main(argv: list[str] | None = None) -> int:
         for line in SUITES[name].report(res):
             print(line)
         sys.stdout.flush()
-    print()
-    print("[4] sweeps (1,000,000 LEO-cluster evaluations ≤ 30 s; Dask 2 workers ≥ 1.6× one): pending on issue 5 "
-          "(no sweep engine yet): not measured")
     if args.json_path:
         with open(args.json_path, "w", encoding="utf-8") as fh:
             json.dump(results, fh, indent=2, default=str)

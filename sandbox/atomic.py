@@ -22,17 +22,20 @@ def stage(path: Path, data: str | bytes) -> Path:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the user's usual mode
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the user's usual mode
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
+def _read_umask() -> int:
+    mask = os.umask(0)  # the only way to read it; done once, at import, before any thread starts
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()
 
 
 def write_all(out_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:

@@ -5,7 +5,7 @@ Output folder layout::
     manifest.json            what is being computed (scenario digest, plan, seed, plan key), status
     parts/part-000012.parquet  one file per finished chunk, renamed into place when complete
     results.parquet          every point × architecture, all metrics (at the end)
-    results.csv              the same rows with the inputs and headline metrics
+    results.csv              the same rows with the inputs and headline metrics (up to 1M rows)
     summary.csv              per architecture and metric: valid points, mean, p5, p50, p95
     *.png, *.svg, report.html
 
@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ MANIFEST = "manifest.json"
 PARTS = "parts"
 SUMMARY_METRICS = ("cost.per_pflop_day", "cost.per_pflop_day.vs_baseline", "cost.capex", "mass.total",
                    "compute.delivered", "latency.p50", "life.effective", "launch.flights")
+#: Largest table also written as CSV (1M rows of headline columns are ~300 MB of text; Parquet holds all).
+CSV_MAX_ROWS = 1_000_000
 #: ``error`` of a row whose drawn inputs were physically impossible (metrics NaN; not a failure)
 IMPOSSIBLE = "impossible inputs"
 
@@ -162,8 +165,7 @@ def _finish(out_dir: Path, manifest: dict[str, Any], plan: study.Plan, figures: 
     import pandas as pd
 
     parts = sorted((out_dir / PARTS).glob("part-*.parquet"))
-    table = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
-    table = table.sort_values(["point", "architecture"], kind="stable", ignore_index=True)
+    table = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)  # chunk, architecture, point order
     dims = [d.key for d in plan.dimensions]
     metrics = [c for c in table.columns if c not in ("point", "architecture", "type", "valid", "error", *dims)]
     summary = summarise(table, metrics)
@@ -184,11 +186,11 @@ def _finish(out_dir: Path, manifest: dict[str, Any], plan: study.Plan, figures: 
     table.to_parquet(buf, index=False)
     head = ["point", "architecture", "type", *dims, "valid", "error",
             *[m for m in ("compute.delivered", *HEADLINE, "cost.per_pflop_day.vs_baseline", "life.effective") if m in table]]
-    files: dict[str, str | bytes] = {
-        "results.parquet": buf.getvalue(),
-        "results.csv": _csv(table[head]),
-        "summary.csv": _csv(summary),
-    }
+    files: dict[str, str | bytes] = {"results.parquet": buf.getvalue(), "summary.csv": _csv(summary)}
+    if len(table) <= CSV_MAX_ROWS:
+        files["results.csv"] = _csv(table[head])
+    else:
+        manifest["results_csv"] = f"not written: {len(table):,} rows (over {CSV_MAX_ROWS:,}); read results.parquet"
     if figures:
         files.update(_figures(table, summary, manifest, plan))
     files[MANIFEST] = json.dumps(manifest, indent=2, default=str)  # last: "complete" only with the results
@@ -212,15 +214,18 @@ def summarise(table: Any, metrics: list[str]) -> Any:
 
     rows = []
     for arch, g in table.groupby("architecture", sort=False):
-        ok = g[g["valid"]]
-        for m in metrics:
-            v = ok[m].to_numpy(dtype=float)
-            v = v[np.isfinite(v)]
-            if not v.size:
-                continue
-            p5, p50, p95 = np.percentile(v, (5, 50, 95))
-            rows.append({"architecture": arch, "metric": m, "unit": unit_of_metric(m), "valid": int(v.size),
-                         "mean": float(v.mean()), "p5": float(p5), "p50": float(p50), "p95": float(p95)})
+        values = g.loc[g["valid"], metrics].to_numpy(dtype=float)
+        values = np.where(np.isfinite(values), values, np.nan)
+        counts = np.sum(~np.isnan(values), axis=0)
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: skipped below
+            pct = np.nanpercentile(values, (5, 50, 95), axis=0) if len(values) else np.full((3, len(metrics)), np.nan)
+            mean = np.nanmean(values, axis=0) if len(values) else np.full(len(metrics), np.nan)
+        for j, m in enumerate(metrics):
+            if counts[j]:
+                rows.append({"architecture": arch, "metric": m, "unit": unit_of_metric(m), "valid": int(counts[j]),
+                             "mean": float(mean[j]), "p5": float(pct[0, j]), "p50": float(pct[1, j]),
+                             "p95": float(pct[2, j])})
     return pd.DataFrame(rows)
 
 
