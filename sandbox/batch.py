@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 
 from .architecture import Context
-from .engine import Ledger, _rng, _unit, add_extra_metrics, derived, design_totals, evaluate_design
+from .engine import Ledger, add_extra_metrics, derived, design_rng, design_totals, display_unit, evaluate_design
 from .inputs import LedgerInputs
 from .params import Params, check_value
 from .scenario import ArchitectureRun, Scenario
@@ -49,7 +49,7 @@ _HEADLINE_UNITS = {"mass.total": "t", "cost.capex": "MUSD", "cost.opex": "MUSD/y
 
 def unit_of_metric(name: str) -> str:
     """Display unit of a study metric."""
-    return _HEADLINE_UNITS.get(name) or _unit(name)[0]
+    return _HEADLINE_UNITS.get(name) or display_unit(name)[0]
 
 
 class DesignTimeout(Exception):
@@ -138,7 +138,7 @@ def _design(scenario: Scenario, registry: Any, run: ArchitectureRun, overrides: 
     try:
         params = _with_overrides(run, dict(overrides)) if overrides else run.params
         ctx = Context(registry.catalogues, registry.models, scenario.workload, scenario.assumptions,
-                      _rng(scenario.seed, run.instance), run.instance)
+                      design_rng(scenario.seed, run.instance), run.instance)
         design = _call_with_timeout(lambda: run.spec.design(params, ctx), timeout_s)
         # plugins may refine a metric after evaluation (e.g. years to service from the counted flights):
         # evaluated once per design, at the nominal ledger
@@ -198,7 +198,7 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
                 errors.append(f"architecture {run.instance!r} (plugin {plugin!r}): {type(exc).__name__}: {exc}")
                 row_errors[idx] = errors[-1]
                 continue
-            values = {k: np.broadcast_to(np.asarray(v, dtype=float) * _unit(k)[1], idx.shape)
+            values = {k: np.broadcast_to(np.asarray(v, dtype=float) * display_unit(k)[1], idx.shape)
                       for k, v in totals.items() if k != "cost.power_annual"}
             values.update({k: np.broadcast_to(np.asarray(v, dtype=float), idx.shape) for k, v in head.items()})
             values.update({k: np.full(idx.shape, v) for k, v in refined.items() if k in values})

@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 
-def _registry(ctx: click.Context):
+def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.plugins.Registry, imported lazily
+    """The plugin registry of this invocation (entry points plus ``--plugin`` modules), loaded once."""
     from .plugins import PluginError, load
 
     obj = ctx.ensure_object(dict)
@@ -24,29 +25,31 @@ def _registry(ctx: click.Context):
             try:
                 extra.append((module_name, importlib.import_module(module_name)))
             except Exception as exc:
-                _fail(f"--plugin {module_name}: cannot import: {type(exc).__name__}: {exc}", 2)
+                fail(f"--plugin {module_name}: cannot import: {type(exc).__name__}: {exc}", 2)
         try:
             obj["registry"] = load(extra)
         except PluginError as exc:
-            _fail(str(exc), 1)
+            fail(str(exc), 1)
         for info in obj["registry"].load_errors:
             click.echo(f"warning: plugin {info.name!r} failed to load: {info.error}", err=True)
     return obj["registry"]
 
 
-def _fail(message: str, status: int) -> None:
+def fail(message: str, status: int) -> None:
+    """Print ``message`` as ``error:`` lines on stderr and exit with ``status`` (no traceback)."""
     for line in message.splitlines():
         click.echo(f"error: {line}", err=True)
     sys.exit(status)
 
 
-def _scenario(ctx: click.Context, path: str):
+def scenario_or_exit(ctx: click.Context, path: str):  # noqa: ANN201 - a sandbox.scenario.Scenario
+    """The validated scenario at ``path``, or exit 2 with its problems, one line each."""
     from .scenario import ScenarioError, load_scenario
 
     try:
-        return load_scenario(path, _registry(ctx))
+        return load_scenario(path, registry_of(ctx))
     except ScenarioError as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
 
 
 # ----------------------------------------------------------------------------- plugin listing cache
@@ -124,7 +127,7 @@ def _listing(ctx: click.Context) -> dict:
         return obj["listing"]
     doc = None if "registry" in obj else _read_listing(ctx)
     if doc is None:
-        reg = _registry(ctx)
+        reg = registry_of(ctx)
         root = ctx.find_root()
         commands = root.command._plugin_commands(root) if isinstance(root.command, _Group) else {}
         doc = {
@@ -159,9 +162,9 @@ class _Group(click.Group):
 
             group = click.Group("sandbox")
             try:
-                call_each(_registry(ctx).pm, "sandbox_register_commands", lambda _p: {"cli": group})
+                call_each(registry_of(ctx).pm, "sandbox_register_commands", lambda _p: {"cli": group})
             except PluginError as exc:
-                _fail(str(exc), 1)
+                fail(str(exc), 1)
             obj["plugin_commands"] = {n: c for n, c in group.commands.items() if n not in self.commands}
         return obj["plugin_commands"]
 
@@ -223,7 +226,7 @@ def plugins(ctx: click.Context, fmt: str, hook: str | None) -> None:
         from . import hookspecs
 
         if not hasattr(hookspecs, hook):
-            _fail(f"--hook: no hook named {hook!r}", 2)
+            fail(f"--hook: no hook named {hook!r}", 2)
         rows = [r for r in rows if hook in r["hooks"]]
     if fmt == "json":
         click.echo(json.dumps({"plugins": rows, "load_errors": listing["load_errors"]}, indent=2))
@@ -243,16 +246,16 @@ def plugins(ctx: click.Context, fmt: str, hook: str | None) -> None:
 @click.pass_context
 def validate(ctx: click.Context, scenario: str) -> None:
     """Validate SCENARIO against the installed plugins' schemas; nothing runs."""
-    s = _scenario(ctx, scenario)
+    s = scenario_or_exit(ctx, scenario)
     extra = ""
     if "sweep" in s.raw:
         from .scenario import ScenarioError
         from .study import parse_plan
 
         try:
-            plan = parse_plan(s, _registry(ctx))
+            plan = parse_plan(s, registry_of(ctx))
         except ScenarioError as exc:
-            _fail(str(exc), 2)
+            fail(str(exc), 2)
         extra = f"; sweep: {plan.method}, {plan.points:,} points over {len(plan.dimensions)} inputs"
     click.echo(f"{scenario}: valid ({len(s.architectures)} architectures: {', '.join(r.instance for r in s.architectures)}){extra}")
 
@@ -263,7 +266,7 @@ def schema(ctx: click.Context) -> None:
     """Print the JSON Schema of scenario files (every installed plugin's parameters included)."""
     from .schema import scenario_schema
 
-    click.echo(json.dumps(scenario_schema(_registry(ctx)), indent=2))
+    click.echo(json.dumps(scenario_schema(registry_of(ctx)), indent=2))
 
 
 @cli.command()
@@ -279,10 +282,10 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
     from . import report
     from .engine import evaluate
 
-    s = _scenario(ctx, scenario)
+    s = scenario_or_exit(ctx, scenario)
     if out_dir is not None:
-        _check_writable(Path(out_dir))
-    result = evaluate(s, _registry(ctx))
+        check_writable(Path(out_dir))
+    result = evaluate(s, registry_of(ctx))
     text = {"table": report.table, "json": report.to_json, "csv": report.to_csv}[fmt](result)
     if explain and fmt == "table":
         text += "\n\n" + report.explain(result)
@@ -290,7 +293,7 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
         try:
             report.write_outputs(result, Path(out_dir))
         except OSError as exc:
-            _fail(f"--out {out_dir}: cannot write: {exc.strerror or exc}", 2)
+            fail(f"--out {out_dir}: cannot write: {exc.strerror or exc}", 2)
     click.echo(text)
     for message in result.failures.values():
         click.echo(f"error: {message}", err=True)
@@ -307,8 +310,8 @@ def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str) -> None:
     from . import report
     from .engine import evaluate
 
-    loaded = [_scenario(ctx, path) for path in scenarios]  # all validated before anything runs
-    results = [evaluate(s, _registry(ctx)) for s in loaded]
+    loaded = [scenario_or_exit(ctx, path) for path in scenarios]  # all validated before anything runs
+    results = [evaluate(s, registry_of(ctx)) for s in loaded]
     if fmt == "table":
         click.echo(report.compare_table(results))
     elif fmt == "json":
@@ -364,14 +367,14 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
     from .study import parse_plan
     from .sweep import SweepError, run_sweep
 
-    s = _scenario(ctx, scenario)
-    registry = _registry(ctx)
+    s = scenario_or_exit(ctx, scenario)
+    registry = registry_of(ctx)
     try:
         plan = parse_plan(s, registry, {"method": method, "points": points, "seed": seed, "chunk": chunk})
     except ScenarioError as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
     out = Path(out_dir) if out_dir is not None else Path(f"sweep-{Path(scenario).stem}")
-    _check_writable(out)
+    check_writable(out)
     job = Job(s.path, Path(scenario).read_bytes().decode("utf-8"), s.sha256,
               tuple(ctx.find_root().params.get("plugin_modules") or ()), design_timeout or None)
     seed_context(job, registry, s)
@@ -380,9 +383,9 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
     try:
         outcome = run_sweep(job, s, registry, plan, out, executor, restart=restart, figures=not no_figures)
     except SweepError as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
     except OSError as exc:
-        _fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
+        fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
     m = outcome.manifest
     click.echo(f"{plan.method} over {plan.points:,} points (seed {plan.seed}), {len(plan.dimensions)} inputs; "
                f"{outcome.computed_chunks} chunks computed, {outcome.resumed_chunks} resumed; {m['executor']}, "
@@ -416,16 +419,17 @@ def _register_analysis_commands() -> None:
 _register_analysis_commands()
 
 
-def _check_writable(path: Path) -> None:
+def check_writable(path: Path) -> None:
+    """Exit 2 unless ``path`` is (or can be created as) a writable folder."""
     if path.exists() and not path.is_dir():
-        _fail(f"--out {path}: exists and is not a folder", 2)
+        fail(f"--out {path}: exists and is not a folder", 2)
     probe = path
     while not probe.exists():
         probe = probe.parent
     import os
 
     if not os.access(probe, os.W_OK):
-        _fail(f"--out {path}: folder {probe} is not writable", 2)
+        fail(f"--out {path}: folder {probe} is not writable", 2)
 
 
 def main() -> None:

@@ -35,9 +35,9 @@ def _write_outputs(out: Path, files: dict[str, str | bytes]) -> None:
     try:
         write_all(out, files)
     except OSError as exc:
-        from .cli import _fail
+        from .cli import fail
 
-        _fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
+        fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
 
 
 def _frame_files(stem: str, df: Any) -> dict[str, bytes]:
@@ -86,19 +86,19 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
     Each input goes to its low and its high value with every other input nominal; the swing
     |metric(high) - metric(low)| ranks the inputs per architecture.
     """
-    from .cli import _check_writable, _fail, _registry, _scenario
+    from .cli import check_writable, fail, registry_of, scenario_or_exit
 
-    s = _scenario(ctx, scenario)
-    registry = _registry(ctx)
+    s = scenario_or_exit(ctx, scenario)
+    registry = registry_of(ctx)
     if out_dir is not None:
-        _check_writable(Path(out_dir))
+        check_writable(Path(out_dir))
     from .batch import unit_of_metric
     from .sensitivity import SensitivityError, sensitivity, top
 
     try:
         df = sensitivity(s, registry, metric=metric, architecture_params=with_params)
     except SensitivityError as exc:
-        _fail(f"--metric: {exc}", 2)
+        fail(f"--metric: {exc}", 2)
     unit = unit_of_metric(metric)
     if fmt == "json":
         click.echo(json.dumps({"scenario": s.path, "metric": metric, "unit": unit, "rows": _records(df)}, indent=2))
@@ -170,18 +170,18 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
     with every hardware generation, and each architecture counts from its years to service on;
     uncertain inputs are drawn (triangular) DRAWS times.
     """
-    from .cli import _check_writable, _fail, _registry, _scenario
+    from .cli import check_writable, fail, registry_of, scenario_or_exit
 
     if draws <= 0:
-        _fail(f"--draws: expected a whole number >= 1, got {draws}", 2)
+        fail(f"--draws: expected a whole number >= 1, got {draws}", 2)
     if seed is not None and seed < 0:
-        _fail(f"--seed: expected a whole number >= 0, got {seed}", 2)
-    s = _scenario(ctx, scenario)
-    registry = _registry(ctx)
+        fail(f"--seed: expected a whole number >= 0, got {seed}", 2)
+    s = scenario_or_exit(ctx, scenario)
+    registry = registry_of(ctx)
     if end_year is not None and end_year < s.assumptions.start_year:
-        _fail(f"--end-year {end_year} is before the scenario's start year {s.assumptions.start_year}", 2)
+        fail(f"--end-year {end_year} is before the scenario's start year {s.assumptions.start_year}", 2)
     if out_dir is not None:
-        _check_writable(Path(out_dir))
+        check_writable(Path(out_dir))
     from .timeline import TimelineError, parameters, timeline
 
     fixed = {k: float(v.nominal) for k, v in parameters(registry).items()} if nominal else None
@@ -189,7 +189,7 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
         result = timeline(s, registry, end_year=end_year, draws=1 if nominal else draws, seed=seed, params=fixed,
                           uncertain=not nominal)
     except TimelineError as exc:
-        _fail(str(exc), 2)
+        fail(str(exc), 2)
     if fmt == "json":
         click.echo(json.dumps({"scenario": s.path, "start_year": result.start_year, "end_year": result.end_year,
                                "draws": result.draws, "seed": result.seed, "baseline": result.baseline,

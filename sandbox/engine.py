@@ -126,7 +126,7 @@ UNITS: dict[str, tuple[str, float]] = {
 _MAX = {"radiation.dose_rate", "life.effective"}  # not additive over elements: worst element / shortest life
 
 
-def _unit(name: str) -> tuple[str, float]:
+def display_unit(name: str) -> tuple[str, float]:
     if name in UNITS:
         return UNITS[name]
     for prefix, value in UNITS.items():
@@ -204,7 +204,7 @@ def evaluate_design(design: Design, registry: Registry, ctx: Context) -> tuple[l
         if not math.isfinite(v) or v < 0:  # a plugin's impossible inputs must not become silent nonsense
             raise EvaluationError(f"metric {k} is {v} (physically impossible); check the design's inputs")
     head = {k: float(v) for k, v in derived(totals, design, registry, ctx).items()}
-    metrics = [Metric(k, v * _unit(k)[1], _unit(k)[0], inputs=traces.get(k, ()))
+    metrics = [Metric(k, v * display_unit(k)[1], display_unit(k)[0], inputs=traces.get(k, ()))
                for k, v in totals.items() if k != "cost.power_annual"]
     if design.elements[0].precision == "int8":  # integer operations are not FLOPs: say so in the unit
         metrics[0].unit = "POP/s"
@@ -255,7 +255,7 @@ def add_extra_metrics(ledger: Ledger, design: Design, ctx: Context, registry: Re
             ledger.metrics.append(metric)
 
 
-def _rng(seed: int, instance: str) -> np.random.Generator:
+def design_rng(seed: int, instance: str) -> np.random.Generator:
     digest = hashlib.sha256(f"{seed}:{instance}".encode()).digest()
     return np.random.default_rng(int.from_bytes(digest[:8], "little"))
 
@@ -278,7 +278,7 @@ def evaluate(scenario: Scenario, registry: Registry) -> RunResult:
     for run in runs:
         plugin = registry.architecture_owner.get(run.spec.name, "?")
         ctx = Context(registry.catalogues, registry.models, scenario.workload, scenario.assumptions,
-                      _rng(scenario.seed, run.instance), run.instance)
+                      design_rng(scenario.seed, run.instance), run.instance)
         try:
             design = run.spec.design(run.params, ctx)
             metrics, notes = evaluate_design(design, registry, ctx)

@@ -56,7 +56,7 @@ def default_inputs(scenario: Any, registry: Any) -> list[Any]:
 
 def architecture_inputs(scenario: Any) -> list[Any]:
     """Every numeric parameter of the scenario's architectures that declares a low/high range."""
-    from .study import _architecture_dimension
+    from .study import architecture_dimension
 
     dims = []
     for run in scenario.architectures:
@@ -64,7 +64,7 @@ def architecture_inputs(scenario: Any) -> list[Any]:
             if param.kind not in ("quantity", "number", "integer") or param.low is None or param.high is None:
                 continue
             problems: list[str] = []
-            dim = _architecture_dimension(run, param.name, f"{run.instance}.{param.name}", {},
+            dim = architecture_dimension(run, param.name, f"{run.instance}.{param.name}", {},
                                           lambda _k, msg, problems=problems: problems.append(msg))
             if dim is not None and not problems and dim.high > dim.low:
                 dims.append(dim)
@@ -85,7 +85,7 @@ def _in_unit(scenario: Any, key: str, value: Any) -> Any:
 
 
 def _explicit(scenario: Any, registry: Any, inputs: Mapping[str, Any] | Iterable[str]) -> list[Any]:
-    from .study import _dimension
+    from .study import dimension
 
     items = inputs.items() if isinstance(inputs, Mapping) else ((k, None) for k in inputs)
     dims = []
@@ -98,7 +98,7 @@ def _explicit(scenario: Any, registry: Any, inputs: Mapping[str, Any] | Iterable
                 raise SensitivityError(f"input {key!r}: expected (low, high), got {rng!r}") from None
             spec = {"low": _in_unit(scenario, key, low), "high": _in_unit(scenario, key, high)}
         problems: list[str] = []
-        dim = _dimension(scenario, registry, key, spec, "grid", lambda k, msg, key=key, problems=problems: problems.append(f"input {key}{k}: {msg}"))
+        dim = dimension(scenario, registry, key, spec, "grid", lambda k, msg, key=key, problems=problems: problems.append(f"input {key}{k}: {msg}"))
         if problems or dim is None:
             raise SensitivityError("; ".join(problems) or f"input {key!r}: not usable")
         if dim.values is not None:

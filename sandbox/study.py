@@ -174,7 +174,7 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
         params = {}
     dims = []
     for key, spec in params.items():
-        dim = _dimension(scenario, registry, key, spec, method, lambda k, msg, key=key: bad(f"sweep.params.{key}{k}", msg))
+        dim = dimension(scenario, registry, key, spec, method, lambda k, msg, key=key: bad(f"sweep.params.{key}{k}", msg))
         if dim is not None:
             dims.append(dim)
     if method == "montecarlo" and table.get("uncertain", True) is not False:
@@ -201,7 +201,7 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
     return Plan(method, int(points), int(seed), int(chunk), dims)
 
 
-def _dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: str, bad: Any) -> Dimension | None:
+def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: str, bad: Any) -> Dimension | None:
     if not isinstance(spec, dict):
         bad("", f"expected a table such as {{ low = ..., high = ..., steps = ... }}, got {spec!r}")
         return None
@@ -212,7 +212,7 @@ def _dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: s
     head, _, rest = key.partition(".")
     instances = {r.instance: r for r in scenario.architectures}
     if head in instances:
-        dim = _architecture_dimension(instances[head], rest, key, spec, bad)
+        dim = architecture_dimension(instances[head], rest, key, spec, bad)
     elif head in ("models", "catalogue", "assumptions"):
         dim = _ledger_dimension(registry, key, spec, bad)
     else:
@@ -244,7 +244,7 @@ def _dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: s
     return dim
 
 
-def _architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any) -> Dimension | None:
+def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any) -> Dimension | None:
     try:
         param = run.spec.param(name)
     except KeyError:

@@ -132,6 +132,14 @@ def _with_unit(name: str, unit: str, log: bool = False) -> str:
     return f"{name} ({inside})" if inside else name
 
 
+def _log_axes(ax: Any, x_log: bool, y_log: bool) -> None:
+    """Log scale (with plain-number ticks) on the axes that span decades."""
+    for flag, axis in ((x_log, "x"), (y_log, "y")):
+        if flag:
+            getattr(ax, f"set_{axis}scale")("log")
+            _log_formatter(ax, axis)
+
+
 def _log_formatter(ax: Axes, axis: str) -> None:
     """Plain numbers (1,000 not 10³; 17,500 not 17500) on an axis's major ticks."""
     target = ax.xaxis if axis == "x" else ax.yaxis
@@ -204,12 +212,7 @@ def heatmap(df: pd.DataFrame, x: str, y: str, metric: str, architecture: str, un
         mesh = ax.pcolormesh(x_edges, y_edges, np.ma.masked_invalid(grid), cmap="viridis", norm=norm,
                              edgecolors="face", linewidth=0)
         mesh.set_gid("heatmap:cells")
-        if x_log:
-            ax.set_xscale("log")
-            _log_formatter(ax, "x")
-        if y_log:
-            ax.set_yscale("log")
-            _log_formatter(ax, "y")
+        _log_axes(ax, x_log, y_log)
         ax.set_xlim(x_edges[0], x_edges[-1])
         ax.set_ylim(y_edges[0], y_edges[-1])
         if grid.size <= 100:  # a small grid: the numbers too
@@ -285,12 +288,7 @@ def pareto(df: pd.DataFrame, x_metric: str, y_metric: str, x_unit: str, y_unit: 
         ax.scatter(xs[front], ys[front], s=46, c=[colour[a] for a in arch[front]], edgecolors="black",
                    linewidths=1.1, zorder=5).set_gid("pareto:front-points")
         x_log, y_log = _spans_decades(xs), _spans_decades(ys)
-        if x_log:
-            ax.set_xscale("log")
-            _log_formatter(ax, "x")
-        if y_log:
-            ax.set_yscale("log")
-            _log_formatter(ax, "y")
+        _log_axes(ax, x_log, y_log)
         ax.set_xlabel(_with_unit(x_metric, x_unit, x_log))
         ax.set_ylabel(_with_unit(y_metric, y_unit, y_log))
         shown = min(total, max_points)

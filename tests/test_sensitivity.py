@@ -5,12 +5,12 @@ from __future__ import annotations
 import io
 import json
 
-import click
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from sandbox.cli import cli
 from sandbox.element import HOURS_PER_YEAR
 from sandbox.engine import evaluate
 from sandbox.scenario import load_scenario
@@ -156,33 +156,21 @@ def test_top_keeps_moving_inputs(case):
 # ----------------------------------------------------------------------------- the command
 
 
-def group() -> click.Group:
-    from sandbox.cli_analysis import sensitivity_command
-
-    @click.group()
-    @click.pass_context
-    def g(ctx: click.Context) -> None:
-        ctx.ensure_object(dict)
-
-    g.add_command(sensitivity_command)
-    return g
-
-
 def test_cli_table_csv_json_and_files(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(SCENARIO, encoding="utf-8")
     runner = CliRunner()
-    res = runner.invoke(group(), ["sensitivity", str(path)], obj={})
+    res = runner.invoke(cli, ["sensitivity", str(path)], obj={})
     assert res.exit_code == 0, res.output
     assert "leo (leo): nominal 3,176 USD" in res.output
     assert BUS in res.output
 
-    res = runner.invoke(group(), ["sensitivity", str(path), "--format", "csv"], obj={})
+    res = runner.invoke(cli, ["sensitivity", str(path), "--format", "csv"], obj={})
     assert res.exit_code == 0
     df = pd.read_csv(io.StringIO(res.stdout))
     assert tuple(df.columns) == COLUMNS and len(df) > 0
 
-    res = runner.invoke(group(), ["sensitivity", str(path), "--format", "json", "--metric", "cost.capex"], obj={})
+    res = runner.invoke(cli, ["sensitivity", str(path), "--format", "json", "--metric", "cost.capex"], obj={})
     assert res.exit_code == 0
     doc = json.loads(res.stdout)
     assert doc["metric"] == "cost.capex" and doc["unit"] == "MUSD"
@@ -190,7 +178,7 @@ def test_cli_table_csv_json_and_files(tmp_path):
     assert leo_bus["metric_high"] > leo_bus["metric_low"]
 
     out = tmp_path / "out"
-    res = runner.invoke(group(), ["sensitivity", str(path), "--out", str(out), "--format", "csv"], obj={})
+    res = runner.invoke(cli, ["sensitivity", str(path), "--out", str(out), "--format", "csv"], obj={})
     assert res.exit_code == 0, res.output
     names = {p.name for p in out.iterdir()}
     assert {"sensitivity.csv", "sensitivity.parquet", "tornado-ground.png", "tornado-ground.svg", "tornado-leo.png",
@@ -208,7 +196,7 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path):
     for args, text in ((["sensitivity", str(path), "--metric", "nope"], "error: --metric: unknown metric 'nope'"),
                        (["sensitivity", str(tmp_path / "missing.toml")], "error: "),
                        (["sensitivity", str(path), "--out", str(path)], "exists and is not a folder")):
-        res = runner.invoke(group(), args, obj={})
+        res = runner.invoke(cli, args, obj={})
         assert res.exit_code == 2, (args, res.output)
         assert text in res.stderr
         assert len(res.stderr.strip().splitlines()) == 1

@@ -6,12 +6,12 @@ import io
 import json
 import math
 
-import click
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from sandbox.cli import cli
 from sandbox.engine import evaluate
 from sandbox.scenario import load_scenario
 from sandbox.sourced import Sourced
@@ -205,33 +205,21 @@ def test_fixed_parameters_and_bad_options(registry, tmp_path):
 # ----------------------------------------------------------------------------- the command
 
 
-def group() -> click.Group:
-    from sandbox.cli_analysis import timeline_command
-
-    @click.group()
-    @click.pass_context
-    def g(ctx: click.Context) -> None:
-        ctx.ensure_object(dict)
-
-    g.add_command(timeline_command)
-    return g
-
-
 def test_cli_table_csv_json_and_files(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(HEAD + '[architectures.ground]\nfacility_capex = "3000 USD/W"\n[architectures.leo]\n', encoding="utf-8")
     runner = CliRunner()
-    res = runner.invoke(group(), ["timeline", str(path), "--draws", "50", "--end-year", "2037"], obj={})
+    res = runner.invoke(cli, ["timeline", str(path), "--draws", "50", "--end-year", "2037"], obj={})
     assert res.exit_code == 0, res.output
     assert "timeline 2027-2037, 50 draws (seed 11)" in res.output
     assert any(line.split()[:1] == ["leo"] and "2029" in line for line in res.output.splitlines())
 
-    res = runner.invoke(group(), ["timeline", str(path), "--draws", "20", "--end-year", "2030", "--format", "csv"], obj={})
+    res = runner.invoke(cli, ["timeline", str(path), "--draws", "20", "--end-year", "2030", "--format", "csv"], obj={})
     assert res.exit_code == 0
     summary = pd.read_csv(io.StringIO(res.stdout))
     assert list(summary.columns[:5]) == ["year", "architecture", "p05", "p50", "p95"] and len(summary) == 4 * 2
 
-    res = runner.invoke(group(), ["timeline", str(path), "--draws", "20", "--end-year", "2030", "--format", "json",
+    res = runner.invoke(cli, ["timeline", str(path), "--draws", "20", "--end-year", "2030", "--format", "json",
                                   "--seed", "3"], obj={})
     doc = json.loads(res.stdout)
     assert doc["seed"] == 3 and doc["crossover"][0]["architecture"] == "leo" and doc["crossover"][0]["p50"] == 2029
@@ -239,13 +227,13 @@ def test_cli_table_csv_json_and_files(tmp_path):
 
     # --nominal: one world at nominal values, the case of test_deterministic_path_and_learning_crossover_by_hand
     path.write_text(HEAD + '[architectures.ground]\nfacility_capex = "1200 USD/W"\n[architectures.leo]\n', encoding="utf-8")
-    res = runner.invoke(group(), ["timeline", str(path), "--nominal", "--format", "json"], obj={})
+    res = runner.invoke(cli, ["timeline", str(path), "--nominal", "--format", "json"], obj={})
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
     assert doc["draws"] == 1 and doc["crossover"][0]["p50"] == 2039 and doc["crossover"][0]["never_fraction"] == 0
 
     out = tmp_path / "out"
-    res = runner.invoke(group(), ["timeline", str(path), "--draws", "20", "--end-year", "2032", "--out", str(out)], obj={})
+    res = runner.invoke(cli, ["timeline", str(path), "--draws", "20", "--end-year", "2032", "--out", str(out)], obj={})
     assert res.exit_code == 0, res.output
     names = {p.name for p in out.iterdir()}
     assert {"timeline.csv", "timeline.parquet", "timeline-summary.csv", "timeline-summary.parquet",
@@ -264,9 +252,9 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path):
                        (["--seed", "-1"], "error: --seed"),
                        (["--draws", "1000000"], "error: "),
                        (["--end-year", "soon"], "")):
-        res = runner.invoke(group(), ["timeline", str(path), *args], obj={})
+        res = runner.invoke(cli, ["timeline", str(path), *args], obj={})
         assert res.exit_code == 2, (args, res.output)
         assert text in res.stderr
         assert "Traceback" not in res.output
-    res = runner.invoke(group(), ["timeline", str(tmp_path / "missing.toml")], obj={})
+    res = runner.invoke(cli, ["timeline", str(tmp_path / "missing.toml")], obj={})
     assert res.exit_code == 2 and res.stderr.startswith("error: ") and len(res.stderr.strip().splitlines()) == 1
