@@ -118,7 +118,7 @@ def _child(kind: str, scenario_path: str, out_dir: str, workers: int) -> dict:
     registry = load()
     scenario = load_scenario(scenario_path, registry)
     plan = study.parse_plan(scenario, registry)
-    job = Job(scenario.path, Path(scenario_path).read_text(encoding="utf-8"), scenario.sha256, (), 300.0)
+    job = Job.for_scenario(scenario, (), 300.0)
     seed_context(job, registry, scenario)
     setup_s = time.perf_counter() - t_setup
 

@@ -375,8 +375,7 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
         fail(str(exc), 2)
     out = Path(out_dir) if out_dir is not None else Path(f"sweep-{Path(scenario).stem}")
     check_writable(out)
-    job = Job(s.path, Path(scenario).read_bytes().decode("utf-8"), s.sha256,
-              tuple(ctx.find_root().params.get("plugin_modules") or ()), design_timeout or None)
+    job = Job.for_scenario(s, tuple(ctx.find_root().params.get("plugin_modules") or ()), design_timeout or None)
     seed_context(job, registry, s)
     n_workers = workers or os.cpu_count() or 1
     executor = DaskExecutor(scheduler, n_workers, listen) if scheduler else LocalExecutor(n_workers)

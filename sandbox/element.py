@@ -192,6 +192,9 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     flights: Any = 0.0
     tanker_flights = launch_capex = co2_t = 0.0
     vehicle = None
+    unit_volume: Any = 0.0
+    fairing: Any = math.inf
+    payload: Any = 0.0
     if el.transport is not None:
         t = el.transport
         vehicle = _lookup(cat.launch_vehicles, "launch_vehicles", t.vehicle, where, inputs)
@@ -290,7 +293,8 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         "generation_w": float(generation_w), "wet": float(dry + propellant), "grid_w": float(grid_w),
         "energy_price": float(energy_price), "capex": float(capex), "opex": float(opex), "dry": float(dry),
         "compute_mass": float(compute_mass), "discount_rate": float(discount_rate), "packing": float(packing),
-        "bus_usd_per_kg": float(bus_usd_per_kg),
+        "bus_usd_per_kg": float(bus_usd_per_kg), "unit_volume": float(unit_volume), "fairing": float(fairing),
+        "payload": float(payload),
     })
     for k, v in totals.items():
         if k not in trace and v == 0:
@@ -338,11 +342,9 @@ def _explain(trace: dict[str, str], el: Element, chip: Any, src: Any, storage: A
         trace["water.use"] = f"load {load_w:.4g} W × 8766 h × WUE {th.wue_l_per_kwh:g} L/kWh [element]"
     if vehicle is not None:
         t = el.transport
-        fairing = float(vehicle.fairing_volume_m3) if math.isfinite(float(vehicle.fairing_volume_m3)) else math.inf
-        unit_volume = float(m.launch.payload_volume_m3(v["wet"], t.packing_density_kg_m3))
-        trace["launch.flights"] = (f"{count:g} units of {v['wet']:.4g} kg / {unit_volume:.4g} m3 (packing {t.packing_density_kg_m3:g} "
-                                   f"kg/m3) on {vehicle.name}: {float(vehicle.payload(t.destination)):g} kg to {t.destination}, "
-                                   f"{fairing:g} m3 fairing [catalogue]")
+        trace["launch.flights"] = (f"{count:g} units of {v['wet']:.4g} kg / {v['unit_volume']:.4g} m3 (packing "
+                                   f"{t.packing_density_kg_m3:g} kg/m3) on {vehicle.name}: {v['payload']:g} kg to {t.destination}, "
+                                   f"{v['fairing']:g} m3 fairing [catalogue]")
         trace["launch.tanker_flights"] = f"flights × {t.tanker_flights_per_flight:g} tanker flights per flight [element transport]"
         trace["launch.co2"] = f"(flights + tankers) × {float(vehicle.co2_t_per_flight):.4g} t CO2 per flight [{vehicle.name}]"
         trace["capex.launch"] = f"(flights + tankers) × {float(vehicle.price_usd):.4g} USD [{vehicle.name}]"

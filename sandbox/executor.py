@@ -1,7 +1,7 @@
 """Where study chunks run: in this process, in local worker processes, or on a Dask cluster.
 
 A chunk task is plain data (:class:`Job` and the chunk's input arrays): each worker loads the
-plugins and validates the scenario text itself, once per process, so the same task runs the
+plugins and validates the scenario data itself, once per process, so the same task runs the
 same way everywhere. Results come back to the coordinating process, which alone writes files.
 
 - :class:`LocalExecutor`: ``workers=1`` runs in this process; more starts that many worker
@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import importlib
 import os
-import tomllib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -26,14 +25,21 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Job:
-    """What every worker needs to evaluate chunks: the scenario text (data, never executed), the
-    ``--plugin`` module names and the design timeout (s)."""
+    """What every worker needs to evaluate chunks: the scenario's parsed TOML data (plain tables,
+    never executed; identified by the file's SHA-256), the ``--plugin`` module names and the
+    design timeout (s)."""
 
     scenario_path: str
-    scenario_text: str
     scenario_sha256: str
+    scenario_data: dict = field(compare=False, hash=False, repr=False)
     plugin_modules: tuple[str, ...] = ()
     design_timeout_s: float | None = None
+
+    @classmethod
+    def for_scenario(cls, scenario: Any, plugin_modules: tuple[str, ...] = (),
+                     design_timeout_s: float | None = None) -> Job:
+        """The job of an already validated scenario (its data as read, hashed once)."""
+        return cls(scenario.path, scenario.sha256, scenario.raw, tuple(plugin_modules), design_timeout_s)
 
 
 _CONTEXTS: dict[Job, tuple[Any, Any]] = {}
@@ -46,7 +52,7 @@ def context(job: Job) -> tuple[Any, Any]:
         from .scenario import validate
 
         registry = load([(name, importlib.import_module(name)) for name in job.plugin_modules])
-        scenario = validate(tomllib.loads(job.scenario_text), registry, job.scenario_path, job.scenario_sha256)
+        scenario = validate(job.scenario_data, registry, job.scenario_path, job.scenario_sha256)
         _CONTEXTS[job] = (registry, scenario)
     return _CONTEXTS[job]
 
@@ -57,14 +63,13 @@ def seed_context(job: Job, registry: Any, scenario: Any) -> None:
 
 
 def evaluate_chunk(job: Job, chunk: int, inputs: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Evaluate one chunk; returns ``{"chunk", "n", "columns": {instance: {metric: array}}, "errors", "row_errors", "types"}``."""
+    """Evaluate one chunk; returns ``{"chunk", "n", "columns": {instance: {metric: array}}, "row_errors", "types"}``."""
     from .batch import evaluate_points
 
     registry, scenario = context(job)
     n = len(next(iter(inputs.values()))) if inputs else 0
     res = evaluate_points(scenario, registry, inputs, n, job.design_timeout_s)
-    return {"chunk": chunk, "n": n, "columns": res.columns, "errors": res.errors, "row_errors": res.row_errors,
-            "types": res.types}
+    return {"chunk": chunk, "n": n, "columns": res.columns, "row_errors": res.row_errors, "types": res.types}
 
 
 def _init_worker() -> None:

@@ -33,9 +33,11 @@ executor or the number of workers.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -338,7 +340,7 @@ def ledger_input(registry: Any, key: str) -> Dimension | str:
         entry = table[parts[1]]
         fname, _, sub = parts[2].partition(".")
         value = getattr(entry, fname, None)
-        if sub and isinstance(value, dict | type(entry.sources)) and hasattr(value, "get"):
+        if sub and isinstance(value, Mapping):
             value = value.get(sub)
         if not _is_number(value):
             return f"{parts[1]!r} has no numeric field {parts[2]!r}"
@@ -388,6 +390,15 @@ def uncertain_inputs(registry: Any) -> list[Dimension]:
     return dims
 
 
+@functools.lru_cache(maxsize=16)
+def _lhs_column(seed: int, j: int, n: int) -> np.ndarray:
+    """Latin-hypercube numbers of dimension ``j``: one in each of ``n`` equal strata, shuffled
+    (computed once per plan and dimension, then sliced chunk by chunk)."""
+    strata = np.random.default_rng([seed, j, 0]).permutation(n)
+    jitter = np.random.default_rng([seed, j, 1]).random(n)
+    return (strata + jitter) / n
+
+
 def points(plan: Plan, start: int = 0, stop: int | None = None) -> dict[str, np.ndarray]:
     """The inputs of points ``start``–``stop`` (default all): one array per dimension key.
 
@@ -409,9 +420,7 @@ def points(plan: Plan, start: int = 0, stop: int | None = None) -> dict[str, np.
     if plan.method == "lhs":
         u = np.empty((idx.size, len(plan.dimensions)))
         for j in range(len(plan.dimensions)):
-            strata = np.random.default_rng([plan.seed, j, 0]).permutation(plan.points)[start:stop]
-            jitter = np.random.default_rng([plan.seed, j, 1]).random(plan.points)[start:stop]
-            u[:, j] = (strata + jitter) / plan.points
+            u[:, j] = _lhs_column(plan.seed, j, plan.points)[start:stop]
     else:  # fixed blocks of BLOCK points, one generator each: the draws do not depend on the chunk size
         d = len(plan.dimensions)
         blocks = [np.random.default_rng([plan.seed, b]).random((BLOCK, d)) for b in range(start // BLOCK, -(-stop // BLOCK))]

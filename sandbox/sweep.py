@@ -29,7 +29,7 @@ import numpy as np
 
 from . import study
 from .atomic import remove_stale, write_all
-from .batch import HEADLINE, unit_of_metric
+from .batch import HEADLINE, architecture_runs, unit_of_metric
 from .executor import Job
 from .progress import Progress
 
@@ -121,12 +121,14 @@ def run_sweep(job: Job, scenario: Any, registry: Any, plan: study.Plan, out_dir:
     from . import __version__
 
     started = time.time()
+    baseline = next((r.instance for r in architecture_runs(scenario, registry) if r.spec.baseline), None)
     manifest: dict[str, Any] = {
         "kind": "sandbox study",
         "study_key": _study_key(job, plan),
         "scenario": {"path": scenario.path, "sha256": scenario.sha256, "name": scenario.name},
         "plan": plan.describe(),
         "seed": plan.seed,
+        "baseline": baseline,
         "chunks": plan.chunks,
         "sandbox_version": __version__,
         "plugins": [{"name": p.name, "version": p.version} for p in registry.plugins],
@@ -234,8 +236,7 @@ def _figures(table: Any, summary: Any, manifest: dict[str, Any], plan: study.Pla
     from . import html_report, plots, study_plots
 
     out: dict[str, Any] = {}
-    baseline = next((a for a, g in table.groupby("architecture") if (g["cost.per_pflop_day.vs_baseline"] == 1).all()), None) \
-        if "cost.per_pflop_day.vs_baseline" in table else None
+    baseline = manifest["baseline"]
     valid = table[table["valid"]]
     if "cost.per_pflop_day" in table:
         out["distribution"] = study_plots.distributions(valid, "cost.per_pflop_day", "USD", baseline=baseline)

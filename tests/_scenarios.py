@@ -25,3 +25,24 @@ def run_standard(architectures: dict | str, start_year: int = 2027, allow_failur
     if not allow_failures:
         assert not result.failures, result.failures
     return result
+
+
+def standard_toml(name: str, seed: int) -> str:
+    """The standard workload and assumptions (as in :func:`run_standard`) as scenario TOML text,
+    to which a test appends its ``[architectures.<name>]`` tables."""
+    return f"""
+[study]
+name = "{name}"
+seed = {seed}
+
+[workload]
+kind = "inference"
+sustained_compute = "100 PFLOPS"
+precision = "fp16"
+latency_target = "1 s"
+
+[assumptions]
+start_year = 2027
+discount_rate = 0.08
+reference_chip = "H100-SXM"
+"""

@@ -8,6 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from _scenarios import standard_toml
 from click.testing import CliRunner
 
 from sandbox.cli import cli
@@ -16,22 +17,7 @@ from sandbox.engine import evaluate
 from sandbox.scenario import load_scenario
 from sandbox.sensitivity import COLUMNS, SensitivityError, default_inputs, sensitivity, top
 
-SCENARIO = """
-[study]
-name = "sensitivity test"
-seed = 5
-
-[workload]
-kind = "inference"
-sustained_compute = "100 PFLOPS"
-precision = "fp16"
-latency_target = "1 s"
-
-[assumptions]
-start_year = 2027
-discount_rate = 0.08
-reference_chip = "H100-SXM"
-
+SCENARIO = standard_toml("sensitivity test", 5) + """
 [architectures.ground]
 
 [architectures.leo]

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from _scenarios import standard_toml
 from click.testing import CliRunner
 
 from sandbox.cli import cli
@@ -25,22 +26,7 @@ from sandbox.timeline import (
     timeline,
 )
 
-HEAD = """
-[study]
-name = "timeline test"
-seed = 11
-
-[workload]
-kind = "inference"
-sustained_compute = "100 PFLOPS"
-precision = "fp16"
-latency_target = "1 s"
-
-[assumptions]
-start_year = 2027
-discount_rate = 0.08
-reference_chip = "H100-SXM"
-"""
+HEAD = standard_toml("timeline test", 11)
 
 # Nominal timeline parameters, fixed (no range): a deterministic world.
 FIXED = {**{k: float(v.nominal) for k, v in DEFAULTS.items()}, "launch_progress_ratio": 0.85}
