@@ -52,10 +52,10 @@ _PHASES = _BASELINE + r"""
 import cProfile, pstats, time
 phases = {}
 t = time.perf_counter()
-from sandbox import report
-from sandbox.engine import evaluate
-from sandbox.plugins import load
-from sandbox.scenario import load_scenario
+from sandbox.output import report
+from sandbox.ledger.engine import evaluate
+from sandbox.core.registry import load
+from sandbox.core.scenario import load_scenario
 phases["import sandbox modules"] = time.perf_counter() - t
 t = time.perf_counter(); reg = load(); phases["load plugins (import plugin modules, register)"] = time.perf_counter() - t
 t = time.perf_counter(); sc = load_scenario(sys.argv[2], reg); phases["load and validate scenario"] = time.perf_counter() - t

@@ -2,8 +2,8 @@
 on a local Dask cluster 2 workers ≥ 1.6× the throughput of 1 worker on a sweep of ≥ 20 s.
 
 Every measurement runs in a fresh interpreter (``python -m benchmarks.sweep <kind> ...``) so that
-the per-process design memo (:data:`sandbox.batch._DESIGNS`) and memory start empty; the timed
-region is :func:`sandbox.sweep.run_sweep` (``figures=False``), after the libraries are imported.
+the per-process design memo (:data:`sandbox.ledger.batch._DESIGNS`) and memory start empty; the timed
+region is :func:`sandbox.studies.sweep.run_sweep` (``figures=False``), after the libraries are imported.
 
 1. ``one``: a LEO sweep of 1,000,000 random points in this process (``LocalExecutor(1)``):
    ``leo.altitude`` (5 values) × ``leo.chips_per_satellite`` (4 values) = 20 designs, and four
@@ -105,11 +105,12 @@ def _child(kind: str, scenario_path: str, out_dir: str, workers: int) -> dict:
     import pyarrow.csv  # noqa: F401
     import pyarrow.parquet  # noqa: F401
 
-    from sandbox import batch, study
-    from sandbox import sweep as sw
-    from sandbox.executor import DaskExecutor, Job, LocalExecutor, seed_context
-    from sandbox.plugins import load
-    from sandbox.scenario import load_scenario
+    from sandbox.core.registry import load
+    from sandbox.core.scenario import load_scenario
+    from sandbox.ledger import batch
+    from sandbox.studies import plans as study
+    from sandbox.studies import sweep as sw
+    from sandbox.studies.executor import DaskExecutor, Job, LocalExecutor, seed_context
 
     if kind == "dask":
         import distributed  # noqa: F401

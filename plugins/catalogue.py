@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import math
 
-from sandbox import hookimpl
-from sandbox.catalogue import Chip, GroundStation, LaunchVehicle, PowerSource
+from sandbox import Chip, GroundStation, LaunchVehicle, PowerSource, hookimpl
 
 # ---------------------------------------------------------------------------------- helpers
 

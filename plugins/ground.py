@@ -12,28 +12,38 @@ import math
 
 import numpy as np
 
-from sandbox import hookimpl
-from sandbox.architecture import ArchitectureSpec, Context
-from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem
-from sandbox.models import compute, cost, thermal
-from sandbox.params import Param, Params, from_sourced
+from sandbox import (
+    ArchitectureSpec,
+    Context,
+    Design,
+    Element,
+    Metric,
+    Param,
+    Params,
+    PowerSystem,
+    Site,
+    ThermalSystem,
+    from_sourced,
+    hookimpl,
+    models,
+)
 
 PARAMS = (
     Param("chip", "H100-SXM", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string"),
     Param("grid", "grid-us", "Electricity supply (a catalogue power source of kind 'grid').", catalogue="power_sources",
           kind="string"),
-    from_sourced("utilisation", compute.DEFAULTS["utilisation_inference"],
+    from_sourced("utilisation", models.compute.DEFAULTS["utilisation_inference"],
                  "Fraction of peak FLOP/s delivered to the workload (model FLOP utilisation).", maximum=1.0,
                  exclusive_minimum=True),
-    from_sourced("failure_rate", compute.DEFAULTS["failure_rate_per_year_ground"],
+    from_sourced("failure_rate", models.compute.DEFAULTS["failure_rate_per_year_ground"],
                  "Accelerator failures per chip-year (replaced by technicians; counted as lost capacity).", maximum=10.0),
-    from_sourced("pue", thermal.DEFAULTS["pue_hyperscale"], "Power usage effectiveness (facility power / IT power).",
+    from_sourced("pue", models.thermal.DEFAULTS["pue_hyperscale"], "Power usage effectiveness (facility power / IT power).",
                  minimum=1.0, maximum=5.0),
-    from_sourced("wue", thermal.DEFAULTS["wue_l_per_kwh"], "Water use per kWh of IT energy.", maximum=20.0),
-    from_sourced("facility_capex", cost.DEFAULTS["datacenter_capex_usd_per_w"],
+    from_sourced("wue", models.thermal.DEFAULTS["wue_l_per_kwh"], "Water use per kWh of IT energy.", maximum=20.0),
+    from_sourced("facility_capex", models.cost.DEFAULTS["datacenter_capex_usd_per_w"],
                  "Building, electrical and mechanical plant per W of IT load."),
-    from_sourced("build_time", cost.DEFAULTS["datacenter_build_years"], "Design and construction time."),
-    from_sourced("grid_wait", cost.DEFAULTS["grid_connection_wait_years"], "Wait for a grid connection (runs alongside the build)."),
+    from_sourced("build_time", models.cost.DEFAULTS["datacenter_build_years"], "Design and construction time."),
+    from_sourced("grid_wait", models.cost.DEFAULTS["grid_connection_wait_years"], "Wait for a grid connection (runs alongside the build)."),
     Param("lifetime", "5 yr", "Service life of the accelerators before replacement.", unit="yr",
           source="Amazon 2024 10-K: servers depreciated over 5 years from 2025 (6 before); Alphabet and Microsoft use 6 years",
           low="4 yr", high="6 yr", exclusive_minimum=True, maximum=30.0),

@@ -30,18 +30,27 @@ import math
 import astropy.constants as const
 import astropy.units as u
 
-from sandbox import hookimpl, trajectory
-from sandbox.architecture import ArchitectureSpec, Context
-from sandbox.design import Design, Element, Metric, PowerSystem, Site, Transport
-from sandbox.models import cost, links
-from sandbox.params import Param, Params, from_sourced
-from sandbox.paramsets import (
+from sandbox import (
+    ArchitectureSpec,
+    Context,
+    Design,
+    Element,
+    Metric,
+    Param,
+    Params,
+    PowerSystem,
+    Site,
+    Transport,
     compute_params,
     derating_fields,
+    from_sourced,
+    hookimpl,
     lead_time_param,
+    models,
     radiator_params,
     radiator_system,
     spacecraft_params,
+    trajectory,
 )
 
 NAME = "lagrange"
@@ -89,7 +98,7 @@ PARAMS = (
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
           source="Assumption: 10 mm Al equivalent, the thickest depth of the shared radiation table", low="1.08 g/cm2",
           high="5 g/cm2"),
-    from_sourced("lifetime", cost.DEFAULTS["hardware_lifetime_years"], "Design life of the station's compute.",
+    from_sourced("lifetime", models.cost.DEFAULTS["hardware_lifetime_years"], "Design life of the station's compute.",
                  exclusive_minimum=True, maximum=30.0),
     Param("vehicle", "Starship", "Launch vehicle to LEO (a catalogue vehicle).", catalogue="launch_vehicles", kind="string"),
     Param("assembly_altitude", "400 km", "LEO altitude where the station is assembled before it leaves.", unit="km",
@@ -124,8 +133,8 @@ PARAMS = (
           low="30 d", high="100 d"),
     Param("launch_cadence", "145 1/yr", "Flights per year available to the campaign.", unit="1/yr", source=_CADENCE,
           low="25 1/yr", high="1000 1/yr", exclusive_minimum=True),
-    from_sourced("optical_tx_power", links.DEFAULTS["optical_tx_power_w"], "Laser power per downlink terminal."),
-    from_sourced("optical_aperture", links.DEFAULTS["optical_aperture_m"], "Station telescope diameter.",
+    from_sourced("optical_tx_power", models.links.DEFAULTS["optical_tx_power_w"], "Laser power per downlink terminal."),
+    from_sourced("optical_aperture", models.links.DEFAULTS["optical_aperture_m"], "Station telescope diameter.",
                  exclusive_minimum=True),
     Param("ground_aperture", "1 m", "Ground optical telescope diameter.", unit="m",
           source="NASA Optical Ground Station 1 (Table Mountain) for LCRD: 1 m; DSOC used the 5.1 m Hale telescope",
@@ -191,10 +200,8 @@ def edelbaum_dv_m_s(leo_alt_m: float, radius_m: float) -> float:
 
 
 def _earth_radius_m() -> float:
-    """Earth's equatorial radius (m) as the adapter uses it, recovered from two circular speeds."""
-    v0 = float(trajectory.circular_velocity(0.0 * u.m).to_value(u.m / u.s))
-    v1 = float(trajectory.circular_velocity(1.0e6 * u.m).to_value(u.m / u.s))
-    return 1.0e6 / ((v0 / v1) ** 2 - 1.0)
+    """Earth's equatorial radius (m) as the adapter uses it (altitudes are measured from it)."""
+    return float(trajectory.body_radius("Earth").to_value(u.m))
 
 
 def design(p: Params, ctx: Context) -> Design:

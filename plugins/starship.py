@@ -29,18 +29,27 @@ import math
 
 import astropy.units as u
 
-from sandbox import hookimpl, trajectory
-from sandbox.architecture import ArchitectureSpec, Context
-from sandbox.design import Design, Element, Metric, PowerSystem, Site, Transport
-from sandbox.models import cost
-from sandbox.params import Param, Params, from_sourced
-from sandbox.paramsets import (
+from sandbox import (
+    ArchitectureSpec,
+    Context,
+    Design,
+    Element,
+    Metric,
+    Param,
+    Params,
+    PowerSystem,
+    Site,
+    Transport,
     compute_params,
     derating_fields,
+    from_sourced,
+    hookimpl,
     lead_time_param,
+    models,
     radiator_params,
     radiator_system,
     spacecraft_params,
+    trajectory,
 )
 
 NAME = "starship"
@@ -111,7 +120,7 @@ PARAMS = (
     Param("docking_mass", "526 kg", "Docking adapter and berthing hardware per module.", unit="kg",
           source="NASA International Docking Adapter (IDA, IDSS-compliant) fact sheet: ~526 kg (1,160 lb)",
           low="300 kg", high="1000 kg"),
-    from_sourced("lifetime", cost.DEFAULTS["hardware_lifetime_years"], "Design life of a module.", exclusive_minimum=True,
+    from_sourced("lifetime", models.cost.DEFAULTS["hardware_lifetime_years"], "Design life of a module.", exclusive_minimum=True,
                  maximum=30.0),
     Param("ship_dry_mass", "120 t", "Starship upper-stage dry mass (matters for the refuelled transfer).", unit="t",
           source="Musk (Sept 2019 Starship update): ship dry mass ~120 t target; later Block 2 estimates ~100-150 t",
@@ -183,17 +192,9 @@ def transfer_dv(park_alt_m: float, target_alt_m: float, plane_change_deg: float)
             "tof_s": float(tr.time_of_flight.to_value(u.s))}
 
 
-@functools.lru_cache(maxsize=1)
 def _earth_radius_m() -> float:
-    """Earth's equatorial radius (m) exactly as the adapter uses it (altitudes are measured from it).
-
-    The adapter exposes no radius, so it is recovered from two circular speeds:
-    ``v_c(h) = sqrt(GM / (R + h))`` gives ``(R + 1000 km) / R = (v_c(0) / v_c(1000 km))²``.
-    """
-    v0 = float(trajectory.circular_velocity(0.0 * u.m).to_value(u.m / u.s))
-    v1 = float(trajectory.circular_velocity(1.0e6 * u.m).to_value(u.m / u.s))
-    # v_c = sqrt(GM / (R + h)): (R + 1e6) / R = (v0 / v1)^2
-    return 1.0e6 / ((v0 / v1) ** 2 - 1.0)
+    """Earth's equatorial radius (m) as the adapter uses it (altitudes are measured from it)."""
+    return float(trajectory.body_radius("Earth").to_value(u.m))
 
 
 def _radius(alt_m: float) -> u.Quantity:

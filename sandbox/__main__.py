@@ -1,5 +1,5 @@
 """``python -m sandbox`` runs the command line."""
 
-from .cli import main
+from sandbox.cli import main
 
 main()

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .engine import RunResult, evaluate
-from .plugins import Registry, default_registry
-from .plugins import load as load_plugins
-from .scenario import Scenario, load_scenario, validate
+from sandbox.core.registry import Registry, default_registry
+from sandbox.core.registry import load as load_plugins
+from sandbox.core.scenario import Scenario, load_scenario, validate
+from sandbox.ledger.engine import RunResult, evaluate
 
 
 def registry(extra_plugins: Iterable[tuple[str, object]] = ()) -> Registry:
@@ -23,7 +23,7 @@ def registry(extra_plugins: Iterable[tuple[str, object]] = ()) -> Registry:
 
 
 def load(path: str | Path, reg: Registry | None = None) -> Scenario:
-    """Load and validate a scenario file; raises :class:`sandbox.scenario.ScenarioError`."""
+    """Load and validate a scenario file; raises :class:`sandbox.core.scenario.ScenarioError`."""
     return load_scenario(path, reg or default_registry())
 
 

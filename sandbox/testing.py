@@ -1,7 +1,7 @@
 """pytest fixtures for plugin authors (installed as a pytest plugin with the package).
 
 ``sandbox_run`` runs a scenario — a TOML string or a mapping — with the installed plugins
-plus any plugin objects you pass, and returns the :class:`sandbox.engine.RunResult`::
+plus any plugin objects you pass, and returns the :class:`sandbox.ledger.engine.RunResult`::
 
     def test_my_arch(sandbox_run):
         result = sandbox_run('''
@@ -23,9 +23,9 @@ import pytest
 @pytest.fixture
 def sandbox_run() -> Callable[..., Any]:
     """Run a scenario (TOML text or mapping) with extra ``plugins`` (``(name, object)`` pairs)."""
-    from .engine import evaluate
-    from .plugins import default_registry, load
-    from .scenario import validate
+    from sandbox.core.registry import default_registry, load
+    from sandbox.core.scenario import validate
+    from sandbox.ledger.engine import evaluate
 
     def _run(scenario: str | dict, plugins: Iterable[tuple[str, object]] = ()) -> Any:
         extra = list(plugins)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import tomllib
 
-from sandbox.engine import RunResult, evaluate
-from sandbox.plugins import default_registry
-from sandbox.scenario import validate
+from sandbox.core.registry import default_registry
+from sandbox.core.scenario import validate
+from sandbox.ledger.engine import RunResult, evaluate
 
 
 def run_standard(architectures: dict | str, start_year: int = 2027, allow_failures: bool = False) -> RunResult:

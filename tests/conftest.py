@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox.plugins import load
+from sandbox.core.registry import load
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,8 +14,8 @@ import pluggy
 import pytest
 from sandbox_plugins import catalogue as plugin
 
-import sandbox.hookspecs
-from sandbox.catalogue import Catalogues, Chip, GroundStation, LaunchVehicle, PowerSource
+import sandbox.core.hookspecs
+from sandbox.core.catalogue import Catalogues, Chip, GroundStation, LaunchVehicle, PowerSource
 
 
 def _collect() -> list:
@@ -76,7 +76,7 @@ def test_every_entry_validates_in_catalogues():
 
 def test_hook_matches_the_public_hookspec_through_pluggy():
     pm = pluggy.PluginManager("sandbox")
-    pm.add_hookspecs(sandbox.hookspecs)
+    pm.add_hookspecs(sandbox.core.hookspecs)
     pm.register(plugin, name="catalogue")
     pm.check_pending()  # a misspelt hook name or argument would fail here
     got: list = []

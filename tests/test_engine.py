@@ -14,14 +14,14 @@ import types
 import pytest
 
 from sandbox import hookimpl
-from sandbox.architecture import ArchitectureSpec
-from sandbox.catalogue import Chip, LaunchVehicle, PowerSource
-from sandbox.design import Design, Element, PowerSystem, Site, ThermalSystem, Transport
-from sandbox.engine import evaluate
+from sandbox.core.architecture import ArchitectureSpec
+from sandbox.core.catalogue import Chip, LaunchVehicle, PowerSource
+from sandbox.core.design import Design, Element, PowerSystem, Site, ThermalSystem, Transport
+from sandbox.core.params import Param
+from sandbox.core.registry import load
+from sandbox.core.scenario import validate
+from sandbox.ledger.engine import evaluate
 from sandbox.models import cost, launch, power
-from sandbox.params import Param
-from sandbox.plugins import load
-from sandbox.scenario import validate
 
 SRC = {"all": "round test values"}
 SIGMA = 5.670374419e-8  # CODATA 2018 Stefan–Boltzmann constant, W m^-2 K^-4

@@ -11,12 +11,12 @@ import pytest
 from click.testing import CliRunner
 
 from sandbox import hookimpl
-from sandbox.architecture import ArchitectureSpec
 from sandbox.cli import cli
-from sandbox.design import Design, Element, PowerSystem, Site, ThermalSystem
-from sandbox.engine import evaluate
-from sandbox.plugins import load
-from sandbox.scenario import validate
+from sandbox.core.architecture import ArchitectureSpec
+from sandbox.core.design import Design, Element, PowerSystem, Site, ThermalSystem
+from sandbox.core.registry import load
+from sandbox.core.scenario import validate
+from sandbox.ledger.engine import evaluate
 
 
 def _hall(**extra):
@@ -28,7 +28,7 @@ def _hall(**extra):
 DESIGNS = {
     "wrongtype": lambda p, ctx: {"elements": []},
     "negative": lambda p, ctx: Design(elements=[_hall(extra_mass_kg={"ballast": -5.0})]),
-    "nanmetric": lambda p, ctx: Design(elements=[_hall()], metrics=[__import__("sandbox.design").design.Metric(
+    "nanmetric": lambda p, ctx: Design(elements=[_hall()], metrics=[__import__("sandbox").Metric(
         "x", float("nan"), "")]),
 }
 
@@ -48,7 +48,7 @@ def reg():
 
 
 @pytest.mark.parametrize(("arch", "message"), [
-    ("wrongtype", "design function returned dict, expected a sandbox.design.Design"),
+    ("wrongtype", "design function returned dict, expected a sandbox.core.design.Design"),
     ("negative", "element 'hall': extra_mass_kg['ballast'] = -5.0 (must be finite and >= 0)"),
     ("nanmetric", "design metric 'x' = nan (must be a Metric with a finite value >= 0)"),
 ])
@@ -62,7 +62,7 @@ def test_faulty_design_named_and_others_correct(reg, arch, message):
 
 def _faulty_module(tmp_path, monkeypatch):
     (tmp_path / "faulty_mod.py").write_text(
-        "from sandbox import hookimpl\nfrom sandbox.architecture import ArchitectureSpec\n\n"
+        "from sandbox import hookimpl\nfrom sandbox.core.architecture import ArchitectureSpec\n\n"
         "def boom(p, ctx):\n    raise RuntimeError('melted')\n\n"
         "@hookimpl\ndef sandbox_register_architectures(register):\n"
         "    register(ArchitectureSpec('boom', 'Boom', 'raises', (), boom))\n")

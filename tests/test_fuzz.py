@@ -17,8 +17,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sandbox.engine import evaluate
-from sandbox.scenario import ScenarioError, load_scenario, validate
+from sandbox.core.scenario import ScenarioError, load_scenario, validate
+from sandbox.ledger.engine import evaluate
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TEXT = (ROOT / "scenarios" / "default.toml").read_text()
@@ -122,7 +122,7 @@ def test_mutated_scenarios(registry, capsys):
 def test_broken_toml_text(tmp_path_factory, position, junk):
     path = tmp_path_factory.mktemp("fuzz") / "s.toml"
     path.write_text(DEFAULT_TEXT[:position] + junk + DEFAULT_TEXT[position + 1:], encoding="utf-8")
-    from sandbox.plugins import default_registry
+    from sandbox.core.registry import default_registry
 
     try:
         load_scenario(path, default_registry())

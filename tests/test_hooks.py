@@ -19,8 +19,8 @@ from click.testing import CliRunner
 
 from sandbox import api, hookimpl
 from sandbox.cli import cli
-from sandbox.design import Metric
-from sandbox.engine import RunResult
+from sandbox.core.design import Metric
+from sandbox.ledger.engine import RunResult
 
 SCENARIO = {"workload": {"sustained_compute": "100 PFLOPS", "precision": "fp16"}, "architectures": {"ground": {}}}
 TWO_GROUNDS = {"workload": {"sustained_compute": "100 PFLOPS"},

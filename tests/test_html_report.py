@@ -22,9 +22,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from sandbox import api, html_report, plots
-from sandbox.engine import RELATIVE
-from sandbox.report import TABLE_METRICS, fmt
+from sandbox import api
+from sandbox.ledger.engine import RELATIVE
+from sandbox.output import html as html_report
+from sandbox.output import plots
+from sandbox.output.figures import PALETTE
+from sandbox.output.format import TABLE_METRICS, fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -222,8 +225,8 @@ def test_screenshot_shows_the_table_and_the_figures(screenshot):
 
     assert pixels("#fbf7e9") > 5_000  # the baseline column of the comparison table
     # the figures' bar colours (Okabe-Ito orange and green are nowhere in the page's CSS)
-    assert pixels(plots.PALETTE[1]) > 20_000
-    assert pixels(plots.PALETTE[2]) > 20_000
+    assert pixels(PALETTE[1]) > 20_000
+    assert pixels(PALETTE[2]) > 20_000
 
 
 # --------------------------------------------------------------------------- the file itself

@@ -123,5 +123,5 @@ def test_hundred_mw_station_chips_and_campaign():
     assert led.get("compute.chips") == 100_000
     campaign = led.get("launch.flights") / 145.0
     assert led.get("time.launch_campaign") == pytest.approx(campaign)
-    # lead time (default 2 yr, sandbox.paramsets.lead_time_param) + campaign + transfer
+    # lead time (default 2 yr, sandbox.core.paramsets.lead_time_param) + campaign + transfer
     assert led.get("time.years_to_service") == pytest.approx(2.0 + campaign + led.get("transfer.time") / 365.25)

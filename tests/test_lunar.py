@@ -17,7 +17,8 @@ import math
 
 import pytest
 from _scenarios import run_standard
-from sandbox_plugins import lunar
+from sandbox_plugins.moon import datacenter as lunar
+from sandbox_plugins.moon import surface
 
 MU_E, R_E = 398_600.4418, 6_378.1366  # km³/s², km
 MU_M, R_M = 4_902.79981, 1_737.4
@@ -49,7 +50,7 @@ def test_leo_to_surface_dv_by_hand_and_against_published_budget():
     patched conic is 2-3 % below (no finite-burn or plane-change losses).
     """
     tli, loi, v_llo = hand_tli_loi()
-    dv = lunar.leo_to_surface_dv(400e3, 100e3, 240.0)
+    dv = surface.leo_to_surface_dv(400e3, 100e3, 240.0)
     assert dv["tli"] / 1e3 == pytest.approx(tli, rel=1e-6)
     assert dv["loi"] / 1e3 == pytest.approx(loi, rel=1e-6)
     assert dv["descent"] / 1e3 == pytest.approx(v_llo + 0.24, rel=1e-6)
@@ -61,7 +62,7 @@ def test_leo_to_surface_dv_by_hand_and_against_published_budget():
 def test_cable_conductor_mass_by_hand():
     """100 kW over 10 km at 5 kV with 5 % loss, aluminium (2.82e-8 Ω m, 2,700 kg/m³):
     A = 2ρe L P / (f V²) = 2·2.82e-8·1e4·1e5 / (0.05·2.5e7) = 4.512e-5 m²; m = ρm·2L·A = 2,436.5 kg."""
-    m = lunar.cable_conductor_mass_kg(1e5, 1e4, 5e3, 0.05, 2.82e-8, 2700.0)
+    m = surface.cable_conductor_mass_kg(1e5, 1e4, 5e3, 0.05, 2.82e-8, 2700.0)
     assert m == pytest.approx(2700 * 2e4 * 4.512e-5, rel=1e-9)
     assert m == pytest.approx(2436.48, rel=1e-5)
 

@@ -6,8 +6,8 @@ import pathlib
 import astropy.units as u
 import pytest
 
-import sandbox.units  # noqa: F401  (enables FLOP, USD, ... for unit parsing)
-from sandbox.sourced import Sourced
+import sandbox.core.units  # noqa: F401  (enables FLOP, USD, ... for unit parsing)
+from sandbox.core.sourced import Sourced
 
 MODULES = ["compute", "power", "thermal", "launch", "cost", "radiation", "links"]
 DOCS = pathlib.Path(__file__).resolve().parents[1] / "docs" / "models.md"

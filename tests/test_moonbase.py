@@ -16,7 +16,7 @@ import math
 
 import pytest
 from _scenarios import run_standard
-from sandbox_plugins import moonbase
+from sandbox_plugins.moon import moonbase
 
 MU_E, R_E = 398_600.4418, 6_378.1366
 MU_M, R_M = 4_902.79981, 1_737.4

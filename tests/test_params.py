@@ -5,8 +5,8 @@ from __future__ import annotations
 import astropy.units as u
 import pytest
 
-from sandbox.params import Param, Params, check_value, from_sourced
-from sandbox.sourced import Sourced
+from sandbox.core.params import Param, Params, check_value, from_sourced
+from sandbox.core.sourced import Sourced
 
 ALT = Param("altitude", "550 km", "Orbit altitude.", unit="km", source="Starlink shell 1 (FCC filing SAT-MOD-20200417-00037)",
             minimum=100.0, maximum=50_000.0)

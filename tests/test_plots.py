@@ -19,9 +19,10 @@ import pytest
 from matplotlib.transforms import Bbox
 from PIL import Image
 
-from sandbox import api, plots
-from sandbox.design import Metric
-from sandbox.engine import Ledger
+from sandbox import api
+from sandbox.core.design import Metric
+from sandbox.ledger.engine import Ledger
+from sandbox.output import figures, plots
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -74,7 +75,7 @@ def bar_pixels(image: np.ndarray, patch) -> np.ndarray:
 def render(fig) -> np.ndarray:
     """Render to PNG (which also lays the figure out, so bar extents are in PNG pixels)."""
     image = decode(plots.to_bytes(fig, "png"))
-    w, h = fig.get_size_inches() * plots.DPI
+    w, h = fig.get_size_inches() * figures.DPI
     assert image.shape[:2] == (round(h), round(w))
     return image
 
@@ -143,7 +144,7 @@ def test_latency_bars_are_p50_and_p95(result):
 
 def test_every_architecture_keeps_its_colour_across_figures(result):
     colour = plots.colours(result)
-    assert colour[result.baseline] == plots.BASELINE_COLOUR
+    assert colour[result.baseline] == figures.BASELINE_COLOUR
     assert len(set(colour.values())) == len(colour)
     for (name, _), patch in bars(plots.headline(result), "headline").items():
         assert matplotlib.colors.to_hex(patch.get_facecolor()) == colour[name].lower()
@@ -184,7 +185,7 @@ def test_latency_png_is_not_blank(result):
     fig = plots.latency(result)
     image = render(fig)
     assert share_of_colour(image, "#ffffff") < 0.9
-    assert share_of_colour(image, plots.BASELINE_COLOUR) > 0.002  # the ground baseline's p50 bar
+    assert share_of_colour(image, figures.BASELINE_COLOUR) > 0.002  # the ground baseline's p50 bar
 
 
 def test_render_all_png_and_svg(result, rendered):
@@ -239,5 +240,5 @@ def test_metrics_a_plugin_adds_outside_the_total_are_not_stacked(result):
 
 
 def test_importing_the_module_does_not_import_matplotlib():
-    code = "import sys, sandbox.plots; assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
+    code = "import sys, sandbox.output.plots; assert 'matplotlib' not in sys.modules, 'matplotlib imported'"
     subprocess.run([sys.executable, "-c", code], check=True)

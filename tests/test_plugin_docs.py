@@ -1,6 +1,6 @@
 """Meta-tests of the plugin author's guide, docs/plugins.md.
 
-- every hook in :mod:`sandbox.hookspecs` has a ``## <hook>`` section with its exact signature,
+- every hook in :mod:`sandbox.core.hookspecs` has a ``## <hook>`` section with its exact signature,
   appears in the lifecycle diagram, has a runnable example, and is exercised by a test file;
 - every runnable example in the guide (a ```python block preceded by ``<!-- runnable: ID -->``)
   runs in a fresh namespace, and the numbers it produced are checked here again against hand
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sandbox import hookspecs
+from sandbox.core import hookspecs
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "plugins.md"
@@ -37,7 +37,7 @@ def section(title: str) -> str:
 
 
 def signature_line(hook: str) -> str:
-    """The ``def ...`` line of the hook spec, as written in sandbox/hookspecs.py (without the colon)."""
+    """The ``def ...`` line of the hook spec, as written in sandbox/core/hookspecs.py (without the colon)."""
     source = inspect.getsource(getattr(hookspecs, hook))
     match = re.search(r"^def .*?\)(?: -> [^\n]*?)?(?=:\s*$)", source, re.M | re.S)
     assert match, hook
@@ -57,7 +57,7 @@ BLOCKS = runnable_blocks()
 
 
 def test_hooks_are_discovered_from_the_hookspecs():
-    # the parametrized tests below cover whatever sandbox/hookspecs.py declares; at least these six
+    # the parametrized tests below cover whatever sandbox/core/hookspecs.py declares; at least these six
     assert set(HOOKS) >= {"sandbox_register_catalogues", "sandbox_register_models", "sandbox_register_architectures",
                           "sandbox_register_commands", "sandbox_extra_metrics", "sandbox_run_finished"}
 

@@ -11,9 +11,10 @@ import types
 
 import pytest
 
-from sandbox import hookimpl, hookspecs
-from sandbox.catalogue import Chip
-from sandbox.plugins import PluginError, load
+from sandbox import hookimpl
+from sandbox.core import hookspecs
+from sandbox.core.catalogue import Chip
+from sandbox.core.registry import PluginError, load
 
 
 def plugin(name: str, **hooks) -> types.SimpleNamespace:

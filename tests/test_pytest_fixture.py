@@ -22,9 +22,9 @@ import types
 import pytest
 
 from sandbox import hookimpl
-from sandbox.architecture import ArchitectureSpec
-from sandbox.design import Design, Element, PowerSystem, Site, ThermalSystem
-from sandbox.params import Param
+from sandbox.core.architecture import ArchitectureSpec
+from sandbox.core.design import Design, Element, PowerSystem, Site, ThermalSystem
+from sandbox.core.params import Param
 
 
 def design(p, ctx):

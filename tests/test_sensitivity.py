@@ -1,4 +1,4 @@
-"""One-at-a-time sensitivity (sandbox.sensitivity) and the `sensitivity` command, checked against hand calculations."""
+"""One-at-a-time sensitivity (sandbox.studies.sensitivity) and the `sensitivity` command, checked against hand calculations."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from _scenarios import standard_toml
 from click.testing import CliRunner
 
 from sandbox.cli import cli
-from sandbox.element import HOURS_PER_YEAR
-from sandbox.engine import evaluate
-from sandbox.scenario import load_scenario
-from sandbox.sensitivity import COLUMNS, SensitivityError, default_inputs, sensitivity, top
+from sandbox.core.scenario import load_scenario
+from sandbox.ledger.element import HOURS_PER_YEAR
+from sandbox.ledger.engine import evaluate
+from sandbox.studies.sensitivity import COLUMNS, SensitivityError, default_inputs, sensitivity, top
 
 SCENARIO = standard_toml("sensitivity test", 5) + """
 [architectures.ground]
@@ -60,7 +60,7 @@ def test_frame_shape_and_order(case, registry):
 
 
 def test_bus_cost_moves_leo_by_its_capex_share_and_not_the_ground(case):
-    """The bus cost enters the LEO ledger linearly (sandbox/element.py):
+    """The bus cost enters the LEO ledger linearly (sandbox/ledger/element.py):
     capex.bus = rate × bus mass; integration = f_int × hardware (bus included); operations =
     f_ops × (hardware + integration); annual = capex × CRF(r, life) + opex. So the cost per
     PFLOP-day is affine in the rate:  C(rate) = C_nom × (1 + s × (rate / rate_nom − 1)) with the
@@ -113,7 +113,7 @@ def test_explicit_inputs_with_architecture_parameters(registry, tmp_path):
     assert (bus.low, bus.high) == (1_000.0, 100_000.0)  # the declared range
     pue = row(df, "ground", "ground.pue")
     # only the grid energy depends on the PUE: grid power = IT load × PUE, energy opex = grid W × h/yr / 1000 × USD/kWh
-    # (sandbox/element.py), so ΔC = IT load × ΔPUE × 8766 h / 1000 × price / (delivered PFLOP/s × 365.25 d)
+    # (sandbox/ledger/element.py), so ΔC = IT load × ΔPUE × 8766 h / 1000 × price / (delivered PFLOP/s × 365.25 d)
     assert pue.metric_low == pytest.approx(pue.metric_nominal, rel=1e-12)  # low = nominal = 1.1
     led = evaluate(scenario, registry).ledgers["ground"]
     price = registry.catalogues.power_sources["grid-us"].price_usd_per_kwh

@@ -57,7 +57,7 @@ def test_geo_propellant_and_tankers_by_hand():
     assert led.get("orbit.longest_eclipse") == pytest.approx(expected, rel=0.01)
     # campaign: (module flights + tankers) ÷ 145 flights per year
     flights = led.get("launch.flights") + led.get("launch.tanker_flights")
-    # lead time (default 2 yr, sandbox.paramsets.lead_time_param) + flights ÷ 145 per year
+    # lead time (default 2 yr, sandbox.core.paramsets.lead_time_param) + flights ÷ 145 per year
     assert led.get("time.years_to_service") == pytest.approx(2.0 + flights / 145.0)
 
 

@@ -18,10 +18,11 @@ from matplotlib.colors import LogNorm
 from test_html_report import parse, run_chromium
 from test_plots import decode, render, rgb, share_of_colour
 
-from sandbox import html_report, plots, study_plots
-from sandbox.engine import evaluate
-from sandbox.plugins import default_registry
-from sandbox.scenario import load_scenario
+from sandbox.core.registry import default_registry
+from sandbox.core.scenario import load_scenario
+from sandbox.ledger.engine import evaluate
+from sandbox.output import figures, plots, study_plots, views
+from sandbox.output import html as html_report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -210,10 +211,10 @@ def test_pareto_figure_draws_a_subsample_and_the_whole_front(monte_carlo):
     assert "USD" in ax.get_xlabel() and "(s" in ax.get_ylabel()
     # the baseline (found from vs_baseline == 1) is grey, the others in the palette; the front in black
     inside = axes_pixels(image, ax)
-    for hex_colour in (plots.PALETTE[0], plots.PALETTE[1], plots.BASELINE_COLOUR):  # lone dots: 55 % over white
+    for hex_colour in (figures.PALETTE[0], figures.PALETTE[1], figures.BASELINE_COLOUR):  # lone dots: 55 % over white
         assert near(inside, blended(hex_colour, 0.55), tol=4) > 300, hex_colour
     points = gid(fig, "pareto:front-points")
-    assert matplotlib.colors.to_hex(points.get_facecolors()[0]) == plots.BASELINE_COLOUR.lower()
+    assert matplotlib.colors.to_hex(points.get_facecolors()[0]) == figures.BASELINE_COLOUR.lower()
     x, y = ax.transData.transform(np.column_stack([line.get_xdata(), line.get_ydata()]))[0]
     h = image.shape[0]
     patch = image[h - int(y) - 6:h - int(y) + 6, int(x) - 6:int(x) + 6]
@@ -227,7 +228,7 @@ def test_distributions_box_per_architecture_on_a_log_axis(monte_carlo):
     check_titles_and_labels(fig)
     ax = fig.axes[0]
     assert ax.get_xscale() == "log"  # 40 USD … 100,000 USD
-    colour = plots.colour_map(["ground", "leo", "moon"], "ground")
+    colour = figures.colour_map(["ground", "leo", "moon"], "ground")
     for name in ("ground", "leo", "moon"):
         values = monte_carlo.loc[monte_carlo["architecture"] == name, "cost.per_pflop_day"]
         assert gid(fig, f"distribution:{name}:p50").get_xdata()[0] == pytest.approx(np.median(values))
@@ -275,7 +276,7 @@ def test_timeline_has_bands_lines_and_the_crossover(timeline):
     check_titles_and_labels(fig)
     ax = fig.axes[0]
     assert ax.get_yscale() == "log"
-    colour = plots.colour_map(["ground", "leo", "moon"], "ground")
+    colour = figures.colour_map(["ground", "leo", "moon"], "ground")
     inside = axes_pixels(image, ax)
     # the shaded p05–p95 band: the architecture's colour at 20 % over white, over many pixels
     assert near(inside, blended(colour["leo"], 0.2)) > 5_000
@@ -294,7 +295,7 @@ def test_timeline_has_bands_lines_and_the_crossover(timeline):
 
 # --------------------------------------------------------------------------- run figures
 def test_latency_distribution_of_the_default_run(result):
-    fig = study_plots.latency_distribution(result)
+    fig = views.latency_distribution(result)
     image = render(fig)
     ax = fig.axes[0]
     assert ax.get_xscale() == "log" and "(s, log scale)" in ax.get_xlabel()
@@ -314,7 +315,7 @@ def test_latency_distribution_of_the_default_run(result):
 
 
 def test_orbit_view_places_every_architecture(result):
-    fig = study_plots.orbit_view(result)
+    fig = views.orbit_view(result)
     image = render(fig)
     near_earth, far = fig.axes
     colour = plots.colours(result)
@@ -323,7 +324,7 @@ def test_orbit_view_places_every_architecture(result):
         assert sum(label.startswith(f"{name}: ") for label in labels) == len(design.elements), name
         markers = [a for a in far.get_lines() if a.get_gid() == f"orbit:{name}:site"]
         assert sorted(m.get_xdata()[0] for m in markers) == pytest.approx(
-            sorted(study_plots._site_radius_m(el.site) / 1e3 for el in design.elements))
+            sorted(views._site_radius_m(el.site) / 1e3 for el in design.elements))
         for marker in markers:  # each site's marker in the image, in the architecture's colour
             x, y = marker.get_xdata()[0], marker.get_ydata()[0]
             assert np.array_equal(pixel(image, far, x, y), rgb(colour[name])), name
@@ -331,16 +332,16 @@ def test_orbit_view_places_every_architecture(result):
         ring = gid(fig, f"orbit:{name}:ring")
         alt = result.designs[name].elements[0].site.altitude_m
         r = np.nanmax(np.hypot(ring.get_xdata(), ring.get_ydata()))
-        assert r == pytest.approx((study_plots.EARTH_RADIUS_M + alt) / 1e3, rel=1e-3)
+        assert r == pytest.approx((views.EARTH_RADIUS_M + alt) / 1e3, rel=1e-3)
     assert far.get_xscale() == "log" and "km" in far.get_xlabel() and "km" in near_earth.get_xlabel()
-    assert share_of_colour(image, study_plots.EARTH_COLOUR) > 0.02  # Earth to scale
+    assert share_of_colour(image, views.EARTH_COLOUR) > 0.02  # Earth to scale
     assert gid(fig, "orbit:ground:ground").get_marker() == "s"
 
 
 def test_run_report_includes_the_two_new_figures(result):
     assert {"latency_distribution", "orbits"} <= set(plots.FIGURES)
     assert plots.FIGURES["orbits"][0] is plots.orbit_view
-    assert plots.orbit_view(result).get_suptitle() == study_plots.orbit_view(result).get_suptitle()
+    assert plots.orbit_view(result).get_suptitle() == views.orbit_view(result).get_suptitle()
 
 
 # --------------------------------------------------------------------------- study report

@@ -17,13 +17,14 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sandbox import batch, study
-from sandbox.atomic import write_all
 from sandbox.cli import cli
-from sandbox.element import LEDGER_DEFAULTS
-from sandbox.engine import evaluate
-from sandbox.progress import Progress
-from sandbox.scenario import ScenarioError, load_scenario, validate
+from sandbox.core.scenario import ScenarioError, load_scenario, validate
+from sandbox.ledger import batch
+from sandbox.ledger.element import LEDGER_DEFAULTS
+from sandbox.ledger.engine import evaluate
+from sandbox.output.atomic import write_all
+from sandbox.studies import plans as study
+from sandbox.studies.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "scenarios" / "default.toml"
@@ -94,7 +95,7 @@ def test_ledger_defaults_are_exactly_what_the_engine_reads():
     """Monte Carlo varies LEDGER_DEFAULTS: it must list every default element.py reads, and no other."""
     import re
 
-    source = (ROOT / "sandbox" / "element.py").read_text()
+    source = (ROOT / "sandbox" / "ledger" / "element.py").read_text()
     read = set(re.findall(r"""mv\(["']([a-z0-9_.]+)["']\)""", source))
     assert read == set(LEDGER_DEFAULTS)
 
@@ -239,7 +240,7 @@ def test_dask_cluster_on_loopback_gives_the_same_numbers(tmp_path):
 
 
 def test_dask_started_here_listens_on_loopback_only():
-    from sandbox.executor import DaskExecutor
+    from sandbox.studies.executor import DaskExecutor
 
     with DaskExecutor("local", workers=1) as ex:
         assert ex.scheduler_address.startswith("tcp://127.0.0.1:")
@@ -253,9 +254,9 @@ def test_dask_started_here_listens_on_loopback_only():
 HANG_PLUGIN = '''
 import time
 from sandbox import hookimpl
-from sandbox.architecture import ArchitectureSpec
-from sandbox.design import Design, Element, PowerSystem, Site, ThermalSystem
-from sandbox.params import Param
+from sandbox.core.architecture import ArchitectureSpec
+from sandbox.core.design import Design, Element, PowerSystem, Site, ThermalSystem
+from sandbox.core.params import Param
 
 
 def design(p, ctx):

@@ -17,9 +17,9 @@ import pytest
 
 PLUGIN = '''
 from sandbox import hookimpl
-from sandbox.architecture import ArchitectureSpec
-from sandbox.design import Design, Element, PowerSystem, Site, ThermalSystem
-from sandbox.params import Param
+from sandbox.core.architecture import ArchitectureSpec
+from sandbox.core.design import Design, Element, PowerSystem, Site, ThermalSystem
+from sandbox.core.params import Param
 
 
 def design(p, ctx):

@@ -1,4 +1,4 @@
-"""The deployment timeline (sandbox.timeline) and the `timeline` command, checked against hand calculations."""
+"""The deployment timeline (sandbox.studies.timeline) and the `timeline` command, checked against hand calculations."""
 
 from __future__ import annotations
 
@@ -13,10 +13,10 @@ from _scenarios import standard_toml
 from click.testing import CliRunner
 
 from sandbox.cli import cli
-from sandbox.engine import evaluate
-from sandbox.scenario import load_scenario
-from sandbox.sourced import Sourced
-from sandbox.timeline import (
+from sandbox.core.scenario import load_scenario
+from sandbox.core.sourced import Sourced
+from sandbox.ledger.engine import evaluate
+from sandbox.studies.timeline import (
     DEFAULTS,
     TimelineError,
     cumulative_mass_t,
@@ -93,7 +93,7 @@ def test_deterministic_path_and_learning_crossover_by_hand(registry, tmp_path):
     """Ground made dearer (facility capex 1,200 USD/W) so that LEO starts 9 % above it and only the
     launch learning curve can close the gap.
 
-    Per year (sandbox/element.py, everything else fixed): chips deliver h(y) = 2^((y−2027)/2.6) × more
+    Per year (sandbox/ledger/element.py, everything else fixed): chips deliver h(y) = 2^((y−2027)/2.6) × more
     at the same cost, so the ground costs C_g(y) = C_g0 / h(y); LEO's launch capex scales with f(y), the
     Wright factor, so C_L(y) = (C_L0 − L (1 − f(y))) / h(y) with L = launch capex × CRF(8 %, life) per
     PFLOP-day. LEO is in service from 2027 + 2 yr; it crosses in the first such year with C_L < C_g."""

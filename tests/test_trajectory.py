@@ -22,6 +22,7 @@ from astropy import units as u
 from astropy.time import Time
 
 import sandbox.trajectory as tr
+from sandbox.trajectory import library as tb
 
 REPO = Path(__file__).resolve().parents[1]
 R_EARTH_VALLADO_KM = 6378.137  # Vallado Table D-3 (canonical unit 1 ER)
@@ -62,14 +63,14 @@ def test_backend_follows_environment_variable(monkeypatch):
     assert version == getattr(mod, "__version__", version)
     monkeypatch.setenv(tr.ENV_LIBRARY, "orekit")
     with pytest.raises(ValueError, match="boinor, poliastro"):
-        tr._library_name()
+        tb.library_name()
 
 
 def test_missing_library_gives_a_clear_import_error(monkeypatch):
     monkeypatch.setenv(tr.ENV_LIBRARY, "")
-    monkeypatch.setattr(tr.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(tb.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ImportError, match="pip install boinor"):
-        tr._library_name()
+        tb.library_name()
 
 
 def test_numba_cache_dir_honours_xdg(monkeypatch, tmp_path):
@@ -101,8 +102,8 @@ def test_numba_wrapper_defaults_cache_in_both_decorator_forms():
     tr.enable_numba_cache()  # idempotent: wrapped once only
     import numba
 
-    assert getattr(numba.njit, tr._CACHE_MARK)
-    assert not getattr(numba.njit.__wrapped__, tr._CACHE_MARK, False)
+    assert getattr(numba.njit, tb._CACHE_MARK)
+    assert not getattr(numba.njit.__wrapped__, tb._CACHE_MARK, False)
 
     def add_one(x):
         return x + 1

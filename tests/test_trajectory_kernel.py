@@ -15,6 +15,7 @@ import pytest
 from astropy.time import Time
 
 from sandbox import trajectory as tr
+from sandbox.trajectory.visibility import initial_axes
 
 EPOCH = Time("2026-06-21T00:00:00", scale="utc")
 STATIONS = [(78.23, 15.39, 0.0), (-25.89, 27.69, 0.0, 5.0), (1.35, 103.82, 20.0), (40.43, -4.25, 0.0)]
@@ -42,7 +43,7 @@ def test_positions_are_the_adapters_two_body_positions(method):
     ref = tr.constellation_positions(alt, np.radians(53.0), raan, m0, times)
     assert pos.shape == (raan.size, times.size, 3)
     assert np.abs(pos - ref).max() < 1e-3  # m
-    radius = tr._gm_radius("Earth")[1]
+    radius = tr.body_radius("Earth").to_value("m")
     assert np.allclose(np.linalg.norm(pos, axis=-1), (radius + alt)[:, None], rtol=1e-12)
 
 
@@ -53,9 +54,9 @@ def test_positions_agree_with_the_library_propagation_over_a_day():
     for i in range(raan.size):
         r0, v0 = pos[i, 0], None
         # initial velocity of the circular orbit: speed sqrt(mu/a) along E2
-        mu, _ = tr._gm_radius("Earth")
+        mu = tr.body_mu("Earth").to_value("m3/s2")
         a = float(np.linalg.norm(r0))
-        _, e2 = tr._initial_axes(np.radians([97.6]), raan[i:i + 1], m0[i:i + 1])
+        _, e2 = initial_axes(np.radians([97.6]), raan[i:i + 1], m0[i:i + 1])
         v0 = e2[0] * math.sqrt(mu / a)
         for k, t in enumerate(times):
             r, _ = tr.propagate(r0 * u.m, v0 * u.m / u.s, t * u.s)  # the library's Orbit.propagate
@@ -98,7 +99,7 @@ def test_visibility_is_the_elevation_mask_of_each_station(method):
 @pytest.mark.parametrize("method", METHODS)
 def test_visibility_edge_is_smads_maximum_central_angle(method):
     """λ_max = arccos(R cos ε / (R + h)) − ε (SMAD 3rd ed. §5.1): just inside is visible, just outside not."""
-    radius = tr._gm_radius("Earth")[1]
+    radius = tr.body_radius("Earth").to_value("m")
     h, eps = 550e3, math.radians(10.0)
     lam = math.acos(radius * math.cos(eps) / (radius + h)) - eps
     lon0 = -tr.gmst(EPOCH).to_value(u.deg)  # the inertial x axis is above this longitude at the epoch

@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
+from sandbox.core.sourced import Sourced
 from sandbox.models._util import FloatOrArray, arr, is_scalar, out, reject
-from sandbox.sourced import Sourced
 
 __all__ = [
     "DEFAULTS",

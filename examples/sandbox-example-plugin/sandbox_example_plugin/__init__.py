@@ -2,7 +2,7 @@
 
 A pod is a prefabricated cabinet of NVIDIA Jetson AGX Orin modules on a commercial power
 connection, within a metro area of its users. The plugin sizes the number of pods to the
-scenario's workload and describes them as a :class:`sandbox.design.Design`; the sandbox's
+scenario's workload and describes them as a :class:`sandbox.core.design.Design`; the sandbox's
 engine then prices chips, building, electricity and cooling on the shared ledger, exactly
 as for the built-in ground data center it is compared with.
 
@@ -17,10 +17,10 @@ import math
 import numpy as np
 
 from sandbox import hookimpl
-from sandbox.architecture import ArchitectureSpec, Context
-from sandbox.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem
+from sandbox.core.architecture import ArchitectureSpec, Context
+from sandbox.core.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem
+from sandbox.core.params import Param, Params, from_sourced
 from sandbox.models import compute, cost, thermal
-from sandbox.params import Param, Params, from_sourced
 
 __version__ = "0.1.0"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from sandbox import api
-from sandbox.plugins import load
+from sandbox.core.registry import load
 
 SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "example.toml"
 

@@ -1,0 +1,310 @@
+"""The ``sandbox`` command group and its core commands: plugins, validate, schema, run, compare.
+
+A thin layer over :mod:`sandbox.api`. Study commands (sweep, sensitivity, timeline) live in
+:mod:`sandbox.cli.studies` and are added through the ``sandbox_register_commands`` hook, as a
+third party's commands are.
+
+Exit status: 0 success, 1 an architecture or plugin failed, 2 bad input (scenario, options,
+output folder). Errors are one line each on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from sandbox.cli.common import check_writable, fail, registry_of, scenario_or_exit
+
+# ----------------------------------------------------------------------------- plugin listing cache
+#
+# ``sandbox --help`` must list plugin commands and ``sandbox plugins`` must list versions and
+# hooks; both need every plugin module imported, and the plugins import astropy and numpy
+# (~0.5 s). What they print depends only on what is installed, so it is cached as JSON under
+# ``$XDG_CACHE_HOME/space-sandbox/cli/`` (default ``~/.cache/...``), one file per environment,
+# keyed on :func:`sandbox.core.registry.fingerprint` (entry points, versions, source mtimes,
+# ``SANDBOX_PLUGINS``). A listing is cached only when every plugin loaded cleanly; ``--plugin``
+# bypasses the cache; ``SANDBOX_CLI_CACHE=0`` turns it off. Plugins are imported for real as
+# soon as a plugin command runs or any command needs the registry.
+
+CACHE_ENV = "SANDBOX_CLI_CACHE"
+
+
+def _cache_file() -> Path:
+    import hashlib
+    import os
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    env = hashlib.sha256(sys.prefix.encode()).hexdigest()[:16]
+    return Path(base) / "space-sandbox" / "cli" / f"plugins-{env}.json"
+
+
+def _cache_allowed(ctx: click.Context) -> bool:
+    import os
+
+    if os.environ.get(CACHE_ENV, "1").strip().lower() in ("0", "no", "false", "off"):
+        return False
+    return not (ctx.find_root().params.get("plugin_modules") or ())
+
+
+def _fingerprint(ctx: click.Context) -> str:
+    obj = ctx.ensure_object(dict)
+    if "fingerprint" not in obj:
+        from sandbox.core.registry import fingerprint
+
+        obj["fingerprint"] = fingerprint()
+    return obj["fingerprint"]
+
+
+def _read_listing(ctx: click.Context) -> dict | None:
+    if not _cache_allowed(ctx):
+        return None
+    try:
+        doc = json.loads(_cache_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict) or doc.get("key") != _fingerprint(ctx):
+        return None
+    return doc
+
+
+def _write_listing(ctx: click.Context, doc: dict) -> None:
+    import os
+    import tempfile
+
+    path = _cache_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".plugins-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh)
+        os.replace(tmp, path)
+    except OSError:  # a read-only home only costs speed
+        pass
+
+
+def _listing(ctx: click.Context) -> dict:
+    """Plugins (name, distribution, version, module, hooks, architectures) and plugin commands
+    (name, help texts), from the cache when it is current, else from loading the plugins."""
+    obj = ctx.ensure_object(dict)
+    if "listing" in obj:
+        return obj["listing"]
+    doc = None if "registry" in obj else _read_listing(ctx)
+    if doc is None:
+        reg = registry_of(ctx)
+        root = ctx.find_root()
+        commands = root.command._plugin_commands(root) if isinstance(root.command, _Group) else {}
+        doc = {
+            "plugins": [{"name": p.name, "distribution": p.distribution, "version": p.version, "module": p.module,
+                         "hooks": p.hooks, "host": p.host,
+                         "architectures": sorted(a for a, o in reg.architecture_owner.items() if o == p.name)}
+                        for p in reg.plugins],
+            "load_errors": [{"name": p.name, "error": p.error} for p in reg.load_errors],
+            "commands": [{"name": n, "help": c.help, "short_help": c.short_help, "hidden": bool(c.hidden),
+                          "deprecated": c.deprecated if isinstance(c.deprecated, str) else bool(c.deprecated)}
+                         for n, c in sorted(commands.items())],
+        }
+        if _cache_allowed(ctx) and not reg.load_errors:
+            _write_listing(ctx, {"key": _fingerprint(ctx), **doc})
+    obj["listing"] = doc
+    return doc
+
+
+class _Group(click.Group):
+    """Adds plugin commands (``sandbox_register_commands``) when the group is listed or used.
+
+    Plugins add their commands to a fresh group per invocation, kept in the click context, so
+    that one invocation's ``--plugin`` never leaks into another's. Listing (``--help``) uses
+    the cached names and help texts (see :func:`_listing`); running a plugin command loads
+    the plugins.
+    """
+
+    def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
+        obj = ctx.ensure_object(dict)
+        if "plugin_commands" not in obj:
+            from sandbox.core.registry import PluginError, raise_first
+
+            group = click.Group("sandbox")
+            try:
+                raise_first(registry_of(ctx).hooks.register_commands(group))
+            except PluginError as exc:
+                fail(str(exc), 1)
+            obj["plugin_commands"] = {n: c for n, c in group.commands.items() if n not in self.commands}
+        return obj["plugin_commands"]
+
+    def _plugin_command_names(self, ctx: click.Context) -> list[str]:
+        return [c["name"] for c in _listing(ctx)["commands"] if c["name"] not in self.commands]
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(self._plugin_command_names(ctx)))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        found = super().get_command(ctx, name)
+        if found is not None:
+            return found
+        obj = ctx.ensure_object(dict)
+        if "plugin_commands" not in obj and name not in self._plugin_command_names(ctx):
+            return None  # the (current) listing says no plugin has it: nothing to import
+        return self._plugin_commands(ctx).get(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        obj = ctx.ensure_object(dict)
+        if "plugin_commands" in obj:  # plugins already loaded: the real commands
+            return super().format_commands(ctx, formatter)
+        stubs = {c["name"]: click.Command(c["name"], help=c["help"], short_help=c["short_help"], hidden=c["hidden"],
+                                          deprecated=c["deprecated"])
+                 for c in _listing(ctx)["commands"] if c["name"] not in self.commands}
+        rows = []
+        commands = [(n, self.commands.get(n) or stubs[n]) for n in self.list_commands(ctx)]
+        commands = [(n, c) for n, c in commands if not c.hidden]
+        if commands:
+            limit = formatter.width - 6 - max(len(n) for n, _ in commands)
+            rows = [(n, c.get_short_help_str(limit)) for n, c in commands]
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="space-sandbox")
+@click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
+              help="Also load this importable module as a plugin (repeatable).")
+@click.pass_context
+def cli(ctx: click.Context, plugin_modules: tuple[str, ...]) -> None:
+    """The lunar and deep-space infrastructure sandbox: AI compute in space on one ledger.
+
+    Set SANDBOX_PLUGINS to a comma-separated list of plugin names to load only those
+    (an empty value loads none).
+    """
+    ctx.ensure_object(dict)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--hook", default=None, help="Show only the plugins that implement this hook.")
+@click.option("--all", "show_all", is_flag=True, help="Also list the sandbox's own host plugins (e.g. the study commands).")
+@click.pass_context
+def plugins(ctx: click.Context, fmt: str, hook: str | None, show_all: bool) -> None:
+    """List installed plugins with their versions and the hooks each implements."""
+    listing = _listing(ctx)
+    rows = [r for r in listing["plugins"] if show_all or not r.get("host")]
+    if hook:
+        from sandbox.core import hookspecs
+
+        if not hasattr(hookspecs, hook):
+            fail(f"--hook: no hook named {hook!r}", 2)
+        rows = [r for r in rows if hook in r["hooks"]]
+    if fmt == "json":
+        click.echo(json.dumps({"plugins": rows, "load_errors": listing["load_errors"]}, indent=2))
+        return
+    if not rows:
+        click.echo(f"no plugin implements {hook}" if hook else "no plugins loaded")
+    for r in rows:
+        dist = f" ({r['distribution']} {r['version']})" if r["distribution"] else ""
+        click.echo(f"{r['name']}{dist}  [{r['module']}]")
+        click.echo(f"  hooks: {', '.join(r['hooks']) or 'none'}")
+        if r["architectures"]:
+            click.echo(f"  architectures: {', '.join(r['architectures'])}")
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.pass_context
+def validate(ctx: click.Context, scenario: str) -> None:
+    """Validate SCENARIO against the installed plugins' schemas; nothing runs."""
+    s = scenario_or_exit(ctx, scenario)
+    extra = ""
+    if "sweep" in s.raw:
+        from sandbox.core.scenario import ScenarioError
+        from sandbox.studies.plans import parse_plan
+
+        try:
+            plan = parse_plan(s, registry_of(ctx))
+        except ScenarioError as exc:
+            fail(str(exc), 2)
+        extra = f"; sweep: {plan.method}, {plan.points:,} points over {len(plan.dimensions)} inputs"
+    click.echo(f"{scenario}: valid ({len(s.architectures)} architectures: {', '.join(r.instance for r in s.architectures)}){extra}")
+
+
+@cli.command()
+@click.pass_context
+def schema(ctx: click.Context) -> None:
+    """Print the JSON Schema of scenario files (every installed plugin's parameters included)."""
+    from sandbox.core.schema import scenario_schema
+
+    click.echo(json.dumps(scenario_schema(registry_of(ctx)), indent=2))
+
+
+@cli.command()
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(), default=None,
+              help="Also write results (JSON, CSV, table) and a provenance record into this folder.")
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
+@click.option("--explain", is_flag=True, help="After the table, show the inputs and sources behind every metric.")
+@click.pass_context
+def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_going: bool, explain: bool) -> None:
+    """Run SCENARIO and print the comparison with the ground baseline."""
+    from sandbox.ledger.engine import evaluate
+    from sandbox.output import report
+
+    s = scenario_or_exit(ctx, scenario)
+    if out_dir is not None:
+        check_writable(Path(out_dir))
+    result = evaluate(s, registry_of(ctx))
+    text = {"table": report.table, "json": report.to_json, "csv": report.to_csv}[fmt](result)
+    if explain and fmt == "table":
+        text += "\n\n" + report.explain(result)
+    if out_dir is not None:
+        try:
+            report.write_outputs(result, Path(out_dir))
+        except OSError as exc:
+            fail(f"--out {out_dir}: cannot write: {exc.strerror or exc}", 2)
+    click.echo(text)
+    for message in result.failures.values():
+        click.echo(f"error: {message}", err=True)
+    if result.failures and not keep_going:
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_context
+def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str) -> None:
+    """Run several SCENARIOS and show them side by side, each relative to its ground baseline."""
+    from sandbox.ledger.engine import evaluate
+    from sandbox.output import report
+
+    loaded = [scenario_or_exit(ctx, path) for path in scenarios]  # all validated before anything runs
+    results = [evaluate(s, registry_of(ctx)) for s in loaded]
+    if fmt == "table":
+        click.echo(report.compare_table(results))
+    elif fmt == "json":
+        click.echo(json.dumps({"records": report.compare_records(results),
+                               "provenance": [r.provenance for r in results]}, indent=2, default=str))
+    else:
+        import csv
+        import io
+
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=["scenario", "architecture", "type", "metric", "value", "unit",
+                                                 "approximation"], extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(report.compare_records(results))
+        click.echo(buf.getvalue(), nl=False)
+    for r in results:
+        for message in r.failures.values():
+            click.echo(f"error: {message}", err=True)
+    if any(r.failures for r in results):
+        sys.exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(obj={})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,341 @@
+"""The study commands ``sweep``, ``sensitivity`` and ``timeline``.
+
+They are registered through the public ``sandbox_register_commands`` hook, exactly as a plugin
+registers commands: the registry loads this module as a host plugin that is always present
+(``SANDBOX_PLUGINS`` does not filter it; ``sandbox plugins --all`` lists it).
+
+Heavy libraries (numpy, pandas, matplotlib) are imported inside the commands, so that importing
+this module costs nothing at CLI start-up. Exit status as for every command: 0 success, 1 an
+architecture failed, 2 bad input; errors are one line each on stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sandbox import hookimpl
+from sandbox.cli.common import check_writable, fail, registry_of, scenario_or_exit
+
+#: Inputs per architecture the sensitivity table shows.
+TOP_INPUTS = 8
+
+
+def _num(value: Any) -> str:
+    from sandbox.output.report import fmt
+
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return "–" if v != v else fmt(v)
+
+
+def _write_outputs(out: Path, files: dict[str, str | bytes]) -> None:
+    """Write ``files`` into ``out`` atomically (each staged beside its final name, then renamed)."""
+    from sandbox.output.atomic import write_all
+
+    try:
+        write_all(out, files)
+    except OSError as exc:
+
+        fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
+
+
+def _frame_files(stem: str, df: Any) -> dict[str, bytes]:
+    import io
+
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return {f"{stem}.csv": df.to_csv(index=False).encode("utf-8"), f"{stem}.parquet": buf.getvalue()}
+
+
+def _figure_files(stem: str, fig: Any) -> dict[str, bytes]:
+    from sandbox.output.plots import to_bytes
+
+    try:
+        return {f"{stem}.png": to_bytes(fig, "png"), f"{stem}.svg": to_bytes(fig, "svg")}
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+
+
+def _records(df: Any) -> list[dict[str, Any]]:
+    return json.loads(df.to_json(orient="records"))
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "_"
+
+
+@click.command("sensitivity")
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.option("--metric", default="cost.per_pflop_day", show_default=True, help="Metric to rank the inputs by.")
+@click.option("--with-params", "with_params", is_flag=True,
+              help="Also vary every architecture parameter that declares a low/high range (one design per value).")
+@click.option("--top", "top_n", type=click.IntRange(min=1), default=TOP_INPUTS, show_default=True,
+              help="Inputs per architecture in the table.")
+@click.option("--out", "out_dir", type=click.Path(), default=None,
+              help="Write sensitivity.csv/.parquet and a tornado chart per architecture (PNG, SVG) into this folder.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed at its nominal point.")
+@click.pass_context
+def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_params: bool, top_n: int,
+                        out_dir: str | None, fmt: str, keep_going: bool) -> None:
+    """One-at-a-time sensitivity of a metric to every uncertain input of SCENARIO (tornado chart).
+
+    Each input goes to its low and its high value with every other input nominal; the swing
+    |metric(high) - metric(low)| ranks the inputs per architecture.
+    """
+
+    s = scenario_or_exit(ctx, scenario)
+    registry = registry_of(ctx)
+    if out_dir is not None:
+        check_writable(Path(out_dir))
+    from sandbox.ledger.batch import unit_of_metric
+    from sandbox.studies.sensitivity import SensitivityError, sensitivity, top
+
+    try:
+        df = sensitivity(s, registry, metric=metric, architecture_params=with_params)
+    except SensitivityError as exc:
+        fail(f"--metric: {exc}", 2)
+    unit = unit_of_metric(metric)
+    if fmt == "json":
+        click.echo(json.dumps({"scenario": s.path, "metric": metric, "unit": unit, "rows": _records(df)}, indent=2))
+    elif fmt == "csv":
+        click.echo(df.to_csv(index=False), nl=False)
+    else:
+        click.echo(_sensitivity_table(df, metric, unit, top(df, top_n)))
+    if out_dir is not None:
+        from sandbox.output.study_plots import tornado
+
+        files: dict[str, str | bytes] = dict(_frame_files("sensitivity", df))
+        for arch in df["architecture"].unique():
+            files.update(_figure_files(f"tornado-{_safe(str(arch))}", tornado(df, metric, arch, unit)))
+        _write_outputs(Path(out_dir), files)
+        if fmt == "table":
+            click.echo(f"\nwrote {out_dir}/sensitivity.csv, sensitivity.parquet, tornado-<architecture>.png/.svg")
+    failed = False
+    nominal = df.groupby("architecture", sort=False)["metric_nominal"].first() if len(df) else {}
+    for arch, messages in df.attrs.get("errors", {}).items():
+        at_nominal = arch in nominal and nominal[arch] != nominal[arch]
+        failed |= at_nominal
+        for message in messages[:3]:
+            click.echo(f"{'error' if at_nominal else 'warning'}: {message}", err=True)
+    if failed and not keep_going:
+        sys.exit(1)
+
+
+def _sensitivity_table(df: Any, metric: str, unit: str, shown: Any) -> str:
+    lines = [f"one-at-a-time sensitivity of {metric} ({unit}); each input at its low / high, all others nominal"]
+    for arch in df["architecture"].unique():
+        rows = df[df["architecture"] == arch]
+        kind = rows["type"].iloc[0]
+        lines.append("")
+        lines.append(f"{arch} ({kind}): nominal {_num(rows['metric_nominal'].iloc[0])} {unit}")
+        picked = shown[shown["architecture"] == arch]
+        if picked.empty:
+            lines.append("  no input moves it")
+            continue
+        width = max(30, *(len(str(k)) for k in picked["input"]))
+        lines.append(f"  {'input':<{width}} {'low':>10} {'high':>10} {'at low':>12} {'at high':>12} {'swing':>12}")
+        for r in picked.itertuples():
+            lines.append(f"  {r.input:<{width}} {_num(r.low):>10} {_num(r.high):>10} {_num(r.metric_low):>12} "
+                         f"{_num(r.metric_high):>12} {_num(r.swing):>12}")
+        rest = int((rows["swing"] > 0).sum()) - len(picked)
+        if rest > 0:
+            lines.append(f"  ... {rest} more inputs move it (--top, --format csv)")
+    return "\n".join(lines)
+
+
+@click.command("timeline")
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.option("--end-year", type=int, default=None, help="Last year (default: start year + 20).")
+@click.option("--draws", type=int, default=1000, show_default=True, help="Monte Carlo draws of the uncertain inputs.")
+@click.option("--seed", type=int, default=None, help="Random seed (default: the scenario's study.seed).")
+@click.option("--nominal", is_flag=True,
+              help="One world at the nominal values of every input and timeline parameter (no Monte Carlo).")
+@click.option("--every", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Years between the rows of the cost table.")
+@click.option("--out", "out_dir", type=click.Path(), default=None,
+              help="Write the table, summary, crossover and assumptions (CSV, Parquet) and the figure (PNG, SVG).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
+@click.pass_context
+def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, draws: int, seed: int | None,
+                     nominal: bool, every: int, out_dir: str | None, fmt: str, keep_going: bool) -> None:
+    """Year-by-year cost per delivered PFLOP-day of SCENARIO's architectures and the year each beats the ground.
+
+    Launch prices follow Wright's law in cumulative mass launched worldwide, chips gain FLOP/W
+    with every hardware generation, and each architecture counts from its years to service on;
+    uncertain inputs are drawn (triangular) DRAWS times.
+    """
+
+    if draws <= 0:
+        fail(f"--draws: expected a whole number >= 1, got {draws}", 2)
+    if seed is not None and seed < 0:
+        fail(f"--seed: expected a whole number >= 0, got {seed}", 2)
+    s = scenario_or_exit(ctx, scenario)
+    registry = registry_of(ctx)
+    if end_year is not None and end_year < s.assumptions.start_year:
+        fail(f"--end-year {end_year} is before the scenario's start year {s.assumptions.start_year}", 2)
+    if out_dir is not None:
+        check_writable(Path(out_dir))
+    from sandbox.studies.timeline import TimelineError, parameters, timeline
+
+    fixed = {k: float(v.nominal) for k, v in parameters(registry).items()} if nominal else None
+    try:
+        result = timeline(s, registry, end_year=end_year, draws=1 if nominal else draws, seed=seed, params=fixed,
+                          uncertain=not nominal)
+    except TimelineError as exc:
+        fail(str(exc), 2)
+    if fmt == "json":
+        click.echo(json.dumps({"scenario": s.path, "start_year": result.start_year, "end_year": result.end_year,
+                               "draws": result.draws, "seed": result.seed, "baseline": result.baseline,
+                               "metric": "cost.per_pflop_day", "unit": "USD",
+                               "crossover": _records(result.crossover), "summary": _records(result.summary),
+                               "assumptions": _records(result.assumptions)}, indent=2))
+    elif fmt == "csv":
+        click.echo(result.summary.to_csv(index=False), nl=False)
+    else:
+        click.echo(_timeline_table(result, every))
+    if out_dir is not None:
+        from sandbox.output.study_plots import timeline_bands
+
+        files: dict[str, str | bytes] = {}
+        files.update(_frame_files("timeline", result.table))
+        files.update(_frame_files("timeline-summary", result.summary))
+        files.update(_frame_files("timeline-crossover", result.crossover))
+        files.update(_frame_files("timeline-factors", result.factors))
+        files["timeline-assumptions.csv"] = result.assumptions.to_csv(index=False).encode("utf-8")
+        files.update(_figure_files("timeline", timeline_bands(result.summary, result.crossover, result.baseline, "USD")))
+        _write_outputs(Path(out_dir), files)
+        if fmt == "table":
+            click.echo(f"\nwrote {out_dir}/timeline.csv/.parquet (every year x draw), timeline-summary, "
+                       "timeline-crossover, timeline-factors (.csv/.parquet), timeline-assumptions.csv, "
+                       "timeline.png/.svg")
+    for messages in result.errors.values():
+        for message in messages[:3]:
+            click.echo(f"error: {message}", err=True)
+    if result.errors and not keep_going:
+        sys.exit(1)
+
+
+def _year(value: float) -> str:
+    return "never" if value != value else f"{value:.0f}"
+
+
+def _timeline_table(result: Any, every: int) -> str:
+    import numpy as np
+
+    f = result.factors[result.factors["year"] == result.end_year]
+    draws = f"{result.draws:,} draws" if result.draws != 1 else "1 draw"
+    lines = [f"timeline {result.start_year}-{result.end_year}, {draws} (seed {result.seed}); "
+             f"by {result.end_year}: launch price x{np.median(f['launch_price_factor']):.2f}, "
+             f"chip FLOP/W x{np.median(f['chip_ops_factor']):.3g} (medians)",
+             "",
+             f"first year cheaper than {result.baseline or 'the baseline'} per delivered PFLOP-day "
+             "(in the same draw; 'never' = not by the end year)",
+             f"  {'architecture':<14} {'available':>9} {'p05':>6} {'p50':>6} {'p95':>6} {'never':>7}"]
+    for r in result.crossover.itertuples():
+        lines.append(f"  {r.architecture:<14} {_year(r.available_from):>9} {_year(r.p05):>6} {_year(r.p50):>6} "
+                     f"{_year(r.p95):>6} {r.never_fraction:>7.0%}")
+    years = list(range(result.start_year, result.end_year + 1, every))
+    if years[-1] != result.end_year:
+        years.append(result.end_year)
+    summary = result.summary
+    archs = list(dict.fromkeys(summary["architecture"]))
+    width = max(10, *(len(a) for a in archs)) if archs else 10
+    lines += ["", "p50 cost.per_pflop_day (USD) of the available draws ('–': not yet in service)",
+              "  year " + " ".join(f"{a:>{width}}" for a in archs)]
+    for y in years:
+        row = summary[summary["year"] == y].set_index("architecture")["p50"]
+        lines.append(f"  {y:<4} " + " ".join(f"{_num(row.get(a, float('nan'))):>{width}}" for a in archs))
+    return "\n".join(lines)
+
+
+@click.command("sweep")
+@click.argument("scenario", type=click.Path(dir_okay=True))
+@click.option("--out", "out_dir", type=click.Path(), default=None,
+              help="Study folder (default: sweep-<scenario name>). Holds the manifest, finished chunks and results.")
+@click.option("--method", type=click.Choice(["grid", "random", "lhs", "montecarlo"]), default=None,
+              help="Override [sweep] method.")
+@click.option("--points", type=click.IntRange(min=1), default=None, help="Override [sweep] points (not for grids).")
+@click.option("--seed", type=click.IntRange(min=0), default=None, help="Override [sweep] seed (default: study.seed).")
+@click.option("--chunk", type=click.IntRange(min=1), default=None, help="Points per task and part file.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local worker processes, or workers of a cluster started with --scheduler local (default: CPUs).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on a Dask cluster: tcp://host:port of an existing scheduler, or 'local' to start one on 127.0.0.1.")
+@click.option("--listen", default="127.0.0.1", show_default=True, metavar="HOST",
+              help="Interface a cluster started with --scheduler local listens on (another host only when asked).")
+@click.option("--design-timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
+              help="Seconds a design function may take before it is reported as hung (0: no limit).")
+@click.option("--restart", is_flag=True, help="Discard the finished chunks in --out and start again.")
+@click.option("--no-figures", is_flag=True, help="Skip the plots and the HTML report.")
+@click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
+@click.pass_context
+def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | None, points: int | None,
+          seed: int | None, chunk: int | None, workers: int | None, scheduler: str | None, listen: str, design_timeout: float,
+          restart: bool, no_figures: bool, keep_going: bool) -> None:
+    """Sweep or Monte Carlo over SCENARIO's [sweep] table (docs/studies.md); resumable after any interruption."""
+    import os
+
+    from sandbox.core.scenario import ScenarioError
+    from sandbox.output import report
+    from sandbox.studies.executor import DaskExecutor, Job, LocalExecutor, seed_context
+    from sandbox.studies.plans import parse_plan
+    from sandbox.studies.sweep import SweepError, run_sweep
+
+    s = scenario_or_exit(ctx, scenario)
+    registry = registry_of(ctx)
+    try:
+        plan = parse_plan(s, registry, {"method": method, "points": points, "seed": seed, "chunk": chunk})
+    except ScenarioError as exc:
+        fail(str(exc), 2)
+    out = Path(out_dir) if out_dir is not None else Path(f"sweep-{Path(scenario).stem}")
+    check_writable(out)
+    job = Job.for_scenario(s, tuple(ctx.find_root().params.get("plugin_modules") or ()), design_timeout or None)
+    seed_context(job, registry, s)
+    n_workers = workers or os.cpu_count() or 1
+    executor = DaskExecutor(scheduler, n_workers, listen) if scheduler else LocalExecutor(n_workers)
+    try:
+        outcome = run_sweep(job, s, registry, plan, out, executor, restart=restart, figures=not no_figures)
+    except SweepError as exc:
+        fail(str(exc), 2)
+    except OSError as exc:
+        fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
+    m = outcome.manifest
+    click.echo(f"{plan.method} over {plan.points:,} points (seed {plan.seed}), {len(plan.dimensions)} inputs; "
+               f"{outcome.computed_chunks} chunks computed, {outcome.resumed_chunks} resumed; {m['executor']}, "
+               f"{m['elapsed_s']:.1f} s")
+    summary = outcome.summary
+    for metric in ("cost.per_pflop_day", "cost.per_pflop_day.vs_baseline"):
+        rows = summary[summary["metric"] == metric]
+        if len(rows):
+            unit = rows["unit"].iloc[0]
+            click.echo(f"\n{metric} ({unit})      p5          p50          p95    valid")
+            for r in rows.itertuples():
+                click.echo(f"  {r.architecture:<12} {report.fmt(r.p5):>10} {report.fmt(r.p50):>12} {report.fmt(r.p95):>12} "
+                           f"{r.valid:>8,}")
+    click.echo(f"\nwrote {out}/results.parquet, results.csv, summary.csv" + ("" if no_figures else ", figures, report.html"))
+    for arch, messages in outcome.failures.items():
+        for message in messages[:3]:
+            click.echo(f"error: {arch}: {message}", err=True)
+        if len(messages) > 3:
+            click.echo(f"error: {arch}: ... and {len(messages) - 3} more (see manifest.json)", err=True)
+    if outcome.failures and not keep_going:
+        sys.exit(1)
+
+
+@hookimpl
+def sandbox_register_commands(cli: click.Group) -> None:
+    """The study commands, added to the ``sandbox`` group like any plugin's."""
+    cli.add_command(sweep, "sweep")
+    cli.add_command(sensitivity_command, "sensitivity")
+    cli.add_command(timeline_command, "timeline")

@@ -1,0 +1,122 @@
+"""A typed facade over pluggy's ``pm.hook``: one method per hook, no hook names as strings elsewhere.
+
+Every method calls the implementations **one plugin at a time** (in registration order: entry
+points by name, then explicit plugins), with only the arguments each implementation declares,
+and returns ``(plugin name, result)`` pairs. A plugin that raises is reported as a
+:class:`HookFailure` naming the plugin and the hook; what the caller does with it (fail one
+architecture, warn, stop) is the caller's decision, so one plugin's fault never takes the
+others' results with it. Standard output written by a plugin during a call is captured and
+handed back as text (``HookCall.output``), never mixed into machine-readable output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from sandbox.core.architecture import Context
+    from sandbox.core.design import Design
+
+#: Hook names, in the order the lifecycle fires them (see :mod:`sandbox.core.hookspecs`).
+REGISTER_CATALOGUES = "sandbox_register_catalogues"
+REGISTER_MODELS = "sandbox_register_models"
+REGISTER_ARCHITECTURES = "sandbox_register_architectures"
+REGISTER_COMMANDS = "sandbox_register_commands"
+EXTRA_METRICS = "sandbox_extra_metrics"
+RUN_FINISHED = "sandbox_run_finished"
+HOOKS = (REGISTER_CATALOGUES, REGISTER_MODELS, REGISTER_ARCHITECTURES, REGISTER_COMMANDS, EXTRA_METRICS, RUN_FINISHED)
+
+
+class HookFailure(Exception):
+    """A plugin raised inside a hook; ``plugin`` and ``hook`` name where, ``__cause__`` is the error."""
+
+    def __init__(self, plugin: str, hook: str, error: BaseException):
+        self.plugin, self.hook, self.error = plugin, hook, error
+        super().__init__(f"plugin {plugin!r} failed in {hook}: {type(error).__name__}: {error}")
+
+
+@dataclass
+class HookCall:
+    """One plugin's answer to one hook call: its ``result``, or the ``failure``; ``output`` is what it printed."""
+
+    plugin: str
+    result: Any = None
+    failure: HookFailure | None = None
+    output: str = ""
+
+
+@contextlib.contextmanager
+def _captured() -> Iterator[io.StringIO]:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        yield buf
+
+
+class Hooks:
+    """The hooks of a plugin manager, typed. ``Hooks(pm).extra_metrics(...)`` instead of ``pm.hook...``."""
+
+    def __init__(self, pm: pluggy.PluginManager):
+        self.pm = pm
+
+    def implementers(self, hook: str) -> list[str]:
+        """Names of the plugins implementing ``hook``, in call order."""
+        return [impl.plugin_name for impl in getattr(self.pm.hook, hook).get_hookimpls()]
+
+    def _each(self, hook: str, kwargs_for: Callable[[str], dict[str, Any]],
+              plugins: set[str] | None = None) -> list[HookCall]:
+        calls: list[HookCall] = []
+        for impl in getattr(self.pm.hook, hook).get_hookimpls():  # registration order
+            if plugins is not None and impl.plugin_name not in plugins:
+                continue
+            kwargs = kwargs_for(impl.plugin_name)
+            args = {k: v for k, v in kwargs.items() if k in impl.argnames}
+            call = HookCall(impl.plugin_name)
+            with _captured() as out:
+                try:
+                    call.result = impl.function(**args)
+                except Exception as exc:  # one plugin's fault is reported, the others still run
+                    call.failure = HookFailure(impl.plugin_name, hook, exc)
+            call.output = out.getvalue()
+            calls.append(call)
+        return calls
+
+    # ------------------------------------------------------------------ registration phase
+    def register_catalogues(self, register_for: Callable[[str], Callable[..., None]],
+                            plugins: set[str] | None = None) -> list[HookCall]:
+        """``sandbox_register_catalogues(register)`` with a ``register`` callback per plugin."""
+        return self._each(REGISTER_CATALOGUES, lambda p: {"register": register_for(p)}, plugins)
+
+    def register_models(self, register_for: Callable[[str], Callable[..., None]],
+                        plugins: set[str] | None = None) -> list[HookCall]:
+        """``sandbox_register_models(register)`` with a ``register`` callback per plugin."""
+        return self._each(REGISTER_MODELS, lambda p: {"register": register_for(p)}, plugins)
+
+    def register_architectures(self, register_for: Callable[[str], Callable[..., None]],
+                               plugins: set[str] | None = None) -> list[HookCall]:
+        """``sandbox_register_architectures(register)`` with a ``register`` callback per plugin."""
+        return self._each(REGISTER_ARCHITECTURES, lambda p: {"register": register_for(p)}, plugins)
+
+    def register_commands(self, cli: click.Group) -> list[HookCall]:
+        """``sandbox_register_commands(cli)``: plugins add click commands to ``cli``."""
+        return self._each(REGISTER_COMMANDS, lambda _p: {"cli": cli})
+
+    # ------------------------------------------------------------------ evaluation phase
+    def extra_metrics(self, architecture: str, design: Design, ledger: Any, context: Context) -> list[HookCall]:
+        """``sandbox_extra_metrics(architecture, design, ledger, context)`` → lists of :class:`Metric`."""
+        return self._each(EXTRA_METRICS, lambda _p: {"architecture": architecture, "design": design,
+                                                     "ledger": ledger, "context": context})
+
+    def run_finished(self, result: Any) -> list[HookCall]:
+        """``sandbox_run_finished(result)`` after a run, before output."""
+        return self._each(RUN_FINISHED, lambda _p: {"result": result})
+
+
+__all__ = ["HOOKS", "HookCall", "HookFailure", "Hooks"]

@@ -1,0 +1,92 @@
+"""The shared model as one set of named components that plugins can extend or replace.
+
+Components are the public functions of the modules in :mod:`sandbox.models`, named
+``"<module>.<function>"`` (``"thermal.radiator_area_m2"``). The engine and every design
+function call them through a :class:`ModelSet`, so a replacement registered by a plugin
+applies to all architectures at once and is recorded for the provenance record.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from types import SimpleNamespace
+
+from sandbox.core.sourced import Sourced
+
+#: The shared-model modules, in ledger order.
+MODULES = ("compute", "power", "thermal", "launch", "cost", "radiation", "links")
+
+
+class ModelError(Exception):
+    """A model component is missing, clashes with another plugin's, or has the wrong form."""
+
+
+class ModelSet:
+    """Named shared-model components plus their sourced defaults."""
+
+    def __init__(self) -> None:
+        self._functions: dict[str, Callable] = {}
+        self._owner: dict[str, str] = {}
+        self._defaults: dict[str, Sourced] = {}
+        for module_name in MODULES:
+            module = importlib.import_module(f"sandbox.models.{module_name}")
+            for fname, fn in vars(module).items():
+                if fname.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module.__name__:
+                    continue
+                self._functions[f"{module_name}.{fname}"] = fn
+                self._owner[f"{module_name}.{fname}"] = "sandbox"
+            for key, value in getattr(module, "DEFAULTS", {}).items():
+                self._defaults[f"{module_name}.{key}"] = value
+
+    def add(self, name: str, function: Callable, plugin: str, replace: bool = False) -> None:
+        """Add component ``name`` from ``plugin``; replacing needs ``replace=True`` and a matching signature."""
+        if "." not in name or not callable(function):
+            raise ModelError(f"plugin {plugin!r}: model component must be registered as 'module.function' with a callable, got {name!r}")
+        if name in self._functions:
+            if not replace:
+                raise ModelError(f"plugin {plugin!r} registered model {name!r}, which exists (owner {self._owner[name]!r}); pass replace=True")
+            if self._owner[name] != "sandbox":
+                raise ModelError(f"plugins {self._owner[name]!r} and {plugin!r} both replace model {name!r}")
+            old = list(inspect.signature(self._functions[name]).parameters)
+            new = list(inspect.signature(function).parameters)
+            if new[: len(old)] != old:
+                raise ModelError(f"plugin {plugin!r}: replacement for {name!r} must accept ({', '.join(old)}), got ({', '.join(new)})")
+        self._functions[name] = function
+        self._owner[name] = plugin
+
+    def __getitem__(self, name: str) -> Callable:
+        try:
+            return self._functions[name]
+        except KeyError:
+            raise ModelError(f"no model component {name!r}") from None
+
+    def __getattr__(self, module: str) -> SimpleNamespace:
+        if module.startswith("_"):
+            raise AttributeError(module)
+        prefix = module + "."
+        funcs = {k[len(prefix):]: f for k, f in self._functions.items() if k.startswith(prefix)}
+        if not funcs:
+            raise AttributeError(module)
+        return SimpleNamespace(**funcs)
+
+    def default(self, name: str) -> Sourced:
+        """The sourced default ``"<module>.<key>"`` (e.g. ``"thermal.radiator_emissivity"``)."""
+        try:
+            return self._defaults[name]
+        except KeyError:
+            raise ModelError(f"no model default {name!r}") from None
+
+    def value(self, name: str) -> float:
+        """The nominal value of default ``name`` as a float."""
+        return float(self.default(name).nominal)
+
+    @property
+    def replaced(self) -> dict[str, str]:
+        """Components a plugin replaced or added: name → plugin."""
+        return {k: v for k, v in self._owner.items() if v != "sandbox"}
+
+    @property
+    def defaults(self) -> dict[str, Sourced]:
+        return dict(self._defaults)

@@ -1,0 +1,181 @@
+"""Architecture parameters: declared schema, defaults with sources, and value checking.
+
+A plugin declares each parameter of its architecture as a :class:`Param`. Scenario files
+override them; :func:`check_value` converts an override (``"550 km"``) into the declared
+unit and refuses wrong units, bare numbers where a unit is required, NaN, infinities and
+values outside the declared bounds. The messages never name the file or key: the scenario
+loader adds those.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import astropy.units as u
+
+from sandbox.core.sourced import Sourced
+from sandbox.core.units import QuantityError, parse_quantity, unit_of
+
+KINDS = ("quantity", "number", "integer", "string", "boolean", "list")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One architecture parameter.
+
+    ``default`` is written as a scenario would write it (``"550 km"`` for a quantity, a number,
+    a string...). For quantities ``unit`` is the unit the design function receives (any unit
+    string astropy parses, e.g. ``"km"``, ``"W"``, ``"USD/kWh"``); the scenario may use any
+    equivalent unit. ``low``/``high`` give the plausible range of an uncertain default (same form
+    as ``default``), ``minimum``/``maximum`` the hard validity bounds in ``unit`` (``minimum`` is
+    inclusive unless ``exclusive_minimum``). ``choices`` restricts strings; ``catalogue`` (``"chips"``,
+    ``"launch_vehicles"``, ``"power_sources"``, ``"ground_stations"``) makes a string name an entry
+    of that catalogue, checked when a scenario is validated. ``source`` is the
+    public reference of the default; it is required for numeric defaults.
+    """
+
+    name: str
+    default: Any
+    description: str
+    unit: str = ""
+    source: str = ""
+    low: Any = None
+    high: Any = None
+    minimum: float | None = 0.0
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+    choices: tuple[str, ...] = ()
+    kind: str = ""
+    catalogue: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.kind:
+            object.__setattr__(self, "kind", _infer_kind(self))
+        if self.kind not in KINDS:
+            raise ValueError(f"parameter {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
+        if self.kind in ("quantity", "number", "integer") and not self.source:
+            raise ValueError(f"parameter {self.name!r}: a numeric default needs a source")
+        check_value(self, self.default)  # the default itself must be valid
+        for bound in (self.low, self.high):
+            if bound is not None:
+                check_value(self, bound)
+
+    @property
+    def si_unit(self) -> u.UnitBase:
+        """The astropy unit values are delivered in (dimensionless for numbers)."""
+        return unit_of(self.unit) if self.unit else u.dimensionless_unscaled
+
+
+def from_sourced(name: str, default: Sourced, description: str, **kwargs: Any) -> Param:
+    """A :class:`Param` whose default, range and source come from a shared-model :class:`Sourced`.
+
+    Dimensionless defaults become numbers; others become quantity strings in the Sourced unit.
+    """
+    if default.unit in ("", "1"):
+        return Param(name, float(default.nominal), description, source=default.source,
+                     low=default.low, high=default.high, **kwargs)
+    fmt = lambda v: None if v is None else f"{float(v)!r} {default.unit}"  # noqa: E731 - full precision
+    return Param(name, fmt(default.nominal), description, unit=default.unit, source=default.source,
+                 low=fmt(default.low), high=fmt(default.high), **kwargs)
+
+
+def _infer_kind(p: Param) -> str:
+    if p.unit:
+        return "quantity"
+    d = p.default
+    if isinstance(d, bool):
+        return "boolean"
+    if isinstance(d, int):
+        return "integer"
+    if isinstance(d, float):
+        return "number"
+    if isinstance(d, (list, tuple)):
+        return "list"
+    return "string"
+
+
+def check_value(param: Param, value: Any) -> Any:
+    """Convert ``value`` for ``param``: a Quantity in ``param.unit``, a number, a string...
+
+    Raises ``ValueError`` with a one-line message saying what was expected.
+    """
+    kind = param.kind
+    if kind == "quantity":
+        try:
+            q = parse_quantity(value, param.si_unit)
+        except QuantityError as exc:
+            raise ValueError(str(exc)) from None
+        q = q.to(param.si_unit)
+        _check_number(param, float(q.value), value)
+        return q
+    if kind in ("number", "integer"):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"expected a {'whole ' if kind == 'integer' else ''}number, got {value!r}")
+        if kind == "integer" and (isinstance(value, float) and not value.is_integer()):
+            raise ValueError(f"expected a whole number, got {value!r}")
+        _check_number(param, float(value), value)
+        return int(value) if kind == "integer" else float(value)
+    if kind == "boolean":
+        if not isinstance(value, bool):
+            raise ValueError(f"expected true or false, got {value!r}")
+        return value
+    if kind == "list":
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(f"expected a list, got {value!r}")
+        return list(value)
+    if not isinstance(value, str):
+        raise ValueError(f"expected a string, got {value!r}")
+    if param.choices and value not in param.choices:
+        import difflib
+
+        close = difflib.get_close_matches(value, param.choices, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ValueError(f"expected one of {', '.join(repr(c) for c in param.choices)}, got {value!r}{hint}")
+    return value
+
+
+def _check_number(param: Param, x: float, shown: Any) -> None:
+    unit = f" {param.unit}" if param.unit else ""
+    if math.isnan(x):
+        raise ValueError(f"expected a number, got NaN ({shown!r})")
+    if math.isinf(x):
+        raise ValueError(f"expected a finite value, got {shown!r}")
+    if param.minimum is not None:
+        if param.exclusive_minimum and x <= param.minimum:
+            raise ValueError(f"expected a value > {param.minimum:g}{unit}, got {shown!r}")
+        if x < param.minimum:
+            raise ValueError(f"expected a value >= {param.minimum:g}{unit}, got {shown!r}")
+    if param.maximum is not None and x > param.maximum:
+        raise ValueError(f"expected a value <= {param.maximum:g}{unit}, got {shown!r}")
+
+
+@dataclass
+class Params:
+    """The checked parameter values handed to an architecture's design function.
+
+    Access by attribute or item: ``p.altitude`` is a Quantity in the declared unit; ``p.si("altitude")``
+    is the plain SI float. ``overridden`` names the parameters the scenario set.
+    """
+
+    values: dict[str, Any]
+    overridden: frozenset[str] = field(default_factory=frozenset)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def si(self, name: str) -> float:
+        """The value as a plain SI float (m, kg, s, W, J, USD, FLOP/s...)."""
+        v = self.values[name]
+        if isinstance(v, u.Quantity):
+            from sandbox.core.units import to_si
+
+            return to_si(v)
+        return float(v)

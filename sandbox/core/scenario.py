@@ -1,0 +1,271 @@
+"""Scenario files (TOML): load, validate against the registered schemas, and describe.
+
+Nothing runs until the whole file is valid. Every error names the file, the key path and
+what was expected, e.g. ``scenarios/x.toml: architectures.leo.altitude: expected a length,
+got "550 kg"``; unknown keys get a "did you mean" suggestion. Scenario files are data only:
+they are parsed with :mod:`tomllib` and never executed.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import astropy.units as u
+
+from sandbox.core.architecture import ArchitectureSpec, Assumptions, Workload
+from sandbox.core.params import Params, check_value
+from sandbox.core.units import FLOPS, QuantityError, parse_quantity
+
+
+class ScenarioError(Exception):
+    """One or more problems in a scenario; ``str()`` gives one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class ArchitectureRun:
+    """One architecture instance in a scenario: its name there, its spec and checked params."""
+
+    instance: str
+    spec: ArchitectureSpec
+    params: Params
+
+
+@dataclass
+class Scenario:
+    """A validated scenario."""
+
+    path: str
+    sha256: str
+    name: str
+    description: str
+    seed: int
+    workload: Workload
+    assumptions: Assumptions
+    architectures: list[ArchitectureRun]
+    raw: dict[str, Any] = field(repr=False, default_factory=dict)
+
+
+WORKLOAD_KINDS = ("inference", "training")
+PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
+_TOP = {"study", "workload", "assumptions", "architectures", "sweep"}  # [sweep]: see sandbox.studies.plans
+_STUDY = {"name", "description", "seed"}
+_WORKLOAD = {"kind", "sustained_compute", "precision", "latency_target", "users"}
+_ASSUMPTIONS = {"start_year", "discount_rate", "reference_chip"}
+_USER = {"name", "lat", "lon"}
+
+#: Defaults of the shared assumptions, each with its source.
+DEFAULT_ASSUMPTIONS = {
+    "start_year": (2027, "the year after this sandbox's first release; BRIEF §2 places most claims in 2026–2035"),
+    "reference_chip": ("H100-SXM", "NVIDIA H100 is the GPU-hour unit public cloud prices quote (BRIEF §3: $/GPU-hour equivalent)"),
+}
+
+
+def load_scenario(path: str | Path, registry: Any) -> Scenario:
+    """Read, parse and validate the scenario at ``path`` against ``registry``'s schemas.
+
+    Raises :class:`ScenarioError` (every message prefixed with the path) on any problem,
+    including a missing or unreadable file and malformed TOML.
+    """
+    shown = str(path)
+    p = Path(path)
+    try:
+        data_bytes = p.read_bytes()
+    except FileNotFoundError:
+        raise ScenarioError([f"{shown}: file not found"]) from None
+    except IsADirectoryError:
+        raise ScenarioError([f"{shown}: is a directory, expected a scenario file"]) from None
+    except OSError as exc:
+        raise ScenarioError([f"{shown}: cannot read: {exc.strerror or exc}"]) from None
+    try:
+        text = data_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ScenarioError([f"{shown}: not UTF-8 text"]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError([f"{shown}: malformed TOML: {exc}"]) from None
+    return validate(data, registry, shown, hashlib.sha256(data_bytes).hexdigest())
+
+
+def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha256: str = "") -> Scenario:
+    """Validate an already-parsed scenario mapping (same rules as :func:`load_scenario`)."""
+    problems: list[str] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(f"{shown}: {key}: {message}")
+
+    _unknown(data, _TOP, "", bad)
+    study = _table(data, "study", bad)
+    _unknown(study, _STUDY, "study.", bad)
+    name = study.get("name", Path(shown).stem)
+    if not isinstance(name, str) or not name.strip():
+        bad("study.name", f"expected a non-empty string, got {name!r}")
+    description = study.get("description", "")
+    if not isinstance(description, str):
+        bad("study.description", f"expected a string, got {description!r}")
+    seed = study.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        bad("study.seed", f"expected a whole number >= 0, got {seed!r}")
+        seed = 0
+
+    workload = _workload(_table(data, "workload", bad), bad)
+    assumptions = _assumptions(_table(data, "assumptions", bad), registry, bad)
+
+    archs = _table(data, "architectures", bad)
+    runs: list[ArchitectureRun] = []
+    if not archs and "architectures" not in problems:
+        bad("architectures", "expected at least one [architectures.<name>] table")
+    for instance, table in archs.items():
+        key = f"architectures.{instance}"
+        if not isinstance(table, dict):
+            bad(key, f"expected a table, got {table!r}")
+            continue
+        kind = table.get("type", instance)
+        if kind not in registry.architectures:
+            known = sorted(registry.architectures)
+            close = difflib.get_close_matches(str(kind), known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; installed: {', '.join(known) or 'none'}"
+            bad(f"{key}.type" if "type" in table else key, f"no installed architecture {kind!r}{hint}")
+            continue
+        spec = registry.architectures[kind]
+        values: dict[str, Any] = {}
+        for param in spec.params:
+            values[param.name] = check_value(param, param.default)
+        overridden = set()
+        known_keys = {p.name for p in spec.params} | {"type"}
+        _unknown(table, known_keys, f"{key}.", bad)
+        for pname, raw in table.items():
+            if pname == "type" or pname not in known_keys:
+                continue
+            try:
+                values[pname] = check_value(spec.param(pname), raw)
+                overridden.add(pname)
+            except ValueError as exc:
+                bad(f"{key}.{pname}", str(exc))
+        for param in spec.params:
+            if param.catalogue and param.name in values:
+                _catalogue_name(registry, param.catalogue, values[param.name], f"{key}.{param.name}", bad)
+        runs.append(ArchitectureRun(instance, spec, Params(values, frozenset(overridden))))
+    if problems:
+        raise ScenarioError(problems)
+    return Scenario(shown, sha256, name, description, seed, workload, assumptions, runs, data)
+
+
+def _table(data: dict, key: str, bad: Any) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        bad(key, f"expected a table [{key}], got {value!r}")
+        return {}
+    return value
+
+
+def _unknown(table: dict, known: set[str], prefix: str, bad: Any) -> None:
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(sorted(known))}"
+            bad(f"{prefix}{key}", f"unknown key{hint}")
+
+
+#: Largest sustained compute a scenario may ask for: 10^25 FLOP/s, ~10^7 times the fastest
+#: supercomputer of 2024 (El Capitan, 1.7×10^18 FLOP/s, TOP500 Nov 2024); anything above is a typo.
+MAX_SUSTAINED_FLOPS = 1e25
+#: Longest latency target: one year (a deep-space probe's decision loop is hours to days).
+MAX_LATENCY_S = 3.15576e7
+
+
+def _quantity(table: dict, key: str, full: str, unit: u.UnitBase, default: str, bad: Any, positive: bool = True,
+              maximum: float = math.inf) -> float:
+    raw = table.get(key, default)
+    try:
+        q = parse_quantity(raw, unit)
+    except QuantityError as exc:
+        bad(full, str(exc))
+        return math.nan
+    value = float(q.to_value(unit))
+    if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        bad(full, f"expected a finite value {'>' if positive else '>='} 0, got {raw!r}")
+        return math.nan
+    if value > maximum:
+        bad(full, f"expected at most {maximum:g} {unit.to_string()}, got {raw!r}")
+        return math.nan
+    return value
+
+
+def _workload(table: dict, bad: Any) -> Workload:
+    _unknown(table, _WORKLOAD, "workload.", bad)
+    kind = table.get("kind", "inference")
+    if kind not in WORKLOAD_KINDS:
+        bad("workload.kind", f"expected one of {', '.join(WORKLOAD_KINDS)}, got {kind!r}")
+    precision = table.get("precision", "fp16")
+    if precision not in PRECISIONS:
+        close = difflib.get_close_matches(str(precision), PRECISIONS, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        bad("workload.precision", f"expected one of {', '.join(PRECISIONS)}, got {precision!r}{hint}")
+    flops = _quantity(table, "sustained_compute", "workload.sustained_compute", FLOPS, "100 PFLOPS", bad,
+                      maximum=MAX_SUSTAINED_FLOPS)
+    latency = _quantity(table, "latency_target", "workload.latency_target", u.s, "1 s", bad, maximum=MAX_LATENCY_S)
+    users = []
+    raw_users = table.get("users", [])
+    if not isinstance(raw_users, list):
+        bad("workload.users", f"expected a list of {{name, lat, lon}} tables, got {raw_users!r}")
+        raw_users = []
+    for i, user in enumerate(raw_users):
+        key = f"workload.users[{i}]"
+        if not isinstance(user, dict):
+            bad(key, f"expected a table {{name, lat, lon}}, got {user!r}")
+            continue
+        _unknown(user, _USER, f"{key}.", bad)
+        lat = _angle(user, "lat", f"{key}.lat", 90.0, bad)
+        lon = _angle(user, "lon", f"{key}.lon", 180.0, bad)
+        users.append({"name": str(user.get("name", f"user {i}")), "lat_deg": lat, "lon_deg": lon})
+    return Workload(str(kind), flops, str(precision), latency, tuple(users))
+
+
+def _angle(table: dict, key: str, full: str, limit: float, bad: Any) -> float:
+    if key not in table:
+        bad(full, "missing; expected an angle such as \"40 deg\"")
+        return math.nan
+    try:
+        value = float(parse_quantity(table[key], u.deg).to_value(u.deg))
+    except QuantityError as exc:
+        bad(full, str(exc))
+        return math.nan
+    if not math.isfinite(value) or abs(value) > limit:
+        bad(full, f"expected an angle between -{limit:g} deg and {limit:g} deg, got {table[key]!r}")
+    return value
+
+
+def _assumptions(table: dict, registry: Any, bad: Any) -> Assumptions:
+    _unknown(table, _ASSUMPTIONS, "assumptions.", bad)
+    year = table.get("start_year", DEFAULT_ASSUMPTIONS["start_year"][0])
+    if isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= 2200:
+        bad("assumptions.start_year", f"expected a year between 1950 and 2200, got {year!r}")
+    rate = table.get("discount_rate", registry.models.value("cost.discount_rate"))
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not math.isfinite(rate) or not 0 <= rate < 1:
+        bad("assumptions.discount_rate", f"expected a fraction per year in [0, 1), e.g. 0.08, got {rate!r}")
+        rate = 0.0
+    chip = table.get("reference_chip", DEFAULT_ASSUMPTIONS["reference_chip"][0])
+    _catalogue_name(registry, "chips", chip, "assumptions.reference_chip", bad)
+    return Assumptions(int(year) if isinstance(year, int) else 0, float(rate), str(chip))
+
+
+def _catalogue_name(registry: Any, kind: str, name: Any, full: str, bad: Any) -> None:
+    names = list(getattr(registry.catalogues, kind))
+    values = name if isinstance(name, list) else [name]
+    for value in values:
+        if value in names:
+            continue
+        close = difflib.get_close_matches(str(value), names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(names)) or 'none'}"
+        bad(full, f"no {kind[:-1].replace('_', ' ')} named {value!r} in the catalogues{hint}")

@@ -1,0 +1,73 @@
+"""The JSON Schema of scenario files, with every installed architecture's parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.core.params import Param
+from sandbox.core.registry import Registry
+from sandbox.core.scenario import PRECISIONS, WORKLOAD_KINDS
+
+_QUANTITY = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*\S.*$"
+
+
+def _param_schema(p: Param, registry: Registry) -> dict[str, Any]:
+    doc: dict[str, Any] = {"description": p.description + (f" Source: {p.source}." if p.source else "")}
+    if p.kind == "quantity":
+        doc.update(type="string", pattern=_QUANTITY, default=p.default)
+        doc["description"] += f" Unit: {p.unit} (or any equivalent unit)."
+    elif p.kind in ("number", "integer"):
+        doc.update(type=p.kind, default=p.default)
+        if p.minimum is not None:
+            doc["exclusiveMinimum" if p.exclusive_minimum else "minimum"] = p.minimum
+        if p.maximum is not None:
+            doc["maximum"] = p.maximum
+    elif p.kind == "boolean":
+        doc.update(type="boolean", default=p.default)
+    elif p.kind == "list":
+        doc.update(type="array", default=list(p.default))
+    else:
+        doc.update(type="string", default=p.default)
+        choices = list(p.choices) or (sorted(getattr(registry.catalogues, p.catalogue)) if p.catalogue else [])
+        if choices:
+            doc["enum"] = choices
+    if p.low is not None or p.high is not None:
+        doc["description"] += f" Plausible range: {p.low} to {p.high}."
+    return doc
+
+
+def scenario_schema(registry: Registry) -> dict[str, Any]:
+    """A JSON Schema (draft 2020-12) for scenario files as parsed from TOML."""
+    arch_variants = []
+    for name, spec in sorted(registry.architectures.items()):
+        props: dict[str, Any] = {"type": {"const": name, "description": "Architecture type (defaults to the table name)."}}
+        for p in spec.params:
+            props[p.name] = _param_schema(p, registry)
+        arch_variants.append({"title": spec.title, "description": spec.description, "type": "object",
+                              "properties": props, "additionalProperties": False})
+    quantity = {"type": "string", "pattern": _QUANTITY}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "sandbox scenario",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "study": {"type": "object", "additionalProperties": False, "properties": {
+                "name": {"type": "string"}, "description": {"type": "string"},
+                "seed": {"type": "integer", "minimum": 0}}},
+            "workload": {"type": "object", "additionalProperties": False, "properties": {
+                "kind": {"enum": list(WORKLOAD_KINDS)},
+                "sustained_compute": {**quantity, "description": "Sustained compute to deliver, e.g. \"100 PFLOPS\"."},
+                "precision": {"enum": list(PRECISIONS)},
+                "latency_target": {**quantity, "description": "Latency target, e.g. \"2 min\"."},
+                "users": {"type": "array", "items": {"type": "object", "additionalProperties": False,
+                                                      "required": ["lat", "lon"],
+                                                      "properties": {"name": {"type": "string"}, "lat": quantity, "lon": quantity}}}}},
+            "assumptions": {"type": "object", "additionalProperties": False, "properties": {
+                "start_year": {"type": "integer", "minimum": 1950, "maximum": 2200},
+                "discount_rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+                "reference_chip": {"enum": sorted(registry.catalogues.chips)}}},
+            "architectures": {"type": "object", "minProperties": 1,
+                              "additionalProperties": {"anyOf": arch_variants} if arch_variants else {"type": "object"}},
+        },
+    }

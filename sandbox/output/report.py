@@ -1,0 +1,152 @@
+"""Turning a run's ledgers into a terminal table, tidy JSON or CSV, and files with provenance."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from sandbox.ledger.engine import Ledger, RunResult
+from sandbox.output.atomic import write_all
+from sandbox.output.format import TABLE_METRICS, fmt
+
+
+def _grid(columns: dict[str, Ledger]) -> list[str]:
+    """Aligned rows: one per metric of :data:`TABLE_METRICS` that any column has, one column per ledger."""
+    names = list(columns)
+    rows = [["metric", "unit", *names]]
+    for metric in TABLE_METRICS:
+        cells, unit, seen = [], "", False
+        for name in names:
+            ledger = columns[name]
+            if ledger.has(metric):
+                m = ledger.metric(metric)
+                cells.append(fmt(m.value) + ("~" if m.approximation else ""))
+                unit, seen = m.unit, True
+            else:
+                cells.append("-")
+        if seen:
+            rows.append([metric, unit, *cells])
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for i, r in enumerate(rows):
+        lines.append("  ".join(c.ljust(w) if j < 2 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths, strict=True))))
+        if i == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def table(result: RunResult) -> str:
+    """A plain-text comparison table: one row per metric, one column per architecture."""
+    out = [f"{result.scenario.name}  (seed {result.scenario.seed}; baseline: {result.baseline or 'none'})",
+           *_grid(result.ledgers)]
+    if any(m.approximation for lg in result.ledgers.values() for m in lg.metrics):
+        out.append("~ approximation (see notes / --format json)")
+    for name, ledger in result.ledgers.items():
+        for note in ledger.notes:
+            out.append(f"note [{name}]: {note}")
+    for name, message in result.failures.items():
+        out.append(f"FAILED [{name}]: {message}")
+    return "\n".join(out)
+
+
+def _label(result: RunResult) -> str:
+    return Path(result.scenario.path).stem
+
+
+def compare_table(results: list[RunResult]) -> str:
+    """Several scenarios side by side: one column per ``scenario:architecture``; each scenario's
+    ``*.vs_baseline`` rows are relative to its own ground baseline."""
+    columns = {f"{_label(r)}:{name}": ledger for r in results for name, ledger in r.ledgers.items()}
+    out = [f"{len(results)} scenarios: " + "; ".join(f"{_label(r)} = {r.scenario.name} (seed {r.scenario.seed})"
+                                                        for r in results), *_grid(columns)]
+    for r in results:
+        for name, message in r.failures.items():
+            out.append(f"FAILED [{_label(r)}:{name}]: {message}")
+    return "\n".join(out)
+
+
+def compare_records(results: list[RunResult]) -> list[dict[str, Any]]:
+    """Tidy records of several scenarios, each with a ``scenario`` field (the file's stem)."""
+    return [{"scenario": _label(r), **rec} for r in results for rec in r.explained_records()]
+
+
+def explain(result: RunResult) -> str:
+    """Where every number comes from: each architecture's parameters (scenario value or sourced
+    default) and, per metric, the model call and inputs that produced it."""
+    out = []
+    runs = {r.instance: r for r in result.scenario.architectures}
+    for name, ledger in result.ledgers.items():
+        out.append(f"== {name} (type {ledger.architecture}, plugin {ledger.plugin})")
+        run = runs.get(name)
+        if run is None:
+            out.append("  parameters: all defaults (baseline added by the engine)")
+        else:
+            for param in run.spec.params:
+                origin = "scenario" if param.name in run.params.overridden else f"default; source: {param.source or 'definition'}"
+                out.append(f"  param {param.name} = {run.params.values[param.name]}  ({origin})")
+        for m in ledger.metrics:
+            flag = " [approximation]" if m.approximation else ""
+            out.append(f"  {m.name} = {fmt(m.value)} {m.unit}{flag}")
+            for line in m.inputs:
+                out.append(f"      <- {line}")
+            if m.source:
+                out.append(f"      source: {m.source}")
+    return "\n".join(out)
+
+
+def to_json(result: RunResult) -> str:
+    """Tidy records plus notes, failures and provenance, as one JSON document."""
+    doc = {
+        "records": result.explained_records(),
+        "notes": {n: lg.notes for n, lg in result.ledgers.items()},
+        "failures": result.failures,
+        "provenance": result.provenance,
+    }
+    return json.dumps(doc, indent=2, default=_jsonable)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return str(value)
+
+
+def to_csv(result: RunResult) -> str:
+    """Tidy records as CSV: architecture, type, metric, value, unit, approximation."""
+    buf = io.StringIO()
+    fields = ["architecture", "type", "metric", "value", "unit", "approximation"]
+    writer = csv.DictWriter(buf, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for rec in result.records():
+        writer.writerow(rec)
+    return buf.getvalue()
+
+
+def write_outputs(result: RunResult, out_dir: Path, figures: bool = True) -> list[Path]:
+    """Write results.json, results.csv, table.txt, provenance.json and — with ``figures`` — the
+    plots (``<name>.png`` and ``.svg``) and a self-contained ``report.html`` into ``out_dir``.
+
+    All files are rendered and staged as temporary files first; only when every one of them
+    is on disk are they renamed into place. A failure (a full disk, a permission) removes the
+    staged files and leaves whatever the folder held before untouched: never a half-written
+    file, never a partial set.
+    """
+    texts: dict[str, str | bytes] = {
+        "results.json": to_json(result),
+        "results.csv": to_csv(result),
+        "table.txt": table(result) + "\n",
+        "provenance.json": json.dumps(result.provenance, indent=2, default=_jsonable),
+    }
+    if figures:
+        from sandbox.output import html as html_report
+        from sandbox.output import plots
+
+        pngs = plots.render_all(result, "png")
+        texts.update({f"{name}.png": data for name, data in pngs.items()})
+        texts.update({f"{name}.svg": data for name, data in plots.render_all(result, "svg").items()})
+        texts["report.html"] = html_report.render(result, pngs)
+    return write_all(out_dir, texts)

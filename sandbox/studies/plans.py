@@ -1,0 +1,430 @@
+"""Study plans: what a sweep or Monte Carlo varies, read from a scenario's ``[sweep]`` table, and the points.
+
+```toml
+[sweep]
+method = "lhs"          # "grid", "random", "lhs" (Latin hypercube) or "montecarlo"
+points = 100000         # random, lhs, montecarlo (a grid has the product of its steps)
+seed = 7                # default: study.seed; recorded in the manifest
+chunk = 5000            # points per task and per part file (default 5,000)
+
+[sweep.params]
+"leo.altitude" = { low = "500 km", high = "1000 km", steps = 6 }        # an architecture parameter
+"leo.chips_per_satellite" = { values = [4, 8, 16] }
+"models.cost.spacecraft_bus_cost_usd_per_kg" = { low = 2000, high = 50000, scale = "log" }
+"catalogue.launch_vehicles.Falcon9.price_usd" = {}                       # its declared range
+```
+
+Keys are those of :mod:`sandbox.ledger.inputs` plus ``<instance>.<param>`` for an architecture of the
+scenario. A dimension is either ``values = [...]`` or a range ``low``/``high`` (default: the
+declared low/high of the parameter, default or catalogue field) with ``steps`` (grid) and
+``scale = "linear" | "log"``. Architecture ranges are in the parameter's unit (quantity strings
+or numbers); ledger ranges are plain SI numbers in the unit of the default or field.
+
+Monte Carlo draws every uncertain ledger input — the shared-model defaults the engine reads
+and the catalogue fields, those with a low/high range — from a triangular distribution (low, nominal, high) — the usual reading of a
+three-point estimate (NASA Cost Estimating Handbook v4.0, 2015, §2.4 and appendix on risk) —
+plus the dimensions listed in ``[sweep.params]`` (triangular around the scenario's value when
+they give a range, uniform over ``values``). Architecture parameters are drawn only when
+listed: each distinct value costs one call of the design function (see :mod:`sandbox.ledger.batch`).
+
+The points depend only on the plan and the seed (numpy ``default_rng(seed)``), never on the
+executor or the number of workers.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sandbox.core.params import check_value
+from sandbox.core.scenario import Scenario, ScenarioError
+from sandbox.ledger.inputs import CATALOGUE_KINDS
+
+METHODS = ("grid", "random", "lhs", "montecarlo")
+DEFAULT_CHUNK = 5000
+BLOCK = 1000  # points per random-number generator (random and Monte Carlo draws)
+MAX_POINTS = 10_000_000
+_SWEEP_KEYS = {"method", "points", "seed", "chunk", "params", "uncertain"}
+_DIM_KEYS = {"low", "high", "steps", "values", "scale"}
+
+
+@dataclass
+class Dimension:
+    """One varied input: ``values`` (categorical or explicit grid) or a numeric ``low``–``high`` range.
+
+    ``nominal`` is the value a plain run uses (the triangular mode in Monte Carlo); ``unit``
+    labels the column (the parameter's unit or the SI unit of a ledger input); ``integer``
+    rounds draws (integer parameters).
+    """
+
+    key: str
+    values: list[Any] | None = None
+    low: float = math.nan
+    high: float = math.nan
+    nominal: float = math.nan
+    steps: int = 0
+    scale: str = "linear"
+    integer: bool = False
+    unit: str = ""
+    source: str = ""
+
+    def grid(self) -> list[Any]:
+        if self.values is not None:
+            return list(self.values)
+        if self.scale == "log":
+            vals = np.geomspace(self.low, self.high, self.steps)
+        else:
+            vals = np.linspace(self.low, self.high, self.steps)
+        return [float(round(v)) if self.integer else float(v) for v in vals]
+
+    def from_unit(self, u01: np.ndarray) -> np.ndarray:
+        """Map uniform [0, 1) numbers to this dimension (uniform in value or in log value)."""
+        if self.values is not None:
+            idx = np.minimum((u01 * len(self.values)).astype(int), len(self.values) - 1)
+            return np.asarray(self.values, dtype=object)[idx] if _mixed(self.values) else np.asarray(self.values)[idx]
+        if self.scale == "log":
+            x = np.exp(np.log(self.low) + u01 * (np.log(self.high) - np.log(self.low)))
+        else:
+            x = self.low + u01 * (self.high - self.low)
+        return np.round(x) if self.integer else x
+
+    def triangular(self, u01: np.ndarray) -> np.ndarray:
+        """Inverse CDF of the triangular distribution (low, nominal, high) at ``u01``."""
+        if self.values is not None:
+            return self.from_unit(u01)
+        a, c, b = self.low, min(max(self.nominal, self.low), self.high), self.high
+        if b <= a:
+            return np.full(u01.shape, a)
+        fc = (c - a) / (b - a)
+        x = np.where(u01 < fc, a + np.sqrt(u01 * (b - a) * (c - a)), b - np.sqrt((1 - u01) * (b - a) * (b - c)))
+        return np.round(x) if self.integer else x
+
+
+def _mixed(values: list[Any]) -> bool:
+    return any(isinstance(v, (str, bool)) for v in values)
+
+
+@dataclass
+class Plan:
+    """A parsed ``[sweep]`` table: method, size, seed, chunk size and dimensions."""
+
+    method: str
+    points: int
+    seed: int
+    chunk: int
+    dimensions: list[Dimension] = field(default_factory=list)
+
+    def key(self) -> str:
+        """A digest of everything that decides the points (for the manifest and resume)."""
+        doc = {"method": self.method, "points": self.points, "seed": self.seed, "chunk": self.chunk,
+               "dimensions": [[d.key, d.values, d.low, d.high, d.nominal, d.steps, d.scale, d.integer]
+                              for d in self.dimensions]}
+        return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+
+    @property
+    def chunks(self) -> int:
+        return max(1, math.ceil(self.points / self.chunk))
+
+    def describe(self) -> dict[str, Any]:
+        return {"method": self.method, "points": self.points, "seed": self.seed, "chunk": self.chunk,
+                "dimensions": [{"key": d.key, "values": d.values, "low": _num(d.low), "high": _num(d.high),
+                                "nominal": _num(d.nominal), "steps": d.steps, "scale": d.scale, "unit": d.unit,
+                                "source": d.source} for d in self.dimensions]}
+
+
+def _num(x: float) -> float | None:
+    return None if isinstance(x, float) and math.isnan(x) else x
+
+
+def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | None = None) -> Plan:
+    """Read ``[sweep]`` of ``scenario`` (plus command-line ``overrides`` of method/points/seed/chunk).
+
+    Raises :class:`~sandbox.core.scenario.ScenarioError` naming the file and key.
+    """
+    shown = scenario.path
+    problems: list[str] = []
+
+    def bad(key: str, message: str) -> None:
+        problems.append(f"{shown}: {key}: {message}")
+
+    table = scenario.raw.get("sweep", {})
+    if not isinstance(table, dict):
+        raise ScenarioError([f"{shown}: sweep: expected a table, got {table!r}"])
+    table = {**table, **{k: v for k, v in (overrides or {}).items() if v is not None}}
+    for k in table:
+        if k not in _SWEEP_KEYS:
+            bad(f"sweep.{k}", f"unknown key; expected one of {', '.join(sorted(_SWEEP_KEYS))}")
+    method = table.get("method", "montecarlo" if not table.get("params") else "random")
+    if method not in METHODS:
+        bad("sweep.method", f"expected one of {', '.join(METHODS)}, got {method!r}")
+    seed = table.get("seed", scenario.seed)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        bad("sweep.seed", f"expected a whole number >= 0, got {seed!r}")
+    chunk = table.get("chunk", DEFAULT_CHUNK)
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or not 1 <= chunk <= 1_000_000:
+        bad("sweep.chunk", f"expected a whole number from 1 to 1,000,000, got {chunk!r}")
+    params = table.get("params", {})
+    if not isinstance(params, dict):
+        bad("sweep.params", f"expected a table, got {params!r}")
+        params = {}
+    dims = []
+    for key, spec in params.items():
+        dim = dimension(scenario, registry, key, spec, method, lambda k, msg, key=key: bad(f"sweep.params.{key}{k}", msg))
+        if dim is not None:
+            dims.append(dim)
+    if method == "montecarlo" and table.get("uncertain", True) is not False:
+        listed = {d.key for d in dims}
+        dims += [d for d in uncertain_inputs(registry) if d.key not in listed]
+    points = table.get("points")
+    if method == "grid":
+        missing = [d.key for d in dims if d.values is None and d.steps < 2]
+        for k in missing:
+            bad(f"sweep.params.{k}", "a grid dimension needs `values` or `steps` >= 2")
+        grid_points = math.prod(len(d.grid()) for d in dims if d.key not in missing) if dims else 0
+        if points is not None and points != grid_points:
+            bad("sweep.points", f"a grid has the product of its steps ({grid_points:,} points), got {points!r}")
+        points = grid_points
+    elif isinstance(points, bool) or not isinstance(points, int) or points < 1:
+        bad("sweep.points", f"expected a whole number >= 1, got {points!r}")
+        points = 1
+    if not dims:
+        bad("sweep.params", "nothing to vary: list at least one dimension (or use method = 'montecarlo')")
+    if isinstance(points, int) and points > MAX_POINTS:
+        bad("sweep.points", f"{points:,} points is more than the {MAX_POINTS:,} a study may hold")
+    if problems:
+        raise ScenarioError(problems)
+    return Plan(method, int(points), int(seed), int(chunk), dims)
+
+
+def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: str, bad: Any) -> Dimension | None:
+    if not isinstance(spec, dict):
+        bad("", f"expected a table such as {{ low = ..., high = ..., steps = ... }}, got {spec!r}")
+        return None
+    for k in spec:
+        if k not in _DIM_KEYS:
+            bad(f".{k}", f"unknown key; expected one of {', '.join(sorted(_DIM_KEYS))}")
+            return None
+    head, _, rest = key.partition(".")
+    instances = {r.instance: r for r in scenario.architectures}
+    if head in instances:
+        dim = architecture_dimension(instances[head], rest, key, spec, bad)
+    elif head in ("models", "catalogue", "assumptions"):
+        dim = _ledger_dimension(registry, key, spec, bad)
+    else:
+        bad("", f"expected <architecture>.<param> (one of {', '.join(sorted(instances)) or 'none'}), "
+                "models.<module>.<key>, catalogue.<kind>.<entry>.<field> or assumptions.discount_rate")
+        return None
+    if dim is None:
+        return None
+    scale = spec.get("scale", "linear")
+    if scale not in ("linear", "log"):
+        bad(".scale", f"expected 'linear' or 'log', got {scale!r}")
+        return None
+    dim.scale = scale
+    steps = spec.get("steps", 0)
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0 or steps > 100_000:
+        bad(".steps", f"expected a whole number from 2 to 100,000, got {steps!r}")
+        return None
+    dim.steps = steps
+    if dim.values is None:
+        if not (math.isfinite(dim.low) and math.isfinite(dim.high)):
+            bad("", "no range: give low and high (this input declares none), or values")
+            return None
+        if dim.high < dim.low:
+            bad(".high", f"high {dim.high:g} is below low {dim.low:g}")
+            return None
+        if scale == "log" and dim.low <= 0:
+            bad(".low", "a log scale needs low > 0")
+            return None
+    return dim
+
+
+def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any) -> Dimension | None:
+    try:
+        param = run.spec.param(name)
+    except KeyError:
+        import difflib
+
+        close = difflib.get_close_matches(name, [p.name for p in run.spec.params], n=1)
+        bad("", f"architecture {run.instance!r} has no parameter {name!r}" + (f"; did you mean {close[0]!r}?" if close else ""))
+        return None
+    unit = param.unit
+    nominal = run.params.values[name]
+
+    def number(raw: Any, where: str) -> float:
+        value = check_value(param, raw)
+        if param.kind == "quantity":
+            return float(value.to_value(param.si_unit))
+        if param.kind in ("number", "integer"):
+            return float(value)
+        raise ValueError(f"parameter {name!r} is a {param.kind}: give `values`")
+
+    dim = Dimension(key, unit=unit, integer=param.kind == "integer", source=param.source)
+    try:
+        if "values" in spec:
+            if not isinstance(spec["values"], list) or not spec["values"]:
+                bad(".values", "expected a non-empty list")
+                return None
+            vals = []
+            for v in spec["values"]:
+                checked = check_value(param, v)
+                vals.append(float(checked.to_value(param.si_unit)) if param.kind == "quantity" else checked)
+            dim.values = vals
+        else:
+            low = spec.get("low", param.low)
+            high = spec.get("high", param.high)
+            if low is None or high is None:
+                bad("", f"parameter {name!r} declares no low/high range: give low and high, or values")
+                return None
+            dim.low, dim.high = number(low, ".low"), number(high, ".high")
+        if param.kind in ("quantity", "number", "integer"):
+            dim.nominal = float(nominal.to_value(param.si_unit)) if param.kind == "quantity" else float(nominal)
+    except ValueError as exc:
+        bad("", str(exc))
+        return None
+    return dim
+
+
+def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimension | None:
+    found = ledger_input(registry, key)
+    if isinstance(found, str):
+        bad("", found)
+        return None
+    dim = found
+    if "values" in spec:
+        vals = spec["values"]
+        if not isinstance(vals, list) or not vals or not all(_is_number(v) for v in vals):
+            bad(".values", "expected a non-empty list of numbers (SI, in the unit of the default or field)")
+            return None
+        dim.values = [float(v) for v in vals]
+        return dim
+    for end in ("low", "high"):
+        if end in spec:
+            if not _is_number(spec[end]):
+                bad(f".{end}", f"expected a finite number (SI, in the unit of the default or field), got {spec[end]!r}")
+                return None
+            setattr(dim, end, float(spec[end]))
+    return dim
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def ledger_input(registry: Any, key: str) -> Dimension | str:
+    """The :class:`Dimension` of ledger input ``key`` with its nominal value and declared range, or an error text."""
+    kind, _, rest = key.partition(".")
+    if kind == "models":
+        defaults = registry.models.defaults
+        if rest not in defaults:
+            import difflib
+
+            close = difflib.get_close_matches(rest, list(defaults), n=1)
+            return f"no shared-model default {rest!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+        d = defaults[rest]
+        return Dimension(key, low=_f(d.low), high=_f(d.high), nominal=float(d.nominal), unit=d.unit, source=d.source)
+    if kind == "catalogue":
+        parts = rest.split(".", 2)
+        if len(parts) != 3 or parts[0] not in CATALOGUE_KINDS:
+            return f"expected catalogue.<kind>.<entry>.<field> with kind one of {', '.join(CATALOGUE_KINDS)}"
+        table = getattr(registry.catalogues, parts[0])
+        if parts[1] not in table:
+            return f"no {parts[0]} entry {parts[1]!r} in the catalogues"
+        entry = table[parts[1]]
+        fname, _, sub = parts[2].partition(".")
+        value = getattr(entry, fname, None)
+        if sub and isinstance(value, Mapping):
+            value = value.get(sub)
+        if not _is_number(value):
+            return f"{parts[1]!r} has no numeric field {parts[2]!r}"
+        lo, hi = entry.ranges.get(parts[2], (math.nan, math.nan))
+        return Dimension(key, low=float(lo), high=float(hi), nominal=float(value), unit=field_unit(parts[2]),
+                         source=entry.sources.get(fname, ""))
+    if key == "assumptions.discount_rate":
+        return Dimension(key, unit="1/yr")
+    return f"{key}: not a ledger input"
+
+
+#: Units of catalogue fields, by the end of the field name (catalogue fields carry the unit in the name).
+_FIELD_UNITS = (("peak_ops_per_s", "OP/s"), ("payload_kg", "kg"), ("_usd_per_kwh", "USD/kWh"), ("_usd_per_w", "USD/W"),
+                ("_wh_per_kg", "Wh/kg"), ("_w_per_kg", "W/kg"), ("_kg_m2", "kg/m2"), ("_kg_per_kwh", "kg/kWh"),
+                ("_t_per_flight", "t"), ("_per_year", "1/yr"), ("_usd", "USD"), ("_kg", "kg"), ("_w", "W"),
+                ("_m3", "m3"), ("_m", "m"), ("_krad", "krad"), ("_deg", "deg"))
+
+
+def field_unit(name: str) -> str:
+    """Unit of catalogue field ``name`` (``"cost_usd_per_w"`` → ``"USD/W"``); ``""`` for fractions."""
+    for suffix, unit in _FIELD_UNITS:
+        if name.startswith(suffix) or name.rsplit(".", 1)[0].endswith(suffix):
+            return unit
+    return ""
+
+
+def _f(x: Any) -> float:
+    return math.nan if x is None else float(x)
+
+
+def uncertain_inputs(registry: Any) -> list[Dimension]:
+    """Every ledger input that declares a low/high range: the shared-model defaults the engine reads
+    (:data:`sandbox.ledger.element.LEDGER_DEFAULTS`) and the catalogue fields with a range."""
+    from sandbox.ledger.element import LEDGER_DEFAULTS
+
+    dims = []
+    for name, d in sorted(registry.models.defaults.items()):
+        if name in LEDGER_DEFAULTS and d.uncertain and d.high > d.low:
+            dims.append(Dimension(f"models.{name}", low=float(d.low), high=float(d.high), nominal=float(d.nominal),
+                                  unit=d.unit, source=d.source))
+    for kind in CATALOGUE_KINDS:
+        for entry_name, entry in sorted(getattr(registry.catalogues, kind).items()):
+            for fname in sorted(getattr(entry, "ranges", {}) or {}):
+                dim = ledger_input(registry, f"catalogue.{kind}.{entry_name}.{fname}")
+                if isinstance(dim, Dimension) and math.isfinite(dim.nominal) and dim.high > dim.low:
+                    dims.append(dim)
+    return dims
+
+
+@functools.lru_cache(maxsize=16)
+def _lhs_column(seed: int, j: int, n: int) -> np.ndarray:
+    """Latin-hypercube numbers of dimension ``j``: one in each of ``n`` equal strata, shuffled
+    (computed once per plan and dimension, then sliced chunk by chunk)."""
+    strata = np.random.default_rng([seed, j, 0]).permutation(n)
+    jitter = np.random.default_rng([seed, j, 1]).random(n)
+    return (strata + jitter) / n
+
+
+def points(plan: Plan, start: int = 0, stop: int | None = None) -> dict[str, np.ndarray]:
+    """The inputs of points ``start``–``stop`` (default all): one array per dimension key.
+
+    Random and Monte Carlo numbers come from one generator per block of :data:`BLOCK` points
+    (``default_rng([seed, block])``) and Latin-hypercube strata from one per dimension, so any
+    slice is the same whoever computes it, whatever the chunk size.
+    """
+    stop = plan.points if stop is None else min(stop, plan.points)
+    idx = np.arange(start, stop)
+    out: dict[str, np.ndarray] = {}
+    if plan.method == "grid":  # point i → mixed-radix digits, the last dimension varying fastest
+        rest = idx.copy()
+        for d in reversed(plan.dimensions):
+            values = d.grid()
+            arr = np.asarray(values, dtype=object) if _mixed(values) else np.asarray(values)
+            out[d.key] = arr[rest % len(values)]
+            rest //= len(values)
+        return {d.key: out[d.key] for d in plan.dimensions}
+    if plan.method == "lhs":
+        u = np.empty((idx.size, len(plan.dimensions)))
+        for j in range(len(plan.dimensions)):
+            u[:, j] = _lhs_column(plan.seed, j, plan.points)[start:stop]
+    else:  # fixed blocks of BLOCK points, one generator each: the draws do not depend on the chunk size
+        d = len(plan.dimensions)
+        blocks = [np.random.default_rng([plan.seed, b]).random((BLOCK, d)) for b in range(start // BLOCK, -(-stop // BLOCK))]
+        u = np.concatenate(blocks)[start - (start // BLOCK) * BLOCK:][: idx.size] if blocks else np.empty((0, d))
+    for j, d in enumerate(plan.dimensions):
+        out[d.key] = d.triangular(u[:, j]) if plan.method == "montecarlo" else d.from_unit(u[:, j])
+    return out

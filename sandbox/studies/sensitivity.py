@@ -1,0 +1,176 @@
+"""One-at-a-time sensitivity of a metric to every uncertain input (the numbers behind a tornado chart).
+
+For each input the metric is evaluated with that input at its low and at its high value and
+every other input at its nominal value; the swing ``|metric(high) - metric(low)|`` ranks the
+inputs per architecture. All ``2k + 1`` points (the nominal point and two per input) go through
+one :func:`sandbox.ledger.batch.evaluate_points` call.
+
+Inputs by default (:func:`default_inputs`):
+
+- the shared-model defaults the ledger reads that declare a low/high range and the catalogue
+  fields with a declared range (:func:`sandbox.studies.plans.uncertain_inputs`, the same set Monte Carlo
+  draws). Shared-model defaults that only a design function reads (radiator emissivity, Earth
+  albedo, ...) are left out: a study evaluates the design made at the nominal defaults, so
+  overriding them per point would show a swing of exactly zero for a reason that has nothing to
+  do with their real influence. Where a plugin exposes one as an architecture parameter (e.g.
+  ``leo.earth_albedo``), pass it in ``inputs``, or set ``architecture_params=True``;
+- ``assumptions.discount_rate``: nominal = the scenario's rate, low/high = the range of the
+  sourced shared-model default ``cost.discount_rate``.
+
+Architecture parameters (``<instance>.<param>``) are varied when listed in ``inputs`` with a
+``(low, high)`` range in the parameter's declared unit, or all those that declare a range when
+``architecture_params`` is set (each value costs one call of the design function).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+#: Columns of the frame :func:`sensitivity` returns.
+COLUMNS = ("architecture", "type", "input", "unit", "low", "nominal", "high", "metric_low", "metric_nominal",
+           "metric_high", "swing", "source")
+
+
+class SensitivityError(ValueError):
+    """An input or metric the study cannot use (unknown key, no range, unknown metric)."""
+
+
+def default_inputs(scenario: Any, registry: Any) -> list[Any]:
+    """The inputs :func:`sensitivity` varies by default, as :class:`sandbox.studies.plans.Dimension` objects."""
+    from sandbox.studies.plans import Dimension, uncertain_inputs
+
+    dims = list(uncertain_inputs(registry))
+    rate = registry.models.defaults.get("cost.discount_rate")
+    if rate is not None and rate.uncertain:
+        nominal = float(scenario.assumptions.discount_rate)
+        low, high = min(float(rate.low), nominal), max(float(rate.high), nominal)
+        if high > low:
+            dims.append(Dimension("assumptions.discount_rate", low=low, high=high, nominal=nominal, unit="1/yr",
+                                  source=rate.source))
+    return dims
+
+
+def architecture_inputs(scenario: Any) -> list[Any]:
+    """Every numeric parameter of the scenario's architectures that declares a low/high range."""
+    from sandbox.studies.plans import architecture_dimension
+
+    dims = []
+    for run in scenario.architectures:
+        for param in run.spec.params:
+            if param.kind not in ("quantity", "number", "integer") or param.low is None or param.high is None:
+                continue
+            problems: list[str] = []
+            dim = architecture_dimension(run, param.name, f"{run.instance}.{param.name}", {},
+                                          lambda _k, msg, problems=problems: problems.append(msg))
+            if dim is not None and not problems and dim.high > dim.low:
+                dims.append(dim)
+    return dims
+
+
+def _in_unit(scenario: Any, key: str, value: Any) -> Any:
+    """A bare number for a quantity architecture parameter, as a quantity string in its declared unit."""
+    head, _, name = key.partition(".")
+    run = next((r for r in scenario.architectures if r.instance == head), None)
+    if run is None or isinstance(value, (str, bool)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        return value
+    try:
+        param = run.spec.param(name)
+    except KeyError:
+        return value
+    return f"{float(value)!r} {param.unit}" if param.kind == "quantity" else value
+
+
+def _explicit(scenario: Any, registry: Any, inputs: Mapping[str, Any] | Iterable[str]) -> list[Any]:
+    from sandbox.studies.plans import dimension
+
+    items = inputs.items() if isinstance(inputs, Mapping) else ((k, None) for k in inputs)
+    dims = []
+    for key, rng in items:
+        spec: dict[str, Any] = {}
+        if rng is not None:
+            try:
+                low, high = rng
+            except (TypeError, ValueError):
+                raise SensitivityError(f"input {key!r}: expected (low, high), got {rng!r}") from None
+            spec = {"low": _in_unit(scenario, key, low), "high": _in_unit(scenario, key, high)}
+        problems: list[str] = []
+        dim = dimension(scenario, registry, key, spec, "grid", lambda k, msg, key=key, problems=problems: problems.append(f"input {key}{k}: {msg}"))
+        if problems or dim is None:
+            raise SensitivityError("; ".join(problems) or f"input {key!r}: not usable")
+        if dim.values is not None:
+            raise SensitivityError(f"input {key!r}: give a numeric (low, high) range")
+        if not math.isfinite(dim.nominal):
+            raise SensitivityError(f"input {key!r}: has no numeric nominal value")
+        dims.append(dim)
+    return dims
+
+
+def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day",
+                inputs: Mapping[str, Any] | Iterable[str] | None = None, architecture_params: bool = False,
+                design_timeout_s: float | None = None) -> Any:
+    """One-at-a-time sensitivity of ``metric`` for every architecture of ``scenario`` (and its baseline).
+
+    ``inputs``: ``None`` for :func:`default_inputs`; else override keys (their declared range) or a
+    mapping ``key -> (low, high)`` (``None`` for the declared range), ledger inputs in SI, architecture
+    parameters in their declared unit. ``architecture_params`` adds every architecture parameter
+    with a declared range. Returns a :class:`pandas.DataFrame` with :data:`COLUMNS`, one row per
+    (architecture, input), ``metric_*`` in the metric's display unit
+    (:func:`sandbox.ledger.batch.unit_of_metric`), sorted by ``swing`` descending within each architecture.
+    Raises :class:`SensitivityError` for an unusable input or an unknown metric.
+    """
+    import pandas as pd
+
+    from sandbox.ledger.batch import architecture_runs, evaluate_points, metric_names
+
+    dims = default_inputs(scenario, registry) if inputs is None else _explicit(scenario, registry, inputs)
+    if architecture_params:
+        listed = {d.key for d in dims}
+        dims += [d for d in architecture_inputs(scenario) if d.key not in listed]
+    k = len(dims)
+    n = 2 * k + 1
+    points: dict[str, np.ndarray] = {}
+    for i, d in enumerate(dims):
+        col = np.full(n, d.nominal, dtype=float)
+        col[2 * i + 1], col[2 * i + 2] = d.low, d.high
+        if d.integer:
+            col = np.round(col)
+        points[d.key] = col
+    result = evaluate_points(scenario, registry, points, n, design_timeout_s)
+    known = metric_names(result)
+    if metric not in known:
+        import difflib
+
+        close = difflib.get_close_matches(metric, known, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(known)}"
+        raise SensitivityError(f"unknown metric {metric!r}{hint}")
+    rows = []
+    for run in architecture_runs(scenario, registry):
+        values = result.columns.get(run.instance, {}).get(metric)
+        if values is None:
+            values = np.full(n, np.nan)
+        for i, d in enumerate(dims):
+            lo, hi = float(values[2 * i + 1]), float(values[2 * i + 2])
+            rows.append({"architecture": run.instance, "type": run.spec.name, "input": d.key, "unit": d.unit,
+                         "low": float(points[d.key][2 * i + 1]), "nominal": float(d.nominal),
+                         "high": float(points[d.key][2 * i + 2]), "metric_low": lo,
+                         "metric_nominal": float(values[0]), "metric_high": hi, "swing": abs(hi - lo),
+                         "source": d.source})
+    df = pd.DataFrame(rows, columns=list(COLUMNS))
+    if df.empty:
+        return df
+    order = {r.instance: j for j, r in enumerate(architecture_runs(scenario, registry))}
+    df["_arch"] = df["architecture"].map(order)
+    df = df.sort_values(["_arch", "swing", "input"], ascending=[True, False, True], na_position="last", kind="stable")
+    df = df.drop(columns="_arch").reset_index(drop=True)
+    df.attrs.update({"metric": metric, "errors": dict(result.errors)})
+    return df
+
+
+def top(df: Any, n: int = 8) -> Any:
+    """The ``n`` inputs with the largest swing of each architecture (rows with a zero swing left out)."""
+    kept = df[df["swing"] > 0]
+    return kept.groupby("architecture", sort=False, group_keys=False).head(n)

@@ -1,0 +1,214 @@
+"""The constellation kernel: positions, sunlight and visibility for thousands of satellites over a day."""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .frames import rotation_angle, sun_direction
+from .library import enable_numba_cache, gm_radius
+from .quantities import si
+from .visibility import elements_si, initial_axes, shell_groups, station_table, visibility_thresholds, visible_shell
+
+if TYPE_CHECKING:
+    from astropy.time import Time
+    from astropy.units import Quantity
+
+# --------------------------------------------------------------------------------------
+# Constellation kernel: positions, sunlight and visibility for thousands of satellites
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConstellationChunk:
+    """One chunk of satellites from :func:`constellation_day` (satellites ``start``..``stop - 1``).
+
+    ``positions_m``: inertial positions (m), (n, n_t, 3), Earth-equator J2000 axes (None when
+    not asked for); ``sunlit``: (n, n_t) bool, False inside the cylindrical shadow;
+    ``visible``: (n, n_t, n_st) bool, satellite at or above each station's elevation mask.
+    """
+
+    start: int
+    stop: int
+    positions_m: np.ndarray | None
+    sunlit: np.ndarray
+    visible: np.ndarray
+
+def _sun_unit_vectors(epoch: Time, times_s: np.ndarray, body: str = "Earth", max_step_s: float = 600.0) -> np.ndarray:
+    """Unit vectors (n_t, 3) from ``body`` to the Sun at ``epoch + times_s``.
+
+    The ephemeris is evaluated on a grid no coarser than ``max_step_s`` (the Sun moves
+    ~0.007° in 10 min as seen from Earth) and interpolated linearly, then renormalised.
+    """
+    from astropy import units as u
+
+    t = np.asarray(times_s, float)
+    if t.size <= 2:
+        grid = t
+    else:
+        n = max(2, int(math.ceil((t.max() - t.min()) / max_step_s)) + 1)
+        grid = np.linspace(t.min(), t.max(), n)
+    s = sun_direction(epoch + grid * u.s, body).reshape(-1, 3)
+    if grid is not t:
+        s = np.stack([np.interp(t, grid, s[:, k]) for k in range(3)], axis=-1)
+    return s / np.linalg.norm(s, axis=-1, keepdims=True)
+
+
+def _day_kernel_py(e1, e2, a, shell, cn_tab, sn_tab, ct, st, sun, st_unit, thresholds, shadow_cos2,
+                   pos, sunlit, visible):  # pragma: no cover  (run compiled by numba; see _day_kernel)
+    """Fused loop over satellites × steps (× stations) for :func:`constellation_day`.
+
+    Same arithmetic as the numpy path: r̂ = E1 cn + E2 sn (cn, sn from the satellite's shell
+    table), cylindrical shadow against ŝ(t), rotation by θ(t) and cos λ ≥ threshold per station.
+    ``pos`` may have zero satellites (positions not wanted).
+    """
+    n, n_t, n_st = e1.shape[0], ct.shape[0], st_unit.shape[0]
+    want_pos = pos.shape[0] == n
+    for i in range(n):
+        j = shell[i]
+        e1x, e1y, e1z, e2x, e2y, e2z = e1[i, 0], e1[i, 1], e1[i, 2], e2[i, 0], e2[i, 1], e2[i, 2]
+        ai, sc2 = a[i], shadow_cos2[i]
+        for k in range(n_t):
+            c, s = cn_tab[j, k], sn_tab[j, k]
+            x = e1x * c + e2x * s
+            y = e1y * c + e2y * s
+            z = e1z * c + e2z * s
+            if want_pos:
+                pos[i, k, 0] = ai * x
+                pos[i, k, 1] = ai * y
+                pos[i, k, 2] = ai * z
+            along = x * sun[k, 0] + y * sun[k, 1] + z * sun[k, 2]
+            sunlit[i, k] = not (along < 0.0 and along * along > sc2)
+            xe = x * ct[k] + y * st[k]
+            ye = y * ct[k] - x * st[k]
+            for g in range(n_st):
+                visible[i, k, g] = xe * st_unit[g, 0] + ye * st_unit[g, 1] + z * st_unit[g, 2] >= thresholds[i, g]
+
+
+@functools.cache
+def _day_kernel() -> Callable[..., None] | None:
+    """:func:`_day_kernel_py` compiled by numba (cached on disk like the library's kernels), or
+    None when numba is not installed. The first compilation takes a few seconds, once."""
+    enable_numba_cache()  # NUMBA_CACHE_DIR and cache=True, as for the library's kernels
+    try:
+        import numba
+    except ImportError:
+        return None
+    return numba.njit(cache=True, nogil=True, fastmath=False)(_day_kernel_py)
+
+
+def _chunks_numba(kernel: Callable[..., None], a: np.ndarray, inc: np.ndarray, raan: np.ndarray, m0: np.ndarray,
+                  mean_motion: np.ndarray, t: np.ndarray, theta: np.ndarray, sun: np.ndarray, st_unit: np.ndarray,
+                  thresholds: np.ndarray, shadow_cos2: np.ndarray, chunk_size: int,
+                  positions: bool) -> Iterator[ConstellationChunk]:
+    uniq, shell = np.unique(mean_motion, return_inverse=True)
+    phase = np.multiply.outer(uniq, t)
+    cn_tab, sn_tab = np.cos(phase), np.sin(phase)  # one row per altitude shell
+    ct, st = np.cos(theta), np.sin(theta)
+    sun = np.ascontiguousarray(sun)
+    for lo in range(0, a.size, chunk_size):
+        sl = slice(lo, min(lo + chunk_size, a.size))
+        n = sl.stop - sl.start
+        e1, e2 = initial_axes(inc[sl], raan[sl], m0[sl])
+        pos = np.empty((n if positions else 0, t.size, 3))
+        sunlit = np.empty((n, t.size), dtype=bool)
+        visible = np.empty((n, t.size, len(st_unit)), dtype=bool)
+        kernel(np.ascontiguousarray(e1), np.ascontiguousarray(e2), np.ascontiguousarray(a[sl]),
+               np.ascontiguousarray(shell[sl]), cn_tab, sn_tab, ct, st, sun, st_unit,
+               np.ascontiguousarray(thresholds[sl]), np.ascontiguousarray(shadow_cos2[sl]), pos, sunlit, visible)
+        yield ConstellationChunk(sl.start, sl.stop, pos if positions else None, sunlit, visible)
+
+
+def constellation_day(
+    altitudes: Any,
+    inclinations: Any,
+    raans: Any,
+    mean_anomalies: Any,
+    stations: Sequence[Any],
+    epoch: Time,
+    times_s: Any = None,
+    min_elevation: Quantity | None = None,
+    chunk_size: int = 256,
+    positions: bool = True,
+    body: str = "Earth",
+    method: str = "auto",
+) -> Iterator[ConstellationChunk]:
+    """Positions, sunlight and ground visibility of a constellation, one chunk of satellites at a time.
+
+    Satellites: circular two-body orbits with elements per satellite at ``epoch`` (astropy
+    Time) as in :func:`constellation_positions` (``altitudes`` above the equatorial radius,
+    ``inclinations``, ``raans``, ``mean_anomalies`` = argument of latitude; Quantities or SI
+    floats, m and rad). ``times_s``: seconds after ``epoch`` (default: 1,440 one-minute steps,
+    a day). Stations as in :func:`visibility_windows`. Yields :class:`ConstellationChunk`
+    objects of ``chunk_size`` satellites, so memory stays bounded whatever the constellation
+    size (about 0.2 MB per satellite-day with positions at the default step and 10 stations).
+
+    Sunlight: cylindrical shadow of a spherical Earth (as :func:`eclipse_fraction`), with the
+    Sun's direction from astropy's ephemeris (interpolated over 10-minute nodes). Visibility:
+    spherical Earth, Earth rotation by GMST + ω⊕ t, the same test as :func:`visibility_mask`.
+    ``method``: ``"numba"`` runs one fused loop compiled by numba (on-disk cached like the
+    library's kernels: a few seconds once, then a fraction of a second per process), ``"numpy"``
+    the vectorised numpy path (BLAS products; no compilation), ``"auto"`` numba when installed.
+    Both give the same flags and positions to rounding (``tests/test_trajectory_kernel.py``).
+    """
+    if method not in ("auto", "numba", "numpy"):
+        raise ValueError("method must be 'auto', 'numba' or 'numpy'")
+    mu, radius = gm_radius(body)
+    a_alt, inc, raan, m0 = elements_si(altitudes, inclinations, raans, mean_anomalies)
+    a = radius + a_alt
+    t = np.arange(1440) * 60.0 if times_s is None else np.atleast_1d(si(times_s, "s")).astype(float)
+    st_ecef, mask_deg = station_table(stations, min_elevation, body)
+    st_unit = st_ecef / np.linalg.norm(st_ecef, axis=-1, keepdims=True)
+    thresholds = visibility_thresholds(a, st_ecef, mask_deg)
+    theta = rotation_angle(t, epoch)
+    sun = _sun_unit_vectors(epoch, t, body)
+    mean_motion = np.sqrt(mu / a**3)
+    shadow_cos2 = 1.0 - (radius / a) ** 2  # in shadow: r̂·ŝ < 0 and (r̂·ŝ)² > 1 − (R/a)²
+
+    compiled = _day_kernel() if method in ("auto", "numba") else None
+    if method == "numba" and compiled is None:
+        raise ImportError("constellation_day(method='numba') needs numba")
+    if compiled is not None:
+        return _chunks_numba(compiled, a, inc, raan, m0, mean_motion, t, theta, sun, st_unit, thresholds,
+                             shadow_cos2, chunk_size, positions)
+
+    def chunks() -> Iterator[ConstellationChunk]:
+        work = np.empty(min(chunk_size, a.size) * len(st_unit) * t.size)  # cos λ, reused by every chunk
+        for lo in range(0, a.size, chunk_size):
+            sl = slice(lo, min(lo + chunk_size, a.size))
+            n = sl.stop - sl.start
+            e1, e2 = initial_axes(inc[sl], raan[sl], m0[sl])
+            sunlit = np.empty((n, t.size), dtype=bool)
+            visible = np.empty((n, len(st_unit), t.size), dtype=bool)
+            pos = np.empty((n, 3, t.size)) if positions else None
+            groups = shell_groups(mean_motion[sl])
+            for motion, idx in groups:
+                whole = len(groups) == 1
+                sel = slice(None) if whole else idx
+                cn, sn = np.cos(motion * t), np.sin(motion * t)
+                sun_basis = np.concatenate([cn * sun.T, sn * sun.T])  # (6, n_t)
+                along = np.concatenate([e1[sel], e2[sel]], axis=1) @ sun_basis  # r̂·ŝ, (n_g, n_t)
+                dark = along < 0.0
+                np.multiply(along, along, out=along)
+                dark &= along > shadow_cos2[sl][sel, None]
+                sunlit[sel] = ~dark
+                vis = visible_shell(e1[sel], e2[sel], cn, sn, theta, st_unit, thresholds[sl][sel],
+                                     out=visible if whole else None, work=work)
+                if not whole:
+                    visible[idx] = vis
+                if pos is not None:
+                    ag = a[sl][sel, None]
+                    basis = np.stack([cn, sn])
+                    if whole:
+                        np.matmul(np.stack([ag * e1, ag * e2], axis=-1), basis, out=pos)  # (n, 3, 2) @ (2, n_t)
+                    else:
+                        pos[idx] = np.stack([ag * e1[idx], ag * e2[idx]], axis=-1) @ basis
+            yield ConstellationChunk(sl.start, sl.stop, None if pos is None else pos.transpose(0, 2, 1),
+                                     sunlit, visible.transpose(0, 2, 1))
+
+    return chunks()

@@ -1,0 +1,71 @@
+"""The circular restricted three-body problem: Lagrange points of the Earth–Moon and Sun–Earth systems."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .constants import EARTH_MOON_DISTANCE_KM
+from .library import body_of, module
+
+if TYPE_CHECKING:
+    from astropy.units import Quantity
+
+# --------------------------------------------------------------------------------------
+# Circular restricted three-body problem
+# --------------------------------------------------------------------------------------
+
+_SYSTEMS = {"earth-moon": ("Earth", ("Moon",)), "sun-earth": ("Sun", ("Earth", "Moon"))}
+
+
+def _system(system: str) -> tuple[str, Any, Any, Quantity]:
+    """(name of the body called Earth's position, m1, m2, separation) of a CR3BP system."""
+    from astropy import constants as const
+    from astropy import units as u
+
+    key = system.strip().lower().replace("–", "-").replace("_", "-")
+    if key not in _SYSTEMS:
+        raise ValueError(f"unknown system {system!r}: choose 'Earth-Moon' or 'Sun-Earth'")
+    primary, secondary = _SYSTEMS[key]
+    m1 = body_of(primary).mass
+    m2 = sum((body_of(b).mass for b in secondary[1:]), body_of(secondary[0]).mass)
+    r12 = EARTH_MOON_DISTANCE_KM * u.km if key == "earth-moon" else const.au.to(u.km)
+    return key, m1, m2, r12
+
+
+def lagrange_points(system: str = "Earth-Moon") -> dict[str, Quantity]:
+    """Distances (km) of L1–L5 from the larger primary (library ``lagrange_points``).
+
+    "Earth-Moon": Earth and Moon masses, separation 384,400 km (NASA Moon fact sheet).
+    "Sun-Earth": Sun and Earth+Moon masses (the usual Sun–(Earth+Moon) CR3BP, Koon, Lo,
+    Marsden & Ross 2011 §2), separation 1 au. L1 and L2 lie on the primary→secondary line
+    (L1 between, L2 beyond the secondary), L3 on the far side of the primary; L4/L5 are at
+    the secondary's distance (equilateral triangles).
+    """
+    from astropy import units as u
+
+    _, m1, m2, r12 = _system(system)
+    lp = module("threebody.restricted").lagrange_points(r12, m1.to(u.kg), m2.to(u.kg)).to(u.km)
+    return {"L1": abs(lp[0]), "L2": abs(lp[1]), "L3": abs(lp[2]), "L4": r12, "L5": r12}
+
+
+def lagrange_distance_from_earth(system: str, point: str) -> Quantity:
+    """Distance (km) from Earth's centre to Lagrange point ``point`` ("L1".."L5") of ``system``.
+
+    Geometry of the circular restricted problem (:func:`lagrange_points`): Earth is the
+    primary in "Earth-Moon" and the secondary in "Sun-Earth".
+    """
+    from astropy import units as u
+
+    key, _, _, r12 = _system(system)
+    d = lagrange_points(system)
+    name = point.strip().upper()
+    if name not in d:
+        raise ValueError(f"unknown Lagrange point {point!r}")
+    x = {"L1": d["L1"], "L2": d["L2"], "L3": -d["L3"], "L4": 0.5 * r12, "L5": 0.5 * r12}[name]
+    y = (math.sqrt(3.0) / 2.0) * r12 if name in ("L4", "L5") else 0.0 * u.km
+    earth_x = 0.0 * u.km if key == "earth-moon" else r12
+    return np.hypot(x - earth_x, y).to(u.km)
+
