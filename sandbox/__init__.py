@@ -64,6 +64,7 @@ _EXPORTS: dict[str, str] = {
     "spacecraft_params": "sandbox.core.paramsets",
     "lead_time_param": "sandbox.core.paramsets",
     "derating_fields": "sandbox.core.paramsets",
+    "envelope_params": "sandbox.core.paramsets",
     "radiator_system": "sandbox.core.paramsets",
     # catalogue entries
     "Chip": "sandbox.core.catalogue",

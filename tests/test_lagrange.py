@@ -29,11 +29,13 @@ def test_lagrange_distances_against_published_values():
 
 
 def test_light_time_at_eml2():
-    """EML2: 448,900 km / 299,792.458 km/s = 1.497 s one way (≈ 1.5 s); the engine's latency is the round trip."""
+    """EML2: 448,900 km / 299,792.458 km/s = 1.497 s one way (≈ 1.5 s); the latency path is the round trip,
+    to which the engine adds the same user network (30 ms) and processing (5 s) as for every architecture."""
     led = run_standard('[architectures.s]\ntype = "lagrange"\npoint = "EML2"\n').ledgers["s"]
     assert 448_900 / 299_792.458 == pytest.approx(1.497, abs=1e-3)
     assert led.get("point.light_time_one_way") == pytest.approx(1.497, rel=0.002)
-    assert led.get("latency.p50") == pytest.approx(2 * 1.497, rel=0.002)
+    assert led.get("latency.path_p50") == pytest.approx(2 * 1.497, rel=0.002)
+    assert led.get("latency.p50") == pytest.approx(0.030 + 2 * 1.497 + 5.0, rel=0.002)
 
 
 def test_link_capacity_falls_as_inverse_square():

@@ -18,8 +18,6 @@ The helpers at the top (``surface.lunar_surface_environment``, ``leo_to_surface_
 
 from __future__ import annotations
 
-import math
-
 import astropy.units as u
 
 from sandbox import (
@@ -30,11 +28,11 @@ from sandbox import (
     Metric,
     Param,
     Params,
-    PowerSource,
     PowerSystem,
     Site,
     compute_params,
     derating_fields,
+    envelope_params,
     from_sourced,
     hookimpl,
     models,
@@ -71,10 +69,9 @@ PARAMS = (
           "~1.5 g/cm³ is 150-300 g/cm².", unit="g/cm2",
           source="Regolith bulk density ~1.5-1.8 g/cm³ (Carrier, Olhoeft & Mendell 1991, Lunar Sourcebook ch. 9) "
                  "× 1-2 m; 0 = not buried", low="0 g/cm2", high="300 g/cm2", maximum=10_000.0),
-    Param("solar_array", "GaAs-ROSA", "Solar array type (catalogue power source of kind 'solar').",
-          catalogue="power_sources", kind="string"),
-    Param("storage", "RFC-lunar", "Storage across dark periods (catalogue power source of kind 'storage').",
-          catalogue="power_sources", kind="string"),
+    *envelope_params("small-series", "a lunar data hall is one of a few, not built on a production line"),
+    from_sourced("structure_fraction", models.launch.DEFAULTS["structure_fraction"],
+                 "Structure of the hall (frames, enclosure, mounts) as a fraction of its dry mass.", maximum=0.9),
     Param("reactor", "FSP-40kWe", "Reactor used when power = 'fission'.", catalogue="power_sources", kind="string"),
     *surface.RIM_PARAMS,
     Param("cable_length", "10 km", "Cable run from the rim array to the crater floor.", unit="km",
@@ -115,20 +112,6 @@ PARAMS = (
 )
 
 
-def _chip_count(p: Params, ctx: Context, chip_name: str, env_name: str, shielding: float) -> tuple[int, float, str]:
-    """Chips needed for the workload, the effective life (yr) and the precision used."""
-    chip = ctx.catalogues.chips[chip_name]
-    precision = ctx.workload.precision
-    m = ctx.models
-    dose = float(m.radiation.dose_rate_krad_per_year(env_name, shielding))
-    tol = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-    life = min(p.si("lifetime") / surface.YEAR_S, float(m.radiation.tid_lifetime_years(tol, dose)))
-    survival = float(m.compute.mean_survival_fraction(p.failure_rate, life))
-    derate = float(m.compute.radiation_derating(p.redundancy, p.checkpoint_overhead, p.scrub_overhead))
-    per_chip = float(m.compute.delivered_ops(chip.ops(precision), 1.0, p.utilisation, derate * survival))
-    return math.ceil(ctx.workload.sustained_flops / per_chip), life, precision
-
-
 # ------------------------------------------------------------------------------ design
 def design(p: Params, ctx: Context) -> Design:
     """A data hall sized to the workload, at the chosen lunar site and power option."""
@@ -141,9 +124,28 @@ def design(p: Params, ctx: Context) -> Design:
     notes: list[str] = []
     metrics: list[Metric] = []
     shielding = float(p.shielding.to_value(u.g / u.cm**2))
-    n_chips, _life, precision = _chip_count(p, ctx, p.chip, "lunar_surface", shielding)
+    precision = ctx.workload.precision
     chip = ctx.catalogues.chips[p.chip]
-    compute_load = n_chips * chip.power_w * (1.0 + p.bus_power_fraction)
+    hall = Element(
+        name=f"lunar data hall ({site}, {mode})",
+        count=1,
+        chip=p.chip,
+        chips_per_unit=1,
+        precision=precision,
+        utilisation=p.utilisation,
+        **derating_fields(p),
+        shielding_g_cm2=shielding,
+        lifetime_years=p.si("lifetime") / surface.YEAR_S,
+        structure_fraction=p.structure_fraction,
+        production=p.production,
+        host_fraction=p.host_fraction,
+        site=Site(name=f"Moon {site}", kind="surface", radiation_environment="lunar_surface"),
+        power=PowerSystem(source="grid"),  # set below, once the load is known
+        thermal=radiator_system(p, sides=2),
+    )
+    n_chips = hall.chips_per_unit = ctx.units_for_workload(hall, per="chip")
+    # the hall's load, for the cable or beam that carries it (the engine sizes the rest)
+    compute_load = n_chips * (chip.power_w + p.host_fraction * chip.host_power_w) * (1.0 + p.bus_power_fraction)
 
     # ---- power
     extra_power = 0.0
@@ -226,33 +228,20 @@ def design(p: Params, ctx: Context) -> Design:
     metrics.append(Metric("latency.light_time_one_way", light, "s", inputs=["Earth-Moon mean distance 384,400 km"],
                           source="links.light_time_s; trajectory.EARTH_MOON_DISTANCE_KM (NASA Moon fact sheet)",
                           approximation=True))
-    notes.append("latency: round-trip light time at the mean Earth–Moon distance (centre to centre; 356,500-406,700 km "
-                 "over the orbit) with no ground-network or relay time; the near side sees Earth always, a PSR "
-                 "needs a relay or a rim antenna")
+    notes.append("latency path: round-trip light time at the mean Earth–Moon distance (356,500-406,700 km over the "
+                 "orbit); the near side sees Earth always, a PSR needs a relay or a rim antenna (not modelled)")
     notes.append("dominant assumptions: the power option and site illumination (storage mass), the radiator design "
-                 "case (equatorial noon vs PSR), the Starship dry mass/Isp (tankers per landing) and the engine's "
-                 "bus cost per kg applied to every launched kg")
+                 "case (equatorial noon vs PSR), the Starship dry mass/Isp (tankers per landing) and the production "
+                 "class's price per kg of hardware")
 
-    element = Element(
-        name=f"lunar data hall ({site}, {mode})",
-        count=1,
-        chip=p.chip,
-        chips_per_unit=n_chips,
-        precision=precision,
-        utilisation=p.utilisation,
-        **derating_fields(p),
-        shielding_g_cm2=shielding,
-        lifetime_years=p.si("lifetime") / surface.YEAR_S,
-        site=Site(name=f"Moon {site}", kind="surface", sun_distance_au=1.0, eclipse_fraction=dark_for_site,
-                  longest_dark_s=longest_for_site, radiator_sink_k=env["sink_k"], absorbed_w_m2=env["absorbed_w_m2"],
-                  distance_to_earth_m=d, radiation_environment="lunar_surface"),
-        power=power_sys,
-        thermal=radiator_system(p, sides=2),
-        structure_fraction=0.0,
-        transport=transport,
-        extra_power_w=extra_power,
-        extra_mass_kg=extra_mass,
-    )
+    hall.site = Site(name=f"Moon {site}", kind="surface", sun_distance_au=1.0, eclipse_fraction=dark_for_site,
+                     longest_dark_s=longest_for_site, radiator_sink_k=env["sink_k"], absorbed_w_m2=env["absorbed_w_m2"],
+                     distance_to_earth_m=d, radiation_environment="lunar_surface")
+    hall.power = power_sys
+    hall.transport = transport
+    hall.extra_power_w = extra_power
+    hall.extra_mass_kg = extra_mass
+    element = hall
     return Design(elements=[element], years_to_service=p.si("years_to_service") / surface.YEAR_S, metrics=metrics, notes=notes)
 
 
@@ -265,36 +254,9 @@ SPEC = ArchitectureSpec(
     design=design,
 )
 
-# ------------------------------------------------------------------------------ catalogue
-_RFC_COST = ("Estimate: no public price for a flight regenerative fuel cell; taken equal to the catalogue's space Li-ion "
-             "estimate per kWh (US$3,000-50,000/kWh)")
-RFC_LUNAR = PowerSource(
-    name="RFC-lunar",
-    kind="storage",
-    specific_energy_wh_per_kg=models.power.DEFAULTS["rfc_specific_energy_wh_per_kg"].nominal,
-    round_trip_efficiency=models.power.DEFAULTS["rfc_round_trip_efficiency"].nominal,
-    depth_of_discharge=0.95,
-    cost_usd_per_kwh=10_000.0,
-    sources={
-        "specific_energy_wh_per_kg": models.power.DEFAULTS["rfc_specific_energy_wh_per_kg"].source
-        + "; catalogue 'RFC' entry: NASA GRC RFC studies ~300-1,000 Wh/kg for 14-day nights",
-        "round_trip_efficiency": models.power.DEFAULTS["rfc_round_trip_efficiency"].source,
-        "depth_of_discharge": "As the catalogue 'RFC' entry: reactant tanks drained almost fully, 0.9-1.0",
-        "cost_usd_per_kwh": _RFC_COST,
-    },
-    ranges={"specific_energy_wh_per_kg": (200.0, 1000.0), "round_trip_efficiency": (0.40, 0.60),
-            "depth_of_discharge": (0.90, 1.0), "cost_usd_per_kwh": (3_000.0, 50_000.0)},
-)
-
-
-@hookimpl
-def sandbox_register_catalogues(register):
-    register(RFC_LUNAR)
-
-
 @hookimpl
 def sandbox_register_architectures(register):
     register(SPEC)
 
 
-__all__ = ["SPEC", "PARAMS", "RFC_LUNAR"]
+__all__ = ["SPEC", "PARAMS"]

@@ -10,6 +10,20 @@ same for every architecture. It is written once for both uses:
   arithmetic, and a point whose inputs are impossible gets NaN in every metric instead of
   stopping the other points.
 
+The compute chain (dose → total-dose life → survival → derating → delivered compute) is
+:func:`compute_chain`; design functions reach it only through the engine's sizer
+(``context.units_for_workload``), never by recomputing it.
+
+The common envelope every element carries the same way (docs/models.md, "One envelope"):
+
+- the host server of each accelerator (the chip's ``host_*`` catalogue fields × ``host_fraction``);
+- the repair policy (``"none"``: survival decays over the life; ``"onsite"``: failed parts are
+  replaced within ``compute.repair_time_days`` at ``cost.repair_*`` per failure);
+- the array and storage technology by site type when a plugin leaves them ``"auto"``
+  (:data:`AUTO_TECHNOLOGY`);
+- every kilogram priced once: chips and hosts per unit, power per W and per kWh, all other
+  hardware per kg at the element's production-class rate, propellant through the launch.
+
 Everything inside is plain SI floats or float arrays; the unit is in each name.
 """
 
@@ -24,16 +38,43 @@ from sandbox.core.design import Element
 from sandbox.ledger.inputs import NOMINAL, LedgerInputs, as_array
 
 HOURS_PER_YEAR = 8766.0  # Julian year, 365.25 d × 24 h
+DAYS_PER_YEAR = 365.25
 J_PER_KWH = 3.6e6
-
 
 #: The shared-model defaults the engine itself reads while sizing an element (the ones a study's
 #: ledger inputs can vary without calling the design again). Other defaults are read by design
 #: functions, usually through their parameters' defaults.
-LEDGER_DEFAULTS = ("radiation.dose_rate_scale", "radiation.cots_tid_krad", "power.pmad_efficiency",
-                   "power.pointing_factor", "launch.payload_packing_density_kg_m3",
-                   "cost.spacecraft_bus_cost_usd_per_kg", "cost.integration_fraction",
-                   "cost.ops_cost_fraction_per_year")
+LEDGER_DEFAULTS = (
+    "radiation.dose_rate_scale", "radiation.cots_tid_krad", "radiation.design_margin",
+    "compute.repair_time_days", "power.pmad_efficiency", "power.pointing_factor",
+    "launch.payload_packing_density_kg_m3", "launch.ep_specific_mass_kg_per_kw",
+    "cost.hardware_usd_per_kg_mass_produced", "cost.hardware_usd_per_kg_small_series",
+    "cost.hardware_usd_per_kg_bespoke", "cost.integration_fraction", "cost.insurance_fraction",
+    "cost.ops_cost_fraction_per_year", "cost.ground_segment_cost_usd_per_year", "cost.repair_labour_usd",
+    "cost.repair_parts_fraction", "links.user_network_rtt_s", "links.query_processing_time_s",
+    "links.geo_relay_path_m",
+)
+
+#: Production classes and the model default holding each one's hardware price per kg.
+PRODUCTION_CLASSES = {
+    "mass-produced": "cost.hardware_usd_per_kg_mass_produced",
+    "small-series": "cost.hardware_usd_per_kg_small_series",
+    "bespoke": "cost.hardware_usd_per_kg_bespoke",
+}
+REPAIR_POLICIES = ("none", "onsite")
+
+#: Array and storage technology for a power system left ``"auto"``, by the site's radiation
+#: environment: silicon in low Earth orbit, where the magnetosphere shields the cells; III-V
+#: triple-junction beyond it, where proton fluence degrades silicon cells several times faster
+#: (practice of LEO constellations vs GEO and deep-space missions: NASA Ames, "State-of-the-Art of
+#: Small Spacecraft Technology", 2024, ch. 3 Power). Storage: space lithium-ion for orbits with
+#: eclipses, regenerative fuel cells for a surface site's night of days.
+AUTO_TECHNOLOGY = {
+    ("solar", "leo"): "Si-COTS",
+    ("solar", "other"): "GaAs-ROSA",
+    ("storage", "orbit"): "Li-ion-space",
+    ("storage", "surface"): "RFC-lunar",
+}
 
 
 class EvaluationError(Exception):
@@ -62,12 +103,99 @@ class _Checks:
         return value if value.ndim else float(value)
 
 
-def _lookup(table: dict, kind: str, name: str | None, where: str, inputs: LedgerInputs) -> Any:
+def _lookup(table: Any, kind: str, name: str | None, where: str, inputs: LedgerInputs) -> Any:
     try:
         return inputs.entry(kind, table[name])
     except KeyError:
         label = {"chips": "chip", "power_sources": "power source", "launch_vehicles": "launch vehicle"}[kind]
         raise EvaluationError(f"{where}: no {label} named {name!r} in the catalogues") from None
+
+
+def auto_technology(kind: str, site: Any) -> str:
+    """The catalogue entry an ``"auto"`` solar array or storage resolves to at ``site`` (:data:`AUTO_TECHNOLOGY`)."""
+    if kind == "solar":
+        return AUTO_TECHNOLOGY[("solar", "leo" if site.radiation_environment == "leo" else "other")]
+    return AUTO_TECHNOLOGY[("storage", "surface" if site.kind == "surface" else "orbit")]
+
+
+def resolve_power(el: Element) -> tuple[str, str | None]:
+    """(source, storage) catalogue names of ``el`` with ``"auto"`` resolved by site type."""
+    source = el.power.source
+    storage = el.power.storage
+    if source == "auto":
+        source = auto_technology("solar", el.site)
+    if storage == "auto":
+        storage = auto_technology("storage", el.site)
+    return source, storage
+
+
+def _validate(el: Element, where: str) -> None:
+    if el.count < 0 or el.chips_per_unit < 0:
+        raise EvaluationError(f"{where}: count and chips per unit must be >= 0")
+    if el.chips_per_unit > 0 and not el.chip:
+        raise EvaluationError(f"{where}: chips_per_unit = {el.chips_per_unit:g} needs a chip")
+    if el.repair not in REPAIR_POLICIES:
+        raise EvaluationError(f"{where}: repair must be one of {', '.join(REPAIR_POLICIES)}, got {el.repair!r}")
+    if el.production not in PRODUCTION_CLASSES:
+        raise EvaluationError(f"{where}: production must be one of {', '.join(PRODUCTION_CLASSES)}, got {el.production!r}")
+    checks = [("extra_power_w", el.extra_power_w), ("host_fraction", el.host_fraction),
+              ("avionics_mass_kg", el.avionics_mass_kg), ("transit_dose_krad", el.transit_dose_krad),
+              ("propulsion_power_w", el.propulsion_power_w)]
+    checks += [(f"{kind}[{k!r}]", v) for kind in ("extra_mass_kg", "extra_capex_usd", "extra_opex_usd_per_year")
+               for k, v in getattr(el, kind).items()]
+    for label, value in checks:
+        if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+            raise EvaluationError(f"{where}: {label} = {value!r} (must be a finite number >= 0)")
+
+
+def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, chk: _Checks | None = None) -> dict[str, Any]:
+    """The engine's compute chain for one unit of ``el``: dose, total-dose life, survival, derating, delivered.
+
+    Returns ``dose`` (krad/yr), ``tolerance`` (krad), ``margin``, ``tid_life`` and ``life`` (yr),
+    ``survival`` (mean working fraction of the chips over the life: decay without repair,
+    availability with on-site repair), ``derate``, ``peak`` (OP/s per chip), ``delivered_per_unit``
+    (OP/s) and ``chip`` (the catalogue entry, or None). Scalars, or arrays when ``inputs`` holds arrays.
+    """
+    m = registry.models
+    mv = lambda name: inputs.model(m, name)  # noqa: E731 - a model default, nominal or per point
+    where = f"element {el.name!r}"
+    chk = chk or _Checks(where, strict=True)
+    site = el.site
+    has_electronics = el.chips_per_unit > 0 and bool(el.chip)
+    if not has_electronics:
+        return {"chip": None, "dose": 0.0, "tolerance": math.inf, "margin": 1.0, "tid_life": math.inf,
+                "life": el.lifetime_years, "survival": 1.0, "derate": 1.0, "peak": 0.0, "delivered_per_unit": 0.0}
+    chip = _lookup(registry.catalogues.chips, "chips", el.chip, where, inputs)
+    try:
+        peak = chip.ops(el.precision)
+    except KeyError as exc:
+        raise EvaluationError(f"{where}: {exc.args[0]}") from None
+    # ---- radiation and life
+    shield = el.shielding_g_cm2 + el.local_shielding_g_cm2  # in-situ cover (regolith) shields but is not launched
+    scale = mv("radiation.dose_rate_scale")
+    if site.radiation_environment == "leo":
+        dose = m.radiation.leo_dose_rate_krad_per_year(site.altitude_m, site.inclination_deg, shield, scale)
+    else:
+        dose = m.radiation.dose_rate_krad_per_year(site.radiation_environment, shield, scale)
+    chip_tid = as_array(chip.tid_krad)
+    tolerance = np.where(chip_tid > 0, chip_tid, mv("radiation.cots_tid_krad"))
+    margin = mv("radiation.design_margin")
+    # life = (tolerance / margin − transit dose) / dose rate: the transit dose comes off the budget first
+    budget = np.maximum(tolerance - margin * el.transit_dose_krad, 0.0)
+    tid_life = m.radiation.tid_lifetime_years(budget, dose, margin)
+    life = np.minimum(el.lifetime_years, tid_life)
+    chk.fail(life <= 0, f"the transit dose {el.transit_dose_krad:g} krad uses up the whole dose budget "
+                        f"({float(np.min(tolerance)):g} krad / margin {float(np.min(margin)):g})")
+    # ---- survival: decay without repair, availability with on-site repair
+    if el.repair == "onsite":
+        down_years = mv("compute.repair_time_days") / DAYS_PER_YEAR
+        survival = np.maximum(1.0 - el.failure_rate_per_year * down_years, 0.0)
+    else:
+        survival = m.compute.mean_survival_fraction(el.failure_rate_per_year, life)
+    derate = float(m.compute.radiation_derating(el.redundancy, el.checkpoint_overhead, el.scrub_overhead))
+    delivered = m.compute.delivered_ops(peak, el.chips_per_unit, el.utilisation, derate * survival)
+    return {"chip": chip, "dose": dose, "tolerance": tolerance, "margin": margin, "tid_life": tid_life, "life": life,
+            "survival": survival, "derate": derate, "peak": peak, "delivered_per_unit": delivered}
 
 
 def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: LedgerInputs = NOMINAL,
@@ -78,6 +206,8 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     arrays of one value per point when ``inputs`` holds arrays), a trace per metric (the model
     call and the inputs, with where each came from: the element, a catalogue entry or a cited
     model default; only when ``explain``) and notes. All sizing uses ``registry.models``.
+    Also returns, under keys starting with ``_``, the per-element figures the design-level
+    totals need (power system share of the costs, whether the element is in space).
     """
     m = registry.models
     cat = registry.catalogues
@@ -88,51 +218,35 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     chk = _Checks(where, strict=explain)
     if inputs.discount_rate is not None:
         discount_rate = inputs.discount_rate
-    chip = _lookup(cat.chips, "chips", el.chip, where, inputs)
-    try:
-        peak = chip.ops(el.precision)
-    except KeyError as exc:
-        raise EvaluationError(f"{where}: {exc.args[0]}") from None
-    if el.count < 0 or el.chips_per_unit < 0:
-        raise EvaluationError(f"{where}: count and chips per unit must be >= 0")
-    for label, value in [("extra_power_w", el.extra_power_w), *(
-            (f"{kind}[{k!r}]", v) for kind in ("extra_mass_kg", "extra_capex_usd", "extra_opex_usd_per_year")
-            for k, v in getattr(el, kind).items())]:
-        if not (math.isfinite(value) and value >= 0):
-            raise EvaluationError(f"{where}: {label} = {value} (must be finite and >= 0)")
+    _validate(el, where)
     site = el.site
     count = float(el.count)
+    in_space = site.kind != "ground"
 
-    # ---- radiation and life
-    shield = el.shielding_g_cm2 + el.local_shielding_g_cm2  # in-situ cover (regolith) shields but is not launched
-    scale = mv("radiation.dose_rate_scale")
-    if site.radiation_environment == "leo":
-        dose = m.radiation.leo_dose_rate_krad_per_year(site.altitude_m, site.inclination_deg, shield, scale)
-    else:
-        dose = m.radiation.dose_rate_krad_per_year(site.radiation_environment, shield, scale)
-    chip_tid = as_array(chip.tid_krad)
-    tolerance = np.where(chip_tid > 0, chip_tid, mv("radiation.cots_tid_krad"))
-    has_electronics = el.chips_per_unit > 0
-    tid_life = m.radiation.tid_lifetime_years(tolerance, dose) if has_electronics else math.inf
-    life = np.minimum(el.lifetime_years, tid_life)
-
-    # ---- compute
+    # ---- radiation, life, compute (the engine's chain)
+    cc = compute_chain(el, registry, inputs, chk)
+    chip, life = cc["chip"], cc["life"]
     n_chips = count * el.chips_per_unit
-    survival = m.compute.mean_survival_fraction(el.failure_rate_per_year, life)
-    derate = float(m.compute.radiation_derating(el.redundancy, el.checkpoint_overhead, el.scrub_overhead))
-    delivered = m.compute.delivered_ops(peak, n_chips, el.utilisation, derate * survival)
+    delivered = cc["delivered_per_unit"] * count
 
-    # ---- power (per unit)
-    tdp_w = chk.need(chip, "power_w")
-    if el.chip_power_w is not None:
-        chk.fail((el.chip_power_w <= 0) | (el.chip_power_w > tdp_w),
-                 f"chip power {el.chip_power_w:g} W must be > 0 and <= the {chip.name} TDP {np.min(tdp_w):g} W")
-    chip_w = tdp_w if el.chip_power_w is None else el.chip_power_w
-    compute_w = el.chips_per_unit * chip_w
-    load_w = compute_w * (1.0 + el.power.bus_power_fraction) + el.extra_power_w
-    src = _lookup(cat.power_sources, "power_sources", el.power.source, where, inputs)
-    storage = _lookup(cat.power_sources, "power_sources", el.power.storage, where, inputs) if el.power.storage else None
-    pmad = mv("power.pmad_efficiency") if site.kind != "ground" else 1.0
+    # ---- power (per unit): chips (capped or at TDP) + their hosts, housekeeping, plugin loads
+    if chip is not None:
+        tdp_w = chk.need(chip, "power_w")
+        if el.chip_power_w is not None:
+            chk.fail((el.chip_power_w <= 0) | (el.chip_power_w > tdp_w),
+                     f"chip power {el.chip_power_w:g} W must be > 0 and <= the {chip.name} TDP {np.min(tdp_w):g} W")
+        chip_w = tdp_w if el.chip_power_w is None else el.chip_power_w
+        host_w = el.host_fraction * as_array(chip.host_power_w)
+        host_kg = el.host_fraction * as_array(chip.host_mass_kg)
+        host_usd = el.host_fraction * as_array(chip.host_cost_usd)
+    else:
+        chip_w = host_w = host_kg = host_usd = 0.0
+    it_w = el.chips_per_unit * (chip_w + host_w)
+    load_w = it_w * (1.0 + el.power.bus_power_fraction) + el.extra_power_w
+    source_name, storage_name = resolve_power(el)
+    src = _lookup(cat.power_sources, "power_sources", source_name, where, inputs)
+    storage = _lookup(cat.power_sources, "power_sources", storage_name, where, inputs) if storage_name else None
+    pmad = mv("power.pmad_efficiency") if in_space else 1.0
     array_area = power_mass = power_capex = storage_j = storage_mass = storage_capex = 0.0
     generation_w: Any = 0.0
     grid_w: Any = 0.0
@@ -177,15 +291,19 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         grid_w = load_w + cooling_w
 
     # ---- mass (per unit)
-    compute_mass = el.chips_per_unit * chk.need(chip, "mass_kg")
+    compute_mass = el.chips_per_unit * chk.need(chip, "mass_kg") if chip is not None else 0.0
+    hosts_mass = el.chips_per_unit * host_kg
     shield_mass: Any = 0.0
     packing = mv("launch.payload_packing_density_kg_m3")
+    electronics = compute_mass + hosts_mass
     if el.shielding_g_cm2 > 0:
-        # Approximation: the electronics sit in a cube of payload bulk density; the shield covers its six faces.
-        side_m = (compute_mass / packing) ** (1.0 / 3.0)
-        shield_mass = np.where(compute_mass > 0, m.radiation.shielding_mass_kg(6.0 * side_m**2, el.shielding_g_cm2), 0.0)
+        # Approximation: the electronics (chips and hosts) sit in a cube of payload bulk density; the shield covers its faces.
+        side_m = (electronics / packing) ** (1.0 / 3.0)
+        shield_mass = np.where(electronics > 0, m.radiation.shielding_mass_kg(6.0 * side_m**2, el.shielding_g_cm2), 0.0)
+    propulsion_mass = el.propulsion_power_w / 1e3 * mv("launch.ep_specific_mass_kg_per_kw") if el.propulsion_power_w else 0.0
     extra_mass = sum(el.extra_mass_kg.values())
-    subsystems = compute_mass + power_mass + storage_mass + thermal_mass + shield_mass + extra_mass
+    subsystems = (compute_mass + hosts_mass + power_mass + storage_mass + thermal_mass + shield_mass + el.avionics_mass_kg
+                  + propulsion_mass + extra_mass)
     structure_mass = m.launch.structure_mass_kg(subsystems, el.structure_fraction) if el.structure_fraction > 0 else 0.0
     dry = subsystems + structure_mass
     propellant: Any = 0.0
@@ -195,6 +313,8 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     unit_volume: Any = 0.0
     fairing: Any = math.inf
     payload: Any = 0.0
+    wet: Any = dry
+    price_per_flight: Any = 0.0
     if el.transport is not None:
         t = el.transport
         vehicle = _lookup(cat.launch_vehicles, "launch_vehicles", t.vehicle, where, inputs)
@@ -221,30 +341,53 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
             split = 0.0
         flights = np.where(wet <= 0, 0.0, np.where(per_flight >= 1, whole, split))
         tanker_flights = flights * t.tanker_flights_per_flight
-        launch_capex = (flights + tanker_flights) * chk.need(vehicle, "price_usd")
+        price_per_flight = chk.need(vehicle, "expendable_price_usd" if t.expended else "price_usd")
+        # the cargo flights carry the element; tankers are recovered (priced as reusable flights)
+        launch_capex = flights * price_per_flight + tanker_flights * chk.need(vehicle, "price_usd")
         co2_t = m.launch.launch_emissions_t(flights + tanker_flights, chk.need(vehicle, "co2_t_per_flight"))
 
-    # ---- cost
-    chips_capex = n_chips * chk.need(chip, "cost_usd")
-    in_space = site.kind != "ground"
-    bus_usd_per_kg = mv("cost.spacecraft_bus_cost_usd_per_kg")
-    bus_capex = bus_usd_per_kg * (dry - compute_mass) * count if in_space else 0.0
-    hardware = chips_capex + (power_capex + storage_capex) * count + bus_capex + sum(el.extra_capex_usd.values())
+    # ---- cost: every kilogram priced once
+    rate_key = PRODUCTION_CLASSES[el.production]
+    usd_per_kg = mv(rate_key) if in_space else 0.0  # on the ground the building is priced per W (site capex)
+    plugin_priced = {k for k in el.extra_mass_kg if k in el.extra_capex_usd}
+    class_priced_extra = sum(v for k, v in el.extra_mass_kg.items() if k not in plugin_priced)
+    chips_capex = n_chips * chk.need(chip, "cost_usd") if chip is not None else 0.0
+    hosts_capex = n_chips * host_usd
+    power_hw = (power_capex + storage_capex) * count
+    structure_capex = usd_per_kg * (structure_mass + shield_mass) * count
+    thermal_capex = usd_per_kg * thermal_mass * count
+    avionics_capex = usd_per_kg * (el.avionics_mass_kg + propulsion_mass) * count
+    other_capex = usd_per_kg * class_priced_extra * count + sum(el.extra_capex_usd.values())
+    hardware = chips_capex + hosts_capex + power_hw + structure_capex + thermal_capex + avionics_capex + other_capex
     integration = mv("cost.integration_fraction") * hardware if in_space else 0.0
+    insurance = mv("cost.insurance_fraction") * (hardware + integration + launch_capex) if in_space else 0.0
     site_capex = site.capex_usd_per_w * load_w * count
-    capex = hardware + integration + launch_capex + site_capex
+    capex = hardware + integration + launch_capex + insurance + site_capex
     energy_price = chk.need(src, "price_usd_per_kwh") if src.kind == "grid" else 0.0
     energy_opex = grid_w * count * HOURS_PER_YEAR / 1000.0 * energy_price
     ops_opex = mv("cost.ops_cost_fraction_per_year") * (hardware + integration + site_capex)
-    opex = energy_opex + ops_opex + sum(el.extra_opex_usd_per_year.values())
+    repair_opex: Any = 0.0
+    if el.repair == "onsite" and chip is not None:
+        per_failure = mv("cost.repair_labour_usd") + mv("cost.repair_parts_fraction") * chk.need(chip, "cost_usd")
+        repair_opex = el.failure_rate_per_year * n_chips * per_failure
+    plugin_opex = sum(el.extra_opex_usd_per_year.values())
+    opex = energy_opex + ops_opex + repair_opex + plugin_opex
     annual = m.cost.annualised_cost_usd(capex, opex, discount_rate, life)
-    power_annual = m.cost.annualised_cost_usd((power_capex + storage_capex) * count, energy_opex, discount_rate, life)
+    # the power system's full cost: its hardware plus its share of integration, launch and insurance by mass
+    with np.errstate(divide="ignore", invalid="ignore"):
+        power_share = np.where(wet > 0, (power_mass + storage_mass) / np.where(wet > 0, wet, 1.0), 0.0)
+    power_capex_full = power_hw * (1.0 + (mv("cost.integration_fraction") if in_space else 0.0)) + launch_capex * power_share
+    if in_space:
+        power_capex_full = power_capex_full * (1.0 + mv("cost.insurance_fraction"))
+    power_annual = m.cost.annualised_cost_usd(power_capex_full, energy_opex, discount_rate, life)
 
+    has_electronics = chip is not None
     totals: dict[str, Any] = {
         "compute.delivered": delivered,
         "compute.chips": n_chips,
-        "compute.units": count,
+        "compute.units": count if has_electronics else 0.0,
         "power.load": load_w * count,
+        "power.it": it_w * count,
         "power.generation": generation_w * count,
         "power.grid": grid_w * count,
         "power.array_area": array_area * count,
@@ -254,10 +397,13 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         "thermal.cooling_power": cooling_w * count,
         "water.use": water_l_per_year * count,
         "mass.compute": compute_mass * count,
+        "mass.hosts": hosts_mass * count,
         "mass.power": power_mass * count,
         "mass.storage": storage_mass * count,
         "mass.thermal": thermal_mass * count,
         "mass.shielding": shield_mass * count,
+        "mass.avionics": el.avionics_mass_kg * count,
+        "mass.propulsion": propulsion_mass * count,
         "mass.structure": structure_mass * count,
         "mass.propellant": propellant * count,
         "mass.other": extra_mass * count,
@@ -265,18 +411,23 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         "launch.tanker_flights": tanker_flights,
         "launch.co2": co2_t,
         "capex.chips": chips_capex,
-        "capex.power": (power_capex + storage_capex) * count,
-        "capex.bus": bus_capex,
-        "capex.other": sum(el.extra_capex_usd.values()),
+        "capex.hosts": hosts_capex,
+        "capex.power": power_hw,
+        "capex.structure": structure_capex,
+        "capex.thermal": thermal_capex,
+        "capex.avionics": avionics_capex,
+        "capex.other": other_capex,
         "capex.integration": integration,
         "capex.launch": launch_capex,
+        "capex.insurance": insurance,
         "capex.site": site_capex,
         "opex.energy": energy_opex,
         "opex.operations": ops_opex,
-        "opex.other": sum(el.extra_opex_usd_per_year.values()),
+        "opex.repair": repair_opex,
+        "opex.other": plugin_opex,
         "cost.annual": annual,
         "cost.power_annual": power_annual,
-        "radiation.dose_rate": dose if has_electronics else 0.0,
+        "radiation.dose_rate": cc["dose"] if has_electronics else 0.0,
         "life.effective": life,
     }
     if not explain:
@@ -284,17 +435,20 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         return {k: np.where(bad, np.nan, v) if np.ndim(bad) else v for k, v in totals.items()}, trace, notes
 
     totals = {k: float(v) for k, v in totals.items()}
-    if tid_life < el.lifetime_years:
-        notes.append(f"{where}: total dose limits life to {float(tid_life):.1f} yr (design life {el.lifetime_years:g} yr)")
-    _explain(trace, el, chip, src, storage, vehicle, m, inputs, {
-        "dose": float(dose), "tolerance": float(tolerance), "tid_life": float(tid_life), "life": float(life),
-        "peak": float(peak), "n_chips": n_chips, "count": count, "survival": float(survival), "derate": derate,
-        "chip_w": float(chip_w), "load_w": float(load_w), "rte": float(rte), "pmad": float(pmad), "flux": flux,
-        "generation_w": float(generation_w), "wet": float(dry + propellant), "grid_w": float(grid_w),
+    if has_electronics and float(cc["tid_life"]) < el.lifetime_years:
+        notes.append(f"{where}: total dose limits life to {float(cc['tid_life']):.1f} yr (design life {el.lifetime_years:g} yr)")
+    if source_name != el.power.source or storage_name != el.power.storage:
+        notes.append(f"{where}: power technology by site type: array {source_name}"
+                     + (f", storage {storage_name}" if storage_name else "") + " (docs/models.md, one envelope)")
+    _explain(trace, el, cc, src, storage, vehicle, m, inputs, {
+        "count": count, "n_chips": n_chips, "chip_w": float(chip_w), "host_w": float(host_w), "host_kg": float(host_kg),
+        "host_usd": float(host_usd), "load_w": float(load_w), "rte": float(rte), "pmad": float(pmad), "flux": flux,
+        "generation_w": float(generation_w), "wet": float(wet), "grid_w": float(grid_w),
         "energy_price": float(energy_price), "capex": float(capex), "opex": float(opex), "dry": float(dry),
-        "compute_mass": float(compute_mass), "discount_rate": float(discount_rate), "packing": float(packing),
-        "bus_usd_per_kg": float(bus_usd_per_kg), "unit_volume": float(unit_volume), "fairing": float(fairing),
-        "payload": float(payload),
+        "discount_rate": float(discount_rate), "packing": float(packing), "usd_per_kg": float(usd_per_kg),
+        "unit_volume": float(unit_volume), "fairing": float(fairing), "payload": float(payload),
+        "price_per_flight": float(price_per_flight), "plugin_priced": sorted(plugin_priced),
+        "propulsion_mass": float(propulsion_mass), "power_share": float(power_share),
     })
     for k, v in totals.items():
         if k not in trace and v == 0:
@@ -302,32 +456,44 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     return totals, trace, notes
 
 
-def _explain(trace: dict[str, str], el: Element, chip: Any, src: Any, storage: Any, vehicle: Any, m: Any,
-             inputs: LedgerInputs, v: dict[str, float]) -> None:
+def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, storage: Any, vehicle: Any, m: Any,
+             inputs: LedgerInputs, v: dict[str, Any]) -> None:
     """Fill ``trace`` with one line per metric: the model call and where each input came from."""
     site, th, count = el.site, el.thermal, v["count"]
+    chip = cc["chip"]
     mv = lambda name: float(inputs.model(m, name))  # noqa: E731
-    trace["radiation.dose_rate"] = (f"radiation dose model, environment {site.radiation_environment!r} (altitude "
-                                    f"{site.altitude_m / 1e3:g} km), shielding {el.shielding_g_cm2:g} + local {el.local_shielding_g_cm2:g} g/cm2 [element]")
-    tol_from = "chip " + chip.name if float(chip.tid_krad) > 0 else "radiation.cots_tid_krad"
-    trace["life.effective"] = (f"min(design life {el.lifetime_years:g} yr [element], total-dose life {v['tid_life']:.3g} yr = "
-                               f"tid_lifetime_years({v['tolerance']:g} krad [{tol_from}], {v['dose']:.3g} krad/yr))")
-    trace["compute.delivered"] = (f"delivered_ops(peak {v['peak']:.4g} OP/s [chip {chip.name}, {el.precision}], {v['n_chips']:g} chips "
-                                  f"[element: {count:g} × {el.chips_per_unit:g}], utilisation {el.utilisation:g} [element], "
-                                  f"derate {v['derate']:.3g} = radiation_derating(redundancy {el.redundancy:g}, checkpoint "
-                                  f"{el.checkpoint_overhead:g}, scrub {el.scrub_overhead:g}) × survival {v['survival']:.3g} = "
-                                  f"mean_survival_fraction({el.failure_rate_per_year:g}/yr, {v['life']:.3g} yr))")
-    trace["power.load"] = (f"{count:g} × ({el.chips_per_unit:g} chips × {v['chip_w']:g} W [chip {chip.name}"
-                           f"{'' if el.chip_power_w is None else ', power-capped by the element'}] × "
-                           f"(1 + bus {el.power.bus_power_fraction:g} [element]) + other {el.extra_power_w:g} W [element])")
+    if chip is not None:
+        trace["radiation.dose_rate"] = (f"radiation dose model, environment {site.radiation_environment!r} (altitude "
+                                        f"{site.altitude_m / 1e3:g} km), shielding {el.shielding_g_cm2:g} + local "
+                                        f"{el.local_shielding_g_cm2:g} g/cm2 [element]")
+        tol_from = "chip " + chip.name if float(chip.tid_krad) > 0 else "radiation.cots_tid_krad"
+        transit = f" − transit {el.transit_dose_krad:g} krad [element]" if el.transit_dose_krad else ""
+        trace["life.effective"] = (f"min(design life {el.lifetime_years:g} yr [element], total-dose life "
+                                   f"{float(cc['tid_life']):.3g} yr = ({float(cc['tolerance']):g} krad [{tol_from}] / margin "
+                                   f"{float(cc['margin']):g} [radiation.design_margin]{transit}) / {float(cc['dose']):.3g} krad/yr)")
+        surv = (f"availability {float(cc['survival']):.4g} = 1 − {el.failure_rate_per_year:g}/yr × "
+                f"{mv('compute.repair_time_days'):g} d [compute.repair_time_days] (on-site repair)"
+                if el.repair == "onsite" else
+                f"survival {float(cc['survival']):.3g} = mean_survival_fraction({el.failure_rate_per_year:g}/yr, "
+                f"{float(cc['life']):.3g} yr) (no repair)")
+        trace["compute.delivered"] = (f"delivered_ops(peak {float(cc['peak']):.4g} OP/s [chip {chip.name}, {el.precision}], "
+                                      f"{v['n_chips']:g} chips [element: {count:g} × {el.chips_per_unit:g}], utilisation "
+                                      f"{el.utilisation:g} [element], derate {cc['derate']:.3g} = radiation_derating(redundancy "
+                                      f"{el.redundancy:g}, checkpoint {el.checkpoint_overhead:g}, scrub {el.scrub_overhead:g}) × {surv})")
+        trace["power.it"] = (f"{count:g} × {el.chips_per_unit:g} × (chip {v['chip_w']:g} W [chip {chip.name}"
+                             f"{'' if el.chip_power_w is None else ', power-capped by the element'}] + host {v['host_w']:g} W "
+                             f"[{chip.name}.host_power_w × host_fraction {el.host_fraction:g}])")
+    trace["power.load"] = (f"{count:g} × (IT {v['load_w'] - el.extra_power_w:.4g} W incl. housekeeping bus "
+                           f"{el.power.bus_power_fraction:g} [element] + other {el.extra_power_w:g} W [element])")
     load_w, pmad = v["load_w"], v["pmad"]
     if src.kind == "solar":
         trace["power.generation"] = (f"array_power_required_w(load {load_w:.4g} W, eclipse fraction {site.eclipse_fraction:.4g} "
-                                     f"[site], round trip {v['rte']:g} [{el.power.storage or '-'}]) / PMAD {pmad:g} [power.pmad_efficiency]")
+                                     f"[site], round trip {v['rte']:g} [{getattr(storage, 'name', '-')}]) / PMAD {pmad:g} "
+                                     "[power.pmad_efficiency]")
         trace["power.array_area"] = (f"array_area_m2({v['generation_w']:.4g} W, flux {v['flux']:.1f} W/m2 at {site.sun_distance_au:g} AU "
                                      f"[power.solar_constant_w_m2], cell {src.efficiency:g}, packing {src.packing_factor:g}, "
-                                     f"degradation {src.degradation_per_year:g}/yr [{src.name}], life {v['life']:.3g} yr, pointing "
-                                     f"[power.pointing_factor]) × {count:g}")
+                                     f"degradation {src.degradation_per_year:g}/yr [{src.name}], life {float(cc['life']):.3g} yr, "
+                                     f"pointing [power.pointing_factor]) × {count:g}")
     elif src.kind != "grid":
         trace["power.generation"] = f"load {load_w:.4g} W / PMAD {pmad:g} [power.pmad_efficiency] ({src.kind} {src.name})"
     if storage is not None and site.longest_dark_s > 0:
@@ -347,37 +513,56 @@ def _explain(trace: dict[str, str], el: Element, chip: Any, src: Any, storage: A
                                    f"{v['fairing']:g} m3 fairing [catalogue]")
         trace["launch.tanker_flights"] = f"flights × {t.tanker_flights_per_flight:g} tanker flights per flight [element transport]"
         trace["launch.co2"] = f"(flights + tankers) × {float(vehicle.co2_t_per_flight):.4g} t CO2 per flight [{vehicle.name}]"
-        trace["capex.launch"] = f"(flights + tankers) × {float(vehicle.price_usd):.4g} USD [{vehicle.name}]"
-    trace["capex.chips"] = f"{v['n_chips']:g} chips × {float(chip.cost_usd):.4g} USD [chip {chip.name}]"
+        which = "expendable_price_usd (vehicle not recovered)" if t.expended else "price_usd"
+        trace["capex.launch"] = (f"flights × {v['price_per_flight']:.4g} USD [{vehicle.name}.{which}] + tankers × "
+                                 f"{float(vehicle.price_usd):.4g} USD [{vehicle.name}.price_usd]")
+    if chip is not None:
+        trace["capex.chips"] = f"{v['n_chips']:g} chips × {float(chip.cost_usd):.4g} USD [chip {chip.name}]"
+        trace["capex.hosts"] = f"{v['n_chips']:g} chips × host {v['host_usd']:.4g} USD [{chip.name}.host_cost_usd × host_fraction]"
+        trace["mass.compute"] = f"{count:g} × {el.chips_per_unit:g} × {float(chip.mass_kg):g} kg [chip {chip.name}]"
+        trace["mass.hosts"] = f"{count:g} × {el.chips_per_unit:g} × {v['host_kg']:g} kg [{chip.name}.host_mass_kg × host_fraction]"
     trace["compute.chips"] = trace["compute.units"] = f"{count:g} units × {el.chips_per_unit:g} chips per unit [element]"
     trace["thermal.heat"] = "= power.load (every watt of load ends as heat)"
     trace["power.grid"] = "load + cooling power, bought from the grid" if src.kind == "grid" else "0 (not on the grid)"
-    trace["mass.compute"] = f"{count:g} × {el.chips_per_unit:g} × {float(chip.mass_kg):g} kg [chip {chip.name}]"
     trace["mass.power"] = (f"array area × {src.areal_density_kg_m2:g} kg/m2 [{src.name}]" if src.kind == "solar" else
                            f"generation / {src.specific_power_w_per_kg:g} W/kg [{src.name}]" if src.kind != "grid" else "0 (grid)")
     trace["mass.storage"] = (f"storage energy / {storage.specific_energy_wh_per_kg:g} Wh/kg [{storage.name}]"
                              if storage is not None else "0 (no storage)")
     trace["mass.thermal"] = f"radiator area × {th.areal_density_kg_m2:g} kg/m2 [element]" if th.kind == "radiator" else "0 (facility cooling)"
-    trace["mass.shielding"] = (f"{el.shielding_g_cm2:g} g/cm2 [element] over a cube of electronics at "
+    trace["mass.shielding"] = (f"{el.shielding_g_cm2:g} g/cm2 [element] over a cube of electronics (chips and hosts) at "
                                f"{v['packing']:g} kg/m3 [launch.payload_packing_density_kg_m3] (approximation)")
+    trace["mass.avionics"] = f"{count:g} × {el.avionics_mass_kg:g} kg [element]"
+    trace["mass.propulsion"] = (f"{count:g} × {el.propulsion_power_w / 1e3:g} kW × {mv('launch.ep_specific_mass_kg_per_kw'):g} kg/kW "
+                                "[launch.ep_specific_mass_kg_per_kw] (thrusters, power processors, feed)")
     trace["mass.structure"] = f"structure_mass_kg(subsystems, {el.structure_fraction:g} [element])"
     trace["mass.propellant"] = (f"propellant_mass(dry, {el.transport.dv_after_drop_m_s:g} m/s, Isp {el.transport.isp_s:g} s) [element transport]"
                                 if el.transport is not None else "0 (no transport)")
     trace["mass.other"] = f"plugin items [element]: {', '.join(el.extra_mass_kg) or 'none'}"
-    trace["capex.other"] = f"plugin items [element]: {', '.join(el.extra_capex_usd) or 'none'}"
-    trace["opex.other"] = f"plugin items [element]: {', '.join(el.extra_opex_usd_per_year) or 'none'}"
-    trace["capex.power"] = "generation × $/W + storage energy × $/kWh [catalogue power sources]"
+    trace["capex.power"] = "generation × $/W + storage energy × $/kWh [catalogue power sources] (power is priced per W, not per kg)"
     trace["capex.site"] = f"{site.capex_usd_per_w:g} USD/W [site] × load"
+    cls = f"{v['usd_per_kg']:.4g} USD/kg [{PRODUCTION_CLASSES[el.production]}, production {el.production!r}]"
     if site.kind == "ground":
-        trace["capex.bus"] = trace["capex.integration"] = "0 (on the ground)"
+        for k in ("capex.structure", "capex.thermal", "capex.avionics", "capex.integration", "capex.insurance"):
+            trace[k] = "0 (on the ground: the building is priced per W as capex.site; servers come integrated)"
     else:
-        trace["capex.bus"] = (f"{v['bus_usd_per_kg']:g} USD/kg [cost.spacecraft_bus_cost_usd_per_kg] × "
-                              f"non-compute dry mass {v['dry'] - v['compute_mass']:.4g} kg × {count:g}")
+        trace["capex.structure"] = f"{cls} × (structure + shielding) mass"
+        trace["capex.thermal"] = f"{cls} × radiator mass"
+        trace["capex.avionics"] = f"{cls} × (avionics + propulsion hardware) mass"
         trace["capex.integration"] = f"{mv('cost.integration_fraction'):g} [cost.integration_fraction] × hardware"
+        trace["capex.insurance"] = (f"{mv('cost.insurance_fraction'):g} [cost.insurance_fraction] × (hardware + integration + "
+                                    "launch): launch and first-year cover")
+    priced = ", ".join(v["plugin_priced"])
+    trace["capex.other"] = (f"plugin items [element]: {cls if site.kind != 'ground' else '0 USD/kg'} × their mass"
+                            + (f"; priced by the plugin: {priced}" if priced else ""))
     trace["opex.energy"] = f"grid power {v['grid_w'] * count:.4g} W × 8766 h × {v['energy_price']:g} USD/kWh [{src.name}]"
     trace["opex.operations"] = f"{mv('cost.ops_cost_fraction_per_year'):g}/yr [cost.ops_cost_fraction_per_year] × (hardware + integration + site)"
-    trace["cost.annual"] = (f"annualised_cost_usd(capex {v['capex']:.4g} USD, opex {v['opex']:.4g} USD/yr, discount {v['discount_rate']:g} "
-                            f"[assumptions], life {v['life']:.3g} yr)")
+    if el.repair == "onsite" and chip is not None:
+        trace["opex.repair"] = (f"{el.failure_rate_per_year:g} failures/chip-yr × {v['n_chips']:g} chips × (labour "
+                                f"{mv('cost.repair_labour_usd'):g} USD [cost.repair_labour_usd] + {mv('cost.repair_parts_fraction'):g} "
+                                f"[cost.repair_parts_fraction] × {float(chip.cost_usd):.4g} USD chip)")
+    trace["opex.other"] = f"plugin items [element]: {', '.join(el.extra_opex_usd_per_year) or 'none'}"
+    trace["cost.annual"] = (f"annualised_cost_usd(capex {v['capex']:.4g} USD, opex {v['opex']:.4g} USD/yr, discount "
+                            f"{v['discount_rate']:g} [assumptions], life {float(cc['life']):.3g} yr)")
 
 
 def _propellant_kg(dry_kg: Any, dv_m_s: float, isp_s: float) -> Any:

@@ -113,6 +113,36 @@ DEFAULTS: dict[str, Sourced] = {
         high=6.0,
         note="gap to Shannon capacity applied to the SNR",
     ),
+    "user_network_rtt_s": Sourced(
+        0.030,
+        "s",
+        "ITU-T Recommendation G.114 (2003), one-way transmission time: ~5 µs per km of optical fibre; ~3,000 km of "
+        "continental fibre path plus routing gives ~30 ms round trip",
+        low=0.005,
+        high=0.080,
+        note="round trip from a user to the data centre, or to the ground station or teleport the space segment "
+        "answers through: the same terrestrial network for every architecture",
+    ),
+    "query_processing_time_s": Sourced(
+        5.0,
+        "s",
+        "MLCommons MLPerf Inference (datacenter, v4.1 rules), Llama-2-70B server scenario latency constraints: "
+        "time to first token <= 2 s and time per output token <= 200 ms (99th percentile); nominal (estimate): "
+        "~1 s to the first token plus ~300 tokens at ~15 ms each",
+        low=1.0,
+        high=60.0,
+        note="time to answer one query once it reaches the compute: the same for every architecture",
+    ),
+    "geo_relay_path_m": Sourced(
+        2.0 * 35_786e3,
+        "m",
+        "Geostationary altitude 35,786 km (Vallado, Fundamentals of Astrodynamics and Applications, 4th ed., §2.9); "
+        "one way up to a data relay and down to its ground terminal, both near zenith (TDRSS/EDRS practice), an "
+        "approximation",
+        low=2.0 * 35_786e3,
+        high=2.0 * 41_679e3,
+        note="one-way path length through a GEO relay (high: relay and terminal 0° elevation apart)",
+    ),
 }
 
 
