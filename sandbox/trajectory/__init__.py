@@ -71,6 +71,7 @@ from .orbits import (
     nodal_regression_rate,
     orbital_period,
     propagate,
+    propagate_j2,
     propagate_many,
     sun_synchronous_inclination,
 )
@@ -88,7 +89,13 @@ from .transfers import (
     propellant_mass,
     v_inf_from_speed,
 )
-from .visibility import VisibilityWindow, constellation_positions, visibility_mask, visibility_windows
+from .visibility import (
+    VisibilityWindow,
+    constellation_positions,
+    secular_j2_rates,
+    visibility_mask,
+    visibility_windows,
+)
 
 __all__ = [
     "CacheWarning",
@@ -131,8 +138,10 @@ __all__ = [
     "numba_cache_dir",
     "orbital_period",
     "propagate",
+    "propagate_j2",
     "propagate_many",
     "propellant_mass",
+    "secular_j2_rates",
     "station_ecef",
     "sun_direction",
     "sun_synchronous_inclination",
