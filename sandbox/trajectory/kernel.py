@@ -113,6 +113,11 @@ def _day_kernel() -> Callable[..., None] | None:
     return numba.njit(cache=True, nogil=True, fastmath=False)(_day_kernel_py)
 
 
+def kernel_method() -> str:
+    """``"numba"`` when :func:`constellation_day` runs compiled (numba installed), else ``"numpy"``."""
+    return "numba" if _day_kernel() is not None else "numpy"
+
+
 def _chunks_numba(kernel: Callable[..., None], a: np.ndarray, inc: np.ndarray, raan: np.ndarray, m0: np.ndarray,
                   u_rate: np.ndarray, node_rate: np.ndarray, t: np.ndarray, theta: np.ndarray, sun: np.ndarray,
                   st_unit: np.ndarray, thresholds: np.ndarray, shadow_cos2: np.ndarray, chunk_size: int,
