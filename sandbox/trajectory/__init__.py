@@ -11,9 +11,11 @@ Modules
     ``library`` (library selection, numba cache, bodies), ``quantities`` (Quantity ↔ SI),
     ``constants``, ``memo`` (on-disk results of the compiled solvers, with integrity checks),
     ``transfers`` (Hohmann, bi-elliptic, Lambert, interplanetary, rocket equation), ``orbits``
-    (propagation, circular speeds, J2 drift, sun-synchronous inclination), ``frames`` (GMST,
-    Earth-fixed ↔ inertial, elevation, the Sun), ``eclipses``, ``visibility``, ``kernel`` (the
-    constellation kernel) and ``threebody`` (CR3BP Lagrange points). Everything public is
+    (propagation, two-body and J2, circular speeds, J2 drift, sun-synchronous inclination),
+    ``frames`` (GMST, Earth-fixed ↔ inertial, elevation, the Sun), ``eclipses``, ``visibility``
+    (with the secular J2 rates), ``kernel`` (the constellation kernel), ``relative`` (formation
+    flying: Hill/Clohessy–Wiltshire and Schweighart–Sedwick relative motion, clusters, separations,
+    station-keeping) and ``threebody`` (CR3BP Lagrange points). Everything public is
     re-exported here: plugins write ``from sandbox import trajectory`` and call
     ``trajectory.hohmann(...)``.
 
@@ -75,6 +77,23 @@ from .orbits import (
     propagate_many,
     sun_synchronous_inclination,
 )
+from .relative import (
+    ClusterGeometry,
+    along_track_ratio,
+    bisection_links,
+    cluster_count,
+    cluster_geometry,
+    differential_drag_dv_per_year,
+    drift_free_ellipse,
+    hill_state,
+    inertial_state,
+    lattice_cluster,
+    lattice_links,
+    lattice_points,
+    nearest_neighbour_m,
+    relative_motion,
+    schweighart_sedwick_c,
+)
 from .threebody import lagrange_distance_from_earth, lagrange_points
 from .transfers import (
     InterplanetaryTransfer,
@@ -99,6 +118,7 @@ from .visibility import (
 
 __all__ = [
     "CacheWarning",
+    "ClusterGeometry",
     "ConstellationChunk",
     "EARTH_MOON_DISTANCE_KM",
     "EARTH_ROTATION_RATE",
@@ -111,16 +131,22 @@ __all__ = [
     "TROPICAL_YEAR_DAYS",
     "Transfer",
     "VisibilityWindow",
+    "along_track_ratio",
     "backend",
     "beta_angle",
     "bielliptic",
+    "bisection_links",
     "body_mu",
     "body_radius",
     "circular_velocity",
+    "cluster_count",
+    "cluster_geometry",
     "constellation_day",
     "constellation_positions",
     "delta_v",
     "departure_speed",
+    "differential_drag_dv_per_year",
+    "drift_free_ellipse",
     "eci_to_ecef",
     "eclipse_fraction",
     "eclipse_fraction_from_beta",
@@ -129,11 +155,17 @@ __all__ = [
     "enable_numba_cache",
     "escape_speed",
     "gmst",
+    "hill_state",
     "hohmann",
+    "inertial_state",
     "interplanetary_transfer",
     "lagrange_distance_from_earth",
     "lagrange_points",
     "lambert",
+    "lattice_cluster",
+    "lattice_links",
+    "lattice_points",
+    "nearest_neighbour_m",
     "nodal_regression_rate",
     "numba_cache_dir",
     "orbital_period",
@@ -141,6 +173,8 @@ __all__ = [
     "propagate_j2",
     "propagate_many",
     "propellant_mass",
+    "relative_motion",
+    "schweighart_sedwick_c",
     "secular_j2_rates",
     "station_ecef",
     "sun_direction",
