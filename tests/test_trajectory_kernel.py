@@ -172,74 +172,29 @@ def test_the_node_of_a_sun_synchronous_orbit_turns_about_a_degree_a_day():
     assert still1 - still0 == pytest.approx(0.0, abs=1e-9)
 
 
-def _mean_circular_state(alt_km: float, inc: float, raan: float, u0: float):
-    """An osculating state (km, km/s) whose J2 orbit has zero mean eccentricity.
-
-    A circular osculating state is not a circular *mean* orbit under J2 (it carries a mean
-    eccentricity of ~5e-4, i.e. ±4 km radial and ±8 km along-track once per orbit). The radial and
-    along-track velocity are corrected by Newton steps until the once-per-orbit term of the
-    radius, fitted over two orbits of the library's J2 propagation, vanishes.
-    """
-    mu = tr.body_mu("Earth").to_value(u.km**3 / u.s**2)
-    a = tr.body_radius("Earth").to_value(u.km) + alt_km
-    p, q = np.array([math.cos(raan), math.sin(raan), 0.0]), np.array(
-        [-math.sin(raan) * math.cos(inc), math.cos(raan) * math.cos(inc), math.sin(inc)])
-    rhat, that = math.cos(u0) * p + math.sin(u0) * q, -math.sin(u0) * p + math.cos(u0) * q
-    r0, v0 = a * rhat, math.sqrt(mu / a) * that
-    times = np.linspace(0.0, 2 * 2 * math.pi * math.sqrt(a**3 / mu), 600) * u.s
-
-    def once_per_orbit(v):
-        rr, vv = tr.propagate_j2(r0 * u.km, v * u.km / u.s, times)
-        rr, vv = rr.to_value(u.km), vv.to_value(u.km / u.s)
-        h = np.cross(rr, vv)
-        node = np.arctan2(h[:, 0], -h[:, 1])
-        pn = np.stack([np.cos(node), np.sin(node), 0 * node], -1)
-        qn = np.cross(h / np.linalg.norm(h, axis=-1, keepdims=True), pn)
-        arg = np.arctan2((rr * qn).sum(-1), (rr * pn).sum(-1))
-        basis = np.stack([np.ones_like(arg), np.cos(arg), np.sin(arg), np.cos(2 * arg), np.sin(2 * arg)], -1)
-        return np.linalg.lstsq(basis, np.linalg.norm(rr, axis=-1), rcond=None)[0][1:3]
-
-    for _ in range(3):
-        c0 = once_per_orbit(v0)
-        jac = np.stack([(once_per_orbit(v0 + 1e-4 * d) - c0) / 1e-4 for d in (rhat, that)], -1)
-        dv = np.linalg.solve(jac, -c0)
-        v0 = v0 + dv[0] * rhat + dv[1] * that
-    return r0, v0
-
-
 @pytest.mark.parametrize(("alt_km", "inc_deg"), [(650.0, 97.986), (550.0, 53.0), (1200.0, 30.0)])
 def test_secular_j2_kernel_agrees_with_the_librarys_j2_propagation_over_a_day(alt_km, inc_deg):
     """Over a day the kernel, given the mean elements of a J2 trajectory integrated by the library
     (Cowell, DOP853, Curtis Eq. 12.30), stays within 10 km of it; two-body misses it by ~500 km.
 
-    Mean elements are orbit averages of the osculating ones over the first orbit (the short-period
-    terms average to zero over the mean anomaly: Brouwer 1959; Vallado 4th ed. §9.6). What is
-    left is the short-period J2 motion (twice per orbit, a few km), which the kernel leaves out.
+    The library integrates from an osculating state whose J2 orbit is circular on average
+    (``trajectory.j2_mean_circular_state``); the kernel's mean elements are orbit averages of the
+    osculating ones over the first orbit (``trajectory.mean_circular_elements``: the short-period
+    terms average to zero over the mean anomaly, Brouwer 1959; Vallado 4th ed. §9.6). What is left
+    is the short-period J2 motion (twice per orbit, a few km), which the kernel leaves out.
     """
     inc = math.radians(inc_deg)
-    r0, v0 = _mean_circular_state(alt_km, inc, 0.3, 0.7)
+    r0, v0 = tr.j2_mean_circular_state(alt_km * 1e3, inc, 0.3, 0.7)
     times = np.arange(0.0, 86400.0 + 1.0, 60.0)
-    rr, vv = tr.propagate_j2(r0 * u.km, v0 * u.km / u.s, times * u.s)
+    rr, vv = tr.propagate_j2(r0 * u.m, v0 * u.m / u.s, times * u.s)
     rr, vv = rr.to_value(u.m), vv.to_value(u.m / u.s)
-    h = np.cross(rr, vv)
-    inc_osc = np.arccos(h[:, 2] / np.linalg.norm(h, axis=-1))
-    node = np.unwrap(np.arctan2(h[:, 0], -h[:, 1]))
-    pn = np.stack([np.cos(node), np.sin(node), 0 * node], -1)
-    qn = np.cross(h / np.linalg.norm(h, axis=-1, keepdims=True), pn)
-    arg = np.unwrap(np.arctan2((rr * qn).sum(-1), (rr * pn).sum(-1)))
-    mu = tr.body_mu("Earth").to_value(u.m**3 / u.s**2)
-    a_osc = 1.0 / (2.0 / np.linalg.norm(rr, axis=-1) - (vv * vv).sum(-1) / mu)
-    first = times <= 2 * math.pi * math.sqrt(a_osc[0] ** 3 / mu)
-    a_mean, inc_mean = a_osc[first].mean(), inc_osc[first].mean()
-    u_rate, node_rate, _ = tr.secular_j2_rates(np.array([a_mean]), np.array([inc_mean]))
-    raan0 = (node[first] - node_rate[0] * times[first]).mean()
-    u0 = (arg[first] - u_rate[0] * times[first]).mean()
-    radius = tr.body_radius("Earth").to_value(u.m)
+    alt_mean, inc_mean, raan0, u0 = tr.mean_circular_elements(rr, vv, times)
+    assert alt_mean == pytest.approx(alt_km * 1e3, abs=6e3)  # within the short-period terms of the inputs
     for method in METHODS:
-        pos, _, _ = _day(a_mean - radius, inc_mean, raan0, u0, STATIONS, EPOCH, times, method=method)
+        pos, _, _ = _day(alt_mean, inc_mean, raan0, u0, STATIONS, EPOCH, times, method=method)
         err_km = np.linalg.norm(pos[0] - rr, axis=-1) / 1e3
         assert err_km.max() < 10.0
-    two_body, _, _ = _day(a_mean - radius, inc_mean, raan0, u0, STATIONS, EPOCH, times, j2=False)
+    two_body, _, _ = _day(alt_mean, inc_mean, raan0, u0, STATIONS, EPOCH, times, j2=False)
     assert np.linalg.norm(two_body[0] - rr, axis=-1).max() / 1e3 > 300.0
 
 

@@ -63,7 +63,7 @@ from __future__ import annotations
 from .constants import EARTH_MOON_DISTANCE_KM, EARTH_ROTATION_RATE, G0, TROPICAL_YEAR_DAYS
 from .eclipses import EclipseStats, beta_angle, eclipse_fraction, eclipse_fraction_from_beta, eclipse_over_year
 from .frames import eci_to_ecef, elevation_deg, gmst, station_ecef, sun_direction
-from .kernel import ConstellationChunk, constellation_day
+from .kernel import ConstellationChunk, constellation_day, j2_mean_circular_state, mean_circular_elements
 from .library import ENV_LIBRARY, SUPPORTED_LIBRARIES, backend, enable_numba_cache, numba_cache_dir
 from .memo import ENV_MEMO, CacheWarning
 from .orbits import (
@@ -159,12 +159,14 @@ __all__ = [
     "hohmann",
     "inertial_state",
     "interplanetary_transfer",
+    "j2_mean_circular_state",
     "lagrange_distance_from_earth",
     "lagrange_points",
     "lambert",
     "lattice_cluster",
     "lattice_links",
     "lattice_points",
+    "mean_circular_elements",
     "nearest_neighbour_m",
     "nodal_regression_rate",
     "numba_cache_dir",

@@ -12,6 +12,7 @@ import numpy as np
 
 from .frames import rotation_angle, sun_direction
 from .library import enable_numba_cache, gm_radius
+from .orbits import propagate_j2
 from .quantities import si
 from .visibility import (
     elements_si,
@@ -225,18 +226,94 @@ def constellation_day(
                 if not whole:
                     visible[idx] = vis
                 if pos is not None:
-                    ag = a[sl][sel, None]
-                    basis = np.stack([cn, sn])
-                    p0 = np.stack([ag * e1[sel], ag * e2[sel]], axis=-1) @ basis  # (n_g, 3, n_t), plane at t = 0
-                    p = pos if whole else np.empty_like(p0)
-                    np.multiply(p0[:, 0], co, out=p[:, 0])
-                    p[:, 0] -= p0[:, 1] * so
-                    np.multiply(p0[:, 0], so, out=p[:, 1])
-                    p[:, 1] += p0[:, 1] * co
-                    p[:, 2] = p0[:, 2]
-                    if not whole:
-                        pos[idx] = p
+                    # a Rz(Ω̇t)(E1 cn + E2 sn): x, y on [cn co, sn co, cn so, sn so], z on [cn, sn]; one BLAS product
+                    ea, eb = a[sl][sel, None] * e1[sel], a[sl][sel, None] * e2[sel]
+                    zero = np.zeros(len(ea))
+                    coef = np.stack([
+                        np.stack([ea[:, 0], eb[:, 0], -ea[:, 1], -eb[:, 1], zero, zero], axis=-1),
+                        np.stack([ea[:, 1], eb[:, 1], ea[:, 0], eb[:, 0], zero, zero], axis=-1),
+                        np.stack([zero, zero, zero, zero, ea[:, 2], eb[:, 2]], axis=-1),
+                    ], axis=1)  # (n_g, 3, 6)
+                    basis = np.stack([cn * co, sn * co, cn * so, sn * so, cn, sn])
+                    if whole:
+                        np.matmul(coef, basis, out=pos)
+                    else:
+                        pos[idx] = coef @ basis
             yield ConstellationChunk(sl.start, sl.stop, None if pos is None else pos.transpose(0, 2, 1),
                                      sunlit, visible.transpose(0, 2, 1))
 
     return chunks()
+
+
+# --------------------------------------------------------------------------------------
+# Mean elements: the kernel's inputs, from and to the library's J2 propagation
+# --------------------------------------------------------------------------------------
+
+
+def _plane_and_argument(r: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Osculating inclination, node and argument of latitude (rad, unwrapped) of states (n, 3)."""
+    h = np.cross(r, v)
+    hn = np.linalg.norm(h, axis=-1, keepdims=True)
+    node = np.arctan2(h[:, 0], -h[:, 1])
+    p = np.stack([np.cos(node), np.sin(node), np.zeros_like(node)], axis=-1)
+    q = np.cross(h / hn, p)
+    arg = np.arctan2((r * q).sum(-1), (r * p).sum(-1))
+    return np.arccos(h[:, 2] / hn[:, 0]), np.unwrap(node), np.unwrap(arg)
+
+
+def j2_mean_circular_state(altitude_m: float, inclination_rad: float, raan_rad: float, arg_latitude_rad: float,
+                           body: str = "Earth", iterations: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """An osculating state (m, m/s; (3,) each) whose J2 orbit is circular on average.
+
+    A circular osculating state is not a circular *mean* orbit under J2: it carries a mean
+    eccentricity of ~5e-4 (±4 km radially and ±8 km along-track once per orbit in LEO). Starting
+    from the circular state with these elements, the radial and along-track velocity are corrected
+    by Newton steps until the once-per-orbit term of the radius, fitted over two orbits of the
+    library's J2 propagation (:func:`propagate_j2`), vanishes. The other mean elements stay within
+    the short-period terms (km) of the inputs: read them back with :func:`mean_circular_elements`.
+    """
+    from astropy import units as u
+
+    mu, radius = gm_radius(body)
+    a = radius + float(altitude_m)
+    ci, si_, co, so = (math.cos(inclination_rad), math.sin(inclination_rad), math.cos(raan_rad), math.sin(raan_rad))
+    p, q = np.array([co, so, 0.0]), np.array([-so * ci, co * ci, si_])
+    rhat = math.cos(arg_latitude_rad) * p + math.sin(arg_latitude_rad) * q
+    that = -math.sin(arg_latitude_rad) * p + math.cos(arg_latitude_rad) * q
+    r0, v0 = a * rhat, math.sqrt(mu / a) * that
+    times = np.linspace(0.0, 4.0 * math.pi * math.sqrt(a**3 / mu), 600) * u.s
+
+    def once_per_orbit(v: np.ndarray) -> np.ndarray:
+        rr, vv = propagate_j2(r0 * u.m, v * (u.m / u.s), times, body)
+        rr, vv = rr.to_value(u.m), vv.to_value(u.m / u.s)
+        _, _, arg = _plane_and_argument(rr, vv)
+        basis = np.stack([np.ones_like(arg), np.cos(arg), np.sin(arg), np.cos(2 * arg), np.sin(2 * arg)], axis=-1)
+        return np.linalg.lstsq(basis, np.linalg.norm(rr, axis=-1), rcond=None)[0][1:3]
+
+    for _ in range(iterations):
+        c0 = once_per_orbit(v0)
+        jac = np.stack([(once_per_orbit(v0 + 0.1 * d) - c0) / 0.1 for d in (rhat, that)], axis=-1)
+        dv = np.linalg.solve(jac, -c0)
+        v0 = v0 + dv[0] * rhat + dv[1] * that
+    return r0, v0
+
+
+def mean_circular_elements(r_m: np.ndarray, v_m_s: np.ndarray, times_s: np.ndarray,
+                           body: str = "Earth") -> tuple[float, float, float, float]:
+    """Mean (altitude m, inclination rad, node rad, argument of latitude rad) at t = 0 of a sampled J2 trajectory.
+
+    Orbit averages over the first orbit of the osculating semi-major axis and inclination, and of
+    node and argument of latitude less their secular drift (:func:`secular_j2_rates`): the
+    short-period terms average to zero over the mean anomaly (Brouwer 1959; Vallado 4th ed. §9.6).
+    ``r_m``/``v_m_s`` (n, 3) at ``times_s`` (n,) from 0, covering at least one orbit.
+    """
+    mu, radius = gm_radius(body)
+    r, v, t = np.asarray(r_m, float), np.asarray(v_m_s, float), np.asarray(times_s, float)
+    a_osc = 1.0 / (2.0 / np.linalg.norm(r, axis=-1) - (v * v).sum(-1) / mu)
+    inc, node, arg = _plane_and_argument(r, v)
+    first = t <= t[0] + 2.0 * math.pi * math.sqrt(a_osc[0] ** 3 / mu)
+    a_mean, inc_mean = float(a_osc[first].mean()), float(inc[first].mean())
+    u_rate, node_rate, _ = secular_j2_rates(np.array([a_mean]), np.array([inc_mean]), body)
+    node0 = float((node[first] - node_rate[0] * t[first]).mean())
+    arg0 = float((arg[first] - u_rate[0] * t[first]).mean())
+    return a_mean - radius, inc_mean, node0, arg0
