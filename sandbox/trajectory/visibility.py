@@ -47,7 +47,10 @@ def constellation_positions(
     alt, inc, raan, m0 = elements_si(altitudes, inclinations, raans, mean_anomalies)
     u_rate, node_rate, r = secular_j2_rates(gm_radius(body)[1] + alt, inc, body, j2)
     t = np.atleast_1d(si(times_s, "s")).astype(float)
-    p, q, _ = plane_axes(inc[:, None], raan[:, None] + node_rate[:, None] * t[None, :])  # (n_sat, n_t, 3)
+    if np.any(node_rate):
+        p, q, _ = plane_axes(inc[:, None], raan[:, None] + node_rate[:, None] * t[None, :])  # (n_sat, n_t, 3)
+    else:
+        p, q, _ = (x[:, None, :] for x in plane_axes(inc, raan))  # (n_sat, 1, 3): a fixed plane
     arg = (m0[:, None] + u_rate[:, None] * t[None, :])[..., None]  # (n_sat, n_t, 1)
     return r[:, None, None] * (np.cos(arg) * p + np.sin(arg) * q)
 
