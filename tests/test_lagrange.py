@@ -51,8 +51,10 @@ def test_link_capacity_falls_as_inverse_square():
     pr = 4.0 * 0.3 * (math.pi * 0.1 * 1.0 / (4 * lam * d_e)) ** 2
     rate = pr / (10 * H * C / lam)
     assert rate / 1e9 == pytest.approx(22.6, abs=0.1)
-    assert e.get("link.per_terminal") == pytest.approx(rate / 1e9, rel=1e-9)
-    assert e.get("link.per_terminal") / s.get("link.per_terminal") == pytest.approx((d_s / d_e) ** 2, rel=1e-9)
+    # the aperture transfer 1 − exp(−τ²) (links.optical_received_power_w, near and far field) is Friis's τ² times
+    # (1 − τ²/2): τ² = 2.4e-8 at EML1, so 1.2e-8 below the far-field formula
+    assert e.get("link.per_terminal") == pytest.approx(rate / 1e9, rel=1e-7)
+    assert e.get("link.per_terminal") / s.get("link.per_terminal") == pytest.approx((d_s / d_e) ** 2, rel=1e-7)
     assert (d_s / d_e) ** 2 == pytest.approx(20.9, abs=0.2)
     assert e.get("link.to_earth") == pytest.approx(4 * rate / 1e9)  # four terminals
 
