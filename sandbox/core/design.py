@@ -139,6 +139,9 @@ class Element:
     (krad(Si)) the electronics collect on the way to the site (belt crossings, electric spirals),
     taken off the dose budget. ``propulsion_power_w``: rated input power of the element's electric
     propulsion (thrusters and power processors get mass from ``launch.ep_specific_mass_kg_per_kw``).
+    ``throughput_factor`` (0–1): a limit on delivered compute the plugin computed from its own
+    design (e.g. a training job's all-reduce traffic against the cluster's bisection bandwidth),
+    applied by the engine's derating with ``throughput_reason`` shown in ``--explain``.
     ``extra_*``: plugin-specific items (e.g. a mass driver's track) that the ledger adds as given,
     each keyed by a name that appears in the breakdown; an ``extra_mass_kg`` item is priced at the
     production-class rate unless ``extra_capex_usd`` has the same key (then the plugin prices it).
@@ -164,6 +167,8 @@ class Element:
     transport: Transport | None = None
     chip_power_w: float | None = None
     extra_power_w: float = 0.0
+    throughput_factor: float = 1.0
+    throughput_reason: str = ""
     host_fraction: float = 1.0
     repair: str = "none"
     production: str = "small-series"

@@ -138,6 +138,8 @@ def _validate(el: Element, where: str) -> None:
         raise EvaluationError(f"{where}: repair must be one of {', '.join(REPAIR_POLICIES)}, got {el.repair!r}")
     if el.production not in PRODUCTION_CLASSES:
         raise EvaluationError(f"{where}: production must be one of {', '.join(PRODUCTION_CLASSES)}, got {el.production!r}")
+    if not (0.0 <= el.throughput_factor <= 1.0):
+        raise EvaluationError(f"{where}: throughput_factor = {el.throughput_factor!r} (must be within 0-1)")
     checks = [("extra_power_w", el.extra_power_w), ("host_fraction", el.host_fraction),
               ("avionics_mass_kg", el.avionics_mass_kg), ("transit_dose_krad", el.transit_dose_krad),
               ("propulsion_power_w", el.propulsion_power_w)]
@@ -192,7 +194,7 @@ def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, ch
         survival = np.maximum(1.0 - el.failure_rate_per_year * down_years, 0.0)
     else:
         survival = m.compute.mean_survival_fraction(el.failure_rate_per_year, life)
-    derate = float(m.compute.radiation_derating(el.redundancy, el.checkpoint_overhead, el.scrub_overhead))
+    derate = float(m.compute.radiation_derating(el.redundancy, el.checkpoint_overhead, el.scrub_overhead)) * el.throughput_factor
     delivered = m.compute.delivered_ops(peak, el.chips_per_unit, el.utilisation, derate * survival)
     return {"chip": chip, "dose": dose, "tolerance": tolerance, "margin": margin, "tid_life": tid_life, "life": life,
             "survival": survival, "derate": derate, "peak": peak, "delivered_per_unit": delivered}
@@ -479,7 +481,9 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
         trace["compute.delivered"] = (f"delivered_ops(peak {float(cc['peak']):.4g} OP/s [chip {chip.name}, {el.precision}], "
                                       f"{v['n_chips']:g} chips [element: {count:g} × {el.chips_per_unit:g}], utilisation "
                                       f"{el.utilisation:g} [element], derate {cc['derate']:.3g} = radiation_derating(redundancy "
-                                      f"{el.redundancy:g}, checkpoint {el.checkpoint_overhead:g}, scrub {el.scrub_overhead:g}) × {surv})")
+                                      f"{el.redundancy:g}, checkpoint {el.checkpoint_overhead:g}, scrub {el.scrub_overhead:g})"
+                                      + (f" × throughput {el.throughput_factor:.3g} ({el.throughput_reason or 'plugin limit'})"
+                                         if el.throughput_factor < 1.0 else "") + f" × {surv})")
         trace["power.it"] = (f"{count:g} × {el.chips_per_unit:g} × (chip {v['chip_w']:g} W [chip {chip.name}"
                              f"{'' if el.chip_power_w is None else ', power-capped by the element'}] + host {v['host_w']:g} W "
                              f"[{chip.name}.host_power_w × host_fraction {el.host_fraction:g}])")
