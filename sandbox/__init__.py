@@ -53,6 +53,8 @@ _EXPORTS: dict[str, str] = {
     "PowerSystem": "sandbox.core.design",
     "ThermalSystem": "sandbox.core.design",
     "Transport": "sandbox.core.design",
+    "PowerLink": "sandbox.core.design",
+    "LinkStage": "sandbox.core.design",
     "Metric": "sandbox.core.design",
     # parameters and their sources
     "Param": "sandbox.core.params",

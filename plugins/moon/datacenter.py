@@ -25,11 +25,14 @@ from sandbox import (
     Context,
     Design,
     Element,
+    LinkStage,
     Metric,
     Param,
     Params,
+    PowerLink,
     PowerSystem,
     Site,
+    ThermalSystem,
     compute_params,
     derating_fields,
     envelope_params,
@@ -94,10 +97,17 @@ PARAMS = (
     Param("cable_mass_factor", 2.0, "Cable mass / bare conductor mass (insulation, jacket, reels, connectors).",
           source="Estimate: insulated power cables weigh ~1.5-3× their conductor (manufacturers' data sheets for "
                  "medium-voltage Al cables); range an assumption", low=1.5, high=3.0, minimum=1.0, maximum=20.0),
-    Param("beam_efficiency", 0.15, "Electric-to-electric efficiency of the rim-to-crater laser link.",
-          source="Catalogue 'Laser-beamed' entry: Landis, 'Laser Power Beaming for Lunar Polar Exploration', AIAA "
-                 "Propulsion and Energy Forum 2020 (10-20 %); DARPA POWER PRAD 2025 demonstration",
-          low=0.10, high=0.20, exclusive_minimum=True, maximum=1.0),
+    Param("laser_efficiency", 0.50, "Electrical-to-optical efficiency of the rim's laser transmitter (its loss is heat "
+          "at the rim).", source="Estimate: high-power diode laser wall-plug efficiency ~50 % (Landis, 'Laser Power "
+          "Beaming for Lunar Polar Exploration', AIAA Propulsion and Energy Forum 2020, whose end-to-end link is "
+          "10-20 %)", low=0.40, high=0.60, exclusive_minimum=True, maximum=1.0),
+    Param("beam_collection", 0.70, "Fraction of the beam the crater's receiver collects (the rest is spilled onto the "
+          "regolith).", source="Estimate consistent with the 10-20 % end-to-end link of Landis 2020 (AIAA) given the "
+                               "transmitter and receiver efficiencies", low=0.50, high=0.90, exclusive_minimum=True,
+          maximum=1.0),
+    Param("receiver_efficiency", 0.45, "Optical-to-electrical efficiency of the monochromatic PV receiver in the crater "
+          "(its loss is heat at the hall).", source="Estimate: GaAs cells under monochromatic ~800-900 nm light reach "
+          "~40-55 % (Landis 2020, AIAA)", low=0.30, high=0.55, exclusive_minimum=True, maximum=1.0),
     Param("beam_specific_power", "50 W/kg", "Laser transmitter + receiver + pointing hardware per W delivered.",
           unit="W/kg",
           source="Estimate: no system-level figure published (catalogue 'Laser-beamed' leaves it NaN); laser diode "
@@ -147,51 +157,71 @@ def design(p: Params, ctx: Context) -> Design:
     # the hall's load, for the cable or beam that carries it (the engine sizes the rest)
     compute_load = n_chips * (chip.power_w + p.host_fraction * chip.host_power_w) * (1.0 + p.bus_power_fraction)
 
-    # ---- power
-    extra_power = 0.0
+    # ---- power: a reactor or arrays at the hall, or arrays on the rim feeding the hall through a power link
     extra_mass: dict[str, float] = {}
+    rim: Element | None = None
+    links: list[PowerLink] = []
     if mode == "fission":
         power_sys = PowerSystem(source=p.reactor, bus_power_fraction=p.bus_power_fraction)
         dark_for_site, longest_for_site = 0.0, 0.0  # a reactor does not care about the dark
         notes.append("fission: the reactor's own radiators are inside its catalogue specific power; the hall's "
-                     "radiators reject only the hall's load")
+                     "radiators reject only the hall's heat")
     else:
         lit_site = "polar-rim" if mode.startswith("rim") else site
-        dark_for_site, longest_for_site = surface.surface_illumination(p, ctx, lit_site)
-        power_sys = PowerSystem(source=p.solar_array, storage=p.storage, bus_power_fraction=p.bus_power_fraction)
-        metrics.append(Metric("power.dark_fraction", dark_for_site, "", inputs=[f"site={lit_site}"],
+        lit_dark, lit_longest = surface.surface_illumination(p, ctx, lit_site)
+        metrics.append(Metric("power.dark_fraction", lit_dark, "", inputs=[f"site={lit_site}"],
                               source=surface.BUSSEY if lit_site == "polar-rim" else "half the synodic month",
                               approximation=lit_site == "polar-rim"))
-        metrics.append(Metric("power.longest_dark", longest_for_site / surface.DAY_S, "d", inputs=[f"site={lit_site}"],
+        metrics.append(Metric("power.longest_dark", lit_longest / surface.DAY_S, "d", inputs=[f"site={lit_site}"],
                               source="rim_longest_dark" if lit_site == "polar-rim" else "models.power.DEFAULTS lunar_night_s",
                               approximation=lit_site == "polar-rim"))
         if lit_site == "polar-rim":
             notes.append("rim illumination (dark fraction, longest dark spell) is taken from published illumination "
                          "maps, not computed: topography is out of reach of the orbit adapter")
+        if mode.startswith("rim"):
+            power_sys = PowerSystem(source="link", bus_power_fraction=p.bus_power_fraction)
+            dark_for_site, longest_for_site = 0.0, 0.0
+            rim_env = surface.lunar_surface_environment(p, ctx, "polar-rim")
+            rim = Element(
+                name="rim array", count=1, chip=None, chips_per_unit=0,
+                site=Site(name="Moon polar rim", kind="surface", eclipse_fraction=lit_dark, longest_dark_s=lit_longest,
+                          radiator_sink_k=rim_env["sink_k"], absorbed_w_m2=rim_env["absorbed_w_m2"],
+                          distance_to_earth_m=surface.earth_moon_distance_m(), radiation_environment="lunar_surface"),
+                power=PowerSystem(source=p.solar_array, storage=p.storage),
+                thermal=radiator_system(p, sides=2) if mode == "rim-beamed" else ThermalSystem(kind="none"),
+                lifetime_years=p.si("lifetime") / surface.YEAR_S, structure_fraction=p.structure_fraction,
+                production=p.production,
+            )
+        else:
+            dark_for_site, longest_for_site = lit_dark, lit_longest
+            power_sys = PowerSystem(source=p.solar_array, storage=p.storage, bus_power_fraction=p.bus_power_fraction)
     if mode == "rim-cable":
         loss = p.cable_loss
-        delivered = compute_load
-        extra_power = delivered * loss / (1.0 - loss)  # the array sends P/(1-f); f of it heats the cable
-        sent = delivered + extra_power
+        sent = compute_load / (1.0 - loss)  # the plugin's estimate of the flow, for the conductor's size
         cable = surface.cable_conductor_mass_kg(sent, p.si("cable_length"), p.si("cable_voltage"), loss,
-                                        p.si("conductor_resistivity"), p.si("conductor_density")) * p.cable_mass_factor
-        extra_mass["rim-to-crater cable"] = cable
+                                                p.si("conductor_resistivity"), p.si("conductor_density")) * p.cable_mass_factor
+        rim.extra_mass_kg["rim-to-crater cable"] = cable
+        links.append(PowerLink("rim array", hall.name, [LinkStage("cable I²R", 1.0 - loss, "environment")], kind="cable"))
         metrics.append(Metric("power.cable_mass", cable / 1e3, "t",
                               inputs=["power sent", "cable_length", "cable_voltage", "cable_loss", "conductor_resistivity",
                                       "conductor_density", "cable_mass_factor"],
                               source="m = 4 ρe ρm L² P / (f V²) × cable_mass_factor (Ohm's law)"))
-        notes.append("rim-cable: the array on the rim is sized by the engine with the rim's illumination; the cable's "
-                     "I²R loss is added to the load (and, conservatively, to the crater radiators)")
+        notes.append("rim-cable: an array on the rim (sized by the engine with the rim's illumination) feeds the hall "
+                     "through a power link; the cable's I²R loss heats the regolith along it, not the hall's radiators")
     elif mode == "rim-beamed":
-        eta = p.beam_efficiency
-        delivered = compute_load
-        extra_power = delivered * (1.0 / eta - 1.0)
-        beam = delivered / p.si("beam_specific_power")
-        extra_mass["laser beaming hardware"] = beam
+        stages = [LinkStage("laser transmitter", p.laser_efficiency, "source"),
+                  LinkStage("beam collection", p.beam_collection, "environment"),
+                  LinkStage("PV receiver", p.receiver_efficiency, "sink")]
+        links.append(PowerLink("rim array", hall.name, stages, kind="laser"))
+        beam = compute_load / p.si("beam_specific_power")
+        rim.extra_mass_kg["laser beaming hardware"] = beam
+        eta = p.laser_efficiency * p.beam_collection * p.receiver_efficiency
+        metrics.append(Metric("power.beam_efficiency", eta, "", inputs=["laser_efficiency", "beam_collection",
+                                                                         "receiver_efficiency"]))
         metrics.append(Metric("power.beaming_mass", beam / 1e3, "t", inputs=["compute load", "beam_specific_power"],
                               approximation=True))
-        notes.append(f"rim-beamed: the rim array must send 1/{eta:g} of the load; ALL beaming losses are charged to the "
-                     "crater radiators (about half are really at the rim transmitter): radiator area is overstated")
+        notes.append(f"rim-beamed: the rim array sends 1/{eta:.3g} of the hall's load; the transmitter's loss is heat at the "
+                     "rim, the spilled beam heats the regolith, the receiver's loss is heat in the hall")
 
     # ---- thermal
     env = surface.lunar_surface_environment(p, ctx, site)
@@ -239,10 +269,13 @@ def design(p: Params, ctx: Context) -> Design:
                      distance_to_earth_m=d, radiation_environment="lunar_surface")
     hall.power = power_sys
     hall.transport = transport
-    hall.extra_power_w = extra_power
     hall.extra_mass_kg = extra_mass
-    element = hall
-    return Design(elements=[element], years_to_service=p.si("years_to_service") / surface.YEAR_S, metrics=metrics, notes=notes)
+    elements = [hall]
+    if rim is not None:
+        rim.transport = transport
+        elements.append(rim)
+    return Design(elements=elements, years_to_service=p.si("years_to_service") / surface.YEAR_S, metrics=metrics,
+                  notes=notes, power_links=links)
 
 
 SPEC = ArchitectureSpec(

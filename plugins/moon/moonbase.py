@@ -29,6 +29,7 @@ surface (propellant from the rocket equation for the same exit speed) and launch
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 
@@ -39,9 +40,11 @@ from sandbox import (
     Context,
     Design,
     Element,
+    LinkStage,
     Metric,
     Param,
     Params,
+    PowerLink,
     PowerSystem,
     Site,
     ThermalSystem,
@@ -430,34 +433,50 @@ def design(p: Params, ctx: Context) -> Design:
         production=p.probe_production,
         transport=transport,
     )
-    base = Element(  # no processors: the engine gives an element without chips no total-dose life limit
-        name=f"Moonbase Alpha: driver + plant ({p.base_site}, {p.base_power})",
+    plant = Element(  # the base's power plant: generation only (a reactor's own radiators are in its specific power)
+        name=f"Moonbase Alpha plant ({p.base_site}, {p.base_power})",
         count=1,
         chip=None,
         chips_per_unit=0,
         site=base_site,
         power=PowerSystem(source=p.reactor) if fission else PowerSystem(source=p.solar_array, storage=p.storage),
+        thermal=ThermalSystem(kind="none"),
+        lifetime_years=float(p.campaign_years),
+        production=p.production,
+        transport=transport,
+    )
+    base = Element(  # no processors: the engine gives an element without chips no total-dose life limit
+        name=f"Moonbase Alpha: driver and base ({p.base_site})",
+        count=1,
+        chip=None,
+        chips_per_unit=0,
+        site=dataclasses.replace(base_site, eclipse_fraction=0.0, longest_dark_s=0.0),
+        power=PowerSystem(source="link"),
         thermal=radiator,
         lifetime_years=float(p.campaign_years),
         production=p.production,
         transport=transport,
         extra_power_w=p.si("base_load") + charge_w,
+        # the kinetic energy the probes carry away is work, not heat at the base (E_k = η × electrical energy)
+        work_w=driver_avg_w * p.driver_efficiency,
         extra_mass_kg={"mass-driver track": track_kg, "driver pulsed-power buffer": buffer_kg},
         extra_capex_usd={"mass-driver track": track_kg * ctx.models.value(_CLASS_RATE[p.track_production])},
     )
+    feed = PowerLink(plant.name, base.name, [LinkStage("base power bus", 1.0)], kind="cable")
     notes += [
         "probes: only the electronics, power and radiators are shipped from Earth; structure, kick stage and "
         "propellant are assumed made on the Moon (ISRU cost and mass not in the ledger)",
         f"probes at {sun_au:g} AU use {'the RTG' if use_rtg else 'solar arrays'}; radiation environment "
         f"'{env_name}' (cruise): the Jovian belts are NOT modelled" if p.target == "jupiter" else
         f"probes at {sun_au:g} AU use {'the RTG' if use_rtg else 'solar arrays'}; radiation environment '{env_name}'",
-        "the base plant carries base_load + charge_power day and night; the driver's GW pulses come from the buffer",
+        "the plant feeds the base through a power link: base_load + charge_power day and night; the driver's GW pulses "
+        "come from its buffer; the probes' kinetic energy leaves the base as work, the driver's losses are heat",
         "dominant assumptions: probe mass × exit speed² / driver efficiency (energy), the acceleration limit (track "
         "length and mass), track mass per metre, and the production class's price per kg of shipped hardware",
         "moonbase delivers probes, not a data center: its cost per PFLOP-day is not comparable with a data hall",
     ]
-    return Design(elements=[probes, base], years_to_service=p.si("years_to_service") / YEAR_S, metrics=metrics,
-                  notes=notes)
+    return Design(elements=[probes, base, plant], years_to_service=p.si("years_to_service") / YEAR_S, metrics=metrics,
+                  notes=notes, power_links=[feed])
 
 
 SPEC = ArchitectureSpec(

@@ -57,8 +57,11 @@ class Site:
 class PowerSystem:
     """How an element is powered: ``source`` and ``storage`` are catalogue power-source names.
 
-    ``storage`` is needed when the site has dark periods and the source is solar.
-    ``bus_power_fraction`` adds housekeeping load as a fraction of the compute power.
+    ``storage`` is needed when the site has dark periods and the source is solar. ``"auto"`` lets
+    the engine choose the technology by site type (one envelope). ``source="link"``: the element is
+    supplied by another element of the design through a :class:`PowerLink` (its whole demand,
+    cooling included, is what the link delivers). ``bus_power_fraction`` adds housekeeping load as
+    a fraction of the IT power.
     """
 
     source: str
@@ -68,7 +71,8 @@ class PowerSystem:
 
 @dataclass
 class ThermalSystem:
-    """How heat leaves: ``kind="radiator"`` (space) or ``kind="facility"`` (ground, by PUE).
+    """How heat leaves: ``kind="radiator"`` (space), ``kind="facility"`` (ground, by PUE) or ``kind="none"``
+    (an element that makes no heat of its own to reject, e.g. an array that only exports power).
 
     Radiator: ``temperature_k`` (radiating surface), ``emissivity`` (0–1), ``areal_density_kg_m2``,
     ``sides`` (1 or 2 radiating faces). Facility: ``pue`` (≥ 1), ``wue_l_per_kwh`` (water per IT kWh).
@@ -139,6 +143,8 @@ class Element:
     (krad(Si)) the electronics collect on the way to the site (belt crossings, electric spirals),
     taken off the dose budget. ``propulsion_power_w``: rated input power of the element's electric
     propulsion (thrusters and power processors get mass from ``launch.ep_specific_mass_kg_per_kw``).
+    ``work_w``: per-unit power (W, ≤ the load) that leaves the element as work rather than heat
+    (e.g. the kinetic energy a mass driver gives its probes); the radiators reject the rest.
     ``throughput_factor`` (0–1): a limit on delivered compute the plugin computed from its own
     design (e.g. a training job's all-reduce traffic against the cluster's bisection bandwidth),
     applied by the engine's derating with ``throughput_reason`` shown in ``--explain``.
@@ -169,6 +175,7 @@ class Element:
     extra_power_w: float = 0.0
     throughput_factor: float = 1.0
     throughput_reason: str = ""
+    work_w: float = 0.0
     host_fraction: float = 1.0
     repair: str = "none"
     production: str = "small-series"
@@ -195,6 +202,42 @@ class Metric:
 
 
 @dataclass
+class LinkStage:
+    """One stage of a :class:`PowerLink`: its ``efficiency`` (0–1) and where its loss goes:
+    ``"source"`` (heat at the sending element: a transmitter's conversion loss), ``"sink"`` (heat at
+    the receiving element: a receiver's conversion loss) or ``"environment"`` (leaves the system:
+    beam spill outside the receiver, atmospheric absorption, a cable's I²R heat in the ground)."""
+
+    name: str
+    efficiency: float
+    loss_to: str = "environment"
+
+
+@dataclass
+class PowerLink:
+    """Power sent from element ``source`` to element ``sink`` (their names in the design) through ``stages``.
+
+    The engine sizes the flow from the sink's demand: the power the sink's bus needs (its load, and
+    its cooling when it is a facility) divided by the product of the stage efficiencies is what the
+    source must send; the source's generation covers its own load plus that. Exported power is not
+    heat at the source; each stage's loss is heat where ``loss_to`` says. ``kind`` labels the link
+    (``"beamed"``, ``"laser"``, ``"cable"``).
+    """
+
+    source: str
+    sink: str
+    stages: list[LinkStage]
+    kind: str = "beamed"
+
+    @property
+    def efficiency(self) -> float:
+        out = 1.0
+        for stage in self.stages:
+            out *= stage.efficiency
+        return out
+
+
+@dataclass
 class Design:
     """An architecture's description for one scenario: its elements plus what only it knows.
 
@@ -205,6 +248,7 @@ class Design:
     docs/models.md). Without samples the engine uses the site's ``link_path``. ``link_to_earth_bps``: sustained bandwidth to Earth. ``years_to_service``: years from
     the decision to first useful compute (build, grid wait, launch campaign). ``metrics``: extra
     plugin-specific numbers. ``notes``: approximations and assumptions worth reading.
+    ``power_links``: power sent between its elements (:class:`PowerLink`).
     """
 
     elements: list[Element]
@@ -213,3 +257,4 @@ class Design:
     years_to_service: float = 0.0
     metrics: list[Metric] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    power_links: list[PowerLink] = field(default_factory=list)

@@ -201,8 +201,13 @@ def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, ch
 
 
 def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: LedgerInputs = NOMINAL,
-                     explain: bool = True) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+                     explain: bool = True, export_w: Any = 0.0, export_heat_w: Any = 0.0,
+                     import_heat_w: Any = 0.0) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """Evaluate one element on the shared ledger.
+
+    ``export_w``: per-unit power (W) the element sends to other elements through power links (its
+    source generates it; it is not heat here); ``export_heat_w`` and ``import_heat_w``: per-unit
+    link losses dissipated at this element as the sender and as the receiver (W of heat).
 
     Returns additive totals over ``el.count`` units (plain SI floats keyed by metric name, or
     arrays of one value per point when ``inputs`` holds arrays), a trace per metric (the model
@@ -245,52 +250,65 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         chip_w = host_w = host_kg = host_usd = 0.0
     it_w = el.chips_per_unit * (chip_w + host_w)
     load_w = it_w * (1.0 + el.power.bus_power_fraction) + el.extra_power_w
-    source_name, storage_name = resolve_power(el)
-    src = _lookup(cat.power_sources, "power_sources", source_name, where, inputs)
+    chk.fail(el.work_w > load_w + 1e-9, f"work_w {el.work_w:g} W exceeds the element's load")
+    # heat to reject: the load less what leaves as work, plus the power-link losses dissipated here
+    heat_w = load_w - el.work_w + export_heat_w + import_heat_w
+
+    # ---- thermal (per unit)
+    th = el.thermal
+    radiator_area = thermal_mass = cooling_w = water_l_per_year = 0.0
+    if th.kind == "radiator":
+        radiator_area = m.thermal.radiator_area_m2(heat_w, th.temperature_k, th.emissivity,
+                                                   site.radiator_sink_k, site.absorbed_w_m2, th.sides)
+        chk.fail(~np.isfinite(radiator_area), f"a radiator at {th.temperature_k:g} K absorbs more than it emits at this site")
+        thermal_mass = m.thermal.radiator_mass_kg(radiator_area, th.areal_density_kg_m2)
+    elif th.kind == "facility":
+        cooling_w = m.thermal.terrestrial_cooling_power_w(heat_w, th.pue)
+        water_l_per_year = m.thermal.water_use_l_per_year(heat_w, th.wue_l_per_kwh)
+    elif th.kind == "none":
+        chk.fail(np.asarray(heat_w) > 1e-9, "thermal kind 'none' but the element has heat to reject")
+    else:
+        raise EvaluationError(f"{where}: thermal kind must be 'radiator', 'facility' or 'none', got {th.kind!r}")
+
+    # ---- power (per unit): what the element's own source must deliver at its bus
+    supply_w = load_w + export_w  # own load plus the power it sends to other elements (not heat here)
+    linked = el.power.source == "link"
+    source_name, storage_name = resolve_power(el) if not linked else ("link", None)
+    src = _lookup(cat.power_sources, "power_sources", source_name, where, inputs) if not linked else None
     storage = _lookup(cat.power_sources, "power_sources", storage_name, where, inputs) if storage_name else None
     pmad = mv("power.pmad_efficiency") if in_space else 1.0
     array_area = power_mass = power_capex = storage_j = storage_mass = storage_capex = 0.0
     generation_w: Any = 0.0
     grid_w: Any = 0.0
+    demand_w: Any = 0.0
     rte: Any = 1.0
     flux = 0.0
-    if src.kind == "solar":
+    kind = "link" if linked else src.kind
+    if linked:
+        demand_w = load_w + cooling_w  # the link supplies the whole facility, cooling included
+    elif kind == "solar":
         dark = site.eclipse_fraction > 0 or site.longest_dark_s > 0
         if dark and storage is None:
             raise EvaluationError(f"{where}: solar power at a site with dark periods needs a storage power source")
         rte = chk.need(storage, "round_trip_efficiency") if storage is not None else 1.0
-        generation_w = m.power.array_power_required_w(load_w, site.eclipse_fraction, rte) / pmad
+        generation_w = m.power.array_power_required_w(supply_w, site.eclipse_fraction, rte) / pmad
         flux = float(m.power.solar_flux_w_m2(site.sun_distance_au))
         array_area = m.power.array_area_m2(generation_w, flux, chk.need(src, "efficiency"), chk.need(src, "packing_factor"),
                                            src.degradation_per_year, life, mv("power.pointing_factor"))
         power_mass = m.power.array_mass_kg(array_area, chk.need(src, "areal_density_kg_m2"))
         power_capex = chk.need(src, "cost_usd_per_w") * generation_w
-    elif src.kind in ("fission", "radioisotope", "beamed"):
-        generation_w = load_w / pmad
+    elif kind in ("fission", "radioisotope", "beamed"):
+        generation_w = supply_w / pmad
         power_mass = m.power.generator_mass_kg(generation_w, chk.need(src, "specific_power_w_per_kg"))
         power_capex = chk.need(src, "cost_usd_per_w") * generation_w
-    elif src.kind != "grid":
-        raise EvaluationError(f"{where}: power source {src.name!r} of kind {src.kind!r} cannot supply an element")
+    elif kind != "grid":
+        raise EvaluationError(f"{where}: power source {src.name!r} of kind {kind!r} cannot supply an element")
     if storage is not None and site.longest_dark_s > 0:
-        storage_j = m.power.storage_energy_j(load_w, site.longest_dark_s, chk.need(storage, "depth_of_discharge"))
+        storage_j = m.power.storage_energy_j(supply_w, site.longest_dark_s, chk.need(storage, "depth_of_discharge"))
         storage_mass = m.power.storage_mass_kg(storage_j, chk.need(storage, "specific_energy_wh_per_kg"))
         storage_capex = storage_j / J_PER_KWH * chk.need(storage, "cost_usd_per_kwh")
-
-    # ---- thermal (per unit): every electrical watt of the load ends as heat
-    th = el.thermal
-    radiator_area = thermal_mass = cooling_w = water_l_per_year = 0.0
-    if th.kind == "radiator":
-        radiator_area = m.thermal.radiator_area_m2(load_w, th.temperature_k, th.emissivity,
-                                                   site.radiator_sink_k, site.absorbed_w_m2, th.sides)
-        chk.fail(~np.isfinite(radiator_area), f"a radiator at {th.temperature_k:g} K absorbs more than it emits at this site")
-        thermal_mass = m.thermal.radiator_mass_kg(radiator_area, th.areal_density_kg_m2)
-    elif th.kind == "facility":
-        cooling_w = m.thermal.terrestrial_cooling_power_w(load_w, th.pue)
-        water_l_per_year = m.thermal.water_use_l_per_year(load_w, th.wue_l_per_kwh)
-    else:
-        raise EvaluationError(f"{where}: thermal kind must be 'radiator' or 'facility', got {th.kind!r}")
-    if src.kind == "grid":
-        grid_w = load_w + cooling_w
+    if kind == "grid":
+        grid_w = supply_w + cooling_w
 
     # ---- mass (per unit)
     compute_mass = el.chips_per_unit * chk.need(chip, "mass_kg") if chip is not None else 0.0
@@ -365,7 +383,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     insurance = mv("cost.insurance_fraction") * (hardware + integration + launch_capex) if in_space else 0.0
     site_capex = site.capex_usd_per_w * load_w * count
     capex = hardware + integration + launch_capex + insurance + site_capex
-    energy_price = chk.need(src, "price_usd_per_kwh") if src.kind == "grid" else 0.0
+    energy_price = chk.need(src, "price_usd_per_kwh") if kind == "grid" else 0.0
     energy_opex = grid_w * count * HOURS_PER_YEAR / 1000.0 * energy_price
     ops_opex = mv("cost.ops_cost_fraction_per_year") * (hardware + integration + site_capex)
     repair_opex: Any = 0.0
@@ -390,11 +408,14 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         "compute.units": count if has_electronics else 0.0,
         "power.load": load_w * count,
         "power.it": it_w * count,
+        "power.supply": supply_w * count,
+        "power.exported": export_w * count,
+        "power.imported": demand_w * count,
         "power.generation": generation_w * count,
         "power.grid": grid_w * count,
         "power.array_area": array_area * count,
         "power.storage_energy": storage_j * count,
-        "thermal.heat": load_w * count,
+        "thermal.heat": heat_w * count,
         "thermal.radiator_area": radiator_area * count,
         "thermal.cooling_power": cooling_w * count,
         "water.use": water_l_per_year * count,
@@ -451,6 +472,8 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         "unit_volume": float(unit_volume), "fairing": float(fairing), "payload": float(payload),
         "price_per_flight": float(price_per_flight), "plugin_priced": sorted(plugin_priced),
         "propulsion_mass": float(propulsion_mass), "power_share": float(power_share),
+        "supply_w": float(supply_w), "heat_w": float(heat_w), "export_w": float(export_w), "demand_w": float(demand_w),
+        "export_heat_w": float(export_heat_w), "import_heat_w": float(import_heat_w), "cooling_w": float(cooling_w),
     })
     for k, v in totals.items():
         if k not in trace and v == 0:
@@ -490,26 +513,34 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
     trace["power.load"] = (f"{count:g} × (IT {v['load_w'] - el.extra_power_w:.4g} W incl. housekeeping bus "
                            f"{el.power.bus_power_fraction:g} [element] + other {el.extra_power_w:g} W [element])")
     load_w, pmad = v["load_w"], v["pmad"]
-    if src.kind == "solar":
-        trace["power.generation"] = (f"array_power_required_w(load {load_w:.4g} W, eclipse fraction {site.eclipse_fraction:.4g} "
+    skind = "link" if src is None else src.kind
+    trace["power.supply"] = (f"per unit: supply {v['supply_w']:.4g} W = own load {load_w:.4g} W + exported "
+                              f"{v['export_w']:.4g} W" + (f"; imported {v['demand_w']:.4g} W through a power link = load + "
+                                                          f"cooling {v['cooling_w']:.4g} W" if skind == "link" else ""))
+    heat_balance = (f"per unit: heat {v['heat_w']:.4g} W = load {load_w:.4g} W − work {el.work_w:g} W [element] + "
+                                f"link losses here {v['export_heat_w'] + v['import_heat_w']:.4g} W (exported power is not heat)")
+    if skind == "link":
+        trace["power.imported"] = f"{count:g} × {v['demand_w']:.4g} W: the element's load and cooling, delivered by a power link"
+    elif skind == "solar":
+        trace["power.generation"] = (f"array_power_required_w(supply {v['supply_w']:.4g} W, eclipse fraction {site.eclipse_fraction:.4g} "
                                      f"[site], round trip {v['rte']:g} [{getattr(storage, 'name', '-')}]) / PMAD {pmad:g} "
                                      "[power.pmad_efficiency]")
         trace["power.array_area"] = (f"array_area_m2({v['generation_w']:.4g} W, flux {v['flux']:.1f} W/m2 at {site.sun_distance_au:g} AU "
                                      f"[power.solar_constant_w_m2], cell {src.efficiency:g}, packing {src.packing_factor:g}, "
                                      f"degradation {src.degradation_per_year:g}/yr [{src.name}], life {float(cc['life']):.3g} yr, "
                                      f"pointing [power.pointing_factor]) × {count:g}")
-    elif src.kind != "grid":
-        trace["power.generation"] = f"load {load_w:.4g} W / PMAD {pmad:g} [power.pmad_efficiency] ({src.kind} {src.name})"
+    elif skind != "grid":
+        trace["power.generation"] = f"supply {v['supply_w']:.4g} W / PMAD {pmad:g} [power.pmad_efficiency] ({src.kind} {src.name})"
     if storage is not None and site.longest_dark_s > 0:
         trace["power.storage_energy"] = (f"storage_energy_j(load {load_w:.4g} W, longest dark {site.longest_dark_s:.4g} s [site], "
                                          f"depth of discharge {storage.depth_of_discharge:g} [{storage.name}]) × {count:g}")
     if th.kind == "radiator":
-        trace["thermal.radiator_area"] = (f"radiator_area_m2(heat {load_w:.4g} W = load, {th.temperature_k:g} K, emissivity "
+        trace["thermal.radiator_area"] = (f"radiator_area_m2(heat {v['heat_w']:.4g} W , {th.temperature_k:g} K, emissivity "
                                           f"{th.emissivity:g}, {th.sides} sides [element], sink {site.radiator_sink_k:g} K, "
                                           f"absorbed {site.absorbed_w_m2:.4g} W/m2 [site]) × {count:g}")
     else:
-        trace["thermal.cooling_power"] = f"terrestrial_cooling_power_w(load {load_w:.4g} W, PUE {th.pue:g} [element])"
-        trace["water.use"] = f"load {load_w:.4g} W × 8766 h × WUE {th.wue_l_per_kwh:g} L/kWh [element]"
+        trace["thermal.cooling_power"] = f"terrestrial_cooling_power_w(heat {v['heat_w']:.4g} W, PUE {th.pue:g} [element])"
+        trace["water.use"] = f"heat {v['heat_w']:.4g} W × 8766 h × WUE {th.wue_l_per_kwh:g} L/kWh [element]"
     if vehicle is not None:
         t = el.transport
         trace["launch.flights"] = (f"{count:g} units of {v['wet']:.4g} kg / {v['unit_volume']:.4g} m3 (packing "
@@ -526,10 +557,11 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
         trace["mass.compute"] = f"{count:g} × {el.chips_per_unit:g} × {float(chip.mass_kg):g} kg [chip {chip.name}]"
         trace["mass.hosts"] = f"{count:g} × {el.chips_per_unit:g} × {v['host_kg']:g} kg [{chip.name}.host_mass_kg × host_fraction]"
     trace["compute.chips"] = trace["compute.units"] = f"{count:g} units × {el.chips_per_unit:g} chips per unit [element]"
-    trace["thermal.heat"] = "= power.load (every watt of load ends as heat)"
-    trace["power.grid"] = "load + cooling power, bought from the grid" if src.kind == "grid" else "0 (not on the grid)"
-    trace["mass.power"] = (f"array area × {src.areal_density_kg_m2:g} kg/m2 [{src.name}]" if src.kind == "solar" else
-                           f"generation / {src.specific_power_w_per_kg:g} W/kg [{src.name}]" if src.kind != "grid" else "0 (grid)")
+    trace["thermal.heat"] = f"{count:g} × ({heat_balance})"
+    trace["power.grid"] = "load + cooling power, bought from the grid" if skind == "grid" else "0 (not on the grid)"
+    trace["mass.power"] = (f"array area × {src.areal_density_kg_m2:g} kg/m2 [{src.name}]" if skind == "solar" else
+                           "0 (supplied by a power link)" if skind == "link" else
+                           f"generation / {src.specific_power_w_per_kg:g} W/kg [{src.name}]" if skind != "grid" else "0 (grid)")
     trace["mass.storage"] = (f"storage energy / {storage.specific_energy_wh_per_kg:g} Wh/kg [{storage.name}]"
                              if storage is not None else "0 (no storage)")
     trace["mass.thermal"] = f"radiator area × {th.areal_density_kg_m2:g} kg/m2 [element]" if th.kind == "radiator" else "0 (facility cooling)"
@@ -558,7 +590,8 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
     priced = ", ".join(v["plugin_priced"])
     trace["capex.other"] = (f"plugin items [element]: {cls if site.kind != 'ground' else '0 USD/kg'} × their mass"
                             + (f"; priced by the plugin: {priced}" if priced else ""))
-    trace["opex.energy"] = f"grid power {v['grid_w'] * count:.4g} W × 8766 h × {v['energy_price']:g} USD/kWh [{src.name}]"
+    trace["opex.energy"] = (f"grid power {v['grid_w'] * count:.4g} W × 8766 h × {v['energy_price']:g} USD/kWh [{src.name}]"
+                            if skind == "grid" else "0 (not buying grid energy)")
     trace["opex.operations"] = f"{mv('cost.ops_cost_fraction_per_year'):g}/yr [cost.ops_cost_fraction_per_year] × (hardware + integration + site)"
     if el.repair == "onsite" and chip is not None:
         trace["opex.repair"] = (f"{el.failure_rate_per_year:g} failures/chip-yr × {v['n_chips']:g} chips × (labour "

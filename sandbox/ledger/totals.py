@@ -88,8 +88,9 @@ def design_totals(design: Design, registry: Any, discount_rate: float, inputs: L
     notes = list(design.notes)
     m = registry.models
     lives: dict[bool, list[Any]] = {True: [], False: []}  # by "the element has electronics"
+    parts = _evaluate_with_links(design, registry, discount_rate, inputs, explain)
     for el in design.elements:
-        part, trace, el_notes = evaluate_element(el, registry, discount_rate, inputs, explain)
+        part, trace, el_notes = parts[el.name]
         notes += el_notes
         for k, text in trace.items():
             traces.setdefault(k, []).append(f"{el.name}: {text}" if len(design.elements) > 1 else text)
@@ -100,6 +101,10 @@ def design_totals(design: Design, registry: Any, discount_rate: float, inputs: L
                 totals[k] = np.maximum(totals.get(k, 0.0), v)
             else:
                 totals[k] = totals.get(k, 0.0) + v
+    losses = parts.get("_links", ({}, {}, []))[0]
+    totals["power.link_losses"] = losses.get("total", 0.0)
+    if explain:
+        traces["power.link_losses"] = parts.get("_links", ({}, {}, []))[1].get("lines", ["0 (no power links)"])
     for k in _MIN:  # the shortest-lived compute element (any element when none computes)
         values = lives[True] or lives[False]
         totals[k] = values[0] if len(values) == 1 else np.minimum.reduce(np.broadcast_arrays(*values))
@@ -116,6 +121,79 @@ def design_totals(design: Design, registry: Any, discount_rate: float, inputs: L
         if explain:
             traces["opex.ground_segment"] = ["0 (no hardware in space)"]
     return totals, traces, notes
+
+
+def _evaluate_with_links(design: Design, registry: Any, discount_rate: float, inputs: LedgerInputs,
+                         explain: bool) -> dict[str, Any]:
+    """Every element's ledger, the power links' flows included: sinks first (their demand sets the flow),
+    then sources with the power they export and the link losses that are heat at each end."""
+    names = [el.name for el in design.elements]
+    if len(set(names)) != len(names):
+        raise EvaluationError(f"element names must be unique within a design: {names}")
+    by_name = {el.name: el for el in design.elements}
+    sources = {link.source for link in design.power_links}
+    for link in design.power_links:
+        for end in (link.source, link.sink):
+            if end not in by_name:
+                raise EvaluationError(f"power link {link.source!r} → {link.sink!r}: no element named {end!r}")
+        if by_name[link.sink].power.source != "link":
+            raise EvaluationError(f"power link to {link.sink!r}: that element's power source must be 'link'")
+        if link.sink in sources:
+            raise EvaluationError(f"element {link.sink!r} both receives and sends power: chains are not supported")
+        if not link.stages or not all(0.0 < s.efficiency <= 1.0 for s in link.stages):
+            raise EvaluationError(f"power link {link.source!r} → {link.sink!r}: every stage needs an efficiency in (0, 1]")
+        if any(s.loss_to not in ("source", "sink", "environment") for s in link.stages):
+            raise EvaluationError(f"power link {link.source!r} → {link.sink!r}: loss_to must be 'source', 'sink' or 'environment'")
+    fed = {link.sink for link in design.power_links}
+    for el in design.elements:
+        if el.power.source == "link" and el.name not in fed:
+            raise EvaluationError(f"element {el.name!r} takes its power from a link, but no power link feeds it")
+    out: dict[str, Any] = {}
+    export: dict[str, list[Any]] = {n: [0.0, 0.0] for n in names}  # total W sent, total W of heat at the sender
+    lines: list[str] = []
+    total_loss: Any = 0.0
+    for el in design.elements:
+        if el.name in sources:
+            continue
+        links = [link for link in design.power_links if link.sink == el.name]
+        import_heat: Any = 0.0
+        for _ in range(60):  # a facility's cooling depends on the heat the receiver leaves in it: fixed-point steps
+            part = evaluate_element(el, registry, discount_rate, inputs, explain, import_heat_w=import_heat)
+            demand = part[0]["power.imported"]
+            flows = [_link_flow(link, demand / len(links)) for link in links] if links else []
+            new = sum(f["sink"] for f in flows) / max(float(el.count), 1e-300) if flows else 0.0
+            if np.all(np.abs(np.asarray(new) - np.asarray(import_heat)) <= 1e-13 * (1.0 + np.abs(np.asarray(new)))):
+                break
+            import_heat = new
+        out[el.name] = part
+        for link, flow in zip(links, flows, strict=True):
+            export[link.source][0] = export[link.source][0] + flow["input"]
+            export[link.source][1] = export[link.source][1] + flow["source"]
+            total_loss = total_loss + flow["source"] + flow["sink"] + flow["environment"]
+            if explain:
+                lines.append(f"{link.source} → {link.sink} ({link.kind}): sent {float(flow['input']):.4g} W, delivered "
+                             f"{float(demand / len(links)):.4g} W; losses: at the sender {float(flow['source']):.4g} W, at the "
+                             f"receiver {float(flow['sink']):.4g} W, to the environment {float(flow['environment']):.4g} W "
+                             f"(stages: {', '.join(f'{s.name} {s.efficiency:g}' for s in link.stages)})")
+    for el in design.elements:
+        if el.name in sources:
+            n = max(float(el.count), 1e-300)
+            out[el.name] = evaluate_element(el, registry, discount_rate, inputs, explain,
+                                            export_w=export[el.name][0] / n, export_heat_w=export[el.name][1] / n)
+    out["_links"] = ({"total": total_loss}, {"lines": lines} if lines else {}, [])
+    return out
+
+
+def _link_flow(link: Any, delivered_w: Any) -> dict[str, Any]:
+    """The power entering a link (W) to deliver ``delivered_w`` and where each stage's loss goes."""
+    p_in = delivered_w / link.efficiency
+    flow: dict[str, Any] = {"input": p_in, "source": 0.0, "sink": 0.0, "environment": 0.0}
+    p = p_in
+    for stage in link.stages:
+        loss = p * (1.0 - stage.efficiency)
+        flow[stage.loss_to] = flow[stage.loss_to] + loss
+        p = p - loss
+    return flow
 
 
 def derived(totals: dict[str, Any], design: Design, registry: Any, assumptions: Any,
@@ -138,7 +216,8 @@ def derived(totals: dict[str, Any], design: Design, registry: Any, assumptions: 
             out["cost.per_gpu_hour"] = m.cost.cost_per_gpu_hour_usd(annual, delivered, ref_flops)
     if np.any(totals["power.load"] > 0):
         out["cost.per_kwh"] = m.cost.cost_per_kwh_usd(totals["cost.power_annual"], totals["power.load"])
-    energy_w = np.where(totals["power.grid"] > 0, totals["power.grid"], totals["power.load"])
+    # the energy the design's own loads use: bought from the grid, or its loads and facility cooling
+    energy_w = np.where(totals["power.grid"] > 0, totals["power.grid"], totals["power.load"] + totals["thermal.cooling_power"])
     out["energy.use"] = energy_w * HOURS_PER_YEAR / 1000.0 * 1e-6
     lat = latency.end_to_end(design, m, inputs)
     for part in ("user_network", "path_p50", "path_p95", "processing", "p50", "p95"):
