@@ -54,6 +54,7 @@ _EXPORTS: dict[str, str] = {
     "ThermalSystem": "sandbox.core.design",
     "Transport": "sandbox.core.design",
     "PowerLink": "sandbox.core.design",
+    "Servicing": "sandbox.core.design",
     "LinkStage": "sandbox.core.design",
     "Metric": "sandbox.core.design",
     # parameters and their sources

@@ -109,6 +109,25 @@ class Transport:
 
 
 @dataclass
+class Servicing:
+    """In-orbit servicing of an element with ``repair="servicing"``: a servicer visits ``visits_per_year``
+    times a year and replaces every chip that failed since its last visit.
+
+    ``cost_per_visit_usd``: the servicer's operation per visit (its vehicle amortised, operations);
+    ``launch_kg_per_visit``: mass launched per visit besides the spare chips (the servicer's own
+    consumables, or the vehicle when expended); ``vehicle``: the catalogue launch vehicle that
+    carries spares and servicer, priced per kg of its LEO payload (a shared flight);
+    ``parts_fraction``: the share of a chip's price paid per replaced chip (1 = a new chip).
+    """
+
+    visits_per_year: float
+    cost_per_visit_usd: float
+    launch_kg_per_visit: float = 0.0
+    vehicle: str = "Starship"
+    parts_fraction: float = 1.0
+
+
+@dataclass
 class Element:
     """One kind of thing that is built, ``count`` times (satellites, modules, halls, power plants...).
 
@@ -126,7 +145,8 @@ class Element:
       accelerator as in a DGX/NVL rack, 0 when the plugin states the module needs no host;
     - ``repair``: ``"none"`` (failed chips stay failed: survival decays over the life),
       ``"onsite"`` (technicians replace failed parts within the repair time; the parts and labour
-      are operating costs);
+      are operating costs) or ``"servicing"`` (a servicer visits on a schedule, :class:`Servicing`,
+      and replaces the chips that failed since its last visit);
     - ``production``: how the element's non-compute hardware (structure, shielding, avionics,
       radiators, propulsion hardware, plugin items) is priced per kg: ``"mass-produced"``
       (a constellation production line), ``"small-series"`` or ``"bespoke"`` (model defaults
@@ -178,6 +198,7 @@ class Element:
     work_w: float = 0.0
     host_fraction: float = 1.0
     repair: str = "none"
+    servicing: Servicing | None = None
     production: str = "small-series"
     avionics_mass_kg: float = 0.0
     transit_dose_krad: float = 0.0

@@ -61,7 +61,7 @@ PRODUCTION_CLASSES = {
     "small-series": "cost.hardware_usd_per_kg_small_series",
     "bespoke": "cost.hardware_usd_per_kg_bespoke",
 }
-REPAIR_POLICIES = ("none", "onsite")
+REPAIR_POLICIES = ("none", "onsite", "servicing")
 
 #: Array and storage technology for a power system left ``"auto"``, by the site's radiation
 #: environment: silicon in low Earth orbit, where the magnetosphere shields the cells; III-V
@@ -136,6 +136,16 @@ def _validate(el: Element, where: str) -> None:
         raise EvaluationError(f"{where}: chips_per_unit = {el.chips_per_unit:g} needs a chip")
     if el.repair not in REPAIR_POLICIES:
         raise EvaluationError(f"{where}: repair must be one of {', '.join(REPAIR_POLICIES)}, got {el.repair!r}")
+    if el.repair == "servicing":
+        s = el.servicing
+        if s is None:
+            raise EvaluationError(f"{where}: repair = 'servicing' needs a Servicing (visits, cost per visit)")
+        for label, value in (("visits_per_year", s.visits_per_year), ("cost_per_visit_usd", s.cost_per_visit_usd),
+                             ("launch_kg_per_visit", s.launch_kg_per_visit), ("parts_fraction", s.parts_fraction)):
+            if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
+                raise EvaluationError(f"{where}: servicing {label} = {value!r} (must be a finite number >= 0)")
+        if s.visits_per_year <= 0:
+            raise EvaluationError(f"{where}: servicing visits_per_year must be > 0")
     if el.production not in PRODUCTION_CLASSES:
         raise EvaluationError(f"{where}: production must be one of {', '.join(PRODUCTION_CLASSES)}, got {el.production!r}")
     if not (0.0 <= el.throughput_factor <= 1.0):
@@ -192,6 +202,8 @@ def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, ch
     if el.repair == "onsite":
         down_years = mv("compute.repair_time_days") / DAYS_PER_YEAR
         survival = np.maximum(1.0 - el.failure_rate_per_year * down_years, 0.0)
+    elif el.repair == "servicing":  # failed chips wait for the next visit: the mean working fraction between visits
+        survival = m.compute.mean_survival_fraction(el.failure_rate_per_year, 1.0 / el.servicing.visits_per_year)
     else:
         survival = m.compute.mean_survival_fraction(el.failure_rate_per_year, life)
     derate = float(m.compute.radiation_derating(el.redundancy, el.checkpoint_overhead, el.scrub_overhead)) * el.throughput_factor
@@ -390,6 +402,14 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     if el.repair == "onsite" and chip is not None:
         per_failure = mv("cost.repair_labour_usd") + mv("cost.repair_parts_fraction") * chk.need(chip, "cost_usd")
         repair_opex = el.failure_rate_per_year * n_chips * per_failure
+    if el.repair == "servicing" and chip is not None:
+        s = el.servicing
+        carrier = _lookup(cat.launch_vehicles, "launch_vehicles", s.vehicle, where, inputs)
+        usd_per_kg = chk.need(carrier, "price_usd") / carrier.payload("LEO")  # a share of a flight, by mass
+        replaced = el.failure_rate_per_year * n_chips  # chips per year
+        spares_kg = replaced * (chk.need(chip, "mass_kg") + host_kg)
+        repair_opex = (s.visits_per_year * (s.cost_per_visit_usd + s.launch_kg_per_visit * usd_per_kg)
+                       + replaced * s.parts_fraction * chk.need(chip, "cost_usd") + spares_kg * usd_per_kg)
     plugin_opex = sum(el.extra_opex_usd_per_year.values())
     opex = energy_opex + ops_opex + repair_opex + plugin_opex
     annual = m.cost.annualised_cost_usd(capex, opex, discount_rate, life)
@@ -499,6 +519,9 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
         surv = (f"availability {float(cc['survival']):.4g} = 1 − {el.failure_rate_per_year:g}/yr × "
                 f"{mv('compute.repair_time_days'):g} d [compute.repair_time_days] (on-site repair)"
                 if el.repair == "onsite" else
+                f"working fraction {float(cc['survival']):.4g} = mean_survival_fraction({el.failure_rate_per_year:g}/yr, "
+                f"{1 / el.servicing.visits_per_year:.3g} yr between servicing visits)"
+                if el.repair == "servicing" else
                 f"survival {float(cc['survival']):.3g} = mean_survival_fraction({el.failure_rate_per_year:g}/yr, "
                 f"{float(cc['life']):.3g} yr) (no repair)")
         trace["compute.delivered"] = (f"delivered_ops(peak {float(cc['peak']):.4g} OP/s [chip {chip.name}, {el.precision}], "
@@ -597,6 +620,11 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
         trace["opex.repair"] = (f"{el.failure_rate_per_year:g} failures/chip-yr × {v['n_chips']:g} chips × (labour "
                                 f"{mv('cost.repair_labour_usd'):g} USD [cost.repair_labour_usd] + {mv('cost.repair_parts_fraction'):g} "
                                 f"[cost.repair_parts_fraction] × {float(chip.cost_usd):.4g} USD chip)")
+    if el.repair == "servicing" and chip is not None:
+        s = el.servicing
+        trace["opex.repair"] = (f"{s.visits_per_year:g} visits/yr × ({s.cost_per_visit_usd:.4g} USD + {s.launch_kg_per_visit:g} kg "
+                                f"launched on {s.vehicle}) + {el.failure_rate_per_year:g}/chip-yr × {v['n_chips']:g} chips × "
+                                f"({s.parts_fraction:g} × {float(chip.cost_usd):.4g} USD + their launch) [element servicing]")
     trace["opex.other"] = f"plugin items [element]: {', '.join(el.extra_opex_usd_per_year) or 'none'}"
     trace["cost.annual"] = (f"annualised_cost_usd(capex {v['capex']:.4g} USD, opex {v['opex']:.4g} USD/yr, discount "
                             f"{v['discount_rate']:g} [assumptions], life {float(cc['life']):.3g} yr)")
