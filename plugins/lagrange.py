@@ -272,7 +272,7 @@ def design(p: Params, ctx: Context) -> Design:
     else:
         dose = float(m.radiation.dose_rate_krad_per_year(env, shield))
         tol = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-        eff_life = min(life, float(m.radiation.tid_lifetime_years(tol, dose)))
+        eff_life = min(life, float(m.radiation.tid_lifetime_years(tol, dose, m.value("radiation.design_margin"))))
         survival = float(m.compute.mean_survival_fraction(p.failure_rate, eff_life))
         derate = float(m.compute.radiation_derating(p.redundancy, p.checkpoint_overhead, p.scrub_overhead))
         per_chip = float(m.compute.delivered_ops(chip.ops(ctx.workload.precision), 1.0, p.utilisation, derate * survival))

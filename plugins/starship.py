@@ -225,7 +225,8 @@ def per_chip_delivered(ctx: Context, p: Params, site: Site, life_years: float) -
     else:
         dose = float(m.radiation.dose_rate_krad_per_year(site.radiation_environment, p.si("shielding") * 0.1))
     tol = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-    life = min(life_years, float(m.radiation.tid_lifetime_years(tol, dose)) if dose > 0 else math.inf)
+    margin = m.value("radiation.design_margin")
+    life = min(life_years, float(m.radiation.tid_lifetime_years(tol, dose, margin)) if dose > 0 else math.inf)
     survival = float(m.compute.mean_survival_fraction(p.failure_rate, life))
     derate = float(m.compute.radiation_derating(p.redundancy, p.checkpoint_overhead, p.scrub_overhead))
     return float(m.compute.delivered_ops(chip.ops(ctx.workload.precision), 1.0, p.utilisation, derate * survival))

@@ -351,7 +351,7 @@ def design(p: Params, ctx: Context) -> Design:
     shield_g_cm2 = float(p.shielding.to_value(u.g / u.cm**2))
     dose = float(m.radiation.leo_dose_rate_krad_per_year(alt, inc_deg, shield_g_cm2))
     tolerance = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-    tid_life = float(m.radiation.tid_lifetime_years(tolerance, dose))
+    tid_life = float(m.radiation.tid_lifetime_years(tolerance, dose, m.value("radiation.design_margin")))
     sizing_life = min(life, tid_life)
 
     # ---------------------------------------------------------------- constellation size

@@ -122,7 +122,7 @@ def _chip_count(p: Params, ctx: Context, chip_name: str, env_name: str, shieldin
     m = ctx.models
     dose = float(m.radiation.dose_rate_krad_per_year(env_name, shielding))
     tol = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-    life = min(p.si("lifetime") / surface.YEAR_S, float(m.radiation.tid_lifetime_years(tol, dose)))
+    life = min(p.si("lifetime") / surface.YEAR_S, float(m.radiation.tid_lifetime_years(tol, dose, m.value("radiation.design_margin"))))
     survival = float(m.compute.mean_survival_fraction(p.failure_rate, life))
     derate = float(m.compute.radiation_derating(p.redundancy, p.checkpoint_overhead, p.scrub_overhead))
     per_chip = float(m.compute.delivered_ops(chip.ops(precision), 1.0, p.utilisation, derate * survival))

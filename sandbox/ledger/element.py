@@ -113,7 +113,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     chip_tid = as_array(chip.tid_krad)
     tolerance = np.where(chip_tid > 0, chip_tid, mv("radiation.cots_tid_krad"))
     has_electronics = el.chips_per_unit > 0
-    tid_life = m.radiation.tid_lifetime_years(tolerance, dose) if has_electronics else math.inf
+    tid_life = m.radiation.tid_lifetime_years(tolerance, dose, mv("radiation.design_margin")) if has_electronics else math.inf
     life = np.minimum(el.lifetime_years, tid_life)
 
     # ---- compute
@@ -311,7 +311,8 @@ def _explain(trace: dict[str, str], el: Element, chip: Any, src: Any, storage: A
                                     f"{site.altitude_m / 1e3:g} km), shielding {el.shielding_g_cm2:g} + local {el.local_shielding_g_cm2:g} g/cm2 [element]")
     tol_from = "chip " + chip.name if float(chip.tid_krad) > 0 else "radiation.cots_tid_krad"
     trace["life.effective"] = (f"min(design life {el.lifetime_years:g} yr [element], total-dose life {v['tid_life']:.3g} yr = "
-                               f"tid_lifetime_years({v['tolerance']:g} krad [{tol_from}], {v['dose']:.3g} krad/yr))")
+                               f"tid_lifetime_years({v['tolerance']:g} krad [{tol_from}], {v['dose']:.3g} krad/yr, margin "
+                               f"{mv('radiation.design_margin'):g} [radiation.design_margin]))")
     trace["compute.delivered"] = (f"delivered_ops(peak {v['peak']:.4g} OP/s [chip {chip.name}, {el.precision}], {v['n_chips']:g} chips "
                                   f"[element: {count:g} × {el.chips_per_unit:g}], utilisation {el.utilisation:g} [element], "
                                   f"derate {v['derate']:.3g} = radiation_derating(redundancy {el.redundancy:g}, checkpoint "
