@@ -337,14 +337,14 @@ SEE_FLUX_SOURCES: dict[str, str] = {
 
 # --------------------------------------------------------------------------------- anchors
 
-#: Published points the model is checked against (environment, shielding, krad/yr or krad, source);
-#: the tests restate each.
-ANCHORS: tuple[tuple[str, str, float, str], ...] = (
-    ("LEO 550 km, 30-100 deg", "0.5-20 mm Al", float("nan"), _SPENVIS_SRC + " (the 550 km row of the table)"),
+#: Published points the model is checked against: (point, shielding, value, unit, source); the tests restate each.
+ANCHORS: tuple[tuple[str, str, float, str, str], ...] = (
+    ("LEO 550 km, 55 deg (and every 5 deg 0-180)", "4 mm Al", 2546.4 / 5 / 1000, "krad/yr", _SPENVIS_SRC),
     (
         "LEO 650 km dawn-dusk SSO",
         "shielded (10 mm Al assumed; thickness not in the public summaries)",
         0.15,
+        "krad/yr",
         "Google Research blog, 'Exploring a space-based, scalable AI infrastructure system design' (4 Nov 2025) and "
         "Agüera y Arcas et al., arXiv:2511.19468: expected shielded five-year mission dose 750 rad(Si)",
     ),
@@ -352,13 +352,14 @@ ANCHORS: tuple[tuple[str, str, float, str], ...] = (
         "LEO 400 km, 52 deg and 500 km, 28.5 deg",
         "4 mm Al",
         0.16,
+        "krad/yr",
         "150 and 170 rad/yr, AP-8/AE-8 values of Vette et al. as compiled by S. Barrett, 'Orbital rads' (1993) - a "
         "secondary compilation, kept as a cross-check only",
     ),
-    ("interplanetary cruise (GCR only)", "spacecraft interior", _GCR_FREE_SPACE_KRAD, _MSL_SRC),
-    ("lunar surface (GCR + neutrons)", "lander deck", _LUNAR_SURFACE_KRAD, _CE4_SRC),
-    ("chemical belt crossing (crew)", "Apollo command module", 0.2e-3, TRANSIT_SOURCES["chemical"]),
-    ("electric orbit raising", "electron dose", float("nan"), TRANSIT_SOURCES["electric"]),
+    ("interplanetary cruise (GCR only)", "spacecraft interior", _GCR_FREE_SPACE_KRAD, "krad/yr", _MSL_SRC),
+    ("lunar surface (GCR + neutrons)", "lander deck", _LUNAR_SURFACE_KRAD, "krad/yr", _CE4_SRC),
+    ("two chemical belt crossings, Apollo 11 crew", "command module", 0.201e-3, "krad", TRANSIT_SOURCES["chemical"]),
+    ("200 days of electric orbit raising", "electron dose", 6.7, "GEO-years", TRANSIT_SOURCES["electric"]),
 )
 
 # -------------------------------------------------------------------------------- defaults
@@ -373,8 +374,8 @@ _SUNCATCHER = (
 )
 _SEE_SRC = (
     "Log-midpoint of two published bounds for an unhardened accelerator's job-stopping or corrupting events: "
-    "low 1e-9 cm2 = proton (57-200 MeV) crash cross-section of the Snapdragon 820 SoC board (Guertin et al., 'SEE "
-    "test results for the Snapdragon 820', NASA JPL, trs.jpl.nasa.gov/handle/2014/47483, Fig. 7, as digitised in "
+    "low 1e-9 cm2 = proton (57-200 MeV) crash cross-section of the Snapdragon 820 SoC board (NASA JPL report 'SEE "
+    "test results for the Snapdragon 820', trs.jpl.nasa.gov/handle/2014/47483, Fig. 7, as digitised in "
     "github.com/pfandzelter/leo-edge-failure-models); high 3.3e-7 cm2 = every GPU HBM3 and SRAM interruption of "
     "Meta's Llama 3 405B run (72 + 19 in 54 days on 16,384 H100s; Llama Team, 'The Llama 3 Herd of Models', "
     "arXiv:2407.21783, 2024, Table 5) attributed to the 13 cm-2 h-1 sea-level neutron flux (JESD89A): an upper "
