@@ -30,7 +30,7 @@ J_PER_KWH = 3.6e6
 #: The shared-model defaults the engine itself reads while sizing an element (the ones a study's
 #: ledger inputs can vary without calling the design again). Other defaults are read by design
 #: functions, usually through their parameters' defaults.
-LEDGER_DEFAULTS = ("radiation.dose_rate_scale", "radiation.cots_tid_krad", "power.pmad_efficiency",
+LEDGER_DEFAULTS = ("radiation.dose_rate_scale", "radiation.cots_tid_krad", "radiation.design_margin", "power.pmad_efficiency",
                    "power.pointing_factor", "launch.payload_packing_density_kg_m3",
                    "cost.spacecraft_bus_cost_usd_per_kg", "cost.integration_fraction",
                    "cost.ops_cost_fraction_per_year")
