@@ -253,7 +253,19 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
     if out_dir is not None:
         check_writable(Path(out_dir))
     result = evaluate(s, registry_of(ctx))
+    claimed: list = []
+    if s.claim is not None:
+        from sandbox.studies import claims
+
+        try:
+            claimed = claims.compare(result)
+        except claims.ClaimError as exc:
+            fail(str(exc), 2)
+        result.provenance["claim"] = {"title": s.claim.title, "source": s.claim.source,
+                                      "figures": claims.records(claimed)}
     text = {"table": report.table, "json": report.to_json, "csv": report.to_csv}[fmt](result)
+    if claimed and fmt == "table":
+        text += "\n\n" + claims.table(claimed, s.claim)
     if explain and fmt == "table":
         text += "\n\n" + report.explain(result)
     if out_dir is not None:

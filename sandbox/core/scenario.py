@@ -20,6 +20,7 @@ import astropy.units as u
 
 from sandbox.core import overrides as _overrides
 from sandbox.core.architecture import ArchitectureSpec, Assumptions, Workload
+from sandbox.core.claim import Claim, parse_claim
 from sandbox.core.params import Params, check_value, sourced_text
 from sandbox.core.units import FLOPS, QuantityError, parse_quantity
 
@@ -55,6 +56,7 @@ class Scenario:
     architectures: list[ArchitectureRun]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
     overrides: _overrides.Overrides = _overrides.NONE
+    claim: Claim | None = None  # a published claim the file states ([claim])
 
     def registry(self, registry: Any) -> Any:
         """``registry`` as this scenario sees it: with its ``[models]`` and ``[catalogue]`` overrides applied."""
@@ -65,7 +67,7 @@ class Scenario:
 AUTO = "auto"
 WORKLOAD_KINDS = ("inference", "training")
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
-#: [sweep]: see sandbox.studies.plans; [models], [catalogue]: sandbox.core.overrides; [claim]: sandbox.studies.claims
+#: [sweep]: see sandbox.studies.plans; [models], [catalogue]: sandbox.core.overrides; [claim]: sandbox.core.claim
 _TOP = {"study", "workload", "assumptions", "architectures", "sweep", "models", "catalogue", "claim"}
 _STUDY = {"name", "description", "seed"}
 _WORKLOAD = {"kind", "sustained_compute", "precision", "latency_target", "users"}
@@ -134,8 +136,6 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
     overrides = _overrides.parse(data, registry, shown, text, bad)
     if len(problems) == before:
         registry = _overrides.scoped(registry, overrides)
-    if "claim" in data and not isinstance(data["claim"], dict):
-        bad("claim", f"expected a table [claim], got {data['claim']!r}")
     workload = _workload(_table(data, "workload", bad), bad)
     assumptions = _assumptions(_table(data, "assumptions", bad), registry, bad)
 
@@ -172,9 +172,13 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             if param.catalogue and param.name in values and not (values[param.name] == AUTO and param.default == AUTO):
                 _catalogue_name(registry, param.catalogue, values[param.name], f"{key}.{param.name}", bad)
         runs.append(ArchitectureRun(instance, spec, Params(values, frozenset(overridden), origins)))
+    claim = None
+    if "claim" in data:
+        named = {r.instance for r in runs} | {s.name for s in registry.architectures.values() if s.baseline}
+        claim = parse_claim(data["claim"], named, bad)
     if problems:
         raise ScenarioError(problems)
-    return Scenario(shown, sha256, name, description, seed, workload, assumptions, runs, data, overrides)
+    return Scenario(shown, sha256, name, description, seed, workload, assumptions, runs, data, overrides, claim)
 
 
 def default_params(spec: ArchitectureSpec, registry: Any, overrides: _overrides.Overrides = _overrides.NONE,
