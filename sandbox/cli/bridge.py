@@ -69,7 +69,7 @@ def table(result: Any, a_path: str, b_path: str) -> str:
     lines = [f"{result.architecture}: {result.metric} from {fmt(result.a_value)}{unit} (A: {a_path}) to "
              f"{fmt(result.b_value)}{unit} (B: {b_path}), change {_signed(result.total)}{unit}",
              f"  {result.method}; {result.evaluations} evaluations"]
-    rows = result.rows()
+    rows = [{**r, "a": _cut(r["a"]), "b": _cut(r["b"])} for r in result.rows()]
     name_w = max([len("interaction (total − Σ alone)"), *(len(r["input"]) for r in rows)])
     val_w = max([8, *(len(r["a"]) for r in rows), *(len(r["b"]) for r in rows)])
     head = f"  {'input':<{name_w}}  {'A':>{val_w}}  {'B':>{val_w}}  {'Shapley':>11}  {'share':>7}  {'alone':>11}  {'in order':>11}"
@@ -84,6 +84,10 @@ def table(result: Any, a_path: str, b_path: str) -> str:
                  f"{_signed(sum(result.shapley.values()))}{unit})")
     lines += [f"  note: {n}" for n in result.notes]
     return "\n".join(lines)
+
+
+def _cut(text: str, width: int = 28) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _signed(value: float) -> str:
