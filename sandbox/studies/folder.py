@@ -170,7 +170,8 @@ class StudyFolder:
             self._refuse_strangers(self._strangers(started=False), "exists and is not a study folder")
             self._clear()
         elif isinstance(old, str):
-            ours = (self.path / JOURNAL).is_file() or self.dataset.is_dir()
+            ours = (self._kind_is_study() or (self.path / JOURNAL).is_file() or self.dataset.is_dir()
+                    or any((self.path / name).is_dir() for name in LEGACY))
             if not restart or not ours:
                 how = ("pass --restart to recompute the study here (it removes only the files a study writes), or "
                        "choose another --out") if ours else "choose another --out"
@@ -208,6 +209,13 @@ class StudyFolder:
         if not isinstance(doc.get("study_key"), str) or not isinstance(doc.get("plugin_fingerprint"), str):
             return "manifest.json lacks the study key or the plugin fingerprint"
         return doc
+
+    def _kind_is_study(self) -> bool:
+        try:
+            doc = json.loads((self.path / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return False
+        return isinstance(doc, dict) and doc.get("kind") == KIND
 
     def _check_same(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         shown = _show(self.path)

@@ -194,7 +194,7 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
     elif isinstance(points, bool) or not isinstance(points, int) or points < 1:
         bad("sweep.points", f"expected a whole number >= 1, got {points!r}")
         points = 1
-    if not dims:
+    if not dims and not problems:  # (a listed dimension that was refused is already reported)
         bad("sweep.params", "nothing to vary: list at least one dimension (or use method = 'montecarlo')")
     if isinstance(points, int) and points > MAX_POINTS:
         bad("sweep.points", f"{points:,} points is more than the {MAX_POINTS:,} a study may hold")
