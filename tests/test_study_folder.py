@@ -391,7 +391,7 @@ def test_sketch_buckets_against_hand_values():
     x = np.random.default_rng(2).lognormal(5, 1, size=(20_000, 1)).astype(np.float32)
     acc = summ.Accumulator()
     for i in range(4):  # chunks in any order give the same counts
-        acc.add(3 - i, summ.Sketch.of([("a", x[i * 5000:(i + 1) * 5000])], ["m"]))
+        acc.add(3 - i, summ.Sketch.of([("a", x[i * 5000:(i + 1) * 5000].T)], ["m"]))
     sketch = acc.result()
     exact = np.percentile(x[:, 0].astype(float), summ.PERCENTILES)
     got = sketch.quantiles("a", "m")

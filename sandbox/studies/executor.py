@@ -230,10 +230,7 @@ class DaskExecutor:
         import dask
         from distributed import Client, LocalCluster
 
-        for name in ("distributed", "tornado"):  # one line of ours instead of pages of theirs
-            logger = logging.getLogger(name)
-            self._quiet[name] = logger.level
-            logger.setLevel(logging.CRITICAL + 1)
+        self._silence()
         try:
             if self.address == "local":
                 protocol = "tls://" if self.security is not None else "tcp://"
@@ -255,7 +252,19 @@ class DaskExecutor:
         self.description = f"dask {self.scheduler_address} ({n} workers)"
         return self
 
+    def _silence(self) -> None:
+        """Mute distributed's and tornado's loggers (each has its own level): one line of ours instead of
+        pages of theirs when a scheduler or worker goes away."""
+        import distributed  # noqa: F401 - configures its loggers on import
+
+        names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in ("distributed", "tornado")]
+        for name in {"distributed", "tornado", *names}:
+            logger = logging.getLogger(name)
+            self._quiet.setdefault(name, logger.level)
+            logger.setLevel(logging.CRITICAL + 1)
+
     def __exit__(self, *exc: Any) -> None:
+        self._silence()  # loggers created while running
         try:
             if self._client is not None:
                 self._client.close(timeout=5)
@@ -302,7 +311,7 @@ class DaskExecutor:
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    text = str(exc).strip().splitlines()[0].rstrip(":") if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

@@ -26,7 +26,6 @@ numbers in the table.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,24 +77,30 @@ class Sketch:
     @classmethod
     def of(cls, groups: Iterable[tuple[str, np.ndarray]], metrics: Sequence[str]) -> Sketch:
         """The sketch of one chunk: ``groups`` are ``(architecture, values)`` with ``values`` the
-        valid rows × ``metrics`` (float32; NaN where a metric does not apply)."""
+        ``metrics`` × valid rows (float32, one row per metric; NaN where a metric does not apply)."""
         out = cls()
-        for arch, rows in groups:
-            finite = np.isfinite(rows)
-            counts = finite.sum(axis=0)
+        for arch, values in groups:
+            values = np.ascontiguousarray(values, dtype=np.float32)
+            if values.size == 0:
+                continue
+            finite = np.isfinite(values)
+            every = bool(finite.all())
+            counts = finite.sum(axis=1) if not every else np.full(len(values), values.shape[1])
             if not counts.any():
                 continue
-            clean = np.where(finite, rows, np.float32(0.0))
-            sums = clean.sum(axis=0, dtype=np.float64)
+            clean = values if every else np.where(finite, values, np.float32(0.0))
+            sums = clean.sum(axis=1, dtype=np.float64)
             keys = bucket_keys(clean)
-            big = np.iinfo(np.int32).max
-            kmin = np.where(finite, keys, big).min(axis=0)
-            kmin = np.where(counts > 0, kmin, 0)
-            keys -= kmin
-            span = np.where(finite, keys, 0).max(axis=0) + 1
+            if every:
+                kmin = keys.min(axis=1)
+            else:
+                kmin = np.where(finite, keys, np.iinfo(np.int32).max).min(axis=1)
+                kmin = np.where(counts > 0, kmin, 0).astype(keys.dtype)
+            keys -= kmin[:, None]
+            span = (keys.max(axis=1) if every else np.where(finite, keys, 0).max(axis=1)) + 1
             base = np.concatenate(([0], np.cumsum(span)))
-            keys += base[:-1].astype(np.int32)
-            hist = np.bincount(keys[finite], minlength=int(base[-1]))
+            keys += base[:-1, None].astype(keys.dtype)
+            hist = np.bincount(keys.ravel() if every else keys[finite], minlength=int(base[-1]))
             for j in np.flatnonzero(counts):
                 metric = metrics[j]
                 out.counts[arch, metric] = int(counts[j])
@@ -182,19 +187,15 @@ def from_sketch(sketch: Sketch, architectures: Sequence[str], metrics: Sequence[
     return summary_frame(rows)
 
 
-def exact_rows(arch: str, metrics: Sequence[str], values: np.ndarray, unit_of: Any) -> list[dict[str, Any]]:
-    """Summary rows of one architecture from its valid rows' ``values`` (rows × metrics)."""
-    values = np.where(np.isfinite(values), values, np.nan).astype(np.float64)
-    counts = np.sum(~np.isnan(values), axis=0)
-    with np.errstate(all="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: skipped below
-        pct = (np.nanpercentile(values, PERCENTILES, axis=0) if len(values)
-               else np.full((3, len(metrics)), np.nan))
-        mean = np.nanmean(values, axis=0) if len(values) else np.full(len(metrics), np.nan)
+def exact_rows(arch: str, metrics: Sequence[str], columns: Sequence[np.ndarray], unit_of: Any) -> list[dict[str, Any]]:
+    """Summary rows of one architecture from the ``columns`` of its valid rows (one array per metric):
+    numpy's percentiles (linear interpolation) and mean of the finite values."""
     rows = []
-    for j, m in enumerate(metrics):
-        if counts[j]:
-            rows.append({"architecture": arch, "metric": m, "unit": unit_of(m), "valid": int(counts[j]),
-                         "mean": float(mean[j]), "p5": float(pct[0, j]), "p50": float(pct[1, j]),
-                         "p95": float(pct[2, j])})
+    for m, col in zip(metrics, columns, strict=True):
+        values = np.asarray(col, dtype=np.float64)
+        values = values[np.isfinite(values)]
+        if values.size:
+            p5, p50, p95 = np.percentile(values, PERCENTILES)
+            rows.append({"architecture": arch, "metric": m, "unit": unit_of(m), "valid": int(values.size),
+                         "mean": float(values.mean()), "p5": float(p5), "p50": float(p50), "p95": float(p95)})
     return rows

@@ -256,14 +256,16 @@ def _exact_summary(folder: StudyFolder, schema: Any, archs: list[str], metrics: 
 
     table = ds.dataset([str(p) for p in folder.parts()], format="parquet", schema=schema).to_table(
         columns=["architecture", "valid", *metrics])
-    arch = np.asarray(table.column("architecture").to_pylist(), dtype=object)
+    arch = table.column("architecture").combine_chunks().dictionary_encode()
+    codes = arch.indices.to_numpy(zero_copy_only=False)
+    names = arch.dictionary.to_pylist()
     valid = table.column("valid").to_numpy(zero_copy_only=False)
     columns = [table.column(m).to_numpy(zero_copy_only=False) for m in metrics]
+    del table
     rows = []
     for a in archs:
-        sel = (arch == a) & valid
-        values = np.column_stack([c[sel] for c in columns]) if columns else np.empty((int(sel.sum()), 0))
-        rows.extend(exact_rows(a, metrics, values, unit_of_metric))
+        sel = ((codes == names.index(a)) & valid) if a in names else np.zeros(len(valid), dtype=bool)
+        rows.extend(exact_rows(a, metrics, [c[sel] for c in columns], unit_of_metric))
     return summary_frame(rows)
 
 
