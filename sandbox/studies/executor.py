@@ -188,8 +188,7 @@ class LocalExecutor:
     def run(self, job: Job, tasks: Iterator[ChunkTask]) -> Iterator[dict[str, Any]]:
         """Results of the chunks as they finish (at most ``2 × workers`` submitted ahead)."""
         if self._pool is None:
-            for task in tasks:
-                yield evaluate_chunk(job, task)
+            yield from _pipelined(job, tasks)
             return
         from concurrent.futures.process import BrokenProcessPool
 
@@ -198,6 +197,30 @@ class LocalExecutor:
                                 _futures_wait)
         except BrokenProcessPool as exc:
             raise ExecutorError(f"a worker process died ({exc})") from None
+
+
+def _pipelined(job: Job, tasks: Iterator[ChunkTask]) -> Iterator[dict[str, Any]]:
+    """In this process: evaluate a chunk in the main thread (design timeouts use its signals) while
+    a second thread encodes the previous chunk's part (pyarrow's encoder and SHA-256 release the
+    GIL), so the files overlap the evaluation on a second core."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="sandbox-part") as encoder:
+        pending: deque = deque()
+        for task in tasks:
+            raw = evaluate_points(job, task.inputs)
+            pending.append(encoder.submit(build_part, task, raw))
+            while len(pending) > 1 or (pending and pending[0].done()):
+                yield _with_meta(pending.popleft().result())
+        while pending:
+            yield _with_meta(pending.popleft().result())
+
+
+def _with_meta(out: dict[str, Any]) -> dict[str, Any]:
+    out.setdefault("abandoned_threads", 0)
+    out.setdefault("worker", None)
+    return out
 
 
 # ----------------------------------------------------------------------------- Dask

@@ -90,16 +90,21 @@ class Sketch:
                 continue
             clean = values if every else np.where(finite, values, np.float32(0.0))
             sums = clean.sum(axis=1, dtype=np.float64)
-            keys = bucket_keys(clean)
+            bits = clean.view(np.int32)
+            if every and bits.min() >= 0:  # the usual case: finite values >= 0 (sign bit clear)
+                keys = bits >> _SHIFT
+            else:
+                keys = bucket_keys(clean)
             if every:
                 kmin = keys.min(axis=1)
             else:
                 kmin = np.where(finite, keys, np.iinfo(np.int32).max).min(axis=1)
                 kmin = np.where(counts > 0, kmin, 0).astype(keys.dtype)
+            keys = keys.astype(np.int64)  # bincount counts int64 (intp) keys without a copy
             keys -= kmin[:, None]
             span = (keys.max(axis=1) if every else np.where(finite, keys, 0).max(axis=1)) + 1
             base = np.concatenate(([0], np.cumsum(span)))
-            keys += base[:-1, None].astype(keys.dtype)
+            keys += base[:-1, None]
             hist = np.bincount(keys.ravel() if every else keys[finite], minlength=int(base[-1]))
             for j in np.flatnonzero(counts):
                 metric = metrics[j]
