@@ -28,7 +28,6 @@ random moments and compares the result with an uninterrupted run's, file for fil
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import json
@@ -126,7 +125,7 @@ class StudyFolder:
         """Create the folder if needed and take its lock; :class:`FolderError` if another process has it."""
         shown = _show(self.path)
         if self.path.is_symlink() and not self.path.exists():
-            raise FolderError(f"--out {shown}: is a symbolic link to {os.readlink(self.path)!r}, which does not exist")
+            raise FolderError(f"--out {shown}: is a symbolic link to {_show(os.readlink(self.path))}, which does not exist")
         if self.path.exists() and not self.path.is_dir():
             raise FolderError(f"--out {shown}: exists and is not a folder")
         self.path.mkdir(parents=True, exist_ok=True)
@@ -372,15 +371,3 @@ class StudyFolder:
     def parts(self) -> list[Path]:
         """The part files, in chunk order."""
         return [self.dataset / self.records[c].file for c in sorted(self.records)]
-
-
-@contextlib.contextmanager
-def opened(path: Path, manifest: dict[str, Any], restart: bool, outputs: Iterable[str]) -> Any:
-    """``with opened(...) as (folder, done):`` a locked :class:`StudyFolder` and its finished chunks."""
-    folder = StudyFolder(path, outputs)
-    try:
-        folder.lock()
-        done = folder.open(manifest, restart)
-        yield folder, done
-    finally:
-        folder.close()
