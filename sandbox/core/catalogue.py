@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
+from types import MappingProxyType
 
 _NAN = float("nan")
 
@@ -36,7 +37,15 @@ class Chip(_Entry):
     ``"fp8"``, ``"int8"``) to dense peak operations per second (FLOP/s, or OP/s for int8).
     ``power_w`` is the board/TDP power in W, ``mass_kg`` the module mass in kg, ``cost_usd``
     the unit price in US dollars, ``tid_krad`` the total-ionising-dose tolerance in krad(Si)
-    (``0`` if unknown/commercial untested), ``rad_hard`` whether it is radiation-hardened by design.
+    (``0`` if unknown/commercial untested), ``rad_hard`` whether it is radiation-hardened by design,
+    ``see_cross_section_cm2`` the per-chip cross-section (cm²) for single events that stop or corrupt
+    work, from a beam test (``0`` if not characterised: the radiation model's COTS default applies,
+    see ``sandbox.models.radiation.effective_see_cross_section_cm2``).
+
+    The host server each accelerator needs (CPUs, memory, NICs, switches, power shelves, chassis,
+    cold plates), per accelerator: ``host_power_w`` (W on top of ``power_w``), ``host_mass_kg``
+    (kg besides the module's own ``mass_kg``) and ``host_cost_usd`` (US dollars besides
+    ``cost_usd``); 0 for a module that is a complete computer (an edge SoC, a rad-hard board).
     """
 
     peak_ops_per_s: Mapping[str, float] = field(default_factory=dict)
@@ -45,9 +54,13 @@ class Chip(_Entry):
     cost_usd: float = _NAN
     tid_krad: float = 0.0
     rad_hard: bool = False
+    host_power_w: float = 0.0
+    host_mass_kg: float = 0.0
+    host_cost_usd: float = 0.0
     year: int = 0
     sources: Mapping[str, str] = field(default_factory=dict)
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    see_cross_section_cm2: float = 0.0  # last, so positional construction keeps working
 
     def ops(self, precision: str) -> float:
         """Peak operations per second at ``precision``; ``KeyError`` names what exists."""
@@ -66,7 +79,8 @@ class LaunchVehicle(_Entry):
     mass in kg; ``fairing_volume_m3`` is the usable payload volume in m³; ``price_usd`` the
     price of one flight in US dollars; ``co2_t_per_flight`` the CO₂-equivalent emitted per flight
     in tonnes; ``leo_altitude_m`` the reference circular orbit altitude (m) its LEO figure is for;
-    ``reusable`` whether the vehicle can be refuelled in orbit (propellant transfer).
+    ``reusable`` whether the vehicle can be refuelled in orbit (propellant transfer);
+    ``expendable_price_usd`` the price of a flight whose vehicle is not recovered (NaN: unknown).
     """
 
     payload_kg: Mapping[str, float] = field(default_factory=dict)
@@ -75,6 +89,7 @@ class LaunchVehicle(_Entry):
     co2_t_per_flight: float = _NAN
     leo_altitude_m: float = 400e3
     reusable: bool = False
+    expendable_price_usd: float = _NAN
     year: int = 0
     sources: Mapping[str, str] = field(default_factory=dict)
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
@@ -187,8 +202,16 @@ class Catalogues:
                 f"plugin {plugin!r} registered {kind[:-1].replace('_', ' ')} {entry.name!r}, "
                 f"already registered by plugin {self.owner[key]!r} (pass replace=True to override)"
             )
+        for f in fields(entry):  # entries are shared by every architecture: make them deeply read-only
+            value = getattr(entry, f.name)
+            if isinstance(value, Mapping) and not isinstance(value, MappingProxyType):
+                object.__setattr__(entry, f.name, MappingProxyType(dict(value)))
         table[entry.name] = entry
         self.owner[key] = plugin
+
+    def read_only(self) -> CatalogueView:
+        """A view of every table that cannot be changed (what design functions receive)."""
+        return CatalogueView(self)
 
     def get(self, kind: str, name: str) -> CatalogueEntry:
         """Entry ``name`` of ``kind`` (``"chips"``, ...); ``KeyError`` lists close names."""
@@ -200,3 +223,23 @@ class Catalogues:
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else f"; known: {', '.join(sorted(table)) or 'none'}"
             raise KeyError(f"no {kind[:-1].replace('_', ' ')} named {name!r}{hint}")
         return table[name]
+
+
+class CatalogueView:
+    """Read-only access to :class:`Catalogues`: the same tables as mappings that refuse writes.
+
+    Entries themselves are frozen dataclasses whose mapping fields are read-only too, so a design
+    function cannot change a number that another architecture then reads.
+    """
+
+    def __init__(self, catalogues: Catalogues):
+        self._c = catalogues
+        self.chips = MappingProxyType(catalogues.chips)
+        self.launch_vehicles = MappingProxyType(catalogues.launch_vehicles)
+        self.power_sources = MappingProxyType(catalogues.power_sources)
+        self.ground_stations = MappingProxyType(catalogues.ground_stations)
+        self.owner = MappingProxyType(catalogues.owner)
+
+    def get(self, kind: str, name: str) -> CatalogueEntry:
+        """Entry ``name`` of ``kind``; ``KeyError`` lists close names (as :meth:`Catalogues.get`)."""
+        return self._c.get(kind, name)

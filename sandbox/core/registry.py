@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -66,6 +67,7 @@ class Registry:
     architecture_owner: dict[str, str]
     models: Any
     load_errors: list[PluginInfo]
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # identifies this plugin set within a process
     #: Architectures of plugins that failed to load: name → "plugin 'x' failed to load: cause".
     unavailable: dict[str, str] = field(default_factory=dict)
 
@@ -95,8 +97,10 @@ class Registry:
 
     @property
     def hooks(self) -> Hooks:
-        """The typed facade over this registry's hooks."""
-        return Hooks(self.pm)
+        """The typed facade over this registry's hooks (one per registry: it holds the call time limit)."""
+        if "_hooks" not in self.__dict__:
+            self.__dict__["_hooks"] = Hooks(self.pm)
+        return self.__dict__["_hooks"]
 
 
 def _selected(ep_names: Iterable[str]) -> set[str] | None:
@@ -181,7 +185,7 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
                 unavailable.setdefault(arch, f"plugin {name!r} failed to load: {error}")
             drop(name, error)
     unavailable = {a: why for a, why in unavailable.items() if a not in architectures}
-    return Registry(pm, infos, catalogues, architectures, owner, models, errors, unavailable)
+    return Registry(pm, infos, catalogues, architectures, owner, models, errors, unavailable=unavailable)
 
 
 def _register_all(pm: pluggy.PluginManager, spec_type: type) -> tuple[Any, ...]:
