@@ -2,7 +2,7 @@
 on a local Dask cluster 2 workers ≥ 1.6× the throughput of 1 worker on a sweep of ≥ 20 s.
 
 Every measurement runs in a fresh interpreter (``python -m benchmarks.sweep <kind> ...``) so that
-the per-process design memo (:data:`sandbox.ledger.batch._DESIGNS`) and memory start empty; the timed
+the per-process design memo (:data:`sandbox.ledger.evaluate._DESIGNS`) and memory start empty; the timed
 region is :func:`sandbox.studies.sweep.run_sweep` (``figures=False``), after the libraries are imported.
 
 1. ``one``: a LEO sweep of 1,000,000 random points in this process (``LocalExecutor(1)``):
@@ -135,13 +135,14 @@ def _child(kind: str, scenario_path: str, out_dir: str, workers: int) -> dict:
                 acc[name] = acc.get(name, 0.0) + time.perf_counter() - t
         return wrapper
 
+    from sandbox.ledger import evaluate as ev
     from sandbox.studies import chunks as ch
     from sandbox.studies import executor as ex
     from sandbox.studies import folder as fo
 
-    batch._DESIGNS.clear()
+    ev._DESIGNS.clear()
     batch.evaluate_points = timed("evaluate_points", batch.evaluate_points)  # looked up per chunk
-    batch._design = timed("design", batch._design)
+    ev.make_design = timed("design", ev.make_design)
     study.points = timed("points", study.points)
     ex.build_part = timed("build_part", ex.build_part)  # chunk table, Parquet bytes, checksum (and sketch)
     ch.Sketch.of = classmethod(timed("build_part.sketch", ch.Sketch.of.__func__))
@@ -175,7 +176,7 @@ def _child(kind: str, scenario_path: str, out_dir: str, workers: int) -> dict:
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: kB
     m = outcome.manifest
     designs = {}
-    for key in batch._DESIGNS:
+    for key in ev._DESIGNS:
         designs[key[2]] = designs.get(key[2], 0) + 1
     return {
         "kind": kind, "workers": workers, "points": plan.points, "chunk": plan.chunk, "chunks": plan.chunks,
