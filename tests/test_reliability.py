@@ -42,7 +42,7 @@ method = "grid"
 chunk = 1
 [sweep.params]
 "leo.altitude" = {{ low = "500 km", high = "1000 km", steps = {steps} }}
-"models.cost.spacecraft_bus_cost_usd_per_kg" = {{ values = [5000, 10000] }}
+"models.cost.hardware_usd_per_kg_mass_produced" = {{ values = [5000, 10000] }}
 """
 
 
@@ -530,7 +530,7 @@ def test_dask_worker_with_a_hung_design_is_restarted_and_the_rest_stands(tmp_pat
     scenario = tmp_path / "s.toml"
     scenario.write_text('[architectures.busy]\n[architectures.ground]\n[sweep]\nmethod = "grid"\nchunk = 1\n'
                         '[sweep.params]\n"busy.n" = { values = [1, 2, 3, 4, 5, 6] }\n'
-                        '"models.cost.spacecraft_bus_cost_usd_per_kg" = { values = [5000, 10000] }\n')
+                        '"models.cost.hardware_usd_per_kg_mass_produced" = { values = [5000, 10000] }\n')
     import busyplug
 
     from sandbox.core.registry import load

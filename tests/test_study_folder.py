@@ -41,7 +41,7 @@ method = "grid"
 chunk = {chunk}
 [sweep.params]
 "leo.altitude" = {{ low = "500 km", high = "1000 km", steps = {steps} }}
-"models.cost.spacecraft_bus_cost_usd_per_kg" = {{ values = [5000, 10000] }}
+"models.cost.hardware_usd_per_kg_mass_produced" = {{ values = [5000, 10000] }}
 """
 
 ENV = {**os.environ, "CI": "true"}

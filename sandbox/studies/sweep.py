@@ -84,6 +84,11 @@ def _study_key(job: Job, plan: study.Plan) -> str:
     return hashlib.sha256(f"{job.scenario_sha256}:{plan.key()}:{','.join(job.plugin_modules)}".encode()).hexdigest()
 
 
+def input_columns(plan: study.Plan) -> list[str]:
+    """The input columns of the plan's points: its dimensions and the inputs coupled to them."""
+    return list(study.points(plan, 0, min(plan.points, 1)))
+
+
 def _chunk_points(plan: study.Plan, chunk: int) -> int:
     return max(0, min(plan.chunk, plan.points - chunk * plan.chunk))
 
@@ -129,7 +134,7 @@ def run_sweep(job: Job, scenario: Any, registry: Any, plan: study.Plan, out_dir:
         for text in folder.notes:
             if note is not None:
                 note(text)
-        dims = [d.key for d in plan.dimensions]
+        dims = input_columns(plan)
         acc = Accumulator() if sketching else None
         if acc is not None:
             import pyarrow.parquet as pq
@@ -306,7 +311,7 @@ def _figure_table(folder: StudyFolder, schema: Any, columns: list[str], rows: in
 
 def _finish(folder: StudyFolder, manifest: dict[str, Any], plan: study.Plan, archs: list[str], acc: Any,
             figures: bool, csv: bool | None, started: float, executor: str) -> SweepOutcome:
-    dims = [d.key for d in plan.dimensions]
+    dims = input_columns(plan)
     schema, metrics = _conform(folder, dims)
     records = [folder.records[c] for c in sorted(folder.records)]
     rows = sum(r.rows for r in records)
