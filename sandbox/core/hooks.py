@@ -153,9 +153,9 @@ class Hooks:
         """``sandbox_register_architectures(register)`` with a ``register`` callback per plugin."""
         return self._each(REGISTER_ARCHITECTURES, lambda p: {"register": register_for(p)}, plugins)
 
-    def register_commands(self, cli: click.Group) -> list[HookCall]:
+    def register_commands(self, cli: click.Group, plugins: set[str] | None = None) -> list[HookCall]:
         """``sandbox_register_commands(cli)``: plugins add click commands to ``cli``."""
-        return self._each(REGISTER_COMMANDS, lambda _p: {"cli": cli})
+        return self._each(REGISTER_COMMANDS, lambda _p: {"cli": cli}, plugins)
 
     # ------------------------------------------------------------------ evaluation phase
     def extra_metrics(self, architecture: str, design: Design, ledger: Any, context: Context) -> list[HookCall]:

@@ -4,6 +4,11 @@ Nothing runs until the whole file is valid. Every error names the file, the key 
 what was expected, e.g. ``scenarios/x.toml: architectures.leo.altitude: expected a length,
 got "550 kg"``; unknown keys get a "did you mean" suggestion. Scenario files are data only:
 they are parsed with :mod:`tomllib` and never executed.
+
+Input limits: a scenario must be a regular file (not a FIFO, a device or a socket: those are
+refused before anything is read, so ``/dev/zero`` or a pipe cannot hang or exhaust the process)
+of at most :data:`MAX_BYTES`, nested at most :data:`MAX_DEPTH` tables or arrays deep. A file
+name that is not valid UTF-8 is shown with replacement characters.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,16 +88,25 @@ DEFAULT_ASSUMPTIONS = {
 }
 
 
-def load_scenario(path: str | Path, registry: Any) -> Scenario:
-    """Read, parse and validate the scenario at ``path`` against ``registry``'s schemas.
+#: Largest scenario file (bytes): the largest shipped scenario is ~3 kB; 1 MiB leaves room for generated ones.
+MAX_BYTES = 1 << 20
+#: Deepest nesting of tables and arrays (the scenario schema needs 4: [sweep.params."key"] = { values = [...] }).
+MAX_DEPTH = 32
 
-    Raises :class:`ScenarioError` (every message prefixed with the path) on any problem,
-    including a missing or unreadable file and malformed TOML.
+
+def display_path(path: str | Path) -> str:
+    """``path`` as text that can always be printed and written as UTF-8 (undecodable bytes become U+FFFD)."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def read_limited(path: str | Path, shown: str, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at ``path`` (at most ``limit``); :class:`ScenarioError` otherwise.
+
+    Opened without blocking and checked with ``fstat`` before any read, so a FIFO, a device or a
+    socket is refused at once, whatever replaced the name in between.
     """
-    shown = str(path)
-    p = Path(path)
     try:
-        data_bytes = p.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise ScenarioError([f"{shown}: file not found"]) from None
     except IsADirectoryError:
@@ -98,14 +114,75 @@ def load_scenario(path: str | Path, registry: Any) -> Scenario:
     except OSError as exc:
         raise ScenarioError([f"{shown}: cannot read: {exc.strerror or exc}"]) from None
     try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ScenarioError([f"{shown}: is a directory, expected a scenario file"])
+        if not stat.S_ISREG(st.st_mode):
+            kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode)
+                    or stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+            raise ScenarioError([f"{shown}: is {kind}, expected a regular scenario file"])
+        if st.st_size > limit:
+            raise ScenarioError([f"{shown}: {st.st_size:,} bytes, more than the {limit:,} a scenario file may have"])
+        chunks = []
+        size = 0
+        while True:
+            block = os.read(fd, 1 << 16)
+            if not block:
+                break
+            size += len(block)
+            if size > limit:  # grew while being read
+                raise ScenarioError([f"{shown}: more than the {limit:,} bytes a scenario file may have"])
+            chunks.append(block)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ScenarioError([f"{shown}: cannot read: {exc.strerror or exc}"]) from None
+    finally:
+        os.close(fd)
+
+
+def nesting_depth(value: Any) -> int:
+    """Depth of nested tables (dicts) and arrays (lists) in ``value``, without recursion."""
+    depth = 0
+    stack = [(value, 1)]
+    while stack:
+        item, d = stack.pop()
+        if isinstance(item, dict):
+            depth = max(depth, d)
+            stack.extend((v, d + 1) for v in item.values())
+        elif isinstance(item, list):
+            depth = max(depth, d)
+            stack.extend((v, d + 1) for v in item)
+    return depth
+
+
+def parse_toml(data_bytes: bytes, shown: str) -> dict[str, Any]:
+    """Parse scenario bytes (UTF-8 TOML, at most :data:`MAX_DEPTH` deep); :class:`ScenarioError` otherwise."""
+    try:
         text = data_bytes.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError([f"{shown}: not UTF-8 text"]) from None
+    too_deep = ScenarioError([f"{shown}: tables or arrays nested more than {MAX_DEPTH} deep"])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([f"{shown}: malformed TOML: {exc}"]) from None
-    return validate(data, registry, shown, hashlib.sha256(data_bytes).hexdigest(), text)
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise too_deep from None
+    if nesting_depth(data) > MAX_DEPTH:  # dotted keys nest without brackets
+        raise too_deep
+    return data
+
+
+def load_scenario(path: str | Path, registry: Any) -> Scenario:
+    """Read, parse and validate the scenario at ``path`` against ``registry``'s schemas.
+
+    Raises :class:`ScenarioError` (every message prefixed with the path) on any problem,
+    including a missing, unreadable, oversized or irregular file and malformed or too deep TOML.
+    """
+    shown = display_path(path)
+    data_bytes = read_limited(path, shown)
+    data = parse_toml(data_bytes, shown)
+    return validate(data, registry, shown, hashlib.sha256(data_bytes).hexdigest(), data_bytes.decode("utf-8"))
 
 
 def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha256: str = "", text: str = "") -> Scenario:
@@ -150,10 +227,18 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             continue
         kind = table.get("type", instance)
         if kind not in registry.architectures:
+            where = f"{key}.type" if "type" in table else key
+            unavailable = getattr(registry, "unavailable", {})
+            if isinstance(kind, str) and kind in unavailable:
+                bad(where, f"architecture {kind!r} is unavailable: {unavailable[kind]}")
+                continue
             known = sorted(registry.architectures)
             close = difflib.get_close_matches(str(kind), known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; installed: {', '.join(known) or 'none'}"
-            bad(f"{key}.type" if "type" in table else key, f"no installed architecture {kind!r}{hint}")
+            failed = [p.name for p in getattr(registry, "load_errors", [])]
+            if failed:
+                hint += f" (plugins that failed to load: {', '.join(failed)})"
+            bad(where, f"no installed architecture {kind!r}{hint}")
             continue
         spec = registry.architectures[kind]
         values, origins = default_params(spec, registry, overrides, set(table), lambda k, m, key=key: bad(k, f"as {key}.{m}"))
