@@ -31,7 +31,7 @@ from sandbox import (
 PARAMS = (
     Param("chip", "H100-SXM", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string"),
     Param("grid", "grid-us", "Electricity supply (a catalogue power source of kind 'grid').", catalogue="power_sources",
-          kind="string"),
+          kinds=("grid",), kind="string"),
     from_sourced("utilisation", models.compute.DEFAULTS["utilisation_inference"],
                  "Fraction of peak FLOP/s delivered to the workload (model FLOP utilisation).", maximum=1.0,
                  exclusive_minimum=True),
@@ -68,7 +68,7 @@ def design(p: Params, ctx: Context) -> Design:
         chips_per_unit=n_chips,
         precision=precision,
         utilisation=p.utilisation,
-        failure_rate_per_year=p.failure_rate,
+        failure_rate_per_year=float(p.failure_rate.to_value("1/yr")),
         lifetime_years=life,
         site=Site("ground", kind="ground", radiation_environment="ground",
                   capex_usd_per_w=float(p.facility_capex.to_value("USD/W"))),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -15,7 +16,7 @@ import click
 
 def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.core.registry.Registry, imported lazily
     """The plugin registry of this invocation (entry points plus ``--plugin`` modules), loaded once."""
-    from sandbox.core.registry import PluginError, load
+    from sandbox.core.registry import HookNameError, PluginError, load
 
     obj = ctx.ensure_object(dict)
     if "registry" not in obj:
@@ -27,6 +28,8 @@ def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.core.registry.R
                 fail(f"--plugin {module_name}: cannot import: {type(exc).__name__}: {exc}", 2)
         try:
             obj["registry"] = load(extra)
+        except HookNameError as exc:  # a misspelt hook or argument: bad input, like a misspelt key
+            fail(str(exc), 2)
         except PluginError as exc:
             fail(str(exc), 1)
         for info in obj["registry"].load_errors:
@@ -62,3 +65,19 @@ def check_writable(path: Path) -> None:
 
     if not os.access(probe, os.W_OK):
         fail(f"--out {path}: folder {probe} is not writable", 2)
+
+
+def files_text(names: Iterable[str | Path]) -> str:
+    """File names for a "wrote ..." line: ``a.png`` and ``a.svg`` become ``a.png/.svg``, order kept."""
+    stems: dict[str, list[str]] = {}
+    for name in names:
+        path = Path(name)
+        stems.setdefault(str(path.with_suffix("")) if path.suffix else str(path), []).append(path.suffix)
+    return ", ".join(stem + "/".join(suffixes) if suffixes != [""] else stem for stem, suffixes in stems.items())
+
+
+def report_written(out_dir: str | Path, names: Iterable[str | Path], machine_output: bool) -> None:
+    """Say what ``--out`` wrote: ``wrote DIR/: a.csv, b.png/.svg``. On stderr when standard output
+    carries JSON or CSV (``machine_output``), so that it stays parseable; on stdout otherwise."""
+    shown = [n.name if isinstance(n, Path) else n for n in names]
+    click.echo(f"wrote {Path(out_dir)}/: {files_text(shown)}", err=machine_output)

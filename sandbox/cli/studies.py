@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from sandbox import hookimpl
-from sandbox.cli.common import check_writable, fail, registry_of, scenario_or_exit
+from sandbox.cli.common import check_writable, fail, registry_of, report_written, scenario_or_exit
 
 #: Inputs per architecture the sensitivity table shows.
 TOP_INPUTS = 8
@@ -35,15 +35,18 @@ def _num(value: Any) -> str:
     return "–" if v != v else fmt(v)
 
 
-def _write_outputs(out: Path, files: dict[str, str | bytes]) -> None:
-    """Write ``files`` into ``out`` atomically (each staged beside its final name, then renamed)."""
+def _write_outputs(out: Path, files: dict[str, str | bytes], fmt: str) -> None:
+    """Write ``files`` into ``out`` atomically (each staged beside its final name, then renamed)
+    and say what was written (on stderr when ``fmt`` is json or csv)."""
     from sandbox.output.atomic import write_all
 
     try:
-        write_all(out, files)
+        written = write_all(out, files)
     except OSError as exc:
-
         fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
+    if fmt == "table":
+        click.echo()
+    report_written(out, written, machine_output=fmt != "table")
 
 
 def _frame_files(stem: str, df: Any) -> dict[str, bytes]:
@@ -117,9 +120,7 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
         files: dict[str, str | bytes] = dict(_frame_files("sensitivity", df))
         for arch in df["architecture"].unique():
             files.update(_figure_files(f"tornado-{_safe(str(arch))}", tornado(df, metric, arch, unit)))
-        _write_outputs(Path(out_dir), files)
-        if fmt == "table":
-            click.echo(f"\nwrote {out_dir}/sensitivity.csv, sensitivity.parquet, tornado-<architecture>.png/.svg")
+        _write_outputs(Path(out_dir), files, fmt)
     failed = False
     nominal = df.groupby("architecture", sort=False)["metric_nominal"].first() if len(df) else {}
     for arch, messages in df.attrs.get("errors", {}).items():
@@ -214,11 +215,7 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
         files.update(_frame_files("timeline-factors", result.factors))
         files["timeline-assumptions.csv"] = result.assumptions.to_csv(index=False).encode("utf-8")
         files.update(_figure_files("timeline", timeline_bands(result.summary, result.crossover, result.baseline, "USD")))
-        _write_outputs(Path(out_dir), files)
-        if fmt == "table":
-            click.echo(f"\nwrote {out_dir}/timeline.csv/.parquet (every year x draw), timeline-summary, "
-                       "timeline-crossover, timeline-factors (.csv/.parquet), timeline-assumptions.csv, "
-                       "timeline.png/.svg")
+        _write_outputs(Path(out_dir), files, fmt)
     for messages in result.errors.values():
         for message in messages[:3]:
             click.echo(f"error: {message}", err=True)
@@ -290,7 +287,7 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
     from sandbox.output import report
     from sandbox.studies.executor import DaskExecutor, Job, LocalExecutor, seed_context
     from sandbox.studies.plans import parse_plan
-    from sandbox.studies.sweep import SweepError, run_sweep
+    from sandbox.studies.sweep import PARTS, SweepError, run_sweep
 
     s = scenario_or_exit(ctx, scenario)
     registry = registry_of(ctx)
@@ -323,7 +320,9 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
             for r in rows.itertuples():
                 click.echo(f"  {r.architecture:<12} {report.fmt(r.p5):>10} {report.fmt(r.p50):>12} {report.fmt(r.p95):>12} "
                            f"{r.valid:>8,}")
-    click.echo(f"\nwrote {out}/results.parquet, results.csv, summary.csv" + ("" if no_figures else ", figures, report.html"))
+    click.echo()
+    report_written(out, [*outcome.files, f"{PARTS}/ ({outcome.computed_chunks + outcome.resumed_chunks} chunks)"],
+                   machine_output=False)
     for arch, messages in outcome.failures.items():
         for message in messages[:3]:
             click.echo(f"error: {arch}: {message}", err=True)

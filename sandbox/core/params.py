@@ -32,8 +32,12 @@ class Param:
     as ``default``), ``minimum``/``maximum`` the hard validity bounds in ``unit`` (``minimum`` is
     inclusive unless ``exclusive_minimum``). ``choices`` restricts strings; ``catalogue`` (``"chips"``,
     ``"launch_vehicles"``, ``"power_sources"``, ``"ground_stations"``) makes a string name an entry
-    of that catalogue, checked when a scenario is validated. ``source`` is the
-    public reference of the default; it is required for numeric defaults.
+    of that catalogue, checked when a scenario is validated; ``kinds`` restricts a
+    ``"power_sources"`` parameter to entries of those kinds (e.g. ``("grid",)``; see
+    :attr:`sandbox.core.catalogue.PowerSource.KINDS`). ``source`` is the
+    public reference of the default; it is required for numeric defaults. A bad default
+    (wrong unit, out of bounds, a kind that does not exist) raises ``ValueError`` naming the
+    parameter when the plugin builds the ``Param``.
     """
 
     name: str
@@ -49,6 +53,7 @@ class Param:
     choices: tuple[str, ...] = ()
     kind: str = ""
     catalogue: str = ""
+    kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.kind:
@@ -57,15 +62,40 @@ class Param:
             raise ValueError(f"parameter {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
         if self.kind in ("quantity", "number", "integer") and not self.source:
             raise ValueError(f"parameter {self.name!r}: a numeric default needs a source")
-        check_value(self, self.default)  # the default itself must be valid
-        for bound in (self.low, self.high):
-            if bound is not None:
-                check_value(self, bound)
+        if self.kinds:
+            _check_kinds(self)
+        for label, value in (("default", self.default), ("low", self.low), ("high", self.high)):
+            if value is None and label != "default":
+                continue
+            try:
+                check_value(self, value)  # the default and the range must be valid values themselves
+            except ValueError as exc:
+                raise ValueError(f"parameter {self.name!r}: {label} {value!r}: {exc}") from None
 
     @property
     def si_unit(self) -> u.UnitBase:
         """The astropy unit values are delivered in (dimensionless for numbers)."""
         return unit_of(self.unit) if self.unit else u.dimensionless_unscaled
+
+
+def _check_kinds(p: Param) -> None:
+    """``kinds`` needs a catalogue whose entries have kinds (power sources) and real kind names."""
+    import difflib
+
+    from sandbox.core.catalogue import ENTRY_KINDS
+
+    if isinstance(p.kinds, str) or not isinstance(p.kinds, tuple):
+        raise ValueError(f"parameter {p.name!r}: kinds must be a tuple of strings, e.g. ('grid',), got {p.kinds!r}")
+    known = ENTRY_KINDS.get(p.catalogue)
+    if known is None:
+        have = ", ".join(repr(c) for c in ENTRY_KINDS)
+        raise ValueError(f"parameter {p.name!r}: kinds= needs catalogue= set to a catalogue whose entries have a "
+                         f"kind ({have}), got catalogue={p.catalogue!r}")
+    for k in p.kinds:
+        if k not in known:
+            close = difflib.get_close_matches(str(k), known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"parameter {p.name!r}: no {p.catalogue} kind {k!r}{hint} (kinds: {', '.join(known)})")
 
 
 def from_sourced(name: str, default: Sourced, description: str, **kwargs: Any) -> Param:

@@ -5,12 +5,16 @@ one-off, from objects passed explicitly. The host's own plugins (:data:`HOST_PLU
 study commands) are registered first through the same hooks, whatever ``SANDBOX_PLUGINS`` says. ``SANDBOX_PLUGINS`` selects which entry points load:
 unset loads all, a comma-separated list loads those names, an empty string loads none.
 A plugin that fails to import is reported by name and the rest still load; a plugin that
-implements a hook that does not exist makes loading fail with its name.
+implements a hook that does not exist, declares an argument its hook does not pass, or
+forgets ``@hookimpl`` on a hook function makes loading fail with its name and the fix
+(:class:`HookNameError`).
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import inspect
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,6 +39,60 @@ HOST_PLUGINS = ("sandbox.cli.studies",)
 
 class PluginError(Exception):
     """A plugin is broken in a way that stops loading; the message names the plugin."""
+
+
+class HookNameError(PluginError):
+    """A plugin names a hook or a hook argument that does not exist, or forgot ``@hookimpl``.
+
+    A spelling mistake in the plugin's source (the command line exits with status 2); the
+    message names the plugin and the function and suggests the closest real name.
+    """
+
+
+#: Hook name → the arguments its implementations may declare, from the specifications.
+HOOK_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    name: tuple(inspect.signature(fn).parameters)
+    for name, fn in vars(hookspecs).items() if inspect.isfunction(fn) and hasattr(fn, "sandbox_spec")
+}
+
+
+def _closest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def check_hook_names(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    """Raise :class:`HookNameError` when ``plugin`` implements an unknown hook, declares an argument
+    its hook does not pass, or defines a hook function without ``@hookimpl`` (never called)."""
+    for attr in sorted(dir(plugin)):
+        if not attr.startswith("sandbox_"):
+            continue
+        try:
+            value = getattr(plugin, attr)
+        except Exception:  # a property that raises is not a hook
+            continue
+        if not callable(value):
+            continue
+        marked = pm.parse_hookimpl_opts(plugin, attr) is not None
+        if attr not in HOOK_ARGUMENTS:
+            if marked:
+                raise HookNameError(f"plugin {name!r}: {attr} is not a hook{_closest(attr, HOOK_ARGUMENTS)} "
+                                    f"(hooks: {', '.join(HOOK_ARGUMENTS)})")
+            continue
+        if not marked:
+            raise HookNameError(f"plugin {name!r}: function {attr} is not marked @sandbox.hookimpl, so it would "
+                                "never be called; decorate it with @hookimpl (from sandbox import hookimpl)")
+        try:
+            declared = [p.name for p in inspect.signature(value).parameters.values()
+                        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.POSITIONAL_ONLY, p.KEYWORD_ONLY)]
+        except (TypeError, ValueError):
+            continue
+        allowed = HOOK_ARGUMENTS[attr]
+        for arg in declared:
+            if arg not in allowed:
+                raise HookNameError(f"plugin {name!r}: {attr}({', '.join(declared)}): the hook passes no argument "
+                                    f"{arg!r}{_closest(arg, allowed)} (it passes: {', '.join(allowed)}; declare only "
+                                    "those you use)")
 
 
 @dataclass
@@ -119,8 +177,8 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
         infos.append(PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), "", "", _hook_names(pm, plugin)))
     try:
         pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r}: {exc}") from None
+    except pluggy.PluginValidationError as exc:  # normally caught by check_hook_names already
+        raise HookNameError(f"plugin {pm.get_name(exc.plugin)!r}: {exc}") from None
     from sandbox.core.architecture import ArchitectureSpec
     from sandbox.core.modelset import ModelError, ModelSet
 
@@ -228,12 +286,13 @@ def fingerprint() -> str:
 
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    check_hook_names(pm, plugin, name)
     try:
         pm.register(plugin, name=name)
     except ValueError as exc:
         raise PluginError(f"plugin {name!r}: {exc}") from None
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {name!r}: {exc}") from None
+        raise HookNameError(f"plugin {name!r}: {' '.join(str(exc).split())}") from None
 
 
 _cached: Registry | None = None

@@ -57,6 +57,7 @@ class SweepOutcome:
     failures: dict[str, list[str]] = field(default_factory=dict)
     computed_chunks: int = 0
     resumed_chunks: int = 0
+    files: list[str] = field(default_factory=list)  # what the last step wrote into out_dir (besides parts/)
 
 
 def _part(out_dir: Path, chunk: int) -> Path:
@@ -197,7 +198,7 @@ def _finish(out_dir: Path, manifest: dict[str, Any], plan: study.Plan, figures: 
         files.update(_figures(table, summary, manifest, plan))
     files[MANIFEST] = json.dumps(manifest, indent=2, default=str)  # last: "complete" only with the results
     write_all(out_dir, files)
-    return SweepOutcome(out_dir, manifest, summary, failures)
+    return SweepOutcome(out_dir, manifest, summary, failures, files=list(files))
 
 
 def _csv(frame: Any) -> bytes:

@@ -29,7 +29,7 @@ SECONDS_PER_YEAR = 3.15576e7  # Julian year, the `yr` of astropy
 PARAMS = (
     Param("module", "AGX-Orin-64GB", "Compute module in the pods (a catalogue chip).", catalogue="chips", kind="string"),
     Param("grid", "grid-us", "Electricity supply (a catalogue power source of kind 'grid').",
-          catalogue="power_sources", kind="string"),
+          catalogue="power_sources", kinds=("grid",), kind="string"),
     Param("pod_power", "20 kW", "IT power one pod cabinet can supply and cool; sets modules per pod.", unit="kW",
           source="Uptime Institute Global Data Center Survey 2023: most operators have no racks beyond 20 kW",
           low="10 kW", high="40 kW", exclusive_minimum=True, maximum=1000.0),
