@@ -65,6 +65,9 @@ _EXPORTS: dict[str, str] = {
     "lead_time_param": "sandbox.core.paramsets",
     "derating_fields": "sandbox.core.paramsets",
     "radiator_system": "sandbox.core.paramsets",
+    # quantities at the edges (command options, parameter values)
+    "parse_quantity": "sandbox.core.units",
+    "FLOPS": "sandbox.core.units",
     # catalogue entries
     "Chip": "sandbox.core.catalogue",
     "LaunchVehicle": "sandbox.core.catalogue",
@@ -74,6 +77,10 @@ _EXPORTS: dict[str, str] = {
     # what sandbox_extra_metrics and sandbox_run_finished receive
     "Ledger": "sandbox.ledger.engine",
     "RunResult": "sandbox.ledger.engine",
+    # the types of the registration callbacks (for type-checked plugins)
+    "RegisterCatalogueEntry": "sandbox.core.hookspecs",
+    "RegisterModel": "sandbox.core.hookspecs",
+    "RegisterArchitecture": "sandbox.core.hookspecs",
 }
 #: Subpackages a plugin may use through this package: ``from sandbox import trajectory, models``.
 _MODULES = ("trajectory", "models", "api", "testing")

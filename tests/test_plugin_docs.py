@@ -2,14 +2,20 @@
 
 - every hook in :mod:`sandbox.core.hookspecs` has a ``## <hook>`` section with its exact signature,
   appears in the lifecycle diagram, has a runnable example, and is exercised by a test file;
-- every runnable example in the guide (a ```python block preceded by ``<!-- runnable: ID -->``)
-  runs in a fresh namespace, and the numbers it produced are checked here again against hand
-  calculations (so an example cannot silently stop computing what its comments say);
+- every ```python block of the guide is a runnable example (``<!-- runnable: ID -->``, run here in a
+  fresh namespace), the fixture example (``<!-- pytest -->``, run by tests/test_pytest_fixture.py)
+  or a hook signature (``<!-- signature -->``, equal to the specification's); the numbers the
+  examples produced are checked here again against hand calculations (so an example cannot
+  silently stop computing what its comments say);
+- the reference section documents every field of every public type, with the unit the code
+  uses, and every public method: a field added to a type fails here until it is documented;
+- every name of the author surface (``sandbox.__all__``) and of the trajectory adapter appears;
 - the packaging snippet matches the example distribution in ``examples/``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 import tomllib
@@ -17,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+import sandbox
 from sandbox.core import hookspecs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +49,15 @@ def signature_line(hook: str) -> str:
     match = re.search(r"^def .*?\)(?: -> [^\n]*?)?(?=:\s*$)", source, re.M | re.S)
     assert match, hook
     return " ".join(match.group(0).split())
+
+
+def python_blocks() -> list[tuple[str, int, str]]:
+    """Every ```python block: (the marker comment on the line before it, its line, its code)."""
+    out = []
+    for m in re.finditer(r"^```python\n(.*?)^```", TEXT, re.M | re.S):
+        before = TEXT[: m.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        out.append((before.strip(), TEXT[: m.start(1)].count("\n") + 1, m.group(1)))
+    return out
 
 
 def runnable_blocks() -> dict[str, tuple[int, str]]:
@@ -103,11 +119,71 @@ def run_block(block_id: str) -> dict:
 
 
 #: Each runnable example, checked again here with the hand calculation (see the comments in the guide).
-EXPECTED_IDS = {"catalogues", "models", "architectures", "commands", "extra_metrics", "run_finished"}
+EXPECTED_IDS = {"intro", "catalogues", "models", "architectures", "commands", "extra_metrics", "run_finished",
+                "trajectory", "element_without_compute", "errors"}
 
 
 def test_runnable_examples_are_the_expected_ones():
     assert set(BLOCKS) == EXPECTED_IDS
+
+
+def test_every_python_block_runs_in_the_tests():
+    """No ```python block may escape the tests: each is runnable, the fixture example, or a hook signature."""
+    kinds = {"runnable": 0, "pytest": 0, "signature": 0}
+    for marker, line, code in python_blocks():
+        match = re.fullmatch(r"<!-- (runnable|pytest|signature)(?:: \w+)? -->", marker)
+        assert match, f"docs/plugins.md:{line}: a ```python block without <!-- runnable: ID -->, <!-- pytest --> " \
+                      f"or <!-- signature --> before it (every example must run in the tests)"
+        kinds[match.group(1)] += 1
+        compile(code, f"{DOC}:{line}", "exec")  # at least valid Python
+    assert kinds == {"runnable": len(BLOCKS), "pytest": 1, "signature": len(HOOKS)}
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_signature_blocks_are_the_specifications(hook):
+    blocks = [code for marker, _, code in python_blocks() if marker == "<!-- signature -->" and f"def {hook}(" in code]
+    assert len(blocks) == 1, hook
+    assert " ".join(blocks[0].split()) == f"@hookspec {signature_line(hook)}: ..."
+
+
+def test_intro_example():
+    ns = run_block("intro")
+    assert ns["census"].architectures == ["ground"]
+
+
+def test_trajectory_example():
+    # also run against poliastro 0.17: `make test-poliastro` selects the tests named *trajectory*
+    ns = run_block("trajectory")
+    t = ns["t"]
+    # vis-viva by hand, mu = 398,600.4418 km3/s2: r1 = 6,678.1366 km, r2 = 42,164 km, a = 24,421.0683 km
+    mu, r1, r2 = 398600.4418, 6678.1366, 42164.0
+    a = (r1 + r2) / 2
+    dv1 = (mu * (2 / r1 - 1 / a)) ** 0.5 - (mu / r1) ** 0.5
+    dv2 = (mu / r2) ** 0.5 - (mu * (2 / r2 - 1 / a)) ** 0.5
+    assert t.dv1.to_value("km/s") == pytest.approx(dv1, rel=1e-7)
+    assert t.dv2.to_value("km/s") == pytest.approx(dv2, rel=1e-7)
+    assert t.time_of_flight.to_value("s") == pytest.approx(3.141592653589793 * (a**3 / mu) ** 0.5, rel=1e-7)
+    # Curtis (3rd ed.) Example 5.2: v1 = (-5.9925, 1.9254, 3.2456) km/s
+    assert ns["v1"].to_value("km/s") == pytest.approx([-5.9925, 1.9254, 3.2456], abs=1e-4)
+
+
+def test_element_without_compute_example():
+    ns = run_block("element_without_compute")
+    ledger = ns["ledger"]
+    # 1,500 W per relay from two faces at 300 K, eps 0.9, 3 K sink: A = Q / (2 eps sigma (T^4 - Ts^4))
+    sigma = 5.670374419e-8  # CODATA 2018
+    assert ledger.get("thermal.radiator_area") == pytest.approx(2 * 1500 / (2 * 0.9 * sigma * (300**4 - 3**4)))
+    # 100 chips in the hall only; the relays add 2 x 1,500 W of load and 60 kg
+    assert ledger.get("compute.chips") == 100
+    assert ledger.get("power.load") == pytest.approx((100 * 700 + 2 * 1500) / 1e6)
+    assert ledger.get("mass.other") == pytest.approx(0.06)
+    # two relays of a few hundred kg each fit one Falcon 9 to GTO (5,500 kg)
+    assert ledger.get("launch.flights") == 1
+
+
+def test_errors_example():
+    ns = run_block("errors")
+    assert {"Misspelt", "WrongArgument"} <= set(ns)
 
 
 def test_catalogues_example():
@@ -190,3 +266,126 @@ def test_guide_documents_plugin_selection_and_listing():
     assert "--plugin MODULE" in section("Choosing which plugins load")
     assert "sandbox plugins --hook" in section("Inspecting plugins: `sandbox plugins`")
     assert "sandbox_run" in section("Testing your plugin: the `sandbox_run` fixture")
+
+
+# ------------------------------------------------------------------ the reference of the public types
+REFERENCE = section("Reference: the public types")
+
+from sandbox.core.catalogue import entry_fields  # noqa: E402
+from sandbox.core.design import field_unit  # noqa: E402
+from sandbox.core.modelset import ModelSet  # noqa: E402
+
+DESIGN_TYPES = ("Design", "Element", "Site", "PowerSystem", "ThermalSystem", "Transport")
+ENTRY_TYPES = ("Chip", "LaunchVehicle", "PowerSource", "GroundStation")
+OTHER_TYPES = ("ArchitectureSpec", "Param", "Sourced", "Params", "Context", "Workload", "Assumptions", "Metric",
+               "Ledger", "RunResult", "Catalogues")
+ENTRY_META = ("name", "sources", "ranges")  # every entry's; described once under "Catalogue entries"
+
+
+def reference_section(title: str) -> str:
+    """The text under ``### title`` or ``#### title`` of the reference, up to the next heading of that level or above."""
+    m = re.search(rf"^(#{{3,4}}) {re.escape(title)}\s*$\n(.*?)(?=^#{{3,4}} |\Z)", REFERENCE, re.M | re.S)
+    assert m, f"docs/plugins.md, Reference: no '### {title}' section"
+    return m.group(2)
+
+
+def reference_table(title: str) -> dict[str, tuple[str, str, str]]:
+    """field -> (type, unit, meaning) from the table of ``title``'s section."""
+    rows = {}
+    for line in reference_section(title).splitlines():
+        if line.startswith("| `"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            assert len(cells) == 4, f"{title}: a row without 4 cells: {line}"
+            rows[cells[0].strip("`")] = (cells[1], cells[2], cells[3])
+    return rows
+
+
+def public_methods(cls: type) -> list[str]:
+    """Methods and properties the class itself defines (not inherited, not private)."""
+    return sorted(n for n, v in vars(cls).items()
+                  if not n.startswith("_") and (inspect.isfunction(v) or isinstance(v, property | classmethod | staticmethod)))
+
+
+@pytest.mark.parametrize("title", DESIGN_TYPES + OTHER_TYPES + ENTRY_TYPES)
+def test_reference_lists_every_field_of_every_public_type(title):
+    cls = getattr(sandbox, title)
+    fields = [f.name for f in dataclasses.fields(cls) if title not in ENTRY_TYPES or f.name not in ENTRY_META]
+    documented = reference_table(title)
+    missing = [f for f in fields if f not in documented]
+    stale = [f for f in documented if f not in fields]
+    assert not missing, f"### {title}: fields not documented: {missing} (add a row: field | type | unit | meaning)"
+    assert not stale, f"### {title}: documented fields that no longer exist: {stale}"
+    assert all(meaning for _, _, meaning in documented.values()), f"### {title}: a field without a meaning"
+
+
+@pytest.mark.parametrize("title", DESIGN_TYPES)
+def test_reference_units_of_design_fields_are_the_ones_their_names_say(title):
+    # the engine reads units from field names (sandbox.core.design.field_unit), and so does the guide
+    for name, (_, unit, _) in reference_table(title).items():
+        assert unit == (field_unit(name) or "—"), f"### {title}: {name} documented in {unit!r}, its name says {field_unit(name)!r}"
+
+
+@pytest.mark.parametrize("title", ENTRY_TYPES)
+def test_reference_units_of_catalogue_fields_are_the_ones_sandbox_catalogue_shows(title):
+    units = {f.name: f.metadata.get("unit", "") for f in entry_fields(getattr(sandbox, title))}
+    for name, (_, unit, _) in reference_table(title).items():
+        assert unit == (units[name] or "—"), f"#### {title}: {name} documented in {unit!r}, the code says {units[name]!r}"
+
+
+def test_every_catalogue_field_has_a_unit_and_a_description():
+    for title in ENTRY_TYPES:
+        for f in entry_fields(getattr(sandbox, title)):
+            assert "unit" in f.metadata and f.metadata.get("doc"), f"{title}.{f.name}: no unit/doc metadata"
+    entries = reference_section("Catalogue entries")
+    for name in (*ENTRY_META, "entry.check()"):
+        assert f"`{name}`" in entries, f"Catalogue entries: {name} not described"
+
+
+@pytest.mark.parametrize("title", DESIGN_TYPES + OTHER_TYPES + ENTRY_TYPES + ("ModelSet (`context.models`)",))
+def test_reference_names_every_public_method(title):
+    cls = ModelSet if title.startswith("ModelSet") else getattr(sandbox, title)
+    text = reference_section(title)
+    if title in ENTRY_TYPES:
+        text += reference_section("Catalogue entries")
+    missing = [m for m in public_methods(cls) if f"`{m}" not in text and f"{m}(" not in text and f".{m}" not in text]
+    assert not missing, f"### {title}: methods not documented: {missing}"
+
+
+def test_every_exported_type_has_a_reference_section():
+    exported = [n for n in sandbox.__all__ if isinstance(getattr(sandbox, n), type) and dataclasses.is_dataclass(getattr(sandbox, n))]
+    assert set(exported) == set(DESIGN_TYPES + OTHER_TYPES + ENTRY_TYPES), "a new public type needs a reference section"
+
+
+def test_every_name_of_the_author_surface_is_in_the_guide():
+    missing = [n for n in sandbox.__all__ if not n.startswith("__") and not re.search(rf"\b{re.escape(n)}\b", TEXT)]
+    assert not missing, f"names of `from sandbox import ...` the guide never mentions: {missing}"
+
+
+def test_every_trajectory_name_is_in_the_trajectory_section():
+    from sandbox import trajectory
+
+    text = section("The trajectory adapter")
+    missing = [n for n in trajectory.__all__ if f"`{n}" not in text]
+    assert not missing, f"## The trajectory adapter: not listed: {missing}"
+
+
+def test_studies_see_plugin_metrics_as_the_guide_says():
+    """The guide says a plugin's own metrics are not study columns yet: when they become columns,
+    this fails, so that "How a plugin's metrics reach the outputs and the studies" is updated."""
+    from sandbox import api, hookimpl
+    from sandbox.core.design import Metric
+    from sandbox.core.scenario import validate
+    from sandbox.studies.sensitivity import SensitivityError, sensitivity
+
+    class Tagged:
+        @hookimpl
+        def sandbox_extra_metrics(self, ledger):
+            return [Metric("tag.one", 1.0, "")]
+
+    reg = api.registry([("tagged", Tagged())])
+    scenario = validate({"architectures": {"ground": {}}}, reg)
+    assert "tag.one" in {r["metric"] for r in api.run(scenario, reg).records()}  # in a run: yes
+    with pytest.raises(SensitivityError, match="unknown metric 'tag.one'"):      # in a study: not yet
+        sensitivity(scenario, reg, metric="tag.one", inputs=["ground.pue"])
+    assert "`sensitivity --metric edge.modules_per_pod` answers \"unknown metric\"" in " ".join(
+        section("How a plugin's metrics reach the outputs and the studies").split())
