@@ -65,8 +65,10 @@ _USER = {"name", "lat", "lon"}
 
 #: Defaults of the shared assumptions, each with its source.
 DEFAULT_ASSUMPTIONS = {
-    "start_year": (2027, "the year after this sandbox's first release; BRIEF §2 places most claims in 2026–2035"),
-    "reference_chip": ("H100-SXM", "NVIDIA H100 is the GPU-hour unit public cloud prices quote (BRIEF §3: $/GPU-hour equivalent)"),
+    "start_year": (2027, "the year after this sandbox's first release (2026); the claims the scenarios model are dated "
+                         "2025-2035 (see each scenario file's sources)"),
+    "reference_chip": ("H100-SXM", "NVIDIA H100 is the accelerator public cloud prices quote per GPU-hour (e.g. AWS EC2 "
+                                   "P5, Azure ND H100 v5, Google Cloud A3 on-demand price lists)"),
 }
 
 
