@@ -293,3 +293,16 @@ def test_sweep_values_of_the_wrong_kind_are_refused(registry):
                         registry, "s.toml")
     with pytest.raises(ScenarioError, match=r"sweep\.params\.ground\.grid\.values: 'GaAs-ROSA' is a solar power source"):
         parse_plan(scenario, registry)
+
+
+def test_an_unknown_architecture_mentions_plugins_that_failed_to_load():
+    from sandbox.core.registry import PluginInfo
+
+    reg = load()
+    reg.load_errors.append(PluginInfo("pods", "pods_plugin", error="ValueError: parameter 'pod_power': default '5 kg': "
+                                                                   "expected a power, got '5 kg'"))
+    with pytest.raises(ScenarioError) as err:
+        validate({"architectures": {"qpods": {}}}, reg, "s.toml")
+    (problem,) = err.value.problems
+    assert problem.startswith("s.toml: architectures.qpods: no installed architecture 'qpods'; ")
+    assert problem.endswith(" (plugins that failed to load: pods)")

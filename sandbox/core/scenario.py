@@ -137,6 +137,9 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             known = sorted(registry.architectures)
             close = difflib.get_close_matches(str(kind), known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; installed: {', '.join(known) or 'none'}"
+            failed = [p.name for p in getattr(registry, "load_errors", ())]
+            if failed:  # the architecture may be one of theirs: say so (the warning above gives the cause)
+                hint += f" (plugins that failed to load: {', '.join(failed)})"
             bad(f"{key}.type" if "type" in table else key, f"no installed architecture {kind!r}{hint}")
             continue
         spec = registry.architectures[kind]
