@@ -185,7 +185,7 @@ def test_sweep_outputs_and_refuses_another_study(write_scenario, tmp_path):
     assert manifest["status"] == "complete" and manifest["seed"] == 3 and manifest["rows"] == 24
     assert len(list((out / "parts").glob("part-*.parquet"))) == 3  # ceil(12 / 5)
     # the last line says what was written, and every file it names exists
-    assert res.stdout.splitlines()[-1] == f"wrote {out}/: results.parquet, summary.csv, results.csv, manifest.json, parts/ (3 chunks)"
+    assert res.stdout.splitlines()[-1] == f"wrote {out}/: results.parquet/.csv, summary.csv, manifest.json, parts/ (3 chunks)"
     assert all((out / name).is_file() for name in ("results.parquet", "summary.csv", "results.csv", "manifest.json"))
     # higher bus cost per kg → higher LEO cost per PFLOP-day at every altitude
     leo = table[table["architecture"] == "leo"].pivot(index="leo.altitude", columns="models.cost.spacecraft_bus_cost_usd_per_kg",
