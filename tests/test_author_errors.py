@@ -306,3 +306,23 @@ def test_an_unknown_architecture_mentions_plugins_that_failed_to_load():
     (problem,) = err.value.problems
     assert problem.startswith("s.toml: architectures.qpods: no installed architecture 'qpods'; ")
     assert problem.endswith(" (plugins that failed to load: pods)")
+
+
+def test_a_misspelt_parameter_in_a_design_names_the_plugin_and_the_closest_parameter():
+    from sandbox import ArchitectureSpec
+
+    def design(p, ctx):
+        return p.si("pod_powr")  # declared as pod_power
+
+    class Typo:
+        @hookimpl
+        def sandbox_register_architectures(self, register):
+            register(ArchitectureSpec(name="typo", title="Typo", description="A misspelt parameter.",
+                                      params=(Param("pod_power", "20 kW", "Pod power.", unit="kW",
+                                                    source="Uptime Institute Global Data Center Survey 2023"),),
+                                      design=design))
+
+    result = api.run({"architectures": {"typo": {}}}, api.registry([("typo-plugin", Typo())]))
+    assert result.failures["typo"] == ("architecture 'typo' (plugin 'typo-plugin'): KeyError: \"no parameter 'pod_powr' "
+                                       "in this architecture's schema; did you mean 'pod_power'?\"")
+    assert "ground" in result.ledgers  # the baseline is unaffected

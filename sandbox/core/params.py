@@ -193,17 +193,29 @@ class Params:
     overridden: frozenset[str] = field(default_factory=frozenset)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and friends probe for these: plain AttributeError
+            raise AttributeError(name)
         try:
             return self.values[name]
         except KeyError:
-            raise AttributeError(name) from None
+            raise AttributeError(self._unknown(name)) from None
 
     def __getitem__(self, name: str) -> Any:
-        return self.values[name]
+        try:
+            return self.values[name]
+        except KeyError:
+            raise KeyError(self._unknown(name)) from None
+
+    def _unknown(self, name: str) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(self.values), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; declared: {', '.join(self.values) or 'none'}"
+        return f"no parameter {name!r} in this architecture's schema{hint}"
 
     def si(self, name: str) -> float:
         """The value as a plain SI float (m, kg, s, W, J, USD, FLOP/s...)."""
-        v = self.values[name]
+        v = self[name]
         if isinstance(v, u.Quantity):
             from sandbox.core.units import to_si
 
