@@ -68,7 +68,7 @@ chunk = {ONE_CHUNK}
 [sweep.params]
 "leo.altitude" = {{ values = ["500 km", "600 km", "700 km", "800 km", "900 km"] }}
 "leo.chips_per_satellite" = {{ values = [4, 8, 16, 32] }}
-"models.cost.spacecraft_bus_cost_usd_per_kg" = {{ scale = "log" }}
+"models.cost.hardware_usd_per_kg_mass_produced" = {{ scale = "log" }}
 "catalogue.launch_vehicles.Falcon9.price_usd" = {{ low = 15e6, high = 70e6 }}
 "catalogue.chips.H100-SXM.cost_usd" = {{}}
 "models.radiation.dose_rate_scale" = {{}}
@@ -83,7 +83,7 @@ chunk = 1000
 [sweep.params]
 "leo.altitude" = { low = "500 km", high = "1000 km", steps = 120 }
 "leo.chips_per_satellite" = { values = [4, 8, 16, 32] }
-"models.cost.spacecraft_bus_cost_usd_per_kg" = { scale = "log", steps = 10 }
+"models.cost.hardware_usd_per_kg_mass_produced" = { scale = "log", steps = 10 }
 "catalogue.launch_vehicles.Falcon9.price_usd" = { low = 15e6, high = 70e6, steps = 10 }
 """
 

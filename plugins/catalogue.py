@@ -24,6 +24,7 @@ Conventions (checked by ``tests/test_catalogue.py``):
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 from sandbox import Chip, GroundStation, LaunchVehicle, PowerSource, hookimpl
@@ -243,12 +244,67 @@ CHIPS += [
             "power_w": "Estimate: v5e estimate × (918/197 peak) / 1.67 (Google, 'Introducing Trillium', May 2024: >67 % more energy-efficient than v5e)",
             "mass_kg": "Estimate: one chip's share of a TPU tray, 0.4–1.2 kg; not published",
             "cost_usd": "Estimate: Google does not sell TPUs; 25 % hardware share × 3 years × " + _GCP_PRICE,
-            "tid_krad": "Google Research, Project Suncatcher paper (Nov 2025): Trillium in a 67 MeV proton beam; HBM irregularities after ~2 krad(Si), no hard failure up to 15 krad(Si)",
+            "tid_krad": "Google Research blog 'Exploring a space-based, scalable AI infrastructure system design' (4 Nov 2025) and "
+                        "Agüera y Arcas et al., arXiv:2511.19468: Trillium in a 67 MeV proton beam; HBM irregularities from a "
+                        "cumulative 2 krad(Si), no hard failure attributable to TID up to the maximum tested 15 krad(Si). The "
+                        "ledger's life limit is the onset (2 krad: beyond it the part corrupts data), with radiation.design_margin "
+                        "on top, as Google compares 2 krad with its 0.75 krad five-year dose; high = no hard failure at 15 krad",
             "year": "Google Cloud: Trillium (v6e) generally available Dec 2024",
         },
         ranges={"power_w": (_TPU_V6E_W * 0.75, _TPU_V6E_W * 1.5), "mass_kg": (0.4, 1.2), "tid_krad": (2.0, 15.0)},
     ),
 ]
+
+# --------------------------------------------------------------------------- host servers
+# The server around each accelerator (CPUs, memory, NICs, switches, power shelves, chassis, cold
+# plates), per accelerator, from the vendor's own systems: (host_power_w, host_mass_kg,
+# host_cost_usd, sources, ranges). Every architecture flying or racking the chip carries the
+# same host (one envelope); an SoC module or a rad-hard board is a complete computer (0).
+_DGX_H100 = ("NVIDIA DGX H100 datasheet (2023): 8 × H100 SXM, 2 × Xeon Platinum 8480C, 2 TB memory, ~10.2 kW max, "
+             "130.45 kg (287.6 lb)")
+_DGX_A100 = "NVIDIA DGX A100 datasheet (2020): 8 × A100 SXM4, 2 × AMD EPYC 7742, 6.5 kW max, 123.16 kg (271.5 lb)"
+_NVL72 = ("NVIDIA GB200 NVL72 (GTC, Mar 2024): 72 Blackwell GPUs + 36 Grace CPUs in one rack, ~120 kW (up to 132 kW, "
+          "Supermicro GB200 NVL72 brochure) and ~1.36 t (3,000 lb)")
+_HOST_COST = ("Estimate: CPUs (Intel ARK list price of a Xeon Platinum 8480+, US$10,710, two per 8 GPUs), ~2 TB DDR5, "
+              "8 × 400G NICs, NVSwitch baseboard, chassis and power supplies ≈ US$50k per 8-GPU server")
+_SOC = "The module is a complete computer (CPU, memory and I/O on the module or board): no separate host"
+_HOSTS: dict[str, tuple[float, float, float, dict[str, str], dict[str, tuple[float, float]]]] = {
+    "H100-SXM": (10_200.0 / 8 - 700.0, 130.45 / 8 - 1.2, 6_400.0,
+                 {"host_power_w": _DGX_H100 + ": 10.2 kW / 8 − 700 W GPU TDP",
+                  "host_mass_kg": _DGX_H100 + ": 130.45 kg / 8 − 1.2 kg module", "host_cost_usd": _HOST_COST},
+                 {"host_power_w": (400.0, 700.0), "host_mass_kg": (10.0, 19.0), "host_cost_usd": (3_000.0, 15_000.0)}),
+    "A100-SXM": (6_500.0 / 8 - 400.0, 123.16 / 8 - 1.0, 6_000.0,
+                 {"host_power_w": _DGX_A100 + ": 6.5 kW / 8 − 400 W GPU TDP",
+                  "host_mass_kg": _DGX_A100 + ": 123.16 kg / 8 − 1.0 kg module", "host_cost_usd": _HOST_COST},
+                 {"host_power_w": (300.0, 600.0), "host_mass_kg": (10.0, 19.0), "host_cost_usd": (3_000.0, 15_000.0)}),
+    "B200": (120_000.0 / 72 - 1_000.0, 1_360.0 / 72 - 1.5, 6_700.0,
+             {"host_power_w": _NVL72 + ": 120 kW / 72 − 1,000 W GPU", "host_mass_kg": _NVL72 + ": 1,360 kg / 72 − 1.5 kg module",
+              "host_cost_usd": "Estimate: a GB200 NVL72 rack reported at US$2–3 M (press, 2024) less 72 GPUs at US$35k"},
+             {"host_power_w": (600.0, 833.0), "host_mass_kg": (15.0, 19.0), "host_cost_usd": (3_000.0, 15_000.0)}),
+    "TPU-v5e": (250.0, 8.0, 3_000.0,
+                {"host_power_w": "Estimate: one CPU host per 4-8 chips (Google Cloud TPU v5e system architecture), host power of "
+                                 "a two-socket server (~1-2 kW) shared; no published figure",
+                 "host_mass_kg": "Estimate: a share of a TPU host server and tray; no published figure",
+                 "host_cost_usd": "Estimate: a share of a two-socket host server; no published figure"},
+                {"host_power_w": (125.0, 500.0), "host_mass_kg": (4.0, 16.0), "host_cost_usd": (1_500.0, 8_000.0)}),
+    "TPU-v6e": (250.0, 8.0, 3_000.0,
+                {"host_power_w": "Estimate: one CPU host per 4-8 chips (Google Cloud TPU v6e system architecture), host power of "
+                                 "a two-socket server (~1-2 kW) shared; no published figure",
+                 "host_mass_kg": "Estimate: a share of a TPU host server and tray; no published figure",
+                 "host_cost_usd": "Estimate: a share of a two-socket host server; no published figure"},
+                {"host_power_w": (125.0, 500.0), "host_mass_kg": (4.0, 16.0), "host_cost_usd": (1_500.0, 8_000.0)}),
+}
+
+
+def _with_host(chip: Chip) -> Chip:
+    if chip.name not in _HOSTS:
+        return dataclasses.replace(chip, sources={**chip.sources, "host_power_w": _SOC})
+    power, mass, cost, sources, ranges = _HOSTS[chip.name]
+    return dataclasses.replace(chip, host_power_w=power, host_mass_kg=mass, host_cost_usd=cost,
+                               sources={**chip.sources, **sources}, ranges={**chip.ranges, **ranges})
+
+
+CHIPS = [_with_host(c) for c in CHIPS]
 
 # --------------------------------------------------------------------------- launch vehicles
 
@@ -320,6 +376,7 @@ LAUNCH_VEHICLES: list[LaunchVehicle] = [
         payload_kg={"LEO": 100_000.0},
         fairing_volume_m3=1_000.0,
         price_usd=50e6,
+        expendable_price_usd=90e6,
         co2_t_per_flight=STARSHIP_CO2_T,
         reusable=True,
         year=2026,
@@ -329,9 +386,13 @@ LAUNCH_VEHICLES: list[LaunchVehicle] = [
             "price_usd": "Estimate: no list price. Low = SpaceX's stated goal of <US$10 M per flight at scale; high ~US$100 M for early flights (analyst estimates, 2023–2024)",
             "co2_t_per_flight": "Super Heavy 3,400 t + ship 1,200 t propellant (SpaceX Starship page); Raptor O/F 3.6 (SpaceX); CH4 fully oxidised, 2.743 kg CO2/kg; combustion CO2 only. High end: Block 3 loads (~3,650 t + 1,550 t)",
             "reusable": "SpaceX: Starship uses ship-to-ship propellant transfer for GEO, lunar and Mars missions (NASA HLS)",
+            "expendable_price_usd": "Estimate: the flight price plus a ship that is not recovered, ~US$40 M (low: Musk's stretch "
+                                    "goal of ~US$5 M per ship, E. Berger, Ars Technica, 'Inside Elon Musk's plan to build one "
+                                    "Starship a day', Mar 2020; high: early vehicles ~US$100 M, analyst estimates)",
             "year": "Assumption: first operational payload deployments (Starlink V3) planned for 2026",
         },
-        ranges={"payload_kg.LEO": (100_000.0, 150_000.0), "fairing_volume_m3": (800.0, 1_100.0), "price_usd": (10e6, 100e6), "co2_t_per_flight": (2_400.0, 3_600.0)},
+        ranges={"payload_kg.LEO": (100_000.0, 150_000.0), "fairing_volume_m3": (800.0, 1_100.0), "price_usd": (10e6, 100e6),
+                "expendable_price_usd": (55e6, 200e6), "co2_t_per_flight": (2_400.0, 3_600.0)},
     ),
     LaunchVehicle(
         # One "flight" is one purchased 50 kg slot on a shared Transporter mission: the published
@@ -507,16 +568,35 @@ POWER_SOURCES: list[PowerSource] = [
         ranges={"specific_energy_wh_per_kg": (300.0, 1_000.0), "round_trip_efficiency": (0.40, 0.60), "depth_of_discharge": (0.90, 1.0)},
     ),
     PowerSource(
+        # The RFC entry with a cost: what a surface site's storage is by default (one envelope).
+        name="RFC-lunar",
+        kind="storage",
+        specific_energy_wh_per_kg=500.0,
+        round_trip_efficiency=0.50,
+        depth_of_discharge=0.95,
+        cost_usd_per_kwh=10_000.0,
+        sources={
+            "specific_energy_wh_per_kg": "As the 'RFC' entry: NASA GRC regenerative fuel cell studies for the lunar night, "
+                                         "~300–1,000 Wh/kg with tanks for 14-day nights",
+            "round_trip_efficiency": "As the 'RFC' entry: H2/O2 electrolyser × fuel cell, 40–60 % (NASA GRC RFC studies)",
+            "depth_of_discharge": "As the 'RFC' entry: reactant tanks drained almost fully, 0.9–1.0",
+            "cost_usd_per_kwh": "Estimate: no public price for a flight regenerative fuel cell; taken equal to the space "
+                                "Li-ion estimate per kWh (US$3,000–50,000/kWh)",
+        },
+        ranges={"specific_energy_wh_per_kg": (200.0, 1000.0), "round_trip_efficiency": (0.40, 0.60),
+                "depth_of_discharge": (0.90, 1.0), "cost_usd_per_kwh": (3_000.0, 50_000.0)},
+    ),
+    PowerSource(
         name="FSP-40kWe",
         kind="fission",
         specific_power_w_per_kg=_FSP_W / _FSP_KG,
-        cost_usd_per_w=35_000.0,
+        cost_usd_per_w=15_000.0,
         sources={
             "specific_power_w_per_kg": "Derived: 40 kWe / 6,000 kg, NASA Fission Surface Power project requirement (NASA FSP solicitation and fact sheet, 2022: 40 kWe, <6,000 kg, 10-year life)",
-            "cost_usd_per_w": "Estimate: ~US$1–2 B for development and first unit in NASA FSP concept studies (Mason et al., 'Fission Surface Power System Initial Concept Definition', NASA/TM-2010-216772) over 40 kWe",
+            "cost_usd_per_w": "Estimate of the recurring unit price: ~US$1–2 B for development and first unit in NASA FSP concept studies (Mason et al., 'Fission Surface Power System Initial Concept Definition', NASA/TM-2010-216772), of which the recurring share is ~0.4 (SSCM recurring/non-recurring split, Wertz, Everett & Puschell, The New SMAD, 2011, ch. 11): ~US$600 M per 40 kWe unit; development is not charged per unit",
             "degradation_per_year": "Design life 10 years at rated power (NASA FSP 2022); 0",
         },
-        ranges={"specific_power_w_per_kg": (5.0, 8.0), "cost_usd_per_w": (15_000.0, 50_000.0)},
+        ranges={"specific_power_w_per_kg": (5.0, 8.0), "cost_usd_per_w": (5_000.0, 35_000.0)},
     ),
     PowerSource(
         name="Kilopower-10kWe",

@@ -43,6 +43,7 @@ from sandbox import (
     Transport,
     compute_params,
     derating_fields,
+    envelope_params,
     from_sourced,
     hookimpl,
     lead_time_param,
@@ -62,8 +63,6 @@ POINTS = {"EML1": ("Earth-Moon", "L1"), "EML2": ("Earth-Moon", "L2"), "SEL1": ("
 
 _WIKI_DV = ("Delta-v budget tables (Wikipedia 'Delta-v budget', Earth-Moon space, from LEO at 28.5°) after Farquhar, "
             "'The utilization of halo orbits in advanced lunar operations', NASA TN D-6365 (1971)")
-_NVL72 = ("NVIDIA GB200 NVL72 rack: 72 GPUs, ~1.36 t (3,000 lb, J. Huang, GTC keynote Mar 2024) and ~120 kW "
-          "(NVIDIA GB200 NVL72 product page; SemiAnalysis 2024: ~120-132 kW)")
 _CADENCE = ("Sum of US launch-rate authorisations/proposals for Starship: FAA Starbase EA (2025) 25/yr, LC-39A EIS 44/yr, "
             "SLC-37 EIS 76/yr → 145/yr; low = Starbase alone, high = Musk's ~1,000/yr ambition")
 _AEPS = ("NASA/Aerojet Rocketdyne AEPS 12.5 kW Hall thruster for the Gateway Power and Propulsion Element: Isp ~2,600 s, "
@@ -78,21 +77,14 @@ PARAMS = (
     Param("chip", "B200", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string"),
     Param("target_power", "0 W", "GPU power of the station (chips × chip TDP); 0 = size to the workload.", unit="W",
           source="Sizing rule of this plugin (0 = derived from the workload), e.g. '100 MW'", maximum=1e13),
-    Param("rack_mass", "1360 kg", "Mass of one rack of `gpus_per_rack` GPUs incl. the GPUs.", unit="kg", source=_NVL72,
-          low="1000 kg", high="1600 kg", exclusive_minimum=True),
-    Param("rack_power", "120 kW", "Electrical power of one rack incl. its GPUs.", unit="kW", source=_NVL72,
-          low="120 kW", high="132 kW", exclusive_minimum=True),
-    Param("gpus_per_rack", 72, "GPUs per rack.", source=_NVL72, minimum=1, maximum=1e4),
     *compute_params(),
-    Param("solar", "GaAs-ROSA", "Solar array technology (catalogue power source of kind 'solar').", catalogue="power_sources",
-          kind="string"),
-    Param("storage", "Li-ion-space", "Storage, used only when `bridge_eclipses` is true.", catalogue="power_sources",
-          kind="string"),
     Param("bridge_eclipses", False, "Carry the load through the worst shadow crossing at the point with storage "
           "(else the halo orbit is phased to avoid eclipses).",
           source="Eclipse-avoiding halo/NRHO design: Zimovan, Howell & Davis, 'Near rectilinear halo orbits and their "
                  "application in cis-lunar space', IAA-AAS-DyCoSS3-125 (2017)", kind="boolean"),
     *spacecraft_params(),
+    *envelope_params("small-series", "a station is one of a few, assembled from Starship-launched modules; no "
+                     "production line"),
     lead_time_param(),
     *radiator_params(),
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
@@ -104,9 +96,18 @@ PARAMS = (
     Param("assembly_altitude", "400 km", "LEO altitude where the station is assembled before it leaves.", unit="km",
           source="Assumption: ISS-like assembly altitude (ISS ~400-420 km, NASA)", low="300 km", high="600 km",
           minimum=150.0, maximum=2000.0),
-    Param("propulsion", "electric", "Transfer and station-keeping propulsion.", choices=("electric", "chemical")),
+    Param("propulsion", "chemical", "Transfer and station-keeping propulsion. Default chemical: an electric spiral "
+          "spends weeks in the Van Allen belts (~1.5 krad behind 10 mm Al, radiation.transit_dose_krad), more than a "
+          "COTS accelerator's whole allowance (radiation.cots_tid_krad / design margin).", choices=("electric", "chemical"),
+          source="Design choice forced by the belt dose; Horne & Pitchford 2015, 'Space weather concerns for "
+                 "all-electric propulsion satellites', Space Weather 13:430-433 (electric orbit raising doses)"),
     Param("electric_isp", "2600 s", "Hall-thruster specific impulse.", unit="s", source=_AEPS, low="1800 s", high="4200 s",
           exclusive_minimum=True),
+    Param("station_mass_per_kw", "40 kg/kW", "Station mass per kW of electrical load, for the spiral's duration "
+          "through the belts (thrust / mass) before the engine has weighed the station.", unit="kg/kW",
+          source="Turyshev, 'Orbital Data Centers: Spacecraft Constraints and Economic Viability', arXiv:2604.27197 "
+                 "(JPL, 2026): closure at 34-59 kg per kW of IT power", low="34 kg/kW", high="59 kg/kW",
+          exclusive_minimum=True, maximum=1e4),
     Param("thruster_efficiency", 0.6, "Jet power / electric power of the thrusters.",
           source="Derived from AEPS: F g0 Isp / (2 P) = 0.6 N × 9.80665 × 2,600 s / (2 × 12.5 kW) = 0.61; " + _AEPS,
           low=0.5, high=0.7, exclusive_minimum=True, maximum=1.0),
@@ -261,25 +262,9 @@ def design(p: Params, ctx: Context) -> Design:
         Metric("thermal.absorbed_share", absorbed / emitted, "", inputs=["thermal.absorbed_flux", "radiator emission"]),
     ]
 
-    # ---- racks and sizing
-    rack_overhead_kg = max(p.si("rack_mass") / p.gpus_per_rack - chip.mass_kg, 0.0)
-    server_overhead = max(p.si("rack_power") / p.gpus_per_rack / chip.power_w - 1.0, 0.0)
+    # ---- sizing: the engine's, for the station as built (the site is filled in below)
     env = "cislunar" if system == "Earth-Moon" else "interplanetary"
     shield = p.si("shielding") * 0.1
-    if p.si("target_power") > 0:
-        n_chips = math.ceil(p.si("target_power") / chip.power_w - 1e-9)
-        rule = "ceil(target_power / chip W)"
-    else:
-        dose = float(m.radiation.dose_rate_krad_per_year(env, shield))
-        tol = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-        eff_life = min(life, float(m.radiation.tid_lifetime_years(tol, dose)))
-        survival = float(m.compute.mean_survival_fraction(p.failure_rate, eff_life))
-        derate = float(m.compute.radiation_derating(p.redundancy, p.checkpoint_overhead, p.scrub_overhead))
-        per_chip = float(m.compute.delivered_ops(chip.ops(ctx.workload.precision), 1.0, p.utilisation, derate * survival))
-        n_chips = math.ceil(ctx.workload.sustained_flops / per_chip - 1e-9)
-        rule = "ceil(workload / delivered FLOP/s per chip)"
-    metrics.append(Metric("station.chips", n_chips, "", inputs=[rule]))
-
     # ---- transfer and station keeping
     system_sk = p.si("stationkeeping_eml") if system == "Earth-Moon" else p.si("stationkeeping_sel")
     leo = p.si("assembly_altitude")
@@ -313,6 +298,21 @@ def design(p: Params, ctx: Context) -> Design:
         tof = float(hoh.time_of_flight.to_value(u.s)) if system == "Earth-Moon" else p.si("transfer_time_sel")
         metrics.append(Metric("transfer.time", tof / 86400.0, "d", approximation=system != "Earth-Moon",
                               inputs=["trajectory.hohmann"] if system == "Earth-Moon" else ["transfer_time_sel"]))
+        transit = float(m.radiation.transit_dose_krad("chemical", shield, crossings=1.0))
+        transit_how = "one fast crossing of the belts (radiation.transit_dose_krad 'chemical')"
+    else:
+        # constant thrust F = 2 η P / (g0 Isp) on a station of (mass per kW × P): time = Δv m / F; the part of the
+        # spiral inside the belts (to GEO) is its share of the Edelbaum Δv (radiation.transit_dose_krad, 'electric')
+        g0 = m.value("launch.standard_gravity_m_s2")
+        accel = 2.0 * p.thruster_efficiency / (g0 * isp * p.si("station_mass_per_kw"))  # m/s²: the power cancels
+        spiral_s = transfer / accel
+        to_geo = edelbaum_dv_m_s(leo, _earth_radius_m() + 35_786e3)
+        belt_days = spiral_s / 86400.0 * min(to_geo / transfer, 1.0)
+        transit = float(m.radiation.transit_dose_krad("electric", shield, days_in_belts=belt_days))
+        transit_how = (f"{belt_days:.0f} days of the electric spiral inside the belts (Δv to GEO {to_geo:,.0f} of "
+                       f"{transfer:,.0f} m/s at thrust/mass from station_mass_per_kw; radiation.transit_dose_krad 'electric')")
+    metrics.append(Metric("transfer.belt_dose", transit, "krad", approximation=True, inputs=[transit_how, "shielding"],
+                          source="radiation.transit_dose_krad (AP-8/AE-8 + SHIELDOSE-2; Horne & Pitchford 2015)"))
 
     # ---- link to Earth: photon budget over the distance (falls as 1/d²), several terminals
     rate = float(m.links.optical_link_rate_bps(d, p.si("optical_tx_power"), p.si("optical_aperture"), p.si("ground_aperture"),
@@ -340,10 +340,10 @@ def design(p: Params, ctx: Context) -> Design:
         name="station",
         count=1,
         chip=p.chip,
-        chips_per_unit=n_chips,
+        chips_per_unit=1,
         site=site,
-        power=PowerSystem(source=p.solar, storage=p.storage if dark_s > 0 else None,
-                          bus_power_fraction=server_overhead + p.bus_power_fraction),
+        power=PowerSystem(source=p.solar_array, storage=p.storage if dark_s > 0 else None,
+                          bus_power_fraction=p.bus_power_fraction),
         thermal=radiator_system(p, sides=2),
         precision=ctx.workload.precision,
         utilisation=p.utilisation,
@@ -351,10 +351,25 @@ def design(p: Params, ctx: Context) -> Design:
         shielding_g_cm2=shield,
         lifetime_years=life,
         structure_fraction=p.structure_fraction,
+        production=p.production,
+        host_fraction=p.host_fraction,
         transport=Transport(vehicle=p.vehicle, destination="LEO", dv_after_drop_m_s=dv_total, isp_s=isp,
                             packing_density_kg_m3=p.si("packing_density")),
-        extra_mass_kg={"racks": rack_overhead_kg * n_chips},
+        transit_dose_krad=transit,
     )
+    if p.si("target_power") > 0:
+        element.chips_per_unit = math.ceil(p.si("target_power") / chip.power_w - 1e-9)
+        rule = "ceil(target_power / chip W)"
+    else:
+        element.chips_per_unit = ctx.units_for_workload(element, per="chip")
+        rule = "the engine's sizing: ceil(workload / delivered FLOP/s per chip)"
+    metrics.append(Metric("station.chips", element.chips_per_unit, "", inputs=[rule]))
+    if p.propulsion == "electric":
+        # thrusters and power processors rated to the station's own load, which flies them out on its arrays
+        it_w = element.chips_per_unit * (chip.power_w + element.host_fraction * chip.host_power_w)
+        element.propulsion_power_w = it_w * (1.0 + p.bus_power_fraction)
+        notes.append(f"electric propulsion rated {element.propulsion_power_w / 1e3:,.0f} kW (the station's load): thruster "
+                     "and power-processor mass from launch.ep_specific_mass_kg_per_kw")
     notes.append("propellant for the transfer and for station keeping over the life is launched with the station "
                  "(tank and thruster dry mass not counted separately)")
     notes.append("years to service = lead time + launch campaign (flights ÷ cadence) + transfer time")

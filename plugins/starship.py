@@ -42,6 +42,7 @@ from sandbox import (
     Transport,
     compute_params,
     derating_fields,
+    envelope_params,
     from_sourced,
     hookimpl,
     lead_time_param,
@@ -56,9 +57,6 @@ NAME = "starship"
 VEHICLE = "Starship"
 SECONDS_PER_YEAR = 365.25 * 86400.0
 
-_NVL72 = ("NVIDIA GB200 NVL72 rack: 72 Blackwell GPUs + 36 Grace CPUs, ~1.36 t (3,000 lb, J. Huang, GTC keynote Mar 2024; "
-          "Supermicro/HPE GB200 NVL72 spec sheets ~1.36 t) and ~120 kW rack power (NVIDIA GB200 NVL72 product page; "
-          "SemiAnalysis 'GB200 hardware architecture', 2024: ~120-132 kW)")
 _STARSHIP = "SpaceX Starship page and Starship Users Guide Rev 1.0 (2020)"
 _CADENCE = ("Sum of US launch-rate authorisations/proposals for Starship: FAA Final EA for Starbase (2025) up to 25/yr; "
             "NASA/FAA LC-39A EIS (2025) up to 44/yr; DAF SLC-37 EIS (2025) up to 76/yr → 145/yr. Low = Starbase alone; "
@@ -101,17 +99,10 @@ PARAMS = (
           source="Sizing rule of this plugin (0 = derived from the workload)", kind="integer", maximum=1e7),
     Param("target_power", "0 W", "GPU power of the build-out (chips × chip TDP); sets `modules` when > 0.", unit="W",
           source="Sizing rule of this plugin (0 = not used); e.g. '1 GW' or Musk's '100 GW in space'", maximum=1e13),
-    Param("rack_mass", "1360 kg", "Mass of one rack of `gpus_per_rack` GPUs incl. the GPUs (CPUs, switches, power shelves, cold plates).",
-          unit="kg", source=_NVL72, low="1000 kg", high="1600 kg", exclusive_minimum=True),
-    Param("rack_power", "120 kW", "Electrical power of one rack incl. its GPUs.", unit="kW", source=_NVL72,
-          low="120 kW", high="132 kW", exclusive_minimum=True),
-    Param("gpus_per_rack", 72, "GPUs per rack.", source=_NVL72, minimum=1, maximum=1e4),
     *compute_params(),
-    Param("solar", "GaAs-ROSA", "Solar array technology (catalogue power source of kind 'solar').", catalogue="power_sources",
-          kind="string"),
-    Param("storage", "Li-ion-space", "Battery for eclipses (catalogue power source of kind 'storage').",
-          catalogue="power_sources", kind="string"),
     *spacecraft_params(),
+    *envelope_params("mass-produced", "modules are built in series on a production line for build-outs of hundreds "
+                     "(the 1 GW and 100 GW scenarios; SpaceX's Starlink practice); set 'small-series' for a handful"),
     lead_time_param(),
     *radiator_params(),
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
@@ -150,11 +141,12 @@ PARAMS = (
 
 
 @functools.lru_cache(maxsize=64)
-def _eclipse(altitude_km: float, inclination_deg: float, ltan_h: float | None, n_days: int) -> tuple[float, float]:
-    """(mean eclipse fraction, longest eclipse in s) over a year, from the adapter."""
+def _eclipse(altitude_km: float, inclination_deg: float, ltan_h: float | None, n_days: int) -> tuple[float, float, float]:
+    """(mean eclipse fraction, longest eclipse in s, smallest |β| of the year in deg) over a year, from the adapter."""
     kw = {"ltan_hours": ltan_h} if ltan_h is not None else {"raan": 0.0 * u.deg}
     stats = trajectory.eclipse_over_year(altitude_km * u.km, inclination_deg * u.deg, n_days=n_days, **kw)
-    return stats.mean_fraction, float(stats.max_duration.to_value(u.s))
+    beta_min = float(abs(stats.beta_angles.to_value(u.deg)).min())
+    return stats.mean_fraction, float(stats.max_duration.to_value(u.s)), beta_min
 
 
 def orbit_geometry(p: Params) -> dict:
@@ -216,19 +208,32 @@ def ship_propellant_kg(payload_kg: float, dv_out_m_s: float, dv_back_m_s: float,
     return {"outbound": out, "return": back, "total": out + back}
 
 
-def per_chip_delivered(ctx: Context, p: Params, site: Site, life_years: float) -> float:
-    """Delivered FLOP/s per chip with the same compute models the engine uses (TID-limited life included)."""
-    m = ctx.models
-    chip = ctx.catalogues.chips[p.chip]
-    if site.radiation_environment == "leo":
-        dose = float(m.radiation.leo_dose_rate_krad_per_year(site.altitude_m, site.inclination_deg, p.si("shielding") * 0.1))
-    else:
-        dose = float(m.radiation.dose_rate_krad_per_year(site.radiation_environment, p.si("shielding") * 0.1))
-    tol = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-    life = min(life_years, float(m.radiation.tid_lifetime_years(tol, dose)) if dose > 0 else math.inf)
-    survival = float(m.compute.mean_survival_fraction(p.failure_rate, life))
-    derate = float(m.compute.radiation_derating(p.redundancy, p.checkpoint_overhead, p.scrub_overhead))
-    return float(m.compute.delivered_ops(chip.ops(ctx.workload.precision), 1.0, p.utilisation, derate * survival))
+def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, life: float) -> Element:
+    """``count`` docked modules at ``site``."""
+    return Element(
+        name="module",
+        count=count,
+        chip=p.chip,
+        chips_per_unit=p.chips_per_module,
+        site=site,
+        power=PowerSystem(source=p.solar_array, storage=p.storage if (site.eclipse_fraction > 0 or site.longest_dark_s > 0)
+                          else None, bus_power_fraction=p.bus_power_fraction),
+        thermal=radiator_system(p, sides=2),
+        precision=ctx.workload.precision,
+        utilisation=p.utilisation,
+        **derating_fields(p),
+        shielding_g_cm2=p.si("shielding") * 0.1,
+        lifetime_years=life,
+        structure_fraction=p.structure_fraction,
+        production=p.production,
+        host_fraction=p.host_fraction,
+        transport=Transport(vehicle=VEHICLE, destination="LEO", dv_after_drop_m_s=0.0, isp_s=p.si("raptor_isp"),
+                            tanker_flights_per_flight=tankers, packing_density_kg_m3=p.si("packing_density")),
+        extra_mass_kg={"docking": p.si("docking_mass")},
+        # above LEO the ship carries the module through the belts once (a fast chemical crossing)
+        transit_dose_krad=float(ctx.models.radiation.transit_dose_krad("chemical", p.si("shielding") * 0.1))
+        if p.orbit in ("meo", "geo") else 0.0,
+    )
 
 
 def design(p: Params, ctx: Context) -> Design:
@@ -244,13 +249,14 @@ def design(p: Params, ctx: Context) -> Design:
 
     # ---- environment: eclipses over a year (adapter), Earth IR/albedo on the radiators, radiation, light time
     n_days = 365 if p.orbit in ("meo", "geo") else 73
-    ecl, dark_s = _eclipse(round(alt / 1e3, 3), round(inc, 6), geo["ltan"], n_days)
+    ecl, dark_s, beta_min = _eclipse(round(alt / 1e3, 3), round(inc, 6), geo["ltan"], n_days)
+    albedo_factor = float(m.thermal.orbit_albedo_factor(beta_min))
     r_earth = m.value("thermal.earth_radius_m")
     f_earth = 2.0 * float(m.thermal.earth_view_factor(alt, r_earth, "edge"))  # two faces, edge-on to Earth
     absorbed = float(m.thermal.absorbed_flux_w_m2(
         p.radiator_absorptivity, p.radiator_emissivity, float(m.power.solar_flux_w_m2(1.0)), 0.0,
         m.value("thermal.earth_ir_w_m2"), f_earth,
-        m.value("thermal.earth_albedo"), 1.0))
+        m.value("thermal.earth_albedo"), albedo_factor))
     site = Site(
         name=f"{p.orbit.upper()} {alt / 1e3:,.0f} km, {inc:.1f}°",
         kind="orbit",
@@ -259,6 +265,7 @@ def design(p: Params, ctx: Context) -> Design:
         radiator_sink_k=m.value("thermal.deep_space_temperature_k"),
         absorbed_w_m2=absorbed,
         distance_to_earth_m=alt,
+        link_path="direct" if p.orbit == "geo" else "geo-relay",
         radiation_environment=geo["radiation"],
         altitude_m=alt,
         inclination_deg=inc,
@@ -276,14 +283,6 @@ def design(p: Params, ctx: Context) -> Design:
                source="hot case (albedo factor 1, Gilmore Vol. I ch. 2); radiators edge-on to the Sun"),
     ]
 
-    # ---- racks: per-GPU mass and power overheads derived from a rack of gpus_per_rack GPUs
-    rack_overhead_kg = max(p.si("rack_mass") / p.gpus_per_rack - chip.mass_kg, 0.0)
-    server_overhead = max(p.si("rack_power") / p.gpus_per_rack / chip.power_w - 1.0, 0.0)
-    metrics += [
-        Metric("module.rack_mass_per_gpu", rack_overhead_kg, "kg", inputs=["rack_mass", "gpus_per_rack", f"{p.chip}.mass_kg"]),
-        Metric("module.server_power_overhead", server_overhead, "", inputs=["rack_power", "gpus_per_rack", f"{p.chip}.power_w"]),
-    ]
-
     # ---- how many modules
     n_chip = p.chips_per_module
     gpu_w_per_module = n_chip * chip.power_w
@@ -293,9 +292,8 @@ def design(p: Params, ctx: Context) -> Design:
         modules = math.ceil(p.si("target_power") / gpu_w_per_module - 1e-9)
         rule = "ceil(target_power / (chips_per_module × chip W))"
     else:
-        per_module = n_chip * per_chip_delivered(ctx, p, site, life)
-        modules = max(math.ceil(ctx.workload.sustained_flops / per_module - 1e-9), 1)
-        rule = "ceil(workload / delivered FLOP/s per module)"
+        modules = ctx.units_for_workload(_module(p, ctx, site, 1, 0.0, life))
+        rule = "the engine's sizing: ceil(workload / delivered FLOP/s per module)"
     metrics.append(Metric("module.count", modules, "", inputs=[rule]))
     metrics.append(Metric("module.gpu_power", gpu_w_per_module / 1e6, "MW", inputs=["chips_per_module", f"{p.chip}.power_w"]))
 
@@ -350,26 +348,9 @@ def design(p: Params, ctx: Context) -> Design:
     metrics.append(Metric("launch.cadence", cadence, "1/yr", inputs=["launch_cadence"], source=_CADENCE))
     metrics.append(Metric("time.lead", p.si("lead_time") / SECONDS_PER_YEAR, "yr", inputs=["lead_time"],
                           source=SPEC.param("lead_time").source))
-    element = Element(
-        name="module",
-        count=modules,
-        chip=p.chip,
-        chips_per_unit=n_chip,
-        site=site,
-        power=PowerSystem(source=p.solar, storage=p.storage if (ecl > 0 or dark_s > 0) else None,
-                          bus_power_fraction=server_overhead + p.bus_power_fraction),
-        thermal=radiator_system(p, sides=2),
-        precision=ctx.workload.precision,
-        utilisation=p.utilisation,
-        **derating_fields(p),
-        shielding_g_cm2=p.si("shielding") * 0.1,
-        lifetime_years=life,
-        structure_fraction=p.structure_fraction,
-        transport=Transport(vehicle=VEHICLE, destination="LEO", dv_after_drop_m_s=0.0, isp_s=p.si("raptor_isp"),
-                            tanker_flights_per_flight=tankers, packing_density_kg_m3=p.si("packing_density")),
-        extra_mass_kg={"racks": rack_overhead_kg * n_chip, "docking": p.si("docking_mass")},
-    )
-    notes.append("latency is the round-trip light time to the orbit's altitude (no routing, pass waits or processing)")
+    element = _module(p, ctx, site, modules, tankers, life)
+    notes.append("latency path: through a GEO data relay below GEO (no pass waits modelled; an approximation), direct "
+                 "from GEO; the engine adds the user network and processing time")
     notes.append("years to service = lead time + (module + tanker flights) ÷ launch cadence: to full capacity")
     return Design(
         elements=[element],

@@ -53,6 +53,9 @@ _EXPORTS: dict[str, str] = {
     "PowerSystem": "sandbox.core.design",
     "ThermalSystem": "sandbox.core.design",
     "Transport": "sandbox.core.design",
+    "PowerLink": "sandbox.core.design",
+    "Servicing": "sandbox.core.design",
+    "LinkStage": "sandbox.core.design",
     "Metric": "sandbox.core.design",
     # parameters and their sources
     "Param": "sandbox.core.params",
@@ -64,6 +67,7 @@ _EXPORTS: dict[str, str] = {
     "spacecraft_params": "sandbox.core.paramsets",
     "lead_time_param": "sandbox.core.paramsets",
     "derating_fields": "sandbox.core.paramsets",
+    "envelope_params": "sandbox.core.paramsets",
     "radiator_system": "sandbox.core.paramsets",
     # quantities at the edges (command options, parameter values)
     "parse_quantity": "sandbox.core.units",

@@ -7,6 +7,7 @@ load), so a typo in the catalogue shows up as a disagreement with the source.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import MISSING, fields
 from importlib.metadata import entry_points
 
@@ -113,7 +114,7 @@ def test_every_set_field_has_a_source_and_ranges_hold_the_nominal(entry):
         if f.name in ("name", "sources", "ranges"):
             continue
         value, default = getattr(entry, f.name), _default(f)
-        if isinstance(value, dict):
+        if isinstance(value, Mapping):
             for key, item in value.items():
                 nominal[f"{f.name}.{key}"] = item
                 assert f.name in sources or f"{f.name}.{key}" in sources, f"{entry.name}: no source for {f.name}.{key}"

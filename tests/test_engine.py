@@ -82,17 +82,22 @@ def hand():
     dry = subsystems / (1 - 0.2)                              # structure = 20 % of dry mass
     per_flight = math.floor(min(10_000.0 / dry, 100.0 / (dry / 120.0)))
     flights = math.ceil(10 / per_flight)
-    chips = 80 * 20_000.0
-    power_capex = 10 * (100.0 * p_array + storage_j / 3.6e6 * 500.0)
-    bus = cost.DEFAULTS["spacecraft_bus_cost_usd_per_kg"].nominal * (dry - 80.0) * 10
-    hardware = chips + power_capex + bus
+    chips = 80 * 20_000.0                                     # chips priced per unit (the toy chip needs no host)
+    power_capex = 10 * (100.0 * p_array + storage_j / 3.6e6 * 500.0)   # power priced per W and per kWh, not per kg
+    # every other kilogram (structure, radiators) at the element's production class: small series by default
+    class_kg = 0.2 * dry + 5.0 * radiator_m2
+    per_kg = cost.DEFAULTS["hardware_usd_per_kg_small_series"].nominal * class_kg * 10
+    hardware = chips + power_capex + per_kg
     integration = cost.DEFAULTS["integration_fraction"].nominal * hardware
-    capex = hardware + integration + flights * 50e6
-    opex = cost.DEFAULTS["ops_cost_fraction_per_year"].nominal * (hardware + integration)
+    launch_usd = flights * 50e6
+    insurance = cost.DEFAULTS["insurance_fraction"].nominal * (hardware + integration + launch_usd)
+    capex = hardware + integration + launch_usd + insurance
+    opex = (cost.DEFAULTS["ops_cost_fraction_per_year"].nominal * (hardware + integration)
+            + cost.DEFAULTS["ground_segment_cost_usd_per_year"].nominal)   # once per architecture in space
     crf = 0.08 * 1.08**5 / (1.08**5 - 1)                      # capital recovery factor, 8 %, 5 yr = 0.25046
     annual = capex * crf + opex
     return dict(p_array=p_array, area=area, storage_kg=storage_kg, radiator_m2=radiator_m2, dry=dry, flights=flights,
-                capex=capex, annual=annual)
+                capex=capex, annual=annual, class_kg=class_kg, insurance=insurance)
 
 
 def test_power_thermal_mass(ledger):
@@ -118,10 +123,27 @@ def test_launch_and_cost(ledger):
     assert lg.get("cost.per_pflop_day") == pytest.approx(h["annual"] / (40 * 365.25))
 
 
-def test_latency_defaults_to_round_trip_light_time(ledger):
+def test_every_kilogram_is_priced_once_and_the_lines_sum_to_capex(ledger):
     lg, _ = ledger
-    # 3.0e8 m each way at c = 299,792,458 m/s (SI definition): 2.0014 s round trip; flagged as approximation
-    assert lg.get("latency.p50") == pytest.approx(2 * 3.0e8 / 299_792_458.0)
+    h = hand()
+    lines = {m.name: m.value for m in lg.metrics if m.name.startswith("capex.")}
+    assert sum(lines.values()) == pytest.approx(lg.get("cost.capex"), rel=1e-12)
+    assert lines["capex.insurance"] == pytest.approx(h["insurance"] / 1e6)
+    # per-kg lines / class rate = the kilograms no other line prices (total − chips − power − storage − propellant)
+    rate = cost.DEFAULTS["hardware_usd_per_kg_small_series"].nominal
+    per_kg = (lines["capex.structure"] + lines["capex.thermal"] + lines["capex.avionics"] + lines["capex.other"]) * 1e6 / rate
+    priced_otherwise = sum(lg.get(k) for k in ("mass.compute", "mass.hosts", "mass.power", "mass.storage", "mass.propellant"))
+    assert per_kg == pytest.approx((lg.get("mass.total") - priced_otherwise) * 1e3, rel=1e-9)
+    assert per_kg == pytest.approx(10 * h["class_kg"])
+
+
+def test_latency_is_user_network_plus_path_plus_processing(ledger):
+    lg, _ = ledger
+    # 3.0e8 m each way at c = 299,792,458 m/s (SI definition): 2.0014 s round trip, flagged as approximation,
+    # plus the same user network (30 ms) and processing (5 s) every architecture carries (links.DEFAULTS)
+    path = 2 * 3.0e8 / 299_792_458.0
+    assert lg.get("latency.path_p50") == pytest.approx(path)
+    assert lg.get("latency.p50") == pytest.approx(0.030 + path + 5.0)
     assert lg.metric("latency.p50").approximation
 
 

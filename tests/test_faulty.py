@@ -48,8 +48,8 @@ def reg():
 
 
 @pytest.mark.parametrize(("arch", "message"), [
-    ("wrongtype", "design function returned dict, expected a sandbox.core.design.Design"),
-    ("negative", "element 'hall': extra_mass_kg['ballast'] = -5.0 (must be finite and >= 0)"),
+    ("wrongtype", "design function returned dict, expected a sandbox.Design"),
+    ("negative", "element 'hall': extra_mass_kg['ballast'] = -5.0 (must be a finite number >= 0)"),
     ("nanmetric", "design metric 'x' = nan (must be a Metric with a finite value >= 0)"),
 ])
 def test_faulty_design_named_and_others_correct(reg, arch, message):
@@ -57,7 +57,7 @@ def test_faulty_design_named_and_others_correct(reg, arch, message):
     assert result.failures["bad"] == f"architecture 'bad' (plugin 'faulty'): EvaluationError: {message}"
     # the ground baseline is unaffected: 100 PFLOP/s default workload, H100 989.4 TFLOP/s FP16 dense
     assert result.ledgers["ground"].get("compute.delivered") >= 100.0
-    assert result.ledgers["ground"].get("compute.chips") == 434
+    assert result.ledgers["ground"].get("compute.chips") == 338  # tests/test_hooks.py: hand calculation
 
 
 def _faulty_module(tmp_path, monkeypatch):

@@ -1,12 +1,13 @@
 """The evaluation-phase hooks, with real numbers: sandbox_extra_metrics and sandbox_run_finished.
 
 Hand calculation of the ground baseline used throughout (100 PFLOP/s fp16 inference, defaults):
-- H100-SXM: 989.4e12 FLOP/s dense fp16, 700 W, 1.2 kg, 30,000 USD (catalogue);
-- utilisation 0.30 (compute.utilisation_inference); failures 0.105686 per chip-year over 5 yr:
-  mean survival (1 - exp(-0.52843)) / 0.52843 = 0.77677;
-- per chip 989.4e12 x 0.30 x 0.77677 = 230.56e12 FLOP/s -> ceil(1e17 / 230.56e12) = 434 chips;
-- delivered 434 x 230.56e12 = 100.064 PFLOP/s; IT load 434 x 700 W = 0.3038 MW;
-- mass: only the chip modules carry ledger mass on the ground: 434 x 1.2 kg = 520.8 kg.
+- H100-SXM: 989.4e12 FLOP/s dense fp16, 700 W, 1.2 kg (catalogue); its DGX H100 host per GPU:
+  10.2 kW / 8 - 700 W = 575 W and 130.45 kg / 8 - 1.2 kg = 15.10625 kg (NVIDIA DGX H100 datasheet);
+- utilisation 0.30 (compute.utilisation_inference); failures 0.105686 per chip-year repaired on site
+  within 3 days: availability 1 - 0.105686 x 3 / 365.25 = 0.999132;
+- per chip 989.4e12 x 0.30 x 0.999132 = 296.562e12 FLOP/s -> ceil(1e17 / 296.562e12) = 338 chips;
+- delivered 338 x 296.562e12 = 100.238 PFLOP/s; IT load 338 x (700 + 575) W = 0.43095 MW;
+- mass on the ground: chips and hosts, 338 x (1.2 + 15.10625) kg = 5,511.51 kg.
 """
 
 from __future__ import annotations
@@ -47,15 +48,15 @@ def test_extra_metric_kg_per_pflops_of_the_ground_baseline():
     reg = api.registry([("specific-mass", plugin(sandbox_extra_metrics=sandbox_extra_metrics))])
     result = api.run(SCENARIO, reg)
     ground = result.ledgers["ground"]
-    # 520.8 kg / 100.064 PFLOP/s = 5.2047 kg per PFLOP/s
-    assert ground.get("mass.total") == pytest.approx(0.5208)
-    assert ground.get("ratio.kg_per_pflops") == pytest.approx(5.2047, rel=1e-4)
+    # 5,511.51 kg / 100.238 PFLOP/s = 54.984 kg per PFLOP/s
+    assert ground.get("mass.total") == pytest.approx(5.5115125)
+    assert ground.get("ratio.kg_per_pflops") == pytest.approx(54.984, rel=1e-4)
     assert ground.metric("ratio.kg_per_pflops").unit == "kg/(PFLOP/s)"
     # the hook got the instance name, the design the plugin returned, the ledger and the context
     ((architecture, design, ledger, context),) = seen
     assert architecture == "ground" and context.instance == "ground"
-    assert design.elements[0].chips_per_unit == 434
-    assert ledger is ground
+    assert design.elements[0].chips_per_unit == 338
+    assert ledger.instance == "ground" and ledger.get("mass.total") == ground.get("mass.total")
     assert context.workload.sustained_flops == pytest.approx(1e17)
     # it appears in the tidy records like any engine metric
     assert {"architecture": "ground", "metric": "ratio.kg_per_pflops"}.items() <= next(
@@ -84,9 +85,9 @@ def test_extra_metrics_fire_once_per_architecture_and_lists_concatenate():
     ground, legacy = result.ledgers["ground"], result.ledgers["ground_legacy"]
     assert ground.get("facility.pue") == pytest.approx(1.1)
     assert legacy.get("facility.pue") == pytest.approx(1.58)
-    # 0.3038 MW x 0.1 = 0.03038 MW; 0.3038 MW x 0.58 = 0.176204 MW (= the engine's cooling power)
-    assert ground.get("facility.overhead") == pytest.approx(0.03038)
-    assert legacy.get("facility.overhead") == pytest.approx(0.176204)
+    # 0.43095 MW x 0.1 = 0.043095 MW; 0.43095 MW x 0.58 = 0.249951 MW (= the engine's cooling power)
+    assert ground.get("facility.overhead") == pytest.approx(0.043095)
+    assert legacy.get("facility.overhead") == pytest.approx(0.249951)
     assert legacy.get("facility.overhead") == pytest.approx(legacy.get("thermal.cooling_power"))
 
 
@@ -97,16 +98,40 @@ def test_extra_metrics_returning_none_adds_nothing():
     assert [m.name for m in quiet.ledgers["ground"].metrics] == [m.name for m in plain.ledgers["ground"].metrics]
 
 
-def test_a_failing_extra_metric_fails_only_that_architecture():
+def test_another_plugins_failing_extra_metric_leaves_the_ledger_with_a_note():
     def picky(architecture, ledger):
         if architecture == "ground_legacy":
             raise ValueError("no PUE above 1.5, please")
         return [Metric("picky.ok", 1.0, "")]
 
+    plain = api.run(TWO_GROUNDS, api.registry())
     result = api.run(TWO_GROUNDS, api.registry([("picky", plugin(sandbox_extra_metrics=picky))]))
+    assert result.failures == {} and sorted(result.ledgers) == ["ground", "ground_legacy"]
+    legacy = result.ledgers["ground_legacy"]
+    assert not legacy.has("picky.ok") and result.ledgers["ground"].get("picky.ok") == 1.0
+    assert any("plugin 'picky' failed in sandbox_extra_metrics: ValueError: no PUE above 1.5" in n for n in legacy.notes)
+    # picky does not own the ground architecture: the legacy hall's numbers are exactly the plain run's
+    assert [(m.name, m.value) for m in legacy.metrics] == [(m.name, m.value) for m in plain.ledgers["ground_legacy"].metrics]
+
+
+def test_the_owners_failing_extra_metric_fails_its_architecture_only():
+    import dataclasses
+
+    from sandbox_plugins import ground as builtin_ground
+
+    def sandbox_register_architectures(register):  # the ground hall under another name, owned by this plugin
+        register(dataclasses.replace(builtin_ground.SPEC, name="hall", baseline=False))
+
+    def sandbox_extra_metrics(architecture, ledger):
+        if ledger.architecture == "hall":
+            raise ValueError("no PUE above 1.5, please")
+
+    reg = api.registry([("hall-plugin", plugin(sandbox_register_architectures=sandbox_register_architectures,
+                                                sandbox_extra_metrics=sandbox_extra_metrics))])
+    result = api.run({**TWO_GROUNDS, "architectures": {"ground": {}, "legacy_hall": {"type": "hall", "pue": 1.58}}}, reg)
     assert list(result.ledgers) == ["ground"]
-    assert "plugin 'picky' failed in sandbox_extra_metrics: ValueError: no PUE above 1.5" in result.failures["ground_legacy"]
-    assert result.ledgers["ground"].get("compute.delivered") == pytest.approx(100.064, rel=1e-5)
+    assert "plugin 'hall-plugin' failed in sandbox_extra_metrics: ValueError: no PUE above 1.5" in result.failures["legacy_hall"]
+    assert result.ledgers["ground"].get("compute.delivered") == pytest.approx(100.238, rel=1e-4)
 
 
 # ------------------------------------------------------------------ sandbox_run_finished
@@ -119,13 +144,13 @@ def test_run_finished_receives_the_run_result_with_its_ledgers():
     assert sorted(result.ledgers) == ["ground", "ground_legacy"]
     assert result.failures == {} and result.baseline == "ground"
     assert result.scenario.workload.sustained_flops == pytest.approx(1e17)
-    # both instances size 434 chips and deliver 100.064 PFLOP/s; only the facility differs
+    # both instances size 338 chips and deliver 100.238 PFLOP/s; only the facility differs
     for ledger in result.ledgers.values():
-        assert ledger.get("compute.chips") == 434
-        assert ledger.get("compute.delivered") == pytest.approx(100.064, rel=1e-5)
-    # grid power 0.3038 MW x 1.1 = 0.33418 MW and x 1.58 = 0.480004 MW
-    assert result.ledgers["ground"].get("power.grid") == pytest.approx(0.33418)
-    assert result.ledgers["ground_legacy"].get("power.grid") == pytest.approx(0.480004)
+        assert ledger.get("compute.chips") == 338
+        assert ledger.get("compute.delivered") == pytest.approx(100.238, rel=1e-4)
+    # grid power 0.43095 MW x 1.1 = 0.474045 MW and x 1.58 = 0.680901 MW
+    assert result.ledgers["ground"].get("power.grid") == pytest.approx(0.474045)
+    assert result.ledgers["ground_legacy"].get("power.grid") == pytest.approx(0.680901)
     # it fires after the baseline-relative metrics: the legacy hall's energy use is 1.58 / 1.1 of the baseline's
     assert result.ledgers["ground_legacy"].get("energy.use.vs_baseline") == pytest.approx(1.58 / 1.1)
     assert result.provenance["baseline"] == "ground"
@@ -133,17 +158,12 @@ def test_run_finished_receives_the_run_result_with_its_ledgers():
 
 def test_run_finished_also_fires_when_an_architecture_failed():
     results = []
-
-    def bad_metrics(architecture):
-        if architecture == "ground_legacy":
-            raise RuntimeError("boom")
-
-    reg = api.registry([("collector", plugin(sandbox_run_finished=lambda result: results.append(result),
-                                             sandbox_extra_metrics=bad_metrics))])
-    api.run(TWO_GROUNDS, reg)
+    scenario = {**TWO_GROUNDS, "architectures": {"ground": {}, "ground_legacy": {"type": "ground", "chip": "RAD750"}}}
+    reg = api.registry([("collector", plugin(sandbox_run_finished=lambda result: results.append(result)))])
+    api.run(scenario, reg)
     (result,) = results
-    assert list(result.failures) == ["ground_legacy"]
-    assert result.ledgers["ground"].get("compute.chips") == 434
+    assert list(result.failures) == ["ground_legacy"]  # a rad-hard CPU has no fp16 figure
+    assert result.ledgers["ground"].get("compute.chips") == 338
 
 
 def test_run_finished_fires_in_the_cli_before_outputs_are_written(tmp_path, monkeypatch):
@@ -162,8 +182,8 @@ def test_run_finished_fires_in_the_cli_before_outputs_are_written(tmp_path, monk
     assert r.exit_code == 0, r.output
     import finish_probe
 
-    # once, with the ground ledger (434 chips), and results.json not yet written at that moment
-    assert finish_probe.SEEN == [(["ground"], 434, False)]
+    # once, with the ground ledger (338 chips), and results.json not yet written at that moment
+    assert finish_probe.SEEN == [(["ground"], 338, False)]
     assert (out / "results.json").exists()
 
 

@@ -63,12 +63,13 @@ def test_explain_prints_quantities_in_their_units(tmp_path):
     path.write_text(SCENARIO, encoding="utf-8")
     res = CliRunner().invoke(cli, ["run", str(path), "--explain"], obj={})
     assert res.exit_code == 0, res.output
-    # the ground plugin's failure rate: 0.105686 per chip-year (Llama 3 report), shown once, in its unit
+    # the ground plugin's failure rate: 0.105686 per chip-year (Llama 3 report), in its unit wherever it is shown;
+    # repaired within 3 days: availability 1 - 0.105686 x 3 / 365.25 = 0.99913
     assert "  param failure_rate = 0.105686 1/yr  (default; source: Llama Team" in res.stdout
-    assert "mean_survival_fraction(0.105686/yr, 5 yr)" in res.stdout
+    assert "availability 0.9991 = 1 − 0.105686/yr × 3 d" in res.stdout
     assert "/yr/yr" not in res.stdout and " 1 / yr" not in res.stdout
     assert "  param lifetime = 5 yr  (default" in res.stdout
-    assert "  param network_rtt = 30 ms  (default" in res.stdout
+    assert "  param wue = 1.8 L/(kW h)  (default" in res.stdout
 
 
 # ------------------------------------------------------------------ the README and the JSON
@@ -88,8 +89,8 @@ def test_readme_describes_the_run_json_exactly(tmp_path):
     assert set(doc) == _documented(readme, r"`run --format json` prints one object with the keys (.*?);")
     assert set(doc["records"][0]) == _documented(readme, r"each record has the keys (.*?)\.")
     assert isinstance(doc["notes"]["ground"], list) and doc["failures"] == {}
-    # 10 PFLOP/s on H100s at 230.56 TFLOP/s each: ceil(1e16 / 230.56e12) = 44 chips
-    assert next(r for r in doc["records"] if r["metric"] == "compute.chips")["value"] == 44
+    # 10 PFLOP/s on H100s at 989.4e12 x 0.30 x 0.999132 = 296.56 TFLOP/s each: ceil(1e16 / 296.56e12) = 34 chips
+    assert next(r for r in doc["records"] if r["metric"] == "compute.chips")["value"] == 34
 
 
 # ------------------------------------------------------------------ --out says what it wrote

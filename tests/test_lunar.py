@@ -17,7 +17,6 @@ import math
 
 import pytest
 from _scenarios import run_standard
-from sandbox_plugins.moon import datacenter as lunar
 from sandbox_plugins.moon import surface
 
 MU_E, R_E = 398_600.4418, 6_378.1366  # km³/s², km
@@ -121,7 +120,8 @@ def test_tankers_light_time_and_flights():
     assert led.get("launch.tanker_flights") == 9 * led.get("launch.flights")
     assert led.get("latency.light_time_one_way") == pytest.approx(D_MOON * 1e3 / C, rel=1e-9)
     assert led.get("latency.light_time_one_way") == pytest.approx(1.2822, abs=1e-4)
-    assert led.get("latency.p50") == pytest.approx(2 * D_MOON * 1e3 / C, rel=1e-9)
+    assert led.get("latency.path_p50") == pytest.approx(2 * D_MOON * 1e3 / C, rel=1e-9)
+    assert led.get("latency.p50") == pytest.approx(0.030 + 2 * D_MOON * 1e3 / C + 5.0, rel=1e-9)  # + network, processing
 
 
 def test_impossible_combinations_fail_clearly():
@@ -132,8 +132,10 @@ def test_impossible_combinations_fail_clearly():
 
 
 def test_rfc_entry_is_sourced():
-    """The plugin's own storage entry: every set field has a source; ranges hold the nominal."""
-    e = lunar.RFC_LUNAR
+    """The surface storage entry (the engine's default on a surface): every set field has a source; ranges hold the nominal."""
+    from sandbox_plugins import catalogue
+
+    e = next(x for x in catalogue.POWER_SOURCES if x.name == "RFC-lunar")
     e.check()
     for name in ("specific_energy_wh_per_kg", "round_trip_efficiency", "depth_of_discharge", "cost_usd_per_kwh"):
         assert e.sources[name]

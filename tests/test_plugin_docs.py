@@ -173,9 +173,9 @@ def test_element_without_compute_example():
     # 1,500 W per relay from two faces at 300 K, eps 0.9, 3 K sink: A = Q / (2 eps sigma (T^4 - Ts^4))
     sigma = 5.670374419e-8  # CODATA 2018
     assert ledger.get("thermal.radiator_area") == pytest.approx(2 * 1500 / (2 * 0.9 * sigma * (300**4 - 3**4)))
-    # 100 chips in the hall only; the relays add 2 x 1,500 W of load and 60 kg
+    # 100 chips in the hall only (each with its 575 W host server); the relays add 2 x 1,500 W and 60 kg
     assert ledger.get("compute.chips") == 100
-    assert ledger.get("power.load") == pytest.approx((100 * 700 + 2 * 1500) / 1e6)
+    assert ledger.get("power.load") == pytest.approx((100 * (700 + 575) + 2 * 1500) / 1e6)
     assert ledger.get("mass.other") == pytest.approx(0.06)
     # two relays of a few hundred kg each fit one Falcon 9 to GTO (5,500 kg)
     assert ledger.get("launch.flights") == 1
@@ -186,38 +186,48 @@ def test_errors_example():
     assert {"Misspelt", "WrongArgument"} <= set(ns)
 
 
+#: The ground baseline at 100 PFLOP/s fp16, by hand (the hand calculation of tests/test_hooks.py):
+#: 338 H100 (989.4e12 x 0.30 x availability 1 - 0.105686 x 3 / 365.25 = 296.562e12 FLOP/s each);
+#: IT load 338 x (700 + 575 W host, NVIDIA DGX H100: 10.2 kW / 8 GPUs) = 430.95 kW; PUE 1.1.
+GROUND_LOAD_KW = 338 * (700 + 575) / 1e3
+GROUND_CAPEX = 338 * 30_000 + 338 * 6_400 + 11.7 * GROUND_LOAD_KW * 1e3           # chips, hosts, building
+GROUND_OPEX = (GROUND_LOAD_KW * 1.1 * 8766 * 0.081 + 0.03 * GROUND_CAPEX            # energy, operations
+               + 0.105686 * 338 * (500 + 0.2 * 30_000))                             # repair on site
+GROUND_DELIVERED = 338 * 989.4e12 * 0.30 * (1 - 0.105686 * 3 / 365.25) / 1e15      # PFLOP/s
+CRF = 0.08 / (1 - 1.08**-5)                                                         # capital recovery, 8 %, 5 yr
+
+
 def test_catalogues_example():
     ns = run_block("catalogues")
     ground = ns["result"].ledgers["ground"]
-    # 434 H100 x 700 W x PUE 1.1 = 0.33418 MW from the grid, at 0.127 USD/kWh:
-    # 334.18 kW x 8,766 h x 0.127 = 372,036.6 USD/yr
-    assert ground.get("power.grid") == pytest.approx(0.33418)
-    assert ground.get("opex.energy") == pytest.approx(0.3720366, rel=1e-6)
+    # 430.95 kW x PUE 1.1 = 0.474045 MW from the grid at 0.127 USD/kWh: 474.045 kW x 8,766 h x 0.127
+    assert ground.get("power.grid") == pytest.approx(GROUND_LOAD_KW * 1.1 / 1e3)
+    assert ground.get("opex.energy") == pytest.approx(GROUND_LOAD_KW * 1.1 * 8766 * 0.127 / 1e6, rel=1e-9)
     assert ns["reg"].catalogues.power_sources["grid-us-commercial"].price_usd_per_kwh == 0.127
 
 
 def test_models_example():
     ns = run_block("models")
     ground = ns["result"].ledgers["ground"]
-    # capex 16.57446 MUSD (chips 13.02 + site 11.7 USD/W x 303.8 kW); opex 0.2372832 + 0.4972338 MUSD/yr
-    assert ground.get("cost.capex") == pytest.approx(16.57446)
-    assert ground.get("cost.opex") == pytest.approx(0.734517, rel=1e-5)
-    # straight line over 5 yr: 16.57446 / 5 + 0.734517 = 4.049409 MUSD/yr
-    assert ground.get("cost.annual") == pytest.approx(4.049409, rel=1e-6)
-    # the replacement applies to the derived cost too: 4.049409e6 / (100.064 PFLOP/s x 365.25 d) = 110.80 USD
-    assert ground.get("cost.per_pflop_day") == pytest.approx(4.049409e6 / (100.0638 * 365.25), rel=1e-5)
+    assert ground.get("cost.capex") == pytest.approx(GROUND_CAPEX / 1e6)           # 17.345315 MUSD
+    assert ground.get("cost.opex") == pytest.approx(GROUND_OPEX / 1e6, rel=1e-6)   # 1.089145 MUSD/yr
+    # straight line over 5 yr: 17.345315 / 5 + 1.089145 = 4.558208 MUSD/yr
+    assert ground.get("cost.annual") == pytest.approx((GROUND_CAPEX / 5 + GROUND_OPEX) / 1e6, rel=1e-6)
+    # the replacement applies to the derived cost too: 4.558208e6 / (100.238 PFLOP/s x 365.25 d) = 124.50 USD
+    assert ground.get("cost.per_pflop_day") == pytest.approx(
+        (GROUND_CAPEX / 5 + GROUND_OPEX) / (GROUND_DELIVERED * 365.25), rel=1e-5)
 
 
 def test_architectures_example():
     ns = run_block("architectures")
     colo = ns["result"].ledgers["colo"]
-    # 43 servers x 8 GPUs x 989.4e12 x 0.30 = 102.10608 PFLOP/s; 344 x 700 W x 1.58 = 0.380464 MW
+    # 43 servers x 8 GPUs x 989.4e12 x 0.30 = 102.10608 PFLOP/s; 344 x (700 + 575) W x 1.58 = 0.692988 MW
     assert colo.get("compute.units") == 43
-    assert colo.get("compute.delivered") == pytest.approx(102.10608)
-    assert colo.get("power.grid") == pytest.approx(0.380464)
-    # 0.5 yr lead time; 30 ms round trip
+    assert colo.get("compute.delivered") == pytest.approx(102.10608, rel=1e-6)
+    assert colo.get("power.grid") == pytest.approx(0.692988)
+    # 0.5 yr lead time; latency 30 ms user network + 0 path + 5 s processing
     assert colo.get("time.years_to_service") == pytest.approx(0.5)
-    assert colo.get("latency.p50") == pytest.approx(0.03)
+    assert colo.get("latency.p50") == pytest.approx(5.03)
     assert ns["reg"].architecture_owner["colo"] == "colo"
 
 
@@ -230,22 +240,22 @@ def test_commands_example():
 def test_extra_metrics_example():
     ns = run_block("extra_metrics")
     ground = ns["result"].ledgers["ground"]
-    # 434 x 1.2 kg = 520.8 kg over 100.064 PFLOP/s = 5.2047 kg per PFLOP/s
-    assert ground.get("ratio.kg_per_pflops") == pytest.approx(520.8 / 100.0638, rel=1e-5)
+    # 338 x (1.2 kg module + 15.10625 kg host) = 5,511.51 kg over 100.238 PFLOP/s = 54.984 kg per PFLOP/s
+    assert ground.get("ratio.kg_per_pflops") == pytest.approx(338 * (1.2 + 15.10625) / GROUND_DELIVERED, rel=1e-5)
     assert ground.get("ratio.kg_per_pflops") == pytest.approx(ground.get("mass.total") * 1e3 / ground.get("compute.delivered"))
 
 
 def test_run_finished_example():
     ns = run_block("run_finished")
     (summary,) = ns["cheapest"].summaries
-    # annual 16.57446 x CRF(0.08, 5) 0.2504565 + 0.734517 = 4.885697 MUSD/yr; / (100.0638 x 365.25) = 133.678 USD
-    assert summary["usd_per_pflop_day"]["ground"] == pytest.approx(133.678, rel=1e-5)
+    # annual 17.345315 x CRF 0.2504565 + 1.089145 = 5.433391 MUSD/yr; / (100.238 x 365.25) = 148.405 USD
+    annual = GROUND_CAPEX * CRF + GROUND_OPEX
+    assert summary["usd_per_pflop_day"]["ground"] == pytest.approx(annual / (GROUND_DELIVERED * 365.25), rel=1e-5)
     assert summary["cheapest"] == "ground"
-    # the legacy hall buys 0.3038 MW x (1.58 - 1.1) = 0.145824 MW more at 0.081 USD/kWh:
-    # + 0.145824e3 kW x 8,766 h x 0.081 = 103,542 USD/yr energy; ops fraction unchanged (same capex)
-    extra = 145.824 * 8766 * 0.081
+    # the legacy hall buys 430.95 kW x (1.58 - 1.1) = 206.856 kW more at 0.081 USD/kWh (same capex, same repairs)
+    extra = GROUND_LOAD_KW * (1.58 - 1.1) * 8766 * 0.081
     assert summary["usd_per_pflop_day"]["ground_legacy"] == pytest.approx(
-        (4.885697e6 + extra) / (100.0638 * 365.25), rel=1e-5)
+        (annual + extra) / (GROUND_DELIVERED * 365.25), rel=1e-5)
 
 
 # ------------------------------------------------------------------ packaging
@@ -275,7 +285,8 @@ from sandbox.core.catalogue import entry_fields  # noqa: E402
 from sandbox.core.design import field_unit  # noqa: E402
 from sandbox.core.modelset import ModelSet  # noqa: E402
 
-DESIGN_TYPES = ("Design", "Element", "Site", "PowerSystem", "ThermalSystem", "Transport")
+DESIGN_TYPES = ("Design", "Element", "Site", "PowerSystem", "ThermalSystem", "Transport", "Servicing", "PowerLink",
+                "LinkStage")
 ENTRY_TYPES = ("Chip", "LaunchVehicle", "PowerSource", "GroundStation")
 OTHER_TYPES = ("ArchitectureSpec", "Param", "Sourced", "Params", "Context", "Workload", "Assumptions", "Metric",
                "Ledger", "RunResult", "Catalogues")
@@ -370,22 +381,30 @@ def test_every_trajectory_name_is_in_the_trajectory_section():
 
 
 def test_studies_see_plugin_metrics_as_the_guide_says():
-    """The guide says a plugin's own metrics are not study columns yet: when they become columns,
-    this fails, so that "How a plugin's metrics reach the outputs and the studies" is updated."""
+    """A plugin's metric is a study metric, computed per point with arrays, as the guide says."""
     from sandbox import api, hookimpl
     from sandbox.core.design import Metric
     from sandbox.core.scenario import validate
-    from sandbox.studies.sensitivity import SensitivityError, sensitivity
+    from sandbox.studies.sensitivity import sensitivity
 
-    class Tagged:
+    seen = []
+
+    class Facility:
         @hookimpl
         def sandbox_extra_metrics(self, ledger):
-            return [Metric("tag.one", 1.0, "")]
+            seen.append(type(ledger.get("power.grid")).__name__)
+            # grid power / IT load is the PUE by definition (ISO/IEC 30134-2); it broadcasts over arrays
+            return [Metric("facility.pue", ledger.get("power.grid") / ledger.get("power.load"), "")]
 
-    reg = api.registry([("tagged", Tagged())])
+    reg = api.registry([("facility", Facility())])
     scenario = validate({"architectures": {"ground": {}}}, reg)
-    assert "tag.one" in {r["metric"] for r in api.run(scenario, reg).records()}  # in a run: yes
-    with pytest.raises(SensitivityError, match="unknown metric 'tag.one'"):      # in a study: not yet
-        sensitivity(scenario, reg, metric="tag.one", inputs=["ground.pue"])
-    assert "`sensitivity --metric edge.modules_per_pod` answers \"unknown metric\"" in " ".join(
-        section("How a plugin's metrics reach the outputs and the studies").split())
+    df = sensitivity(scenario, reg, metric="facility.pue", inputs=["ground.pue"])
+    (row,) = df.to_dict("records")
+    # the ground plugin's PUE: nominal 1.1, range 1.08 to 1.2 (its parameter's declared low and high)
+    assert (row["metric_low"], row["metric_nominal"], row["metric_high"]) == pytest.approx((1.08, 1.1, 1.2))
+    # a ledger input does not change the design: one call for its points, with arrays
+    df = sensitivity(scenario, reg, metric="facility.pue", inputs=["catalogue.power_sources.grid-us.price_usd_per_kwh"])
+    assert df["metric_nominal"].iloc[0] == pytest.approx(1.1) and "ndarray" in seen
+    text = " ".join(section("How a plugin's metrics reach the outputs and the studies").split())
+    assert "`sandbox sensitivity --metric edge.modules_per_pod` ranks the inputs by them" in text
+    assert "numpy arrays of one value per point" in text

@@ -23,7 +23,7 @@ SCENARIO = standard_toml("sensitivity test", 5) + """
 [architectures.leo]
 """
 
-BUS = "models.cost.spacecraft_bus_cost_usd_per_kg"
+BUS = "models.cost.hardware_usd_per_kg_mass_produced"
 
 
 def crf(rate: float, years: float) -> float:
@@ -59,29 +59,29 @@ def test_frame_shape_and_order(case, registry):
     np.testing.assert_allclose(df["swing"], (df["metric_high"] - df["metric_low"]).abs())
 
 
-def test_bus_cost_moves_leo_by_its_capex_share_and_not_the_ground(case):
-    """The bus cost enters the LEO ledger linearly (sandbox/ledger/element.py):
-    capex.bus = rate × bus mass; integration = f_int × hardware (bus included); operations =
-    f_ops × (hardware + integration); annual = capex × CRF(r, life) + opex. So the cost per
-    PFLOP-day is affine in the rate:  C(rate) = C_nom × (1 + s × (rate / rate_nom − 1)) with the
-    bus share of the annual cost  s = B (1 + f_int) (CRF + f_ops) / annual."""
+def test_hardware_rate_moves_leo_by_its_capex_share_and_not_the_ground(case):
+    """The mass-produced hardware rate enters the LEO ledger linearly (sandbox/ledger/element.py):
+    per-kg lines B = rate × (structure + shielding + radiators + avionics + propulsion + plugin items);
+    integration = f_int × hardware; insurance = f_ins × (hardware + integration + launch);
+    operations = f_ops × (hardware + integration); annual = capex × CRF(r, life) + opex. So the cost
+    per PFLOP-day is affine in the rate: C(rate) = C_nom × (1 + s × (rate / rate_nom − 1)) with the
+    share s = B (1 + f_int) ((1 + f_ins) CRF + f_ops) / annual."""
     _, df, run = case
     led = run.ledgers["leo"]
-    bus = led.get("capex.bus") * 1e6  # MUSD -> USD
+    per_kg = sum(led.get(k) for k in ("capex.structure", "capex.thermal", "capex.avionics", "capex.other")) * 1e6
     annual = led.get("cost.annual") * 1e6
-    f_int, f_ops = 0.10, 0.03  # cost.integration_fraction, cost.ops_cost_fraction_per_year nominal
-    share = bus * (1 + f_int) * (crf(0.08, led.get("life.effective")) + f_ops) / annual
-    assert 0.5 < share < 0.8  # the bus dominates the LEO cost at 10,000 USD/kg
+    f_int, f_ins, f_ops = 0.15, 0.08, 0.03  # cost.integration_fraction, insurance_fraction, ops_cost_fraction_per_year
+    share = per_kg * (1 + f_int) * ((1 + f_ins) * crf(0.08, led.get("life.effective")) + f_ops) / annual
+    assert 0.0 < share < 0.5  # a production line's hardware is a minor part of a LEO cluster's cost
 
     r = row(df, "leo", BUS)
-    assert (r.low, r.nominal, r.high) == (1_000.0, 10_000.0, 100_000.0)
+    assert (r.low, r.nominal, r.high) == (770.0, 1_100.0, 6_700.0)  # the sourced range (Starlink; OneWeb)
     assert r.metric_nominal == pytest.approx(led.get("cost.per_pflop_day"), rel=1e-9)
-    assert r.metric_low == pytest.approx(r.metric_nominal * (1 + share * (1_000 / 10_000 - 1)), rel=1e-6)
-    assert r.metric_high == pytest.approx(r.metric_nominal * (1 + share * (100_000 / 10_000 - 1)), rel=1e-6)
-    assert r.metric_low < r.metric_nominal < r.metric_high  # dearer bus, dearer compute
-    assert row(df, "leo", BUS).name == df[df["architecture"] == "leo"].index[0]  # the largest swing for LEO
+    assert r.metric_low == pytest.approx(r.metric_nominal * (1 + share * (770 / 1_100 - 1)), rel=1e-6)
+    assert r.metric_high == pytest.approx(r.metric_nominal * (1 + share * (6_700 / 1_100 - 1)), rel=1e-6)
+    assert r.metric_low < r.metric_nominal < r.metric_high  # dearer hardware, dearer compute
 
-    g = row(df, "ground", BUS)  # no bus on the ground
+    g = row(df, "ground", BUS)  # nothing on the ground is priced per kg
     assert g.swing == 0.0
     assert g.metric_low == g.metric_high == g.metric_nominal
 
@@ -110,7 +110,7 @@ def test_explicit_inputs_with_architecture_parameters(registry, tmp_path):
     assert alt.swing > 0
     assert row(df, "ground", "leo.altitude").swing == 0.0
     bus = row(df, "leo", BUS)
-    assert (bus.low, bus.high) == (1_000.0, 100_000.0)  # the declared range
+    assert (bus.low, bus.high) == (770.0, 6_700.0)  # the declared range
     pue = row(df, "ground", "ground.pue")
     # only the grid energy depends on the PUE: grid power = IT load × PUE, energy opex = grid W × h/yr / 1000 × USD/kWh
     # (sandbox/ledger/element.py), so ΔC = IT load × ΔPUE × 8766 h / 1000 × price / (delivered PFLOP/s × 365.25 d)
@@ -142,14 +142,18 @@ def test_top_keeps_moving_inputs(case):
 # ----------------------------------------------------------------------------- the command
 
 
-def test_cli_table_csv_json_and_files(tmp_path):
+def test_cli_table_csv_json_and_files(tmp_path, case):
     path = tmp_path / "s.toml"
     path.write_text(SCENARIO, encoding="utf-8")
     runner = CliRunner()
     res = runner.invoke(cli, ["sensitivity", str(path)], obj={})
     assert res.exit_code == 0, res.output
-    assert "leo (leo): nominal 3,176 USD" in res.output
-    assert BUS in res.output
+    _, df, run = case
+    from sandbox.output.format import fmt
+
+    assert f"leo (leo): nominal {fmt(run.ledgers['leo'].get('cost.per_pflop_day'))} USD" in res.output
+    widest = df[df["architecture"] == "leo"].iloc[0]["input"]  # the table lists the largest swing first
+    assert widest in res.output
 
     res = runner.invoke(cli, ["sensitivity", str(path), "--format", "csv"], obj={})
     assert res.exit_code == 0

@@ -48,8 +48,9 @@ def test_geo_propellant_and_tankers_by_hand():
     assert led.get("transfer.tankers_per_flight") == math.ceil(total_t / 100.0) == 7
     # the engine multiplies the module's flights by the tankers per flight
     assert led.get("launch.tanker_flights") == 7 * led.get("launch.flights")
-    # GEO latency: round trip 2 × 35,786 km / c = 0.2387 s
-    assert led.get("latency.p50") == pytest.approx(2 * 35786.0 / C_KM_S, rel=1e-6)
+    # GEO latency path: round trip 2 × 35,786 km / c = 0.2387 s, direct (no relay), plus network and processing
+    assert led.get("latency.path_p50") == pytest.approx(2 * 35786.0 / C_KM_S, rel=1e-6)
+    assert led.get("latency.p50") == pytest.approx(0.030 + 2 * 35786.0 / C_KM_S + 5.0, rel=1e-6)
     # longest GEO eclipse, cylindrical shadow at equinox: 2 asin(R/r2)/360° × sidereal day (1436.07 min) = 69.4 min
     # (Maral & Bousquet, Satellite Communications Systems 5th ed. §2.2.4: at most ~70 min around the equinoxes)
     expected = 2 * math.degrees(math.asin(RE / r2)) / 360.0 * 2 * math.pi * math.sqrt(r2**3 / MU) / 60.0
@@ -78,14 +79,14 @@ def test_one_gw_module_count_by_hand():
     assert res.ledgers["b"].get("module.count") == 834
 
 
-def test_rack_overheads_from_nvl72():
+def test_host_servers_from_nvl72_as_every_architecture_carries_them():
     """GB200 NVL72: 1,360 kg and 120 kW for 72 GPUs → 18.89 kg and 1,667 W per GPU; less the B200's own 1.5 kg and
-    1,000 W: 17.39 kg of rack per GPU and a server power overhead of 0.667."""
-    led = run_standard('[architectures.s]\ntype = "starship"\n').ledgers["s"]
-    assert led.get("module.rack_mass_per_gpu") == pytest.approx(1360 / 72 - 1.5)
-    assert led.get("module.server_power_overhead") == pytest.approx(120e3 / 72 / 1000 - 1)
-    # electrical load per module: 1,000 × 1,000 W × (1 + 0.667 server + 0.10 bus) = 1.767 MW
-    assert led.get("power.load") == pytest.approx(1.0 * (1 + 2 / 3 + 0.10), rel=1e-9)
+    1,000 W: a host of 17.39 kg and 666.7 W per GPU (the catalogue's B200 host fields, one envelope for all)."""
+    led = run_standard('[architectures.s]\ntype = "starship"\nmodules = 1\n').ledgers["s"]
+    assert led.get("mass.hosts") == pytest.approx(1000 * (1360 / 72 - 1.5) / 1e3)
+    # IT load per module: 1,000 × (1,000 + 666.7) W = 1.667 MW; with the 10 % bus: 1.833 MW
+    assert led.get("power.it") == pytest.approx(1.0 * (120e3 / 72) / 1e3, rel=1e-9)
+    assert led.get("power.load") == pytest.approx(1.0 * (120e3 / 72) / 1e3 * 1.10, rel=1e-9)
 
 
 def test_flights_from_mass_and_volume():
@@ -125,7 +126,8 @@ modules = 1
 def test_orbit_changes_eclipse_radiation_and_latency():
     """Dawn-dusk SSO vs 53° LEO at 550 km: the SSO is eclipsed only near one solstice (mean fraction a few %),
     the 53° orbit ~1/3 of the time at low β (max fraction = acos(sqrt(h²+2Rh)/(R+h))/π = 0.373 at β = 0).
-    Radiation: 'leo' table at 550 km vs the 'geo' table. Light time: 2 × 550 km / c = 3.67 ms."""
+    Radiation: 'leo' table at 550 km vs the 'geo' table. Latency path through a GEO relay:
+    2 × (550 km + 2 × 35,786 km) / c = 0.481 s."""
     res = run_standard("""
 [architectures.sso]
 type = "starship"
@@ -141,5 +143,5 @@ orbit = "leo"
     assert f_max == pytest.approx(0.373, abs=0.001)
     assert sso.get("orbit.eclipse_fraction") < 0.1 < leo.get("orbit.eclipse_fraction") < f_max
     assert leo.get("orbit.longest_eclipse") == pytest.approx(f_max * 2 * math.pi * math.sqrt((RE + h) ** 3 / MU) / 60, rel=0.02)
-    assert sso.get("latency.p50") == pytest.approx(2 * 550.0 / C_KM_S)
+    assert sso.get("latency.path_p50") == pytest.approx(2 * (550.0 + 2 * 35_786.0) / C_KM_S)
     assert leo.get("mass.storage") > sso.get("mass.storage")

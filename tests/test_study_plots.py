@@ -52,7 +52,7 @@ def grid() -> pd.DataFrame:
                 for arch in ("ground", "leo"):
                     v = 50.0 if arch == "ground" else leo_cost(a, c) * factor
                     rows.append({"point": point, "architecture": arch, "type": arch, "leo.altitude": a,
-                                 "models.cost.spacecraft_bus_cost_usd_per_kg": c, "valid": True, "error": "",
+                                 "models.cost.hardware_usd_per_kg_mass_produced": c, "valid": True, "error": "",
                                  "cost.per_pflop_day": v, "cost.per_pflop_day.vs_baseline": v / 50.0})
                 point += 1
     rows.append({**rows[-1], "point": point, "valid": False, "error": "boom", "cost.per_pflop_day": 1e12})
@@ -154,7 +154,7 @@ def test_pareto_front_matches_brute_force_with_ties():
 
 # --------------------------------------------------------------------------- heat map
 def test_grid_heatmap_shows_the_median_of_each_cell_in_its_colour(grid):
-    fig = study_plots.heatmap(grid, "leo.altitude", "models.cost.spacecraft_bus_cost_usd_per_kg", "cost.per_pflop_day",
+    fig = study_plots.heatmap(grid, "leo.altitude", "models.cost.hardware_usd_per_kg_mass_produced", "cost.per_pflop_day",
                               "leo", unit="USD", x_unit="km", y_unit="USD/kg")
     image = render(fig)
     check_titles_and_labels(fig)
@@ -189,7 +189,7 @@ def test_random_points_are_binned_and_linear_colour_when_the_range_is_small(mont
 
 
 def test_heatmap_without_points_says_so(grid):
-    fig = study_plots.heatmap(grid, "leo.altitude", "models.cost.spacecraft_bus_cost_usd_per_kg",
+    fig = study_plots.heatmap(grid, "leo.altitude", "models.cost.hardware_usd_per_kg_mass_produced",
                               "cost.per_pflop_day", "nobody")
     assert "no valid point" in fig.axes[0].texts[0].get_text()
     render(fig)
@@ -352,7 +352,7 @@ HOSTILE = "<script>alert(1)</script> & \"x\""
 def study_page(grid, monte_carlo, sensitivity, timeline, tmp_path_factory):
     figures = {
         "distribution": study_plots.distributions(monte_carlo, "cost.per_pflop_day", "USD", baseline="ground"),
-        "heatmap": study_plots.heatmap(grid, "leo.altitude", "models.cost.spacecraft_bus_cost_usd_per_kg",
+        "heatmap": study_plots.heatmap(grid, "leo.altitude", "models.cost.hardware_usd_per_kg_mass_produced",
                                        "cost.per_pflop_day", "leo", unit="USD"),
         "tornado": study_plots.tornado(sensitivity, "cost.per_pflop_day", "leo", "USD"),
         "timeline": study_plots.timeline_bands(*timeline, "ground", "USD"),

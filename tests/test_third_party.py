@@ -82,9 +82,10 @@ def test_runs_in_a_scenario(third_party, tmp_path):
     # NVIDIA H100 SXM5 datasheet (2023): 989.4 TFLOP/s dense FP16 tensor, 700 W max TDP.
     # 1,000 chips × 989.4e12 × 0.5 utilisation = 494.7 PFLOP/s delivered (no failures declared).
     assert got[("tinyhall", "compute.delivered")] == pytest.approx(494.7, rel=1e-3)
-    # 1,000 × 700 W = 0.7 MW of IT load; with PUE 1.1 the grid supplies 0.77 MW.
-    assert got[("tinyhall", "power.load")] == pytest.approx(0.7)
-    assert got[("tinyhall", "power.grid")] == pytest.approx(0.77)
+    # 1,000 × (700 W + 575 W of DGX H100 host per GPU: 10.2 kW / 8 − 700 W, NVIDIA DGX H100 datasheet)
+    # = 1.275 MW of IT load; with PUE 1.1 the grid supplies 1.4025 MW.
+    assert got[("tinyhall", "power.load")] == pytest.approx(1.275)
+    assert got[("tinyhall", "power.grid")] == pytest.approx(1.4025)
     # the ground baseline is added by the engine for the comparison
     assert ("ground", "compute.delivered") in got
     assert any(p["name"] == "tinyhall" and p["version"] == "0.3.1" for p in doc["provenance"]["plugins"])

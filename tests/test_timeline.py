@@ -90,19 +90,23 @@ def test_parameters_carry_sources(registry):
 
 
 def test_deterministic_path_and_learning_crossover_by_hand(registry, tmp_path):
-    """Ground made dearer (facility capex 1,200 USD/W) so that LEO starts 9 % above it and only the
+    """Ground made dearer (facility capex 400 USD/W) so that LEO starts 9 % above it and only the
     launch learning curve can close the gap.
 
     Per year (sandbox/ledger/element.py, everything else fixed): chips deliver h(y) = 2^((y−2027)/2.6) × more
     at the same cost, so the ground costs C_g(y) = C_g0 / h(y); LEO's launch capex scales with f(y), the
-    Wright factor, so C_L(y) = (C_L0 − L (1 − f(y))) / h(y) with L = launch capex × CRF(8 %, life) per
+    Wright factor, and so does the insurance on it (cost.insurance_fraction × launch), so
+    C_L(y) = (C_L0 − L (1 − f(y))) / h(y) with L = launch capex × (1 + f_ins) × CRF(8 %, life) per
     PFLOP-day. LEO is in service from 2027 + 2 yr; it crosses in the first such year with C_L < C_g."""
-    s = scenario_with(registry, tmp_path, '[architectures.ground]\nfacility_capex = "1200 USD/W"\n[architectures.leo]\n')
+    s = scenario_with(registry, tmp_path, '[architectures.ground]\nfacility_capex = "400 USD/W"\n[architectures.leo]\n')
     r = timeline(s, registry, draws=1, params=FIXED, uncertain=False)
     run = evaluate(s, registry)
     g, leo = run.ledgers["ground"], run.ledgers["leo"]
     c_g0, c_l0 = g.get("cost.per_pflop_day"), leo.get("cost.per_pflop_day")
-    launch = leo.get("capex.launch") * 1e6 * crf(0.08, leo.get("life.effective")) / (leo.get("compute.delivered") * 365.25)
+    f_ins = registry.models.value("cost.insurance_fraction")
+    launch = (leo.get("capex.launch") * 1e6 * (1 + f_ins) * crf(0.08, leo.get("life.effective"))
+              / (leo.get("compute.delivered") * 365.25))
+    assert c_l0 / c_g0 == pytest.approx(1.09, abs=0.01)
 
     def wright(y: int) -> float:  # M by an explicit year loop, not the module's closed form
         def m(year: int) -> float:
@@ -121,9 +125,9 @@ def test_deterministic_path_and_learning_crossover_by_hand(registry, tmp_path):
         assert bool(t.loc[("ground", y), "available"]) == (y >= 2031)  # max(build 2 yr, grid wait 4 yr)
         if expected_cross is None and y >= 2029 and space < ground:
             expected_cross = y
-    assert expected_cross == 2039  # worked out above; pinned so a model change shows here
+    assert expected_cross == 2040  # worked out above; pinned so a model change shows here
     cross = r.crossover.set_index("architecture").loc["leo"]
-    assert (cross.p05, cross.p50, cross.p95, cross.never_fraction) == (2039.0, 2039.0, 2039.0, 0.0)
+    assert (cross.p05, cross.p50, cross.p95, cross.never_fraction) == (2040.0, 2040.0, 2040.0, 0.0)
     assert r.factors["launch_price_factor"].iloc[-1] == pytest.approx(wright(2047), rel=1e-12)
 
 
@@ -212,11 +216,11 @@ def test_cli_table_csv_json_and_files(tmp_path):
     assert {a["name"] for a in doc["assumptions"]} >= set(DEFAULTS)
 
     # --nominal: one world at nominal values, the case of test_deterministic_path_and_learning_crossover_by_hand
-    path.write_text(HEAD + '[architectures.ground]\nfacility_capex = "1200 USD/W"\n[architectures.leo]\n', encoding="utf-8")
+    path.write_text(HEAD + '[architectures.ground]\nfacility_capex = "400 USD/W"\n[architectures.leo]\n', encoding="utf-8")
     res = runner.invoke(cli, ["timeline", str(path), "--nominal", "--format", "json"], obj={})
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
-    assert doc["draws"] == 1 and doc["crossover"][0]["p50"] == 2039 and doc["crossover"][0]["never_fraction"] == 0
+    assert doc["draws"] == 1 and doc["crossover"][0]["p50"] == 2040 and doc["crossover"][0]["never_fraction"] == 0
 
     out = tmp_path / "out"
     res = runner.invoke(cli, ["timeline", str(path), "--draws", "20", "--end-year", "2032", "--out", str(out)], obj={})

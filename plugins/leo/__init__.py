@@ -26,6 +26,7 @@ with estimated power, mass and cost.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 
@@ -45,6 +46,7 @@ from sandbox import (
     Transport,
     compute_params,
     derating_fields,
+    envelope_params,
     from_sourced,
     hookimpl,
     models,
@@ -117,11 +119,9 @@ PARAMS = (
                  "for AI: GPU power capping at HPC scale', ACM SoCC)"),
     *compute_params(),
     # ------------------------------------------------------------------ power and thermal
-    Param("solar_array", "Si-COTS", "Solar array (catalogue power source of kind 'solar'); Starlink-class mass-produced "
-          "arrays are believed to be silicon.", catalogue="power_sources", kind="string"),
-    Param("battery", "Li-ion-COTS", "Battery for eclipses (catalogue power source of kind 'storage').",
-          catalogue="power_sources", kind="string"),
     *spacecraft_params(),
+    *envelope_params("mass-produced", "the architecture is a constellation built on a production line ('Starlink "
+                     "enlarged for AI'); GuoXing plans 2,800 satellites"),
     *radiator_params(),
     Param("radiator_sides", 2, "Radiating faces per panel (2 = a free-standing fin, 1 = a body-mounted panel).",
           kind="integer", minimum=1, maximum=2,
@@ -129,10 +129,10 @@ PARAMS = (
     from_sourced("earth_ir", models.thermal.DEFAULTS["earth_ir_w_m2"], "Earth's outgoing infrared at the top of the atmosphere."),
     from_sourced("earth_albedo", models.thermal.DEFAULTS["earth_albedo"], "Earth's albedo.", maximum=1.0),
     # ------------------------------------------------------------------ radiation and life
-    Param("shielding", "1.08 g/cm2", "Aluminium-equivalent shield around the electronics (4 mm Al).", unit="g/cm2",
-          low="0.27 g/cm2", high="2.7 g/cm2", maximum=50.0,
-          source="4 mm Al (1.08 g/cm²), the reference depth of the LEO dose figures in sandbox.models.radiation.ANCHORS "
-                 "(Barrett 1993 compilation of AP8/AE8 doses behind 4 mm Al)"),
+    Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the electronics (10 mm Al), as every space "
+          "architecture's default.", unit="g/cm2", low="1.08 g/cm2", high="5 g/cm2", maximum=50.0,
+          source="Google Research, 'Towards a future space-based, highly scalable AI infrastructure system design' "
+                 "(Project Suncatcher, arXiv:2511.19468, 2025): 10 mm Al shielding for TPUs in a 650 km dawn-dusk SSO"),
     Param("design_life", "5 yr", "Design life of a satellite.", unit="yr", exclusive_minimum=True, maximum=30.0,
           low="3 yr", high="7 yr",
           source="Starlink: ~5-year satellite life (SpaceX FCC filings, e.g. SAT-MOD-20200417-00037 orbital debris "
@@ -147,8 +147,10 @@ PARAMS = (
           "; Emmert 2015, 'Thermospheric mass density: a review', Adv. Space Res. 56:773-824 (solar-cycle variation "
           "of ~x10 at 400-500 km)"),
     # ------------------------------------------------------------------ launch
-    Param("vehicle", "Falcon9", "Launch vehicle (catalogue): e.g. 'Transporter' (rideshare), 'Falcon9', 'Starship', "
-          "'LM-2D'.", catalogue="launch_vehicles", kind="string"),
+    Param("vehicle", "Starship", "Launch vehicle (catalogue): e.g. 'Transporter' (rideshare), 'Falcon9', 'Starship', "
+          "'LM-2D'. Default: Starship, as for the Starship modules (one envelope).", catalogue="launch_vehicles",
+          kind="string",
+          source="SpaceX: Starlink V3 satellites are built for launch on Starship (SpaceX Starlink V3 announcement, 2025)"),
     Param("isp", "1500 s", "Specific impulse of the satellites' own propulsion (orbit raising, drag make-up).", unit="s",
           exclusive_minimum=True, low="1000 s", high="2500 s",
           source="Hall thrusters: Busek BHT-600 ~1,500 s (datasheet); SpaceX Starlink V2-mini argon Hall thruster "
@@ -192,10 +194,6 @@ PARAMS = (
           exclusive_minimum=True, low="0.1 Mbit/s", high="10 Mbit/s",
           source="NASA Ames 'State-of-the-Art of Small Spacecraft Technology' (2023), ch. 9 Communications: S-band "
                  "uplinks ~0.1-2 Mbit/s"),
-    Param("processing_time", "15 s", "On-board time to answer one question (LLM prefill + generation).", unit="s",
-          low="3 s", high="60 s",
-          source="Estimate: an 8-billion-parameter model generating ~300-600 tokens at ~20-50 tokens/s on an "
-                 "edge accelerator (NVIDIA Jetson AI Lab benchmarks for 7-8B models on AGX Orin)"),
     Param("query_size", "4 kB", "Size of a question (prompt text).", unit="kB", low="0.5 kB", high="100 kB",
           source="Estimate: ~1,000 tokens of prompt at ~4 bytes per token (OpenAI tokenizer rule of thumb)"),
     Param("answer_size", "4 kB", "Size of an answer (text).", unit="kB", low="0.5 kB", high="100 kB",
@@ -204,9 +202,6 @@ PARAMS = (
           low="2 s", high="60 s",
           source="Estimate: antenna pointing, carrier acquisition and link-layer handshake at acquisition of signal "
                  "(CCSDS 401.0-B RF and modulation systems describe acquisition sequences of seconds to tens of s)"),
-    Param("ground_network_rtt", "30 ms", "Round trip user ↔ ground station over terrestrial networks.", unit="ms",
-          low="5 ms", high="80 ms",
-          source="Typical continental fibre round trip: ~1 ms per 100 km of fibre plus routing (as the ground plugin)"),
     Param("years_to_service", "2 yr", "Years from the decision to the first useful compute in orbit (build, test, "
           "launch booking).", unit="yr", low="1 yr", high="4 yr", maximum=30.0,
           source="Estimate: small-satellite development to launch 1-3 yr (NASA Ames 'State-of-the-Art of Small Spacecraft "
@@ -317,7 +312,6 @@ def design(p: Params, ctx: Context) -> Design:
             perf = cap_w / chip.power_w
             notes.append(f"Approximation: {chip.name} capped at {cap_w:g} W of {chip.power_w:g} W TDP; throughput scaled "
                          f"by {perf:.3f} (proportional, a lower bound: capped GPUs lose less than proportionally)")
-    fail_rate = float(p.failure_rate.to_value(1 / u.yr)) if hasattr(p.failure_rate, "unit") else float(p.failure_rate)
     target = p.si("peak_compute_target")
     n_sat = int(p.satellites)
     utilisation = p.utilisation * perf
@@ -350,25 +344,39 @@ def design(p: Params, ctx: Context) -> Design:
         notes.append(f"Approximation: without propulsion, drag decay ends the life after {drag_life:.1f} yr "
                      f"(exponential atmosphere, B = {bc:g} kg/m², density × {p.density_scale:g})")
     shield_g_cm2 = float(p.shielding.to_value(u.g / u.cm**2))
-    dose = float(m.radiation.leo_dose_rate_krad_per_year(alt, inc_deg, shield_g_cm2))
-    tolerance = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-    tid_life = float(m.radiation.tid_lifetime_years(tolerance, dose))
-    sizing_life = min(life, tid_life)
 
-    # ---------------------------------------------------------------- constellation size
-    survival = float(m.compute.mean_survival_fraction(fail_rate, sizing_life))
-    derate = float(m.compute.radiation_derating(p.redundancy, p.checkpoint_overhead, p.scrub_overhead))
-    per_sat = float(m.compute.delivered_ops(chip_peak, chips, utilisation, derate * survival))
+    # ---------------------------------------------------------------- the satellite (its count sized by the engine)
+    sat = Element(
+        name="compute satellite",
+        count=max(n_sat, 1),
+        chip=chip.name,
+        chips_per_unit=chips,
+        precision=precision,
+        utilisation=utilisation,
+        **derating_fields(p),
+        shielding_g_cm2=shield_g_cm2,
+        lifetime_years=life,
+        structure_fraction=p.structure_fraction,
+        production=p.production,
+        host_fraction=p.host_fraction,
+        avionics_mass_kg=p.si("avionics_mass"),
+        site=Site(f"LEO {alt / 1e3:.0f} km", kind="orbit", radiation_environment="leo", altitude_m=alt,
+                  inclination_deg=inc_deg),
+        power=PowerSystem(source=p.solar_array, storage=p.storage, bus_power_fraction=p.bus_power_fraction),
+        thermal=radiator_system(p, sides=int(p.radiator_sides)),
+    )
+    if cap_w > 0:
+        sat.chip_power_w = cap_w  # the engine sizes power and heat at the capped draw
+    per_sat = ctx.delivered_ops(dataclasses.replace(sat, count=1))
     if n_sat <= 0:
-        if per_sat <= 0:
-            raise ValueError("a satellite delivers no compute; cannot size the constellation to the workload")
-        n_sat = math.ceil(ctx.workload.sustained_flops / per_sat - 1e-9)
-        notes.append(f"sized to the workload: {ctx.workload.sustained_flops * 1e-15:g} P / {per_sat * 1e-15:.4g} P "
-                     f"delivered per satellite = {n_sat} satellites")
+        n_sat = ctx.units_for_workload(sat)
+        notes.append(f"sized to the workload by the engine: {ctx.workload.sustained_flops * 1e-15:g} P / "
+                     f"{per_sat * 1e-15:.4g} P delivered per satellite = {n_sat} satellites")
+    sat.count = n_sat
     planes = max(1, min(planes, n_sat))
     metrics.append(Metric("sat.delivered_compute", per_sat * 1e-15, ops_unit,
-                          inputs=["chip", "chips", "utilisation", "power_cap", "redundancy", "checkpoint_overhead",
-                                  "scrub_overhead", "failure_rate", "life"]))
+                          inputs=["the engine's compute chain (context.delivered_ops): chip, chips, utilisation, "
+                                  "power_cap, redundancy, checkpoint_overhead, scrub_overhead, failure_rate, dose-limited life"]))
 
     # RAANs: SSO planes from their LTAN (RAAN = α_mean_sun + 15°/h (LTAN - 12 h)); others from 0 at the epoch
     epoch_iso = f"{year}-01-01T00:00:00"
@@ -402,7 +410,7 @@ def design(p: Params, ctx: Context) -> Design:
     # ---------------------------------------------------------------- thermal environment of an edge-on radiator
     faces = int(p.radiator_sides)
     f_earth = faces * float(m.thermal.earth_view_factor(alt, m.value("thermal.earth_radius_m"), facing="edge"))
-    albedo_factor = max(0.0, math.cos(math.radians(ecl.beta_min_abs_deg)))
+    albedo_factor = float(m.thermal.orbit_albedo_factor(ecl.beta_min_abs_deg))
     solar = float(m.power.solar_flux_w_m2(1.0))
     absorbed = float(m.thermal.absorbed_flux_w_m2(p.radiator_absorptivity, p.radiator_emissivity, solar, 0.0,
                                                   p.si("earth_ir"), f_earth, p.earth_albedo, albedo_factor))
@@ -410,7 +418,7 @@ def design(p: Params, ctx: Context) -> Design:
         Metric("thermal.earth_view_factor", f_earth, "", inputs=["altitude", "radiator_sides"],
                source="thermal.earth_view_factor(facing='edge') summed over the radiating faces"),
         Metric("thermal.albedo_factor", albedo_factor, "", inputs=["orbit.beta_min"], approximation=True,
-               source="cos(smallest |β| of the year): sub-satellite solar zenith angle at the brightest point of the orbit"),
+               source="thermal.orbit_albedo_factor(smallest |β| of the year)"),
         Metric("thermal.absorbed_flux", absorbed, "W/m2",
                inputs=["radiator_absorptivity", "radiator_emissivity", "earth_ir", "earth_albedo",
                        "thermal.earth_view_factor", "thermal.albedo_factor"],
@@ -486,21 +494,24 @@ def design(p: Params, ctx: Context) -> Design:
 
     latency = None
     link_to_earth = math.inf
+    processing_s = m.value("links.query_processing_time_s")  # the engine's common values, so waits line up
+    user_rtt_s = m.value("links.user_network_rtt_s")
     if p.model_latency:
         geo_leg = phys.geo_relay_leg_s(alt, radius, mu, m) if p.relay == "geo" else 0.0
         li = phys.LatencyInputs(
             stations=stations, epoch_iso=epoch_iso, step_s=p.si("visibility_step"), n_samples=int(p.latency_samples),
-            processing_s=p.si("processing_time"), setup_s=p.si("contact_setup_time"),
+            processing_s=processing_s, setup_s=p.si("contact_setup_time"),
             query_bits=float(p.query_size.to_value(u.bit)), answer_bits=float(p.answer_size.to_value(u.bit)), uplink_bps=p.si("uplink_rate"), downlink_bps=down_rate,
-            ground_rtt_s=p.si("ground_network_rtt"), isl=bool(p.isl) and n_sat > 1,
+            ground_rtt_s=user_rtt_s, isl=bool(p.isl) and n_sat > 1,
             isl_cross_plane=bool(p.isl_cross_plane), isl_hop_s=float(m.links.light_time_s(isl_d)),
             isl_switch_s=p.si("isl_switching_delay"), isl_rate_bps=isl_rate, relay=p.relay, geo_leg_s=geo_leg)
         res = phys.simulate_latency(const, li, m, ctx.rng, slant)
-        latency = res.samples_s
+        # the path part: the engine adds the same user network and processing time to every architecture
+        latency = np.maximum(res.samples_s - processing_s - user_rtt_s, 0.0)
         target_s = ctx.workload.latency_target_s
         within = float(np.mean(latency <= target_s))
         lat_inputs = ["ground_stations", "satellites", "planes", "altitude", "orbit", "isl", "isl_cross_plane", "relay",
-                      "processing_time", "contact_setup_time", "uplink_rate", "query_size", "answer_size",
+                      "links.query_processing_time_s", "contact_setup_time", "uplink_rate", "query_size", "answer_size",
                       "visibility_step", "latency_samples", "study.seed"]
         metrics += [
             Metric("latency.coverage", res.coverage_fraction, "", inputs=lat_inputs,
@@ -508,11 +519,8 @@ def design(p: Params, ctx: Context) -> Design:
             Metric("latency.in_contact", res.in_contact_fraction, "", inputs=lat_inputs,
                    source="fraction of questions arriving while a satellite is in view"),
             Metric("latency.best", res.best_s, "s", inputs=lat_inputs,
-                   source="question and answer in one contact: fibre RTT + light time + serialisation + processing"),
+                   source="question and answer in one contact: user network + light time + serialisation + processing"),
             Metric("latency.within_target", within, "", inputs=lat_inputs + ["workload.latency_target"]),
-            Metric("latency.p50_excl_processing", float(np.percentile(latency - p.si("processing_time"), 50)), "s",
-                   inputs=lat_inputs, source="latency.p50 less the on-board processing time (the ground baseline's "
-                                             "latency is network time only)"),
             Metric("latency.mean_isl_hops", res.mean_hops, "", inputs=lat_inputs),
         ]
         if p.relay == "geo":
@@ -528,30 +536,13 @@ def design(p: Params, ctx: Context) -> Design:
                      "a station (pass waits over two simulated days, spherical Earth, two-body orbits); see "
                      "latency.coverage and latency.within_target")
 
-    # ---------------------------------------------------------------- the satellite
-    battery = p.battery
-    element = Element(
-        name="compute satellite",
-        count=n_sat,
-        chip=chip.name,
-        chips_per_unit=chips,
-        precision=precision,
-        utilisation=utilisation,
-        **derating_fields(p),
-        shielding_g_cm2=shield_g_cm2,
-        lifetime_years=life,
-        structure_fraction=p.structure_fraction,
-        site=Site(f"LEO {alt / 1e3:.0f} km, {orbit_text}", kind="orbit", sun_distance_au=1.0,
-                  eclipse_fraction=ecl.mean_fraction, longest_dark_s=ecl.longest_dark_s, radiator_sink_k=m.value(
-                      "thermal.deep_space_temperature_k"), absorbed_w_m2=absorbed, distance_to_earth_m=slant,
-                  radiation_environment="leo", altitude_m=alt, inclination_deg=inc_deg),
-        power=PowerSystem(source=p.solar_array, storage=battery, bus_power_fraction=p.bus_power_fraction),
-        thermal=radiator_system(p, sides=faces),
-        transport=transport,
-        extra_mass_kg={"avionics": p.si("avionics_mass")},
-    )
-    if cap_w > 0:
-        element.chip_power_w = cap_w  # the engine sizes power and heat at the capped draw
+    # ---------------------------------------------------------------- the satellite, with what the orbit gives it
+    sat.site = Site(f"LEO {alt / 1e3:.0f} km, {orbit_text}", kind="orbit", sun_distance_au=1.0,
+                    eclipse_fraction=ecl.mean_fraction, longest_dark_s=ecl.longest_dark_s,
+                    radiator_sink_k=m.value("thermal.deep_space_temperature_k"), absorbed_w_m2=absorbed,
+                    distance_to_earth_m=slant, radiation_environment="leo", altitude_m=alt, inclination_deg=inc_deg)
+    sat.transport = transport
+    element = sat
     metrics.append(Metric("sat.compute_power", chips * (cap_w if cap_w > 0 else chip.power_w) / 1e3, "kW",
                           inputs=["chip", "chips", "power_cap"]))
     return Design(

@@ -18,8 +18,6 @@ The helpers at the top (``surface.lunar_surface_environment``, ``leo_to_surface_
 
 from __future__ import annotations
 
-import math
-
 import astropy.units as u
 
 from sandbox import (
@@ -27,14 +25,17 @@ from sandbox import (
     Context,
     Design,
     Element,
+    LinkStage,
     Metric,
     Param,
     Params,
-    PowerSource,
+    PowerLink,
     PowerSystem,
     Site,
+    ThermalSystem,
     compute_params,
     derating_fields,
+    envelope_params,
     from_sourced,
     hookimpl,
     models,
@@ -71,10 +72,9 @@ PARAMS = (
           "~1.5 g/cm³ is 150-300 g/cm².", unit="g/cm2",
           source="Regolith bulk density ~1.5-1.8 g/cm³ (Carrier, Olhoeft & Mendell 1991, Lunar Sourcebook ch. 9) "
                  "× 1-2 m; 0 = not buried", low="0 g/cm2", high="300 g/cm2", maximum=10_000.0),
-    Param("solar_array", "GaAs-ROSA", "Solar array type (catalogue power source of kind 'solar').",
-          catalogue="power_sources", kind="string"),
-    Param("storage", "RFC-lunar", "Storage across dark periods (catalogue power source of kind 'storage').",
-          catalogue="power_sources", kind="string"),
+    *envelope_params("small-series", "a lunar data hall is one of a few, not built on a production line"),
+    from_sourced("structure_fraction", models.launch.DEFAULTS["structure_fraction"],
+                 "Structure of the hall (frames, enclosure, mounts) as a fraction of its dry mass.", maximum=0.9),
     Param("reactor", "FSP-40kWe", "Reactor used when power = 'fission'.", catalogue="power_sources", kind="string"),
     *surface.RIM_PARAMS,
     Param("cable_length", "10 km", "Cable run from the rim array to the crater floor.", unit="km",
@@ -97,10 +97,17 @@ PARAMS = (
     Param("cable_mass_factor", 2.0, "Cable mass / bare conductor mass (insulation, jacket, reels, connectors).",
           source="Estimate: insulated power cables weigh ~1.5-3× their conductor (manufacturers' data sheets for "
                  "medium-voltage Al cables); range an assumption", low=1.5, high=3.0, minimum=1.0, maximum=20.0),
-    Param("beam_efficiency", 0.15, "Electric-to-electric efficiency of the rim-to-crater laser link.",
-          source="Catalogue 'Laser-beamed' entry: Landis, 'Laser Power Beaming for Lunar Polar Exploration', AIAA "
-                 "Propulsion and Energy Forum 2020 (10-20 %); DARPA POWER PRAD 2025 demonstration",
-          low=0.10, high=0.20, exclusive_minimum=True, maximum=1.0),
+    Param("laser_efficiency", 0.50, "Electrical-to-optical efficiency of the rim's laser transmitter (its loss is heat "
+          "at the rim).", source="Estimate: high-power diode laser wall-plug efficiency ~50 % (Landis, 'Laser Power "
+          "Beaming for Lunar Polar Exploration', AIAA Propulsion and Energy Forum 2020, whose end-to-end link is "
+          "10-20 %)", low=0.40, high=0.60, exclusive_minimum=True, maximum=1.0),
+    Param("beam_collection", 0.70, "Fraction of the beam the crater's receiver collects (the rest is spilled onto the "
+          "regolith).", source="Estimate consistent with the 10-20 % end-to-end link of Landis 2020 (AIAA) given the "
+                               "transmitter and receiver efficiencies", low=0.50, high=0.90, exclusive_minimum=True,
+          maximum=1.0),
+    Param("receiver_efficiency", 0.45, "Optical-to-electrical efficiency of the monochromatic PV receiver in the crater "
+          "(its loss is heat at the hall).", source="Estimate: GaAs cells under monochromatic ~800-900 nm light reach "
+          "~40-55 % (Landis 2020, AIAA)", low=0.30, high=0.55, exclusive_minimum=True, maximum=1.0),
     Param("beam_specific_power", "50 W/kg", "Laser transmitter + receiver + pointing hardware per W delivered.",
           unit="W/kg",
           source="Estimate: no system-level figure published (catalogue 'Laser-beamed' leaves it NaN); laser diode "
@@ -115,20 +122,6 @@ PARAMS = (
 )
 
 
-def _chip_count(p: Params, ctx: Context, chip_name: str, env_name: str, shielding: float) -> tuple[int, float, str]:
-    """Chips needed for the workload, the effective life (yr) and the precision used."""
-    chip = ctx.catalogues.chips[chip_name]
-    precision = ctx.workload.precision
-    m = ctx.models
-    dose = float(m.radiation.dose_rate_krad_per_year(env_name, shielding))
-    tol = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-    life = min(p.si("lifetime") / surface.YEAR_S, float(m.radiation.tid_lifetime_years(tol, dose)))
-    survival = float(m.compute.mean_survival_fraction(p.failure_rate, life))
-    derate = float(m.compute.radiation_derating(p.redundancy, p.checkpoint_overhead, p.scrub_overhead))
-    per_chip = float(m.compute.delivered_ops(chip.ops(precision), 1.0, p.utilisation, derate * survival))
-    return math.ceil(ctx.workload.sustained_flops / per_chip), life, precision
-
-
 # ------------------------------------------------------------------------------ design
 def design(p: Params, ctx: Context) -> Design:
     """A data hall sized to the workload, at the chosen lunar site and power option."""
@@ -141,55 +134,94 @@ def design(p: Params, ctx: Context) -> Design:
     notes: list[str] = []
     metrics: list[Metric] = []
     shielding = float(p.shielding.to_value(u.g / u.cm**2))
-    n_chips, _life, precision = _chip_count(p, ctx, p.chip, "lunar_surface", shielding)
+    precision = ctx.workload.precision
     chip = ctx.catalogues.chips[p.chip]
-    compute_load = n_chips * chip.power_w * (1.0 + p.bus_power_fraction)
+    hall = Element(
+        name=f"lunar data hall ({site}, {mode})",
+        count=1,
+        chip=p.chip,
+        chips_per_unit=1,
+        precision=precision,
+        utilisation=p.utilisation,
+        **derating_fields(p),
+        shielding_g_cm2=shielding,
+        lifetime_years=p.si("lifetime") / surface.YEAR_S,
+        structure_fraction=p.structure_fraction,
+        production=p.production,
+        host_fraction=p.host_fraction,
+        site=Site(name=f"Moon {site}", kind="surface", radiation_environment="lunar_surface"),
+        power=PowerSystem(source="grid"),  # set below, once the load is known
+        thermal=radiator_system(p, sides=2),
+    )
+    n_chips = hall.chips_per_unit = ctx.units_for_workload(hall, per="chip")
+    # the hall's load, for the cable or beam that carries it (the engine sizes the rest)
+    compute_load = n_chips * (chip.power_w + p.host_fraction * chip.host_power_w) * (1.0 + p.bus_power_fraction)
 
-    # ---- power
-    extra_power = 0.0
+    # ---- power: a reactor or arrays at the hall, or arrays on the rim feeding the hall through a power link
     extra_mass: dict[str, float] = {}
+    rim: Element | None = None
+    links: list[PowerLink] = []
     if mode == "fission":
         power_sys = PowerSystem(source=p.reactor, bus_power_fraction=p.bus_power_fraction)
         dark_for_site, longest_for_site = 0.0, 0.0  # a reactor does not care about the dark
         notes.append("fission: the reactor's own radiators are inside its catalogue specific power; the hall's "
-                     "radiators reject only the hall's load")
+                     "radiators reject only the hall's heat")
     else:
         lit_site = "polar-rim" if mode.startswith("rim") else site
-        dark_for_site, longest_for_site = surface.surface_illumination(p, ctx, lit_site)
-        power_sys = PowerSystem(source=p.solar_array, storage=p.storage, bus_power_fraction=p.bus_power_fraction)
-        metrics.append(Metric("power.dark_fraction", dark_for_site, "", inputs=[f"site={lit_site}"],
+        lit_dark, lit_longest = surface.surface_illumination(p, ctx, lit_site)
+        metrics.append(Metric("power.dark_fraction", lit_dark, "", inputs=[f"site={lit_site}"],
                               source=surface.BUSSEY if lit_site == "polar-rim" else "half the synodic month",
                               approximation=lit_site == "polar-rim"))
-        metrics.append(Metric("power.longest_dark", longest_for_site / surface.DAY_S, "d", inputs=[f"site={lit_site}"],
+        metrics.append(Metric("power.longest_dark", lit_longest / surface.DAY_S, "d", inputs=[f"site={lit_site}"],
                               source="rim_longest_dark" if lit_site == "polar-rim" else "models.power.DEFAULTS lunar_night_s",
                               approximation=lit_site == "polar-rim"))
         if lit_site == "polar-rim":
             notes.append("rim illumination (dark fraction, longest dark spell) is taken from published illumination "
                          "maps, not computed: topography is out of reach of the orbit adapter")
+        if mode.startswith("rim"):
+            power_sys = PowerSystem(source="link", bus_power_fraction=p.bus_power_fraction)
+            dark_for_site, longest_for_site = 0.0, 0.0
+            rim_env = surface.lunar_surface_environment(p, ctx, "polar-rim")
+            rim = Element(
+                name="rim array", count=1, chip=None, chips_per_unit=0,
+                site=Site(name="Moon polar rim", kind="surface", eclipse_fraction=lit_dark, longest_dark_s=lit_longest,
+                          radiator_sink_k=rim_env["sink_k"], absorbed_w_m2=rim_env["absorbed_w_m2"],
+                          distance_to_earth_m=surface.earth_moon_distance_m(), radiation_environment="lunar_surface"),
+                power=PowerSystem(source=p.solar_array, storage=p.storage),
+                thermal=radiator_system(p, sides=2) if mode == "rim-beamed" else ThermalSystem(kind="none"),
+                lifetime_years=p.si("lifetime") / surface.YEAR_S, structure_fraction=p.structure_fraction,
+                production=p.production,
+            )
+        else:
+            dark_for_site, longest_for_site = lit_dark, lit_longest
+            power_sys = PowerSystem(source=p.solar_array, storage=p.storage, bus_power_fraction=p.bus_power_fraction)
     if mode == "rim-cable":
         loss = p.cable_loss
-        delivered = compute_load
-        extra_power = delivered * loss / (1.0 - loss)  # the array sends P/(1-f); f of it heats the cable
-        sent = delivered + extra_power
+        sent = compute_load / (1.0 - loss)  # the plugin's estimate of the flow, for the conductor's size
         cable = surface.cable_conductor_mass_kg(sent, p.si("cable_length"), p.si("cable_voltage"), loss,
-                                        p.si("conductor_resistivity"), p.si("conductor_density")) * p.cable_mass_factor
-        extra_mass["rim-to-crater cable"] = cable
+                                                p.si("conductor_resistivity"), p.si("conductor_density")) * p.cable_mass_factor
+        rim.extra_mass_kg["rim-to-crater cable"] = cable
+        links.append(PowerLink("rim array", hall.name, [LinkStage("cable I²R", 1.0 - loss, "environment")], kind="cable"))
         metrics.append(Metric("power.cable_mass", cable / 1e3, "t",
                               inputs=["power sent", "cable_length", "cable_voltage", "cable_loss", "conductor_resistivity",
                                       "conductor_density", "cable_mass_factor"],
                               source="m = 4 ρe ρm L² P / (f V²) × cable_mass_factor (Ohm's law)"))
-        notes.append("rim-cable: the array on the rim is sized by the engine with the rim's illumination; the cable's "
-                     "I²R loss is added to the load (and, conservatively, to the crater radiators)")
+        notes.append("rim-cable: an array on the rim (sized by the engine with the rim's illumination) feeds the hall "
+                     "through a power link; the cable's I²R loss heats the regolith along it, not the hall's radiators")
     elif mode == "rim-beamed":
-        eta = p.beam_efficiency
-        delivered = compute_load
-        extra_power = delivered * (1.0 / eta - 1.0)
-        beam = delivered / p.si("beam_specific_power")
-        extra_mass["laser beaming hardware"] = beam
+        stages = [LinkStage("laser transmitter", p.laser_efficiency, "source"),
+                  LinkStage("beam collection", p.beam_collection, "environment"),
+                  LinkStage("PV receiver", p.receiver_efficiency, "sink")]
+        links.append(PowerLink("rim array", hall.name, stages, kind="laser"))
+        beam = compute_load / p.si("beam_specific_power")
+        rim.extra_mass_kg["laser beaming hardware"] = beam
+        eta = p.laser_efficiency * p.beam_collection * p.receiver_efficiency
+        metrics.append(Metric("power.beam_efficiency", eta, "", inputs=["laser_efficiency", "beam_collection",
+                                                                         "receiver_efficiency"]))
         metrics.append(Metric("power.beaming_mass", beam / 1e3, "t", inputs=["compute load", "beam_specific_power"],
                               approximation=True))
-        notes.append(f"rim-beamed: the rim array must send 1/{eta:g} of the load; ALL beaming losses are charged to the "
-                     "crater radiators (about half are really at the rim transmitter): radiator area is overstated")
+        notes.append(f"rim-beamed: the rim array sends 1/{eta:.3g} of the hall's load; the transmitter's loss is heat at the "
+                     "rim, the spilled beam heats the regolith, the receiver's loss is heat in the hall")
 
     # ---- thermal
     env = surface.lunar_surface_environment(p, ctx, site)
@@ -226,34 +258,25 @@ def design(p: Params, ctx: Context) -> Design:
     metrics.append(Metric("latency.light_time_one_way", light, "s", inputs=["Earth-Moon mean distance 384,400 km"],
                           source="links.light_time_s; trajectory.EARTH_MOON_DISTANCE_KM (NASA Moon fact sheet)",
                           approximation=True))
-    notes.append("latency: round-trip light time at the mean Earth–Moon distance (centre to centre; 356,500-406,700 km "
-                 "over the orbit) with no ground-network or relay time; the near side sees Earth always, a PSR "
-                 "needs a relay or a rim antenna")
+    notes.append("latency path: round-trip light time at the mean Earth–Moon distance (356,500-406,700 km over the "
+                 "orbit); the near side sees Earth always, a PSR needs a relay or a rim antenna (not modelled)")
     notes.append("dominant assumptions: the power option and site illumination (storage mass), the radiator design "
-                 "case (equatorial noon vs PSR), the Starship dry mass/Isp (tankers per landing) and the engine's "
-                 "bus cost per kg applied to every launched kg")
+                 "case (equatorial noon vs PSR), the Starship dry mass/Isp (tankers per landing) and the production "
+                 "class's price per kg of hardware")
 
-    element = Element(
-        name=f"lunar data hall ({site}, {mode})",
-        count=1,
-        chip=p.chip,
-        chips_per_unit=n_chips,
-        precision=precision,
-        utilisation=p.utilisation,
-        **derating_fields(p),
-        shielding_g_cm2=shielding,
-        lifetime_years=p.si("lifetime") / surface.YEAR_S,
-        site=Site(name=f"Moon {site}", kind="surface", sun_distance_au=1.0, eclipse_fraction=dark_for_site,
-                  longest_dark_s=longest_for_site, radiator_sink_k=env["sink_k"], absorbed_w_m2=env["absorbed_w_m2"],
-                  distance_to_earth_m=d, radiation_environment="lunar_surface"),
-        power=power_sys,
-        thermal=radiator_system(p, sides=2),
-        structure_fraction=0.0,
-        transport=transport,
-        extra_power_w=extra_power,
-        extra_mass_kg=extra_mass,
-    )
-    return Design(elements=[element], years_to_service=p.si("years_to_service") / surface.YEAR_S, metrics=metrics, notes=notes)
+    hall.site = Site(name=f"Moon {site}", kind="surface", sun_distance_au=1.0, eclipse_fraction=dark_for_site,
+                     longest_dark_s=longest_for_site, radiator_sink_k=env["sink_k"], absorbed_w_m2=env["absorbed_w_m2"],
+                     distance_to_earth_m=d, radiation_environment="lunar_surface")
+    hall.power = power_sys
+    hall.transport = transport
+    hall.transit_dose_krad = float(ctx.models.radiation.transit_dose_krad("chemical", shielding))  # one fast belt crossing
+    hall.extra_mass_kg = extra_mass
+    elements = [hall]
+    if rim is not None:
+        rim.transport = transport
+        elements.append(rim)
+    return Design(elements=elements, years_to_service=p.si("years_to_service") / surface.YEAR_S, metrics=metrics,
+                  notes=notes, power_links=links)
 
 
 SPEC = ArchitectureSpec(
@@ -265,36 +288,9 @@ SPEC = ArchitectureSpec(
     design=design,
 )
 
-# ------------------------------------------------------------------------------ catalogue
-_RFC_COST = ("Estimate: no public price for a flight regenerative fuel cell; taken equal to the catalogue's space Li-ion "
-             "estimate per kWh (US$3,000-50,000/kWh)")
-RFC_LUNAR = PowerSource(
-    name="RFC-lunar",
-    kind="storage",
-    specific_energy_wh_per_kg=models.power.DEFAULTS["rfc_specific_energy_wh_per_kg"].nominal,
-    round_trip_efficiency=models.power.DEFAULTS["rfc_round_trip_efficiency"].nominal,
-    depth_of_discharge=0.95,
-    cost_usd_per_kwh=10_000.0,
-    sources={
-        "specific_energy_wh_per_kg": models.power.DEFAULTS["rfc_specific_energy_wh_per_kg"].source
-        + "; catalogue 'RFC' entry: NASA GRC RFC studies ~300-1,000 Wh/kg for 14-day nights",
-        "round_trip_efficiency": models.power.DEFAULTS["rfc_round_trip_efficiency"].source,
-        "depth_of_discharge": "As the catalogue 'RFC' entry: reactant tanks drained almost fully, 0.9-1.0",
-        "cost_usd_per_kwh": _RFC_COST,
-    },
-    ranges={"specific_energy_wh_per_kg": (200.0, 1000.0), "round_trip_efficiency": (0.40, 0.60),
-            "depth_of_discharge": (0.90, 1.0), "cost_usd_per_kwh": (3_000.0, 50_000.0)},
-)
-
-
-@hookimpl
-def sandbox_register_catalogues(register):
-    register(RFC_LUNAR)
-
-
 @hookimpl
 def sandbox_register_architectures(register):
     register(SPEC)
 
 
-__all__ = ["SPEC", "PARAMS", "RFC_LUNAR"]
+__all__ = ["SPEC", "PARAMS"]

@@ -29,6 +29,7 @@ surface (propellant from the rocket equation for the same exit speed) and launch
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 
@@ -39,12 +40,15 @@ from sandbox import (
     Context,
     Design,
     Element,
+    LinkStage,
     Metric,
     Param,
     Params,
+    PowerLink,
     PowerSystem,
     Site,
     ThermalSystem,
+    envelope_params,
     hookimpl,
     trajectory,
 )
@@ -57,9 +61,9 @@ G0 = 9.80665  # standard gravity, m/s² (3rd CGPM 1901, exact)
 #: Mean heliocentric distances (AU) of the destinations: NASA GSFC Planetary Fact Sheet (semi-major axes).
 PLANET_AU = {"mars": 1.524, "venus": 0.723, "jupiter": 5.204}
 
-#: The base element carries no processors; it names a rad-hard catalogue chip so that the engine's
-#: total-dose life (which uses the element's chip) does not bind a base without electronics.
-BASE_CHIP = "RAD5545"
+#: The model default holding each production class's hardware price per kg.
+_CLASS_RATE = {"mass-produced": "cost.hardware_usd_per_kg_mass_produced",
+               "small-series": "cost.hardware_usd_per_kg_small_series", "bespoke": "cost.hardware_usd_per_kg_bespoke"}
 
 _TARGETS = ("mars", "venus", "jupiter", "escape", "llo", "v_inf")
 _SP428 = ("NASA SP-428 'Space Resources and Space Settlements' (1979), Arnold et al., 'Mass Drivers I-III' "
@@ -124,10 +128,15 @@ PARAMS = (
           source="NASA Fission Surface Power (2022): one 40 kWe unit sized for an early Artemis base camp",
           low="10 kW", high="500 kW", maximum=1e9),
     Param("reactor", "FSP-40kWe", "Reactor type for base_power = 'fission'.", catalogue="power_sources", kind="string"),
-    Param("solar_array", "GaAs-ROSA", "Array type for solar power (base and inner-system probes).",
-          catalogue="power_sources", kind="string"),
-    Param("storage", "RFC-lunar", "Storage across the lunar night for base_power = 'solar'.",
-          catalogue="power_sources", kind="string"),
+    *envelope_params("bespoke", "Moonbase Alpha and its mass driver are one of a kind"),
+    Param("track_production", "mass-produced", "Production class of the mass-driver track: a line of identical "
+          "coil segments, priced per kg.", choices=("mass-produced", "small-series", "bespoke"),
+          source="Cost classes: sandbox.models.cost DEFAULTS hardware_usd_per_kg_*; thousands of identical track "
+                 "segments are built as a series (assumption stated here)"),
+    Param("probe_production", "small-series", "Production class of the probes' hardware (priced per kg).",
+          choices=("mass-produced", "small-series", "bespoke"),
+          source="Cost classes: sandbox.models.cost DEFAULTS hardware_usd_per_kg_*; a campaign of tens to hundreds of "
+                 "identical probes is a small series"),
     # ---- the probes
     Param("probes_per_year", 50, "Probes launched per year.",
           source="Scenario choice for a Moonbase Alpha campaign; 1-1,000", minimum=1, maximum=1e6),
@@ -319,9 +328,9 @@ def design(p: Params, ctx: Context) -> Design:
         Metric("driver.buffer_mass", buffer_kg / 1e3, "t", inputs=["driver.buffer_energy", "buffer_specific_energy"]),
         Metric("driver.track_mass", track_kg / 1e3, "t", inputs=["driver.track_length", "track_mass_per_m"],
                approximation=True),
-        Metric("driver.cost_per_m", p.si("track_mass_per_m") * ctx.models.value("cost.spacecraft_bus_cost_usd_per_kg"),
-               "USD/m", inputs=["track_mass_per_m", "cost.spacecraft_bus_cost_usd_per_kg"], approximation=True,
-               source="the engine prices the track's launched mass at the shared bus cost per kg"),
+        Metric("driver.cost_per_m", p.si("track_mass_per_m") * ctx.models.value(_CLASS_RATE[p.track_production]),
+               "USD/m", inputs=["track_mass_per_m", _CLASS_RATE[p.track_production]], approximation=True,
+               source="the track's mass at its production class's hardware cost per kg (the plugin prices the track)"),
         Metric("driver.max_launches_per_day", rate * 86400.0, "1/d",
                inputs=["charge_power", "driver.energy_per_launch", "min_launch_interval"],
                source="min(P_charge/E, 1/interval)"),
@@ -374,13 +383,13 @@ def design(p: Params, ctx: Context) -> Design:
                    inputs=["probe + propellant mass", f"{vehicle.name} LEO payload and price"],
                    source="mass share of one flight (kick-stage dry mass ignored)", approximation=True),
         ]
-    surface_cost = ctx.models.value("cost.spacecraft_bus_cost_usd_per_kg")
-    driver_capex = (track_kg + buffer_kg) * surface_cost
+    driver_capex = (track_kg * ctx.models.value(_CLASS_RATE[p.track_production])
+                    + buffer_kg * ctx.models.value(_CLASS_RATE[p.production]))
     if fleet > 0:
         metrics.append(Metric("compare.driver_capex_per_probe", driver_capex / fleet / 1e6, "MUSD",
-                              inputs=["driver.track_mass", "driver.buffer_mass", "cost.spacecraft_bus_cost_usd_per_kg",
-                                      "probes.fleet"],
-                              source="driver hardware at the shared bus cost per kg, amortised over the campaign "
+                              inputs=["driver.track_mass", "driver.buffer_mass", _CLASS_RATE[p.track_production],
+                                      _CLASS_RATE[p.production], "probes.fleet"],
+                              source="driver hardware at the production class's cost per kg, amortised over the campaign "
                                      "(excludes its transport and the base's electricity)", approximation=True))
 
     # ---- transport from Earth (shared with the lunar plugin)
@@ -421,35 +430,56 @@ def design(p: Params, ctx: Context) -> Design:
                   radiation_environment=env_name),
         power=probe_power,
         thermal=radiator,
+        production=p.probe_production,
         transport=transport,
+        # the probes' electronics crossed the belts once on the way to the Moon (a fast chemical crossing)
+        transit_dose_krad=float(ctx.models.radiation.transit_dose_krad("chemical",
+                                                                        float(p.probe_shielding.to_value(u.g / u.cm**2)))),
     )
-    base = Element(  # no processors: a rad-hard chip name keeps the engine's TID life check from binding
-        name=f"Moonbase Alpha: driver + plant ({p.base_site}, {p.base_power})",
+    plant = Element(  # the base's power plant: generation only (a reactor's own radiators are in its specific power)
+        name=f"Moonbase Alpha plant ({p.base_site}, {p.base_power})",
         count=1,
-        chip=BASE_CHIP,
+        chip=None,
         chips_per_unit=0,
-        precision="fp64",
         site=base_site,
         power=PowerSystem(source=p.reactor) if fission else PowerSystem(source=p.solar_array, storage=p.storage),
+        thermal=ThermalSystem(kind="none"),
+        lifetime_years=float(p.campaign_years),
+        production=p.production,
+        transport=transport,
+    )
+    base = Element(  # no processors: the engine gives an element without chips no total-dose life limit
+        name=f"Moonbase Alpha: driver and base ({p.base_site})",
+        count=1,
+        chip=None,
+        chips_per_unit=0,
+        site=dataclasses.replace(base_site, eclipse_fraction=0.0, longest_dark_s=0.0),
+        power=PowerSystem(source="link"),
         thermal=radiator,
         lifetime_years=float(p.campaign_years),
+        production=p.production,
         transport=transport,
         extra_power_w=p.si("base_load") + charge_w,
+        # the kinetic energy the probes carry away is work, not heat at the base (E_k = η × electrical energy)
+        work_w=driver_avg_w * p.driver_efficiency,
         extra_mass_kg={"mass-driver track": track_kg, "driver pulsed-power buffer": buffer_kg},
+        extra_capex_usd={"mass-driver track": track_kg * ctx.models.value(_CLASS_RATE[p.track_production])},
     )
+    feed = PowerLink(plant.name, base.name, [LinkStage("base power bus", 1.0)], kind="cable")
     notes += [
         "probes: only the electronics, power and radiators are shipped from Earth; structure, kick stage and "
         "propellant are assumed made on the Moon (ISRU cost and mass not in the ledger)",
         f"probes at {sun_au:g} AU use {'the RTG' if use_rtg else 'solar arrays'}; radiation environment "
         f"'{env_name}' (cruise): the Jovian belts are NOT modelled" if p.target == "jupiter" else
         f"probes at {sun_au:g} AU use {'the RTG' if use_rtg else 'solar arrays'}; radiation environment '{env_name}'",
-        "the base plant carries base_load + charge_power day and night; the driver's GW pulses come from the buffer",
+        "the plant feeds the base through a power link: base_load + charge_power day and night; the driver's GW pulses "
+        "come from its buffer; the probes' kinetic energy leaves the base as work, the driver's losses are heat",
         "dominant assumptions: probe mass × exit speed² / driver efficiency (energy), the acceleration limit (track "
-        "length and mass), track mass per metre, and the engine's bus cost per kg on the shipped mass",
+        "length and mass), track mass per metre, and the production class's price per kg of shipped hardware",
         "moonbase delivers probes, not a data center: its cost per PFLOP-day is not comparable with a data hall",
     ]
-    return Design(elements=[probes, base], years_to_service=p.si("years_to_service") / YEAR_S, metrics=metrics,
-                  notes=notes)
+    return Design(elements=[probes, base, plant], years_to_service=p.si("years_to_service") / YEAR_S, metrics=metrics,
+                  notes=notes, power_links=[feed])
 
 
 SPEC = ArchitectureSpec(

@@ -140,14 +140,13 @@ def starship_to_surface(p: Params, ctx: Context, payload_kg: float | None = None
     prop = trajectory.propellant_mass((dry + payload) * u.kg, dv["total"] * u.m / u.s,
                                       p.si("lander_isp") * u.s).to_value(u.kg)
     tankers = math.ceil(prop / leo_payload - 1e-9)
-    cost_per_kg = (1 + tankers) * ship.price_usd / payload
+    cost_per_kg = (ship.expendable_price_usd + tankers * ship.price_usd) / payload
     notes = []
     if prop > p.si("lander_propellant_capacity"):
         notes.append(f"cargo Starship: {prop / 1e3:.0f} t of propellant exceeds the {p.si('lander_propellant_capacity') / 1e3:.0f} t "
                      "tanks: the one-way LEO→surface flight is not feasible with this payload and dry mass")
-    notes.append("cargo Starship flies one way LEO→surface and stays on the Moon; the ledger prices each flight at the "
-                 "catalogue Starship price, so the expended ship's build cost is NOT in capex (engine has no per-flight "
-                 "hardware charge)")
+    notes.append("cargo Starship flies one way LEO→surface and stays on the Moon: each cargo flight is priced at the "
+                 "catalogue's expendable Starship price (the tankers return)")
     src = "trajectory.hohmann (TLI), departure_speed/circular_velocity on the Moon (LOI, descent)"
     metrics = [
         Metric("transport.dv_tli", dv["tli"] / 1e3, "km/s", inputs=["Starship.leo_altitude_m", "Earth-Moon distance"],
@@ -165,9 +164,10 @@ def starship_to_surface(p: Params, ctx: Context, payload_kg: float | None = None
         Metric("transport.tankers_per_landing", float(tankers), "",
                inputs=["transport.lander_propellant", "Starship LEO payload (tanker load)"]),
         Metric("transport.cost_per_kg_to_surface", cost_per_kg, "USD/kg",
-               inputs=["tankers_per_landing", "Starship.price_usd", "Starship LEO payload"], approximation=True),
+               inputs=["tankers_per_landing", "Starship.expendable_price_usd", "Starship.price_usd", "Starship LEO payload"],
+               approximation=True),
     ]
-    transport = Transport(vehicle="Starship", destination="LEO", tanker_flights_per_flight=float(tankers))
+    transport = Transport(vehicle="Starship", destination="LEO", tanker_flights_per_flight=float(tankers), expended=True)
     return transport, metrics, notes
 
 

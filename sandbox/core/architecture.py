@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from sandbox.core.catalogue import Catalogues
-from sandbox.core.design import Design
+from sandbox.core.design import Design, Element
 from sandbox.core.params import Param, Params
 
 
@@ -79,6 +79,11 @@ class Context:
     scenario; ``rng``: a numpy Generator seeded from the scenario seed and the architecture
     name (same scenario and seed → same numbers); ``instance``: the architecture's name in the
     scenario.
+
+    The engine's own sizing chain is available through :meth:`delivered_ops` and
+    :meth:`units_for_workload`: a design that must know how many units (or chips) the workload
+    needs before it can build the rest (a constellation's geometry, a cable's current) asks the
+    engine instead of recomputing dose, life, survival and derating itself.
     """
 
     catalogues: Catalogues
@@ -88,3 +93,18 @@ class Context:
     rng: np.random.Generator
     instance: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    sizer: Any = field(default=None, repr=False)  # set by the engine: sandbox.ledger.sizing.Sizer
+
+    def delivered_ops(self, element: Element) -> float:
+        """Delivered operations per second (FLOP/s, OP/s for int8) of ``element`` as the engine
+        evaluates it: peak × chips × utilisation × derating × survival over its dose-limited life."""
+        if self.sizer is None:
+            raise RuntimeError("delivered_ops needs the engine's context (call designs through the engine)")
+        return self.sizer.delivered_ops(element)
+
+    def units_for_workload(self, element: Element, per: str = "unit") -> int:
+        """How many units (``per="unit"``: ``element.count``) or chips per unit (``per="chip"``:
+        ``element.chips_per_unit``, one unit) deliver the scenario's sustained compute, ≥ 1."""
+        if self.sizer is None:
+            raise RuntimeError("units_for_workload needs the engine's context (call designs through the engine)")
+        return self.sizer.units_for_workload(element, per)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields
+from types import MappingProxyType
 from typing import Any
 
 _NAN = float("nan")
@@ -55,7 +56,15 @@ class Chip(_Entry):
     ``"fp8"``, ``"int8"``) to dense peak operations per second (FLOP/s, or OP/s for int8).
     ``power_w`` is the board/TDP power in W, ``mass_kg`` the module mass in kg, ``cost_usd``
     the unit price in US dollars, ``tid_krad`` the total-ionising-dose tolerance in krad(Si)
-    (``0`` if unknown/commercial untested), ``rad_hard`` whether it is radiation-hardened by design.
+    (``0`` if unknown/commercial untested), ``rad_hard`` whether it is radiation-hardened by design,
+    ``see_cross_section_cm2`` the per-chip cross-section (cm²) for single events that stop or corrupt
+    work, from a beam test (``0`` if not characterised: the radiation model's COTS default applies,
+    see ``sandbox.models.radiation.effective_see_cross_section_cm2``).
+
+    The host server each accelerator needs (CPUs, memory, NICs, switches, power shelves, chassis,
+    cold plates), per accelerator: ``host_power_w`` (W on top of ``power_w``), ``host_mass_kg``
+    (kg besides the module's own ``mass_kg``) and ``host_cost_usd`` (US dollars besides
+    ``cost_usd``); 0 for a module that is a complete computer (an edge SoC, a rad-hard board).
     """
 
     peak_ops_per_s: Mapping[str, float] = _f(
@@ -66,9 +75,14 @@ class Chip(_Entry):
     cost_usd: float = _f(unit="USD", doc="unit price of one chip or module")
     tid_krad: float = _f(0.0, unit="krad(Si)", doc="total ionising dose tolerated; 0 = unknown or untested (COTS)")
     rad_hard: bool = _f(False, doc="radiation-hardened by design")
+    host_power_w: float = _f(0.0, unit="W", doc="host server power per accelerator (CPUs, memory, NICs, switches), on top of power_w")
+    host_mass_kg: float = _f(0.0, unit="kg", doc="host server mass per accelerator, besides the module's own mass_kg")
+    host_cost_usd: float = _f(0.0, unit="USD", doc="host server cost per accelerator, besides cost_usd")
     year: int = _f(0, unit="", doc="year of first availability (0 = not given)")
     sources: Mapping[str, str] = _f(factory=dict, doc=_SOURCES_DOC)
     ranges: Mapping[str, tuple[float, float]] = _f(factory=dict, doc=_RANGES_DOC)
+    see_cross_section_cm2: float = _f(  # last, so positional construction keeps working
+        0.0, unit="cm2", doc="per-chip cross-section for single events that stop or corrupt work (0 = not characterised)")
 
     def ops(self, precision: str) -> float:
         """Peak operations per second at ``precision``; ``KeyError`` names what exists."""
@@ -87,7 +101,8 @@ class LaunchVehicle(_Entry):
     mass in kg; ``fairing_volume_m3`` is the usable payload volume in m³; ``price_usd`` the
     price of one flight in US dollars; ``co2_t_per_flight`` the CO₂-equivalent emitted per flight
     in tonnes; ``leo_altitude_m`` the reference circular orbit altitude (m) its LEO figure is for;
-    ``reusable`` whether the vehicle can be refuelled in orbit (propellant transfer).
+    ``reusable`` whether the vehicle can be refuelled in orbit (propellant transfer);
+    ``expendable_price_usd`` the price of a flight whose vehicle is not recovered (NaN: unknown).
     """
 
     payload_kg: Mapping[str, float] = _f(
@@ -97,6 +112,7 @@ class LaunchVehicle(_Entry):
     co2_t_per_flight: float = _f(unit="t", doc="CO2-equivalent emitted per flight")
     leo_altitude_m: float = _f(400e3, unit="m", doc="altitude of the circular orbit the LEO payload figure is for")
     reusable: bool = _f(False, doc="can be refuelled in orbit (propellant transfer by tanker flights)")
+    expendable_price_usd: float = _f(unit="USD", doc="price of a flight whose vehicle is not recovered (NaN: unknown)")
     year: int = _f(0, unit="", doc="year of first flight or of the figures (0 = not given)")
     sources: Mapping[str, str] = _f(factory=dict, doc=_SOURCES_DOC)
     ranges: Mapping[str, tuple[float, float]] = _f(factory=dict, doc=_RANGES_DOC)
@@ -214,6 +230,10 @@ class Catalogues:
                 f"plugin {plugin!r} registered {kind[:-1].replace('_', ' ')} {entry.name!r}, "
                 f"already registered by plugin {self.owner[key]!r} (pass replace=True to override)"
             )
+        for f in fields(entry):  # entries are shared by every architecture: make them deeply read-only
+            value = getattr(entry, f.name)
+            if isinstance(value, Mapping) and not isinstance(value, MappingProxyType):
+                object.__setattr__(entry, f.name, MappingProxyType(dict(value)))
         table[entry.name] = entry
         self.owner[key] = plugin
 
@@ -240,6 +260,10 @@ class Catalogues:
         hint = f"; did you mean {close[0]!r}?" if close else f"; known{wanted}: {', '.join(allowed) or 'none'}"
         return f"no {label} named {name!r} in the catalogues{hint}"
 
+    def read_only(self) -> CatalogueView:
+        """A view of every table that cannot be changed (what design functions receive)."""
+        return CatalogueView(self)
+
     def get(self, kind: str, name: str) -> CatalogueEntry:
         """Entry ``name`` of ``kind`` (``"chips"``, ...); ``KeyError`` lists close names."""
         table = getattr(self, kind)
@@ -250,3 +274,23 @@ class Catalogues:
             hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else f"; known: {', '.join(sorted(table)) or 'none'}"
             raise KeyError(f"no {kind[:-1].replace('_', ' ')} named {name!r}{hint}")
         return table[name]
+
+
+class CatalogueView:
+    """Read-only access to :class:`Catalogues`: the same tables as mappings that refuse writes.
+
+    Entries themselves are frozen dataclasses whose mapping fields are read-only too, so a design
+    function cannot change a number that another architecture then reads.
+    """
+
+    def __init__(self, catalogues: Catalogues):
+        self._c = catalogues
+        self.chips = MappingProxyType(catalogues.chips)
+        self.launch_vehicles = MappingProxyType(catalogues.launch_vehicles)
+        self.power_sources = MappingProxyType(catalogues.power_sources)
+        self.ground_stations = MappingProxyType(catalogues.ground_stations)
+        self.owner = MappingProxyType(catalogues.owner)
+
+    def get(self, kind: str, name: str) -> CatalogueEntry:
+        """Entry ``name`` of ``kind``; ``KeyError`` lists close names (as :meth:`Catalogues.get`)."""
+        return self._c.get(kind, name)

@@ -19,7 +19,8 @@ import numpy as np
 #: The unit a design field is in, from the end of its name (longest suffix first); fields
 #: without one are plain numbers (fractions, counts) or text. ``years_to_service`` says it at the start.
 _SUFFIX_UNITS = (
-    ("_usd_per_year", "USD/yr"), ("_usd_per_w", "USD/W"), ("_l_per_kwh", "L/kWh"), ("_per_year", "1/yr"),
+    ("_usd_per_year", "USD/yr"), ("_usd_per_w", "USD/W"), ("_l_per_kwh", "L/kWh"), ("_kg_per_visit", "kg"),
+    ("_per_year", "1/yr"), ("_krad", "krad"),
     ("_g_cm2", "g/cm2"), ("_kg_m2", "kg/m2"), ("_kg_m3", "kg/m3"), ("_w_m2", "W/m2"), ("_m_s", "m/s"),
     ("_years", "yr"), ("_usd", "USD"), ("_bps", "bit/s"), ("_deg", "deg"), ("_au", "AU"), ("_kg", "kg"),
     ("_w", "W"), ("_k", "K"), ("_m", "m"), ("_s", "s"),
@@ -108,6 +109,9 @@ class Site:
       ``inclination_deg`` where the model interpolates in orbit.
     - ``capex_usd_per_w``: site preparation or building cost per W of electrical load
       (a data-center shell and its electrical/mechanical plant on the ground; 0 in orbit).
+    - ``link_path``: how answers reach the ground network when the plugin gives no path latency
+      samples: ``"direct"`` (round-trip light time over ``distance_to_earth_m``; on the ground, 0)
+      or ``"geo-relay"`` (up to a geostationary data relay and down again, both ways).
     """
 
     name: str
@@ -122,14 +126,18 @@ class Site:
     altitude_m: float = 0.0
     inclination_deg: float = 0.0
     capex_usd_per_w: float = 0.0
+    link_path: str = "direct"
 
 
 @dataclass
 class PowerSystem:
     """How an element is powered: ``source`` and ``storage`` are catalogue power-source names.
 
-    ``storage`` is needed when the site has dark periods and the source is solar.
-    ``bus_power_fraction`` adds housekeeping load as a fraction of the compute power.
+    ``storage`` is needed when the site has dark periods and the source is solar. ``"auto"`` lets
+    the engine choose the technology by site type (one envelope). ``source="link"``: the element is
+    supplied by another element of the design through a :class:`PowerLink` (its whole demand,
+    cooling included, is what the link delivers). ``bus_power_fraction`` adds housekeeping load as
+    a fraction of the IT power.
     """
 
     source: str
@@ -139,7 +147,8 @@ class PowerSystem:
 
 @dataclass
 class ThermalSystem:
-    """How heat leaves: ``kind="radiator"`` (space) or ``kind="facility"`` (ground, by PUE).
+    """How heat leaves: ``kind="radiator"`` (space), ``kind="facility"`` (ground, by PUE) or ``kind="none"``
+    (an element that makes no heat of its own to reject, e.g. an array that only exports power).
 
     Radiator: ``temperature_k`` (radiating surface), ``emissivity`` (0–1), ``areal_density_kg_m2``,
     ``sides`` (1 or 2 radiating faces). Facility: ``pue`` (≥ 1), ``wue_l_per_kwh`` (water per IT kWh).
@@ -162,7 +171,8 @@ class Transport:
     use (``"LEO"``, ``"SSO"``, ``"GTO"``, ``"TLI"``); ``dv_after_drop_m_s``: Δv (m/s) the element's own
     propulsion (or a tug) must supply after separation, from the trajectory adapter, with
     ``isp_s`` (s); ``tanker_flights_per_flight``: extra flights per flight for propellant transfer
-    (Starship-class refuelling); ``packing_density_kg_m3`` sets the stowed volume.
+    (Starship-class refuelling); ``packing_density_kg_m3`` sets the stowed volume; ``expended``:
+    the vehicle is not recovered (it is priced at the catalogue's ``expendable_price_usd``).
     """
 
     vehicle: str
@@ -171,15 +181,52 @@ class Transport:
     isp_s: float = 320.0
     tanker_flights_per_flight: float = 0.0
     packing_density_kg_m3: float = 150.0
+    expended: bool = False
+
+
+@dataclass
+class Servicing:
+    """In-orbit servicing of an element with ``repair="servicing"``: a servicer visits ``visits_per_year``
+    times a year and replaces every chip that failed since its last visit.
+
+    ``cost_per_visit_usd``: the servicer's operation per visit (its vehicle amortised, operations);
+    ``launch_kg_per_visit``: mass launched per visit besides the spare chips (the servicer's own
+    consumables, or the vehicle when expended); ``vehicle``: the catalogue launch vehicle that
+    carries spares and servicer, priced per kg of its LEO payload (a shared flight);
+    ``parts_fraction``: the share of a chip's price paid per replaced chip (1 = a new chip).
+    """
+
+    visits_per_year: float
+    cost_per_visit_usd: float
+    launch_kg_per_visit: float = 0.0
+    vehicle: str = "Starship"
+    parts_fraction: float = 1.0
 
 
 @dataclass
 class Element(_Plain):
-    """One kind of thing that is built, ``count`` times (satellites, modules, halls...).
+    """One kind of thing that is built, ``count`` times (satellites, modules, halls, power plants...).
 
-    Compute: ``chip`` (catalogue name) × ``chips_per_unit`` at ``precision`` with ``utilisation``;
-    ``redundancy`` (copies computing the same result, 1 = none), ``checkpoint_overhead`` and
-    ``scrub_overhead`` (fractions of time), ``failure_rate_per_year`` (per chip, unrepaired in space).
+    Compute: ``chip`` (catalogue name, or ``None`` for an element without compute, e.g. a power
+    plant) × ``chips_per_unit`` at ``precision`` with ``utilisation``; ``redundancy`` (copies
+    computing the same result, 1 = none), ``checkpoint_overhead`` and ``scrub_overhead``
+    (fractions of time), ``failure_rate_per_year`` (per chip). The engine derives life, survival,
+    derating and delivered compute from these (a design never computes them itself; to size an
+    element to the workload call ``context.units_for_workload(element)``).
+
+    The common envelope (the same for every architecture; docs/models.md):
+
+    - ``host_fraction``: share of the chip's host server (CPU, memory, NIC, chassis; the chip's
+      ``host_*`` catalogue fields, per accelerator) the element carries: 1 = a full server per
+      accelerator as in a DGX/NVL rack, 0 when the plugin states the module needs no host;
+    - ``repair``: ``"none"`` (failed chips stay failed: survival decays over the life),
+      ``"onsite"`` (technicians replace failed parts within the repair time; the parts and labour
+      are operating costs) or ``"servicing"`` (a servicer visits on a schedule, :class:`Servicing`,
+      and replaces the chips that failed since its last visit);
+    - ``production``: how the element's non-compute hardware (structure, shielding, avionics,
+      radiators, propulsion hardware, plugin items) is priced per kg: ``"mass-produced"``
+      (a constellation production line), ``"small-series"`` or ``"bespoke"`` (model defaults
+      ``cost.hardware_usd_per_kg_*``); ignored on the ground, where the building is priced per W.
     ``shielding_g_cm2``: areal mass of the launched shield around the electronics;
     ``local_shielding_g_cm2``: in-situ cover (e.g. regolith) that shields but is not launched and
     adds no mass to the ledger. Elements without chips have no total-dose life limit and do not
@@ -187,13 +234,26 @@ class Element(_Plain):
     design life. ``structure_fraction``: structure as a fraction of dry mass.
     ``chip_power_w``: the power each chip draws when run below its catalogue TDP (a power cap);
     the design accounts for the throughput this costs in ``utilisation``. ``extra_power_w``:
-    other electrical load per unit (W), ≥ 0. ``extra_*``: plugin-specific items (e.g. a mass driver's track) that the ledger adds as given,
-    each keyed by a name that appears in the breakdown.
+    other electrical load per unit (W), ≥ 0. ``avionics_mass_kg``: per-unit avionics (attitude
+    control, on-board computer, radios) not sized elsewhere. ``transit_dose_krad``: total dose
+    (krad(Si)) the electronics collect on the way to the site (belt crossings, electric spirals),
+    taken off the dose budget. ``propulsion_power_w``: rated input power of the element's electric
+    propulsion (thrusters and power processors get mass from ``launch.ep_specific_mass_kg_per_kw``).
+    ``chips_per_job``: chips one job spans, for the single-event loss (a job stops when any of its
+    chips is hit; 0 = one 8-accelerator server or the unit, whichever is smaller; a synchronous
+    training job spans many). ``work_w``: per-unit power (W, ≤ the load) that leaves the element as work rather than heat
+    (e.g. the kinetic energy a mass driver gives its probes); the radiators reject the rest.
+    ``throughput_factor`` (0–1): a limit on delivered compute the plugin computed from its own
+    design (e.g. a training job's all-reduce traffic against the cluster's bisection bandwidth),
+    applied by the engine's derating with ``throughput_reason`` shown in ``--explain``.
+    ``extra_*``: plugin-specific items (e.g. a mass driver's track) that the ledger adds as given,
+    each keyed by a name that appears in the breakdown; an ``extra_mass_kg`` item is priced at the
+    production-class rate unless ``extra_capex_usd`` has the same key (then the plugin prices it).
     """
 
     name: str
     count: float
-    chip: str
+    chip: str | None
     chips_per_unit: float
     site: Site
     power: PowerSystem
@@ -211,6 +271,17 @@ class Element(_Plain):
     transport: Transport | None = None
     chip_power_w: float | None = None
     extra_power_w: float = 0.0
+    throughput_factor: float = 1.0
+    throughput_reason: str = ""
+    chips_per_job: float = 0.0
+    work_w: float = 0.0
+    host_fraction: float = 1.0
+    repair: str = "none"
+    servicing: Servicing | None = None
+    production: str = "small-series"
+    avionics_mass_kg: float = 0.0
+    transit_dose_krad: float = 0.0
+    propulsion_power_w: float = 0.0
     extra_mass_kg: dict[str, float] = field(default_factory=dict)
     extra_capex_usd: dict[str, float] = field(default_factory=dict)
     extra_opex_usd_per_year: dict[str, float] = field(default_factory=dict)
@@ -231,14 +302,53 @@ class Metric(_Plain):
 
 
 @dataclass
+class LinkStage:
+    """One stage of a :class:`PowerLink`: its ``efficiency`` (0–1) and where its loss goes:
+    ``"source"`` (heat at the sending element: a transmitter's conversion loss), ``"sink"`` (heat at
+    the receiving element: a receiver's conversion loss) or ``"environment"`` (leaves the system:
+    beam spill outside the receiver, atmospheric absorption, a cable's I²R heat in the ground)."""
+
+    name: str
+    efficiency: float
+    loss_to: str = "environment"
+
+
+@dataclass
+class PowerLink:
+    """Power sent from element ``source`` to element ``sink`` (their names in the design) through ``stages``.
+
+    The engine sizes the flow from the sink's demand: the power the sink's bus needs (its load, and
+    its cooling when it is a facility) divided by the product of the stage efficiencies is what the
+    source must send; the source's generation covers its own load plus that. Exported power is not
+    heat at the source; each stage's loss is heat where ``loss_to`` says. ``kind`` labels the link
+    (``"beamed"``, ``"laser"``, ``"cable"``).
+    """
+
+    source: str
+    sink: str
+    stages: list[LinkStage]
+    kind: str = "beamed"
+
+    @property
+    def efficiency(self) -> float:
+        out = 1.0
+        for stage in self.stages:
+            out *= stage.efficiency
+        return out
+
+
+@dataclass
 class Design:
     """An architecture's description for one scenario: its elements plus what only it knows.
 
-    ``latency_samples_s``: samples of one user's query latency (s), if the plugin modelled the
-    path (waits for passes, relays, processing); otherwise the engine uses the round-trip light
-    time. ``link_to_earth_bps``: sustained bandwidth to Earth. ``years_to_service``: years from
+    ``latency_samples_s``: samples of one query's round-trip *path* time (s) between the ground
+    network's edge (a ground station or teleport) and the compute, if the plugin modelled it
+    (waits for passes, relays, inter-satellite hops, serialisation); the engine adds the same
+    user network time and processing time for every architecture (end-to-end latency model in
+    docs/models.md). Without samples the engine uses the site's ``link_path``. ``link_to_earth_bps``: sustained bandwidth to Earth. ``years_to_service``: years from
     the decision to first useful compute (build, grid wait, launch campaign). ``metrics``: extra
     plugin-specific numbers. ``notes``: approximations and assumptions worth reading.
+    ``power_links``: power sent between its elements (:class:`PowerLink`).
     """
 
     elements: list[Element]
@@ -247,6 +357,7 @@ class Design:
     years_to_service: float = 0.0
     metrics: list[Metric] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    power_links: list[PowerLink] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         check_plain("design", self)

@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import signal
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -25,7 +28,7 @@ if TYPE_CHECKING:
     from sandbox.core.architecture import Context
     from sandbox.core.design import Design
     from sandbox.core.hookspecs import RegisterArchitecture, RegisterCatalogueEntry, RegisterModel
-    from sandbox.ledger.engine import Ledger, RunResult
+    from sandbox.ledger.engine import RunResult
 
 #: Hook names, in the order the lifecycle fires them (see :mod:`sandbox.core.hookspecs`).
 REGISTER_CATALOGUES = "sandbox_register_catalogues"
@@ -35,6 +38,58 @@ REGISTER_COMMANDS = "sandbox_register_commands"
 EXTRA_METRICS = "sandbox_extra_metrics"
 RUN_FINISHED = "sandbox_run_finished"
 HOOKS = (REGISTER_CATALOGUES, REGISTER_MODELS, REGISTER_ARCHITECTURES, REGISTER_COMMANDS, EXTRA_METRICS, RUN_FINISHED)
+
+
+class PluginTimeout(Exception):
+    """A plugin call ran longer than its time limit."""
+
+
+def call_with_timeout(fn: Callable[[], Any], timeout_s: float | None) -> Any:
+    """``fn()``, stopped with :class:`PluginTimeout` after ``timeout_s`` seconds (None or 0: no limit).
+
+    In the main thread a SIGALRM interval timer interrupts the call (a busy loop included); in
+    other threads the call runs in a daemon thread that is abandoned if it does not return.
+    """
+    if not timeout_s or timeout_s <= 0:
+        return fn()
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        def _alarm(_sig: int, _frame: Any) -> None:
+            raise PluginTimeout(f"did not finish within {timeout_s:g} s")
+
+        old = signal.signal(signal.SIGALRM, _alarm)
+        started = time.monotonic()
+        remaining = signal.setitimer(signal.ITIMER_REAL, timeout_s)[0]
+        try:
+            return fn()
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+            if remaining:  # an outer timer was running: give it back what is left of it
+                signal.setitimer(signal.ITIMER_REAL, max(remaining - (time.monotonic() - started), 1e-3))
+    box: dict[str, Any] = {}
+
+    def _target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller
+            box["error"] = exc
+
+    worker = threading.Thread(target=_target, daemon=True)  # abandoned if it hangs
+    worker.start()
+    worker.join(timeout_s)
+    if worker.is_alive():
+        raise PluginTimeout(f"did not finish within {timeout_s:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+@contextlib.contextmanager
+def captured_stdout() -> Iterator[io.StringIO]:
+    """Collect what the code inside prints (a plugin's ``print``) instead of letting it reach stdout."""
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        yield buf
 
 
 class HookFailure(Exception):
@@ -55,25 +110,19 @@ class HookCall:
     output: str = ""
 
 
-@contextlib.contextmanager
-def _captured() -> Iterator[io.StringIO]:
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        yield buf
-
-
 class Hooks:
     """The hooks of a plugin manager, typed. ``Hooks(pm).extra_metrics(...)`` instead of ``pm.hook...``."""
 
-    def __init__(self, pm: pluggy.PluginManager):
+    def __init__(self, pm: pluggy.PluginManager, timeout_s: float | None = None):
         self.pm = pm
+        self.timeout_s = timeout_s  # per plugin call (evaluation hooks); None: no limit
 
     def implementers(self, hook: str) -> list[str]:
         """Names of the plugins implementing ``hook``, in call order."""
         return [impl.plugin_name for impl in getattr(self.pm.hook, hook).get_hookimpls()]
 
     def _each(self, hook: str, kwargs_for: Callable[[str], dict[str, Any]],
-              plugins: set[str] | None = None) -> list[HookCall]:
+              plugins: set[str] | None = None, timeout_s: float | None = None) -> list[HookCall]:
         calls: list[HookCall] = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():  # registration order
             if plugins is not None and impl.plugin_name not in plugins:
@@ -81,9 +130,9 @@ class Hooks:
             kwargs = kwargs_for(impl.plugin_name)
             args = {k: v for k, v in kwargs.items() if k in impl.argnames}
             call = HookCall(impl.plugin_name)
-            with _captured() as out:
+            with captured_stdout() as out:
                 try:
-                    call.result = impl.function(**args)
+                    call.result = call_with_timeout(lambda f=impl.function, a=args: f(**a), timeout_s)
                 except Exception as exc:  # one plugin's fault is reported, the others still run
                     call.failure = HookFailure(impl.plugin_name, hook, exc)
             call.output = out.getvalue()
@@ -111,14 +160,19 @@ class Hooks:
         return self._each(REGISTER_COMMANDS, lambda _p: {"cli": cli})
 
     # ------------------------------------------------------------------ evaluation phase
-    def extra_metrics(self, architecture: str, design: Design, ledger: Ledger, context: Context) -> list[HookCall]:
-        """``sandbox_extra_metrics(architecture, design, ledger, context)`` → lists of :class:`Metric`."""
-        return self._each(EXTRA_METRICS, lambda _p: {"architecture": architecture, "design": design,
-                                                     "ledger": ledger, "context": context})
+    def extra_metrics(self, architecture: str, design: Design, ledger: Any, context: Context) -> list[HookCall]:
+        """``sandbox_extra_metrics(architecture, design, ledger, context)`` → lists of :class:`Metric`.
+
+        ``ledger`` may be a callable ``plugin name → ledger view``, so each plugin gets a view that
+        knows who is calling (a plugin may refine only the ledgers of its own architectures).
+        """
+        return self._each(EXTRA_METRICS, lambda p: {"architecture": architecture, "design": design,
+                                                    "ledger": ledger(p) if callable(ledger) else ledger,
+                                                    "context": context}, timeout_s=self.timeout_s)
 
     def run_finished(self, result: RunResult) -> list[HookCall]:
         """``sandbox_run_finished(result)`` after a run, before output."""
-        return self._each(RUN_FINISHED, lambda _p: {"result": result})
+        return self._each(RUN_FINISHED, lambda _p: {"result": result}, timeout_s=self.timeout_s)
 
 
-__all__ = ["HOOKS", "HookCall", "HookFailure", "Hooks"]
+__all__ = ["HOOKS", "HookCall", "HookFailure", "Hooks", "PluginTimeout", "call_with_timeout", "captured_stdout"]

@@ -49,7 +49,8 @@ if TYPE_CHECKING:  # types only: these modules import the registry, which import
     from sandbox.core.architecture import ArchitectureSpec, Context
     from sandbox.core.catalogue import CatalogueEntry
     from sandbox.core.design import Design, Metric
-    from sandbox.ledger.engine import Ledger, RunResult
+    from sandbox.ledger.engine import RunResult
+    from sandbox.ledger.results import LedgerView
 
 
 class RegisterCatalogueEntry(Protocol):
@@ -130,21 +131,22 @@ def sandbox_register_commands(cli: click.Group) -> None:
 
 # ---------------------------------------------------------------- evaluation phase
 @hookspec
-def sandbox_extra_metrics(architecture: str, design: Design, ledger: Ledger, context: Context) -> list[Metric] | None:
+def sandbox_extra_metrics(architecture: str, design: Design, ledger: LedgerView, context: Context) -> list[Metric] | None:
     """Add metrics to an evaluated architecture.
 
     Fires once per architecture in a run, after the engine has evaluated its design.
 
     ``architecture``: the instance name in the scenario; ``design``: the
-    :class:`sandbox.core.design.Design` it returned; ``ledger``: the
-    :class:`sandbox.ledger.engine.Ledger` with every shared-model metric (display units);
+    :class:`sandbox.core.design.Design` it returned; ``ledger``: a read-only
+    :class:`sandbox.ledger.results.LedgerView` of the architecture's ledger with every shared-model
+    metric (display units; numpy arrays of one value per point in a study);
     ``context``: the :class:`sandbox.core.architecture.Context`. Return a list of
     :class:`sandbox.core.design.Metric` (or ``None``); the lists of all plugins are concatenated
     after all of them were called (a plugin does not see another's extra metrics). Every value
     must be finite and >= 0, else the architecture fails with the plugin's name. A plugin that
     can only know one of its *own* architecture's metrics after evaluation (e.g. years to
     service from the counted flights) updates it in the open with
-    ``ledger.refine(name, value, inputs, by=plugin_name)``.
+    ``ledger.refine(name, value, inputs)`` (only its own architectures).
     """
 
 

@@ -72,6 +72,35 @@ def spacecraft_params() -> tuple[Param, ...]:
     )
 
 
+PRODUCTION_CLASSES = ("mass-produced", "small-series", "bespoke")
+
+
+def envelope_params(production: str, production_reason: str) -> tuple[Param, ...]:
+    """``production`` (how the element's non-compute hardware is priced per kg), ``host_fraction``
+    (the share of each accelerator's host server carried), ``solar_array`` and ``storage``
+    (``"auto"``: by site type, the same rule for every architecture; docs/models.md, one envelope).
+
+    ``production`` and ``production_reason``: this architecture's default class and why.
+    """
+    return (
+        Param("production", production, "Production class of the non-compute hardware (structure, shielding, avionics, "
+              "radiators, propulsion hardware): priced per kg at cost.hardware_usd_per_kg_<class>. Default: "
+              + production_reason, choices=PRODUCTION_CLASSES,
+              source="Cost classes and their sources: sandbox.models.cost DEFAULTS hardware_usd_per_kg_mass_produced, "
+                     "_small_series, _bespoke (Starlink estimates; USCM8 and SSCM cost models, The New SMAD 2011)"),
+        Param("host_fraction", 1.0, "Share of each accelerator's host server (CPUs, memory, NICs, chassis; the chip's "
+              "host_* catalogue fields) carried: 1 = a full server per accelerator, as every architecture by default.",
+              minimum=0.0, maximum=1.0, low=0.5, high=1.0,
+              source="NVIDIA DGX H100 and GB200 NVL72 system figures (see the chip entries' host_* sources); lower only "
+                     "when the plugin or scenario states a leaner host"),
+        Param("solar_array", "auto", "Solar array (catalogue power source of kind 'solar'); 'auto' = by site type: "
+              "silicon in low Earth orbit, III-V triple junction beyond (the same rule for every architecture).",
+              catalogue="power_sources", kind="string"),
+        Param("storage", "auto", "Storage for dark periods (catalogue power source of kind 'storage'); 'auto' = space "
+              "lithium-ion in orbit, regenerative fuel cells on a surface.", catalogue="power_sources", kind="string"),
+    )
+
+
 def derating_fields(p: Params) -> dict[str, Any]:
     """The :class:`~sandbox.core.design.Element` fields set by :func:`compute_params` (besides utilisation):
     ``redundancy``, ``checkpoint_overhead``, ``scrub_overhead`` and ``failure_rate_per_year``."""

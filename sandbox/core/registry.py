@@ -16,6 +16,7 @@ import difflib
 import importlib
 import inspect
 import os
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -119,14 +120,17 @@ class Registry:
     architecture_owner: dict[str, str]
     models: Any
     load_errors: list[PluginInfo]
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)  # identifies this plugin set within a process
 
     def architecture(self, name: str) -> ArchitectureSpec:
         return self.architectures[name]
 
     @property
     def hooks(self) -> Hooks:
-        """The typed facade over this registry's hooks."""
-        return Hooks(self.pm)
+        """The typed facade over this registry's hooks (one per registry: it holds the call time limit)."""
+        if "_hooks" not in self.__dict__:
+            self.__dict__["_hooks"] = Hooks(self.pm)
+        return self.__dict__["_hooks"]
 
 
 def _selected(ep_names: Iterable[str]) -> set[str] | None:

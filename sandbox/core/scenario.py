@@ -55,6 +55,8 @@ class Scenario:
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
 
 
+#: A catalogue-typed parameter whose default is ``"auto"`` lets the engine choose the entry by site type.
+AUTO = "auto"
 WORKLOAD_KINDS = ("inference", "training")
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
 _TOP = {"study", "workload", "assumptions", "architectures", "sweep"}  # [sweep]: see sandbox.studies.plans
@@ -158,7 +160,7 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             except ValueError as exc:
                 bad(f"{key}.{pname}", str(exc))
         for param in spec.params:
-            if param.catalogue and param.name in values:
+            if param.catalogue and param.name in values and not (values[param.name] == AUTO and param.default == AUTO):
                 _catalogue_param(registry, spec.name, param, values[param.name], param.name in overridden,
                                  f"{key}.{param.name}", shown, bad, problems)
         runs.append(ArchitectureRun(instance, spec, Params(values, frozenset(overridden))))

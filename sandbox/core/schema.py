@@ -29,6 +29,8 @@ def _param_schema(p: Param, registry: Registry) -> dict[str, Any]:
     else:
         doc.update(type="string", default=p.default)
         choices = list(p.choices) or (sorted(getattr(registry.catalogues, p.catalogue)) if p.catalogue else [])
+        if p.catalogue and p.default == "auto":
+            choices = ["auto", *choices]
         if choices:
             doc["enum"] = choices
     if p.low is not None or p.high is not None:

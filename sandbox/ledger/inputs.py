@@ -8,7 +8,7 @@ the engine's vectorised arithmetic broadcasts them.
 
 Override keys (the same in scenario ``[sweep]`` tables, Monte Carlo and the output columns):
 
-- ``models.<module>.<key>``: a shared-model default, e.g. ``models.cost.spacecraft_bus_cost_usd_per_kg``;
+- ``models.<module>.<key>``: a shared-model default, e.g. ``models.cost.hardware_usd_per_kg_mass_produced``;
 - ``catalogue.<kind>.<entry>.<field>``: a numeric catalogue field, with mapping fields written
   ``peak_ops_per_s.fp16`` or ``payload_kg.LEO``, e.g. ``catalogue.launch_vehicles.Falcon9.price_usd``;
 - ``assumptions.discount_rate``.

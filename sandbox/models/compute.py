@@ -98,6 +98,16 @@ DEFAULTS: dict[str, Sourced] = {
         note="assumption: ground GPU rate (~0.1/yr) times 1-5 for launch loads, thermal cycling and single-event "
         "latch-up, with no repair; treat as highly uncertain",
     ),
+    "repair_time_days": Sourced(
+        3.0,
+        "d",
+        "Estimate: next-business-day hardware replacement under NVIDIA enterprise support for DGX systems, plus "
+        "diagnosis and requalification; Llama Team 2024 (arXiv:2407.21783, §3.3.4) reports >90 % effective "
+        "training time with automated recovery",
+        low=1.0,
+        high=14.0,
+        note="time from a failure to the replaced part computing again (on-site repair only)",
+    ),
 }
 
 

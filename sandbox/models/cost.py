@@ -35,23 +35,49 @@ DEFAULTS: dict[str, Sourced] = {
         high=0.12,
         note="nominal after-tax WACC; high end for risky new space ventures (assumption)",
     ),
-    "spacecraft_bus_cost_usd_per_kg": Sourced(
-        10000.0,
+    # Non-compute spacecraft hardware (structure, shielding, avionics, radiators, propulsion hardware,
+    # plugin items) per kg, by production class. Power is priced per W and per kWh, chips and their
+    # hosts per unit: no kilogram is priced twice (sandbox/ledger/element.py).
+    "hardware_usd_per_kg_mass_produced": Sourced(
+        1100.0,
         "USD/kg",
-        _SMAD_COST + " (Small Satellite Cost Model: traditional small-satellite buses cost several 10^4 USD/kg); "
-        "low end from mass production, e.g. analysts' estimates of a few hundred thousand USD per ~300 kg Starlink "
-        "satellite (SpaceX does not publish the figure)",
-        low=1000.0,
-        high=100000.0,
-        note="recurring bus cost per kg of bus dry mass; nominal is the log-midpoint, an assumption",
+        "Quilty Space estimates of Starlink satellite cost as reported in the press (2024): V1 ~US$200k at ~260 kg "
+        "(~770 USD/kg), V2 Mini ~US$800k at ~730 kg (~1,100 USD/kg); high = OneWeb, 'US$1 million each' at ~150 kg "
+        "(T. Enders, Airbus, SpaceNews 11 Mar 2019: ~6,700 USD/kg)",
+        low=770.0,
+        high=6700.0,
+        note="whole-satellite recurring cost per kg on a constellation production line, applied to the non-compute, "
+        "non-power hardware only (an upper estimate for that share)",
+    ),
+    "hardware_usd_per_kg_small_series": Sourced(
+        60000.0,
+        "USD/kg",
+        "USCM8 spacecraft bus theoretical first unit cost 283.5 X^0.716 kUSD(FY2010), X = bus dry mass in kg "
+        "(Wertz, Everett & Puschell, Space Mission Engineering: The New SMAD, 2011, ch. 11): 43-58 kUSD/kg at "
+        "260-750 kg, times 1.45 for FY2010 to 2025 dollars (US BLS CPI-U 218.1 in 2010, ~320 in 2025)",
+        low=30000.0,
+        high=90000.0,
+        note="recurring first-unit cost of a conventional bus; a handful of units built",
+    ),
+    "hardware_usd_per_kg_bespoke": Sourced(
+        200000.0,
+        "USD/kg",
+        "Small Satellite Cost Model bus total (development + first unit) 1064 + 35.5 X^1.261 kUSD(FY2010) "
+        "(Wertz, Everett & Puschell, The New SMAD, 2011, ch. 11): 156-216 kUSD/kg at 260-1,000 kg (FY2010), "
+        "times 1.45 for 2025 dollars (US BLS CPI-U)",
+        low=130000.0,
+        high=300000.0,
+        note="a one-off spacecraft carrying its own development cost",
     ),
     "integration_fraction": Sourced(
-        0.10,
+        0.15,
         "",
-        _SMAD_COST + " (integration, assembly and test as a fraction of recurring hardware cost)",
-        low=0.05,
+        "Integration, assembly and test wraps of the parametric cost models in Wertz, Everett & Puschell, Space "
+        "Mission Engineering: The New SMAD (2011), ch. 11: USCM8 IA&T 0.124 (non-recurring) and 0.195 (recurring) "
+        "of hardware; SSCM 0.139",
+        low=0.12,
         high=0.20,
-        note="IA&T and launch integration over hardware cost; lower for serial production (assumption)",
+        note="spacecraft integration, assembly and test over hardware cost (chips, hosts, power and structure)",
     ),
     "ops_cost_fraction_per_year": Sourced(
         0.03,
@@ -78,13 +104,33 @@ DEFAULTS: dict[str, Sourced] = {
         high=22.0,
     ),
     "insurance_fraction": Sourced(
-        0.05,
+        0.08,
         "",
-        "Space insurance market practice: launch + first-year premiums of ~5-10 % of insured value (e.g. Swiss Re / "
-        "AXA XL market commentaries); large constellations often self-insure (0)",
+        "Launch plus first-year insurance premiums of 8-9 % of insured value (Marsh, as reported by SpaceNews) and "
+        "~10 % falling to ~7 % (Willis, SpaceNews, Sep 2010); large LEO constellations often self-insure (0)",
         low=0.0,
-        high=0.10,
-        note="one-off premium as a fraction of the insured (hardware + launch) value",
+        high=0.12,
+        note="one-off premium as a fraction of the insured value (space hardware, integration and launch)",
+    ),
+    "repair_labour_usd": Sourced(
+        500.0,
+        "USD",
+        "Estimate: a few technician-hours per swap with overhead; US median wage of computer repairers US$21/h "
+        "(US BLS Occupational Employment and Wage Statistics, May 2023, SOC 49-2011)",
+        low=100.0,
+        high=2000.0,
+        note="labour and logistics of one on-site replacement in a data hall",
+    ),
+    "repair_parts_fraction": Sourced(
+        0.2,
+        "",
+        "Most GPU-attributed job interruptions are cleared by automated recovery, reset or reseat (Llama Team, "
+        "'The Llama 3 Herd of Models', arXiv:2407.21783, §3.3.4: only three of 466 interruptions needed significant "
+        "manual intervention); hardware that does fail is swapped under the vendor's warranty (NVIDIA DGX systems: "
+        "3-year hardware warranty) — the fraction is an assumption",
+        low=0.05,
+        high=1.0,
+        note="chip price paid per repaired failure, as a fraction of the chip's price (1 = a new chip every time)",
     ),
     "datacenter_capex_usd_per_w": Sourced(
         11.7,

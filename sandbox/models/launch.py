@@ -70,6 +70,17 @@ DEFAULTS: dict[str, Sourced] = {
         note="unit price multiplier per doubling of cumulative units (or cumulative launched mass)",
     ),
     "standard_gravity_m_s2": Sourced(STANDARD_GRAVITY_M_S2, "m/s2", "3rd CGPM (1901), exact by definition"),
+    "ep_specific_mass_kg_per_kw": Sourced(
+        7.0,
+        "kg/kW",
+        "Estimate at system level: the PPS-1350 Hall thruster flown on SMART-1 is 5.3 kg at 1.5 kW including its "
+        "flow controllers (Snecma PPS-1350 data sheet), ~3.5 kg/kW; power processing units and the xenon feed add "
+        "a comparable specific mass (Goebel & Katz, Fundamentals of Electric Propulsion, JPL Space Science and "
+        "Technology Series, 2008, ch. 1 and 11)",
+        low=4.0,
+        high=12.0,
+        note="thrusters, power processing units and feed system per kW of rated input power (tanks excluded)",
+    ),
 }
 
 

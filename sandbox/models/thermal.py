@@ -21,6 +21,7 @@ __all__ = [
     "radiator_mass_kg",
     "earth_view_factor",
     "absorbed_flux_w_m2",
+    "orbit_albedo_factor",
     "body_ir_w_m2",
     "sink_temperature_k",
     "lunar_surface_temperature_k",
@@ -60,14 +61,17 @@ DEFAULTS: dict[str, Sourced] = {
         note="solar absorptance; high end = degraded white paint at end of life (assumption)",
     ),
     "radiator_areal_density_kg_m2": Sourced(
-        5.0,
+        7.0,
         "kg/m2",
-        _GILMORE + ", ch. 6 'Radiators' and ch. 14 'Heat pipes' (honeycomb panels with embedded heat pipes); "
-        "NASA large deployable-radiator development targets (2-4 kg/m2)",
-        low=2.0,
-        high=12.0,
-        note="kg per m2 of panel planform (two radiating faces) incl. heat transport; low = advanced deployable, "
-        "high = pumped-loop ISS-type deployables; the span is an assumption, not a survey",
+        "ISS flight hardware (high end): EATCS heat-rejection radiator ORU ~14.2 kg/m2 and photovoltaic radiator "
+        "~17.5 kg/m2 (NASA ISS EATCS/PVR descriptions; Oren & Howell, SAE 951651, 1995); " + _GILMORE + ", ch. 6 "
+        "'Radiators' and ch. 14 'Heat pipes' (honeycomb heat-pipe panels); low = 3 kg/m2 deployable composite "
+        "heat-pipe concepts (NASA large deployable-radiator development); nominal 7 kg/m2 for a modern deployable "
+        "panel with its fluid loop (estimate between the two)",
+        low=3.0,
+        high=17.5,
+        note="kg per m2 of panel planform (two radiating faces) incl. heat transport; the ISS radiators, 1990s "
+        "pumped-ammonia hardware at ~-40 °C, are the heavy end",
     ),
     "radiator_temperature_k": Sourced(
         330.0,
@@ -244,6 +248,20 @@ def earth_view_factor(altitude_m: ArrayLike, body_radius_m: ArrayLike = 6371.0e3
         else:
             raise ValueError(f"facing must be 'edge' or 'nadir', got {facing!r}")
     return out(np.where(bad, np.nan, f), scalar)
+
+
+def orbit_albedo_factor(beta_min_deg: ArrayLike) -> FloatOrArray:
+    """Albedo factor (0–1) of a circular orbit's hot case: the cosine of the smallest |β| of the year.
+
+    Earth-reflected sunlight on a radiator scales with the cosine of the solar zenith angle under
+    the spacecraft; over an orbit it peaks at the sub-solar crossing, where the zenith angle equals
+    the beta angle, so the brightest Earth an orbit flies over in a year has factor cos(β_min)
+    (Gilmore, Spacecraft Thermal Control Handbook Vol. I, 2nd ed., 2002, ch. 2: albedo and the beta
+    angle). A dawn-dusk orbit (β ≈ 60-90°) sees little albedo; β_min = 0 gives 1 (the classic hot case).
+    """
+    scalar = is_scalar(beta_min_deg)
+    b = arr(beta_min_deg)
+    return out(np.maximum(np.cos(np.radians(np.abs(b))), 0.0), scalar)
 
 
 def absorbed_flux_w_m2(

@@ -10,7 +10,7 @@ chunk = 5000            # points per task and per part file (default 5,000)
 [sweep.params]
 "leo.altitude" = { low = "500 km", high = "1000 km", steps = 6 }        # an architecture parameter
 "leo.chips_per_satellite" = { values = [4, 8, 16] }
-"models.cost.spacecraft_bus_cost_usd_per_kg" = { low = 2000, high = 50000, scale = "log" }
+"models.cost.hardware_usd_per_kg_mass_produced" = { low = 2000, high = 50000, scale = "log" }
 "catalogue.launch_vehicles.Falcon9.price_usd" = {}                       # its declared range
 ```
 
@@ -21,11 +21,20 @@ declared low/high of the parameter, default or catalogue field) with ``steps`` (
 or numbers); ledger ranges are plain SI numbers in the unit of the default or field.
 
 Monte Carlo draws every uncertain ledger input — the shared-model defaults the engine reads
-and the catalogue fields, those with a low/high range — from a triangular distribution (low, nominal, high) — the usual reading of a
-three-point estimate (NASA Cost Estimating Handbook v4.0, 2015, §2.4 and appendix on risk) —
-plus the dimensions listed in ``[sweep.params]`` (triangular around the scenario's value when
-they give a range, uniform over ``values``). Architecture parameters are drawn only when
-listed: each distinct value costs one call of the design function (see :mod:`sandbox.ledger.batch`).
+and the catalogue fields, those with a low/high range — from a three-point (low, nominal, high)
+estimate (NASA Cost Estimating Handbook v4.0, 2015, §2.4 and appendix on risk), plus the
+dimensions listed in ``[sweep.params]`` (around the scenario's value when they give a range,
+uniform over ``values``). Architecture parameters are drawn only when listed: each distinct
+value costs one call of the design function (see :mod:`sandbox.ledger.batch`).
+
+The three points are read as a **split triangular** distribution whose median is the nominal:
+a rising half-triangle from low to nominal and a falling one from nominal to high, each holding
+half the probability. A range wider than :data:`LOG_RATIO` (high/low) is drawn in log space —
+the nominal is then the geometric median, as a "factor of N" uncertainty is meant — so a wide
+log-midpoint range no longer pulls the median draw far above the nominal. Coupled inputs move
+together: a chip's power and its throughput at every precision share one draw (throughput ∝
+power, constant energy per operation; :data:`COUPLED`). The manifest records each input's
+distribution.
 
 The points depend only on the plan and the seed (numpy ``default_rng(seed)``), never on the
 executor or the number of workers.
@@ -51,6 +60,13 @@ METHODS = ("grid", "random", "lhs", "montecarlo")
 DEFAULT_CHUNK = 5000
 BLOCK = 1000  # points per random-number generator (random and Monte Carlo draws)
 MAX_POINTS = 10_000_000
+#: Ranges wider than this (high / low) are drawn in log space.
+LOG_RATIO = 3.0
+#: Catalogue fields that follow another field's draw: kind → (driver field, prefix of the followers).
+#: A chip run at a lower power limit delivers proportionally fewer operations (a lower bound: capped
+#: GPUs lose less than proportionally; Zhao et al. 2023, "Sustainable supercomputing for AI: GPU power
+#: capping at HPC scale", ACM SoCC).
+COUPLED = {"chips": ("power_w", "peak_ops_per_s.")}
 _SWEEP_KEYS = {"method", "points", "seed", "chunk", "params", "uncertain"}
 _DIM_KEYS = {"low", "high", "steps", "values", "scale"}
 
@@ -74,6 +90,7 @@ class Dimension:
     integer: bool = False
     unit: str = ""
     source: str = ""
+    followers: dict[str, float] = field(default_factory=dict)  # key → its nominal: scaled with this draw / nominal
 
     def grid(self) -> list[Any]:
         if self.values is not None:
@@ -95,16 +112,35 @@ class Dimension:
             x = self.low + u01 * (self.high - self.low)
         return np.round(x) if self.integer else x
 
-    def triangular(self, u01: np.ndarray) -> np.ndarray:
-        """Inverse CDF of the triangular distribution (low, nominal, high) at ``u01``."""
+    @property
+    def log_space(self) -> bool:
+        """True when the range is wider than :data:`LOG_RATIO` and positive: drawn in log space."""
+        return self.values is None and self.low > 0 and self.high / self.low > LOG_RATIO
+
+    @property
+    def distribution(self) -> str:
+        """How Monte Carlo draws this input (recorded in the manifest)."""
+        if self.values is not None:
+            return "uniform over values"
+        return "split-triangular, median = nominal" + (", in log space" if self.log_space else "")
+
+    def draw(self, u01: np.ndarray) -> np.ndarray:
+        """Inverse CDF of the split triangular distribution (low, nominal, high) at ``u01``: median = nominal."""
         if self.values is not None:
             return self.from_unit(u01)
-        a, c, b = self.low, min(max(self.nominal, self.low), self.high), self.high
-        if b <= a:
-            return np.full(u01.shape, a)
-        fc = (c - a) / (b - a)
-        x = np.where(u01 < fc, a + np.sqrt(u01 * (b - a) * (c - a)), b - np.sqrt((1 - u01) * (b - a) * (b - c)))
+        lo, hi = self.low, self.high
+        nominal = min(max(self.nominal, lo), hi)
+        if hi <= lo:
+            return np.full(u01.shape, lo)
+        log = self.log_space
+        a, c, b = (np.log(lo), np.log(nominal), np.log(hi)) if log else (lo, nominal, hi)
+        u = np.asarray(u01, dtype=float)
+        x = np.where(u < 0.5, a + (c - a) * np.sqrt(2.0 * u), b - (b - c) * np.sqrt(2.0 * (1.0 - u)))
+        if log:
+            x = np.exp(x)
         return np.round(x) if self.integer else x
+
+    triangular = draw  # the name earlier versions used
 
 
 def _mixed(values: list[Any]) -> bool:
@@ -136,7 +172,9 @@ class Plan:
         return {"method": self.method, "points": self.points, "seed": self.seed, "chunk": self.chunk,
                 "dimensions": [{"key": d.key, "values": d.values, "low": _num(d.low), "high": _num(d.high),
                                 "nominal": _num(d.nominal), "steps": d.steps, "scale": d.scale, "unit": d.unit,
-                                "source": d.source} for d in self.dimensions]}
+                                "distribution": d.distribution if self.method == "montecarlo" else
+                                ("grid" if self.method == "grid" else f"uniform ({d.scale})"),
+                                "followers": sorted(d.followers), "source": d.source} for d in self.dimensions]}
 
 
 def _num(x: float) -> float | None:
@@ -390,9 +428,15 @@ def uncertain_inputs(registry: Any) -> list[Dimension]:
                                   unit=d.unit, source=d.source))
     for kind in CATALOGUE_KINDS:
         for entry_name, entry in sorted(getattr(registry.catalogues, kind).items()):
+            driver, follows = COUPLED.get(kind, ("", ""))
             for fname in sorted(getattr(entry, "ranges", {}) or {}):
+                if follows and fname.startswith(follows) and driver in entry.ranges:
+                    continue  # drawn with its driver
                 dim = ledger_input(registry, f"catalogue.{kind}.{entry_name}.{fname}")
                 if isinstance(dim, Dimension) and math.isfinite(dim.nominal) and dim.high > dim.low:
+                    if fname == driver:
+                        dim.followers = {f"catalogue.{kind}.{entry_name}.{follows}{k}": float(v)
+                                         for k, v in getattr(entry, follows.rstrip(".")).items()}
                     dims.append(dim)
     return dims
 
@@ -433,5 +477,7 @@ def points(plan: Plan, start: int = 0, stop: int | None = None) -> dict[str, np.
         blocks = [np.random.default_rng([plan.seed, b]).random((BLOCK, d)) for b in range(start // BLOCK, -(-stop // BLOCK))]
         u = np.concatenate(blocks)[start - (start // BLOCK) * BLOCK:][: idx.size] if blocks else np.empty((0, d))
     for j, d in enumerate(plan.dimensions):
-        out[d.key] = d.triangular(u[:, j]) if plan.method == "montecarlo" else d.from_unit(u[:, j])
+        out[d.key] = d.draw(u[:, j]) if plan.method == "montecarlo" else d.from_unit(u[:, j])
+        for key, nominal in d.followers.items():  # coupled inputs move with their driver
+            out[key] = nominal * np.asarray(out[d.key], dtype=float) / d.nominal
     return out

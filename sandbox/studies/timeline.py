@@ -19,7 +19,7 @@ is a world in which every architecture is built with that year's launch prices a
 
 Uncertainty: ``draws`` worlds, each drawing the timeline parameters (:data:`DEFAULTS`) and every
 uncertain shared-model default and catalogue field the ledger reads
-(:func:`sandbox.studies.plans.uncertain_inputs`) from triangular (low, nominal, high) distributions (NASA
+(:func:`sandbox.studies.plans.uncertain_inputs`) from split triangular (low, nominal, high) distributions, median = nominal (NASA
 Cost Estimating Handbook v4.0, 2015, §2.4: three-point estimates); a draw keeps its values for all
 years. All years × draws are evaluated in one :func:`sandbox.ledger.batch.evaluate_points` call.
 
@@ -217,7 +217,7 @@ def _triangular(s: Sourced, u: np.ndarray) -> np.ndarray:
 
     if not s.uncertain:
         return np.full(u.shape, float(s.nominal))
-    return Dimension("", low=float(s.low), high=float(s.high), nominal=float(s.nominal)).triangular(u)
+    return Dimension("", low=float(s.low), high=float(s.high), nominal=float(s.nominal)).draw(u)
 
 
 def _percentiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
@@ -281,7 +281,10 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
 
     points: dict[str, np.ndarray] = {}
     for j, d in enumerate(dims):
-        points[d.key] = np.tile(d.triangular(u[:, len(names) + j]), n_years)
+        value = d.draw(u[:, len(names) + j])
+        points[d.key] = np.tile(value, n_years)
+        for key, nominal in d.followers.items():  # coupled inputs (a chip's throughput with its power)
+            points[key] = np.tile(nominal * value / d.nominal, n_years)
     cat = registry.catalogues
     for name, vehicle in sorted(cat.launch_vehicles.items()):
         key = f"catalogue.launch_vehicles.{name}.price_usd"

@@ -11,9 +11,11 @@ Modules
     ``library`` (library selection, numba cache, bodies), ``quantities`` (Quantity ↔ SI),
     ``constants``, ``memo`` (on-disk results of the compiled solvers, with integrity checks),
     ``transfers`` (Hohmann, bi-elliptic, Lambert, interplanetary, rocket equation), ``orbits``
-    (propagation, circular speeds, J2 drift, sun-synchronous inclination), ``frames`` (GMST,
-    Earth-fixed ↔ inertial, elevation, the Sun), ``eclipses``, ``visibility``, ``kernel`` (the
-    constellation kernel) and ``threebody`` (CR3BP Lagrange points). Everything public is
+    (propagation, two-body and J2, circular speeds, J2 drift, sun-synchronous inclination),
+    ``frames`` (GMST, Earth-fixed ↔ inertial, elevation, the Sun), ``eclipses``, ``visibility``
+    (with the secular J2 rates), ``kernel`` (the constellation kernel), ``relative`` (formation
+    flying: Hill/Clohessy–Wiltshire and Schweighart–Sedwick relative motion, clusters, separations,
+    station-keeping) and ``threebody`` (CR3BP Lagrange points). Everything public is
     re-exported here: plugins write ``from sandbox import trajectory`` and call
     ``trajectory.hohmann(...)``.
 
@@ -61,7 +63,7 @@ from __future__ import annotations
 from .constants import EARTH_MOON_DISTANCE_KM, EARTH_ROTATION_RATE, G0, TROPICAL_YEAR_DAYS
 from .eclipses import EclipseStats, beta_angle, eclipse_fraction, eclipse_fraction_from_beta, eclipse_over_year
 from .frames import eci_to_ecef, elevation_deg, gmst, station_ecef, sun_direction
-from .kernel import ConstellationChunk, constellation_day
+from .kernel import ConstellationChunk, constellation_day, j2_mean_circular_state, mean_circular_elements
 from .library import ENV_LIBRARY, SUPPORTED_LIBRARIES, backend, enable_numba_cache, numba_cache_dir
 from .memo import ENV_MEMO, CacheWarning
 from .orbits import (
@@ -71,8 +73,26 @@ from .orbits import (
     nodal_regression_rate,
     orbital_period,
     propagate,
+    propagate_j2,
     propagate_many,
     sun_synchronous_inclination,
+)
+from .relative import (
+    ClusterGeometry,
+    along_track_ratio,
+    bisection_links,
+    cluster_count,
+    cluster_geometry,
+    differential_drag_dv_per_year,
+    drift_free_ellipse,
+    hill_state,
+    inertial_state,
+    lattice_cluster,
+    lattice_links,
+    lattice_points,
+    nearest_neighbour_m,
+    relative_motion,
+    schweighart_sedwick_c,
 )
 from .threebody import lagrange_distance_from_earth, lagrange_points
 from .transfers import (
@@ -88,10 +108,17 @@ from .transfers import (
     propellant_mass,
     v_inf_from_speed,
 )
-from .visibility import VisibilityWindow, constellation_positions, visibility_mask, visibility_windows
+from .visibility import (
+    VisibilityWindow,
+    constellation_positions,
+    secular_j2_rates,
+    visibility_mask,
+    visibility_windows,
+)
 
 __all__ = [
     "CacheWarning",
+    "ClusterGeometry",
     "ConstellationChunk",
     "EARTH_MOON_DISTANCE_KM",
     "EARTH_ROTATION_RATE",
@@ -104,16 +131,22 @@ __all__ = [
     "TROPICAL_YEAR_DAYS",
     "Transfer",
     "VisibilityWindow",
+    "along_track_ratio",
     "backend",
     "beta_angle",
     "bielliptic",
+    "bisection_links",
     "body_mu",
     "body_radius",
     "circular_velocity",
+    "cluster_count",
+    "cluster_geometry",
     "constellation_day",
     "constellation_positions",
     "delta_v",
     "departure_speed",
+    "differential_drag_dv_per_year",
+    "drift_free_ellipse",
     "eci_to_ecef",
     "eclipse_fraction",
     "eclipse_fraction_from_beta",
@@ -122,17 +155,29 @@ __all__ = [
     "enable_numba_cache",
     "escape_speed",
     "gmst",
+    "hill_state",
     "hohmann",
+    "inertial_state",
     "interplanetary_transfer",
+    "j2_mean_circular_state",
     "lagrange_distance_from_earth",
     "lagrange_points",
     "lambert",
+    "lattice_cluster",
+    "lattice_links",
+    "lattice_points",
+    "mean_circular_elements",
+    "nearest_neighbour_m",
     "nodal_regression_rate",
     "numba_cache_dir",
     "orbital_period",
     "propagate",
+    "propagate_j2",
     "propagate_many",
     "propellant_mass",
+    "relative_motion",
+    "schweighart_sedwick_c",
+    "secular_j2_rates",
     "station_ecef",
     "sun_direction",
     "sun_synchronous_inclination",

@@ -84,6 +84,34 @@ def propagate_many(r: Quantity, v: Quantity, times: Quantity, body: str = "Earth
     return u.Quantity([s[0] for s in states]), u.Quantity([s[1] for s in states])
 
 
+def propagate_j2(r: Quantity, v: Quantity, times: Quantity, body: str = "Earth",
+                 rtol: float = 1e-11) -> tuple[Quantity, Quantity]:
+    """States under two-body gravity plus the body's J2, by the library's Cowell propagator.
+
+    The library's ``cowell`` (DOP853 with dense output) on its ``func_twobody`` plus its
+    ``J2_perturbation`` (Curtis, *Orbital Mechanics for Engineering Students*, Eq. 12.30).
+    ``r``/``v``: osculating state, shape (3,) length/speed Quantities in the body-centred
+    inertial frame; ``times``: time Quantity array (n,) ≥ 0 from that state. Returns
+    ``(r, v)`` of shape (n, 3) in km and km/s.
+    """
+    from astropy import units as u
+
+    mu, radius = gm_radius(body)
+    k_km, r_km, j2_body = mu / 1e9, radius / 1e3, j2(body)
+    twobody = module("core.propagation.base").func_twobody
+    j2_accel = module("core.perturbations").J2_perturbation
+
+    def f(t0: float, state: np.ndarray, k: float) -> np.ndarray:
+        du = twobody(t0, state, k)
+        du[3:] += j2_accel(t0, state, k, J2=j2_body, R=r_km)
+        return du
+
+    tofs = np.atleast_1d(si(times, "s")).astype(float)
+    rr, vv = module("core.propagation").cowell(k_km, si(r, "km").reshape(3), si(v, "km/s").reshape(3), tofs,
+                                               rtol=rtol, f=f)
+    return np.asarray(rr) * u.km, np.asarray(vv) * (u.km / u.s)
+
+
 # --------------------------------------------------------------------------------------
 # Circular orbits, J2, sun-synchronous
 # --------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .frames import plane_axes, rotation_angle, station_ecef
-from .library import gm_radius
+from .library import gm_radius, j2
 from .quantities import si, value
 
 if TYPE_CHECKING:
@@ -31,24 +31,61 @@ class VisibilityWindow:
     max_elevation: Quantity
 
 def constellation_positions(
-    altitudes: Any, inclinations: Any, raans: Any, mean_anomalies: Any, times_s: Any, body: str = "Earth"
+    altitudes: Any, inclinations: Any, raans: Any, mean_anomalies: Any, times_s: Any, body: str = "Earth",
+    j2: bool = False,
 ) -> np.ndarray:
-    """Inertial positions (m) of circular two-body orbits: ndarray (n_sat, n_t, 3).
+    """Inertial positions (m) of circular orbits: ndarray (n_sat, n_t, 3).
 
     Elements per satellite (n_sat,) at t = 0: ``altitudes`` above the equatorial radius,
     ``inclinations``, ``raans`` and ``mean_anomalies`` (argument of latitude, for a circular
     orbit). Quantities, or plain floats in SI (m, rad). ``times_s``: seconds since t = 0
-    (n_t,). Earth-equator J2000 axes; no perturbations.
+    (n_t,). Earth-equator J2000 axes. ``j2=False`` (default): two-body, no perturbations;
+    ``j2=True``: the elements are mean elements moved by the secular J2 rates of
+    :func:`secular_j2_rates` (node, argument of latitude, mean radius), as the constellation
+    kernel does.
+    """
+    alt, inc, raan, m0 = elements_si(altitudes, inclinations, raans, mean_anomalies)
+    u_rate, node_rate, r = secular_j2_rates(gm_radius(body)[1] + alt, inc, body, j2)
+    t = np.atleast_1d(si(times_s, "s")).astype(float)
+    if np.any(node_rate):
+        p, q, _ = plane_axes(inc[:, None], raan[:, None] + node_rate[:, None] * t[None, :])  # (n_sat, n_t, 3)
+    else:
+        p, q, _ = (x[:, None, :] for x in plane_axes(inc, raan))  # (n_sat, 1, 3): a fixed plane
+    arg = (m0[:, None] + u_rate[:, None] * t[None, :])[..., None]  # (n_sat, n_t, 1)
+    return r[:, None, None] * (np.cos(arg) * p + np.sin(arg) * q)
+
+
+def secular_j2_rates(a_m: np.ndarray, inc_rad: np.ndarray, body: str = "Earth",
+                     perturbed: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Circular-orbit motion under secular J2: (argument-of-latitude rate rad/s, node rate rad/s, radius m).
+
+    For mean semi-major axis ``a_m`` (m) and inclination ``inc_rad``, with n = sqrt(GM/a³) and
+    k = J2 (R/a)² (first order, e = 0; Vallado, *Fundamentals of Astrodynamics and
+    Applications*, 4th ed., Eqs. 9-41 to 9-43):
+
+    * node: dΩ/dt = −(3/2) n k cos i;
+    * argument of latitude u = ω + M: du/dt = dω/dt + dM/dt = n [1 + (3/2) k (4 cos² i − 1)]
+      (dω/dt = (3/4) n k (5 cos² i − 1), dM/dt = n [1 + (3/4) k (3 cos² i − 1)]);
+    * radius: the constant part of the first-order short-period radius, r = a [1 − (3/4) k (3 cos² i − 1)]
+      (Brouwer 1959; the SGP4 short-period term of Hoots & Roehrich, Spacetrack Report No. 3, 1980).
+
+    Short-period terms (twice per orbit, a few km in LEO) are left out. ``perturbed=False``, or
+    a body the library gives no J2 for, returns the two-body values (n, 0, a).
     """
     mu, radius = gm_radius(body)
-    a = radius + np.atleast_1d(si(altitudes, "m"))
-    inc, raan = np.atleast_1d(si(inclinations, "rad")), np.atleast_1d(si(raans, "rad"))
-    m0 = np.atleast_1d(si(mean_anomalies, "rad"))
-    a, inc, raan, m0 = np.broadcast_arrays(a, inc, raan, m0)
-    t = np.atleast_1d(si(times_s, "s"))
-    p, q, _ = plane_axes(inc, raan)  # (n_sat, 3)
-    arg = m0[:, None] + np.sqrt(mu / a**3)[:, None] * t[None, :]  # (n_sat, n_t)
-    return a[:, None, None] * (np.cos(arg)[..., None] * p[:, None, :] + np.sin(arg)[..., None] * q[:, None, :])
+    a = np.asarray(a_m, float)
+    n = np.sqrt(mu / a**3)
+    if not perturbed:
+        return n, np.zeros_like(n), a
+    try:
+        k = j2(body) * (radius / a) ** 2
+    except ValueError:  # no J2 for this body in the library
+        return n, np.zeros_like(n), a
+    cos_i = np.cos(np.asarray(inc_rad, float))
+    c2 = cos_i * cos_i
+    node = -1.5 * n * k * cos_i
+    return n * (1.0 + 1.5 * k * (4.0 * c2 - 1.0)), node, a * (1.0 - 0.75 * k * (3.0 * c2 - 1.0))
+
 
 def station_table(stations: Sequence[Any], min_elevation: Quantity | None, body: str) -> tuple[np.ndarray, np.ndarray]:
     """Station Earth-fixed positions (n_st, 3) m and elevation masks (n_st,) deg."""
@@ -94,14 +131,21 @@ def initial_axes(inc: np.ndarray, raan: np.ndarray, m0: np.ndarray) -> tuple[np.
     return c0 * p + s0 * q, c0 * q - s0 * p
 
 
-def shell_groups(mean_motion: np.ndarray) -> list[tuple[float, np.ndarray]]:
-    """Satellites grouped by mean motion (rad/s): [(n, indices)], one group per altitude shell."""
-    uniq, inv = np.unique(mean_motion, return_inverse=True)
-    if uniq.size == 1:
-        return [(float(uniq[0]), np.arange(mean_motion.size))]
+def shell_groups(u_rate: np.ndarray, node_rate: np.ndarray | None = None) -> list[tuple[float, float, np.ndarray]]:
+    """Satellites grouped by motion: [(argument-of-latitude rate, node rate (rad/s), indices)].
+
+    One group per shell of equal rates (same altitude and, with J2, the same inclination).
+    """
+    u_rate = np.asarray(u_rate, float)
+    node_rate = np.zeros_like(u_rate) if node_rate is None else np.asarray(node_rate, float)
+    keys = np.stack([u_rate, node_rate], axis=-1)
+    uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+    inv = inv.reshape(-1)
+    if len(uniq) == 1:
+        return [(float(uniq[0, 0]), float(uniq[0, 1]), np.arange(u_rate.size))]
     order = np.argsort(inv, kind="stable")
-    bounds = np.searchsorted(inv[order], np.arange(uniq.size + 1))
-    return [(float(uniq[k]), order[bounds[k]:bounds[k + 1]]) for k in range(uniq.size)]
+    bounds = np.searchsorted(inv[order], np.arange(len(uniq) + 1))
+    return [(float(uniq[k, 0]), float(uniq[k, 1]), order[bounds[k]:bounds[k + 1]]) for k in range(len(uniq))]
 
 
 def visibility_thresholds(a: np.ndarray, st_ecef: np.ndarray, mask_deg: np.ndarray) -> np.ndarray:
@@ -159,32 +203,34 @@ def visibility_mask(
     times_s: Any,
     min_elevation: Quantity | None = None,
     chunk_size: int = 128,
+    j2: bool = False,
 ) -> np.ndarray:
     """Boolean visibility (n_sat, n_t, n_st): satellite above each station's elevation mask.
 
-    Satellites as in :func:`constellation_positions` (t = 0 at ``epoch``); stations as in
-    :func:`visibility_windows`. Processes ``chunk_size`` satellites at a time to bound
-    memory. Spherical Earth, two-body circular orbits. A satellite is visible when the
+    Satellites as in :func:`constellation_positions` (t = 0 at ``epoch``; ``j2`` as there);
+    stations as in :func:`visibility_windows`. Processes ``chunk_size`` satellites at a time to
+    bound memory. Spherical Earth, circular orbits. A satellite is visible when the
     Earth-central angle to the station is within λ_max = arccos(g cos ε / a) − ε, which is
-    the same as elevation ≥ ε (:func:`elevation_deg`) without an arcsine per sample.
+    the same as elevation ≥ ε (:func:`elevation_deg`) without an arcsine per sample. With J2
+    the node turns about the polar axis, as the Earth does, so the station sees the orbit
+    plane turn by θ(t) − Ω̇ t: the same product with a shifted Earth angle.
     """
-    mu, radius = gm_radius("Earth")
+    _, radius = gm_radius("Earth")
     st_ecef, mask_deg = station_table(stations, min_elevation, "Earth")
     st_unit = st_ecef / np.linalg.norm(st_ecef, axis=-1, keepdims=True)
     t = np.atleast_1d(si(times_s, "s")).astype(float)
     alt, inc, raan, m0 = elements_si(altitudes, inclinations, raans, mean_anomalies)
-    a = radius + alt
-    thresholds = visibility_thresholds(a, st_ecef, mask_deg)
+    u_rate, node_rate, r = secular_j2_rates(radius + alt, inc, "Earth", j2)
+    thresholds = visibility_thresholds(r, st_ecef, mask_deg)
     theta = rotation_angle(t, epoch)
-    mean_motion = np.sqrt(mu / a**3)
-    out = np.empty((a.size, t.size, len(st_ecef)), dtype=bool)
+    out = np.empty((r.size, t.size, len(st_ecef)), dtype=bool)
     e1, e2 = initial_axes(inc, raan, m0)
-    work = np.empty(min(chunk_size, a.size) * len(st_ecef) * t.size)
-    for motion, idx in shell_groups(mean_motion):
+    work = np.empty(min(chunk_size, r.size) * len(st_ecef) * t.size)
+    for motion, node, idx in shell_groups(u_rate, node_rate):
         cn, sn = np.cos(motion * t), np.sin(motion * t)
         for lo in range(0, idx.size, chunk_size):
             sub = idx[lo:lo + chunk_size]
-            vis = visible_shell(e1[sub], e2[sub], cn, sn, theta, st_unit, thresholds[sub], work=work)
+            vis = visible_shell(e1[sub], e2[sub], cn, sn, theta - node * t, st_unit, thresholds[sub], work=work)
             out[sub] = vis.transpose(0, 2, 1)
     return out
 
@@ -217,6 +263,7 @@ def visibility_windows(
     step: Quantity | None = None,
     min_elevation: Quantity | None = None,
     mean_anomaly: Quantity | None = None,
+    j2: bool = False,
 ) -> list[list[VisibilityWindow]]:
     """Passes of one circular-orbit satellite over each ground station.
 
@@ -227,8 +274,8 @@ def visibility_windows(
     ``min_elevation_deg`` attributes; ``min_elevation`` (angle, default 10°) applies to
     stations without their own. Sampled every ``step`` (default 10 s) over ``duration``;
     pass edges are interpolated linearly in elevation. **Spherical Earth**, geocentric
-    latitude, Earth rotation by GMST + ω⊕ t, two-body orbit (no J2). Returns one list of
-    :class:`VisibilityWindow` per station.
+    latitude, Earth rotation by GMST + ω⊕ t, two-body orbit (``j2=True``: secular J2 as in
+    :func:`constellation_positions`). Returns one list of :class:`VisibilityWindow` per station.
     """
     from astropy import units as u
 
@@ -236,7 +283,7 @@ def visibility_windows(
     dt = 10.0 if step is None else value(step, "s")
     t = np.arange(0.0, value(duration, "s") + 0.5 * dt, dt)
     m0 = 0.0 if mean_anomaly is None else value(mean_anomaly, "rad")
-    pos = constellation_positions(value(altitude, "m"), value(inclination, "rad"), value(raan, "rad"), m0, t)
+    pos = constellation_positions(value(altitude, "m"), value(inclination, "rad"), value(raan, "rad"), m0, t, j2=j2)
     el = np.degrees(np.arcsin(np.clip(_sin_elevation_eci(pos, st_ecef, t, start)[0], -1.0, 1.0)))
     result = []
     for k in range(len(st_ecef)):

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from sandbox import hookimpl
 from sandbox.core.architecture import ArchitectureSpec, Context
 from sandbox.core.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem
@@ -47,10 +45,6 @@ PARAMS = (
           source="Assumption (no public survey): prefabricated pods on existing commercial connections take months, "
                  "not the years of a large campus's grid connection",
           low="0.25 yr", high="1 yr", maximum=10.0),
-    Param("network_rtt", "5 ms", "Round-trip network time from a user to the nearest pod.", unit="ms",
-          source="Light in fibre covers ~200 km per ms (group index ~1.47): a pod within 100 km adds ~1 ms round trip; "
-                 "~4 ms for access network and switching is an assumption",
-          low="2 ms", high="15 ms", maximum=1000.0),
 )
 
 
@@ -81,10 +75,11 @@ def design(p: Params, ctx: Context) -> Design:
     )
     return Design(
         elements=[element],
-        latency_samples_s=np.array([p.si("network_rtt")]),
         years_to_service=p.si("deploy_time") / SECONDS_PER_YEAR,
         metrics=[Metric("edge.modules_per_pod", float(per_pod), "", inputs=["pod_power", f"chip {module.name} power_w"])],
-        notes=["edgepod: module failures are not modelled (no public failure rate for Jetson modules in service)"],
+        notes=["edgepod: module failures are not modelled (no public failure rate for Jetson modules in service)",
+               "edgepod: no path latency of its own on the ground; the engine adds the same user network and "
+               "processing time as for every architecture"],
     )
 
 

@@ -161,8 +161,6 @@ def synodic_period_s() -> float:
 def design(p: Params, ctx: Context) -> Design:
     """Stations sized to the workload, two laser relays, both carried to areostationary orbit."""
     m = ctx.models
-    chip = ctx.catalogues.chips[p.chip]
-    precision = ctx.workload.precision
     r_km = areostationary_radius_km()
     mars_radius_km = trajectory.body_radius("Mars").to_value("km")
     altitude = (r_km - mars_radius_km) * u.km
@@ -185,26 +183,16 @@ def design(p: Params, ctx: Context) -> Design:
     transport = Transport(vehicle=p.vehicle, destination="LEO", dv_after_drop_m_s=dv_m_s, isp_s=p.si("isp"),
                           packing_density_kg_m3=p.si("packing_density"))
 
-    # ---- sizing: stations = ceil(workload / delivered per station), with the engine's own models
-    lifetime_years = p.lifetime.to_value("yr")
-    shielding = p.shielding.to_value("g/cm2")
-    derating = derating_fields(p)
-    dose = m.radiation.dose_rate_krad_per_year("interplanetary", shielding)
-    tolerance = chip.tid_krad if chip.tid_krad > 0 else m.value("radiation.cots_tid_krad")
-    life = min(lifetime_years, float(m.radiation.tid_lifetime_years(tolerance, dose)))
-    derate = float(m.compute.radiation_derating(derating["redundancy"], derating["checkpoint_overhead"],
-                                                derating["scrub_overhead"]))
-    survival = float(m.compute.mean_survival_fraction(derating["failure_rate_per_year"], life))
-    per_station = float(m.compute.delivered_ops(chip.ops(precision), p.chips_per_station, p.utilisation,
-                                                derate * survival))
-    stations = math.ceil(ctx.workload.sustained_flops / per_station)
-    common = dict(site=site, thermal=radiator_system(p), transport=transport, lifetime_years=lifetime_years,
-                  structure_fraction=p.structure_fraction)
+    # ---- the elements; the engine sizes the number of stations to the workload (its own chain:
+    #      dose-limited life, failures, derating, single events), no physics redone here
+    common = dict(site=site, thermal=radiator_system(p), transport=transport,
+                  lifetime_years=p.lifetime.to_value("yr"), structure_fraction=p.structure_fraction)
     power = PowerSystem(source=p.solar, storage=p.storage, bus_power_fraction=p.bus_power_fraction)
-    station = Element(name="stations", count=stations, chip=p.chip, chips_per_unit=p.chips_per_station,
-                      precision=precision, utilisation=p.utilisation, shielding_g_cm2=shielding, power=power,
-                      **derating, **common)
-    relay = Element(name="laser relays", count=p.relays, chip=p.chip, chips_per_unit=0,  # no compute
+    station = Element(name="stations", count=1, chip=p.chip, chips_per_unit=p.chips_per_station,
+                      precision=ctx.workload.precision, utilisation=p.utilisation,
+                      shielding_g_cm2=p.shielding.to_value("g/cm2"), power=power, **derating_fields(p), **common)
+    station.count = ctx.units_for_workload(station)
+    relay = Element(name="laser relays", count=p.relays, chip=None, chips_per_unit=0,  # no compute
                     extra_power_w=p.si("terminal_power"), extra_mass_kg={"optical terminal": p.si("terminal_mass")},
                     power=PowerSystem(source=p.solar, storage=p.storage), **common)
 

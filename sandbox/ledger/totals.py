@@ -1,0 +1,279 @@
+"""A design's totals: every element's ledger summed, the design-level lines, and the headline metrics.
+
+The same functions serve a run (scalars, with traces) and a study (arrays of one value per
+point). Units: the ledger works in SI (W, kg, USD, s); :data:`UNITS` gives each metric's display
+unit and the factor from the ledger value to it.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from sandbox.core.design import Design, Metric
+from sandbox.ledger import latency
+from sandbox.ledger.element import HOURS_PER_YEAR, EvaluationError, evaluate_element
+from sandbox.ledger.inputs import NOMINAL, LedgerInputs
+
+#: Display unit and the factor from the ledger's internal value to it, per metric name prefix.
+UNITS: dict[str, tuple[str, float]] = {
+    "compute.delivered": ("PFLOP/s", 1e-15),
+    "compute.chips": ("", 1.0),
+    "compute.units": ("", 1.0),
+    "power.": ("MW", 1e-6),
+    "power.array_area": ("m2", 1.0),
+    "power.storage_energy": ("MWh", 1 / 3.6e9),
+    "thermal.heat": ("MW", 1e-6),
+    "thermal.cooling_power": ("MW", 1e-6),
+    "thermal.radiator_area": ("m2", 1.0),
+    "water.use": ("ML/yr", 1e-6),
+    "mass.": ("t", 1e-3),
+    "launch.flights": ("", 1.0),
+    "launch.tanker_flights": ("", 1.0),
+    "launch.co2": ("t", 1.0),
+    "capex.": ("MUSD", 1e-6),
+    "opex.": ("MUSD/yr", 1e-6),
+    "cost.annual": ("MUSD/yr", 1e-6),
+    "cost.power_annual": ("MUSD/yr", 1e-6),
+    "radiation.dose_rate": ("krad/yr", 1.0),
+    "life.effective": ("yr", 1.0),
+}
+
+#: Headline metrics the engine derives from the totals (display units).
+HEADLINE_UNITS: dict[str, str] = {
+    "mass.total": "t", "cost.capex": "MUSD", "cost.opex": "MUSD/yr", "cost.per_pflop_day": "USD",
+    "cost.per_gpu_hour": "USD", "cost.per_kwh": "USD/kWh", "energy.use": "GWh/yr",
+    "latency.user_network": "s", "latency.path_p50": "s", "latency.path_p95": "s", "latency.processing": "s",
+    "latency.p50": "s", "latency.p95": "s", "time.years_to_service": "yr",
+}
+
+#: Metrics also reported relative to the baseline (``<metric>.vs_baseline``, in ``x``), in runs and studies.
+RELATIVE = ("cost.per_pflop_day", "cost.per_gpu_hour", "cost.per_kwh", "latency.p50", "energy.use",
+            "time.years_to_service")
+
+_MAX = {"radiation.dose_rate"}  # not additive over elements: the worst element
+_MIN = {"life.effective"}  # the shortest-lived compute element
+_INTERNAL = {"cost.power_annual"}  # used for a headline, not reported
+
+
+def display_unit(name: str) -> tuple[str, float]:
+    """(display unit, factor from the ledger's SI value) of a ledger metric."""
+    if name in UNITS:
+        return UNITS[name]
+    for prefix, value in UNITS.items():
+        if prefix.endswith(".") and name.startswith(prefix):
+            return value
+    return ("", 1.0)
+
+
+def unit_of_metric(name: str) -> str:
+    """Display unit of any engine metric (ledger total, headline or ``.vs_baseline``)."""
+    if name.endswith(".vs_baseline"):
+        return "x"
+    return HEADLINE_UNITS.get(name) or display_unit(name)[0]
+
+
+def design_totals(design: Design, registry: Any, discount_rate: float, inputs: LedgerInputs = NOMINAL,
+                  explain: bool = True) -> tuple[dict[str, Any], dict[str, list[str]], list[str]]:
+    """Sum every element's ledger (worst dose, shortest life of the compute elements) and add the
+    design-level lines; arrays when ``inputs`` holds arrays."""
+    if not isinstance(design, Design):
+        raise EvaluationError(f"design function returned {type(design).__name__}, expected a sandbox.Design")
+    if not design.elements:
+        raise EvaluationError("design has no elements")
+    totals: dict[str, Any] = {}
+    traces: dict[str, list[str]] = {}
+    notes = list(design.notes)
+    m = registry.models
+    lives: dict[bool, list[Any]] = {True: [], False: []}  # by "the element has electronics"
+    parts = _evaluate_with_links(design, registry, discount_rate, inputs, explain)
+    for el in design.elements:
+        part, trace, el_notes = parts[el.name]
+        notes += el_notes
+        for k, text in trace.items():
+            traces.setdefault(k, []).append(f"{el.name}: {text}" if len(design.elements) > 1 else text)
+        for k, v in part.items():
+            if k in _MIN:
+                lives[el.chips_per_unit > 0 and bool(el.chip)].append(v)
+            elif k in _MAX:
+                totals[k] = np.maximum(totals.get(k, 0.0), v)
+            else:
+                totals[k] = totals.get(k, 0.0) + v
+    losses = parts.get("_links", ({}, {}, []))[0]
+    totals["power.link_losses"] = losses.get("total", 0.0)
+    if explain:
+        traces["power.link_losses"] = parts.get("_links", ({}, {}, []))[1].get("lines", ["0 (no power links)"])
+    for k in _MIN:  # the shortest-lived compute element (any element when none computes)
+        values = lives[True] or lives[False]
+        totals[k] = values[0] if len(values) == 1 else np.minimum.reduce(np.broadcast_arrays(*values))
+    # ---- design-level lines: a ground segment for any architecture with hardware in space, once
+    if any(el.site.kind != "ground" for el in design.elements):
+        gs = inputs.model(m, "cost.ground_segment_cost_usd_per_year")
+        totals["opex.ground_segment"] = gs
+        totals["cost.annual"] = totals["cost.annual"] + gs
+        if explain:
+            traces["opex.ground_segment"] = [f"{float(gs):.4g} USD/yr [cost.ground_segment_cost_usd_per_year]: mission "
+                                             "operations and ground stations, once per architecture in space"]
+    else:
+        totals["opex.ground_segment"] = 0.0
+        if explain:
+            traces["opex.ground_segment"] = ["0 (no hardware in space)"]
+    return totals, traces, notes
+
+
+def _evaluate_with_links(design: Design, registry: Any, discount_rate: float, inputs: LedgerInputs,
+                         explain: bool) -> dict[str, Any]:
+    """Every element's ledger, the power links' flows included: sinks first (their demand sets the flow),
+    then sources with the power they export and the link losses that are heat at each end."""
+    names = [el.name for el in design.elements]
+    if len(set(names)) != len(names):
+        raise EvaluationError(f"element names must be unique within a design: {names}")
+    by_name = {el.name: el for el in design.elements}
+    sources = {link.source for link in design.power_links}
+    for link in design.power_links:
+        for end in (link.source, link.sink):
+            if end not in by_name:
+                raise EvaluationError(f"power link {link.source!r} → {link.sink!r}: no element named {end!r}")
+        if by_name[link.sink].power.source != "link":
+            raise EvaluationError(f"power link to {link.sink!r}: that element's power source must be 'link'")
+        if link.sink in sources:
+            raise EvaluationError(f"element {link.sink!r} both receives and sends power: chains are not supported")
+        if not link.stages or not all(0.0 < s.efficiency <= 1.0 for s in link.stages):
+            raise EvaluationError(f"power link {link.source!r} → {link.sink!r}: every stage needs an efficiency in (0, 1]")
+        if any(s.loss_to not in ("source", "sink", "environment") for s in link.stages):
+            raise EvaluationError(f"power link {link.source!r} → {link.sink!r}: loss_to must be 'source', 'sink' or 'environment'")
+    fed = {link.sink for link in design.power_links}
+    for el in design.elements:
+        if el.power.source == "link" and el.name not in fed:
+            raise EvaluationError(f"element {el.name!r} takes its power from a link, but no power link feeds it")
+    out: dict[str, Any] = {}
+    export: dict[str, list[Any]] = {n: [0.0, 0.0] for n in names}  # total W sent, total W of heat at the sender
+    lines: list[str] = []
+    total_loss: Any = 0.0
+    for el in design.elements:
+        if el.name in sources:
+            continue
+        links = [link for link in design.power_links if link.sink == el.name]
+        import_heat: Any = 0.0
+        for _ in range(60):  # a facility's cooling depends on the heat the receiver leaves in it: fixed-point steps
+            part = evaluate_element(el, registry, discount_rate, inputs, explain, import_heat_w=import_heat)
+            demand = part[0]["power.imported"]
+            flows = [_link_flow(link, demand / len(links)) for link in links] if links else []
+            new = sum(f["sink"] for f in flows) / max(float(el.count), 1e-300) if flows else 0.0
+            if np.all(np.abs(np.asarray(new) - np.asarray(import_heat)) <= 1e-13 * (1.0 + np.abs(np.asarray(new)))):
+                break
+            import_heat = new
+        out[el.name] = part
+        for link, flow in zip(links, flows, strict=True):
+            export[link.source][0] = export[link.source][0] + flow["input"]
+            export[link.source][1] = export[link.source][1] + flow["source"]
+            total_loss = total_loss + flow["source"] + flow["sink"] + flow["environment"]
+            if explain:
+                lines.append(f"{link.source} → {link.sink} ({link.kind}): sent {float(flow['input']):.4g} W, delivered "
+                             f"{float(demand / len(links)):.4g} W; losses: at the sender {float(flow['source']):.4g} W, at the "
+                             f"receiver {float(flow['sink']):.4g} W, to the environment {float(flow['environment']):.4g} W "
+                             f"(stages: {', '.join(f'{s.name} {s.efficiency:g}' for s in link.stages)})")
+    for el in design.elements:
+        if el.name in sources:
+            n = max(float(el.count), 1e-300)
+            out[el.name] = evaluate_element(el, registry, discount_rate, inputs, explain,
+                                            export_w=export[el.name][0] / n, export_heat_w=export[el.name][1] / n)
+    out["_links"] = ({"total": total_loss}, {"lines": lines} if lines else {}, [])
+    return out
+
+
+def _link_flow(link: Any, delivered_w: Any) -> dict[str, Any]:
+    """The power entering a link (W) to deliver ``delivered_w`` and where each stage's loss goes."""
+    p_in = delivered_w / link.efficiency
+    flow: dict[str, Any] = {"input": p_in, "source": 0.0, "sink": 0.0, "environment": 0.0}
+    p = p_in
+    for stage in link.stages:
+        loss = p * (1.0 - stage.efficiency)
+        flow[stage.loss_to] = flow[stage.loss_to] + loss
+        p = p - loss
+    return flow
+
+
+def derived(totals: dict[str, Any], design: Design, registry: Any, assumptions: Any,
+            inputs: LedgerInputs = NOMINAL) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The headline numbers the engine derives from the totals, in display units (arrays in a study),
+    and the latency parts (:func:`sandbox.ledger.latency.end_to_end`)."""
+    m = registry.models
+    out: dict[str, Any] = {}
+    out["mass.total"] = sum(v for k, v in totals.items() if k.startswith("mass.")) * 1e-3
+    out["cost.capex"] = sum(v for k, v in totals.items() if k.startswith("capex.")) * 1e-6
+    out["cost.opex"] = sum(v for k, v in totals.items() if k.startswith("opex.")) * 1e-6
+    delivered = totals["compute.delivered"]
+    annual = totals["cost.annual"]
+    ref = registry.catalogues.chips[assumptions.reference_chip]
+    precision = next((el.precision for el in design.elements if el.chips_per_unit > 0 and el.chip), "fp16")
+    ref_flops = ref.peak_ops_per_s.get(precision, max(ref.peak_ops_per_s.values()))
+    if np.any(delivered > 0):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["cost.per_pflop_day"] = m.cost.cost_per_pflop_day_usd(annual, delivered / 1e15)
+            out["cost.per_gpu_hour"] = m.cost.cost_per_gpu_hour_usd(annual, delivered, ref_flops)
+    if np.any(totals["power.load"] > 0):
+        out["cost.per_kwh"] = m.cost.cost_per_kwh_usd(totals["cost.power_annual"], totals["power.load"])
+    # the energy the design's own loads use: bought from the grid, or its loads and facility cooling
+    energy_w = np.where(totals["power.grid"] > 0, totals["power.grid"], totals["power.load"] + totals["thermal.cooling_power"])
+    out["energy.use"] = energy_w * HOURS_PER_YEAR / 1000.0 * 1e-6
+    lat = latency.end_to_end(design, m, inputs)
+    for part in ("user_network", "path_p50", "path_p95", "processing", "p50", "p95"):
+        out[f"latency.{part}"] = lat[part]
+    out["time.years_to_service"] = design.years_to_service
+    return out, lat
+
+
+def run_metrics(totals: dict[str, Any], traces: dict[str, list[str]], head: dict[str, Any], lat: dict[str, Any],
+                design: Design, registry: Any, assumptions: Any) -> list[Metric]:
+    """The ledger of a run as :class:`~sandbox.core.design.Metric` records with their traces."""
+    for k, v in totals.items():
+        if not math.isfinite(v) or v < 0:  # a plugin's impossible inputs must not become silent nonsense
+            raise EvaluationError(f"metric {k} is {v} (physically impossible); check the design's inputs")
+    metrics = [Metric(k, v * display_unit(k)[1], display_unit(k)[0], inputs=traces.get(k, ()))
+               for k, v in totals.items() if k not in _INTERNAL]
+    if any(el.precision == "int8" for el in design.elements if el.chips_per_unit > 0):  # integer operations are not FLOPs
+        metrics[0].unit = "POP/s"
+    ref = registry.catalogues.chips[assumptions.reference_chip]
+    metrics.append(Metric("mass.total", head["mass.total"], "t", inputs=[k for k in totals if k.startswith("mass.")]))
+    metrics.append(Metric("cost.capex", head["cost.capex"], "MUSD", inputs=[k for k in totals if k.startswith("capex.")]))
+    metrics.append(Metric("cost.opex", head["cost.opex"], "MUSD/yr", inputs=[k for k in totals if k.startswith("opex.")]))
+    if "cost.per_pflop_day" in head:
+        metrics.append(Metric("cost.per_pflop_day", head["cost.per_pflop_day"], "USD", inputs=["cost.annual", "compute.delivered"]))
+        metrics.append(Metric("cost.per_gpu_hour", head["cost.per_gpu_hour"], "USD",
+                              inputs=["cost.annual", "compute.delivered", f"assumptions.reference_chip={ref.name}"]))
+    if "cost.per_kwh" in head:
+        metrics.append(Metric("cost.per_kwh", head["cost.per_kwh"], "USD/kWh",
+                              inputs=["power system capex incl. its share of integration, launch and insurance by mass",
+                                      "opex.energy", "power.load"]))
+    metrics.append(Metric("energy.use", head["energy.use"], "GWh/yr", inputs=["power.load", "power.grid"]))
+    m = registry.models
+    user_src, proc_src = m.default("links.user_network_rtt_s").source, m.default("links.query_processing_time_s").source
+    metrics.append(Metric("latency.user_network", float(lat["user_network"]), "s",
+                          inputs=["links.user_network_rtt_s: user ↔ data centre or ground station, round trip"], source=user_src))
+    for q in ("p50", "p95"):
+        metrics.append(Metric(f"latency.path_{q}", float(lat[f"path_{q}"]), "s", inputs=[lat["how"]],
+                              approximation=not lat["modelled"]))
+    metrics.append(Metric("latency.processing", float(lat["processing"]), "s",
+                          inputs=["links.query_processing_time_s: the same for every architecture"], source=proc_src))
+    for q in ("p50", "p95"):
+        metrics.append(Metric(f"latency.{q}", float(lat[q]), "s", approximation=not lat["modelled"],
+                              inputs=[f"latency.user_network {float(lat['user_network']):.4g} s + latency.path_{q} "
+                                      f"{float(lat[f'path_{q}']):.4g} s ({lat['how']}) + latency.processing "
+                                      f"{float(lat['processing']):.4g} s"]))
+    if math.isfinite(design.link_to_earth_bps):
+        metrics.append(Metric("link.to_earth", design.link_to_earth_bps * 1e-9, "Gbit/s",
+                              inputs=["design.link_to_earth_bps (the plugin's link budget; see its metrics)"]))
+    metrics.append(Metric("time.years_to_service", design.years_to_service, "yr",
+                          inputs=["design.years_to_service (from the plugin's parameters; see its notes)"]))
+    return metrics
+
+
+def study_values(totals: dict[str, Any], head: dict[str, Any], n: int) -> dict[str, np.ndarray]:
+    """The ledger of ``n`` study points in display units, one array per metric."""
+    values = {k: np.broadcast_to(np.asarray(v, dtype=float) * display_unit(k)[1], (n,))
+              for k, v in totals.items() if k not in _INTERNAL}
+    values.update({k: np.broadcast_to(np.asarray(v, dtype=float), (n,)) for k, v in head.items()})
+    return values
