@@ -408,3 +408,26 @@ def test_studies_see_plugin_metrics_as_the_guide_says():
     text = " ".join(section("How a plugin's metrics reach the outputs and the studies").split())
     assert "`sandbox sensitivity --metric edge.modules_per_pod` ranks the inputs by them" in text
     assert "numpy arrays of one value per point" in text
+
+
+def test_every_dotted_name_in_the_guide_resolves():
+    """``sandbox.core.registry.PluginError`` and the like: a module or name that moved fails here."""
+    import importlib
+
+    missing = []
+    for dotted in sorted(set(re.findall(r"\bsandbox(?:\.[A-Za-z_]\w*)+", TEXT))):
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):  # the longest importable module, then attributes
+            try:
+                obj = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            try:
+                for attr in parts[cut:]:
+                    obj = getattr(obj, attr)
+            except AttributeError:
+                missing.append(dotted)
+            break
+        else:
+            missing.append(dotted)
+    assert not missing, f"docs/plugins.md names what does not exist: {missing}"
