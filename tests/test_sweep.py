@@ -202,6 +202,10 @@ def test_sweep_outputs_and_refuses_another_study(write_scenario, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["seed"] == 3 and manifest["rows"] == 24
     assert len(list((out / "results.parquet").glob("part-*.parquet"))) == 3  # ceil(12 / 5)
+    # the last line says what was written, and every file it names exists
+    last = res.stdout.splitlines()[-1]
+    assert last.startswith(f"wrote {out}/: ") and last.endswith("results.parquet/ (3 chunks)")
+    assert all((out / name).is_file() for name in ("summary.csv", "results.csv", "manifest.json"))
     # higher bus cost per kg → higher LEO cost per PFLOP-day at every altitude
     leo = table[table["architecture"] == "leo"].pivot(index="leo.altitude", columns="models.cost.hardware_usd_per_kg_mass_produced",
                                                       values="cost.per_pflop_day")

@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,20 +29,26 @@ TIMEOUT_GRACE_S = 10.0
 
 def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.core.registry.Registry, imported lazily
     """The plugin registry of this invocation (entry points plus ``--plugin`` modules), loaded once."""
-    from sandbox.core.registry import PluginError, load
+    from sandbox.core.registry import HookNameError, PluginError, load
 
     obj = ctx.ensure_object(dict)
     if "registry" not in obj:
         extra = []
-        for module_name in ctx.find_root().params.get("plugin_modules") or ():
+        requested = ctx.find_root().params.get("plugin_modules") or ()
+        for module_name in requested:
             try:
                 extra.append((module_name, importlib.import_module(module_name)))
             except Exception as exc:
                 fail(f"--plugin {module_name}: cannot import: {type(exc).__name__}: {exc}", 2)
         try:
             obj["registry"] = load(extra)
+        except HookNameError as exc:  # a misspelt hook or argument: bad input, like a misspelt key
+            fail(str(exc), 2)
         except PluginError as exc:
             fail(str(exc), 1)
+        for info in obj["registry"].load_errors:
+            if info.misspelt and info.name in requested:  # the author asked for it: a spelling mistake is bad input
+                fail(info.error, 2)
         for info in obj["registry"].load_errors:
             click.echo(f"warning: plugin {info.name!r} failed to load: {info.error}", err=True)
     return obj["registry"]
@@ -205,3 +211,19 @@ def timed(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return inner
 
     return wrap
+
+
+def files_text(names: Iterable[str | Path]) -> str:
+    """File names for a "wrote ..." line: ``a.png`` and ``a.svg`` become ``a.png/.svg``, order kept."""
+    stems: dict[str, list[str]] = {}
+    for name in names:
+        path = Path(name)
+        stems.setdefault(str(path.with_suffix("")) if path.suffix else str(path), []).append(path.suffix)
+    return ", ".join(stem + "/".join(suffixes) if suffixes != [""] else stem for stem, suffixes in stems.items())
+
+
+def report_written(out_dir: str | Path, names: Iterable[str | Path], machine_output: bool) -> None:
+    """Say what ``--out`` wrote: ``wrote DIR/: a.csv, b.png/.svg``. On stderr when standard output
+    carries JSON or CSV (``machine_output``), so that it stays parseable; on stdout otherwise."""
+    listed = [n.name if isinstance(n, Path) else n for n in names]
+    click.echo(f"wrote {shown(out_dir)}/: {files_text(listed)}", err=machine_output)

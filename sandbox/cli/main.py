@@ -1,4 +1,4 @@
-"""The ``sandbox`` command group and its core commands: plugins, validate, schema, run, compare.
+"""The ``sandbox`` command group and its core commands: plugins, validate, schema, run, compare, catalogue.
 
 A thin layer over :mod:`sandbox.api`. Study commands (sweep, sensitivity, timeline) live in
 :mod:`sandbox.cli.studies` and are added through the ``sandbox_register_commands`` hook, as a
@@ -21,6 +21,7 @@ from sandbox.cli.common import (
     deadline,
     fail,
     registry_of,
+    report_written,
     scenario_or_exit,
     shown,
     timeout_option,
@@ -247,10 +248,14 @@ def plugins(ctx: click.Context, fmt: str, hook: str | None, show_all: bool) -> N
     listing = _listing(ctx)
     rows = [r for r in listing["plugins"] if show_all or not r.get("host")]
     if hook:
-        from sandbox.core import hookspecs
+        from sandbox.core.hooks import HOOKS
 
-        if not hasattr(hookspecs, hook):
-            fail(f"--hook: no hook named {hook!r}", 2)
+        if hook not in HOOKS:
+            import difflib
+
+            close = difflib.get_close_matches(hook, HOOKS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; hooks: {', '.join(HOOKS)}"
+            fail(f"--hook: no hook named {hook!r}{hint}", 2)
         rows = [r for r in rows if hook in r["hooks"]]
     if fmt == "json":
         click.echo(json.dumps({"plugins": rows, "load_errors": listing["load_errors"]}, indent=2))
@@ -332,12 +337,15 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
             text += "\n\n" + claims.table(claimed, s.claim)
         if explain and fmt == "table":
             text += "\n\n" + report.explain(result)
+        written: list[Path] = []
         if out_dir is not None:
             try:
-                report.write_outputs(result, Path(out_dir))
+                written = report.write_outputs(result, Path(out_dir))
             except OSError as exc:
                 fail(f"--out {shown(out_dir)}: cannot write: {exc.strerror or exc}", 2)
     click.echo(text)
+    if out_dir is not None:
+        report_written(out_dir, written, machine_output=fmt != "table")
     for message in result.failures.values():
         click.echo(f"error: {message}", err=True)
     if result.failures and not keep_going:
@@ -377,6 +385,11 @@ def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str, timeout_s:
             click.echo(f"error: {message}", err=True)
     if any(r.failures for r in results):
         sys.exit(1)
+
+
+from sandbox.cli.catalogue import catalogue  # noqa: E402 - a core command defined in its own module
+
+cli.add_command(catalogue)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from sandbox.cli.common import (
     fail,
     output_marker,
     registry_of,
+    report_written,
     scenario_or_exit,
     shown,
     timed,
@@ -45,15 +46,18 @@ def _num(value: Any) -> str:
     return "–" if v != v else fmt(v)
 
 
-def _write_outputs(out: Path, files: dict[str, str | bytes]) -> None:
-    """Write ``files`` into ``out`` atomically (each staged beside its final name, then renamed)."""
+def _write_outputs(out: Path, files: dict[str, str | bytes], fmt: str) -> None:
+    """Write ``files`` into ``out`` atomically (each staged beside its final name, then renamed)
+    and say what was written (on stderr when ``fmt`` is json or csv)."""
     from sandbox.output.atomic import write_all
 
     try:
-        write_all(out, files)
+        written = write_all(out, files)
     except OSError as exc:
-
         fail(f"--out {shown(out)}: cannot write: {exc.strerror or exc}", 2)
+    if fmt == "table":
+        click.echo()
+    report_written(out, written, machine_output=fmt != "table")
 
 
 def _frame_files(stem: str, df: Any) -> dict[str, bytes]:
@@ -129,9 +133,7 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
         files: dict[str, str | bytes] = {**_frame_files("sensitivity", df), **output_marker("sensitivity")}
         for arch in df["architecture"].unique():
             files.update(_figure_files(f"tornado-{_safe(str(arch))}", tornado(df, metric, arch, unit)))
-        _write_outputs(Path(out_dir), files)
-        if fmt == "table":
-            click.echo(f"\nwrote {out_dir}/sensitivity.csv, sensitivity.parquet, tornado-<architecture>.png/.svg")
+        _write_outputs(Path(out_dir), files, fmt)
     failed = False
     nominal = df.groupby("architecture", sort=False)["metric_nominal"].first() if len(df) else {}
     for arch, messages in df.attrs.get("errors", {}).items():
@@ -228,11 +230,7 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
         files.update(_frame_files("timeline-factors", result.factors))
         files["timeline-assumptions.csv"] = result.assumptions.to_csv(index=False).encode("utf-8")
         files.update(_figure_files("timeline", timeline_bands(result.summary, result.crossover, result.baseline, "USD")))
-        _write_outputs(Path(out_dir), files)
-        if fmt == "table":
-            click.echo(f"\nwrote {out_dir}/timeline.csv/.parquet (every year x draw), timeline-summary, "
-                       "timeline-crossover, timeline-factors (.csv/.parquet), timeline-assumptions.csv, "
-                       "timeline.png/.svg")
+        _write_outputs(Path(out_dir), files, fmt)
     for messages in result.errors.values():
         for message in messages[:3]:
             click.echo(f"error: {message}", err=True)
@@ -318,7 +316,7 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
     from sandbox.output import report
     from sandbox.studies.executor import DaskExecutor, ExecutorError, Job, LocalExecutor, seed_context
     from sandbox.studies.plans import parse_plan
-    from sandbox.studies.sweep import SweepError, run_sweep
+    from sandbox.studies.sweep import DATASET, SweepError, run_sweep
 
     s = scenario_or_exit(ctx, scenario)
     registry = registry_of(ctx)
@@ -358,8 +356,9 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
             for r in rows.itertuples():
                 click.echo(f"  {r.architecture:<12} {report.fmt(r.p5):>10} {report.fmt(r.p50):>12} {report.fmt(r.p95):>12} "
                            f"{r.valid:>8,}")
-    wrote = ["results.parquet", *([] if "results_csv" in m else ["results.csv"]), "summary.csv"]
-    click.echo(f"\nwrote {shown(out)}/{', '.join(wrote)}" + ("" if no_figures else ", figures, report.html"))
+    click.echo()
+    report_written(out, [*outcome.files, f"{DATASET}/ ({outcome.computed_chunks + outcome.resumed_chunks} chunks)"],
+                   machine_output=False)
     for arch, messages in outcome.failures.items():
         for message in messages[:3]:
             click.echo(f"error: {arch}: {message}", err=True)

@@ -5,16 +5,21 @@ one-off, from objects passed explicitly. The host's own plugins (:data:`HOST_PLU
 study commands) are registered first through the same hooks, whatever ``SANDBOX_PLUGINS`` says. ``SANDBOX_PLUGINS`` selects which entry points load:
 unset loads all, a comma-separated list loads those names, an empty string loads none.
 A broken plugin never takes the others down: one that fails to import, implements a hook that
-does not exist, raises in a registration hook or registers something another plugin owns is
-dropped whole (none of its registrations are kept, none of its hooks run) and reported in
-:attr:`Registry.load_errors` with its name and the cause; the architectures it registered or
-tried to register are listed in :attr:`Registry.unavailable`, so that a scenario naming one
-fails with that cause.
+does not exist (or declares an argument its hook does not pass, or forgets ``@hookimpl``), raises
+in a registration hook or registers something another plugin owns is dropped whole (none of its
+registrations are kept, none of its hooks run) and reported in :attr:`Registry.load_errors` with
+its name and the cause (for a misspelt hook, the closest real name: :class:`HookNameError`); the
+architectures it registered or tried to register are listed in :attr:`Registry.unavailable`, so
+that a scenario naming one fails with that cause. The command line exits with status 2 when a
+plugin it was asked for by ``--plugin`` is dropped (its author is at the keyboard), and prints a
+``warning:`` for an installed one.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import inspect
 import os
 import uuid
 from collections.abc import Callable, Iterable
@@ -43,6 +48,60 @@ class PluginError(Exception):
     """A plugin is broken in a way that stops loading; the message names the plugin."""
 
 
+class HookNameError(PluginError):
+    """A plugin names a hook or a hook argument that does not exist, or forgot ``@hookimpl``.
+
+    A spelling mistake in the plugin's source (the command line exits with status 2); the
+    message names the plugin and the function and suggests the closest real name.
+    """
+
+
+#: Hook name → the arguments its implementations may declare, from the specifications.
+HOOK_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    name: tuple(inspect.signature(fn).parameters)
+    for name, fn in vars(hookspecs).items() if inspect.isfunction(fn) and hasattr(fn, "sandbox_spec")
+}
+
+
+def _closest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def check_hook_names(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    """Raise :class:`HookNameError` when ``plugin`` implements an unknown hook, declares an argument
+    its hook does not pass, or defines a hook function without ``@hookimpl`` (never called)."""
+    for attr in sorted(dir(plugin)):
+        if not attr.startswith("sandbox_"):
+            continue
+        try:
+            value = getattr(plugin, attr)
+        except Exception:  # a property that raises is not a hook
+            continue
+        if not callable(value):
+            continue
+        marked = pm.parse_hookimpl_opts(plugin, attr) is not None
+        if attr not in HOOK_ARGUMENTS:
+            if marked:
+                raise HookNameError(f"plugin {name!r}: {attr} is not a hook{_closest(attr, HOOK_ARGUMENTS)} "
+                                    f"(hooks: {', '.join(HOOK_ARGUMENTS)})")
+            continue
+        if not marked:
+            raise HookNameError(f"plugin {name!r}: function {attr} is not marked @sandbox.hookimpl, so it would "
+                                "never be called; decorate it with @hookimpl (from sandbox import hookimpl)")
+        try:
+            declared = [p.name for p in inspect.signature(value).parameters.values()
+                        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.POSITIONAL_ONLY, p.KEYWORD_ONLY)]
+        except (TypeError, ValueError):
+            continue
+        allowed = HOOK_ARGUMENTS[attr]
+        for arg in declared:
+            if arg not in allowed:
+                raise HookNameError(f"plugin {name!r}: {attr}({', '.join(declared)}): the hook passes no argument "
+                                    f"{arg!r}{_closest(arg, allowed)} (it passes: {', '.join(allowed)}; declare only "
+                                    "those you use)")
+
+
 @dataclass
 class PluginInfo:
     """A loaded (or failed) plugin: entry-point name, distribution and version, hooks."""
@@ -54,6 +113,7 @@ class PluginInfo:
     hooks: list[str] = field(default_factory=list)
     error: str = ""
     host: bool = False  # part of the sandbox itself (HOST_PLUGINS)
+    misspelt: bool = False  # dropped for a hook name, hook argument or missing @hookimpl (HookNameError)
 
 
 @dataclass
@@ -142,13 +202,22 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
         except Exception as exc:  # a broken plugin must not take the others down
             errors.append(PluginInfo(ep.name, ep.value, dist, version, error=f"{type(exc).__name__}: {exc}"))
             continue
-        _register(pm, plugin, ep.name)
+        try:
+            _register(pm, plugin, ep.name)
+        except HookNameError as exc:
+            errors.append(PluginInfo(ep.name, ep.value, dist, version, error=str(exc), misspelt=True))
+            continue
         infos.append(PluginInfo(ep.name, ep.value, dist, version, _hook_names(pm, plugin)))
     for name, plugin in extra:
         if pm.is_registered(plugin):  # already loaded through its entry point
             continue
-        _register(pm, plugin, name)
-        infos.append(PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), "", "", _hook_names(pm, plugin)))
+        module = getattr(plugin, "__name__", type(plugin).__name__)
+        try:
+            _register(pm, plugin, name)
+        except HookNameError as exc:
+            errors.append(PluginInfo(name, module, error=str(exc), misspelt=True))
+            continue
+        infos.append(PluginInfo(name, module, "", "", _hook_names(pm, plugin)))
 
     def drop(name: str, error: str) -> None:
         """Unregister plugin ``name`` and move it to the load errors."""
@@ -303,12 +372,13 @@ def fingerprint() -> str:
 
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    check_hook_names(pm, plugin, name)
     try:
         pm.register(plugin, name=name)
     except ValueError as exc:
         raise PluginError(f"plugin {name!r}: {exc}") from None
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {name!r}: {exc}") from None
+        raise HookNameError(f"plugin {name!r}: {' '.join(str(exc).split())}") from None
 
 
 def _hash_tree(h: Any, root: Path) -> None:

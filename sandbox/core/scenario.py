@@ -83,8 +83,10 @@ _USER = {"name", "lat", "lon"}
 
 #: Defaults of the shared assumptions, each with its source.
 DEFAULT_ASSUMPTIONS = {
-    "start_year": (2027, "the year after this sandbox's first release; BRIEF §2 places most claims in 2026–2035"),
-    "reference_chip": ("H100-SXM", "NVIDIA H100 is the GPU-hour unit public cloud prices quote (BRIEF §3: $/GPU-hour equivalent)"),
+    "start_year": (2027, "the year after this sandbox's first release (2026); the claims the scenarios model are dated "
+                         "2025-2035 (see each scenario file's sources)"),
+    "reference_chip": ("H100-SXM", "NVIDIA H100 is the accelerator public cloud prices quote per GPU-hour (e.g. AWS EC2 "
+                                   "P5, Azure ND H100 v5, Google Cloud A3 on-demand price lists)"),
 }
 
 
@@ -255,7 +257,8 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
                 bad(f"{key}.{pname}", str(exc))
         for param in spec.params:
             if param.catalogue and param.name in values and not (values[param.name] == AUTO and param.default == AUTO):
-                _catalogue_name(registry, param.catalogue, values[param.name], f"{key}.{param.name}", bad)
+                _catalogue_param(registry, spec.name, param, values[param.name], param.name in overridden,
+                                 f"{key}.{param.name}", shown, bad, problems)
         runs.append(ArchitectureRun(instance, spec, Params(values, frozenset(overridden), origins)))
     claim = None
     if "claim" in data:
@@ -389,6 +392,26 @@ def _assumptions(table: dict, registry: Any, bad: Any) -> Assumptions:
     chip = table.get("reference_chip", DEFAULT_ASSUMPTIONS["reference_chip"][0])
     _catalogue_name(registry, "chips", chip, "assumptions.reference_chip", bad)
     return Assumptions(int(year) if isinstance(year, int) else 0, float(rate), str(chip))
+
+
+def _catalogue_param(registry: Any, arch_type: str, param: Any, value: Any, overridden: bool, full: str, shown: str,
+                     bad: Any, problems: list[str]) -> None:
+    """A catalogue-typed parameter names installed entries (of the kinds it accepts).
+
+    A value from the scenario is the user's mistake (``file: key: ...``); a default the user did
+    not touch is the plugin's, and the message blames the plugin that registered the architecture.
+    """
+    for name in value if isinstance(value, list) else [value]:
+        problem = registry.catalogues.problem(param.catalogue, name, tuple(param.kinds))
+        if problem is None:
+            continue
+        if overridden:
+            bad(full, problem)
+        else:
+            plugin = registry.architecture_owner.get(arch_type, "?")
+            problems.append(f"plugin {plugin!r}: architecture {arch_type!r}: the default of parameter {param.name!r} "
+                            f"is unusable: {problem} (a fault in plugin {plugin!r}, not in {shown}; setting {full} "
+                            "there works around it)")
 
 
 def _catalogue_name(registry: Any, kind: str, name: Any, full: str, bad: Any) -> None:

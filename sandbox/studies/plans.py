@@ -254,7 +254,7 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
     head, _, rest = key.partition(".")
     instances = {r.instance: r for r in scenario.architectures}
     if head in instances:
-        dim = architecture_dimension(instances[head], rest, key, spec, bad)
+        dim = architecture_dimension(instances[head], rest, key, spec, bad, registry.catalogues)
     elif head in ("models", "catalogue", "assumptions"):
         dim = _ledger_dimension(registry, key, spec, bad)
     else:
@@ -286,7 +286,9 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
     return dim
 
 
-def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any) -> Dimension | None:
+def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, catalogues: Any = None) -> Dimension | None:
+    """The dimension of parameter ``name`` of architecture ``run``; catalogue-typed values are checked
+    against ``catalogues`` (and the kinds the parameter accepts) when given."""
     try:
         param = run.spec.param(name)
     except KeyError:
@@ -315,6 +317,11 @@ def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any) 
             vals = []
             for v in spec["values"]:
                 checked = check_value(param, v)
+                problem = catalogues.problem(param.catalogue, checked, tuple(param.kinds)) \
+                    if param.catalogue and catalogues is not None else None
+                if problem:
+                    bad(".values", problem)
+                    return None
                 vals.append(float(checked.to_value(param.si_unit)) if param.kind == "quantity" else checked)
             dim.values = vals
         else:

@@ -76,6 +76,7 @@ class SweepOutcome:
     computed_chunks: int = 0
     resumed_chunks: int = 0
     notes: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)  # what the last step wrote into the folder (besides the dataset)
 
 
 def _study_key(job: Job, plan: study.Plan) -> str:
@@ -357,8 +358,8 @@ def _finish(folder: StudyFolder, manifest: dict[str, Any], plan: study.Plan, arc
             for name, data in _figures(folder, schema, summary, manifest, plan, rows).items():
                 staging.add(name, data)
         staging.add(MANIFEST, json.dumps(manifest, indent=2, default=str))  # last: "complete" only with the rest
-        staging.commit()
-    return SweepOutcome(folder.path, manifest, summary, failures)
+        written = [p.name for p in staging.commit()]
+    return SweepOutcome(folder.path, manifest, summary, failures, files=written)
 
 
 def _figures(folder: StudyFolder, schema: Any, summary: Any, manifest: dict[str, Any], plan: study.Plan,
