@@ -359,7 +359,7 @@ def test_csv_export_matches_the_dataset_and_is_optional(tmp_path, reference):
     out = tmp_path / "nocsv"
     res = _sweep(str(scenario), "--out", str(out), "--no-csv")
     assert res.exit_code == 0 and not (out / "results.csv").exists()
-    assert "wrote " + str(out) + "/results.parquet, summary.csv" in res.output
+    assert f"wrote {out}/: summary.csv, manifest.json, results.parquet/ (12 chunks)" in res.output
 
 
 def test_float32_metrics_keep_the_engine_numbers_to_their_stated_precision(reference, registry):
