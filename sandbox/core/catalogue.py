@@ -104,15 +104,17 @@ class PowerSource(_Entry):
     """A power generation or storage technology.
 
     ``kind`` is one of ``"solar"`` (array), ``"storage"`` (battery or regenerative fuel cell),
-    ``"fission"``, ``"radioisotope"``, ``"grid"``, ``"beamed"``. Fields that do not apply stay NaN.
+    ``"fission"``, ``"radioisotope"``, ``"grid"``, ``"beamed"``, ``"fuel"`` (a plant that burns a fuel
+    bought over its life, e.g. a gas turbine). Fields that do not apply stay NaN.
 
     - solar: ``efficiency`` (cell, 0–1, at 1 AU AM0), ``packing_factor`` (0–1),
       ``areal_density_kg_m2`` (array incl. substrate), ``degradation_per_year`` (fraction/yr),
       ``cost_usd_per_w`` (per W at beginning of life).
     - storage: ``specific_energy_wh_per_kg`` (system level), ``round_trip_efficiency`` (0–1),
       ``depth_of_discharge`` (0–1), ``cost_usd_per_kwh``.
-    - fission / radioisotope / beamed: ``specific_power_w_per_kg`` (electrical, system level),
-      ``cost_usd_per_w``, ``degradation_per_year``.
+    - fission / radioisotope / beamed / fuel: ``specific_power_w_per_kg`` (electrical, system level;
+      needed only off the ground), ``cost_usd_per_w``, ``degradation_per_year``; fuel also
+      ``fuel_usd_per_kwh`` (fuel and variable operation per kWh generated) and ``co2_kg_per_kwh``.
     - grid: ``price_usd_per_kwh``, ``co2_kg_per_kwh``.
     """
 
@@ -129,10 +131,11 @@ class PowerSource(_Entry):
     cost_usd_per_kwh: float = _NAN
     price_usd_per_kwh: float = _NAN
     co2_kg_per_kwh: float = _NAN
+    fuel_usd_per_kwh: float = _NAN
     sources: Mapping[str, str] = field(default_factory=dict)
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
-    KINDS = ("solar", "storage", "fission", "radioisotope", "grid", "beamed")
+    KINDS = ("solar", "storage", "fission", "radioisotope", "grid", "beamed", "fuel")
 
     def check(self) -> None:
         super().check()
