@@ -112,7 +112,7 @@ def test_keeping_dv_becomes_propellant_through_the_rocket_equation(paper):
 
 
 def test_the_unit_is_the_satellite_and_the_engine_sizes_whole_clusters(paper):
-    """500 PFLOP/s at the satellite's delivered rate needs ceil(500 / 6.99) = 72 satellites: one cluster of 81, all
+    """500 PFLOP/s at the satellite's delivered rate (~6.9 PFLOP/s) needs 73 satellites: one cluster of 81, all
     counted as units (whole clusters are flown)."""
     per_sat = paper.get("sat.delivered_compute")
     assert math.ceil(500.0 / per_sat) <= 81
@@ -168,7 +168,7 @@ def test_inference_is_not_derated_and_fp16_runs_in_bf16():
     assert not lg.has("training.throughput_factor")
     assert lg.get("cluster.n_satellites") == 81
     trace = " ".join(next(m for m in lg.metrics if m.name == "compute.delivered").inputs)
-    assert "peak 9.18e+14 OP/s [chip TPU-v6e, bf16]" in trace and "throughput" not in trace
+    assert "peak 9.18e+14 OP/s [chip TPU-v6e, bf16]" in trace and "× throughput" not in trace
     assert lg.get("sat.delivered_compute") < 32 * 918e12 * 0.30 / 1e15  # chips × bf16 peak × utilisation, less failures
 
 
@@ -179,3 +179,19 @@ def test_clusters_too_small_or_too_large_are_refused():
     assert "a cluster needs cluster_radius >= 2 × spacing" in small.failures["cluster"]
     big = run_standard({"cluster": {"cluster_radius": "5 km"}}, allow_failures=True)
     assert "holds 1,961 satellites" in big.failures["cluster"]
+
+
+def test_a_training_job_spans_the_cluster_unless_the_scenario_says_otherwise(run):
+    """The engine's single-event loss (Element.chips_per_job): the scenario trains elastically, one satellite's 32 TPUs
+    per job; the plugin's default is one synchronous job over all 81 × 32 = 2,592 chips, which at the engine's ~33
+    events per chip-year and 1,113 s lost per event (Llama 3, arXiv:2407.21783 §3.3.4) stops every ~6 min and never
+    progresses: 33 × 2,592 × 1,113 s > one year. The plugin refuses it with that reason."""
+    trace = " ".join(next(m for m in run.ledgers["suncatcher"].metrics if m.name == "compute.delivered").inputs)
+    assert "32 chips per job" in trace
+    assert 33 * 2592 * 1113 > 365.25 * 86400
+    data = {"study": {"name": "t", "seed": 1},
+            "workload": {"kind": "training", "sustained_compute": "100 PFLOPS", "precision": "bf16", "latency_target": "1 s"},
+            "assumptions": {"start_year": 2030, "discount_rate": 0.08, "reference_chip": "H100-SXM"},
+            "architectures": {"cluster": {}}}
+    res = api.run(data)
+    assert "single events stop a job spanning 2,592 chips" in res.failures["cluster"]

@@ -23,6 +23,10 @@ outermost one: Δv = raise + life × (largest per-satellite keeping Δv per year
 < 3 m/s/yr per km bound plus differential drag, + the reference orbit's own drag make-up), through
 the element's transport Δv and the rocket equation.
 
+**Single events.** The engine prices them (``Element.chips_per_job``): by default a training step spans the
+whole cluster's chips, so an event on any of them stops it (``chips_per_job`` = one satellite's chips models elastic
+data parallel instead); inference jobs keep the engine's default.
+
 **Training bandwidth.** For a ``training`` workload each cluster is one data-parallel group: every
 step's gradients (parameters × bytes per gradient) are all-reduced over the ring of its N
 satellites, which moves ``2(N−1)/N`` of them out of every satellite and across the cluster's
@@ -163,6 +167,13 @@ PARAMS = (
           exclusive_minimum=True, maximum=8.0,
           source="Micikevicius et al. 2018, 'Mixed precision training', ICLR (16-bit gradients; 4 bytes in fp32, 1 with "
                  "8-bit compression)"),
+    Param("chips_per_job", 0.0, "Chips one training job spans: a single event on any of them stops it and costs the "
+          "engine's time lost per event (radiation.sdc_time_lost_per_event_s). 0 = the whole cluster (one synchronous "
+          "data-parallel job); the chips of one satellite = elastic data parallel, where a hit satellite drops out and "
+          "rejoins while the others go on. Inference keeps the engine's default.", minimum=0.0, maximum=1e7,
+          source="Llama Team, 'The Llama 3 herd of models', arXiv:2407.21783 (2024), §3.3.4: an interruption anywhere "
+                 "stops a synchronous training job (466 in 54 days on 16,384 GPUs); elastic data parallel: PyTorch "
+                 "Distributed Elastic (torch.distributed.elastic) documentation"),
     Param("allreduce_overlap", 2.0 / 3.0, "Share of a step's compute time the all-reduce can hide behind (the backward pass).",
           low=0.0, high=1.0, maximum=1.0,
           source=_KAPLAN + ": the backward pass is 4/6 of a step's FLOPs; Li et al. 2020, 'PyTorch Distributed: "
@@ -415,12 +426,23 @@ def design(p: Params, ctx: Context) -> Design:
         avionics_mass_kg=p.si("avionics_mass"),
         extra_power_w=isl_power_w,
         extra_mass_kg={"optical terminals": links_per_sat * p.si("isl_terminal_mass")},
+        # a synchronous training step spans the whole cluster unless the scenario says otherwise (a single event on any
+        # of its chips stops it); inference jobs keep the engine's default (one server's chips)
+        chips_per_job=(float(p.chips_per_job) or n * float(p.chips_per_satellite)) if ctx.workload.kind == "training"
+        else 0.0,
     )
     per_sat = ctx.delivered_ops(sat)
+    if not per_sat > 0:
+        raise ValueError(f"a satellite delivers no compute: single events stop a job spanning {sat.chips_per_job or 8:,.0f} "
+                         "chips more often than it can progress (the engine's single-event loss reaches 100 %, see "
+                         "--explain); lower chips_per_job (e.g. one satellite's chips, elastic data parallel)")
     metrics.append(Metric("sat.delivered_compute", per_sat * 1e-15, ops_unit,
                           inputs=["the engine's compute chain (context.delivered_ops): chip, chips_per_satellite, "
                                   "utilisation, derating, dose-limited life; before any training limit"]))
     if ctx.workload.kind == "training":
+        if bisection_bps <= 0:
+            raise ValueError(f"the {terminal.name} terminals carry nothing at {g.link_max_m:,.0f} m: no training traffic "
+                             "can cross the cluster")
         step = allreduce_step(n * per_sat, n, bisection_bps, float(p.model_parameters), float(p.tokens_per_step),
                               float(p.gradient_bytes), float(p.allreduce_overlap))
         train_inputs = ["model_parameters", "tokens_per_step", "gradient_bytes", "allreduce_overlap",
@@ -431,16 +453,20 @@ def design(p: Params, ctx: Context) -> Design:
             Metric("training.step_compute_time", step["t_compute"], "s", inputs=train_inputs, source=_KAPLAN),
             Metric("training.allreduce_time", step["t_allreduce"], "s", inputs=train_inputs,
                    source="all-reduce per step / bisection bandwidth"),
-            Metric("training.needed_bandwidth", step["needed_bps"] / 1e12, "Tbit/s", inputs=train_inputs,
-                   source="bisection bandwidth that hides the all-reduce behind allreduce_overlap of each step"),
             Metric("training.throughput_factor", step["factor"], "", inputs=train_inputs,
                    source="t_compute / (t_compute + max(0, t_allreduce − overlap × t_compute)), applied by the engine"),
         ]
+        if math.isfinite(step["needed_bps"]):
+            metrics.append(Metric("training.needed_bandwidth", step["needed_bps"] / 1e12, "Tbit/s", inputs=train_inputs,
+                                  source="bisection bandwidth that hides the all-reduce behind allreduce_overlap of each step"))
         if step["factor"] < 1.0:
             sat.throughput_factor = step["factor"]
-            sat.throughput_reason = (f"training derated to {step['factor']:.0%}: all-reduce needs {_tbps(step['needed_bps'])}"
-                                     f" to hide behind {p.allreduce_overlap:.0%} of each step, {g.bisection_links} links × "
-                                     f"{_tbps(lit)} carry {_tbps(bisection_bps)}")
+            carry = f"{g.bisection_links} links × {_tbps(lit)} carry {_tbps(bisection_bps)}"
+            sat.throughput_reason = (
+                f"training derated to {step['factor']:.0%}: all-reduce needs {_tbps(step['needed_bps'])} to hide behind "
+                f"{p.allreduce_overlap:.0%} of each step, {carry}" if math.isfinite(step["needed_bps"]) else
+                f"training derated to {step['factor']:.0%}: the all-reduce ({step['t_allreduce']:.3g} s per step; {carry}) "
+                f"does not overlap the compute ({step['t_compute']:.3g} s)")
             notes.append(sat.throughput_reason)
         else:
             notes.append(f"training: the all-reduce ({step['t_allreduce']:.3g} s per step over {_tbps(bisection_bps)}) hides "
