@@ -203,6 +203,9 @@ def _plant(p: Params, ctx: Context, metrics: list[Metric], notes: list[str]) -> 
             thermal=ThermalSystem(kind="none"), lifetime_years=p.si("solar_plant_life") / SECONDS_PER_YEAR)
         return plant, p.si("solar_build_time") / SECONDS_PER_YEAR
     gas = ctx.catalogues.power_sources[p.gas_plant]
+    if gas.kind != "fuel":
+        raise ValueError(f"gas_plant {gas.name!r} is a power source of kind {gas.kind!r}; it must be of kind 'fuel' "
+                         "(e.g. 'CCGT')")
     metrics.append(Metric("gas.fuel_cost", float(gas.fuel_usd_per_kwh), "USD/kWh", inputs=[f"{gas.name}.fuel_usd_per_kwh"],
                           source=gas.sources.get("fuel_usd_per_kwh", "")))
     plant = Element(name="gas plant", count=1, chip=None, chips_per_unit=0, site=Site("on-site gas plant", **ground),

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import astropy.units as u
 import pytest
+from _scenarios import run_standard
 from sandbox_plugins import ground as plugin
 
 from sandbox import Element, PowerSystem, Site, ThermalSystem, api, trajectory
@@ -132,6 +133,8 @@ def test_gas_plant_by_hand(claims):
     assert lg.get("capex.power") == pytest.approx(demand * 1.0 / 1e6, rel=1e-9)
     assert lg.get("opex.energy") == pytest.approx(demand / 1e3 * H * 0.014705 / 1e6, rel=1e-4)
     assert lg.get("time.years_to_service") == 3.0
+    wrong = run_standard({"ground": {"power": "gas", "gas_plant": "grid-us"}}, allow_failures=True)
+    assert "gas_plant 'grid-us' is a power source of kind 'grid'; it must be of kind 'fuel'" in wrong.failures["ground"]
 
 
 def test_grid_is_still_the_default(claims):
