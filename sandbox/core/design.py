@@ -112,6 +112,12 @@ class Site:
     - ``link_path``: how answers reach the ground network when the plugin gives no path latency
       samples: ``"direct"`` (round-trip light time over ``distance_to_earth_m``; on the ground, 0)
       or ``"geo-relay"`` (up to a geostationary data relay and down again, both ways).
+    - ``solar_capacity_factor``: for a site with weather and nights (the ground), the mean output of
+      a solar array over the year as a fraction of its rating at the standard test irradiance
+      (``power.stc_irradiance_w_m2``, 1,000 W/m²), from the site's published yield; the array is
+      then rated for that mean to carry the load, ``eclipse_fraction`` being the share of the load
+      served through storage (nights). 0 (in space): the array is sized from the flux at
+      ``sun_distance_au`` and the eclipse fraction.
     """
 
     name: str
@@ -127,6 +133,7 @@ class Site:
     inclination_deg: float = 0.0
     capex_usd_per_w: float = 0.0
     link_path: str = "direct"
+    solar_capacity_factor: float = 0.0
 
 
 @dataclass
