@@ -52,6 +52,8 @@ from sandbox import (
     models,
     radiator_params,
     radiator_system,
+    servicing_fields,
+    servicing_params,
     spacecraft_params,
 )
 
@@ -121,6 +123,7 @@ PARAMS = (
     *spacecraft_params(),
     *envelope_params("mass-produced", "the architecture is a constellation built on a production line ('Starlink "
                      "enlarged for AI'); GuoXing plans 2,800 satellites"),
+    *servicing_params(),
     *radiator_params(),
     Param("radiator_sides", 2, "Radiating faces per panel (2 = a free-standing fin, 1 = a body-mounted panel).",
           kind="integer", minimum=1, maximum=2,
@@ -353,6 +356,7 @@ def design(p: Params, ctx: Context) -> Design:
         precision=precision,
         utilisation=utilisation,
         **derating_fields(p),
+        **servicing_fields(p, max(n_sat, 1)),
         shielding_g_cm2=shield_g_cm2,
         lifetime_years=life,
         structure_fraction=p.structure_fraction,
@@ -372,6 +376,7 @@ def design(p: Params, ctx: Context) -> Design:
         notes.append(f"sized to the workload by the engine: {ctx.workload.sustained_flops * 1e-15:g} P / "
                      f"{per_sat * 1e-15:.4g} P delivered per satellite = {n_sat} satellites")
     sat.count = n_sat
+    sat.servicing = servicing_fields(p, n_sat)["servicing"]  # a visit covers every satellite: its cost follows the count
     planes = max(1, min(planes, n_sat))
     metrics.append(Metric("sat.delivered_compute", per_sat * 1e-15, ops_unit,
                           inputs=["the engine's compute chain (context.delivered_ops): chip, chips, utilisation, "
