@@ -244,7 +244,11 @@ CHIPS += [
             "power_w": "Estimate: v5e estimate × (918/197 peak) / 1.67 (Google, 'Introducing Trillium', May 2024: >67 % more energy-efficient than v5e)",
             "mass_kg": "Estimate: one chip's share of a TPU tray, 0.4–1.2 kg; not published",
             "cost_usd": "Estimate: Google does not sell TPUs; 25 % hardware share × 3 years × " + _GCP_PRICE,
-            "tid_krad": "Google Research, Project Suncatcher paper (Nov 2025): Trillium in a 67 MeV proton beam; HBM irregularities after ~2 krad(Si), no hard failure up to 15 krad(Si)",
+            "tid_krad": "Google Research blog 'Exploring a space-based, scalable AI infrastructure system design' (4 Nov 2025) and "
+                        "Agüera y Arcas et al., arXiv:2511.19468: Trillium in a 67 MeV proton beam; HBM irregularities from a "
+                        "cumulative 2 krad(Si), no hard failure attributable to TID up to the maximum tested 15 krad(Si). The "
+                        "ledger's life limit is the onset (2 krad: beyond it the part corrupts data), with radiation.design_margin "
+                        "on top, as Google compares 2 krad with its 0.75 krad five-year dose; high = no hard failure at 15 krad",
             "year": "Google Cloud: Trillium (v6e) generally available Dec 2024",
         },
         ranges={"power_w": (_TPU_V6E_W * 0.75, _TPU_V6E_W * 1.5), "mass_kg": (0.4, 1.2), "tid_krad": (2.0, 15.0)},

@@ -99,9 +99,18 @@ PARAMS = (
     Param("assembly_altitude", "400 km", "LEO altitude where the station is assembled before it leaves.", unit="km",
           source="Assumption: ISS-like assembly altitude (ISS ~400-420 km, NASA)", low="300 km", high="600 km",
           minimum=150.0, maximum=2000.0),
-    Param("propulsion", "electric", "Transfer and station-keeping propulsion.", choices=("electric", "chemical")),
+    Param("propulsion", "chemical", "Transfer and station-keeping propulsion. Default chemical: an electric spiral "
+          "spends weeks in the Van Allen belts (~1.5 krad behind 10 mm Al, radiation.transit_dose_krad), more than a "
+          "COTS accelerator's whole allowance (radiation.cots_tid_krad / design margin).", choices=("electric", "chemical"),
+          source="Design choice forced by the belt dose; Horne & Pitchford 2015, 'Space weather concerns for "
+                 "all-electric propulsion satellites', Space Weather 13:430-433 (electric orbit raising doses)"),
     Param("electric_isp", "2600 s", "Hall-thruster specific impulse.", unit="s", source=_AEPS, low="1800 s", high="4200 s",
           exclusive_minimum=True),
+    Param("station_mass_per_kw", "40 kg/kW", "Station mass per kW of electrical load, for the spiral's duration "
+          "through the belts (thrust / mass) before the engine has weighed the station.", unit="kg/kW",
+          source="Turyshev, 'Orbital Data Centers: Spacecraft Constraints and Economic Viability', arXiv:2604.27197 "
+                 "(JPL, 2026): closure at 34-59 kg per kW of IT power", low="34 kg/kW", high="59 kg/kW",
+          exclusive_minimum=True, maximum=1e4),
     Param("thruster_efficiency", 0.6, "Jet power / electric power of the thrusters.",
           source="Derived from AEPS: F g0 Isp / (2 P) = 0.6 N × 9.80665 × 2,600 s / (2 × 12.5 kW) = 0.61; " + _AEPS,
           low=0.5, high=0.7, exclusive_minimum=True, maximum=1.0),
@@ -292,6 +301,21 @@ def design(p: Params, ctx: Context) -> Design:
         tof = float(hoh.time_of_flight.to_value(u.s)) if system == "Earth-Moon" else p.si("transfer_time_sel")
         metrics.append(Metric("transfer.time", tof / 86400.0, "d", approximation=system != "Earth-Moon",
                               inputs=["trajectory.hohmann"] if system == "Earth-Moon" else ["transfer_time_sel"]))
+        transit = float(m.radiation.transit_dose_krad("chemical", shield, crossings=1.0))
+        transit_how = "one fast crossing of the belts (radiation.transit_dose_krad 'chemical')"
+    else:
+        # constant thrust F = 2 η P / (g0 Isp) on a station of (mass per kW × P): time = Δv m / F; the part of the
+        # spiral inside the belts (to GEO) is its share of the Edelbaum Δv (radiation.transit_dose_krad, 'electric')
+        g0 = m.value("launch.standard_gravity_m_s2")
+        accel = 2.0 * p.thruster_efficiency / (g0 * isp * p.si("station_mass_per_kw"))  # m/s²: the power cancels
+        spiral_s = transfer / accel
+        to_geo = edelbaum_dv_m_s(leo, _earth_radius_m() + 35_786e3)
+        belt_days = spiral_s / 86400.0 * min(to_geo / transfer, 1.0)
+        transit = float(m.radiation.transit_dose_krad("electric", shield, days_in_belts=belt_days))
+        transit_how = (f"{belt_days:.0f} days of the electric spiral inside the belts (Δv to GEO {to_geo:,.0f} of "
+                       f"{transfer:,.0f} m/s at thrust/mass from station_mass_per_kw; radiation.transit_dose_krad 'electric')")
+    metrics.append(Metric("transfer.belt_dose", transit, "krad", approximation=True, inputs=[transit_how, "shielding"],
+                          source="radiation.transit_dose_krad (AP-8/AE-8 + SHIELDOSE-2; Horne & Pitchford 2015)"))
 
     # ---- link to Earth: photon budget over the distance (falls as 1/d²), several terminals
     rate = float(m.links.optical_link_rate_bps(d, p.si("optical_tx_power"), p.si("optical_aperture"), p.si("ground_aperture"),
@@ -335,6 +359,7 @@ def design(p: Params, ctx: Context) -> Design:
         host_fraction=p.host_fraction,
         transport=Transport(vehicle=p.vehicle, destination="LEO", dv_after_drop_m_s=dv_total, isp_s=isp,
                             packing_density_kg_m3=p.si("packing_density")),
+        transit_dose_krad=transit,
     )
     if p.si("target_power") > 0:
         element.chips_per_unit = math.ceil(p.si("target_power") / chip.power_w - 1e-9)

@@ -234,6 +234,9 @@ def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, l
         transport=Transport(vehicle=VEHICLE, destination="LEO", dv_after_drop_m_s=0.0, isp_s=p.si("raptor_isp"),
                             tanker_flights_per_flight=tankers, packing_density_kg_m3=p.si("packing_density")),
         extra_mass_kg={"docking": p.si("docking_mass")},
+        # above LEO the ship carries the module through the belts once (a fast chemical crossing)
+        transit_dose_krad=float(ctx.models.radiation.transit_dose_krad("chemical", p.si("shielding") * 0.1))
+        if p.orbit in ("meo", "geo") else 0.0,
     )
 
 

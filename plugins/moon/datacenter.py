@@ -269,6 +269,7 @@ def design(p: Params, ctx: Context) -> Design:
                      distance_to_earth_m=d, radiation_environment="lunar_surface")
     hall.power = power_sys
     hall.transport = transport
+    hall.transit_dose_krad = float(ctx.models.radiation.transit_dose_krad("chemical", shielding))  # one fast belt crossing
     hall.extra_mass_kg = extra_mass
     elements = [hall]
     if rim is not None:

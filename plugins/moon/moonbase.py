@@ -432,6 +432,9 @@ def design(p: Params, ctx: Context) -> Design:
         thermal=radiator,
         production=p.probe_production,
         transport=transport,
+        # the probes' electronics crossed the belts once on the way to the Moon (a fast chemical crossing)
+        transit_dose_krad=float(ctx.models.radiation.transit_dose_krad("chemical",
+                                                                        float(p.probe_shielding.to_value(u.g / u.cm**2)))),
     )
     plant = Element(  # the base's power plant: generation only (a reactor's own radiators are in its specific power)
         name=f"Moonbase Alpha plant ({p.base_site}, {p.base_power})",

@@ -37,7 +37,10 @@ class Chip(_Entry):
     ``"fp8"``, ``"int8"``) to dense peak operations per second (FLOP/s, or OP/s for int8).
     ``power_w`` is the board/TDP power in W, ``mass_kg`` the module mass in kg, ``cost_usd``
     the unit price in US dollars, ``tid_krad`` the total-ionising-dose tolerance in krad(Si)
-    (``0`` if unknown/commercial untested), ``rad_hard`` whether it is radiation-hardened by design.
+    (``0`` if unknown/commercial untested), ``rad_hard`` whether it is radiation-hardened by design,
+    ``see_cross_section_cm2`` the per-chip cross-section (cm²) for single events that stop or corrupt
+    work, from a beam test (``0`` if not characterised: the radiation model's COTS default applies,
+    see ``sandbox.models.radiation.effective_see_cross_section_cm2``).
 
     The host server each accelerator needs (CPUs, memory, NICs, switches, power shelves, chassis,
     cold plates), per accelerator: ``host_power_w`` (W on top of ``power_w``), ``host_mass_kg``
@@ -57,6 +60,7 @@ class Chip(_Entry):
     year: int = 0
     sources: Mapping[str, str] = field(default_factory=dict)
     ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    see_cross_section_cm2: float = 0.0  # last, so positional construction keeps working
 
     def ops(self, precision: str) -> float:
         """Peak operations per second at ``precision``; ``KeyError`` names what exists."""

@@ -165,7 +165,9 @@ class Element:
     (krad(Si)) the electronics collect on the way to the site (belt crossings, electric spirals),
     taken off the dose budget. ``propulsion_power_w``: rated input power of the element's electric
     propulsion (thrusters and power processors get mass from ``launch.ep_specific_mass_kg_per_kw``).
-    ``work_w``: per-unit power (W, ≤ the load) that leaves the element as work rather than heat
+    ``chips_per_job``: chips one job spans, for the single-event loss (a job stops when any of its
+    chips is hit; 0 = one 8-accelerator server or the unit, whichever is smaller; a synchronous
+    training job spans many). ``work_w``: per-unit power (W, ≤ the load) that leaves the element as work rather than heat
     (e.g. the kinetic energy a mass driver gives its probes); the radiators reject the rest.
     ``throughput_factor`` (0–1): a limit on delivered compute the plugin computed from its own
     design (e.g. a training job's all-reduce traffic against the cluster's bisection bandwidth),
@@ -197,6 +199,7 @@ class Element:
     extra_power_w: float = 0.0
     throughput_factor: float = 1.0
     throughput_reason: str = ""
+    chips_per_job: float = 0.0
     work_w: float = 0.0
     host_fraction: float = 1.0
     repair: str = "none"

@@ -46,6 +46,7 @@ J_PER_KWH = 3.6e6
 #: functions, usually through their parameters' defaults.
 LEDGER_DEFAULTS = (
     "radiation.dose_rate_scale", "radiation.cots_tid_krad", "radiation.design_margin",
+    "radiation.cots_see_cross_section_cm2", "radiation.see_flux_scale", "radiation.sdc_time_lost_per_event_s",
     "compute.repair_time_days", "power.pmad_efficiency", "power.pointing_factor",
     "launch.payload_packing_density_kg_m3", "launch.ep_specific_mass_kg_per_kw",
     "cost.hardware_usd_per_kg_mass_produced", "cost.hardware_usd_per_kg_small_series",
@@ -62,6 +63,9 @@ PRODUCTION_CLASSES = {
     "bespoke": "cost.hardware_usd_per_kg_bespoke",
 }
 REPAIR_POLICIES = ("none", "onsite", "servicing")
+#: Chips one inference job spans when the element does not say (one 8-accelerator server: NVIDIA DGX/HGX
+#: H100 and B200 systems carry 8 GPUs; a model replica too large for one chip is sharded across them).
+DEFAULT_CHIPS_PER_JOB = 8.0
 
 #: Array and storage technology for a power system left ``"auto"``, by the site's radiation
 #: environment: silicon in low Earth orbit, where the magnetosphere shields the cells; III-V
@@ -176,7 +180,8 @@ def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, ch
     has_electronics = el.chips_per_unit > 0 and bool(el.chip)
     if not has_electronics:
         return {"chip": None, "dose": 0.0, "tolerance": math.inf, "margin": 1.0, "tid_life": math.inf,
-                "life": el.lifetime_years, "survival": 1.0, "derate": 1.0, "peak": 0.0, "delivered_per_unit": 0.0}
+                "life": el.lifetime_years, "survival": 1.0, "derate": 1.0, "peak": 0.0, "delivered_per_unit": 0.0,
+                "see_rate": 0.0, "see_loss": 0.0, "job": 0.0}
     chip = _lookup(registry.catalogues.chips, "chips", el.chip, where, inputs)
     try:
         peak = chip.ops(el.precision)
@@ -193,8 +198,7 @@ def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, ch
     tolerance = np.where(chip_tid > 0, chip_tid, mv("radiation.cots_tid_krad"))
     margin = mv("radiation.design_margin")
     # life = (tolerance / margin − transit dose) / dose rate: the transit dose comes off the budget first
-    budget = np.maximum(tolerance - margin * el.transit_dose_krad, 0.0)
-    tid_life = m.radiation.tid_lifetime_years(budget, dose, margin)
+    tid_life = m.radiation.tid_lifetime_years(tolerance, dose, margin, el.transit_dose_krad)
     life = np.minimum(el.lifetime_years, tid_life)
     chk.fail(life <= 0, f"the transit dose {el.transit_dose_krad:g} krad uses up the whole dose budget "
                         f"({float(np.min(tolerance)):g} krad / margin {float(np.min(margin)):g})")
@@ -206,10 +210,19 @@ def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, ch
         survival = m.compute.mean_survival_fraction(el.failure_rate_per_year, 1.0 / el.servicing.visits_per_year)
     else:
         survival = m.compute.mean_survival_fraction(el.failure_rate_per_year, life)
-    derate = float(m.compute.radiation_derating(el.redundancy, el.checkpoint_overhead, el.scrub_overhead)) * el.throughput_factor
+    # ---- single events: a job stops (and recomputes since its checkpoint) whenever one of its chips is hit
+    sigma = m.radiation.effective_see_cross_section_cm2(chip.see_cross_section_cm2, chip.rad_hard,
+                                                        mv("radiation.cots_see_cross_section_cm2"))
+    see_rate = m.radiation.sdc_rate_per_chip_year(sigma, site.radiation_environment, site.altitude_m, site.inclination_deg,
+                                                  mv("radiation.see_flux_scale"))
+    job = el.chips_per_job if el.chips_per_job > 0 else min(el.chips_per_unit, DEFAULT_CHIPS_PER_JOB)
+    see_loss = m.radiation.sdc_throughput_loss(see_rate, job, mv("radiation.sdc_time_lost_per_event_s"))
+    derate = (float(m.compute.radiation_derating(el.redundancy, el.checkpoint_overhead, el.scrub_overhead))
+              * el.throughput_factor * (1.0 - see_loss))
     delivered = m.compute.delivered_ops(peak, el.chips_per_unit, el.utilisation, derate * survival)
     return {"chip": chip, "dose": dose, "tolerance": tolerance, "margin": margin, "tid_life": tid_life, "life": life,
-            "survival": survival, "derate": derate, "peak": peak, "delivered_per_unit": delivered}
+            "survival": survival, "derate": derate, "peak": peak, "delivered_per_unit": delivered,
+            "see_rate": see_rate, "see_loss": see_loss, "job": job}
 
 
 def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: LedgerInputs = NOMINAL,
@@ -532,6 +545,9 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
                                       f"{v['n_chips']:g} chips [element: {count:g} × {el.chips_per_unit:g}], utilisation "
                                       f"{el.utilisation:g} [element], derate {cc['derate']:.3g} = radiation_derating(redundancy "
                                       f"{el.redundancy:g}, checkpoint {el.checkpoint_overhead:g}, scrub {el.scrub_overhead:g})"
+                                      f" × single events (1 − {float(cc['see_loss']):.3g} = sdc_throughput_loss("
+                                      f"{float(cc['see_rate']):.3g} events/chip-yr [radiation.sdc_rate_per_chip_year], "
+                                      f"{float(cc['job']):g} chips per job, radiation.sdc_time_lost_per_event_s))"
                                       + (f" × throughput {el.throughput_factor:.3g} ({el.throughput_reason or 'plugin limit'})"
                                          if el.throughput_factor < 1.0 else "") + f" × {surv})")
         trace["power.it"] = (f"{count:g} × {el.chips_per_unit:g} × (chip {v['chip_w']:g} W [chip {chip.name}"
