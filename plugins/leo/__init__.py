@@ -167,7 +167,8 @@ PARAMS = (
           kind="list"),
     Param("isl", True, "Laser inter-satellite links (in-plane ring neighbours)."),
     Param("isl_cross_plane", False, "Also link neighbouring planes (then any satellite can downlink the answer)."),
-    from_sourced("isl_tx_power", models.links.DEFAULTS["optical_tx_power_w"], "ISL laser transmit power."),
+    from_sourced("isl_tx_power", models.links.DEFAULTS["optical_tx_power_w"], "ISL laser transmit power (> 0; "
+                 "isl = false turns the links off).", exclusive_minimum=True),
     from_sourced("isl_aperture", models.links.DEFAULTS["optical_aperture_m"], "ISL telescope diameter (both ends).",
                  exclusive_minimum=True),
     from_sourced("isl_wavelength", models.links.DEFAULTS["wavelength_m"], "ISL laser wavelength.", exclusive_minimum=True),
@@ -175,7 +176,8 @@ PARAMS = (
                  exclusive_minimum=True),
     from_sourced("isl_efficiency", models.links.DEFAULTS["optical_link_efficiency"], "Product of optical losses.",
                  exclusive_minimum=True, maximum=1.0),
-    from_sourced("isl_max_rate", models.links.DEFAULTS["isl_laser_rate_bps"], "ISL terminal (modem) rate cap."),
+    from_sourced("isl_max_rate", models.links.DEFAULTS["isl_laser_rate_bps"], "ISL terminal (modem) rate cap (> 0).",
+                 exclusive_minimum=True),
     Param("isl_switching_delay", "1 ms", "Switching/processing delay per ISL hop.", unit="ms", low="0.01 ms",
           high="10 ms",
           source="Estimate: Handley 2018, 'Delay is not an option: low latency routing in space', ACM HotNets (per-hop "
