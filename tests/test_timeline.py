@@ -90,7 +90,7 @@ def test_parameters_carry_sources(registry):
 
 
 def test_deterministic_path_and_learning_crossover_by_hand(registry, tmp_path):
-    """Ground made dearer (facility capex 400 USD/W) so that LEO starts 9 % above it and only the
+    """Ground made dearer (facility capex 410 USD/W) so that LEO starts 9 % above it and only the
     launch learning curve can close the gap.
 
     Per year (sandbox/ledger/element.py, everything else fixed): chips deliver h(y) = 2^((y−2027)/2.6) × more
@@ -98,7 +98,7 @@ def test_deterministic_path_and_learning_crossover_by_hand(registry, tmp_path):
     Wright factor, and so does the insurance on it (cost.insurance_fraction × launch), so
     C_L(y) = (C_L0 − L (1 − f(y))) / h(y) with L = launch capex × (1 + f_ins) × CRF(8 %, life) per
     PFLOP-day. LEO is in service from 2027 + 2 yr; it crosses in the first such year with C_L < C_g."""
-    s = scenario_with(registry, tmp_path, '[architectures.ground]\nfacility_capex = "400 USD/W"\n[architectures.leo]\n')
+    s = scenario_with(registry, tmp_path, '[architectures.ground]\nfacility_capex = "410 USD/W"\n[architectures.leo]\n')
     r = timeline(s, registry, draws=1, params=FIXED, uncertain=False)
     run = evaluate(s, registry)
     g, leo = run.ledgers["ground"], run.ledgers["leo"]
@@ -216,7 +216,7 @@ def test_cli_table_csv_json_and_files(tmp_path):
     assert {a["name"] for a in doc["assumptions"]} >= set(DEFAULTS)
 
     # --nominal: one world at nominal values, the case of test_deterministic_path_and_learning_crossover_by_hand
-    path.write_text(HEAD + '[architectures.ground]\nfacility_capex = "400 USD/W"\n[architectures.leo]\n', encoding="utf-8")
+    path.write_text(HEAD + '[architectures.ground]\nfacility_capex = "410 USD/W"\n[architectures.leo]\n', encoding="utf-8")
     res = runner.invoke(cli, ["timeline", str(path), "--nominal", "--format", "json"], obj={})
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
