@@ -33,6 +33,10 @@ The satellite carries no storage; the data centre rides those hours on the grid,
 rectenna's substation (``opex.other``: "eclipse hours on the grid"), so the site needs a grid
 connection and its wait. Only GEO is implemented; LEO/MEO power satellites with handover between
 satellites are discussed in docs/models.md.
+
+The shared envelope (``envelope_params``): ``production`` prices the satellite's non-array hardware,
+``host_fraction`` the hall's servers, ``solar_array`` the satellite's arrays (``"auto"``: III-V beyond
+LEO, the same rule as every architecture); ``storage`` is not used (the satellites carry none).
 """
 
 from __future__ import annotations
