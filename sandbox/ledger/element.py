@@ -310,7 +310,8 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     flux = 0.0
     kind = "link" if linked else src.kind
     if linked:
-        demand_w = load_w + cooling_w  # the link supplies the whole facility, cooling included
+        # the link supplies the whole facility, cooling included, and what the element passes on (a relay)
+        demand_w = supply_w + cooling_w
     elif kind == "solar":
         dark = site.eclipse_fraction > 0 or site.longest_dark_s > 0
         if dark and storage is None:
@@ -443,6 +444,9 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     if in_space:
         power_capex_full = power_capex_full * (1.0 + mv("cost.insurance_fraction"))
     power_annual = m.cost.annualised_cost_usd(power_capex_full, energy_opex, discount_rate, life)
+    if chip is None:  # an element without compute that sends power on is a power plant: all of its cost is power cost
+        power_annual = np.where(np.asarray(export_w) > 0, annual, power_annual)
+        power_annual = power_annual if np.ndim(power_annual) else float(power_annual)
 
     has_electronics = chip is not None
     totals: dict[str, Any] = {
@@ -564,12 +568,13 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
     load_w, pmad = v["load_w"], v["pmad"]
     skind = "link" if src is None else src.kind
     trace["power.supply"] = (f"per unit: supply {v['supply_w']:.4g} W = own load {load_w:.4g} W + exported "
-                              f"{v['export_w']:.4g} W" + (f"; imported {v['demand_w']:.4g} W through a power link = load + "
+                              f"{v['export_w']:.4g} W" + (f"; imported {v['demand_w']:.4g} W through a power link = supply + "
                                                           f"cooling {v['cooling_w']:.4g} W" if skind == "link" else ""))
     heat_balance = (f"per unit: heat {v['heat_w']:.4g} W = load {load_w:.4g} W − work {el.work_w:g} W [element] + "
                                 f"link losses here {v['export_heat_w'] + v['import_heat_w']:.4g} W (exported power is not heat)")
     if skind == "link":
-        trace["power.imported"] = f"{count:g} × {v['demand_w']:.4g} W: the element's load and cooling, delivered by a power link"
+        trace["power.imported"] = (f"{count:g} × {v['demand_w']:.4g} W: the element's load, its cooling and what it passes on "
+                                   "through its own links, delivered by a power link")
     elif skind == "solar" and site.solar_capacity_factor > 0:
         trace["power.generation"] = (f"rated output: array_rating_for_capacity_factor_w(supply {v['supply_w']:.4g} W, capacity factor "
                                      f"{site.solar_capacity_factor:.4g} [site], share through storage {site.eclipse_fraction:.4g} [site], "
