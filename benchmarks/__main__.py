@@ -39,12 +39,17 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         t0 = time.perf_counter()
         kwargs = {} if args.repeat is None else {"repeat": args.repeat}
+        load_before = os.getloadavg()
         res = SUITES[name].run(**kwargs)
         res["benchmark_seconds"] = time.perf_counter() - t0
+        res["load_average_before_after"] = [load_before, os.getloadavg()]
         results[name] = res
         print()
         for line in SUITES[name].report(res):
             print(line)
+        (b1, b5, _), (a1, a5, _) = res["load_average_before_after"]
+        print(f"    load average (1 min, 5 min) before {b1:.2f}, {b5:.2f}; after {a1:.2f}, {a5:.2f} "
+              f"(other work on the {os.cpu_count()} cores)")
         sys.stdout.flush()
     if args.json_path:
         with open(args.json_path, "w", encoding="utf-8") as fh:

@@ -1,5 +1,8 @@
-"""Target 2: a warm ``sandbox run scenarios/default.toml`` ≤ 0.5 s above the import time of the
-libraries it needs, both measured in the same benchmark run.
+"""Warm ``sandbox run scenarios/default.toml``: ≤ 1.0 s of wall time (and, as before, ≤ 0.5 s above
+the import time of the libraries it needs), measured in the same benchmark run as its references:
+the same run with the trajectory memo off (``SANDBOX_ORBIT_MEMO=0``: the orbit library, numba,
+scipy and astropy's time and coordinates imported and evaluated, as every run did before the memo
+covered bodies, eclipses, the Earth's rotation and interplanetary arcs) and a bare interpreter.
 
 "The libraries it needs" are recorded from the run itself: a first run lists every module in
 ``sys.modules`` at exit that does not belong to this project (the ``sandbox`` package, the
@@ -83,7 +86,7 @@ def _numba_cache_files() -> dict[str, int]:
     root = Path(os.environ.get("NUMBA_CACHE_DIR") or numba_cache_dir())
     if not root.exists():
         return {}
-    return {str(p): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+    return {str(p): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and "sandbox-memo" not in p.parts}
 
 
 def run(repeat: int = 5) -> dict:
@@ -102,10 +105,13 @@ def run(repeat: int = 5) -> dict:
     sb = sandbox_command()
     wall(sb + ["run", SCENARIO], env)  # one more warm-up (disk caches)
     before = _numba_cache_files()
-    base, runs = [], []
+    base, runs, memo_off, bare = [], [], [], []
+    off = env_with(SANDBOX_ORBIT_MEMO="0")
     for _ in range(repeat):  # interleaved rounds
+        bare.append(wall([sys.executable, "-c", "pass"], env))
         base.append(wall([sys.executable, "-c", _BASELINE, str(libs)], env))
         runs.append(wall(sb + ["run", SCENARIO], env))
+        memo_off.append(wall(sb + ["run", SCENARIO], off))
     after = _numba_cache_files()
     written = sorted(p for p, m in after.items() if before.get(p) != m)
 
@@ -116,7 +122,17 @@ def run(repeat: int = 5) -> dict:
     diffs = [r - b for r, b in zip(runs, base, strict=True)]
     above = median(runs) - median(base)
     limit = TARGETS["run_above_imports_s"]
+    heavy = sorted({m.split(".")[0] for m in mods} & {"scipy", "numba", "llvmlite", "boinor", "poliastro", "erfa", "pandas",
+                                                        "pyarrow", "matplotlib"})
+    heavy += sorted(m for m in ("astropy.time", "astropy.coordinates", "astropy.table") if m in mods)
     return {
+        "bare_python_s": bare,
+        "memo_off_s": memo_off,
+        "memo_off_median_s": median(memo_off),
+        "bare_python_median_s": median(bare),
+        "heavy_modules_imported": heavy,
+        "run_wall_target_s": TARGETS["run_wall_s"],
+        "wall_met": median(runs) <= TARGETS["run_wall_s"],
         "repeat": repeat,
         "first_run_s": first,
         "run_s": runs,
@@ -136,9 +152,13 @@ def run(repeat: int = 5) -> dict:
 
 def report(r: dict) -> list[str]:
     lines = [
-        f"[2] warm `sandbox run {SCENARIO}`, median of {r['repeat']} interleaved rounds (target ≤ {r['target_s']} s above imports)",
+        f"[2] warm `sandbox run {SCENARIO}`, median of {r['repeat']} interleaved rounds",
         f"    first run of this benchmark   {r['first_run_s']:6.3f} s (numba compiles here only after an install/upgrade)",
-        f"    warm run                      {r['run_median_s']:6.3f} s",
+        f"    warm run                      {r['run_median_s']:6.3f} s  -> target ≤ {r['run_wall_target_s']} s "
+        f"{'MET' if r['wall_met'] else 'NOT met'}",
+        f"    same run, memo off            {r['memo_off_median_s']:6.3f} s  (×{r['memo_off_median_s'] / r['run_median_s']:.2f})",
+        f"    python -c pass                {r['bare_python_median_s']:6.3f} s",
+        f"    heavy libraries the warm run imported: {', '.join(r['heavy_modules_imported']) or 'none'}",
         f"    import of its libraries       {r['imports_median_s']:6.3f} s  ({r['modules']} modules of: {', '.join(r['libraries'])})",
         f"    run above imports             {r['above_imports_s']:6.3f} s  (median of per-round differences "
         f"{r['above_imports_median_of_rounds_s']:.3f} s) -> target {'MET' if r['met'] else 'NOT met'}",

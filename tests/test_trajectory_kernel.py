@@ -213,4 +213,4 @@ def test_orbit_memo_gives_the_library_numbers(tmp_path, monkeypatch):
                          env=dict(env, SANDBOX_ORBIT_MEMO="0")).stdout
     assert computed == memo == off
     assert float(computed) == pytest.approx(3.935224, abs=1e-4)  # Vallado (2013) Example 6-1: Δv = 3.935224 km/s
-    assert list(tmp_path.rglob("sandbox-orbit-memo-*.json"))
+    assert list(tmp_path.rglob("sandbox-memo/*/hohmann/*.json"))

@@ -279,7 +279,6 @@ def _stations(p: Params, ctx: Context) -> list:
 
 def design(p: Params, ctx: Context) -> Design:
     import astropy.units as u
-    from astropy.time import Time
 
     from sandbox import trajectory
 
@@ -391,7 +390,7 @@ def design(p: Params, ctx: Context) -> Design:
     if ltan is not None:
         with warnings.catch_warnings():  # future years: ERFA's "dubious year" (leap seconds not yet known)
             warnings.filterwarnings("ignore", message=".*dubious year.*")
-            gmst0 = float(trajectory.gmst(Time(epoch_iso, scale="utc")).to_value(u.rad))
+            gmst0 = float(trajectory.gmst(epoch_iso).to_value(u.rad))
         raan0 = gmst0 + math.pi + math.radians(15.0 * (ltan - 12.0))
         ecl = phys.constellation_eclipse(alt, inc_deg, [ltan + math.degrees(o) / 15.0 for o in offsets], None, year,
                                          int(p.eclipse_samples))

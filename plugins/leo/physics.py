@@ -274,7 +274,6 @@ def simulate_latency(c: Constellation, li: LatencyInputs, models, rng: np.random
     talks to a GEO data-relay satellite, assumed always in view (no pass waits), light time via GEO.
     Visibility over two days from the adapter (``visibility_mask``, spherical Earth, two-body).
     """
-    from astropy.time import Time
 
     links = models.links
     c_light = links.light_time_s(1.0)  # s per m
@@ -295,9 +294,8 @@ def simulate_latency(c: Constellation, li: LatencyInputs, models, rng: np.random
     times = np.arange(0.0, horizon, li.step_s)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*dubious year.*")
-        epoch = Time(li.epoch_iso, scale="utc")
         mask = trajectory.visibility_mask(np.full(c.size, c.altitude_m), np.full(c.size, c.inclination_rad),
-                                          c.raan_rad, c.anomaly_rad, li.stations, epoch, times)
+                                          c.raan_rad, c.anomaly_rad, li.stations, li.epoch_iso, times)
     sat_vis = mask.any(axis=2)                       # (n_sat, n_t)
     first_day = times < 86400.0
     station_frac = mask[:, first_day, :].any(axis=0).mean(axis=0)

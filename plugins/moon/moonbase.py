@@ -218,14 +218,7 @@ def moon_exit_for_earth_v_inf(v_inf_earth_m_s: float) -> dict[str, float]:
 @functools.lru_cache(maxsize=64)
 def _transfer(target: str, departure: str, tof_days: float) -> tuple[float, float, float, float]:
     """(v∞ departure m/s, v∞ arrival m/s, tof s, Earth distance at arrival m) from the adapter."""
-    import warnings
-
-    from astropy.time import Time
-
-    with warnings.catch_warnings():  # ERFA flags UTC dates beyond its leap-second table as "dubious"
-        warnings.simplefilter("ignore")
-        t = trajectory.interplanetary_transfer("Earth", target.capitalize(), Time(departure, scale="utc"),
-                                               tof_days * u.day)
+    t = trajectory.interplanetary_transfer("Earth", target.capitalize(), departure, tof_days * u.day)
     return (t.v_inf_departure.to_value(u.m / u.s), t.v_inf_arrival.to_value(u.m / u.s), t.tof.to_value(u.s),
             t.distance_at_arrival_from_earth.to_value(u.m))
 

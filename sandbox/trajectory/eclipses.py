@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .bodies import gm_radius
 from .constants import TROPICAL_YEAR_DAYS
 from .frames import gmst, plane_axes, sun_direction, sun_vector_m
-from .library import gm_radius
+from .memo import memoised
 from .orbits import nodal_rate_rad_s, orbital_period
 from .quantities import altitude_m, q, value
 
@@ -24,16 +26,35 @@ class EclipseStats:
 
     ``mean_fraction``/``max_fraction``: fraction of the orbital period in shadow (0–1);
     ``max_duration`` (min); ``beta_angle_range`` (min, max) in deg; per-sample arrays
-    ``epochs`` (Time), ``beta_angles`` (deg) and ``fractions``.
+    ``epochs`` (Time, built on first use: the figures need no time scales), ``beta_angles`` (deg)
+    and ``fractions``.
     """
 
     mean_fraction: float
     max_fraction: float
     max_duration: Quantity
     beta_angle_range: tuple[Quantity, Quantity]
-    epochs: Time
     beta_angles: Quantity
     fractions: np.ndarray
+    year: int = field(default=2026, repr=False)
+    n_days: int = field(default=365, repr=False)
+
+    @functools.cached_property
+    def epochs(self) -> Time:
+        """The sampled instants (UTC): ``n_days`` spread over the tropical year from 1 January of ``year``."""
+        return _year_epochs(self.year, self.n_days)
+
+
+def _year_start(year: int) -> Time:
+    from astropy.time import Time
+
+    return Time(f"{int(year)}-01-01T00:00:00", scale="utc")
+
+
+def _year_epochs(year: int, n_days: int) -> Time:
+    from astropy import units as u
+
+    return _year_start(year) + (np.arange(n_days) * (TROPICAL_YEAR_DAYS / n_days)) * u.day
 
 def beta_angle(inclination: Quantity, raan: Quantity, epoch: Time, body: str = "Earth") -> Quantity:
     """Solar beta angle (deg): elevation of the Sun above the orbit plane, sin β = ŝ·ĥ.
@@ -128,22 +149,34 @@ def eclipse_over_year(
     equatorial radius.
     """
     from astropy import units as u
-    from astropy.time import Time
 
     if (ltan_hours is None) == (raan is None):
         raise ValueError("give exactly one of ltan_hours and raan")
-    t0 = Time(f"{int(year)}-01-01T00:00:00", scale="utc")
-    days = np.arange(n_days) * (TROPICAL_YEAR_DAYS / n_days)
-    epochs = t0 + days * u.day
-    _, radius = gm_radius(body)
-    a = radius + altitude_m(altitude)
+    a = gm_radius(body)[1] + altitude_m(altitude)
     inc = value(inclination, "rad")
-    if raan is None:  # RAAN = α_mean_sun + 15°·(LTAN − 12 h); α_mean_sun = GMST − 15°·(UT − 12 h) = GMST + 180° at 0h UT
-        raan0 = gmst(t0).to_value(u.rad) + np.pi + np.radians(15.0 * (float(ltan_hours) - 12.0))
+    node = ("ltan", float(ltan_hours)) if raan is None else ("raan", value(raan, "rad"))
+
+    def compute() -> list[float]:
+        epochs = _year_epochs(year, n_days)
+        days = np.arange(n_days) * (TROPICAL_YEAR_DAYS / n_days)
+        if raan is None:  # RAAN = α_mean_sun + 15°·(LTAN − 12 h); α_mean_sun = GMST − 15°·(UT − 12 h) = GMST + 180° at 0h UT
+            raan0 = gmst(_year_start(year)).to_value(u.rad) + np.pi + np.radians(15.0 * (float(ltan_hours) - 12.0))
+        else:
+            raan0 = node[1]
+        raans = raan0 + nodal_rate_rad_s(a, inc, body) * days * 86400.0
+        return beta_angle(inc * u.rad, raans * u.rad, epochs, body).to_value(u.deg).tolist()
+
+    def decode(stored: Any) -> np.ndarray:
+        betas = np.asarray(stored, dtype=float)
+        if betas.shape != (int(n_days),) or not np.all(np.abs(betas) <= 90.0):
+            raise ValueError("not a year of beta angles")
+        return betas
+
+    if isinstance(body, str) and np.ndim(inc) == 0 and np.ndim(node[1]) == 0:
+        key = (float(a), float(inc), node, int(year), int(n_days), body.strip().lower())
+        betas = memoised("eclipse-year", key, compute, decode) * u.deg
     else:
-        raan0 = value(raan, "rad")
-    raans = raan0 + nodal_rate_rad_s(a, inc, body) * days * 86400.0
-    betas = beta_angle(inc * u.rad, raans * u.rad, epochs, body)
+        betas = decode(compute()) * u.deg
     fractions = np.asarray(eclipse_fraction_from_beta(altitude, betas, body))
     period = orbital_period(altitude, body)
     return EclipseStats(
@@ -151,8 +184,8 @@ def eclipse_over_year(
         max_fraction=float(fractions.max()),
         max_duration=(fractions.max() * period).to(u.min),
         beta_angle_range=(betas.min(), betas.max()),
-        epochs=epochs,
         beta_angles=betas,
         fractions=fractions,
+        year=int(year),
+        n_days=int(n_days),
     )
-

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .bodies import gm_radius
 from .constants import EARTH_ROTATION_RATE
-from .library import body_key, gm_radius
+from .library import body_key
+from .memo import memoised
 from .quantities import q, si
 
 if TYPE_CHECKING:
@@ -54,16 +56,43 @@ def plane_axes(inc: Any, raan: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return p, q, w
 
 
-def gmst_rad(epoch: Time) -> np.ndarray:
-    """IAU-82 GMST (rad) with UT1 ≈ UTC (< 0.9 s), Vallado 4th ed. Eq. 3-47."""
+def gmst_rad(epoch: Time | str) -> Any:
+    """IAU-82 GMST (rad) with UT1 ≈ UTC (< 0.9 s), Vallado 4th ed. Eq. 3-47.
+
+    ``epoch``: astropy Time (scalar or array), or an ISO date string read as UTC, whose angle is
+    kept in the trajectory memo (kind ``gmst``): a site's rotation at a study's epoch then needs
+    no time-scale machinery in later processes.
+    """
+    if isinstance(epoch, str):
+        return memoised("gmst", (epoch,), lambda: float(_gmst_rad_of(_utc(epoch))), _finite_float)
+    return _gmst_rad_of(epoch)
+
+
+def _utc(iso: str) -> Time:
+    import warnings
+
+    from astropy.time import Time
+
+    with warnings.catch_warnings():  # future years: ERFA's "dubious year" (leap seconds not yet known)
+        warnings.filterwarnings("ignore", message=".*dubious year.*")
+        return Time(iso, scale="utc")
+
+
+def _finite_float(stored: Any) -> float:
+    if not isinstance(stored, float) or not np.isfinite(stored):
+        raise ValueError(f"not an angle: {stored!r}")
+    return stored
+
+
+def _gmst_rad_of(epoch: Time) -> np.ndarray:
     utc = epoch.utc
     t = ((np.asarray(utc.jd1) - 2451545.0) + np.asarray(utc.jd2)) / 36525.0
     sec = 67310.54841 + (876600.0 * 3600.0 + 8640184.812866) * t + 0.093104 * t**2 - 6.2e-6 * t**3
     return np.radians(np.mod(sec, 86400.0) / 240.0)
 
 
-def gmst(epoch: Time) -> Quantity:
-    """Greenwich mean sidereal time (deg, 0–360) of an astropy Time (scalar or array).
+def gmst(epoch: Time | str) -> Quantity:
+    """Greenwich mean sidereal time (deg, 0–360) of an astropy Time (scalar or array) or ISO UTC string.
 
     IAU-82 formula (Vallado 4th ed. Eq. 3-47) with UT1 taken as UTC, so no IERS table is
     needed (error < 0.9 s of time, < 0.004°).
@@ -82,7 +111,8 @@ def station_ecef(lat_deg: Any, lon_deg: Any, alt_m: Any = 0.0, body: str = "Eart
     return np.stack(np.broadcast_arrays(r * np.cos(lat) * np.cos(lon), r * np.cos(lat) * np.sin(lon), r * np.sin(lat)), axis=-1)
 
 
-def rotation_angle(times_s: np.ndarray, epoch: Time) -> np.ndarray:
+def rotation_angle(times_s: np.ndarray, epoch: Time | str) -> np.ndarray:
+    """Earth rotation angle (rad) GMST(epoch) + ω⊕ t at ``times_s`` after ``epoch`` (Time or ISO UTC string)."""
     return float(gmst_rad(epoch)) + EARTH_ROTATION_RATE * np.asarray(times_s, float)
 
 

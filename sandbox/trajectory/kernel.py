@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .bodies import gm_radius
 from .frames import rotation_angle, sun_direction
-from .library import enable_numba_cache, gm_radius
+from .library import enable_numba_cache
 from .orbits import propagate_j2
 from .quantities import si
 from .visibility import (

@@ -20,9 +20,10 @@ numba on-disk cache
     upgrading the library invalidates it.
 
 Bodies
-    :func:`body_of` gives the library's body object, :func:`gm_radius` its GM (m³/s²) and
-    equatorial radius (m), :func:`j2` its J2 — the physical constants every other module of
-    the package uses, so that all of them agree with the library.
+    :func:`body_of` gives the library's body object, :func:`library_constants` its GM (m³/s²),
+    equatorial radius (m), J2 and mass (kg) — the physical constants every other module of the
+    package uses (through :mod:`~sandbox.trajectory.bodies`, which remembers them on disk), so
+    that all of them agree with the library.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from typing import Any
 ENV_LIBRARY = "SANDBOX_ORBIT_LIBRARY"
 SUPPORTED_LIBRARIES = ("boinor", "poliastro")
 
-_BODY_NAMES = {
+BODY_NAMES = {
     name.lower(): name
     for name in ("Sun", "Mercury", "Venus", "Earth", "Moon", "Mars", "Jupiter", "Saturn", "Uranus", "Neptune")
 }
@@ -199,31 +200,18 @@ def body_of(body: Any) -> Any:
     if not isinstance(body, str):
         return body
     key = body.strip().lower()
-    if key not in _BODY_NAMES:
-        raise ValueError(f"unknown body {body!r}; known: {', '.join(sorted(_BODY_NAMES.values()))}")
-    return getattr(module("bodies"), _BODY_NAMES[key])
+    if key not in BODY_NAMES:
+        raise ValueError(f"unknown body {body!r}; known: {', '.join(sorted(BODY_NAMES.values()))}")
+    return getattr(module("bodies"), BODY_NAMES[key])
 
 
 def body_key(body: Any) -> str:
     return body.strip().lower() if isinstance(body, str) else str(body.name).lower()
 
 
-@functools.cache
-def _gm_radius_cached(key: str) -> tuple[float, float]:
+def library_constants(key: str) -> list:
+    """[GM m³/s², equatorial radius m, J2 or None, mass kg] of a body, read from the library (imports it)."""
     b = body_of(key)
-    return float(b.k.to_value("m3 / s2")), float(b.R.to_value("m"))
-
-
-def gm_radius(body: Any) -> tuple[float, float]:
-    """(GM in m³/s², equatorial radius in m) of a body, from the library."""
-    if isinstance(body, str):
-        return _gm_radius_cached(body.strip().lower())
-    return float(body.k.to_value("m3 / s2")), float(body.R.to_value("m"))
-
-
-def j2(body: Any) -> float:
-    value = getattr(body_of(body), "J2", None)
-    if value is None:
-        raise ValueError(f"the library gives no J2 for {body!r}")
-    return float(getattr(value, "value", value))
-
+    j2_value = getattr(b, "J2", None)
+    return [float(b.k.to_value("m3 / s2")), float(b.R.to_value("m")),
+            None if j2_value is None else float(getattr(j2_value, "value", j2_value)), float(b.mass.to_value("kg"))]

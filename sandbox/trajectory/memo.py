@@ -1,20 +1,41 @@
-"""The orbit memo: results of the library's numba-compiled solvers kept on disk.
+"""The trajectory memo: results of the orbit library and of the ephemeris geometry kept on disk.
 
-Hohmann, bi-elliptic and Lambert solutions are remembered in one JSON file next to the numba
-cache (``sandbox-orbit-memo-<library>-<version>.json``), so a warm run does not even load the
-compiled kernels (~0.2-0.4 s per process). ``SANDBOX_ORBIT_MEMO=0`` turns it off.
+A warm ``sandbox run`` should not import the orbit library (and with it numba and scipy), nor
+astropy's time and coordinate machinery, when every figure it needs was computed before. So the
+values that need them are remembered on disk, one small JSON file per entry:
 
-Integrity: the file records a format version and a stamp of the adapter's source files (a
-change to the code that produced the values invalidates all of them), and every entry carries
-the SHA-256 of its key and value. An entry whose checksum does not match, or whose value the
-caller cannot decode, is dropped and recomputed with a :class:`CacheWarning`; an unreadable
-file is replaced. Writes go to a temporary file in the same folder, renamed into place, and
-the temporary file is removed whatever happens.
+* ``body``: a body's GM, equatorial radius, J2 and mass from the library;
+* ``hohmann``, ``bielliptic``, ``lambert``, ``lagrange``, ``interplanetary``: the library's
+  solvers (numba-compiled) and the planet states from astropy's ephemeris;
+* ``eclipse-year``: the β angle of a circular orbit on each sampled day of a year (the Sun from
+  astropy's ephemeris, the node moved by J2), from which ``eclipse_over_year`` derives the rest;
+* ``gmst``: the Earth's rotation angle at an epoch (astropy ``Time`` → Julian date), which fixes
+  a site's visibility geometry.
+
+Where: ``$NUMBA_CACHE_DIR/sandbox-memo/<library>-<version>-<stamp>/<kind>/<sha256>.json``
+(default cache directory ``~/.cache/space-sandbox/numba``; ``SANDBOX_ORBIT_MEMO=0`` turns the
+memo off). **Keyed on content**: ``<stamp>`` is a SHA-256 of the source of every module of this
+package and the versions of the orbit library, astropy, pyerfa and numpy, so any change to the code
+or libraries that produce the values starts a new, empty memo (two checkouts with the same code
+share one); ``<sha256>`` hashes the kind and the exact inputs (floats by ``repr``, which
+round-trips exactly).
+
+**Integrity**: every file records the format version, its kind, its key and the SHA-256 of key and
+value together. A file whose checksum does not match, whose key is not the one asked for, that is
+not valid JSON, or whose value the caller cannot decode, is ignored with a :class:`CacheWarning`,
+recomputed and rewritten. Values are stored exactly (floats through ``repr``), so a memoised
+result equals the computed one to the bit. Writes go to a temporary file in the same folder,
+renamed into place (atomic: concurrent processes such as Dask workers never see half a file), and
+the temporary file is removed whatever happens. A memo that cannot be read or written only costs
+speed. At most :data:`MAX_ENTRIES` files are written per kind and stamp, so a study over a
+continuous range of orbits cannot fill the disk (beyond that, values are remembered per process).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
 import os
 import tempfile
@@ -27,67 +48,105 @@ from .library import backend, numba_cache_dir
 
 ENV_MEMO = "SANDBOX_ORBIT_MEMO"
 #: Version of the file layout; a file with another version is ignored and rewritten.
-FORMAT = 2
-_MEMO: dict[str, dict[str, Any]] = {}
+FORMAT = 3
+#: Files written per kind and stamp at most (eclipse entries are ≈ 8 KB: ≤ 32 MB per kind).
+MAX_ENTRIES = 4096
+#: Libraries whose versions enter the stamp besides the orbit library (the Sun's ephemeris, time scales, arithmetic).
+_STAMP_DISTRIBUTIONS = ("astropy", "pyerfa", "numpy")
+#: Per-process copies of the stored values read or computed: name → JSON value.
+_LOCAL: dict[str, Any] = {}
+_WRITTEN: dict[str, int] = {}
 
 
 class CacheWarning(UserWarning):
     """A cache entry or file was bad and has been recomputed (the result is still right)."""
 
 
-def memo_file() -> Path | None:
-    """The memo file of the library in use, or None when ``SANDBOX_ORBIT_MEMO`` turns it off."""
-    if os.environ.get(ENV_MEMO, "1").strip().lower() in ("0", "no", "false", "off"):
+def enabled() -> bool:
+    """False when ``SANDBOX_ORBIT_MEMO`` is 0/no/false/off."""
+    return os.environ.get(ENV_MEMO, "1").strip().lower() not in ("0", "no", "false", "off")
+
+
+@functools.cache
+def stamp() -> str:
+    """SHA-256 (hex) of this package's source files and the versions of the libraries behind the values."""
+    h = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted(here.glob("*.py")):
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    name, version = backend()
+    h.update(f"{name}={version}".encode())
+    for dist in _STAMP_DISTRIBUTIONS:
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{dist}=absent".encode())
+    return h.hexdigest()
+
+
+def memo_dir() -> Path | None:
+    """The folder of the current stamp, or None when ``SANDBOX_ORBIT_MEMO`` turns the memo off."""
+    if not enabled():
         return None
     name, version = backend()
     base = Path(os.environ.get("NUMBA_CACHE_DIR") or numba_cache_dir())
-    return base / f"sandbox-orbit-memo-{name}-{version}.json"
-
-
-def _stamp() -> str:
-    """Size and mtime of the modules whose code produces the memoised values."""
-    here = Path(__file__).parent
-    parts = []
-    for name in ("transfers.py", "memo.py", "library.py"):
-        st = os.stat(here / name)
-        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
-    return ";".join(parts)
+    return base / "sandbox-memo" / f"{name}-{version}-{stamp()[:16]}"
 
 
 def _digest(name: str, value: Any) -> str:
-    return hashlib.sha256(json.dumps([name, value], sort_keys=True).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([FORMAT, name, value], sort_keys=True).encode()).hexdigest()
 
 
-def _load(path: Path) -> dict[str, Any]:
+def entry_path(kind: str, key: tuple) -> Path | None:
+    """Where the entry of ``kind`` and ``key`` is (or would be) stored; None when the memo is off."""
+    base = memo_dir()
+    if base is None:
+        return None
+    name = f"{kind}{key!r}"
+    return base / kind / f"{hashlib.sha256(name.encode()).hexdigest()}.json"
+
+
+def _read(path: Path, kind: str, name: str) -> tuple[bool, Any]:
+    """(found, stored value) of one entry file; a bad file warns and counts as not found."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        return {}
+        return False, None
     except OSError as exc:
-        warnings.warn(f"orbit memo {path} cannot be read ({exc}); recomputing", CacheWarning, stacklevel=4)
-        return {}
+        warnings.warn(f"trajectory memo {path} cannot be read ({exc}); recomputing", CacheWarning, stacklevel=4)
+        return False, None
     try:
         doc = json.loads(text)
+        ok = (isinstance(doc, dict) and doc.get("format") == FORMAT and doc.get("kind") == kind
+              and doc.get("key") == name and "value" in doc and doc.get("sha256") == _digest(name, doc["value"]))
     except ValueError:
-        warnings.warn(f"orbit memo {path} is not valid JSON; it will be rewritten", CacheWarning, stacklevel=4)
-        return {}
-    if not (isinstance(doc, dict) and isinstance(doc.get("entries"), dict)):
-        warnings.warn(f"orbit memo {path} has an unknown layout; it will be rewritten", CacheWarning, stacklevel=4)
-        return {}
-    if doc.get("format") != FORMAT or doc.get("stamp") != _stamp():
-        return {}  # written by another version of the code: silently stale
-    return doc["entries"]
+        ok = False
+    if not ok:
+        warnings.warn(f"trajectory memo {path}: entry {name} failed its integrity check; recomputed and rewritten",
+                      CacheWarning, stacklevel=4)
+        return False, None
+    return True, doc["value"]
 
 
-def _save(path: Path, store: dict[str, Any]) -> None:
+def _write(path: Path, kind: str, name: str, value: Any) -> None:
+    folder = str(path.parent)
+    if folder not in _WRITTEN:
+        try:
+            _WRITTEN[folder] = sum(1 for _ in os.scandir(folder))
+        except OSError:
+            _WRITTEN[folder] = 0
+    if _WRITTEN[folder] >= MAX_ENTRIES:
+        return
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".orbit-memo-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".memo-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"format": FORMAT, "stamp": _stamp(), "entries": store}, fh)
+            json.dump({"format": FORMAT, "kind": kind, "key": name, "value": value, "sha256": _digest(name, value)}, fh)
         os.replace(tmp, path)
         tmp = None
+        _WRITTEN[folder] += 1
     except OSError:
         pass  # a memo that cannot be written only costs speed
     finally:
@@ -101,28 +160,35 @@ def _save(path: Path, store: dict[str, Any]) -> None:
 def memoised(kind: str, key: tuple, compute: Callable[[], Any], decode: Callable[[Any], Any] = lambda v: v) -> Any:
     """``decode(value)`` where ``value = compute()`` (JSON-serialisable) is remembered on disk.
 
-    ``decode`` turns the stored JSON value into the result and raises on a malformed value;
-    a malformed or tampered entry is dropped, recomputed and rewritten with a warning.
+    ``key`` holds the exact inputs (their ``repr`` is hashed). ``decode`` turns the stored JSON
+    value into the result and raises on a malformed value; a malformed or tampered entry is
+    ignored, recomputed and rewritten with a :class:`CacheWarning`. Stored values are also kept for
+    the rest of the process (decoded afresh on every call).
     """
-    path = memo_file()
+    path = entry_path(kind, key)
     if path is None:
         return decode(compute())
-    store = _MEMO.get(str(path))
-    if store is None:
-        store = _MEMO[str(path)] = _load(path)
     name = f"{kind}{key!r}"
-    entry = store.get(name)
-    if entry is not None:
-        ok = isinstance(entry, dict) and "value" in entry and entry.get("sha256") == _digest(name, entry["value"])
-        if ok:
-            try:
-                return decode(entry["value"])
-            except (TypeError, ValueError, IndexError, KeyError):
-                ok = False
-        warnings.warn(f"orbit memo {path}: entry {name} failed its integrity check; recomputed", CacheWarning, stacklevel=3)
-        del store[name]
+    if name in _LOCAL:
+        return decode(_LOCAL[name])
+    found, stored = _read(path, kind, name)
+    if found:
+        try:
+            result = decode(stored)
+        except (TypeError, ValueError, IndexError, KeyError):
+            warnings.warn(f"trajectory memo {path}: entry {name} cannot be decoded; recomputed and rewritten",
+                          CacheWarning, stacklevel=3)
+        else:
+            _LOCAL[name] = stored
+            return result
     value = compute()
     result = decode(value)
-    store[name] = {"value": value, "sha256": _digest(name, value)}
-    _save(path, store)
+    _write(path, kind, name, value)
+    _LOCAL[name] = value
     return result
+
+
+def clear_process_memo() -> None:
+    """Forget the values kept in this process (the files stay): the next call reads the disk again."""
+    _LOCAL.clear()
+    _WRITTEN.clear()

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .bodies import gm_radius, j2
 from .constants import TROPICAL_YEAR_DAYS
-from .library import body_of, gm_radius, j2, module
+from .library import body_of, module
 from .quantities import altitude_m, q, si, value
 
 if TYPE_CHECKING:

@@ -29,7 +29,7 @@ import numpy as np
 
 from sandbox.core.sourced import Sourced
 
-from .library import gm_radius, j2
+from .bodies import gm_radius, j2
 
 _SUNCATCHER = ("Agüera y Arcas et al. (Google), 'Towards a future space-based, highly scalable AI infrastructure "
                "system design', arXiv:2511.19468 (2025)")

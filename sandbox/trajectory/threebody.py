@@ -9,6 +9,7 @@ import numpy as np
 
 from .constants import EARTH_MOON_DISTANCE_KM
 from .library import body_of, module
+from .memo import memoised
 
 if TYPE_CHECKING:
     from astropy.units import Quantity
@@ -20,19 +21,34 @@ if TYPE_CHECKING:
 _SYSTEMS = {"earth-moon": ("Earth", ("Moon",)), "sun-earth": ("Sun", ("Earth", "Moon"))}
 
 
-def _system(system: str) -> tuple[str, Any, Any, Quantity]:
-    """(name of the body called Earth's position, m1, m2, separation) of a CR3BP system."""
-    from astropy import constants as const
-    from astropy import units as u
-
+def _system_key(system: str) -> str:
     key = system.strip().lower().replace("–", "-").replace("_", "-")
     if key not in _SYSTEMS:
         raise ValueError(f"unknown system {system!r}: choose 'Earth-Moon' or 'Sun-Earth'")
+    return key
+
+
+def _separation(key: str) -> Quantity:
+    """Separation (km) of the primaries of a CR3BP system."""
+    from astropy import constants as const
+    from astropy import units as u
+
+    return EARTH_MOON_DISTANCE_KM * u.km if key == "earth-moon" else const.au.to(u.km)
+
+
+def _masses(key: str) -> tuple[Any, Any]:
+    """(m1, m2) of a CR3BP system from the library's bodies (mass Quantities)."""
     primary, secondary = _SYSTEMS[key]
     m1 = body_of(primary).mass
     m2 = sum((body_of(b).mass for b in secondary[1:]), body_of(secondary[0]).mass)
-    r12 = EARTH_MOON_DISTANCE_KM * u.km if key == "earth-moon" else const.au.to(u.km)
-    return key, m1, m2, r12
+    return m1, m2
+
+
+def _decode_points(stored: Any) -> list[float]:
+    values = [float(x) for x in stored]
+    if len(values) != 3 or not all(math.isfinite(x) and x >= 0 for x in values):
+        raise ValueError(f"not Lagrange point distances: {stored!r}")
+    return values
 
 
 def lagrange_points(system: str = "Earth-Moon") -> dict[str, Quantity]:
@@ -42,13 +58,21 @@ def lagrange_points(system: str = "Earth-Moon") -> dict[str, Quantity]:
     "Sun-Earth": Sun and Earth+Moon masses (the usual Sun–(Earth+Moon) CR3BP, Koon, Lo,
     Marsden & Ross 2011 §2), separation 1 au. L1 and L2 lie on the primary→secondary line
     (L1 between, L2 beyond the secondary), L3 on the far side of the primary; L4/L5 are at
-    the secondary's distance (equilateral triangles).
+    the secondary's distance (equilateral triangles). The library's solution is kept in the
+    trajectory memo (kind ``lagrange``).
     """
     from astropy import units as u
 
-    _, m1, m2, r12 = _system(system)
-    lp = module("threebody.restricted").lagrange_points(r12, m1.to(u.kg), m2.to(u.kg)).to(u.km)
-    return {"L1": abs(lp[0]), "L2": abs(lp[1]), "L3": abs(lp[2]), "L4": r12, "L5": r12}
+    key = _system_key(system)
+    r12 = _separation(key)
+
+    def compute() -> list[float]:
+        m1, m2 = _masses(key)
+        lp = module("threebody.restricted").lagrange_points(r12, m1.to(u.kg), m2.to(u.kg)).to(u.km)
+        return [float(abs(lp[i]).to_value(u.km)) for i in range(3)]
+
+    l1, l2, l3 = memoised("lagrange", (key,), compute, _decode_points)
+    return {"L1": l1 * u.km, "L2": l2 * u.km, "L3": l3 * u.km, "L4": r12, "L5": r12}
 
 
 def lagrange_distance_from_earth(system: str, point: str) -> Quantity:
@@ -59,7 +83,8 @@ def lagrange_distance_from_earth(system: str, point: str) -> Quantity:
     """
     from astropy import units as u
 
-    key, _, _, r12 = _system(system)
+    key = _system_key(system)
+    r12 = _separation(key)
     d = lagrange_points(system)
     name = point.strip().upper()
     if name not in d:

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .bodies import gm_radius
 from .constants import G0
-from .library import body_of, gm_radius, module
+from .library import body_of, module
 from .memo import memoised
 from .quantities import altitude_m, q, si, value
 
@@ -50,13 +51,12 @@ class InterplanetaryTransfer:
     ``v_inf_departure``/``v_inf_arrival`` (km/s) are the hyperbolic excess speeds relative to
     the planets; ``c3_departure`` = v∞² (km²/s²); ``tof`` (d); ``distance_at_arrival_from_earth``
     (km) is target–Earth distance at arrival (light-time input). Vectors are heliocentric,
-    Earth mean equator J2000 axes.
+    Earth mean equator J2000 axes. ``departure`` and ``arrival`` (astropy Time, UTC for the
+    arrival) are built on first use, so a remembered transfer needs no time scales.
     """
 
     origin: str
     target: str
-    departure: Time
-    arrival: Time
     tof: Quantity
     v_inf_departure: Quantity
     v_inf_arrival: Quantity
@@ -64,6 +64,30 @@ class InterplanetaryTransfer:
     v_departure: Quantity
     v_arrival: Quantity
     distance_at_arrival_from_earth: Quantity
+    departure_given: Any = field(repr=False)
+    arrival_tdb_jd: tuple[float, float] = field(repr=False)
+
+    @functools.cached_property
+    def departure(self) -> Time:
+        """The departure as given (a Time), or the ISO string read as UTC."""
+        return _utc(self.departure_given) if isinstance(self.departure_given, str) else self.departure_given
+
+    @functools.cached_property
+    def arrival(self) -> Time:
+        """The arrival instant, UTC."""
+        from astropy.time import Time
+
+        return Time(*self.arrival_tdb_jd, format="jd", scale="tdb").utc
+
+
+def _utc(iso: str) -> Time:
+    import warnings
+
+    from astropy.time import Time
+
+    with warnings.catch_warnings():  # future years: ERFA's "dubious year" (leap seconds not yet known)
+        warnings.filterwarnings("ignore", message=".*dubious year.*")
+        return Time(iso, scale="utc")
 
 
 # --------------------------------------------------------------------------------------
@@ -203,38 +227,64 @@ def _heliocentric_rv_km(body: str, epoch: Time) -> tuple[np.ndarray, np.ndarray]
     return np.reshape(r.to_value(u.km), 3), np.reshape(v.to_value(u.km / u.s), 3)
 
 
-def interplanetary_transfer(origin: str, target: str, departure: Time, tof: Quantity, prograde: bool = True) -> InterplanetaryTransfer:
+def interplanetary_transfer(origin: str, target: str, departure: Time | str, tof: Quantity,
+                            prograde: bool = True) -> InterplanetaryTransfer:
     """Heliocentric transfer from ``origin`` to ``target`` planet leaving at ``departure``.
 
     Planet states come from the library's ephemerides (astropy's built-in ephemeris, no
     download) at departure and at ``departure + tof``; the heliocentric arc is a Lambert
     solution between the planets' centres (patched conics with zero-radius spheres of
     influence, as Curtis Algorithm 8.2). ``departure``: astropy Time (any scale, converted
-    to TDB); ``tof``: time Quantity. Speeds in km/s, C3 in km²/s², distance in km.
+    to TDB) or an ISO date string read as UTC; ``tof``: time Quantity. Speeds in km/s, C3 in
+    km²/s², distance in km. The result is kept in the trajectory memo (kind ``interplanetary``).
     """
     from astropy import units as u
 
-    t0 = departure.tdb
-    t1 = (departure + u.Quantity(tof)).tdb
-    r0, vp0 = _heliocentric_rv_km(origin, t0)
-    r1, vp1 = _heliocentric_rv_km(target, t1)
-    v0, v1 = lambert(r0 * u.km, r1 * u.km, (t1 - t0).to(u.s), body="Sun", prograde=prograde)
-    vinf0 = float(np.linalg.norm(v0.to_value(u.km / u.s) - vp0))
-    vinf1 = float(np.linalg.norm(v1.to_value(u.km / u.s) - vp1))
-    r_earth, _ = _heliocentric_rv_km("Earth", t1)
-    return InterplanetaryTransfer(
-        origin=origin,
-        target=target,
-        departure=departure,
-        arrival=t1.utc,
-        tof=(t1 - t0).to(u.day),
-        v_inf_departure=vinf0 * u.km / u.s,
-        v_inf_arrival=vinf1 * u.km / u.s,
-        c3_departure=vinf0**2 * u.km**2 / u.s**2,
-        v_departure=v0,
-        v_arrival=v1,
-        distance_at_arrival_from_earth=float(np.linalg.norm(r1 - r_earth)) * u.km,
-    )
+    tof_s = float(value(tof, "s"))
+
+    def compute() -> list:
+        import warnings
+
+        dep = _utc(departure) if isinstance(departure, str) else departure
+        with warnings.catch_warnings():  # future years: ERFA's "dubious year" (leap seconds not yet known)
+            warnings.filterwarnings("ignore", message=".*dubious year.*")
+            t0 = dep.tdb
+            t1 = (dep + u.Quantity(tof)).tdb
+        r0, vp0 = _heliocentric_rv_km(origin, t0)
+        r1, vp1 = _heliocentric_rv_km(target, t1)
+        v0, v1 = lambert(r0 * u.km, r1 * u.km, (t1 - t0).to(u.s), body="Sun", prograde=prograde)
+        v0_km_s, v1_km_s = v0.to_value(u.km / u.s), v1.to_value(u.km / u.s)
+        r_earth, _ = _heliocentric_rv_km("Earth", t1)
+        return [float((t1 - t0).to_value(u.day)), float(np.linalg.norm(v0_km_s - vp0)), float(np.linalg.norm(v1_km_s - vp1)),
+                v0_km_s.tolist(), v1_km_s.tolist(), float(np.linalg.norm(r1 - r_earth)), [float(t1.jd1), float(t1.jd2)]]
+
+    def decode(stored: Any) -> InterplanetaryTransfer:
+        tof_d, vinf0, vinf1, v0, v1, dist_km, (jd1, jd2) = stored
+        v0, v1 = np.asarray(v0, dtype=float), np.asarray(v1, dtype=float)
+        if v0.shape != (3,) or v1.shape != (3,) or not all(isinstance(x, float) for x in (tof_d, vinf0, vinf1, dist_km, jd1, jd2)):
+            raise ValueError(f"not an interplanetary transfer: {stored!r}")
+        return InterplanetaryTransfer(
+            origin=origin,
+            target=target,
+            tof=tof_d * u.day,
+            v_inf_departure=vinf0 * u.km / u.s,
+            v_inf_arrival=vinf1 * u.km / u.s,
+            c3_departure=vinf0**2 * u.km**2 / u.s**2,
+            v_departure=v0 * (u.km / u.s),
+            v_arrival=v1 * (u.km / u.s),
+            distance_at_arrival_from_earth=dist_km * u.km,
+            departure_given=departure,
+            arrival_tdb_jd=(jd1, jd2),
+        )
+
+    if isinstance(departure, str):
+        when: Any = ("utc", departure.strip())
+    elif np.ndim(departure.jd1) == 0:
+        when = (str(departure.scale), float(departure.jd1), float(departure.jd2))
+    else:
+        return decode(compute())
+    key = (origin.strip().lower(), target.strip().lower(), when, tof_s, bool(prograde))
+    return memoised("interplanetary", key, compute, decode)
 
 # --------------------------------------------------------------------------------------
 # Escape and hyperbolic speeds, rocket equation

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .bodies import gm_radius, j2
 from .frames import plane_axes, rotation_angle, station_ecef
-from .library import gm_radius, j2
 from .quantities import si, value
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def visibility_mask(
     raans: Any,
     mean_anomalies: Any,
     stations: Sequence[Any],
-    epoch: Time,
+    epoch: Time | str,
     times_s: Any,
     min_elevation: Quantity | None = None,
     chunk_size: int = 128,
@@ -207,7 +207,8 @@ def visibility_mask(
 ) -> np.ndarray:
     """Boolean visibility (n_sat, n_t, n_st): satellite above each station's elevation mask.
 
-    Satellites as in :func:`constellation_positions` (t = 0 at ``epoch``; ``j2`` as there);
+    Satellites as in :func:`constellation_positions` (t = 0 at ``epoch``, an astropy Time or an
+    ISO date string read as UTC; ``j2`` as there);
     stations as in :func:`visibility_windows`. Processes ``chunk_size`` satellites at a time to
     bound memory. Spherical Earth, circular orbits. A satellite is visible when the
     Earth-central angle to the station is within λ_max = arccos(g cos ε / a) − ε, which is
