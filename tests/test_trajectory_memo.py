@@ -115,8 +115,9 @@ def test_a_corrupted_memo_file_is_detected_ignored_and_rewritten(runs, tmp_path)
     eclipse = _entries(cache, "eclipse-year")
     body = _entries(cache, "body")
     gmst = _entries(cache, "gmst")
+    visibility = _entries(cache, "visibility")
     transfer = _entries(cache, "interplanetary")
-    assert len(eclipse) == 2 and body and len(gmst) == 2 and transfer
+    assert len(eclipse) == 2 and body and len(gmst) == 2 and transfer and len(visibility) == 1
     # 1. a value changed without its checksum: β of one day moved by a degree
     doc = json.loads(eclipse[0].read_text())
     doc["value"][10] += 1.0
@@ -130,11 +131,16 @@ def test_a_corrupted_memo_file_is_detected_ignored_and_rewritten(runs, tmp_path)
     doc["value"][1] = 0.0
     doc["sha256"] = "0" * 64
     transfer[0].write_text(json.dumps(doc))
+    # 5. one visibility bit flipped in the compressed mask (its checksum kept)
+    doc = json.loads(visibility[0].read_text())
+    text = doc["value"][1]
+    doc["value"][1] = text[:20] + ("A" if text[20] != "A" else "B") + text[21:]
+    visibility[0].write_text(json.dumps(doc))
 
     again, stderr = _run(cache)
     assert _numbers(again) == _numbers(reference)  # the corrupted values never reached the results
-    assert stderr.count("failed its integrity check") == 4, stderr
-    for path in (eclipse[0], body[0], gmst[0], transfer[0]):  # each one rewritten, valid again
+    assert stderr.count("failed its integrity check") == 5, stderr
+    for path in (eclipse[0], body[0], gmst[0], transfer[0], visibility[0]):  # each one rewritten, valid again
         doc = json.loads(path.read_text())
         assert doc["format"] == 3 and len(doc["sha256"]) == 64
     third, stderr = _run(cache)

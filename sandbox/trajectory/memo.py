@@ -10,7 +10,9 @@ values that need them are remembered on disk, one small JSON file per entry:
 * ``eclipse-year``: the β angle of a circular orbit on each sampled day of a year (the Sun from
   astropy's ephemeris, the node moved by J2), from which ``eclipse_over_year`` derives the rest;
 * ``gmst``: the Earth's rotation angle at an epoch (astropy ``Time`` → Julian date), which fixes
-  a site's visibility geometry.
+  a site's visibility geometry;
+* ``visibility``: which satellites each ground station sees at each step (``visibility_mask`` with
+  an ISO epoch), bit-packed and compressed, keyed on a SHA-256 of every input array.
 
 Where: ``$NUMBA_CACHE_DIR/sandbox-memo/<library>-<version>-<stamp>/<kind>/<sha256>.json``
 (default cache directory ``~/.cache/space-sandbox/numba``; ``SANDBOX_ORBIT_MEMO=0`` turns the
@@ -27,8 +29,9 @@ recomputed and rewritten. Values are stored exactly (floats through ``repr``), s
 result equals the computed one to the bit. Writes go to a temporary file in the same folder,
 renamed into place (atomic: concurrent processes such as Dask workers never see half a file), and
 the temporary file is removed whatever happens. A memo that cannot be read or written only costs
-speed. At most :data:`MAX_ENTRIES` files are written per kind and stamp, so a study over a
-continuous range of orbits cannot fill the disk (beyond that, values are remembered per process).
+speed. At most :data:`MAX_ENTRIES` files are written per kind and stamp (fewer for the larger
+visibility masks), so a study over a continuous range of orbits cannot fill the disk; beyond
+that, values are only remembered per process.
 """
 
 from __future__ import annotations
@@ -129,14 +132,14 @@ def _read(path: Path, kind: str, name: str) -> tuple[bool, Any]:
     return True, doc["value"]
 
 
-def _write(path: Path, kind: str, name: str, value: Any) -> None:
+def _write(path: Path, kind: str, name: str, value: Any, limit: int) -> None:
     folder = str(path.parent)
     if folder not in _WRITTEN:
         try:
             _WRITTEN[folder] = sum(1 for _ in os.scandir(folder))
         except OSError:
             _WRITTEN[folder] = 0
-    if _WRITTEN[folder] >= MAX_ENTRIES:
+    if _WRITTEN[folder] >= limit:
         return
     tmp = None
     try:
@@ -157,12 +160,14 @@ def _write(path: Path, kind: str, name: str, value: Any) -> None:
                 pass
 
 
-def memoised(kind: str, key: tuple, compute: Callable[[], Any], decode: Callable[[Any], Any] = lambda v: v) -> Any:
+def memoised(kind: str, key: tuple, compute: Callable[[], Any], decode: Callable[[Any], Any] = lambda v: v,
+             limit: int = MAX_ENTRIES) -> Any:
     """``decode(value)`` where ``value = compute()`` (JSON-serialisable) is remembered on disk.
 
     ``key`` holds the exact inputs (their ``repr`` is hashed). ``decode`` turns the stored JSON
     value into the result and raises on a malformed value; a malformed or tampered entry is
-    ignored, recomputed and rewritten with a :class:`CacheWarning`. Stored values are also kept for
+    ignored, recomputed and rewritten with a :class:`CacheWarning`. At most ``limit`` files of this
+    kind are written (per stamp). Stored values are also kept for
     the rest of the process (decoded afresh on every call).
     """
     path = entry_path(kind, key)
@@ -183,7 +188,7 @@ def memoised(kind: str, key: tuple, compute: Callable[[], Any], decode: Callable
             return result
     value = compute()
     result = decode(value)
-    _write(path, kind, name, value)
+    _write(path, kind, name, value, limit)
     _LOCAL[name] = value
     return result
 

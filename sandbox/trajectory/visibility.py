@@ -6,6 +6,9 @@ The shell helpers (:func:`initial_axes`, :func:`shell_groups`, :func:`visibility
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,6 +17,7 @@ import numpy as np
 
 from .bodies import gm_radius, j2
 from .frames import plane_axes, rotation_angle, station_ecef
+from .memo import memoised
 from .quantities import si, value
 
 if TYPE_CHECKING:
@@ -214,13 +218,55 @@ def visibility_mask(
     Earth-central angle to the station is within λ_max = arccos(g cos ε / a) − ε, which is
     the same as elevation ≥ ε (:func:`elevation_deg`) without an arcsine per sample. With J2
     the node turns about the polar axis, as the Earth does, so the station sees the orbit
-    plane turn by θ(t) − Ω̇ t: the same product with a shifted Earth angle.
+    plane turn by θ(t) − Ω̇ t: the same product with a shifted Earth angle. With an ISO epoch
+    the mask is kept in the trajectory memo (kind ``visibility``), keyed on every input.
     """
-    _, radius = gm_radius("Earth")
     st_ecef, mask_deg = station_table(stations, min_elevation, "Earth")
-    st_unit = st_ecef / np.linalg.norm(st_ecef, axis=-1, keepdims=True)
     t = np.atleast_1d(si(times_s, "s")).astype(float)
-    alt, inc, raan, m0 = elements_si(altitudes, inclinations, raans, mean_anomalies)
+    elements = elements_si(altitudes, inclinations, raans, mean_anomalies)
+    shape = (elements[0].size, t.size, len(st_ecef))
+
+    def compute() -> np.ndarray:
+        return _visibility_mask(elements, st_ecef, mask_deg, epoch, t, chunk_size, j2)
+
+    if not isinstance(epoch, str):
+        return compute()
+    h = hashlib.sha256()
+    for arr in (*elements, st_ecef, mask_deg, t):
+        h.update(np.ascontiguousarray(arr, dtype=float).tobytes())
+    key = (epoch, bool(j2), shape, h.hexdigest())
+    return memoised("visibility", key, lambda: _pack(compute()), lambda stored: _unpack(stored, shape),
+                    limit=VISIBILITY_MEMO_ENTRIES)
+
+
+#: Visibility masks written to the trajectory memo at most (a two-day mask of 57 satellites at
+#: 30 s steps over 6 stations is ≈ 30 KB compressed).
+VISIBILITY_MEMO_ENTRIES = 512
+
+
+def _pack(mask: np.ndarray) -> list:
+    return [list(mask.shape), base64.b64encode(zlib.compress(np.packbits(mask, axis=None).tobytes(), 6)).decode("ascii")]
+
+
+def _unpack(stored: Any, shape: tuple[int, int, int]) -> np.ndarray:
+    dims, text = stored
+    if tuple(dims) != shape:
+        raise ValueError(f"a visibility mask of shape {dims}, expected {shape}")
+    try:
+        bits = np.frombuffer(zlib.decompress(base64.b64decode(text.encode("ascii"), validate=True)), dtype=np.uint8)
+    except zlib.error as exc:
+        raise ValueError(f"a visibility mask that does not decompress: {exc}") from None
+    n = shape[0] * shape[1] * shape[2]
+    if bits.size != (n + 7) // 8:
+        raise ValueError("a visibility mask of the wrong size")
+    return np.unpackbits(bits, count=n).astype(bool).reshape(shape)
+
+
+def _visibility_mask(elements: list[np.ndarray], st_ecef: np.ndarray, mask_deg: np.ndarray, epoch: Time | str,
+                     t: np.ndarray, chunk_size: int, j2: bool) -> np.ndarray:
+    _, radius = gm_radius("Earth")
+    st_unit = st_ecef / np.linalg.norm(st_ecef, axis=-1, keepdims=True)
+    alt, inc, raan, m0 = elements
     u_rate, node_rate, r = secular_j2_rates(radius + alt, inc, "Earth", j2)
     thresholds = visibility_thresholds(r, st_ecef, mask_deg)
     theta = rotation_angle(t, epoch)
