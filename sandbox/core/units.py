@@ -84,23 +84,22 @@ def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity
     Bare numbers are refused when ``unit`` is not dimensionless: the scenario must say the
     unit. Raises :class:`QuantityError` with the expected physical type in the message.
     """
-    expected = what or _describe(unit)
     if isinstance(text, bool):
-        raise QuantityError(f"expected {expected}, got {text!r}")
+        raise QuantityError(f"expected {what or _describe(unit)}, got {text!r}")
     if isinstance(text, (int, float)):
         if unit == u.dimensionless_unscaled:
             return u.Quantity(float(text))
-        raise QuantityError(f"expected {expected} with a unit, e.g. \"{_example(unit)}\", got a bare number {text!r}")
+        raise QuantityError(f"expected {what or _describe(unit)} with a unit, e.g. \"{_example(unit)}\", got a bare number {text!r}")
     if not isinstance(text, str):
-        raise QuantityError(f"expected {expected} as a string with a unit, got {type(text).__name__} {text!r}")
+        raise QuantityError(f"expected {what or _describe(unit)} as a string with a unit, got {type(text).__name__} {text!r}")
     try:
         q = _parsed(text.strip()).copy()  # a fresh Quantity: callers may change theirs
     except (TypeError, ValueError):
-        raise QuantityError(f"expected {expected}, got {text!r} (not a number followed by a unit)") from None
+        raise QuantityError(f"expected {what or _describe(unit)}, got {text!r} (not a number followed by a unit)") from None
     if q.unit == u.dimensionless_unscaled and unit != u.dimensionless_unscaled:
-        raise QuantityError(f"expected {expected} with a unit, e.g. \"{_example(unit)}\", got {text!r}")
+        raise QuantityError(f"expected {what or _describe(unit)} with a unit, e.g. \"{_example(unit)}\", got {text!r}")
     if not _equivalent(q.unit, unit):
-        raise QuantityError(f"expected {expected}, got {text!r}")
+        raise QuantityError(f"expected {what or _describe(unit)}, got {text!r}")
     return q
 
 

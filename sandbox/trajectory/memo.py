@@ -47,7 +47,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .library import backend, numba_cache_dir
+from .library import ENV_LIBRARY, backend, numba_cache_dir
 
 ENV_MEMO = "SANDBOX_ORBIT_MEMO"
 #: Version of the file layout; a file with another version is ignored and rewritten.
@@ -92,9 +92,13 @@ def memo_dir() -> Path | None:
     """The folder of the current stamp, or None when ``SANDBOX_ORBIT_MEMO`` turns the memo off."""
     if not enabled():
         return None
-    name, version = backend()
-    base = Path(os.environ.get("NUMBA_CACHE_DIR") or numba_cache_dir())
-    return base / "sandbox-memo" / f"{name}-{version}-{stamp()[:16]}"
+    return _memo_dir(os.environ.get("NUMBA_CACHE_DIR") or str(numba_cache_dir()), os.environ.get(ENV_LIBRARY, ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _memo_dir(base: str, requested_library: str) -> Path:
+    name, version = backend()  # package metadata: ≈ 4 ms a call, so once per cache folder and library choice
+    return Path(base) / "sandbox-memo" / f"{name}-{version}-{stamp()[:16]}"
 
 
 def _digest(name: str, value: Any) -> str:
