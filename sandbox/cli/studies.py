@@ -20,6 +20,7 @@ import click
 
 from sandbox import hookimpl
 from sandbox.cli.common import (
+    OUTPUT_MARKER,
     check_writable,
     claim_output_folder,
     fail,
@@ -46,18 +47,38 @@ def _num(value: Any) -> str:
     return "–" if v != v else fmt(v)
 
 
-def _write_outputs(out: Path, files: dict[str, str | bytes], fmt: str) -> None:
-    """Write ``files`` into ``out`` atomically (each staged beside its final name, then renamed)
-    and say what was written (on stderr when ``fmt`` is json or csv)."""
+def _write_outputs(out: str, files: dict[str, str | bytes], fmt: str) -> None:
+    """Write ``files`` into ``out`` atomically (each staged beside its final name, then renamed),
+    or to the fsspec URL ``out`` (the marker file last), and say what was written (on stderr when
+    ``fmt`` is json or csv)."""
     from sandbox.output.atomic import write_all
+    from sandbox.studies import remote
 
     try:
-        written = write_all(out, files)
+        if remote.is_url(out):
+            written: list = remote.write_files(out, files, last=OUTPUT_MARKER)
+        else:
+            written = write_all(remote.local_path(out), files)
+    except remote.RemoteError as exc:
+        fail(f"--out {exc}", 2)
     except OSError as exc:
         fail(f"--out {shown(out)}: cannot write: {exc.strerror or exc}", 2)
     if fmt == "table":
         click.echo()
     report_written(out, written, machine_output=fmt != "table")
+
+
+def _claim_output(out: str, command: str) -> None:
+    """Exit 2 unless ``command`` may write at ``out`` (a folder or an fsspec URL; see claim_output_folder)."""
+    from sandbox.studies import remote
+
+    if not remote.is_url(out):
+        claim_output_folder(remote.local_path(out), command)
+        return
+    try:
+        remote.claim(out, command, OUTPUT_MARKER)
+    except remote.RemoteError as exc:
+        fail(f"--out {exc}", 2)
 
 
 def _frame_files(stem: str, df: Any) -> dict[str, bytes]:
@@ -95,7 +116,8 @@ def _safe(name: str) -> str:
 @click.option("--top", "top_n", type=click.IntRange(min=1), default=TOP_INPUTS, show_default=True,
               help="Inputs per architecture in the table.")
 @click.option("--out", "out_dir", type=click.Path(), default=None,
-              help="Write sensitivity.csv/.parquet and a tornado chart per architecture (PNG, SVG) into this folder.")
+              help="Write sensitivity.csv/.parquet and a tornado chart per architecture (PNG, SVG) into this folder "
+                   "or fsspec URL (s3://, gs://, memory://...).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed at its nominal point.")
 @timeout_option(1800.0)
@@ -112,7 +134,7 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
     s = scenario_or_exit(ctx, scenario)
     registry = registry_of(ctx)
     if out_dir is not None:
-        claim_output_folder(Path(out_dir), "sensitivity")
+        _claim_output(out_dir, "sensitivity")
     from sandbox.ledger.batch import unit_of_metric
     from sandbox.studies.sensitivity import SensitivityError, sensitivity, top
 
@@ -133,7 +155,7 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
         files: dict[str, str | bytes] = {**_frame_files("sensitivity", df), **output_marker("sensitivity")}
         for arch in df["architecture"].unique():
             files.update(_figure_files(f"tornado-{_safe(str(arch))}", tornado(df, metric, arch, unit)))
-        _write_outputs(Path(out_dir), files, fmt)
+        _write_outputs(out_dir, files, fmt)
     failed = False
     nominal = df.groupby("architecture", sort=False)["metric_nominal"].first() if len(df) else {}
     for arch, messages in df.attrs.get("errors", {}).items():
@@ -177,7 +199,8 @@ def _sensitivity_table(df: Any, metric: str, unit: str, shown: Any) -> str:
 @click.option("--every", type=click.IntRange(min=1), default=5, show_default=True,
               help="Years between the rows of the cost table.")
 @click.option("--out", "out_dir", type=click.Path(), default=None,
-              help="Write the table, summary, crossover and assumptions (CSV, Parquet) and the figure (PNG, SVG).")
+              help="Write the table, summary, crossover and assumptions (CSV, Parquet) and the figure (PNG, SVG) "
+                   "into this folder or fsspec URL (s3://, gs://, memory://...).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
 @timeout_option(3600.0)
@@ -201,7 +224,7 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
     if end_year is not None and end_year < s.assumptions.start_year:
         fail(f"--end-year {end_year} is before the scenario's start year {s.assumptions.start_year}", 2)
     if out_dir is not None:
-        claim_output_folder(Path(out_dir), "timeline")
+        _claim_output(out_dir, "timeline")
     from sandbox.studies.timeline import TimelineError, parameters, timeline
 
     fixed = {k: float(v.nominal) for k, v in parameters(registry).items()} if nominal else None
@@ -230,7 +253,7 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
         files.update(_frame_files("timeline-factors", result.factors))
         files["timeline-assumptions.csv"] = result.assumptions.to_csv(index=False).encode("utf-8")
         files.update(_figure_files("timeline", timeline_bands(result.summary, result.crossover, result.baseline, "USD")))
-        _write_outputs(Path(out_dir), files, fmt)
+        _write_outputs(out_dir, files, fmt)
     for messages in result.errors.values():
         for message in messages[:3]:
             click.echo(f"error: {message}", err=True)
@@ -274,7 +297,9 @@ def _timeline_table(result: Any, every: int) -> str:
 @click.command("sweep")
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @click.option("--out", "out_dir", type=click.Path(), default=None,
-              help="Study folder (default: sweep-<scenario name>). Holds the manifest, finished chunks and results.")
+              help="Study folder (default: sweep-<scenario name>). Holds the manifest, finished chunks and results. "
+                   "An fsspec URL (s3://, gs://, memory://...) runs in a local staging folder and uploads the "
+                   "finished study there, manifest last (docs/scaling.md).")
 @click.option("--method", type=click.Choice(["grid", "random", "lhs", "montecarlo"]), default=None,
               help="Override [sweep] method.")
 @click.option("--points", type=click.IntRange(min=1), default=None, help="Override [sweep] points (not for grids).")
@@ -324,7 +349,17 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
         plan = parse_plan(s, registry, {"method": method, "points": points, "seed": seed, "chunk": chunk})
     except ScenarioError as exc:
         fail(str(exc), 2)
-    out = Path(out_dir) if out_dir is not None else Path(f"sweep-{Path(scenario).stem}")
+    from sandbox.studies import remote
+
+    url = out_dir if remote.is_url(out_dir) else None
+    if url is not None:  # run in a local staging folder, upload when complete (sandbox.studies.remote)
+        try:
+            remote.claim(url, "sweep", OUTPUT_MARKER)
+        except remote.RemoteError as exc:
+            fail(f"--out {exc}", 2)
+        out = remote.staging_dir(url)
+    else:
+        out = remote.local_path(out_dir) if out_dir is not None else Path(f"sweep-{Path(scenario).stem}")
     check_writable(out)
     security = _dask_security(scheduler, listen, tls_ca_file, tls_cert, tls_key, insecure)
     job = Job.for_scenario(s, tuple(ctx.find_root().params.get("plugin_modules") or ()), design_timeout or None)
@@ -343,6 +378,8 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
         fail(f"interrupted; {resume}", 130)
     except OSError as exc:
         fail(f"--out {shown(out)}: cannot write: {exc.strerror or exc}", 2)
+    if url is not None:
+        _upload_study(url, out, outcome.manifest)
     m = outcome.manifest
     click.echo(f"{plan.method} over {plan.points:,} points (seed {plan.seed}), {len(plan.dimensions)} inputs; "
                f"{outcome.computed_chunks} chunks computed, {outcome.resumed_chunks} resumed; {m['executor']}, "
@@ -357,7 +394,7 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
                 click.echo(f"  {r.architecture:<12} {report.fmt(r.p5):>10} {report.fmt(r.p50):>12} {report.fmt(r.p95):>12} "
                            f"{r.valid:>8,}")
     click.echo()
-    report_written(out, [*outcome.files, f"{DATASET}/ ({outcome.computed_chunks + outcome.resumed_chunks} chunks)"],
+    report_written(url or out, [*outcome.files, f"{DATASET}/ ({outcome.computed_chunks + outcome.resumed_chunks} chunks)"],
                    machine_output=False)
     for arch, messages in outcome.failures.items():
         for message in messages[:3]:
@@ -385,6 +422,23 @@ def _is_loopback(host: str) -> bool:
     except (OSError, UnicodeError):
         return False
     return bool(infos) and all(ipaddress.ip_address(i[4][0].split("%")[0]).is_loopback for i in infos)
+
+
+def _upload_study(url: str, staging: Path, manifest: dict[str, Any]) -> None:
+    """Upload a complete study from its staging folder to ``url`` (manifest last), then remove the staging folder."""
+    import shutil
+
+    from sandbox.studies import remote
+
+    try:
+        remote.claim(url, "sweep", OUTPUT_MARKER, study_key=manifest.get("study_key"))
+        remote.upload_folder(staging, url)
+    except remote.RemoteError as exc:
+        fail(f"--out {exc}; the finished study stays in {shown(staging)}", 2)
+    except OSError as exc:
+        fail(f"--out {url}: cannot upload: {exc.strerror or exc}; the finished study stays in {shown(staging)}; "
+             "run the same command again to upload it", 2)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _dask_security(scheduler: str | None, listen: str, ca: str | None, cert: str | None, key: str | None,
