@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -30,12 +30,28 @@ FLAGS = ("valid", "error")
 
 @dataclass(frozen=True)
 class ChunkTask:
-    """What a worker needs for one chunk besides the :class:`~sandbox.studies.executor.Job`."""
+    """What a worker needs for one chunk besides the :class:`~sandbox.studies.executor.Job`.
+
+    ``inputs``: one array per input, or None when the coordinator sends only the ``plan`` and the
+    point range ``start``–``stop``: the worker then draws the points itself (:meth:`resolved`;
+    the draws do not depend on who makes them), so a cluster's coordinator neither draws nor ships
+    them (a Monte Carlo chunk of 10^5 points over every uncertain input is ≈ 100 MB of arrays).
+    """
 
     chunk: int
     start: int
-    inputs: dict
+    inputs: dict | None
     sketch: bool = False
+    plan: Any = None
+    stop: int = 0
+
+    def resolved(self) -> ChunkTask:
+        """This task with its inputs (drawn from the plan here when they were not sent)."""
+        if self.inputs is not None:
+            return self
+        from sandbox.studies.plans import points
+
+        return replace(self, inputs=points(self.plan, self.start, self.stop))
 
 
 def _column(values: Any) -> Any:

@@ -98,6 +98,7 @@ def evaluate_chunk(job: Job, task: ChunkTask) -> dict[str, Any]:
     in a worker thread cannot be interrupted); ``worker`` is the Dask worker's address, if any.
     """
     before = set(threading.enumerate())
+    task = task.resolved()
     out = build_part(task, evaluate_points(job, task.inputs))
     out["abandoned_threads"] = sum(1 for t in threading.enumerate() if t not in before and t.is_alive())
     out["worker"] = _dask_worker_address()
@@ -209,6 +210,7 @@ def _pipelined(job: Job, tasks: Iterator[ChunkTask]) -> Iterator[dict[str, Any]]
     with ThreadPoolExecutor(1, thread_name_prefix="sandbox-part") as encoder:
         pending: deque = deque()
         for task in tasks:
+            task = task.resolved()
             raw = evaluate_points(job, task.inputs)
             pending.append(encoder.submit(build_part, task, raw))
             while len(pending) > 1 or (pending and pending[0].done()):

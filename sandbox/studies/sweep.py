@@ -176,7 +176,7 @@ def _compute(job: Job, plan: study.Plan, todo: list[int], folder: StudyFolder, e
     def tasks() -> Any:
         for c in todo:
             start = c * plan.chunk
-            yield ChunkTask(c, start, study.points(plan, start, start + plan.chunk), sketching)
+            yield ChunkTask(c, start, None, sketching, plan=plan, stop=start + plan.chunk)  # drawn by the worker
 
     for result in executor.run(job, tasks()):
         c = result["chunk"]
