@@ -504,7 +504,7 @@ def design(p: Params, ctx: Context) -> Design:
             ground_rtt_s=user_rtt_s, isl=bool(p.isl) and n_sat > 1,
             isl_cross_plane=bool(p.isl_cross_plane), isl_hop_s=float(m.links.light_time_s(isl_d)),
             isl_switch_s=p.si("isl_switching_delay"), isl_rate_bps=isl_rate, relay=p.relay, geo_leg_s=geo_leg)
-        res = phys.simulate_latency(const, li, m, ctx.rng, slant)
+        res = phys.simulate_latency_memo(const, li, m, ctx.rng, slant)
         # the path part: the engine adds the same user network and processing time to every architecture
         latency = np.maximum(res.samples_s - processing_s - user_rtt_s, 0.0)
         target_s = ctx.workload.latency_target_s

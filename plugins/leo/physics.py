@@ -231,6 +231,36 @@ def _windows(series: np.ndarray, step_s: float) -> tuple[np.ndarray, np.ndarray]
     return starts * step_s, ends * step_s
 
 
+#: Latency simulations kept per process (:func:`simulate_latency_memo`); each holds a few thousand samples.
+_LATENCY_MEMO: dict[tuple, tuple[object, dict, LatencyResult]] = {}
+_LATENCY_MEMO_SIZE = 256
+
+
+def _latency_key(c: Constellation, li: LatencyInputs, rng: np.random.Generator, station_slant_m: float) -> tuple:
+    stations = tuple((s.name, s.lat_deg, s.lon_deg, s.alt_m, s.min_elevation_deg) for s in li.stations)
+    geometry = (c.altitude_m, c.inclination_rad, c.raan_rad.tobytes(), c.anomaly_rad.tobytes(), c.plane.tobytes(),
+                c.slot.tobytes(), c.per_plane)
+    fields = tuple(getattr(li, f) for f in LatencyInputs.__dataclass_fields__ if f != "stations")
+    return geometry, stations, fields, repr(rng.bit_generator.state), station_slant_m
+
+
+def simulate_latency_memo(c: Constellation, li: LatencyInputs, models, rng: np.random.Generator,
+                          station_slant_m: float) -> LatencyResult:
+    """:func:`simulate_latency`, remembered per process: a design that changes only prices, chips or
+    power (a study's or the explorer's usual change) reuses the geometry and the samples. The key is
+    every input, the random generator's state (left as the simulation leaves it) and the model set."""
+    key = _latency_key(c, li, rng, station_slant_m)
+    hit = _LATENCY_MEMO.get(key)
+    if hit is not None and hit[0] is models:
+        rng.bit_generator.state = hit[1]
+        return hit[2]
+    result = simulate_latency(c, li, models, rng, station_slant_m)
+    if len(_LATENCY_MEMO) >= _LATENCY_MEMO_SIZE:
+        _LATENCY_MEMO.pop(next(iter(_LATENCY_MEMO)))
+    _LATENCY_MEMO[key] = (models, rng.bit_generator.state, result)
+    return result
+
+
 def simulate_latency(c: Constellation, li: LatencyInputs, models, rng: np.random.Generator,
                      station_slant_m: float) -> LatencyResult:
     """Query latency samples (s) for users whose questions arrive at uniformly random times of a day.

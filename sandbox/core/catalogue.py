@@ -166,6 +166,24 @@ class GroundStation(_Entry):
 CatalogueEntry = Chip | LaunchVehicle | PowerSource | GroundStation
 
 _KIND_OF = {Chip: "chips", LaunchVehicle: "launch_vehicles", PowerSource: "power_sources", GroundStation: "ground_stations"}
+#: The catalogue kinds (table names), and the entry type of each.
+KINDS = tuple(_KIND_OF.values())
+ENTRY_TYPES = {kind: cls for cls, kind in _KIND_OF.items()}
+
+
+#: Units of catalogue fields, by the end of the field name (catalogue fields carry the unit in the name).
+_FIELD_UNITS = (("peak_ops_per_s", "OP/s"), ("payload_kg", "kg"), ("_usd_per_kwh", "USD/kWh"), ("_usd_per_w", "USD/W"),
+                ("_wh_per_kg", "Wh/kg"), ("_w_per_kg", "W/kg"), ("_kg_m2", "kg/m2"), ("_kg_per_kwh", "kg/kWh"),
+                ("_t_per_flight", "t"), ("_per_year", "1/yr"), ("_usd", "USD"), ("_kg", "kg"), ("_w", "W"),
+                ("_m3", "m3"), ("_m", "m"), ("_krad", "krad"), ("_deg", "deg"))
+
+
+def field_unit(name: str) -> str:
+    """Unit of catalogue field ``name`` (``"cost_usd_per_w"`` → ``"USD/W"``); ``""`` for fractions."""
+    for suffix, unit in _FIELD_UNITS:
+        if name.startswith(suffix) or name.rsplit(".", 1)[0].endswith(suffix):
+            return unit
+    return ""
 
 
 class CatalogueError(ValueError):

@@ -82,6 +82,17 @@ class ModelSet:
         """The nominal value of default ``name`` as a float."""
         return float(self.default(name).nominal)
 
+    def with_defaults(self, defaults: dict[str, Sourced]) -> ModelSet:
+        """A copy whose defaults ``defaults`` replace these (same components; for a scenario's ``[models]``)."""
+        unknown = sorted(set(defaults) - set(self._defaults))
+        if unknown:
+            raise ModelError(f"no model default {unknown[0]!r}")
+        copy = object.__new__(ModelSet)
+        copy._functions = self._functions
+        copy._owner = self._owner
+        copy._defaults = {**self._defaults, **defaults}
+        return copy
+
     @property
     def replaced(self) -> dict[str, str]:
         """Components a plugin replaced or added: name → plugin."""

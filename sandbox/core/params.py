@@ -10,11 +10,13 @@ loader adds those.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
 import astropy.units as u
 
+from sandbox.core.modelset import MODULES
 from sandbox.core.sourced import Sourced
 from sandbox.core.units import QuantityError, parse_quantity, unit_of
 
@@ -33,7 +35,10 @@ class Param:
     inclusive unless ``exclusive_minimum``). ``choices`` restricts strings; ``catalogue`` (``"chips"``,
     ``"launch_vehicles"``, ``"power_sources"``, ``"ground_stations"``) makes a string name an entry
     of that catalogue, checked when a scenario is validated. ``source`` is the
-    public reference of the default; it is required for numeric defaults.
+    public reference of the default; it is required for numeric defaults. ``model_default`` names the
+    shared-model default this parameter's default is (``"thermal.radiator_temperature_k"``; set by
+    :func:`from_sourced`): a scenario's ``[models]`` override of that default moves this parameter too,
+    unless the scenario sets the parameter itself.
     """
 
     name: str
@@ -49,6 +54,7 @@ class Param:
     choices: tuple[str, ...] = ()
     kind: str = ""
     catalogue: str = ""
+    model_default: str = ""
 
     def __post_init__(self) -> None:
         if not self.kind:
@@ -71,14 +77,33 @@ class Param:
 def from_sourced(name: str, default: Sourced, description: str, **kwargs: Any) -> Param:
     """A :class:`Param` whose default, range and source come from a shared-model :class:`Sourced`.
 
-    Dimensionless defaults become numbers; others become quantity strings in the Sourced unit.
+    Dimensionless defaults become numbers; others become quantity strings in the Sourced unit. When
+    ``default`` is one of the shared model's defaults, the parameter records its name
+    (:attr:`Param.model_default`), so a scenario's ``[models]`` override reaches it.
     """
+    kwargs.setdefault("model_default", model_default_name(default))
     if default.unit in ("", "1"):
         return Param(name, float(default.nominal), description, source=default.source,
                      low=default.low, high=default.high, **kwargs)
-    fmt = lambda v: None if v is None else f"{float(v)!r} {default.unit}"  # noqa: E731 - full precision
-    return Param(name, fmt(default.nominal), description, unit=default.unit, source=default.source,
-                 low=fmt(default.low), high=fmt(default.high), **kwargs)
+    return Param(name, sourced_text(default.nominal, default.unit), description, unit=default.unit, source=default.source,
+                 low=sourced_text(default.low, default.unit), high=sourced_text(default.high, default.unit), **kwargs)
+
+
+def sourced_text(value: float | None, unit: str) -> Any:
+    """``value`` in ``unit`` as a scenario would write it (full precision); a plain float when dimensionless."""
+    if value is None:
+        return None
+    return float(value) if unit in ("", "1") else f"{float(value)!r} {unit}"
+
+
+def model_default_name(default: Sourced) -> str:
+    """The ``"<module>.<key>"`` name of ``default`` among the shared model's defaults, or ``""``."""
+    for module_name in MODULES:
+        module = sys.modules.get(f"sandbox.models.{module_name}")
+        for key, value in getattr(module, "DEFAULTS", {}).items():
+            if value is default:
+                return f"{module_name}.{key}"
+    return ""
 
 
 def _infer_kind(p: Param) -> str:
@@ -156,11 +181,13 @@ class Params:
     """The checked parameter values handed to an architecture's design function.
 
     Access by attribute or item: ``p.altitude`` is a Quantity in the declared unit; ``p.si("altitude")``
-    is the plain SI float. ``overridden`` names the parameters the scenario set.
+    is the plain SI float. ``overridden`` names the parameters the scenario set; ``origins`` the ones a
+    scenario's ``[models]`` table moved (with where it did).
     """
 
     values: dict[str, Any]
     overridden: frozenset[str] = field(default_factory=frozenset)
+    origins: dict[str, str] = field(default_factory=dict)  # parameter → where a [models] override set it
 
     def __getattr__(self, name: str) -> Any:
         try:

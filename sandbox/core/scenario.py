@@ -18,8 +18,9 @@ from typing import Any
 
 import astropy.units as u
 
+from sandbox.core import overrides as _overrides
 from sandbox.core.architecture import ArchitectureSpec, Assumptions, Workload
-from sandbox.core.params import Params, check_value
+from sandbox.core.params import Params, check_value, sourced_text
 from sandbox.core.units import FLOPS, QuantityError, parse_quantity
 
 
@@ -53,13 +54,19 @@ class Scenario:
     assumptions: Assumptions
     architectures: list[ArchitectureRun]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
+    overrides: _overrides.Overrides = _overrides.NONE
+
+    def registry(self, registry: Any) -> Any:
+        """``registry`` as this scenario sees it: with its ``[models]`` and ``[catalogue]`` overrides applied."""
+        return _overrides.scoped(registry, self.overrides)
 
 
 #: A catalogue-typed parameter whose default is ``"auto"`` lets the engine choose the entry by site type.
 AUTO = "auto"
 WORKLOAD_KINDS = ("inference", "training")
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
-_TOP = {"study", "workload", "assumptions", "architectures", "sweep"}  # [sweep]: see sandbox.studies.plans
+#: [sweep]: see sandbox.studies.plans; [models], [catalogue]: sandbox.core.overrides; [claim]: sandbox.studies.claims
+_TOP = {"study", "workload", "assumptions", "architectures", "sweep", "models", "catalogue", "claim"}
 _STUDY = {"name", "description", "seed"}
 _WORKLOAD = {"kind", "sustained_compute", "precision", "latency_target", "users"}
 _ASSUMPTIONS = {"start_year", "discount_rate", "reference_chip"}
@@ -96,11 +103,14 @@ def load_scenario(path: str | Path, registry: Any) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([f"{shown}: malformed TOML: {exc}"]) from None
-    return validate(data, registry, shown, hashlib.sha256(data_bytes).hexdigest())
+    return validate(data, registry, shown, hashlib.sha256(data_bytes).hexdigest(), text)
 
 
-def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha256: str = "") -> Scenario:
-    """Validate an already-parsed scenario mapping (same rules as :func:`load_scenario`)."""
+def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha256: str = "", text: str = "") -> Scenario:
+    """Validate an already-parsed scenario mapping (same rules as :func:`load_scenario`).
+
+    ``text`` (the file's text, when there is one) gives the line numbers of the overrides' provenance.
+    """
     problems: list[str] = []
 
     def bad(key: str, message: str) -> None:
@@ -120,6 +130,12 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
         bad("study.seed", f"expected a whole number >= 0, got {seed!r}")
         seed = 0
 
+    before = len(problems)
+    overrides = _overrides.parse(data, registry, shown, text, bad)
+    if len(problems) == before:
+        registry = _overrides.scoped(registry, overrides)
+    if "claim" in data and not isinstance(data["claim"], dict):
+        bad("claim", f"expected a table [claim], got {data['claim']!r}")
     workload = _workload(_table(data, "workload", bad), bad)
     assumptions = _assumptions(_table(data, "assumptions", bad), registry, bad)
 
@@ -140,9 +156,7 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             bad(f"{key}.type" if "type" in table else key, f"no installed architecture {kind!r}{hint}")
             continue
         spec = registry.architectures[kind]
-        values: dict[str, Any] = {}
-        for param in spec.params:
-            values[param.name] = check_value(param, param.default)
+        values, origins = default_params(spec, registry, overrides, set(table), lambda k, m, key=key: bad(k, f"as {key}.{m}"))
         overridden = set()
         known_keys = {p.name for p in spec.params} | {"type"}
         _unknown(table, known_keys, f"{key}.", bad)
@@ -157,10 +171,36 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
         for param in spec.params:
             if param.catalogue and param.name in values and not (values[param.name] == AUTO and param.default == AUTO):
                 _catalogue_name(registry, param.catalogue, values[param.name], f"{key}.{param.name}", bad)
-        runs.append(ArchitectureRun(instance, spec, Params(values, frozenset(overridden))))
+        runs.append(ArchitectureRun(instance, spec, Params(values, frozenset(overridden), origins)))
     if problems:
         raise ScenarioError(problems)
-    return Scenario(shown, sha256, name, description, seed, workload, assumptions, runs, data)
+    return Scenario(shown, sha256, name, description, seed, workload, assumptions, runs, data, overrides)
+
+
+def default_params(spec: ArchitectureSpec, registry: Any, overrides: _overrides.Overrides = _overrides.NONE,
+                   stated: set[str] | frozenset[str] = frozenset(), bad: Any = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """``spec``'s default parameter values, with the scenario's ``[models]`` overrides applied to every
+    parameter whose default is an overridden model default and that the scenario (``stated``) does not set.
+
+    Returns (values, origins); ``origins`` says which ``[models]`` entry set a value. A stated model value
+    outside a parameter's bounds is reported through ``bad(key, message)`` (raised when ``bad`` is None).
+    """
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    for param in spec.params:
+        values[param.name] = check_value(param, param.default)
+        nominal = overrides.nominal(param.model_default) if param.model_default else None
+        if nominal is None or param.name in stated:
+            continue
+        unit = registry.models.default(param.model_default).unit
+        try:
+            values[param.name] = check_value(param, sourced_text(nominal, unit))
+        except ValueError as exc:
+            if bad is None:
+                raise
+            bad(f"models.{param.model_default}", f"{param.name}: {exc}")
+        origins[param.name] = f"[models] {param.model_default}, {overrides.where.get(f'models.{param.model_default}', 'scenario')}"
+    return values, origins
 
 
 def _table(data: dict, key: str, bad: Any) -> dict:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from sandbox.core.catalogue import KINDS
 from sandbox.core.params import Param
 from sandbox.core.registry import Registry
 from sandbox.core.scenario import PRECISIONS, WORKLOAD_KINDS
+from sandbox.core.sourced import Sourced
 
 _QUANTITY = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*\S.*$"
 
@@ -71,5 +73,25 @@ def scenario_schema(registry: Registry) -> dict[str, Any]:
                 "reference_chip": {"enum": sorted(registry.catalogues.chips)}}},
             "architectures": {"type": "object", "minProperties": 1,
                               "additionalProperties": {"anyOf": arch_variants} if arch_variants else {"type": "object"}},
+            "models": {"type": "object", "additionalProperties": False,
+                       "description": "The scenario's own shared-model defaults, by dotted name (sandbox.core.overrides).",
+                       "properties": {name: _model_schema(d) for name, d in sorted(registry.models.defaults.items())}},
+            "catalogue": {"type": "object", "additionalProperties": False,
+                          "description": "Fields of catalogue entries to override, or new entries: "
+                                         "[catalogue.<kind>.<entry>], numbers in the unit each field name carries.",
+                          "properties": {kind: {"type": "object", "additionalProperties": {"type": "object"}} for kind in KINDS}},
+            "claim": {"type": "object", "description": "A published claim this scenario states (sandbox.studies.claims)."},
+            "sweep": {"type": "object", "description": "A sweep or Monte Carlo plan (sandbox.studies.plans)."},
         },
     }
+
+
+def _model_schema(d: Sourced) -> dict[str, Any]:
+    unit = d.unit not in ("", "1")
+    value = {"type": "string", "pattern": _QUANTITY} if unit else {"type": "number", "minimum": 0}
+    text = f"Default {d.nominal:g}{' ' + d.unit if unit else ''}. Source: {d.source}."
+    if d.uncertain:
+        text += f" Plausible range: {d.low:g} to {d.high:g}{' ' + d.unit if unit else ''}."
+    table = {"type": "object", "required": ["value"], "additionalProperties": False,
+             "properties": {"value": value, "low": value, "high": value, "source": {"type": "string"}}}
+    return {"description": text, "anyOf": [value, table]}

@@ -76,6 +76,7 @@ def _groups(run: ArchitectureRun, arch_keys: Mapping[str, np.ndarray], n: int) -
 def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.ndarray], n: int,
                     design_timeout_s: float | None = DEFAULT_TIMEOUT_S) -> PointResults:
     """Evaluate every architecture of ``scenario`` at ``n`` points given as override arrays."""
+    registry = scenario.registry(registry)
     runs, baseline, _ = engine.architecture_runs(scenario, registry)
     instances = {r.instance for r in runs}
     arch_keys = {k: v for k, v in points.items() if k.split(".", 1)[0] in instances}

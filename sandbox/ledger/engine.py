@@ -12,9 +12,9 @@ import time
 from typing import Any
 
 from sandbox.core.design import Metric
-from sandbox.core.params import Params, check_value
+from sandbox.core.params import Params
 from sandbox.core.registry import Registry
-from sandbox.core.scenario import ArchitectureRun, Scenario
+from sandbox.core.scenario import ArchitectureRun, Scenario, default_params
 from sandbox.ledger.evaluate import DEFAULT_TIMEOUT_S, design_rng, evaluate_architecture, relative
 from sandbox.ledger.results import Ledger, RunResult
 from sandbox.ledger.totals import RELATIVE, UNITS, display_unit
@@ -32,7 +32,8 @@ def architecture_runs(scenario: Scenario, registry: Any) -> tuple[list[Architect
     spec = next((s for s in registry.architectures.values() if s.baseline), None)
     if spec is None:
         return runs, None, False
-    params = Params({p.name: check_value(p, p.default) for p in spec.params})
+    values, origins = default_params(spec, scenario.registry(registry), scenario.overrides)
+    params = Params(values, frozenset(), origins)
     runs.append(ArchitectureRun(spec.name, spec, params))
     return runs, spec.name, True
 
@@ -40,6 +41,7 @@ def architecture_runs(scenario: Scenario, registry: Any) -> tuple[list[Architect
 def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = DEFAULT_TIMEOUT_S) -> RunResult:
     """Evaluate every architecture of ``scenario``; a failing plugin is reported, the rest still run."""
     started = time.time()
+    registry = scenario.registry(registry)
     runs, baseline, added_baseline = architecture_runs(scenario, registry)
     ledgers: dict[str, Ledger] = {}
     designs: dict[str, Any] = {}
@@ -90,6 +92,7 @@ def _provenance(scenario: Scenario, registry: Registry, started: float, added_ba
                     for p in registry.plugins],
         "plugin_load_errors": [{"name": p.name, "error": p.error} for p in registry.load_errors],
         "replaced_models": registry.models.replaced,
+        "scenario_overrides": dict(scenario.overrides.where),
         "orbit_library": _orbit_library() if ("boinor" in sys.modules or "poliastro" in sys.modules) else None,
         "baseline": baseline,
         "baseline_added_by_engine": added_baseline,

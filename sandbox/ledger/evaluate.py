@@ -102,6 +102,7 @@ def with_overrides(run: ArchitectureRun, values: Mapping[str, Any]) -> Params:
 def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrides: tuple = (),
                 timeout_s: float | None = DEFAULT_TIMEOUT_S) -> Made:
     """Call ``run``'s design function (memoised per process on content, plugin set and overrides)."""
+    registry = scenario.registry(registry)
     key = (getattr(registry, "token", id(registry)), scenario_content_key(scenario), run.instance, overrides)
     if key in _DESIGNS:
         return _DESIGNS[key]
@@ -201,6 +202,7 @@ def add_extra_metrics(ledger: Ledger, design: Design, ctx: Context, registry: An
 def evaluate_architecture(run: ArchitectureRun, scenario: Scenario, registry: Any, points: LedgerInputs | None = None,
                           overrides: tuple = (), timeout_s: float | None = DEFAULT_TIMEOUT_S) -> ArchitectureResult:
     """Evaluate one architecture instance: its nominal ledger, and ``points`` (arrays) when given."""
+    registry = scenario.registry(registry)
     plugin = registry.architecture_owner.get(run.spec.name, "?")
     result = ArchitectureResult(run.instance, run.spec.name, plugin)
     made = make_design(run, scenario, registry, overrides, timeout_s)

@@ -22,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
-CATALOGUE_KINDS = ("chips", "launch_vehicles", "power_sources", "ground_stations")
+from sandbox.core.catalogue import KINDS
+
+CATALOGUE_KINDS = KINDS
 
 
 class EntryView:

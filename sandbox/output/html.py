@@ -291,10 +291,12 @@ def _assumptions(result: RunResult) -> str:
         rows = []
         for p in run.spec.params:
             set_here = p.name in run.params.overridden
-            origin = "scenario" if set_here else "default"
+            stated = run.params.origins.get(p.name)
+            origin = "scenario" if set_here else "scenario [models]" if stated else "default"
+            source = stated or p.source or "definition"
             rows.append(f"<tr data-param=\"{e(p.name)}\"><td><code>{e(p.name)}</code></td>"
                         f"<td>{e(run.params.values.get(p.name, p.default))}</td><td>{origin}</td>"
-                        f"<td class=\"src\">{e(p.source or 'definition')}</td><td class=\"desc\">{e(p.description)}</td></tr>")
+                        f"<td class=\"src\">{e(source)}</td><td class=\"desc\">{e(p.description)}</td></tr>")
         parts.append(f"<h3>{e(name)} <small>(type {e(run.spec.name)})</small></h3>"
                      f"<div class=\"scroll\"><table class=\"params\" data-architecture=\"{e(name)}\"><thead><tr>"
                      "<th>parameter</th><th>value</th><th>set by</th><th>source of the default</th><th>meaning</th>"
@@ -462,7 +464,7 @@ def _study_figures(title: str, figures: Mapping[str, bytes]) -> str:
 
     parts = []
     for name, png in figures.items():
-        caption = CAPTIONS.get(name, name)
+        caption = CAPTIONS.get(name, CAPTIONS.get(name.split("-", 1)[0], name))
         data = base64.b64encode(png).decode("ascii")
         alt = f"{name} chart of {title}: {caption}"
         parts.append(f"<figure id=\"figure-{e(_slug(name))}\">\n<img src=\"data:image/png;base64,{data}\" "

@@ -79,6 +79,11 @@ def explain(result: RunResult) -> str:
     default) and, per metric, the model call and inputs that produced it."""
     out = []
     runs = {r.instance: r for r in result.scenario.architectures}
+    stated = result.scenario.overrides.where
+    if stated:
+        out.append("== the scenario's own model defaults and catalogue fields")
+        for key, place in stated.items():
+            out.append(f"  {key} = {_stated_value(result.scenario, key)}  ({place})")
     for name, ledger in result.ledgers.items():
         out.append(f"== {name} (type {ledger.architecture}, plugin {ledger.plugin})")
         run = runs.get(name)
@@ -86,7 +91,9 @@ def explain(result: RunResult) -> str:
             out.append("  parameters: all defaults (baseline added by the engine)")
         else:
             for param in run.spec.params:
-                origin = "scenario" if param.name in run.params.overridden else f"default; source: {param.source or 'definition'}"
+                origin = ("scenario" if param.name in run.params.overridden else
+                          f"scenario: {run.params.origins[param.name]}" if param.name in run.params.origins else
+                          f"default; source: {param.source or 'definition'}")
                 out.append(f"  param {param.name} = {run.params.values[param.name]}  ({origin})")
         for m in ledger.metrics:
             flag = " [approximation]" if m.approximation else ""
@@ -96,6 +103,19 @@ def explain(result: RunResult) -> str:
             if m.source:
                 out.append(f"      source: {m.source}")
     return "\n".join(out)
+
+
+def _stated_value(scenario: Any, key: str) -> str:
+    """The value a scenario's override ``key`` (``models.…`` or ``catalogue.…``) states, with its unit."""
+    kind, _, rest = key.partition(".")
+    if kind == "models":
+        s = scenario.overrides.models[rest]
+        text = f"{fmt(s.nominal)}{' ' + s.unit if s.unit else ''}"
+        return text + (f" [{fmt(s.low)}–{fmt(s.high)}]" if s.low is not None else "")
+    cat, entry, fname = rest.split(".", 2)
+    head, _, sub = fname.partition(".")
+    value = scenario.overrides.catalogue[(cat, entry)][head]
+    return fmt(value[sub]) if sub else (fmt(value) if isinstance(value, float) else str(value))
 
 
 def to_json(result: RunResult) -> str:

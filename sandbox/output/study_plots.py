@@ -48,6 +48,9 @@ CAPTIONS: dict[str, str] = {
               "is lower in both metrics).",
     "tornado": "One input at a time at its low and high value, the others nominal: the metric's change from "
                "its nominal value. Largest swing on top.",
+    "waterfall": "Waterfall from scenario A's value to scenario B's: each bar is one differing input's "
+                 "order-averaged (Shapley) share, and the shares sum to the total change. Right: each input's change "
+                 "alone and its step in the stated order (largest share first), and the interaction remainder.",
     "timeline": "The metric year by year: median line, shaded p05–p95 band; ticks mark the median year each "
                 "architecture crosses the baseline.",
 }

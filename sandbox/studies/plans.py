@@ -52,6 +52,7 @@ from typing import Any
 
 import numpy as np
 
+from sandbox.core.catalogue import field_unit
 from sandbox.core.params import check_value
 from sandbox.core.scenario import Scenario, ScenarioError
 from sandbox.ledger.inputs import CATALOGUE_KINDS
@@ -187,6 +188,7 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
     Raises :class:`~sandbox.core.scenario.ScenarioError` naming the file and key.
     """
     shown = scenario.path
+    registry = scenario.registry(registry)
     problems: list[str] = []
 
     def bad(key: str, message: str) -> None:
@@ -388,21 +390,6 @@ def ledger_input(registry: Any, key: str) -> Dimension | str:
     if key == "assumptions.discount_rate":
         return Dimension(key, unit="1/yr")
     return f"{key}: not a ledger input"
-
-
-#: Units of catalogue fields, by the end of the field name (catalogue fields carry the unit in the name).
-_FIELD_UNITS = (("peak_ops_per_s", "OP/s"), ("payload_kg", "kg"), ("_usd_per_kwh", "USD/kWh"), ("_usd_per_w", "USD/W"),
-                ("_wh_per_kg", "Wh/kg"), ("_w_per_kg", "W/kg"), ("_kg_m2", "kg/m2"), ("_kg_per_kwh", "kg/kWh"),
-                ("_t_per_flight", "t"), ("_per_year", "1/yr"), ("_usd", "USD"), ("_kg", "kg"), ("_w", "W"),
-                ("_m3", "m3"), ("_m", "m"), ("_krad", "krad"), ("_deg", "deg"))
-
-
-def field_unit(name: str) -> str:
-    """Unit of catalogue field ``name`` (``"cost_usd_per_w"`` → ``"USD/W"``); ``""`` for fractions."""
-    for suffix, unit in _FIELD_UNITS:
-        if name.startswith(suffix) or name.rsplit(".", 1)[0].endswith(suffix):
-            return unit
-    return ""
 
 
 def _f(x: Any) -> float:

@@ -43,6 +43,7 @@ def default_inputs(scenario: Any, registry: Any) -> list[Any]:
     """The inputs :func:`sensitivity` varies by default, as :class:`sandbox.studies.plans.Dimension` objects."""
     from sandbox.studies.plans import Dimension, uncertain_inputs
 
+    registry = scenario.registry(registry)
     dims = list(uncertain_inputs(registry))
     rate = registry.models.defaults.get("cost.discount_rate")
     if rate is not None and rate.uncertain:
@@ -126,6 +127,7 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
 
     from sandbox.ledger.batch import architecture_runs, evaluate_points, metric_names
 
+    registry = scenario.registry(registry)
     dims = default_inputs(scenario, registry) if inputs is None else _explicit(scenario, registry, inputs)
     if architecture_params:
         listed = {d.key for d in dims}

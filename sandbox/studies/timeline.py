@@ -244,6 +244,8 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
     from sandbox.ledger.batch import architecture_runs, evaluate_points
     from sandbox.studies.plans import uncertain_inputs
 
+    registry = scenario.registry(registry)
+
     y0 = int(scenario.assumptions.start_year)
     y1 = y0 + DEFAULT_HORIZON_YEARS if end_year is None else end_year
     if isinstance(y1, bool) or not isinstance(y1, (int, np.integer)):

@@ -1,0 +1,141 @@
+"""``sandbox bridge A.toml B.toml``: why two results differ, input by input.
+
+Registered through the public ``sandbox_register_commands`` hook as a host plugin, like the study
+commands. Exit status: 0 success, 2 bad input (a scenario, the metric, the architecture, --out).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sandbox import hookimpl
+from sandbox.cli.common import check_writable, fail, registry_of, scenario_or_exit
+
+
+@click.command("bridge")
+@click.argument("scenario_a", metavar="A", type=click.Path(dir_okay=True))
+@click.argument("scenario_b", metavar="B", type=click.Path(dir_okay=True))
+@click.option("--metric", default="cost.per_pflop_day", show_default=True, help="The metric to bridge.")
+@click.option("--architecture", default=None, help="One architecture instance (default: every one both files have).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Seed of the sampled orders (more than 12 differing inputs).")
+@click.option("--out", "out_dir", type=click.Path(), default=None,
+              help="Write bridge.json, bridge.csv, waterfall-<architecture>.png/.svg and bridge.html into this folder.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.pass_context
+def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric: str, architecture: str | None,
+                   seed: int, out_dir: str | None, fmt: str) -> None:
+    """Explain the change of a metric from scenario A to scenario B by the inputs that differ.
+
+    Every input the two files write differently (architecture parameters, [models] defaults,
+    [catalogue] fields, workload and assumptions) gets its order-averaged (Shapley) share of the
+    change (the shares sum to the total), its change alone, and its step in a stated order (largest
+    share first); the interaction remainder is the total less the changes alone.
+    """
+    a = scenario_or_exit(ctx, scenario_a)
+    b = scenario_or_exit(ctx, scenario_b)
+    registry = registry_of(ctx)
+    if out_dir is not None:
+        check_writable(Path(out_dir))
+    from sandbox.studies.bridge import BridgeError, bridge
+
+    try:
+        results = bridge(a, b, registry, metric=metric, architecture=architecture, seed=seed)
+    except BridgeError as exc:
+        fail(str(exc), 2)
+    doc = {"a": a.path, "b": b.path, "metric": metric, "bridges": [r.to_dict() for r in results]}
+    if fmt == "json":
+        click.echo(json.dumps(doc, indent=2, default=str))
+    elif fmt == "csv":
+        click.echo(_csv(results), nl=False)
+    else:
+        click.echo("\n\n".join(table(r, a.path, b.path) for r in results))
+    if out_dir is not None:
+        _write(Path(out_dir), results, doc, a, b)
+        if fmt == "table":
+            click.echo(f"\nwrote {out_dir}/bridge.json, bridge.csv, bridge.html, waterfall-<architecture>.png/.svg")
+
+
+def table(result: Any, a_path: str, b_path: str) -> str:
+    """The bridge of one architecture as a text table (inputs in the stated order)."""
+    from sandbox.output.format import fmt
+
+    unit = f" {result.unit}" if result.unit else ""
+    lines = [f"{result.architecture}: {result.metric} from {fmt(result.a_value)}{unit} (A: {a_path}) to "
+             f"{fmt(result.b_value)}{unit} (B: {b_path}), change {_signed(result.total)}{unit}",
+             f"  {result.method}; {result.evaluations} evaluations"]
+    rows = result.rows()
+    name_w = max([len("interaction (total − Σ alone)"), *(len(r["input"]) for r in rows)])
+    val_w = max([8, *(len(r["a"]) for r in rows), *(len(r["b"]) for r in rows)])
+    head = f"  {'input':<{name_w}}  {'A':>{val_w}}  {'B':>{val_w}}  {'Shapley':>11}  {'share':>7}  {'alone':>11}  {'in order':>11}"
+    lines += [head, "  " + "-" * (len(head) - 2)]
+    for r in rows:
+        share = "" if r["share"] != r["share"] else f"{100 * r['share']:.1f}%"
+        lines.append(f"  {r['input']:<{name_w}}  {r['a']:>{val_w}}  {r['b']:>{val_w}}  {_signed(r['shapley']):>11}  "
+                     f"{share:>7}  {_signed(r['alone']):>11}  {_signed(r['sequential']):>11}")
+    lines.append(f"  {'interaction (total − Σ alone)':<{name_w}}  {'':>{val_w}}  {'':>{val_w}}  {'':>11}  {'':>7}  "
+                 f"{_signed(result.interaction):>11}")
+    lines.append(f"  attributed to named inputs: {100 * result.attributed:.1f}% of the change (Σ Shapley = "
+                 f"{_signed(sum(result.shapley.values()))}{unit})")
+    lines += [f"  note: {n}" for n in result.notes]
+    return "\n".join(lines)
+
+
+def _signed(value: float) -> str:
+    from sandbox.output.format import fmt
+
+    return ("+" if value > 0 else "") + fmt(value)
+
+
+def _frame(results: list[Any]) -> Any:
+    import pandas as pd
+
+    rows = [{"architecture": r.architecture, "metric": r.metric, "unit": r.unit, **row} for r in results for row in r.rows()]
+    rows += [{"architecture": r.architecture, "metric": r.metric, "unit": r.unit, "input": "(interaction)", "a": "",
+              "b": "", "shapley": float("nan"), "alone": r.interaction, "sequential": float("nan"), "share": float("nan")}
+             for r in results]
+    return pd.DataFrame(rows)
+
+
+def _csv(results: list[Any]) -> str:
+    return _frame(results).to_csv(index=False)
+
+
+def _write(out: Path, results: list[Any], doc: dict, a: Any, b: Any) -> None:
+    from sandbox import __version__
+    from sandbox.output.atomic import write_all
+    from sandbox.output.figures import to_bytes
+    from sandbox.output.html import render_study
+    from sandbox.output.waterfall import waterfall
+
+    files: dict[str, str | bytes] = {"bridge.json": json.dumps(doc, indent=2, default=str), "bridge.csv": _csv(results)}
+    figures: dict[str, bytes] = {}
+    for r in results:
+        fig = waterfall(r)
+        stem = f"waterfall-{_safe(r.architecture)}"
+        files[f"{stem}.png"] = figures[stem] = to_bytes(fig, "png")
+        files[f"{stem}.svg"] = to_bytes(fig, "svg")
+    manifest = {"scenario": {"path": f"{a.path} → {b.path}", "sha256": f"{a.sha256} → {b.sha256}",
+                             "name": f"{a.name} → {b.name}"},
+                "plan": {"method": "; ".join(sorted({r.method for r in results})),
+                         "points": sum(r.evaluations for r in results)},
+                "sandbox_version": __version__}
+    files["bridge.html"] = render_study(f"Bridge of {doc['metric']}", manifest, {"bridge": _frame(results)}, figures)
+    try:
+        write_all(out, files)
+    except OSError as exc:
+        fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "_"
+
+
+@hookimpl
+def sandbox_register_commands(cli: click.Group) -> None:
+    """The ``bridge`` command, added to the ``sandbox`` group like any plugin's."""
+    cli.add_command(bridge_command, "bridge")

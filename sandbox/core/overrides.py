@@ -1,0 +1,480 @@
+"""A scenario's own model defaults and catalogue entries: the ``[models]`` and ``[catalogue]`` tables.
+
+A published claim rests on its own numbers (a launch price, a chip's power, a cell's efficiency).
+A scenario states them as overrides, checked like every other input::
+
+    [models]
+    "cost.hardware_usd_per_kg_mass_produced" = "1000 USD/kg"           # value with its unit
+    "thermal.radiator_temperature_k" = { value = "330 K", low = "300 K", high = "360 K",
+                                         source = "Starcloud white paper (2024), p. 6" }
+
+    [catalogue.launch_vehicles.Starship]                           # an entry's fields, each in the
+    price_usd = 5e6                                                  # unit its name carries (or a
+    sources = { price_usd = "Starcloud white paper (2024), p. 3" }  # quantity string: "5 MUSD")
+
+    [catalogue.chips.MyASIC]                                         # a new entry: every field it
+    peak_ops_per_s = { bf16 = 1e15 }                                 # needs, and its sources
+    power_w = 400
+    ...
+    sources = { power_w = "vendor datasheet, 2026" }
+
+- ``[models]`` names any shared-model default by its dotted name (``sandbox schema`` lists them
+  under ``models``, with unit, source and range; docs/models.md tables them). Tables of a module may be written either way: ``[models.thermal] radiator_temperature_k = ...``.
+  The value is a number for a dimensionless default, else a quantity string convertible to the
+  default's unit. It must be finite and >= 0 (> 0 where the default's range excludes zero), and a
+  fraction (a dimensionless default whose range lies in [0, 1]) at most 1.
+- ``[catalogue.<kind>.<entry>]`` overrides fields of an entry, or adds an entry. Numbers are in the
+  unit the field name carries (``power_w`` W, ``price_usd`` USD, ``payload_kg`` kg per destination);
+  a quantity string converts (``power_w = "0.7 kW"``). The result is checked like a plugin's entry.
+
+Every override is applied to this scenario only, through a scoped registry (:func:`scoped`): a copy
+of the catalogues with the changed entries and a model set whose defaults carry the scenario's
+values. Every reader — the engine, the design functions, the parameters whose default is an
+overridden model default (:attr:`sandbox.core.params.Param.model_default`) — sees the same numbers.
+The source recorded for each overridden value is "scenario <file>, line N" (plus the ``source`` the
+file gives), and it appears in ``--explain`` and in provenance.json.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import functools
+import hashlib
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import astropy.units as u
+
+from sandbox.core.catalogue import ENTRY_TYPES, KINDS, CatalogueError, Catalogues, field_unit
+from sandbox.core.modelset import MODULES
+from sandbox.core.sourced import Sourced
+from sandbox.core.units import QuantityError, parse_quantity, unit_of
+
+_SPEC_KEYS = {"value", "low", "high", "source"}
+_ENTRY_META = {"sources", "ranges"}
+
+
+@dataclass(frozen=True)
+class Stated:
+    """A model default as a scenario states it: ``nominal`` (and ``low``/``high``) in ``unit``, with its ``source``."""
+
+    nominal: float
+    unit: str
+    low: float | None = None
+    high: float | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Overrides:
+    """A scenario's overrides as plain data (picklable; rebuilt from the file's data on every worker).
+
+    ``models`` maps a default's name to its :class:`Stated` value (in the default's unit);
+    ``catalogue`` maps (kind, entry) to the fields the file sets (plain SI numbers, mappings,
+    strings); ``added`` holds the (kind, entry) pairs that are new entries; ``where`` maps a dotted
+    key (``models.<name>``, ``catalogue.<kind>.<entry>.<field>``) to ``"scenario <file>, line N"``.
+    """
+
+    models: Mapping[str, Stated] = field(default_factory=dict)
+    catalogue: Mapping[tuple[str, str], Mapping[str, Any]] = field(default_factory=dict)
+    added: frozenset[tuple[str, str]] = frozenset()
+    where: Mapping[str, str] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.models or self.catalogue)
+
+    @functools.cached_property
+    def key(self) -> str:
+        """A digest of the values (not of where they were written): identical overrides share a scope."""
+        doc = {"models": sorted((k, dataclasses.astuple(v)) for k, v in self.models.items()),
+               "catalogue": sorted((f"{k}.{e}", _plain(f)) for (k, e), f in self.catalogue.items())}
+        return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    def nominal(self, name: str) -> float | None:
+        """The scenario's value of model default ``name`` (its unit), or ``None`` when not overridden."""
+        spec = self.models.get(name)
+        return None if spec is None else spec.nominal
+
+
+NONE = Overrides()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    return value
+
+
+# ----------------------------------------------------------------------------- line numbers
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY = re.compile(r"^\s*((?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)(?:\s*\.\s*(?:\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+))*)\s*=")
+
+
+def _split_key(text: str) -> tuple[str, ...]:
+    parts = re.findall(r"\"([^\"]*)\"|'([^']*)'|([A-Za-z0-9_\-]+)", text)
+    return tuple(a or b or c for a, b, c in parts)
+
+
+def line_index(text: str) -> dict[tuple[str, ...], int]:
+    """Where each key of a TOML text is written: key path → 1-based line (tables: their header line).
+
+    A light scanner for provenance only (the data itself comes from :mod:`tomllib`): it follows
+    ``[table]`` headers and ``key = value`` lines, dotted and quoted keys included.
+    """
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    depth = 0  # inside a multi-line array or inline table
+    for number, line in enumerate(text.splitlines(), start=1):
+        if depth == 0:
+            header = _HEADER.match(line)
+            if header and "=" not in header.group(1):
+                table = _split_key(header.group(1))
+                lines.setdefault(table, number)
+                continue
+            key = _KEY.match(line)
+            if key:
+                lines.setdefault((*table, *_split_key(key.group(1))), number)
+        body = line.split("#", 1)[0] if '"' not in line else line
+        depth = max(0, depth + body.count("[") + body.count("{") - body.count("]") - body.count("}"))
+    return lines
+
+
+def line_of(lines: Mapping[tuple[str, ...], int], path: tuple[str, ...]) -> int | None:
+    """The line of ``path`` or of its nearest written ancestor (a key inside an inline table)."""
+    for end in range(len(path), 0, -1):
+        if path[:end] in lines:
+            return lines[path[:end]]
+    return None
+
+
+# ----------------------------------------------------------------------------- parsing
+def parse(data: Mapping[str, Any], registry: Any, shown: str, text: str, bad: Any) -> Overrides:
+    """Check the ``[models]`` and ``[catalogue]`` tables of scenario ``data``; report problems via ``bad(key, message)``."""
+    if "models" not in data and "catalogue" not in data:
+        return NONE
+    lines = line_index(text) if text else {}
+
+    def where(path: tuple[str, ...]) -> str:
+        n = line_of(lines, path)
+        return f"scenario {shown}" + (f", line {n}" if n else "")
+
+    models, places = _models(data.get("models", {}), registry.models.defaults, where, bad)
+    catalogue, added, cat_places = _catalogue(data.get("catalogue", {}), registry.catalogues, where, bad)
+    return Overrides(models, catalogue, frozenset(added), {**places, **cat_places})
+
+
+def _models(table: Any, defaults: Mapping[str, Sourced], where: Any, bad: Any) -> tuple[dict, dict]:
+    if not isinstance(table, Mapping):
+        bad("models", f"expected a table [models] of model defaults, got {table!r}")
+        return {}, {}
+    flat = _flat_models(table)
+    out: dict[str, Stated] = {}
+    places: dict[str, str] = {}
+    for name, (path, value) in flat.items():
+        full = f"models.{name}"
+        if name not in defaults:
+            close = difflib.get_close_matches(name, list(defaults), n=1)
+            bad(full, f"no shared-model default {name!r}" + (f"; did you mean {close[0]!r}?" if close
+                                                               else "; `sandbox schema` lists them under models"))
+            continue
+        default = defaults[name]
+        spec = value if isinstance(value, Mapping) else {"value": value}
+        unknown = set(spec) - _SPEC_KEYS
+        if unknown or "value" not in spec:
+            bad(full, f"expected a value, or a table with keys value (required), low, high, source; got {value!r}")
+            continue
+        source = spec.get("source", "")
+        if not isinstance(source, str):
+            bad(f"{full}.source", f"expected a string citing where the value comes from, got {source!r}")
+            continue
+        parsed = []
+        for part in ("value", "low", "high"):
+            if part not in spec:
+                parsed.append(None)
+                continue
+            try:
+                parsed.append(_model_value(default, spec[part]))
+            except ValueError as exc:
+                bad(full if part == "value" else f"{full}.{part}", str(exc))
+                break
+        else:
+            nominal, low, high = parsed
+            if (low is None) != (high is None):
+                bad(full, "give both low and high, or neither")
+                continue
+            if low is not None and not low <= nominal <= high:
+                bad(full, f"expected low <= value <= high, got {low:g} <= {nominal:g} <= {high:g} {default.unit}")
+                continue
+            out[name] = Stated(nominal, default.unit, low, high, source)
+            places[full] = where(path)
+    return out, places
+
+
+def _flat_models(table: Mapping[str, Any]) -> dict[str, tuple[tuple[str, ...], Any]]:
+    """``[models]`` entries by dotted name, each with the key path it was written at."""
+    flat: dict[str, tuple[tuple[str, ...], Any]] = {}
+    for key, value in table.items():
+        if key in MODULES and isinstance(value, Mapping) and "value" not in value:
+            for sub, v in value.items():
+                flat[f"{key}.{sub}"] = (("models", key, sub), v)
+        else:
+            flat[key] = (("models", key), value)
+    return flat
+
+
+def flat_models(table: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``[models]`` table with every entry under its dotted name (``[models.thermal] x = …`` → ``"thermal.x"``)."""
+    return {name: value for name, (_, value) in _flat_models(table).items()}
+
+
+def _is_fraction(default: Sourced) -> bool:
+    return default.unit in ("", "1") and 0 <= float(default.nominal) <= 1 and (default.high is None or default.high <= 1)
+
+
+def _model_value(default: Sourced, raw: Any) -> float:
+    """``raw`` as a float in ``default``'s unit, checked for the default's bounds; ``ValueError`` says what was expected."""
+    unit = unit_of(default.unit) if default.unit not in ("", "1") else u.dimensionless_unscaled
+    try:
+        value = float(parse_quantity(raw, unit).to_value(unit))
+    except QuantityError as exc:
+        raise ValueError(str(exc)) from None
+    except u.UnitsError:
+        raise ValueError(f"expected a value in units of {default.unit}, got {raw!r}") from None
+    shown = f" {default.unit}" if default.unit not in ("", "1") else ""
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite value{' in ' + default.unit if shown else ''}, got {raw!r}")
+    positive = default.low is None or default.low > 0
+    if value < 0 or (positive and value == 0):
+        raise ValueError(f"expected a value {'>' if positive else '>='} 0{shown}, got {raw!r}")
+    if _is_fraction(default) and value > 1:
+        raise ValueError(f"expected a fraction between 0 and 1, got {raw!r}")
+    return value
+
+
+def _catalogue(table: Any, catalogues: Any, where: Any, bad: Any) -> tuple[dict, set, dict]:
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    added: set[tuple[str, str]] = set()
+    places: dict[str, str] = {}
+    if not isinstance(table, Mapping):
+        bad("catalogue", f"expected tables [catalogue.<kind>.<entry>], got {table!r}")
+        return out, added, places
+    for kind, entries in table.items():
+        if kind not in KINDS:
+            close = difflib.get_close_matches(str(kind), KINDS, n=1)
+            bad(f"catalogue.{kind}", f"no catalogue kind {kind!r}" + (f"; did you mean {close[0]!r}?" if close
+                                                                      else f"; expected one of {', '.join(KINDS)}"))
+            continue
+        if not isinstance(entries, Mapping):
+            bad(f"catalogue.{kind}", f"expected tables [catalogue.{kind}.<entry>], got {entries!r}")
+            continue
+        for name, fields in entries.items():
+            prefix = f"catalogue.{kind}.{name}"
+            if not isinstance(fields, Mapping) or not fields:
+                bad(prefix, f"expected a table of fields, got {fields!r}")
+                continue
+            base = getattr(catalogues, kind).get(name)
+            checked = _entry_fields(kind, name, fields, base, prefix, bad)
+            if checked is None:
+                continue
+            try:
+                build_entry(kind, name, base, checked, {})
+            except (ValueError, TypeError) as exc:
+                bad(prefix, str(exc) if base is not None else
+                    f"a new {kind[:-1].replace('_', ' ')}: {exc} (a new entry needs every field its designs read, and sources)")
+                continue
+            out[(kind, name)] = checked
+            if base is None:
+                added.add((kind, name))
+            for fname, value in checked.items():
+                if fname in _ENTRY_META:
+                    continue
+                subs = list(value) if isinstance(value, Mapping) else [None]
+                for sub in subs:
+                    dotted = fname if sub is None else f"{fname}.{sub}"
+                    places[f"{prefix}.{dotted}"] = where(("catalogue", kind, name, fname, *([sub] if sub else [])))
+    return out, added, places
+
+
+def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, prefix: str, bad: Any) -> dict | None:
+    cls = ENTRY_TYPES[kind]
+    known = {f.name: f for f in dataclasses.fields(cls) if f.name != "name"}
+    checked: dict[str, Any] = {}
+    ok = True
+    for fname, raw in fields.items():
+        key = f"{prefix}.{fname}"
+        if fname not in known:
+            close = difflib.get_close_matches(fname, list(known), n=1)
+            bad(key, f"{cls.__name__} has no field {fname!r}" + (f"; did you mean {close[0]!r}?" if close
+                                                                 else f"; fields: {', '.join(sorted(known))}"))
+            ok = False
+            continue
+        try:
+            checked[fname] = _field_value(fname, raw, getattr(base, fname, None) if base is not None else known[fname].default)
+        except ValueError as exc:
+            bad(key, str(exc))
+            ok = False
+    if base is None and "sources" not in checked:
+        bad(prefix, f"a new {kind[:-1].replace('_', ' ')} needs sources = {{ <field> = \"<public reference>\" }}")
+        ok = False
+    return checked if ok else None
+
+
+def _field_value(fname: str, raw: Any, current: Any) -> Any:
+    """Check one catalogue field value against the type of its current (or default) value."""
+    if fname == "sources":
+        if not isinstance(raw, Mapping) or not all(isinstance(v, str) and v for v in raw.values()):
+            raise ValueError(f"expected a table of field = \"public reference\", got {raw!r}")
+        return dict(raw)
+    if fname == "ranges":
+        if not isinstance(raw, Mapping):
+            raise ValueError(f"expected a table of field = [low, high], got {raw!r}")
+        out = {}
+        for k, pair in raw.items():
+            if not (isinstance(pair, list) and len(pair) == 2):
+                raise ValueError(f"{k}: expected [low, high], got {pair!r}")
+            lo, hi = (_number(f"{fname}.{k}", v) for v in pair)
+            if hi < lo:
+                raise ValueError(f"{k}: high {hi:g} is below low {lo:g}")
+            out[k] = (lo, hi)
+        return out
+    if isinstance(current, bool):
+        if not isinstance(raw, bool):
+            raise ValueError(f"expected true or false, got {raw!r}")
+        return raw
+    if isinstance(current, str):
+        if not isinstance(raw, str):
+            raise ValueError(f"expected a string, got {raw!r}")
+        return raw
+    if isinstance(current, int) and not isinstance(current, bool):
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise ValueError(f"expected a whole number, got {raw!r}")
+        return raw
+    if isinstance(current, Mapping) or fname in ("peak_ops_per_s", "payload_kg"):
+        if not isinstance(raw, Mapping) or not raw:
+            raise ValueError(f"expected a table such as {{ {'bf16' if 'ops' in fname else 'LEO'} = <number> }}, got {raw!r}")
+        return {str(k): _number(f"{fname}.{k}", v) for k, v in raw.items()}
+    return _number(fname, raw)
+
+
+def _number(fname: str, raw: Any) -> float:
+    """A numeric catalogue field in the unit its name carries (a number, or a quantity string that converts)."""
+    unit_text = field_unit(fname)
+    unit = unit_of(unit_text) if unit_text else u.dimensionless_unscaled
+    if isinstance(raw, str):
+        try:
+            value = float(parse_quantity(raw, unit).to_value(unit))
+        except QuantityError as exc:
+            raise ValueError(str(exc)) from None
+        except u.UnitsError:
+            raise ValueError(f"expected a value in {unit_text or 'no unit'}, got {raw!r}") from None
+    elif isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        value = float(raw)
+    else:
+        raise ValueError(f"expected a number{' in ' + unit_text if unit_text else ''} (or a quantity string), got {raw!r}")
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"expected a finite value >= 0{' ' + unit_text if unit_text else ''}, got {raw!r}")
+    if not unit_text and fname.split(".")[0] in ("efficiency", "packing_factor", "round_trip_efficiency",
+                                                 "depth_of_discharge") and value > 1:
+        raise ValueError(f"expected a fraction between 0 and 1, got {raw!r}")
+    return value
+
+
+def build_entry(kind: str, name: str, base: Any, fields: Mapping[str, Any], where: Mapping[str, str]) -> Any:
+    """The entry ``name`` of ``kind`` with ``fields`` applied to ``base`` (or new), checked; sources name the scenario."""
+    changes = {k: v for k, v in fields.items() if k not in _ENTRY_META}
+    sources = dict(getattr(base, "sources", {}) or {})
+    given = dict(fields.get("sources", {}))
+    for fname in changes:
+        place = where.get(fname, "")
+        cited = given.get(fname, "")
+        text = "; ".join(x for x in (cited, place) if x) or "stated in the scenario"
+        sources[fname] = text
+    for fname, text in given.items():
+        sources.setdefault(fname, text)
+    ranges = dict(getattr(base, "ranges", {}) or {}) if hasattr(ENTRY_TYPES[kind], "ranges") else None
+    if ranges is not None:
+        for fname in changes:  # a stated value replaces the plugin's range unless the file gives one
+            for key in [k for k in ranges if k == fname or k.startswith(fname + ".")]:
+                del ranges[key]
+        ranges.update(fields.get("ranges", {}))
+    if base is not None:
+        merged = {}
+        for k, v in changes.items():
+            old = getattr(base, k)
+            merged[k] = {**dict(old), **v} if isinstance(old, Mapping) and isinstance(v, Mapping) else v
+        extra = {"ranges": ranges} if ranges is not None else {}
+        entry = dataclasses.replace(base, **merged, sources=sources, **extra)
+    else:
+        extra = {"ranges": ranges} if ranges is not None else {}
+        entry = ENTRY_TYPES[kind](name=name, **changes, sources=sources, **extra)
+    entry.check()
+    _needs_numbers(kind, entry)
+    return entry
+
+
+def _needs_numbers(kind: str, entry: Any) -> None:
+    """A new chip or launch vehicle must give the numbers every design reads (NaN means "not given")."""
+    required = {"chips": ("power_w", "mass_kg", "cost_usd"), "launch_vehicles": ("price_usd",)}.get(kind, ())
+    missing = [f for f in required if isinstance(getattr(entry, f), float) and math.isnan(getattr(entry, f))]
+    if kind == "chips" and not entry.peak_ops_per_s:
+        missing.insert(0, "peak_ops_per_s")
+    if kind == "launch_vehicles" and not entry.payload_kg:
+        missing.insert(0, "payload_kg")
+    if missing:
+        raise ValueError(f"missing {', '.join(missing)}")
+
+
+# ----------------------------------------------------------------------------- the scoped registry
+_SCOPES: dict[tuple[str, str], Any] = {}
+_MAX_SCOPES = 64
+
+
+def scoped(registry: Any, overrides: Overrides) -> Any:
+    """``registry`` as a scenario with ``overrides`` sees it (the same object when there are none).
+
+    The copy shares the plugin manager, the hooks facade (and its time limit) and every model
+    function; its catalogues hold the scenario's entries and its model set the scenario's defaults.
+    Its ``token`` extends the base token with the overrides' digest, so design memos keep them apart.
+    Scopes are cached per (registry, overrides) within the process.
+    """
+    base = registry.__dict__.get("scope_of")
+    if base is not None:  # already a scenario's scope
+        if registry.token == f"{base.token}+{overrides.key}" or (not overrides and registry.token == base.token):
+            return registry
+        registry = base
+    if not overrides:
+        return registry
+    key = (registry.token, overrides.key)
+    hit = _SCOPES.get(key)
+    if hit is not None:
+        return hit
+    cats = Catalogues(**{kind: dict(getattr(registry.catalogues, kind)) for kind in KINDS},
+                      owner=dict(registry.catalogues.owner))
+    for (kind, name), fields in overrides.catalogue.items():
+        base = getattr(registry.catalogues, kind).get(name)
+        prefix = f"catalogue.{kind}.{name}."
+        where = {k[len(prefix):].split(".")[0]: v for k, v in overrides.where.items() if k.startswith(prefix)}
+        entry = build_entry(kind, name, base, fields, where)
+        try:
+            cats.add(entry, "scenario", replace=True)
+        except CatalogueError as exc:  # checked at validation; kept as an error rather than a silent skip
+            raise ValueError(str(exc)) from None
+    defaults = {}
+    for name, stated in overrides.models.items():
+        old = registry.models.default(name)
+        place = overrides.where.get(f"models.{name}", "scenario")
+        text = "; ".join(x for x in (stated.source, place) if x) + f" (replaces: {old.source})"
+        defaults[name] = Sourced(stated.nominal, old.unit, text, stated.low, stated.high)
+    scope = dataclasses.replace(registry, catalogues=cats, models=registry.models.with_defaults(defaults),
+                                token=f"{registry.token}+{overrides.key}")
+    scope.__dict__["_hooks"] = registry.hooks
+    scope.__dict__["scope_of"] = registry
+    if len(_SCOPES) >= _MAX_SCOPES:
+        _SCOPES.pop(next(iter(_SCOPES)))
+    _SCOPES[key] = scope
+    return scope

@@ -1,0 +1,408 @@
+"""The bridge: why two results differ, input by input.
+
+``bridge(A, B)`` takes two scenarios (two published claims, a claim and the default, or the same
+study in two years) and explains the change of one metric of one architecture from A's value to
+B's by the inputs that differ between the two files:
+
+- every differing input is a *key*: an architecture parameter (``<instance>.<param>``), a shared
+  model default (``models.<module>.<name>``), a catalogue field (``catalogue.<kind>.<entry>.<field>``),
+  a workload or assumption field (``workload.<field>``, ``assumptions.<field>``);
+- the metric is evaluated for coalitions of keys (B's value for the keys in the coalition, A's for
+  the others): all 2^k coalitions when k ≤ :data:`EXACT_MAX`, else A, B, every single key and the
+  coalitions along :data:`SAMPLED_ORDERS` random orders;
+- each key gets its **Shapley** share (its marginal change averaged over every order of adding
+  the keys: exact, or estimated from the sampled orders) — the shares sum to the total change —,
+  its change **alone** (only that key from B), and its **sequential** step in a stated order
+  (largest |Shapley| first; the steps sum to the total). The **interaction** remainder is the
+  total less the sum of the changes alone.
+
+Coalitions that share every design-affecting key are evaluated together on the vectorised ledger
+(:func:`sandbox.ledger.batch.evaluate_points`, one pass per design, designs memoised): the ledger
+keys (engine-read model defaults, catalogue numbers, the discount rate) vary per point.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import itertools
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sandbox.core.overrides import flat_models
+from sandbox.core.scenario import Scenario, ScenarioError, validate
+
+#: Up to this many differing inputs, every coalition is evaluated (2^k) and the Shapley shares are exact.
+EXACT_MAX = 12
+#: Random orders sampled beyond :data:`EXACT_MAX` (Castro, Gómez & Tejada 2009, "Polynomial calculation of the
+#: Shapley value based on sampling", Computers & Operations Research 36(5):1726-1730).
+SAMPLED_ORDERS = 256
+
+
+class BridgeError(Exception):
+    """The two scenarios cannot be bridged (no common architecture, an unknown metric...)."""
+
+
+@dataclass
+class Key:
+    """One differing input: where it sits in the scenario's data (``path``), A's and B's values."""
+
+    name: str
+    path: tuple[str, ...]
+    a: Any  # None: the file does not state it (the default applies)
+    b: Any
+    ledger: bool  # varies per point on the vectorised ledger (else: a scenario variant and a design call)
+    default: Any = None  # the value when a side does not state it (ledger keys)
+
+    def value(self, on: bool) -> Any:
+        """B's value when ``on``, else A's (the default when that file does not state it)."""
+        v = self.b if on else self.a
+        return self.default if v is None else v
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}: {_show(self.a)} → {_show(self.b)}"
+
+
+@dataclass
+class BridgeResult:
+    """The bridge of ``metric`` for ``architecture``: A's and B's values, the per-key shares and the method."""
+
+    architecture: str
+    metric: str
+    unit: str
+    a_value: float
+    b_value: float
+    keys: list[Key]
+    shapley: dict[str, float]
+    alone: dict[str, float]
+    sequential: list[tuple[str, float]]
+    method: str
+    evaluations: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> float:
+        return self.b_value - self.a_value
+
+    @property
+    def interaction(self) -> float:
+        """The part of the total change no input explains on its own (total − Σ changes alone)."""
+        return self.total - sum(self.alone.values())
+
+    @property
+    def attributed(self) -> float:
+        """Share of the total change the named inputs' Shapley values account for (1 = all of it)."""
+        return sum(self.shapley.values()) / self.total if self.total else 1.0
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One record per input in the stated order: A and B values, Shapley, alone, sequential."""
+        seq = dict(self.sequential)
+        return [{"input": k.name, "a": _show(k.a), "b": _show(k.b), "shapley": self.shapley[k.name],
+                 "alone": self.alone[k.name], "sequential": seq[k.name],
+                 "share": self.shapley[k.name] / self.total if self.total else math.nan}
+                for k in sorted(self.keys, key=lambda k: [n for n, _ in self.sequential].index(k.name))]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"architecture": self.architecture, "metric": self.metric, "unit": self.unit, "a": self.a_value,
+                "b": self.b_value, "total": self.total, "interaction": self.interaction, "attributed": self.attributed,
+                "method": self.method, "evaluations": self.evaluations, "inputs": self.rows(), "notes": self.notes}
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(default)"
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return str(value)
+
+
+# ----------------------------------------------------------------------------- differing inputs
+def _flatten(table: Any, prefix: tuple[str, ...]) -> dict[tuple[str, ...], Any]:
+    out: dict[tuple[str, ...], Any] = {}
+    if isinstance(table, Mapping):
+        for k, v in table.items():
+            out.update(_flatten(v, (*prefix, str(k))))
+    else:
+        out[prefix] = table
+    return out
+
+
+def differing_keys(a: Scenario, b: Scenario, registry: Any, instances: list[str]) -> list[Key]:
+    """Every input written differently in ``a`` and ``b`` that can move ``instances``' metrics.
+
+    Inputs are compared as the files state them: a value one file states and the other leaves to
+    its default is a key; a parameter that differs only because a ``[models]`` default moved it is
+    not (the models key carries that change); ``sources`` and ``ranges`` of catalogue entries are
+    not numbers of a run and are left out.
+    """
+    from sandbox.ledger.element import LEDGER_DEFAULTS
+
+    keys: list[Key] = []
+    tables = [(("workload",), a.raw.get("workload", {}), b.raw.get("workload", {})),
+              (("assumptions",), a.raw.get("assumptions", {}), b.raw.get("assumptions", {}))]
+    runs_a = {r.instance: r for r in a.architectures}
+    runs_b = {r.instance: r for r in b.architectures}
+    arch_a, arch_b = a.raw.get("architectures", {}), b.raw.get("architectures", {})
+    for inst in instances:
+        if inst in runs_a and inst in runs_b:
+            tables.append((("architectures", inst), arch_a.get(inst, {}), arch_b.get(inst, {})))
+    for path, ta, tb in tables:
+        for name in sorted(set(ta) | set(tb)):
+            if name == "type" or not _differs(ta.get(name), tb.get(name)):
+                continue
+            if not _differs(*_validated(a, b, path, name)):
+                continue  # the same value written two ways ("550 km", "550000 m"), or stated as its default
+            keys.append(Key(".".join((*path[-1:], name)), (*path, name), ta.get(name), tb.get(name), False))
+    ma, mb = a.overrides.models, b.overrides.models
+    for name in sorted(set(ma) | set(mb)):
+        sa, sb = ma.get(name), mb.get(name)
+        nominal = registry.models.value(name)
+        if _differs(nominal if sa is None else sa.nominal, nominal if sb is None else sb.nominal):  # a range alone moves no run
+            keys.append(Key(f"models.{name}", ("models", name), None if sa is None else sa.nominal,
+                            None if sb is None else sb.nominal, name in LEDGER_DEFAULTS, registry.models.value(name)))
+    ca, cb = a.overrides.catalogue, b.overrides.catalogue
+    for kind, entry in sorted(set(ca) | set(cb)):
+        base = getattr(registry.catalogues, kind).get(entry)
+        if base is None and ((kind, entry) not in ca or (kind, entry) not in cb):
+            continue  # a new entry of one file only: present in every mix; a parameter choosing it is the key
+        fa, fb = ca.get((kind, entry), {}), cb.get((kind, entry), {})
+        for fname in sorted((set(fa) | set(fb)) - {"sources", "ranges"}):
+            nominal = _field(base, fname)
+            va, vb = fa.get(fname), fb.get(fname)
+            if isinstance(va, Mapping) or isinstance(vb, Mapping) or isinstance(nominal, Mapping):
+                for sub in sorted(set(va or {}) | set(vb or {})):
+                    xa, xb = (va or {}).get(sub), (vb or {}).get(sub)
+                    default = (nominal or {}).get(sub)
+                    if _differs(default if xa is None else xa, default if xb is None else xb):
+                        keys.append(Key(f"catalogue.{kind}.{entry}.{fname}.{sub}", ("catalogue", kind, entry, fname, sub),
+                                        xa, xb, _number(default) and all(_number(x) for x in (xa, xb) if x is not None),
+                                        default))
+            elif _differs(nominal if va is None else va, nominal if vb is None else vb):
+                numeric = _number(nominal) and all(_number(x) for x in (va, vb) if x is not None)
+                keys.append(Key(f"catalogue.{kind}.{entry}.{fname}", ("catalogue", kind, entry, fname), va, vb,
+                                numeric, nominal))
+    return keys
+
+
+def _validated(a: Scenario, b: Scenario, path: tuple[str, ...], name: str) -> tuple[Any, Any]:
+    """The checked values of ``path.name`` in ``a`` and ``b`` (to tell one value written two ways from two values)."""
+    if path[0] == "architectures":
+        ra = next(r for r in a.architectures if r.instance == path[1])
+        rb = next(r for r in b.architectures if r.instance == path[1])
+        return ra.params.values.get(name), rb.params.values.get(name)
+    attr = {"sustained_compute": "sustained_flops", "latency_target": "latency_target_s"}.get(name, name)
+    group = path[0]
+    return getattr(getattr(a, group), attr, None), getattr(getattr(b, group), attr, None)
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def _field(entry: Any, fname: str) -> Any:
+    if entry is None:
+        return None
+    return getattr(entry, fname, None)
+
+
+def _differs(a: Any, b: Any) -> bool:
+    try:
+        if hasattr(a, "unit") and hasattr(b, "unit"):
+            return not bool(np.all(a == b))
+        if isinstance(a, float) and isinstance(b, float):
+            return not (a == b or (math.isnan(a) and math.isnan(b)))
+        return bool(a != b)
+    except Exception:  # noqa: BLE001 - incomparable values differ
+        return True
+
+
+# ----------------------------------------------------------------------------- evaluation
+def _mixed_raw(a: Scenario, b: Scenario, keys: list[Key], mask: tuple[bool, ...], registry: Any,
+               design_only: bool) -> dict:
+    """A's scenario data with B's value for each key in the coalition ``mask`` (ledger keys excepted unless
+    ``design_only``); entries either file adds to the catalogue exist in every mix (a parameter names them)."""
+    raw = copy.deepcopy(a.raw)
+    for drop in ("sweep", "claim"):
+        raw.pop(drop, None)
+    raw["models"] = flat_models(raw.get("models", {}))
+    for kind, entry in b.overrides.added:
+        if (kind, entry) not in a.overrides.added:
+            raw.setdefault("catalogue", {}).setdefault(kind, {})[entry] = copy.deepcopy(b.raw["catalogue"][kind][entry])
+    for key, on in zip(keys, mask, strict=True):
+        if key.ledger and not design_only:
+            continue
+        value = key.b if on else key.a
+        node = raw
+        for part in key.path[:-1]:
+            node = node.setdefault(part, {})
+        if value is None:
+            node.pop(key.path[-1], None)
+        elif key.path[0] == "models":
+            node[key.path[-1]] = flat_models((b if on else a).raw["models"])[key.path[-1]]
+        else:
+            node[key.path[-1]] = value
+    _prune(raw)
+    return raw
+
+
+def _prune(raw: dict) -> None:
+    """Drop the override tables a mix left empty (an entry whose every stated field was switched off)."""
+    for kind, entries in list((raw.get("catalogue") or {}).items()):
+        for entry, fields in list(entries.items()):
+            if not fields or set(fields) <= {"sources", "ranges"}:
+                del entries[entry]
+        if not entries:
+            del raw["catalogue"][kind]
+    for table in ("catalogue", "models"):
+        if table in raw and not raw[table]:
+            del raw[table]
+
+
+def _evaluate(a: Scenario, b: Scenario, registry: Any, keys: list[Key], masks: list[tuple[bool, ...]],
+              instance: str, metric: str, design_only: bool = False) -> dict[tuple[bool, ...], float]:
+    """The metric of ``instance`` for every coalition in ``masks``: one scenario variant (one design call,
+    memoised) per setting of the design-affecting keys, the ledger keys as per-point arrays on the
+    vectorised ledger. ``design_only`` writes every key into the variants instead."""
+    from sandbox.ledger.batch import evaluate_points
+
+    design_idx = [i for i, k in enumerate(keys) if design_only or not k.ledger]
+    ledger_idx = [i for i, k in enumerate(keys) if not design_only and k.ledger]
+    groups: dict[tuple[bool, ...], list[tuple[bool, ...]]] = {}
+    for mask in masks:
+        groups.setdefault(tuple(mask[i] for i in design_idx), []).append(mask)
+    out: dict[tuple[bool, ...], float] = {}
+    for group_masks in groups.values():
+        raw = _mixed_raw(a, b, keys, group_masks[0], registry, design_only)
+        try:
+            scenario = validate(raw, registry, f"{a.path} with inputs of {b.path}", "")
+        except ScenarioError as exc:
+            raise BridgeError(f"a mix of the two scenarios is invalid: {exc}") from None
+        n = len(group_masks)
+        points = {keys[i].name: np.array([float(keys[i].value(m[i])) for m in group_masks]) for i in ledger_idx}
+        res = evaluate_points(scenario, registry, points, n)
+        cols = res.columns.get(instance, {})
+        if metric not in cols:
+            errors = res.errors.get(instance)
+            raise BridgeError(f"{instance}: no value of {metric!r}" + (f" ({errors[0]})" if errors else ""))
+        for m, v in zip(group_masks, np.asarray(cols[metric], dtype=float), strict=True):
+            out[m] = float(v)
+    return out
+
+
+def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflop_day",
+           architecture: str | None = None, seed: int = 0) -> list[BridgeResult]:
+    """Bridge ``metric`` from ``a`` to ``b`` for ``architecture`` (default: every instance both scenarios have).
+
+    Raises :class:`BridgeError` when the two share no architecture, the metric is unknown, or a mix
+    of the two files is not a valid scenario.
+    """
+    from sandbox.ledger.engine import architecture_runs, evaluate
+    from sandbox.ledger.totals import unit_of_metric
+
+    runs_a = {r.instance: r for r in architecture_runs(a, registry)[0]}
+    runs_b = {r.instance: r for r in architecture_runs(b, registry)[0]}
+    common = [i for i in runs_a if i in runs_b and runs_a[i].spec.name == runs_b[i].spec.name]
+    if architecture is not None:
+        if architecture not in common:
+            raise BridgeError(f"--architecture {architecture!r}: not an architecture of the same type in both scenarios "
+                              f"(common: {', '.join(common) or 'none'})")
+        common = [architecture]
+    if not common:
+        raise BridgeError("the two scenarios share no architecture instance of the same type")
+    run_a, run_b = evaluate(a, registry), evaluate(b, registry)
+    baseline = architecture_runs(a, registry)[1]
+    results = []
+    for inst in common:
+        ends = []
+        for run in (run_a, run_b):
+            if inst in run.failures:
+                raise BridgeError(f"{inst} fails in {run.scenario.path}: {run.failures[inst]}")
+            values = {m.name: m.value for m in run.ledgers[inst].metrics}
+            if metric not in values:
+                close = difflib.get_close_matches(metric, list(values), n=1)
+                raise BridgeError(f"--metric {metric!r}: {inst} has no such metric"
+                                  + (f"; did you mean {close[0]!r}?" if close else ""))
+            ends.append(float(values[metric]))
+        scope = [inst] + ([baseline] if metric.endswith(".vs_baseline") and baseline and baseline != inst else [])
+        keys = differing_keys(a, b, registry, scope)
+        result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, design_only=False)
+        if not (_close(result.a_value, ends[0]) and _close(result.b_value, ends[1])):
+            # a catalogue field or default a design function reads as well as the engine: every key a variant
+            result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, design_only=True)
+            result.notes.append("every input was evaluated as a scenario variant (some are read by the design "
+                                "function as well as by the ledger)")
+        if not (_close(result.a_value, ends[0]) and _close(result.b_value, ends[1])):
+            raise BridgeError(f"{inst}: the bridge's end points ({result.a_value:.6g}, {result.b_value:.6g}) differ from "
+                              f"the runs of the two files ({ends[0]:.6g}, {ends[1]:.6g})")
+        results.append(result)
+    return results
+
+
+def _close(x: float, y: float) -> bool:
+    return x == y or (math.isnan(x) and math.isnan(y)) or abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+
+
+def _bridge_one(a: Scenario, b: Scenario, registry: Any, keys: list[Key], inst: str, metric: str, unit: str,
+                seed: int, design_only: bool) -> BridgeResult:
+    k = len(keys)
+    none, every = (False,) * k, (True,) * k
+    singles = [tuple(j == i for j in range(k)) for i in range(k)]
+    if k <= EXACT_MAX:
+        masks = list(itertools.product((False, True), repeat=k))
+        method = f"exact Shapley over all {2 ** k} coalitions"
+    else:
+        rng = np.random.default_rng(seed)
+        orders = [rng.permutation(k) for _ in range(SAMPLED_ORDERS)]
+        masks = {none, every, *singles}
+        for order in orders:
+            mask = [False] * k
+            for i in order:
+                mask[i] = True
+                masks.add(tuple(mask))
+        masks = sorted(masks)
+        method = f"Shapley estimated from {SAMPLED_ORDERS} random orders ({len(masks)} coalitions)"
+    values = _evaluate(a, b, registry, keys, masks, inst, metric, design_only)
+    a_value, b_value = values[none], values[every]
+    shapley = {key.name: 0.0 for key in keys}
+    if k <= EXACT_MAX:
+        fact = [math.factorial(i) for i in range(k + 1)]
+        for mask, v in values.items():
+            size = sum(mask)
+            for i, key in enumerate(keys):
+                if mask[i]:
+                    without = tuple(False if j == i else x for j, x in enumerate(mask))
+                    weight = fact[size - 1] * fact[k - size] / fact[k]
+                    shapley[key.name] += weight * (v - values[without])
+    else:
+        for order in orders:
+            mask = [False] * k
+            prev = a_value
+            for i in order:
+                mask[i] = True
+                cur = values[tuple(mask)]
+                shapley[keys[i].name] += (cur - prev) / len(orders)
+                prev = cur
+    alone = {key.name: values[singles[i]] - a_value for i, key in enumerate(keys)}
+    order = sorted(range(k), key=lambda i: -abs(shapley[keys[i].name]))
+    sequential = []
+    mask = [False] * k
+    prev = a_value
+    extra: dict[tuple[bool, ...], float] = {}
+    for i in order:
+        mask[i] = True
+        t = tuple(mask)
+        if t not in values and t not in extra:
+            extra.update(_evaluate(a, b, registry, keys, [t], inst, metric, design_only))
+        cur = values.get(t, extra.get(t))
+        sequential.append((keys[i].name, cur - prev))
+        prev = cur
+    notes = []
+    if not keys:
+        notes.append("the two scenarios give this architecture the same inputs")
+    return BridgeResult(inst, metric, unit, a_value, b_value, keys, shapley, alone, sequential, method,
+                        len(values) + len(extra), notes)
