@@ -175,29 +175,8 @@ def test_compare_puts_scenarios_side_by_side(explorer, reg):
 
 # ----------------------------------------------------------------------------- sweep folders
 @pytest.fixture(scope="module")
-def sweep_dir(tmp_path_factory) -> Path:
-    """A finished 3 × 4 × 2 grid (24 points) over LEO and the ground, written by the sweep command."""
-    base = tmp_path_factory.mktemp("sweep")
-    scenario = base / "small_sweep.toml"
-    scenario.write_text("""
-[study]
-name = "serve test sweep"
-seed = 7
-[architectures.leo]
-[architectures.ground]
-[sweep]
-method = "grid"
-chunk = 10
-[sweep.params]
-"leo.altitude" = { values = ["550 km", "650 km"] }
-"models.cost.hardware_usd_per_kg_mass_produced" = { scale = "log", steps = 4 }
-"catalogue.launch_vehicles.Falcon9.price_usd" = { low = 15e6, high = 70e6, steps = 3 }
-""")
-    out = base / "out"
-    done = subprocess.run([sys.executable, "-m", "sandbox", "sweep", str(scenario), "--out", str(out), "--workers", "1",
-                           "--no-figures"], capture_output=True, text=True, cwd=ROOT, timeout=600)
-    assert done.returncode == 0, done.stderr
-    return out
+def sweep_dir(serve_sweep_dir) -> Path:
+    return serve_sweep_dir
 
 
 def test_sweep_aggregates_equal_pandas_over_the_folder(sweep_dir):

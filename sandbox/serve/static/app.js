@@ -359,8 +359,11 @@ async function loadBridge() {
   if (!doc.available || doc.error) { $("bridge-msg").textContent = doc.message || doc.error || "no bridge"; return; }
   const res = doc.results[0];
   if (!res) { $("bridge-msg").textContent = "nothing to bridge"; return; }
-  const rows = res.rows || [];
-  $("bridge-msg").textContent = rows.length ? `${res.metric || ""} of ${res.architecture || ""}: from ${fmt(res.a)} (file) to ${fmt(res.b)} (current)` : "the current state equals the file: nothing differs";
+  const rows = res.inputs || [];
+  $("bridge-msg").textContent = rows.length
+    ? `${res.metric} of ${res.architecture}: from ${fmt(res.a)} ${res.unit} (file) to ${fmt(res.b)} ${res.unit} (current); ${res.method}; `
+      + `interaction remainder ${fmt(res.interaction)} ${res.unit}` + (res.notes.length ? "; " + res.notes.join("; ") : "")
+    : "the current state equals the file: nothing differs";
   if (!rows.length) { Plotly.purge("chart-bridge"); return; }
   const cols = Object.keys(rows[0]);
   const hr = t.tHead.insertRow();
@@ -369,13 +372,12 @@ async function loadBridge() {
     const tr = t.tBodies[0].insertRow();
     for (const c of cols) { const td = tr.insertCell(); const v = r[c]; td.textContent = typeof v === "number" ? fmt(v) : String(v ?? ""); if (typeof v === "number") td.dataset.value = String(v); td.dataset.col = c; }
   }
-  const label = cols.find((c) => ["key", "input", "name", "label"].includes(c)) || cols[0];
-  const share = cols.find((c) => c === "shapley") || cols.find((c) => typeof rows[0][c] === "number");
+  const label = "input", share = "shapley";
   Plotly.react("chart-bridge", [{ type: "waterfall", orientation: "v",
     x: ["file", ...rows.map((r) => String(r[label])), "current"],
     measure: ["absolute", ...rows.map(() => "relative"), "total"],
     y: [res.a, ...rows.map((r) => r[share]), res.b] }],
-  { ...LAYOUT, height: 380, margin: { l: 60, r: 20, t: 34, b: 120 }, title: { text: `bridge: ${share} shares of the change` } }, PLOT);
+  { ...LAYOUT, height: 380, margin: { l: 60, r: 20, t: 34, b: 140 }, title: { text: `bridge of ${res.metric} (${res.unit}): Shapley share of each input` } }, PLOT);
 }
 
 // ------------------------------------------------------------------ sweeps
