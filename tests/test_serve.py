@@ -96,7 +96,7 @@ def test_query_string_holds_the_state():
 def test_every_number_equals_sandbox_run_of_the_downloaded_file(explorer, reg, tmp_path):
     values = {"architectures.leo.altitude": "600 km", "architectures.ground.pue": "1.2",
               "architectures.starship.chips_per_module": "300", "assumptions.discount_rate": "0.1"}
-    doc = explorer.evaluate(0, values)
+    doc = explorer.evaluate(0, values, every=True)
     expected = run_values(explorer.toml(0, values), tmp_path, reg)
     got = shown(doc)
     assert set(got) == set(expected) == {"ground", "leo", "starship", "lagrange", "lunar", "moonbase"}
@@ -105,6 +105,9 @@ def test_every_number_equals_sandbox_run_of_the_downloaded_file(explorer, reg, t
     # the table's text is the terminal table's format of the same value
     row = next(m for m in doc["metrics"] if m["name"] == "cost.per_pflop_day")
     assert row["cells"]["leo"]["t"] == fmt(expected["leo"]["cost.per_pflop_day"])
+    # without `every`, the table's and the charts' metrics only
+    names = {m["name"] for m in explorer.evaluate(0, values)["metrics"]}
+    assert "cost.per_pflop_day" in names and "capex.launch" in names and "orbit.period" not in names
 
 
 def test_a_change_moves_only_what_it_should(explorer):
@@ -122,7 +125,7 @@ def test_the_engine_added_baseline_is_evaluated_as_sandbox_run_adds_it(reg, tmp_
     path = tmp_path / "no_ground.toml"
     path.write_text('[study]\nname = "x"\nseed = 3\n[architectures.starship]\nchips_per_module = 400\n')
     ex = Explorer([read_source(0, path)], reg)
-    doc = ex.evaluate(0, {})
+    doc = ex.evaluate(0, {}, every=True)
     assert doc["baseline"] == "ground"
     assert shown(doc) == run_values(path.read_text(), tmp_path, reg)
 
@@ -282,7 +285,7 @@ def test_a_slow_request_stops_at_the_time_limit(explorer):
     class Slow:
         sources = explorer.sources
 
-        def evaluate(self, sid, values):
+        def evaluate(self, sid, values, every=False):
             time.sleep(1.0)
             return {"ok": True}
 

@@ -6,8 +6,9 @@ Routes (all answers JSON unless said otherwise; docs/serve.md describes them):
   charting library, read from the installed ``plotly`` package;
 - ``GET /api/session``: the scenarios and sweep folders named on the command line (by number);
 - ``GET /api/form?s=N``: the input form of scenario N;
-- ``POST /api/evaluate`` ``{"s": N, "values": {key: text}}``: the comparison table of that state,
-  or ``{"ok": false, "errors": {key: message}}``;
+- ``POST /api/evaluate`` ``{"s": N, "values": {key: text}, "all": false}``: the comparison table of
+  that state (the table's and charts' metrics; every metric with ``all``), or ``{"ok": false,
+  "errors": {key: message}}`` (status 422);
 - ``GET /api/scenario.toml?s=N&<key>=<text>…``: the state as a scenario file (a download);
 - ``POST /api/compare``, ``POST /api/bridge``: scenarios side by side; the bridge waterfall;
 - ``GET /api/sweep/{id}``, ``POST /api/sweep/{id}/view``: a sweep folder's inputs and aggregates.
@@ -200,7 +201,7 @@ def build_app(settings: Settings) -> Starlette:
             sid = sid_of(doc)
         except StateError as exc:
             return _error(str(exc))
-        return await guarded(lambda: need_explorer().evaluate(sid, doc.get("values", {})))
+        return await guarded(lambda: need_explorer().evaluate(sid, doc.get("values", {}), bool(doc.get("all"))))
 
     async def download(request: Request) -> Response:
         try:

@@ -22,6 +22,7 @@ architecture that fails is reported as ``sandbox run`` reports it.
 from __future__ import annotations
 
 import json
+import math
 import threading
 import time
 from collections import OrderedDict
@@ -42,6 +43,15 @@ VALIDATION_CACHE = 512
 #: Metrics of the side-by-side comparison of scenarios.
 COMPARE_METRICS = ("cost.per_pflop_day", "cost.per_pflop_day.vs_baseline", "cost.capex", "mass.total",
                    "latency.p50", "time.years_to_service")
+
+
+#: Metrics the charts draw besides the table's (:data:`TABLE_METRICS`): the breakdowns by prefix.
+CHART_PREFIXES = ("capex.", "mass.")
+
+
+def shown_metric(name: str) -> bool:
+    """True for a metric the page's table or charts show (the rest come with ``every``)."""
+    return name in TABLE_METRICS or name.startswith(CHART_PREFIXES)
 
 
 class Invalid(Exception):
@@ -166,14 +176,15 @@ class Explorer:
         return out
 
     # ------------------------------------------------------------------ evaluation
-    def evaluate(self, sid: int, values: Mapping[str, Any]) -> dict[str, Any]:
-        """The comparison of a state: every metric of every architecture, as ``sandbox run`` gives it."""
+    def evaluate(self, sid: int, values: Mapping[str, Any], every: bool = False) -> dict[str, Any]:
+        """The comparison of a state, as ``sandbox run`` gives it: the table's and the charts' metrics
+        (:func:`shown_metric`), or every metric with ``every``."""
         started = time.perf_counter()
         src = self.source(sid)
         data = self.data(sid, values)
         subs = self._validated_subs(src, data)
         ledgers, failures, baseline = self._ledgers(subs)
-        return {"ok": True, **self._table(subs, ledgers, failures, baseline),
+        return {"ok": True, **self._table(subs, ledgers, failures, baseline, every),
                 "elapsed_ms": round((time.perf_counter() - started) * 1e3, 1)}
 
     def _ledgers(self, subs: list[tuple[str, Scenario]]) -> tuple[dict[str, Ledger], dict[str, str], str | None]:
@@ -205,25 +216,24 @@ class Explorer:
 
     @staticmethod
     def _table(subs: list[tuple[str, Scenario]], ledgers: dict[str, Ledger], failures: dict[str, str],
-               baseline: str | None) -> dict[str, Any]:
-        names: list[str] = []
+               baseline: str | None, every: bool = True) -> dict[str, Any]:
+        by_name = {inst: {m.name: m for m in lg.metrics} for inst, lg in ledgers.items()}
         units: dict[str, str] = {}
-        for lg in ledgers.values():
-            for m in lg.metrics:
-                if m.name not in units:
-                    names.append(m.name)
-                    units[m.name] = m.unit
+        for found in by_name.values():
+            for name, m in found.items():
+                if every or shown_metric(name):
+                    units.setdefault(name, m.unit)
+        order = {name: i for i, name in enumerate(TABLE_METRICS)}
         metrics = []
-        for name in names:
+        for name in sorted(units, key=lambda n: order.get(n, len(order))):  # table rows first, then ledger order
             cells = {}
-            for inst, lg in ledgers.items():
-                if lg.has(name):
-                    m = lg.metric(name)
+            for inst, found in by_name.items():
+                m = found.get(name)
+                if m is not None:
                     v = float(m.value)
-                    cells[inst] = {"v": v if v == v and abs(v) != float("inf") else None,
+                    cells[inst] = {"v": v if math.isfinite(v) else None,
                                    "t": fmt(v) + ("~" if m.approximation else ""), "approx": bool(m.approximation)}
-            metrics.append({"name": name, "unit": units[name], "table": name in TABLE_METRICS, "cells": cells})
-        metrics.sort(key=lambda r: (TABLE_METRICS.index(r["name"]) if r["name"] in TABLE_METRICS else len(TABLE_METRICS)))
+            metrics.append({"name": name, "unit": units[name], "table": name in order, "cells": cells})
         first = subs[0][1] if subs else None
         return {
             "name": first.name if first else "", "seed": first.seed if first else None, "baseline": baseline,

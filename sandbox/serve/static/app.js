@@ -200,15 +200,15 @@ async function evaluate() {
   S.pendingSince = null;
   const busy = setTimeout(() => { $("busy").hidden = false; }, 150);
   try {
-    const { status, doc } = await api("/api/evaluate", { s: S.sid, values: S.values });
+    const { status, doc } = await api("/api/evaluate", { s: S.sid, values: S.values, all: $("all-metrics").checked });
     clearErrors();
     if (status === 200 && doc.ok) {
       S.last = doc;
       renderTable(doc);
+      const ms = performance.now() - since;  // input to updated table
       renderCharts(doc);
       setStale(false);
-      const ms = performance.now() - since;
-      S.timings.push({ ms, server_ms: doc.elapsed_ms });
+      S.timings.push({ ms, charts_ms: performance.now() - since, server_ms: doc.elapsed_ms });
       $("status").textContent = `updated in ${Math.round(ms)} ms`;
       if (S.tab === "side") loadSide();
     } else if (doc && doc.errors) {
@@ -500,7 +500,7 @@ async function init() {
   const { doc } = await api("/api/session");
   S.session = doc;
   for (const b of document.querySelectorAll("#tabs button")) b.addEventListener("click", () => showTab(b.dataset.tab));
-  $("all-metrics").addEventListener("change", () => S.last && renderTable(S.last));
+  $("all-metrics").addEventListener("change", () => { S.sent = null; schedule(); });
   $("bridge-go").addEventListener("click", loadBridge);
   $("reset").addEventListener("click", () => { loadScenario(S.sid, {}); });
   $("find").addEventListener("input", () => {
