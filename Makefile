@@ -11,16 +11,29 @@ run: $(VENV)/.installed
 	$(BIN)/sandbox run scenarios/default.toml
 
 # Sets everything up and runs the whole test suite: lint, all tests (boinor), then the
-# trajectory tests again against the original poliastro 0.17 (BRIEF §5).
+# trajectory tests again against the original poliastro 0.17 (the API boinor forked; both must agree).
 test: lint test-main test-poliastro
 
-# The example third-party plugin (examples/) is installed too, exactly as a user would install
-# a plugin (--no-deps: its dependency, this package, is already installed in editable mode).
-$(VENV)/.installed: pyproject.toml examples/sandbox-example-plugin/pyproject.toml
+# setuptools (>= 70) prints an informational notice for every editable install of a project that
+# is not in a src/ layout ("Editable installation. Please be careful with folders in your working
+# directory with the same name as your package ..."). It concerns the editable mechanism, not this
+# project; the filter hides exactly that message and nothing else.
+QUIET_EDITABLE := PYTHONWARNINGS="ignore:Editable installation:UserWarning"
+
+# The example third-party plugins (examples/) are installed exactly as a user installs a plugin:
+# `pip install <distribution>`, not editable (--no-deps: their dependency, this package, is this
+# checkout, installed in editable mode just before). Editing an example reinstalls it.
+EXAMPLES := examples/sandbox-example-plugin examples/sandbox-mars-relay
+EXAMPLE_FILES := $(wildcard $(addsuffix /pyproject.toml,$(EXAMPLES)) $(addsuffix /*/*.py,$(EXAMPLES)))
+
+$(VENV)/.installed-core: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	$(BIN)/python -m pip install --quiet --no-deps -e examples/sandbox-example-plugin
+	$(QUIET_EDITABLE) $(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-core $(EXAMPLE_FILES)
+	$(BIN)/python -m pip install --quiet --no-deps --force-reinstall $(EXAMPLES)
 	touch $@
 
 lint: $(VENV)/.installed
@@ -33,8 +46,10 @@ chromium:
 test-main: $(VENV)/.installed chromium
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q examples/sandbox-example-plugin/tests
+	$(BIN)/python -m pytest -q examples/sandbox-mars-relay/tests
 	$(BIN)/sandbox plugins --hook sandbox_register_architectures
 	$(BIN)/sandbox run examples/sandbox-example-plugin/scenarios/example.toml
+	$(BIN)/sandbox run examples/sandbox-mars-relay/scenarios/mars_relay.toml
 
 # poliastro 0.17.0 declares Python < 3.11 and needs numpy < 2 and astropy < 6: install its
 # dependencies pinned, then poliastro itself without its metadata checks.
@@ -43,11 +58,12 @@ $(PVENV)/.installed: pyproject.toml
 	$(PVENV)/bin/python -m pip install --quiet --upgrade pip
 	$(PVENV)/bin/python -m pip install --quiet "astropy>=5.3,<6" "numpy<2" "numba<0.61" scipy jplephem pluggy click pytest
 	$(PVENV)/bin/python -m pip install --quiet --no-deps --ignore-requires-python poliastro==0.17.0
-	$(PVENV)/bin/python -m pip install --quiet --no-deps -e .
+	$(QUIET_EDITABLE) $(PVENV)/bin/python -m pip install --quiet --no-deps -e .
 	touch $@
 
+# The trajectory tests, and the trajectory example of docs/plugins.md, against poliastro 0.17.
 test-poliastro: $(PVENV)/.installed
-	SANDBOX_ORBIT_LIBRARY=poliastro $(PVENV)/bin/python -m pytest -q tests/test_trajectory.py
+	SANDBOX_ORBIT_LIBRARY=poliastro $(PVENV)/bin/python -m pytest -q tests/test_trajectory.py tests/test_plugin_docs.py -k trajectory
 
 # Performance figures of docs/benchmarks.md (not part of the tests: speed is measured, not asserted).
 bench: $(VENV)/.installed

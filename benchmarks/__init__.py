@@ -1,4 +1,4 @@
-"""Benchmarks for issue 6 (performance): one command prints every figure.
+"""Benchmarks of the performance targets (docs/benchmarks.md): one command prints every figure.
 
     .venv/bin/python -m benchmarks            # everything (~2-3 min on 2 cores)
     .venv/bin/python -m benchmarks --only cli,kernel --repeat 5 --json out.json

@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: run every benchmark of issue 6 and print each figure.
+"""``python -m benchmarks``: run every benchmark of docs/benchmarks.md and print each figure.
 
 Options: ``--only cli,run,kernel,sweep,serve`` (default all), ``--repeat N`` (rounds per figure; default
 7 for the CLI, 3 for the Dask rounds of the sweep, 5 otherwise), ``--json PATH`` (also write every

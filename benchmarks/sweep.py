@@ -2,7 +2,7 @@
 on a local Dask cluster 2 workers ≥ 1.6× the throughput of 1 worker on a sweep of ≥ 20 s.
 
 Every measurement runs in a fresh interpreter (``python -m benchmarks.sweep <kind> ...``) so that
-the per-process design memo (:data:`sandbox.ledger.batch._DESIGNS`) and memory start empty; the timed
+the per-process design memo (:data:`sandbox.ledger.evaluate._DESIGNS`) and memory start empty; the timed
 region is :func:`sandbox.studies.sweep.run_sweep` (``figures=False``), after the libraries are imported.
 
 1. ``one``: a LEO sweep of 1,000,000 random points in this process (``LocalExecutor(1)``):
@@ -38,6 +38,7 @@ from ._util import ROOT, median
 ONE_POINTS = 1_000_000
 ONE_CHUNK = 50_000
 TARGET_ONE_S = 30.0
+TARGET_RATIO_FILES = 1.5  # end to end over the evaluation time
 TARGET_RATIO = 1.6
 TARGET_DASK_MIN_S = 20.0
 
@@ -134,35 +135,48 @@ def _child(kind: str, scenario_path: str, out_dir: str, workers: int) -> dict:
                 acc[name] = acc.get(name, 0.0) + time.perf_counter() - t
         return wrapper
 
-    batch._DESIGNS.clear()
+    from sandbox.ledger import evaluate as ev
+    from sandbox.studies import chunks as ch
+    from sandbox.studies import executor as ex
+    from sandbox.studies import folder as fo
+
+    ev._DESIGNS.clear()
     batch.evaluate_points = timed("evaluate_points", batch.evaluate_points)  # looked up per chunk
-    batch._design = timed("design", batch._design)
+    ev.make_design = timed("design", ev.make_design)
     study.points = timed("points", study.points)
-    sw._frame = timed("frame", sw._frame)
-    sw._write_part = timed("write_part", sw._write_part)
+    ex.build_part = timed("build_part", ex.build_part)  # chunk table, Parquet bytes, checksum (and sketch)
+    ch.Sketch.of = classmethod(timed("build_part.sketch", ch.Sketch.of.__func__))
+    fo.StudyFolder.add = timed("write_part", fo.StudyFolder.add)  # part file + fsync + journal line
     sw._finish = timed("finish", sw._finish)
-    sw.summarise = timed("finish.summarise", sw.summarise)
-    sw._csv = timed("finish.csv", sw._csv)
+    sw._conform = timed("finish.conform", sw._conform)
+    sw._dataset_metadata = timed("finish.metadata", sw._dataset_metadata)
+    sw._exact_summary = timed("finish.summary", sw._exact_summary)
+    sw.from_sketch = timed("finish.summary", sw.from_sketch)
+    sw._write_csv = timed("finish.csv", sw._write_csv)
+    fo.StudyFolder.verify = timed("finish.verify", fo.StudyFolder.verify)
     executor = LocalExecutor(1) if kind == "one" else DaskExecutor("local", workers)
     cls = type(executor)
     cls.__enter__ = timed("executor_start", cls.__enter__)  # `with` looks __enter__ up on the type
     arrivals: list[float] = []  # seconds from the start of run_sweep to each chunk's result
-    write_part = sw._write_part
+    write_part = fo.StudyFolder.add
 
     def arrive(*a, **k):
         arrivals.append(time.perf_counter() - t0)
         return write_part(*a, **k)
 
-    sw._write_part = arrive
+    fo.StudyFolder.add = arrive
     load_before = os.getloadavg()[0]
     cpu0 = _cpu_s()
     t0 = time.perf_counter()
     outcome = sw.run_sweep(job, scenario, registry, plan, Path(out_dir), executor, figures=False, progress=False)
     total = time.perf_counter() - t0
     cpu = _cpu_s() - cpu0  # this process + its finished children (the cluster's worker processes)
+    import resource
+
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # Linux: kB
     m = outcome.manifest
     designs = {}
-    for key in batch._DESIGNS:
+    for key in ev._DESIGNS:
         designs[key[2]] = designs.get(key[2], 0) + 1
     return {
         "kind": kind, "workers": workers, "points": plan.points, "chunk": plan.chunk, "chunks": plan.chunks,
@@ -170,6 +184,7 @@ def _child(kind: str, scenario_path: str, out_dir: str, workers: int) -> dict:
         "imports_s": imports_s, "setup_s": setup_s, "sweep_s": total, "phases_s": acc,
         "designs_in_process": designs, "executor": m["executor"], "arrivals_s": arrivals,
         "cpu_s": cpu, "cores_used": cpu / total, "load_before": load_before, "load_after": os.getloadavg()[0],
+        "peak_rss_mb": peak_rss_mb, "summary_method": m.get("summary_method", ""),
     }
 
 
@@ -201,6 +216,7 @@ def run(repeat: int = 3, one: bool = True, dask: bool = True) -> dict:
             sc.write_text(ONE_SCENARIO, encoding="utf-8")
             r = _spawn("one", sc, tmp / "one")
             r["files_mb"] = {p.name: p.stat().st_size / 1e6 for p in (tmp / "one").iterdir() if p.is_file()}
+            r["files_mb"]["results.parquet/"] = sum(p.stat().st_size for p in (tmp / "one" / "results.parquet").iterdir()) / 1e6
             shutil.rmtree(tmp / "one", ignore_errors=True)
             ph = r["phases_s"]
             r["evaluations_s"] = ph.get("evaluate_points", 0.0)
@@ -209,6 +225,8 @@ def run(repeat: int = 3, one: bool = True, dask: bool = True) -> dict:
             r["target_s"] = TARGET_ONE_S
             r["met_sweep"] = r["sweep_s"] <= TARGET_ONE_S
             r["met_evaluate"] = r["evaluations_s"] <= TARGET_ONE_S
+            r["files_ratio"] = r["sweep_s"] / r["evaluations_s"]  # issue 17, target 1: <= 1.5
+            r["met_ratio"] = r["files_ratio"] <= TARGET_RATIO_FILES
             res["one"] = r
         if dask:
             sc = tmp / "leo_dask.toml"
@@ -254,7 +272,7 @@ def report(r: dict) -> list[str]:
         o = r["one"]
         ph = o["phases_s"]
         des = o["designs_in_process"]
-        write = ph.get("frame", 0.0) + ph.get("write_part", 0.0)
+        write = ph.get("build_part", 0.0) + ph.get("write_part", 0.0)
         accounted = ph.get("evaluate_points", 0.0) + write + ph.get("finish", 0.0) + ph.get("points", 0.0)
         lines += [
             f"[4] sweep, one process: {o['points']:,} LEO points (random; chunks of {o['chunk']:,}), "
@@ -266,11 +284,14 @@ def report(r: dict) -> list[str]:
             f"        design calls              {ph.get('design', 0):6.2f} s  ({sum(des.values())} distinct designs: "
             + ", ".join(f"{k} {v}" for k, v in sorted(des.items())) + ")",
             f"        vectorised ledger         {ph.get('evaluate_points', 0) - ph.get('design', 0):6.2f} s",
-            f"      chunk tables + part files   {write:6.2f} s  (tables {ph.get('frame', 0):.2f} s, parquet parts "
-            f"{ph.get('write_part', 0):.2f} s)",
-            f"      final files                 {ph.get('finish', 0):6.2f} s  (summary {ph.get('finish.summarise', 0):.2f} s, "
-            f"results.csv {ph.get('finish.csv', 0):.2f} s; the rest reads, sorts and writes results.parquet)",
+            f"      parts (in the worker)       {ph.get('build_part', 0):6.2f} s  (of which sketches "
+            f"{ph.get('build_part.sketch', 0):.2f} s); written + journalled {ph.get('write_part', 0):.2f} s",
+            f"      final files                 {ph.get('finish', 0):6.2f} s  (verify {ph.get('finish.verify', 0):.2f} s, "
+            f"schemas {ph.get('finish.conform', 0):.2f} s, _metadata {ph.get('finish.metadata', 0):.2f} s, summary "
+            f"{ph.get('finish.summary', 0):.2f} s ({o['summary_method']}), results.csv {ph.get('finish.csv', 0):.2f} s)",
             f"      points generation           {ph.get('points', 0):6.2f} s; other {o['sweep_s'] - accounted:.2f} s",
+            f"    end to end / evaluation       ×{o['files_ratio']:.2f} (issue 17 target 1: ≤ ×{TARGET_RATIO_FILES}) -> "
+            f"{'MET' if o['met_ratio'] else 'NOT met'}; peak RSS {o['peak_rss_mb']:,.0f} MB",
             f"    outside the timer: imports {o['imports_s']:.2f} s, plugins + scenario + plan {o['setup_s']:.2f} s; "
             "files " + ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(o["files_mb"].items()) if v >= 1),
         ]

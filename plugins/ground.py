@@ -30,7 +30,7 @@ from sandbox import (
 PARAMS = (
     Param("chip", "H100-SXM", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string"),
     Param("grid", "grid-us", "Electricity supply (a catalogue power source of kind 'grid').", catalogue="power_sources",
-          kind="string"),
+          kinds=("grid",), kind="string"),
     from_sourced("utilisation", models.compute.DEFAULTS["utilisation_inference"],
                  "Fraction of peak FLOP/s delivered to the workload (model FLOP utilisation).", maximum=1.0,
                  exclusive_minimum=True),

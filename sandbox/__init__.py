@@ -69,6 +69,9 @@ _EXPORTS: dict[str, str] = {
     "derating_fields": "sandbox.core.paramsets",
     "envelope_params": "sandbox.core.paramsets",
     "radiator_system": "sandbox.core.paramsets",
+    # quantities at the edges (command options, parameter values)
+    "parse_quantity": "sandbox.core.units",
+    "FLOPS": "sandbox.core.units",
     # catalogue entries
     "Chip": "sandbox.core.catalogue",
     "LaunchVehicle": "sandbox.core.catalogue",
@@ -78,6 +81,10 @@ _EXPORTS: dict[str, str] = {
     # what sandbox_extra_metrics and sandbox_run_finished receive
     "Ledger": "sandbox.ledger.engine",
     "RunResult": "sandbox.ledger.engine",
+    # the types of the registration callbacks (for type-checked plugins)
+    "RegisterCatalogueEntry": "sandbox.core.hookspecs",
+    "RegisterModel": "sandbox.core.hookspecs",
+    "RegisterArchitecture": "sandbox.core.hookspecs",
 }
 #: Subpackages a plugin may use through this package: ``from sandbox import trajectory, models``.
 _MODULES = ("trajectory", "models", "api", "testing")

@@ -85,8 +85,10 @@ def test_exit_status_says_something_failed(tmp_path, monkeypatch):
 
 def test_full_disk_leaves_the_output_folder_as_it_was(tmp_path, monkeypatch):
     out = tmp_path / "out"
-    out.mkdir()
+    default = os.path.join(os.path.dirname(__file__), "..", "scenarios", "default.toml")
+    assert CliRunner().invoke(cli, ["run", default, "--out", str(out)], obj={}).exit_code == 0  # a previous run
     (out / "results.json").write_text("previous run")
+    before = sorted(p.name for p in out.iterdir())
     calls = {"n": 0}
     real_fsync = os.fsync
 
@@ -97,11 +99,10 @@ def test_full_disk_leaves_the_output_folder_as_it_was(tmp_path, monkeypatch):
         return real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    default = os.path.join(os.path.dirname(__file__), "..", "scenarios", "default.toml")
     r = CliRunner().invoke(cli, ["run", default, "--out", str(out)], obj={})
     assert r.exit_code == 2
     assert r.stderr.strip() == f"error: --out {out}: cannot write: No space left on device"
-    assert sorted(p.name for p in out.iterdir()) == ["results.json"]  # no temp files, no partial set
+    assert sorted(p.name for p in out.iterdir()) == before  # no temp files, no partial set
     assert (out / "results.json").read_text() == "previous run"
 
 

@@ -28,12 +28,27 @@ def _module_name(path: Path, root: Path, package: str) -> str:
     return ".".join(parts)
 
 
-def _imports(path: Path, module: str) -> list[tuple[str, int]]:
-    """Every imported module name (absolute) in ``path``, with its line."""
+def _type_checking_only(tree: ast.AST) -> set[int]:
+    """ids of the nodes inside ``if TYPE_CHECKING:`` blocks (imports for annotations, never executed)."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            skip |= {id(n) for stmt in node.body for n in ast.walk(stmt)}
+    return skip
+
+
+def _imports(path: Path, module: str, runtime_only: bool = False) -> list[tuple[str, int]]:
+    """Every imported module name (absolute) in ``path``, with its line.
+
+    ``runtime_only`` leaves out imports under ``if TYPE_CHECKING:`` (annotations only: they never run).
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     is_pkg = path.name == "__init__.py"
+    skip = _type_checking_only(tree) if runtime_only else set()
     out = []
     for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
         if isinstance(node, ast.Import):
             out += [(alias.name, node.lineno) for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
@@ -55,7 +70,7 @@ def _graph(root: Path = SANDBOX) -> dict[str, set[str]]:
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         deps = set()
-        for target, _ in _imports(path, name):
+        for target, _ in _imports(path, name, runtime_only=True):
             parts = target.split(".")
             while parts and ".".join(parts) not in modules:
                 parts.pop()
@@ -104,6 +119,18 @@ def test_the_circle_check_finds_a_lazy_circle(tmp_path):
     (pkg / "a.py").write_text("from sandbox import b\n")
     (pkg / "b.py").write_text("def f():\n    from sandbox.a import x\n    return x\n")
     assert _cycles(_graph(pkg)) == [["sandbox.a", "sandbox.b", "sandbox.a"]]
+
+
+def test_an_import_for_annotations_only_is_no_circle(tmp_path):
+    # `if TYPE_CHECKING:` imports never run (the hook specifications type their arguments this way)
+    pkg = tmp_path / "sandbox"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("from sandbox import b\n")
+    (pkg / "b.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from sandbox.a import x\n")
+    assert _cycles(_graph(pkg)) == []
+    (pkg / "b.py").write_text("import typing\nif typing.TYPE_CHECKING:\n    pass\nelse:\n    from sandbox.a import x\n")
+    assert _cycles(_graph(pkg)) == [["sandbox.a", "sandbox.b", "sandbox.a"]]  # the else branch runs
 
 
 def test_builtin_plugins_import_only_the_public_surface():

@@ -2,14 +2,20 @@
 
 - every hook in :mod:`sandbox.core.hookspecs` has a ``## <hook>`` section with its exact signature,
   appears in the lifecycle diagram, has a runnable example, and is exercised by a test file;
-- every runnable example in the guide (a ```python block preceded by ``<!-- runnable: ID -->``)
-  runs in a fresh namespace, and the numbers it produced are checked here again against hand
-  calculations (so an example cannot silently stop computing what its comments say);
+- every ```python block of the guide is a runnable example (``<!-- runnable: ID -->``, run here in a
+  fresh namespace), the fixture example (``<!-- pytest -->``, run by tests/test_pytest_fixture.py)
+  or a hook signature (``<!-- signature -->``, equal to the specification's); the numbers the
+  examples produced are checked here again against hand calculations (so an example cannot
+  silently stop computing what its comments say);
+- the reference section documents every field of every public type, with the unit the code
+  uses, and every public method: a field added to a type fails here until it is documented;
+- every name of the author surface (``sandbox.__all__``) and of the trajectory adapter appears;
 - the packaging snippet matches the example distribution in ``examples/``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 import tomllib
@@ -17,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+import sandbox
 from sandbox.core import hookspecs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +49,15 @@ def signature_line(hook: str) -> str:
     match = re.search(r"^def .*?\)(?: -> [^\n]*?)?(?=:\s*$)", source, re.M | re.S)
     assert match, hook
     return " ".join(match.group(0).split())
+
+
+def python_blocks() -> list[tuple[str, int, str]]:
+    """Every ```python block: (the marker comment on the line before it, its line, its code)."""
+    out = []
+    for m in re.finditer(r"^```python\n(.*?)^```", TEXT, re.M | re.S):
+        before = TEXT[: m.start()].rstrip("\n").rsplit("\n", 1)[-1]
+        out.append((before.strip(), TEXT[: m.start(1)].count("\n") + 1, m.group(1)))
+    return out
 
 
 def runnable_blocks() -> dict[str, tuple[int, str]]:
@@ -103,45 +119,115 @@ def run_block(block_id: str) -> dict:
 
 
 #: Each runnable example, checked again here with the hand calculation (see the comments in the guide).
-EXPECTED_IDS = {"catalogues", "models", "architectures", "commands", "extra_metrics", "run_finished"}
+EXPECTED_IDS = {"intro", "catalogues", "models", "architectures", "commands", "extra_metrics", "run_finished",
+                "trajectory", "element_without_compute", "errors"}
 
 
 def test_runnable_examples_are_the_expected_ones():
     assert set(BLOCKS) == EXPECTED_IDS
 
 
+def test_every_python_block_runs_in_the_tests():
+    """No ```python block may escape the tests: each is runnable, the fixture example, or a hook signature."""
+    kinds = {"runnable": 0, "pytest": 0, "signature": 0}
+    for marker, line, code in python_blocks():
+        match = re.fullmatch(r"<!-- (runnable|pytest|signature)(?:: \w+)? -->", marker)
+        assert match, f"docs/plugins.md:{line}: a ```python block without <!-- runnable: ID -->, <!-- pytest --> " \
+                      f"or <!-- signature --> before it (every example must run in the tests)"
+        kinds[match.group(1)] += 1
+        compile(code, f"{DOC}:{line}", "exec")  # at least valid Python
+    assert kinds == {"runnable": len(BLOCKS), "pytest": 1, "signature": len(HOOKS)}
+
+
+@pytest.mark.parametrize("hook", HOOKS)
+def test_signature_blocks_are_the_specifications(hook):
+    blocks = [code for marker, _, code in python_blocks() if marker == "<!-- signature -->" and f"def {hook}(" in code]
+    assert len(blocks) == 1, hook
+    assert " ".join(blocks[0].split()) == f"@hookspec {signature_line(hook)}: ..."
+
+
+def test_intro_example():
+    ns = run_block("intro")
+    assert ns["census"].architectures == ["ground"]
+
+
+def test_trajectory_example():
+    # also run against poliastro 0.17: `make test-poliastro` selects the tests named *trajectory*
+    ns = run_block("trajectory")
+    t = ns["t"]
+    # vis-viva by hand, mu = 398,600.4418 km3/s2: r1 = 6,678.1366 km, r2 = 42,164 km, a = 24,421.0683 km
+    mu, r1, r2 = 398600.4418, 6678.1366, 42164.0
+    a = (r1 + r2) / 2
+    dv1 = (mu * (2 / r1 - 1 / a)) ** 0.5 - (mu / r1) ** 0.5
+    dv2 = (mu / r2) ** 0.5 - (mu * (2 / r2 - 1 / a)) ** 0.5
+    assert t.dv1.to_value("km/s") == pytest.approx(dv1, rel=1e-7)
+    assert t.dv2.to_value("km/s") == pytest.approx(dv2, rel=1e-7)
+    assert t.time_of_flight.to_value("s") == pytest.approx(3.141592653589793 * (a**3 / mu) ** 0.5, rel=1e-7)
+    # Curtis (3rd ed.) Example 5.2: v1 = (-5.9925, 1.9254, 3.2456) km/s
+    assert ns["v1"].to_value("km/s") == pytest.approx([-5.9925, 1.9254, 3.2456], abs=1e-4)
+
+
+def test_element_without_compute_example():
+    ns = run_block("element_without_compute")
+    ledger = ns["ledger"]
+    # 1,500 W per relay from two faces at 300 K, eps 0.9, 3 K sink: A = Q / (2 eps sigma (T^4 - Ts^4))
+    sigma = 5.670374419e-8  # CODATA 2018
+    assert ledger.get("thermal.radiator_area") == pytest.approx(2 * 1500 / (2 * 0.9 * sigma * (300**4 - 3**4)))
+    # 100 chips in the hall only (each with its 575 W host server); the relays add 2 x 1,500 W and 60 kg
+    assert ledger.get("compute.chips") == 100
+    assert ledger.get("power.load") == pytest.approx((100 * (700 + 575) + 2 * 1500) / 1e6)
+    assert ledger.get("mass.other") == pytest.approx(0.06)
+    # two relays of a few hundred kg each fit one Falcon 9 to GTO (5,500 kg)
+    assert ledger.get("launch.flights") == 1
+
+
+def test_errors_example():
+    ns = run_block("errors")
+    assert {"Misspelt", "WrongArgument"} <= set(ns)
+
+
+#: The ground baseline at 100 PFLOP/s fp16, by hand (the hand calculation of tests/test_hooks.py):
+#: 338 H100 (989.4e12 x 0.30 x availability 1 - 0.105686 x 3 / 365.25 = 296.562e12 FLOP/s each);
+#: IT load 338 x (700 + 575 W host, NVIDIA DGX H100: 10.2 kW / 8 GPUs) = 430.95 kW; PUE 1.1.
+GROUND_LOAD_KW = 338 * (700 + 575) / 1e3
+GROUND_CAPEX = 338 * 30_000 + 338 * 6_400 + 11.7 * GROUND_LOAD_KW * 1e3           # chips, hosts, building
+GROUND_OPEX = (GROUND_LOAD_KW * 1.1 * 8766 * 0.081 + 0.03 * GROUND_CAPEX            # energy, operations
+               + 0.105686 * 338 * (500 + 0.2 * 30_000))                             # repair on site
+GROUND_DELIVERED = 338 * 989.4e12 * 0.30 * (1 - 0.105686 * 3 / 365.25) / 1e15      # PFLOP/s
+CRF = 0.08 / (1 - 1.08**-5)                                                         # capital recovery, 8 %, 5 yr
+
+
 def test_catalogues_example():
     ns = run_block("catalogues")
     ground = ns["result"].ledgers["ground"]
-    # 434 H100 x 700 W x PUE 1.1 = 0.33418 MW from the grid, at 0.127 USD/kWh:
-    # 334.18 kW x 8,766 h x 0.127 = 372,036.6 USD/yr
-    assert ground.get("power.grid") == pytest.approx(0.33418)
-    assert ground.get("opex.energy") == pytest.approx(0.3720366, rel=1e-6)
+    # 430.95 kW x PUE 1.1 = 0.474045 MW from the grid at 0.127 USD/kWh: 474.045 kW x 8,766 h x 0.127
+    assert ground.get("power.grid") == pytest.approx(GROUND_LOAD_KW * 1.1 / 1e3)
+    assert ground.get("opex.energy") == pytest.approx(GROUND_LOAD_KW * 1.1 * 8766 * 0.127 / 1e6, rel=1e-9)
     assert ns["reg"].catalogues.power_sources["grid-us-commercial"].price_usd_per_kwh == 0.127
 
 
 def test_models_example():
     ns = run_block("models")
     ground = ns["result"].ledgers["ground"]
-    # capex 16.57446 MUSD (chips 13.02 + site 11.7 USD/W x 303.8 kW); opex 0.2372832 + 0.4972338 MUSD/yr
-    assert ground.get("cost.capex") == pytest.approx(16.57446)
-    assert ground.get("cost.opex") == pytest.approx(0.734517, rel=1e-5)
-    # straight line over 5 yr: 16.57446 / 5 + 0.734517 = 4.049409 MUSD/yr
-    assert ground.get("cost.annual") == pytest.approx(4.049409, rel=1e-6)
-    # the replacement applies to the derived cost too: 4.049409e6 / (100.064 PFLOP/s x 365.25 d) = 110.80 USD
-    assert ground.get("cost.per_pflop_day") == pytest.approx(4.049409e6 / (100.0638 * 365.25), rel=1e-5)
+    assert ground.get("cost.capex") == pytest.approx(GROUND_CAPEX / 1e6)           # 17.345315 MUSD
+    assert ground.get("cost.opex") == pytest.approx(GROUND_OPEX / 1e6, rel=1e-6)   # 1.089145 MUSD/yr
+    # straight line over 5 yr: 17.345315 / 5 + 1.089145 = 4.558208 MUSD/yr
+    assert ground.get("cost.annual") == pytest.approx((GROUND_CAPEX / 5 + GROUND_OPEX) / 1e6, rel=1e-6)
+    # the replacement applies to the derived cost too: 4.558208e6 / (100.238 PFLOP/s x 365.25 d) = 124.50 USD
+    assert ground.get("cost.per_pflop_day") == pytest.approx(
+        (GROUND_CAPEX / 5 + GROUND_OPEX) / (GROUND_DELIVERED * 365.25), rel=1e-5)
 
 
 def test_architectures_example():
     ns = run_block("architectures")
     colo = ns["result"].ledgers["colo"]
-    # 43 servers x 8 GPUs x 989.4e12 x 0.30 = 102.10608 PFLOP/s; 344 x 700 W x 1.58 = 0.380464 MW
+    # 43 servers x 8 GPUs x 989.4e12 x 0.30 = 102.10608 PFLOP/s; 344 x (700 + 575) W x 1.58 = 0.692988 MW
     assert colo.get("compute.units") == 43
-    assert colo.get("compute.delivered") == pytest.approx(102.10608)
-    assert colo.get("power.grid") == pytest.approx(0.380464)
-    # 0.5 yr lead time; 30 ms round trip
+    assert colo.get("compute.delivered") == pytest.approx(102.10608, rel=1e-6)
+    assert colo.get("power.grid") == pytest.approx(0.692988)
+    # 0.5 yr lead time; latency 30 ms user network + 0 path + 5 s processing
     assert colo.get("time.years_to_service") == pytest.approx(0.5)
-    assert colo.get("latency.p50") == pytest.approx(0.03)
+    assert colo.get("latency.p50") == pytest.approx(5.03)
     assert ns["reg"].architecture_owner["colo"] == "colo"
 
 
@@ -154,22 +240,22 @@ def test_commands_example():
 def test_extra_metrics_example():
     ns = run_block("extra_metrics")
     ground = ns["result"].ledgers["ground"]
-    # 434 x 1.2 kg = 520.8 kg over 100.064 PFLOP/s = 5.2047 kg per PFLOP/s
-    assert ground.get("ratio.kg_per_pflops") == pytest.approx(520.8 / 100.0638, rel=1e-5)
+    # 338 x (1.2 kg module + 15.10625 kg host) = 5,511.51 kg over 100.238 PFLOP/s = 54.984 kg per PFLOP/s
+    assert ground.get("ratio.kg_per_pflops") == pytest.approx(338 * (1.2 + 15.10625) / GROUND_DELIVERED, rel=1e-5)
     assert ground.get("ratio.kg_per_pflops") == pytest.approx(ground.get("mass.total") * 1e3 / ground.get("compute.delivered"))
 
 
 def test_run_finished_example():
     ns = run_block("run_finished")
     (summary,) = ns["cheapest"].summaries
-    # annual 16.57446 x CRF(0.08, 5) 0.2504565 + 0.734517 = 4.885697 MUSD/yr; / (100.0638 x 365.25) = 133.678 USD
-    assert summary["usd_per_pflop_day"]["ground"] == pytest.approx(133.678, rel=1e-5)
+    # annual 17.345315 x CRF 0.2504565 + 1.089145 = 5.433391 MUSD/yr; / (100.238 x 365.25) = 148.405 USD
+    annual = GROUND_CAPEX * CRF + GROUND_OPEX
+    assert summary["usd_per_pflop_day"]["ground"] == pytest.approx(annual / (GROUND_DELIVERED * 365.25), rel=1e-5)
     assert summary["cheapest"] == "ground"
-    # the legacy hall buys 0.3038 MW x (1.58 - 1.1) = 0.145824 MW more at 0.081 USD/kWh:
-    # + 0.145824e3 kW x 8,766 h x 0.081 = 103,542 USD/yr energy; ops fraction unchanged (same capex)
-    extra = 145.824 * 8766 * 0.081
+    # the legacy hall buys 430.95 kW x (1.58 - 1.1) = 206.856 kW more at 0.081 USD/kWh (same capex, same repairs)
+    extra = GROUND_LOAD_KW * (1.58 - 1.1) * 8766 * 0.081
     assert summary["usd_per_pflop_day"]["ground_legacy"] == pytest.approx(
-        (4.885697e6 + extra) / (100.0638 * 365.25), rel=1e-5)
+        (annual + extra) / (GROUND_DELIVERED * 365.25), rel=1e-5)
 
 
 # ------------------------------------------------------------------ packaging
@@ -190,3 +276,158 @@ def test_guide_documents_plugin_selection_and_listing():
     assert "--plugin MODULE" in section("Choosing which plugins load")
     assert "sandbox plugins --hook" in section("Inspecting plugins: `sandbox plugins`")
     assert "sandbox_run" in section("Testing your plugin: the `sandbox_run` fixture")
+
+
+# ------------------------------------------------------------------ the reference of the public types
+REFERENCE = section("Reference: the public types")
+
+from sandbox.core.catalogue import entry_fields  # noqa: E402
+from sandbox.core.design import field_unit  # noqa: E402
+from sandbox.core.modelset import ModelSet  # noqa: E402
+
+DESIGN_TYPES = ("Design", "Element", "Site", "PowerSystem", "ThermalSystem", "Transport", "Servicing", "PowerLink",
+                "LinkStage")
+ENTRY_TYPES = ("Chip", "LaunchVehicle", "PowerSource", "GroundStation")
+OTHER_TYPES = ("ArchitectureSpec", "Param", "Sourced", "Params", "Context", "Workload", "Assumptions", "Metric",
+               "Ledger", "RunResult", "Catalogues")
+ENTRY_META = ("name", "sources", "ranges")  # every entry's; described once under "Catalogue entries"
+
+
+def reference_section(title: str) -> str:
+    """The text under ``### title`` or ``#### title`` of the reference, up to the next heading of that level or above."""
+    m = re.search(rf"^(#{{3,4}}) {re.escape(title)}\s*$\n(.*?)(?=^#{{3,4}} |\Z)", REFERENCE, re.M | re.S)
+    assert m, f"docs/plugins.md, Reference: no '### {title}' section"
+    return m.group(2)
+
+
+def reference_table(title: str) -> dict[str, tuple[str, str, str]]:
+    """field -> (type, unit, meaning) from the table of ``title``'s section."""
+    rows = {}
+    for line in reference_section(title).splitlines():
+        if line.startswith("| `"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            assert len(cells) == 4, f"{title}: a row without 4 cells: {line}"
+            rows[cells[0].strip("`")] = (cells[1], cells[2], cells[3])
+    return rows
+
+
+def public_methods(cls: type) -> list[str]:
+    """Methods and properties the class itself defines (not inherited, not private)."""
+    return sorted(n for n, v in vars(cls).items()
+                  if not n.startswith("_") and (inspect.isfunction(v) or isinstance(v, property | classmethod | staticmethod)))
+
+
+@pytest.mark.parametrize("title", DESIGN_TYPES + OTHER_TYPES + ENTRY_TYPES)
+def test_reference_lists_every_field_of_every_public_type(title):
+    cls = getattr(sandbox, title)
+    fields = [f.name for f in dataclasses.fields(cls) if title not in ENTRY_TYPES or f.name not in ENTRY_META]
+    documented = reference_table(title)
+    missing = [f for f in fields if f not in documented]
+    stale = [f for f in documented if f not in fields]
+    assert not missing, f"### {title}: fields not documented: {missing} (add a row: field | type | unit | meaning)"
+    assert not stale, f"### {title}: documented fields that no longer exist: {stale}"
+    assert all(meaning for _, _, meaning in documented.values()), f"### {title}: a field without a meaning"
+
+
+@pytest.mark.parametrize("title", DESIGN_TYPES)
+def test_reference_units_of_design_fields_are_the_ones_their_names_say(title):
+    # the engine reads units from field names (sandbox.core.design.field_unit), and so does the guide
+    for name, (_, unit, _) in reference_table(title).items():
+        assert unit == (field_unit(name) or "—"), f"### {title}: {name} documented in {unit!r}, its name says {field_unit(name)!r}"
+
+
+@pytest.mark.parametrize("title", ENTRY_TYPES)
+def test_reference_units_of_catalogue_fields_are_the_ones_sandbox_catalogue_shows(title):
+    units = {f.name: f.metadata.get("unit", "") for f in entry_fields(getattr(sandbox, title))}
+    for name, (_, unit, _) in reference_table(title).items():
+        assert unit == (units[name] or "—"), f"#### {title}: {name} documented in {unit!r}, the code says {units[name]!r}"
+
+
+def test_every_catalogue_field_has_a_unit_and_a_description():
+    for title in ENTRY_TYPES:
+        for f in entry_fields(getattr(sandbox, title)):
+            assert "unit" in f.metadata and f.metadata.get("doc"), f"{title}.{f.name}: no unit/doc metadata"
+    entries = reference_section("Catalogue entries")
+    for name in (*ENTRY_META, "entry.check()"):
+        assert f"`{name}`" in entries, f"Catalogue entries: {name} not described"
+
+
+@pytest.mark.parametrize("title", DESIGN_TYPES + OTHER_TYPES + ENTRY_TYPES + ("ModelSet (`context.models`)",))
+def test_reference_names_every_public_method(title):
+    cls = ModelSet if title.startswith("ModelSet") else getattr(sandbox, title)
+    text = reference_section(title)
+    if title in ENTRY_TYPES:
+        text += reference_section("Catalogue entries")
+    missing = [m for m in public_methods(cls) if f"`{m}" not in text and f"{m}(" not in text and f".{m}" not in text]
+    assert not missing, f"### {title}: methods not documented: {missing}"
+
+
+def test_every_exported_type_has_a_reference_section():
+    exported = [n for n in sandbox.__all__ if isinstance(getattr(sandbox, n), type) and dataclasses.is_dataclass(getattr(sandbox, n))]
+    assert set(exported) == set(DESIGN_TYPES + OTHER_TYPES + ENTRY_TYPES), "a new public type needs a reference section"
+
+
+def test_every_name_of_the_author_surface_is_in_the_guide():
+    missing = [n for n in sandbox.__all__ if not n.startswith("__") and not re.search(rf"\b{re.escape(n)}\b", TEXT)]
+    assert not missing, f"names of `from sandbox import ...` the guide never mentions: {missing}"
+
+
+def test_every_trajectory_name_is_in_the_trajectory_section():
+    from sandbox import trajectory
+
+    text = section("The trajectory adapter")
+    missing = [n for n in trajectory.__all__ if f"`{n}" not in text]
+    assert not missing, f"## The trajectory adapter: not listed: {missing}"
+
+
+def test_studies_see_plugin_metrics_as_the_guide_says():
+    """A plugin's metric is a study metric, computed per point with arrays, as the guide says."""
+    from sandbox import api, hookimpl
+    from sandbox.core.design import Metric
+    from sandbox.core.scenario import validate
+    from sandbox.studies.sensitivity import sensitivity
+
+    seen = []
+
+    class Facility:
+        @hookimpl
+        def sandbox_extra_metrics(self, ledger):
+            seen.append(type(ledger.get("power.grid")).__name__)
+            # grid power / IT load is the PUE by definition (ISO/IEC 30134-2); it broadcasts over arrays
+            return [Metric("facility.pue", ledger.get("power.grid") / ledger.get("power.load"), "")]
+
+    reg = api.registry([("facility", Facility())])
+    scenario = validate({"architectures": {"ground": {}}}, reg)
+    df = sensitivity(scenario, reg, metric="facility.pue", inputs=["ground.pue"])
+    (row,) = df.to_dict("records")
+    # the ground plugin's PUE: nominal 1.1, range 1.08 to 1.2 (its parameter's declared low and high)
+    assert (row["metric_low"], row["metric_nominal"], row["metric_high"]) == pytest.approx((1.08, 1.1, 1.2))
+    # a ledger input does not change the design: one call for its points, with arrays
+    df = sensitivity(scenario, reg, metric="facility.pue", inputs=["catalogue.power_sources.grid-us.price_usd_per_kwh"])
+    assert df["metric_nominal"].iloc[0] == pytest.approx(1.1) and "ndarray" in seen
+    text = " ".join(section("How a plugin's metrics reach the outputs and the studies").split())
+    assert "`sandbox sensitivity --metric edge.modules_per_pod` ranks the inputs by them" in text
+    assert "numpy arrays of one value per point" in text
+
+
+def test_every_dotted_name_in_the_guide_resolves():
+    """``sandbox.core.registry.PluginError`` and the like: a module or name that moved fails here."""
+    import importlib
+
+    missing = []
+    for dotted in sorted(set(re.findall(r"\bsandbox(?:\.[A-Za-z_]\w*)+", TEXT))):
+        parts = dotted.split(".")
+        for cut in range(len(parts), 0, -1):  # the longest importable module, then attributes
+            try:
+                obj = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            try:
+                for attr in parts[cut:]:
+                    obj = getattr(obj, attr)
+            except AttributeError:
+                missing.append(dotted)
+            break
+        else:
+            missing.append(dotted)
+    assert not missing, f"docs/plugins.md names what does not exist: {missing}"

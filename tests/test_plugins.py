@@ -9,12 +9,10 @@ import subprocess
 import sys
 import types
 
-import pytest
-
 from sandbox import hookimpl
 from sandbox.core import hookspecs
 from sandbox.core.catalogue import Chip
-from sandbox.core.registry import PluginError, load
+from sandbox.core.registry import load
 
 
 def plugin(name: str, **hooks) -> types.SimpleNamespace:
@@ -34,12 +32,21 @@ def test_every_hook_is_documented_with_when_it_fires():
             assert f"``{arg}``" in doc or f"``{arg}(" in doc, (spec.__name__, arg)
 
 
+def _error_of(reg, name: str) -> str:
+    """The load error of plugin ``name`` (a broken plugin is dropped and named; the others load)."""
+    errors = {info.name: info.error for info in reg.load_errors}
+    assert name in errors, errors
+    assert "ground" in reg.architectures and reg.catalogues.chips["H100-SXM"].cost_usd > 0  # the others stand
+    return errors[name]
+
+
 def test_unknown_hook_fails_loudly_and_names_the_plugin():
     def sandbox_register_architecturs(register):  # misspelt
         pass
 
-    with pytest.raises(PluginError, match="plugin 'typo-plugin'.*sandbox_register_architecturs"):
-        load([("typo-plugin", plugin("typo", sandbox_register_architecturs=sandbox_register_architecturs))])
+    reg = load([("typo-plugin", plugin("typo", sandbox_register_architecturs=sandbox_register_architecturs))])
+    assert "sandbox_register_architecturs" in _error_of(reg, "typo-plugin")
+    assert not reg.pm.has_plugin("typo-plugin")
 
 
 def test_duplicate_architecture_names_both_plugins(registry):
@@ -48,8 +55,9 @@ def test_duplicate_architecture_names_both_plugins(registry):
     def sandbox_register_architectures(register):
         register(spec)
 
-    with pytest.raises(PluginError, match="plugin 'copycat' registered architecture 'ground', already registered by plugin 'ground'"):
-        load([("copycat", plugin("copycat", sandbox_register_architectures=sandbox_register_architectures))])
+    reg = load([("copycat", plugin("copycat", sandbox_register_architectures=sandbox_register_architectures))])
+    assert _error_of(reg, "copycat") == "plugin 'copycat' registered architecture 'ground', already registered by plugin 'ground'"
+    assert reg.architecture_owner["ground"] == "ground"
 
 
 def test_catalogue_clash_and_replace():
@@ -62,8 +70,9 @@ def test_catalogue_clash_and_replace():
     def replace(register):
         register(h100, replace=True)
 
-    with pytest.raises(PluginError, match="plugin 'clash' registered chip 'H100-SXM', already registered by plugin 'catalogue'"):
-        load([("clash", plugin("clash", sandbox_register_catalogues=clash))])
+    reg = load([("clash", plugin("clash", sandbox_register_catalogues=clash))])
+    assert _error_of(reg, "clash").startswith("plugin 'clash' registered chip 'H100-SXM', already registered by plugin 'catalogue'")
+    assert reg.catalogues.chips["H100-SXM"].ops("fp16") != 1.0e15  # the clashing entry is not kept
     reg = load([("override", plugin("override", sandbox_register_catalogues=replace))])
     assert reg.catalogues.chips["H100-SXM"].ops("fp16") == 1.0e15
     assert reg.catalogues.owner[("chips", "H100-SXM")] == "override"
@@ -79,24 +88,26 @@ def test_model_replacement_is_global_and_conflicts_name_both():
     reg = load([("fastrad", plugin("fastrad", sandbox_register_models=one))])
     assert reg.models["thermal.radiator_area_m2"](5000.0, 300.0, 0.9) == 5.0
     assert reg.models.replaced == {"thermal.radiator_area_m2": "fastrad"}
-    with pytest.raises(PluginError, match="plugins 'fastrad' and 'fastrad2' both replace model 'thermal.radiator_area_m2'"):
-        load([("fastrad", plugin("a", sandbox_register_models=one)), ("fastrad2", plugin("b", sandbox_register_models=one))])
+    reg = load([("fastrad", plugin("a", sandbox_register_models=one)), ("fastrad2", plugin("b", sandbox_register_models=one))])
+    assert "plugins 'fastrad' and 'fastrad2' both replace model 'thermal.radiator_area_m2'" in _error_of(reg, "fastrad2")
+    assert reg.models.replaced == {"thermal.radiator_area_m2": "fastrad"}
 
 
 def test_model_replacement_must_keep_the_signature():
     def wrong(register):
         register("thermal.radiator_area_m2", lambda q: q, replace=True)
 
-    with pytest.raises(PluginError, match="must accept \\(heat_w, temperature_k"):
-        load([("wrong", plugin("wrong", sandbox_register_models=wrong))])
+    reg = load([("wrong", plugin("wrong", sandbox_register_models=wrong))])
+    assert "must accept (heat_w, temperature_k" in _error_of(reg, "wrong")
+    assert reg.models.replaced == {}
 
 
 def test_a_plugin_that_raises_is_named():
     def boom(register):
         raise RuntimeError("disk on fire")
 
-    with pytest.raises(PluginError, match="plugin 'boom' failed in sandbox_register_catalogues: RuntimeError: disk on fire"):
-        load([("boom", plugin("boom", sandbox_register_catalogues=boom))])
+    reg = load([("boom", plugin("boom", sandbox_register_catalogues=boom))])
+    assert _error_of(reg, "boom") == "sandbox_register_catalogues raised RuntimeError: disk on fire"
 
 
 def test_import_failure_is_reported_and_the_rest_load(tmp_path):

@@ -173,6 +173,11 @@ def test_cli_table_csv_json_and_files(tmp_path, case):
     names = {p.name for p in out.iterdir()}
     assert {"sensitivity.csv", "sensitivity.parquet", "tornado-ground.png", "tornado-ground.svg", "tornado-leo.png",
             "tornado-leo.svg"} <= names
+    # what --out wrote goes to stderr when stdout carries CSV: stdout stays one CSV table
+    wrote = [line for line in res.stderr.splitlines() if line.startswith("wrote ")]
+    assert wrote == [f"wrote {out}/: sensitivity.csv/.parquet, "
+                     + ", ".join(f"tornado-{a}.png/.svg" for a in df["architecture"].unique())]
+    assert "wrote" not in res.stdout and len(pd.read_csv(io.StringIO(res.stdout))) == len(df)
     assert not [n for n in names if n.endswith(".tmp")]
     back = pd.read_parquet(out / "sensitivity.parquet")
     assert len(back) == len(pd.read_csv(out / "sensitivity.csv")) == len(df)

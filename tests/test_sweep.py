@@ -201,7 +201,11 @@ def test_sweep_outputs_and_refuses_another_study(write_scenario, tmp_path):
     assert len(csv) == 24 and "cost.per_pflop_day" in csv
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["seed"] == 3 and manifest["rows"] == 24
-    assert len(list((out / "parts").glob("part-*.parquet"))) == 3  # ceil(12 / 5)
+    assert len(list((out / "results.parquet").glob("part-*.parquet"))) == 3  # ceil(12 / 5)
+    # the last line says what was written, and every file it names exists
+    last = res.stdout.splitlines()[-1]
+    assert last.startswith(f"wrote {out}/: ") and last.endswith("results.parquet/ (3 chunks)")
+    assert all((out / name).is_file() for name in ("summary.csv", "results.csv", "manifest.json"))
     # higher bus cost per kg → higher LEO cost per PFLOP-day at every altitude
     leo = table[table["architecture"] == "leo"].pivot(index="leo.altitude", columns="models.cost.hardware_usd_per_kg_mass_produced",
                                                       values="cost.per_pflop_day")
@@ -221,12 +225,12 @@ def test_kill_minus_9_then_resume_every_row_once(write_scenario, tmp_path):
     env = {**os.environ, "CI": "true"}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and len(list((out / "parts").glob("part-*.parquet"))) < 5:
+    while time.monotonic() < deadline and len(list((out / "results.parquet").glob("part-*.parquet"))) < 5:
         assert proc.poll() is None, "the sweep finished before it could be killed"
         time.sleep(0.05)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    done_before = len(list((out / "parts").glob("part-*.parquet")))
+    done_before = len(list((out / "results.parquet").glob("part-*.parquet")))
     assert 5 <= done_before < 60
     assert json.loads((out / "manifest.json").read_text())["status"] == "running"
     resumed = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
@@ -257,16 +261,24 @@ def test_dask_cluster_on_loopback_gives_the_same_numbers(tmp_path):
     assert len(a) == 1200 * 6 and a.equals(b)
 
 
-def test_dask_started_here_listens_on_loopback_only():
+def test_dask_started_here_listens_on_loopback_only_and_serves_no_http():
+    """Every socket a cluster started here listens on is a Dask comm address on 127.0.0.1 (scheduler,
+    workers, nannies): the dashboard is off, so no HTTP server answers /info or /json (issue 12, item 20)."""
+    import psutil
+
     from sandbox.studies.executor import DaskExecutor
 
     with DaskExecutor("local", workers=1) as ex:
         assert ex.scheduler_address.startswith("tcp://127.0.0.1:")
         workers = ex._client.scheduler_info()["workers"]
         assert workers and all(addr.startswith("tcp://127.0.0.1:") for addr in workers)
-        # the scheduler's HTTP endpoint (health, metrics) binds to loopback too
-        hosts = {sock.getsockname()[0] for sock in ex._cluster.scheduler.http_server._sockets.values()}
-        assert hosts == {"127.0.0.1"}
+        comm = {ex.scheduler_address, *workers, *(w["nanny"] for w in workers.values() if w.get("nanny"))}
+        ports = {int(a.rsplit(":", 1)[1]) for a in comm}
+        procs = [psutil.Process(), *psutil.Process().children(recursive=True)]
+        listening = {(c.laddr.ip, c.laddr.port) for p in procs for c in p.net_connections("tcp")
+                     if c.status == psutil.CONN_LISTEN}
+        assert listening and {ip for ip, _ in listening} == {"127.0.0.1"}
+        assert {port for _, port in listening} == ports
 
 
 HANG_PLUGIN = '''

@@ -231,6 +231,9 @@ def test_cli_table_csv_json_and_files(tmp_path):
             "timeline.svg"} <= names
     assert not [n for n in names if n.endswith(".tmp")]
     assert len(pd.read_parquet(out / "timeline.parquet")) == 6 * 20 * 2
+    assert res.stdout.splitlines()[-1] == (
+        f"wrote {out}/: timeline.csv/.parquet/.png/.svg, timeline-summary.csv/.parquet, timeline-crossover.csv/.parquet, "
+        "timeline-factors.csv/.parquet, timeline-assumptions.csv")
 
 
 def test_cli_bad_input_is_one_line_exit_2(tmp_path):

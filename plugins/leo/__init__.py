@@ -88,7 +88,7 @@ PARAMS = (
                  "over 360°, star patterns over 180°)"),
     Param("altitude", "650 km", "Circular orbit altitude above the equatorial radius.", unit="km", minimum=300.0,
           maximum=1400.0, low="500 km", high="1000 km",
-          source=_SUNCATCHER + "; GuoXing plan: 500-1,000 km (brief §2)"),
+          source=_SUNCATCHER + "; GuoXing plan: 500-1,000 km (ADA Space (GuoXing Aerospace) executive vice-president Wang Yabo, reported by China's State Council Information Office (2025))"),
     Param("orbit", "sso-dawn-dusk", "Orbit family: 'sso-dawn-dusk' (LTAN 18 h), 'sso' (LTAN from `ltan`), 'inclined' "
           "or 'low-inclination' (inclination from `inclination`, <= 30° for low-inclination).", choices=ORBITS),
     Param("ltan", "13.5 h", "Local time of the ascending node for orbit='sso' (at 1 January of the start year; "
@@ -110,7 +110,8 @@ PARAMS = (
     Param("peak_compute_target", "0 PFLOPS", "Constellation peak (nameplate) compute to meet at the workload "
           "precision; 0 = use chips_per_satellite. Chips per satellite = ceil(target / satellites / chip peak). For "
           "int8 chips the number counts OP/s.", unit="PFLOPS",
-          source="Claims to test, e.g. GuoXing 2035: 100,000 PFLOPS inference, 1,000,000 PFLOPS training (brief §2)", maximum=1e10),
+          source="Claims to test, e.g. GuoXing 2035: 100,000 PFLOPS inference, 1,000,000 PFLOPS training "
+                 "(ADA Space (GuoXing Aerospace) executive vice-president Wang Yabo, reported by China's State Council Information Office (2025))", maximum=1e10),
     Param("power_cap", "0 W", "Power limit of each chip (0 = its catalogue TDP). Throughput is scaled by cap/TDP.",
           unit="W",
           source="nvidia-smi power limits (NVIDIA System Management Interface docs); proportional throughput is a lower "

@@ -1,4 +1,4 @@
-"""Built-in plugin: a data center on the lunar surface (BRIEF §2 item 4).
+"""Built-in plugin: a data center on the lunar surface.
 
 Three sites: a permanently shadowed polar crater (``site="psr"``: a very cold radiator sink,
 no sunlight), a sunlit polar crater rim (``"polar-rim"``: lit ~86 % of the year, dark spells of

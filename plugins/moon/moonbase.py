@@ -1,4 +1,4 @@
-"""Built-in plugin: Moonbase Alpha, a lunar base launching AI probes with a mass driver (BRIEF §2 item 5).
+"""Built-in plugin: Moonbase Alpha, a lunar base launching AI probes with a mass driver.
 
 What is built (two elements on the shared ledger):
 
@@ -139,7 +139,7 @@ PARAMS = (
                  "identical probes is a small series"),
     # ---- the probes
     Param("probes_per_year", 50, "Probes launched per year.",
-          source="Scenario choice for a Moonbase Alpha campaign (BRIEF §2 item 5); 1-1,000", minimum=1, maximum=1e6),
+          source="Scenario choice for a Moonbase Alpha campaign; 1-1,000", minimum=1, maximum=1e6),
     Param("campaign_years", 5, "Years of launches (the fleet = probes per year × years).",
           source="Scenario choice, matching the 5-year hardware life used elsewhere", minimum=1, maximum=100),
     Param("probe_chip", "AGX-Orin-64GB", "AI processor on each probe (catalogue chip).", catalogue="chips",

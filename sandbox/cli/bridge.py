@@ -1,4 +1,5 @@
-"""``sandbox bridge A.toml B.toml``: why two results differ, input by input.
+"""``sandbox bridge A.toml B.toml`` (why two results differ, input by input) and ``sandbox claims``
+(published claims next to the project's figures; writes docs/validation.md).
 
 Registered through the public ``sandbox_register_commands`` hook as a host plugin, like the study
 commands. Exit status: 0 success, 2 bad input (a scenario, the metric, the architecture, --out).
@@ -68,7 +69,7 @@ def table(result: Any, a_path: str, b_path: str) -> str:
     lines = [f"{result.architecture}: {result.metric} from {fmt(result.a_value)}{unit} (A: {a_path}) to "
              f"{fmt(result.b_value)}{unit} (B: {b_path}), change {_signed(result.total)}{unit}",
              f"  {result.method}; {result.evaluations} evaluations"]
-    rows = result.rows()
+    rows = [{**r, "a": _cut(r["a"]), "b": _cut(r["b"])} for r in result.rows()]
     name_w = max([len("interaction (total − Σ alone)"), *(len(r["input"]) for r in rows)])
     val_w = max([8, *(len(r["a"]) for r in rows), *(len(r["b"]) for r in rows)])
     head = f"  {'input':<{name_w}}  {'A':>{val_w}}  {'B':>{val_w}}  {'Shapley':>11}  {'share':>7}  {'alone':>11}  {'in order':>11}"
@@ -83,6 +84,10 @@ def table(result: Any, a_path: str, b_path: str) -> str:
                  f"{_signed(sum(result.shapley.values()))}{unit})")
     lines += [f"  note: {n}" for n in result.notes]
     return "\n".join(lines)
+
+
+def _cut(text: str, width: int = 28) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _signed(value: float) -> str:
@@ -135,7 +140,51 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "_"
 
 
+@click.command("claims")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--write", "write_to", type=click.Path(dir_okay=False), default=None,
+              help="Write the validation page (Markdown) to this file, e.g. docs/validation.md.")
+@click.option("--check", "check_against", type=click.Path(dir_okay=False), default=None,
+              help="Exit 1 when this file differs from the page the claims give now (stale).")
+@click.pass_context
+def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | None, check_against: str | None) -> None:
+    """Run claims files (scenarios with a [claim] table): each claimed figure next to the project's figure
+    with the claim's own inputs, the notes on inputs that do not hold together, and the bridge from the
+    default comparison. Prints the page (Markdown) unless --write or --check."""
+    registry = registry_of(ctx)
+    for path in paths:  # every file valid before anything runs
+        s = scenario_or_exit(ctx, path)
+        if s.claim is None:
+            fail(f"{path}: claim: no [claim] table (a claims file states the claim it reproduces)", 2)
+    from sandbox.studies.claims import ClaimError, validation_page
+
+    try:
+        page = validation_page(list(paths), registry)
+    except ClaimError as exc:
+        fail(str(exc), 2)
+    if check_against is not None:
+        try:
+            current = Path(check_against).read_text(encoding="utf-8")
+        except OSError as exc:
+            fail(f"--check {check_against}: cannot read: {exc.strerror or exc}", 2)
+        if current != page:
+            fail(f"{check_against} is stale: regenerate it with `make validation`", 1)
+        click.echo(f"{check_against}: up to date ({len(paths)} claims)")
+    if write_to is not None:
+        from sandbox.output.atomic import write_all
+
+        target = Path(write_to)
+        try:
+            write_all(target.parent if str(target.parent) else Path("."), {target.name: page})
+        except OSError as exc:
+            fail(f"--write {write_to}: cannot write: {exc.strerror or exc}", 2)
+        click.echo(f"wrote {write_to} ({len(paths)} claims)")
+    if write_to is None and check_against is None:
+        click.echo(page, nl=False)
+
+
 @hookimpl
 def sandbox_register_commands(cli: click.Group) -> None:
-    """The ``bridge`` command, added to the ``sandbox`` group like any plugin's."""
+    """The ``bridge`` and ``claims`` commands, added to the ``sandbox`` group like any plugin's."""
     cli.add_command(bridge_command, "bridge")
+    cli.add_command(claims_command, "claims")

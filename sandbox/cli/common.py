@@ -1,34 +1,54 @@
-"""Helpers every command shares: the plugin registry of an invocation, one-line errors, checked inputs.
+"""Helpers every command shares: the plugin registry of an invocation, one-line errors, checked inputs,
+output folders that are safe to write, and command timeouts.
 
-Exit status: 0 success, 1 an architecture or plugin failed, 2 bad input (scenario, options,
-output folder). Errors are one line each on stderr, never a traceback.
+Exit status: 0 success, 1 an architecture or plugin failed (or the command timed out), 2 bad
+input (scenario, options, output folder), 130 interrupted (Ctrl-C). Errors are one line each on
+stderr, never a traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import json
+import os
+import signal
 import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
+
+#: Hidden file that marks a folder written by ``sensitivity`` or ``timeline`` (``run`` has provenance.json).
+OUTPUT_MARKER = ".sandbox-output.json"
+#: Seconds a timed-out command is given to stop cleanly before the process is ended.
+TIMEOUT_GRACE_S = 10.0
 
 
 def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.core.registry.Registry, imported lazily
     """The plugin registry of this invocation (entry points plus ``--plugin`` modules), loaded once."""
-    from sandbox.core.registry import PluginError, load
+    from sandbox.core.registry import HookNameError, PluginError, load
 
     obj = ctx.ensure_object(dict)
     if "registry" not in obj:
         extra = []
-        for module_name in ctx.find_root().params.get("plugin_modules") or ():
+        requested = ctx.find_root().params.get("plugin_modules") or ()
+        for module_name in requested:
             try:
                 extra.append((module_name, importlib.import_module(module_name)))
             except Exception as exc:
                 fail(f"--plugin {module_name}: cannot import: {type(exc).__name__}: {exc}", 2)
         try:
             obj["registry"] = load(extra)
+        except HookNameError as exc:  # a misspelt hook or argument: bad input, like a misspelt key
+            fail(str(exc), 2)
         except PluginError as exc:
             fail(str(exc), 1)
+        for info in obj["registry"].load_errors:
+            if info.misspelt and info.name in requested:  # the author asked for it: a spelling mistake is bad input
+                fail(info.error, 2)
         for info in obj["registry"].load_errors:
             click.echo(f"warning: plugin {info.name!r} failed to load: {info.error}", err=True)
     return obj["registry"]
@@ -39,6 +59,11 @@ def fail(message: str, status: int) -> None:
     for line in message.splitlines():
         click.echo(f"error: {line}", err=True)
     sys.exit(status)
+
+
+def shown(path: str | Path) -> str:
+    """A path as printable text (bytes that are not UTF-8 become U+FFFD)."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def scenario_or_exit(ctx: click.Context, path: str):  # noqa: ANN201 - a sandbox.core.scenario.Scenario
@@ -53,12 +78,152 @@ def scenario_or_exit(ctx: click.Context, path: str):  # noqa: ANN201 - a sandbox
 
 def check_writable(path: Path) -> None:
     """Exit 2 unless ``path`` is (or can be created as) a writable folder."""
+    if path.is_symlink() and not path.exists():
+        fail(f"--out {shown(path)}: is a symbolic link to {shown(os.readlink(path))}, which does not exist", 2)
     if path.exists() and not path.is_dir():
-        fail(f"--out {path}: exists and is not a folder", 2)
+        fail(f"--out {shown(path)}: exists and is not a folder", 2)
     probe = path
-    while not probe.exists():
+    while not probe.exists() and not probe.is_symlink():
         probe = probe.parent
-    import os
-
+    if probe.is_symlink() and not probe.exists():
+        fail(f"--out {shown(path)}: {shown(probe)} is a symbolic link to a missing folder", 2)
+    if not probe.is_dir():
+        fail(f"--out {shown(path)}: {shown(probe)} is not a folder", 2)
     if not os.access(probe, os.W_OK):
-        fail(f"--out {path}: folder {probe} is not writable", 2)
+        fail(f"--out {shown(path)}: folder {shown(probe)} is not writable", 2)
+
+
+def _json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def claim_output_folder(path: Path, command: str) -> None:
+    """Exit 2 unless ``command`` may write into ``path``: a new or empty folder, or one the same
+    command wrote before (``run``: its ``provenance.json``; ``sensitivity``/``timeline``: the
+    :data:`OUTPUT_MARKER` file). A study folder, ``/`` or any other folder with content is refused,
+    so that nothing the user had is overwritten."""
+    check_writable(path)
+    if not path.exists():
+        return
+    try:
+        entries = [p.name for p in path.iterdir()]
+    except OSError as exc:
+        fail(f"--out {shown(path)}: cannot list the folder: {exc.strerror or exc}", 2)
+    if not entries:
+        return
+    manifest = _json(path / "manifest.json")
+    if isinstance(manifest, dict) and manifest.get("kind") == "sandbox study":
+        fail(f"--out {shown(path)}: is a study folder (sandbox sweep); choose another --out", 2)
+    if command == "run":
+        prov = _json(path / "provenance.json")
+        if isinstance(prov, dict) and {"scenario", "sandbox_version"} <= set(prov):
+            return
+    else:
+        marker = _json(path / OUTPUT_MARKER)
+        if isinstance(marker, dict) and marker.get("command") == command:
+            return
+    what = "the root folder" if path.resolve() == Path(path.resolve().anchor) else "not empty"
+    fail(f"--out {shown(path)}: is {what} and was not written by `sandbox {command}`; choose an empty or new "
+         "folder", 2)
+
+
+def output_marker(command: str) -> dict[str, str]:
+    """The marker file a command writes with its outputs (see :func:`claim_output_folder`)."""
+    from sandbox import __version__
+
+    return {OUTPUT_MARKER: json.dumps({"command": command, "sandbox_version": __version__}) + "\n"}
+
+
+class CommandTimeout(BaseException):
+    """Raised in the main thread when a command's ``--timeout`` expires (a BaseException: a plugin's
+    ``except Exception`` cannot swallow it)."""
+
+
+@contextlib.contextmanager
+def deadline(seconds: float | None, what: str) -> Iterator[None]:
+    """Stop the body after ``seconds`` (None or 0: no limit) with one ``error:`` line and exit status 1.
+
+    A watchdog thread sends this process SIGUSR2, whose handler raises :class:`CommandTimeout` in
+    the main thread (a real signal, so a blocking sleep or read is interrupted too). Outputs are
+    staged and renamed only at the end, so a timed-out command leaves no partial file. If the
+    body does not stop within :data:`TIMEOUT_GRACE_S` (stuck inside C code), the process ends.
+    """
+    if not seconds or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGUSR2"):
+        yield
+        return
+    fired, done, lock = threading.Event(), threading.Event(), threading.Lock()
+    message = f"{what} did not finish within {seconds:g} s (--timeout); nothing was written"
+
+    def on_signal(_signum: int, _frame: Any) -> None:
+        if fired.is_set() and not done.is_set():
+            raise CommandTimeout(message)
+
+    def watchdog() -> None:
+        if done.wait(seconds):
+            return
+        with lock:
+            if done.is_set():
+                return
+            fired.set()
+            os.kill(os.getpid(), signal.SIGUSR2)
+        if not done.wait(TIMEOUT_GRACE_S):
+            sys.stderr.write(f"error: {message}\n")
+            sys.stderr.flush()
+            os._exit(1)
+
+    old = signal.signal(signal.SIGUSR2, on_signal)
+    threading.Thread(target=watchdog, name="sandbox-timeout", daemon=True).start()
+    try:
+        try:
+            yield
+        finally:
+            with lock:
+                done.set()
+    except CommandTimeout:  # raised in the body, or (a race at the very end) while stopping the watchdog
+        done.set()
+        fail(message, 1)
+    finally:
+        done.set()
+        signal.signal(signal.SIGUSR2, old)
+
+
+def timeout_option(default: float) -> Callable[[Any], Any]:
+    """The ``--timeout SECONDS`` option of a command (0: no limit)."""
+    return click.option("--timeout", "timeout_s", type=click.FloatRange(min=0), default=default, show_default=True,
+                        help="Seconds the whole command may take, plugins included, before it stops with an error "
+                             "(0: no limit).")
+
+
+def timed(what: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Decorate a command callback taking ``timeout_s`` (from :func:`timeout_option`): its body runs
+    under :func:`deadline`."""
+    import functools
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def inner(*args: Any, timeout_s: float = 0.0, **kwargs: Any) -> Any:
+            with deadline(timeout_s, what):
+                return fn(*args, **kwargs)
+
+        return inner
+
+    return wrap
+
+
+def files_text(names: Iterable[str | Path]) -> str:
+    """File names for a "wrote ..." line: ``a.png`` and ``a.svg`` become ``a.png/.svg``, order kept."""
+    stems: dict[str, list[str]] = {}
+    for name in names:
+        path = Path(name)
+        stems.setdefault(str(path.with_suffix("")) if path.suffix else str(path), []).append(path.suffix)
+    return ", ".join(stem + "/".join(suffixes) if suffixes != [""] else stem for stem, suffixes in stems.items())
+
+
+def report_written(out_dir: str | Path, names: Iterable[str | Path], machine_output: bool) -> None:
+    """Say what ``--out`` wrote: ``wrote DIR/: a.csv, b.png/.svg``. On stderr when standard output
+    carries JSON or CSV (``machine_output``), so that it stays parseable; on stdout otherwise."""
+    listed = [n.name if isinstance(n, Path) else n for n in names]
+    click.echo(f"wrote {shown(out_dir)}/: {files_text(listed)}", err=machine_output)

@@ -1,4 +1,4 @@
-"""The ``sandbox`` command group and its core commands: plugins, validate, schema, run, compare.
+"""The ``sandbox`` command group and its core commands: plugins, validate, schema, run, compare, catalogue.
 
 A thin layer over :mod:`sandbox.api`. Study commands (sweep, sensitivity, timeline) live in
 :mod:`sandbox.cli.studies` and are added through the ``sandbox_register_commands`` hook, as a
@@ -16,7 +16,16 @@ from pathlib import Path
 
 import click
 
-from sandbox.cli.common import check_writable, fail, registry_of, scenario_or_exit
+from sandbox.cli.common import (
+    claim_output_folder,
+    deadline,
+    fail,
+    registry_of,
+    report_written,
+    scenario_or_exit,
+    shown,
+    timeout_option,
+)
 
 # ----------------------------------------------------------------------------- plugin listing cache
 #
@@ -30,6 +39,8 @@ from sandbox.cli.common import check_writable, fail, registry_of, scenario_or_ex
 # soon as a plugin command runs or any command needs the registry.
 
 CACHE_ENV = "SANDBOX_CLI_CACHE"
+#: Layout of the listing cache file; a file with another one is rebuilt.
+CACHE_FORMAT = 2
 
 
 def _cache_file() -> Path:
@@ -58,31 +69,74 @@ def _fingerprint(ctx: click.Context) -> str:
     return obj["fingerprint"]
 
 
+def _digest(listing: dict) -> str:
+    import hashlib
+
+    return hashlib.sha256(json.dumps(listing, sort_keys=True).encode()).hexdigest()
+
+
+def _strs(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
+
+
+def _valid_listing(doc: dict) -> bool:
+    """Whether ``doc`` has the listing's layout (so that nothing downstream meets a wrong type)."""
+    plugins, errors, commands = doc.get("plugins"), doc.get("load_errors"), doc.get("commands")
+    text = (str, type(None))
+    return (isinstance(plugins, list) and all(
+                isinstance(p, dict) and all(isinstance(p.get(k), str) for k in ("name", "distribution", "version", "module"))
+                and _strs(p.get("hooks")) and _strs(p.get("architectures")) and isinstance(p.get("host"), bool)
+                for p in plugins)
+            and isinstance(errors, list) and all(
+                isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("error"), str) for e in errors)
+            and isinstance(commands, list) and all(
+                isinstance(c, dict) and isinstance(c.get("name"), str) and isinstance(c.get("help"), text)
+                and isinstance(c.get("short_help"), text) and isinstance(c.get("hidden"), bool)
+                and isinstance(c.get("deprecated"), (bool, str)) for c in commands))
+
+
 def _read_listing(ctx: click.Context) -> dict | None:
+    """The cached listing when it is current and intact; a damaged file is reported and rebuilt."""
     if not _cache_allowed(ctx):
         return None
+    path = _cache_file()
     try:
-        doc = json.loads(_cache_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
         return None
-    if not isinstance(doc, dict) or doc.get("key") != _fingerprint(ctx):
+    except (OSError, ValueError, UnicodeDecodeError):
+        doc = None
+    if isinstance(doc, dict) and (doc.get("format") != CACHE_FORMAT or doc.get("key") != _fingerprint(ctx)):
+        return None  # stale: written by another version, or the installed plugins changed
+    listing = doc.get("listing") if isinstance(doc, dict) else None
+    if not (isinstance(listing, dict) and doc.get("sha256") == _digest(listing) and _valid_listing(listing)):
+        click.echo(f"warning: plugin listing cache {path} was damaged or of another version; rebuilt", err=True)
         return None
-    return doc
+    return listing
 
 
-def _write_listing(ctx: click.Context, doc: dict) -> None:
+def _write_listing(ctx: click.Context, listing: dict) -> None:
     import os
     import tempfile
 
     path = _cache_file()
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".plugins-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(doc, fh)
+            json.dump({"format": CACHE_FORMAT, "key": _fingerprint(ctx), "sha256": _digest(listing),
+                       "listing": listing}, fh)
         os.replace(tmp, path)
-    except OSError:  # a read-only home only costs speed
+        tmp = None
+    except (OSError, TypeError, ValueError):  # a read-only home, a full disk: only costs speed
         pass
+    finally:
+        if tmp is not None:  # never leave the temporary file behind
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
 def _listing(ctx: click.Context) -> dict:
@@ -107,7 +161,7 @@ def _listing(ctx: click.Context) -> dict:
                          for n, c in sorted(commands.items())],
         }
         if _cache_allowed(ctx) and not reg.load_errors:
-            _write_listing(ctx, {"key": _fingerprint(ctx), **doc})
+            _write_listing(ctx, doc)
     obj["listing"] = doc
     return doc
 
@@ -124,14 +178,18 @@ class _Group(click.Group):
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         obj = ctx.ensure_object(dict)
         if "plugin_commands" not in obj:
-            from sandbox.core.registry import PluginError, raise_first
-
-            group = click.Group("sandbox")
-            try:
-                raise_first(registry_of(ctx).hooks.register_commands(group))
-            except PluginError as exc:
-                fail(str(exc), 1)
-            obj["plugin_commands"] = {n: c for n, c in group.commands.items() if n not in self.commands}
+            hooks = registry_of(ctx).hooks
+            found: dict[str, click.Command] = {}
+            for plugin in hooks.implementers("sandbox_register_commands"):
+                group = click.Group("sandbox")  # one per plugin: a plugin that fails adds nothing
+                failure = next((c.failure for c in hooks.register_commands(group, plugins={plugin}) if c.failure), None)
+                if failure is not None:
+                    click.echo(f"warning: {failure}; its commands are not available", err=True)
+                    continue
+                for name, command in group.commands.items():
+                    if name not in self.commands and name not in found:
+                        found[name] = command
+            obj["plugin_commands"] = found
         return obj["plugin_commands"]
 
     def _plugin_command_names(self, ctx: click.Context) -> list[str]:
@@ -190,10 +248,14 @@ def plugins(ctx: click.Context, fmt: str, hook: str | None, show_all: bool) -> N
     listing = _listing(ctx)
     rows = [r for r in listing["plugins"] if show_all or not r.get("host")]
     if hook:
-        from sandbox.core import hookspecs
+        from sandbox.core.hooks import HOOKS
 
-        if not hasattr(hookspecs, hook):
-            fail(f"--hook: no hook named {hook!r}", 2)
+        if hook not in HOOKS:
+            import difflib
+
+            close = difflib.get_close_matches(hook, HOOKS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; hooks: {', '.join(HOOKS)}"
+            fail(f"--hook: no hook named {hook!r}{hint}", 2)
         rows = [r for r in rows if hook in r["hooks"]]
     if fmt == "json":
         click.echo(json.dumps({"plugins": rows, "load_errors": listing["load_errors"]}, indent=2))
@@ -243,25 +305,47 @@ def schema(ctx: click.Context) -> None:
               help="Also write results (JSON, CSV, table) and a provenance record into this folder.")
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
 @click.option("--explain", is_flag=True, help="After the table, show the inputs and sources behind every metric.")
+@timeout_option(600.0)
 @click.pass_context
-def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_going: bool, explain: bool) -> None:
-    """Run SCENARIO and print the comparison with the ground baseline."""
+def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_going: bool, explain: bool,
+        timeout_s: float) -> None:
+    """Run SCENARIO and print the comparison with the ground baseline.
+
+    --out writes into a new or empty folder, or one an earlier `sandbox run` wrote (it has its
+    provenance.json); any other folder is refused.
+    """
     from sandbox.ledger.engine import evaluate
     from sandbox.output import report
 
-    s = scenario_or_exit(ctx, scenario)
-    if out_dir is not None:
-        check_writable(Path(out_dir))
-    result = evaluate(s, registry_of(ctx))
-    text = {"table": report.table, "json": report.to_json, "csv": report.to_csv}[fmt](result)
-    if explain and fmt == "table":
-        text += "\n\n" + report.explain(result)
-    if out_dir is not None:
-        try:
-            report.write_outputs(result, Path(out_dir))
-        except OSError as exc:
-            fail(f"--out {out_dir}: cannot write: {exc.strerror or exc}", 2)
+    with deadline(timeout_s, "run"):
+        s = scenario_or_exit(ctx, scenario)
+        if out_dir is not None:
+            claim_output_folder(Path(out_dir), "run")
+        result = evaluate(s, registry_of(ctx))
+        claimed: list = []
+        if s.claim is not None:
+            from sandbox.studies import claims
+
+            try:
+                claimed = claims.compare(result)
+            except claims.ClaimError as exc:
+                fail(str(exc), 2)
+            result.provenance["claim"] = {"title": s.claim.title, "source": s.claim.source,
+                                          "figures": claims.records(claimed)}
+        text = {"table": report.table, "json": report.to_json, "csv": report.to_csv}[fmt](result)
+        if claimed and fmt == "table":
+            text += "\n\n" + claims.table(claimed, s.claim)
+        if explain and fmt == "table":
+            text += "\n\n" + report.explain(result)
+        written: list[Path] = []
+        if out_dir is not None:
+            try:
+                written = report.write_outputs(result, Path(out_dir))
+            except OSError as exc:
+                fail(f"--out {shown(out_dir)}: cannot write: {exc.strerror or exc}", 2)
     click.echo(text)
+    if out_dir is not None:
+        report_written(out_dir, written, machine_output=fmt != "table")
     for message in result.failures.values():
         click.echo(f"error: {message}", err=True)
     if result.failures and not keep_going:
@@ -271,14 +355,16 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
 @cli.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@timeout_option(600.0)
 @click.pass_context
-def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str) -> None:
+def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str, timeout_s: float) -> None:
     """Run several SCENARIOS and show them side by side, each relative to its ground baseline."""
     from sandbox.ledger.engine import evaluate
     from sandbox.output import report
 
-    loaded = [scenario_or_exit(ctx, path) for path in scenarios]  # all validated before anything runs
-    results = [evaluate(s, registry_of(ctx)) for s in loaded]
+    with deadline(timeout_s, "compare"):
+        loaded = [scenario_or_exit(ctx, path) for path in scenarios]  # all validated before anything runs
+        results = [evaluate(s, registry_of(ctx)) for s in loaded]
     if fmt == "table":
         click.echo(report.compare_table(results))
     elif fmt == "json":
@@ -299,6 +385,11 @@ def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str) -> None:
             click.echo(f"error: {message}", err=True)
     if any(r.failures for r in results):
         sys.exit(1)
+
+
+from sandbox.cli.catalogue import catalogue  # noqa: E402 - a core command defined in its own module
+
+cli.add_command(catalogue)
 
 
 def main() -> None:

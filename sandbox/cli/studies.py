@@ -19,7 +19,18 @@ from typing import Any
 import click
 
 from sandbox import hookimpl
-from sandbox.cli.common import check_writable, fail, registry_of, scenario_or_exit
+from sandbox.cli.common import (
+    check_writable,
+    claim_output_folder,
+    fail,
+    output_marker,
+    registry_of,
+    report_written,
+    scenario_or_exit,
+    shown,
+    timed,
+    timeout_option,
+)
 
 #: Inputs per architecture the sensitivity table shows.
 TOP_INPUTS = 8
@@ -35,15 +46,18 @@ def _num(value: Any) -> str:
     return "–" if v != v else fmt(v)
 
 
-def _write_outputs(out: Path, files: dict[str, str | bytes]) -> None:
-    """Write ``files`` into ``out`` atomically (each staged beside its final name, then renamed)."""
+def _write_outputs(out: Path, files: dict[str, str | bytes], fmt: str) -> None:
+    """Write ``files`` into ``out`` atomically (each staged beside its final name, then renamed)
+    and say what was written (on stderr when ``fmt`` is json or csv)."""
     from sandbox.output.atomic import write_all
 
     try:
-        write_all(out, files)
+        written = write_all(out, files)
     except OSError as exc:
-
-        fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
+        fail(f"--out {shown(out)}: cannot write: {exc.strerror or exc}", 2)
+    if fmt == "table":
+        click.echo()
+    report_written(out, written, machine_output=fmt != "table")
 
 
 def _frame_files(stem: str, df: Any) -> dict[str, bytes]:
@@ -84,7 +98,9 @@ def _safe(name: str) -> str:
               help="Write sensitivity.csv/.parquet and a tornado chart per architecture (PNG, SVG) into this folder.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed at its nominal point.")
+@timeout_option(1800.0)
 @click.pass_context
+@timed("sensitivity")
 def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_params: bool, top_n: int,
                         out_dir: str | None, fmt: str, keep_going: bool) -> None:
     """One-at-a-time sensitivity of a metric to every uncertain input of SCENARIO (tornado chart).
@@ -96,7 +112,7 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
     s = scenario_or_exit(ctx, scenario)
     registry = registry_of(ctx)
     if out_dir is not None:
-        check_writable(Path(out_dir))
+        claim_output_folder(Path(out_dir), "sensitivity")
     from sandbox.ledger.batch import unit_of_metric
     from sandbox.studies.sensitivity import SensitivityError, sensitivity, top
 
@@ -114,12 +130,10 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
     if out_dir is not None:
         from sandbox.output.study_plots import tornado
 
-        files: dict[str, str | bytes] = dict(_frame_files("sensitivity", df))
+        files: dict[str, str | bytes] = {**_frame_files("sensitivity", df), **output_marker("sensitivity")}
         for arch in df["architecture"].unique():
             files.update(_figure_files(f"tornado-{_safe(str(arch))}", tornado(df, metric, arch, unit)))
-        _write_outputs(Path(out_dir), files)
-        if fmt == "table":
-            click.echo(f"\nwrote {out_dir}/sensitivity.csv, sensitivity.parquet, tornado-<architecture>.png/.svg")
+        _write_outputs(Path(out_dir), files, fmt)
     failed = False
     nominal = df.groupby("architecture", sort=False)["metric_nominal"].first() if len(df) else {}
     for arch, messages in df.attrs.get("errors", {}).items():
@@ -166,7 +180,9 @@ def _sensitivity_table(df: Any, metric: str, unit: str, shown: Any) -> str:
               help="Write the table, summary, crossover and assumptions (CSV, Parquet) and the figure (PNG, SVG).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
+@timeout_option(3600.0)
 @click.pass_context
+@timed("timeline")
 def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, draws: int, seed: int | None,
                      nominal: bool, every: int, out_dir: str | None, fmt: str, keep_going: bool) -> None:
     """Year-by-year cost per delivered PFLOP-day of SCENARIO's architectures and the year each beats the ground.
@@ -185,7 +201,7 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
     if end_year is not None and end_year < s.assumptions.start_year:
         fail(f"--end-year {end_year} is before the scenario's start year {s.assumptions.start_year}", 2)
     if out_dir is not None:
-        check_writable(Path(out_dir))
+        claim_output_folder(Path(out_dir), "timeline")
     from sandbox.studies.timeline import TimelineError, parameters, timeline
 
     fixed = {k: float(v.nominal) for k, v in parameters(registry).items()} if nominal else None
@@ -207,18 +223,14 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
     if out_dir is not None:
         from sandbox.output.study_plots import timeline_bands
 
-        files: dict[str, str | bytes] = {}
+        files: dict[str, str | bytes] = dict(output_marker("timeline"))
         files.update(_frame_files("timeline", result.table))
         files.update(_frame_files("timeline-summary", result.summary))
         files.update(_frame_files("timeline-crossover", result.crossover))
         files.update(_frame_files("timeline-factors", result.factors))
         files["timeline-assumptions.csv"] = result.assumptions.to_csv(index=False).encode("utf-8")
         files.update(_figure_files("timeline", timeline_bands(result.summary, result.crossover, result.baseline, "USD")))
-        _write_outputs(Path(out_dir), files)
-        if fmt == "table":
-            click.echo(f"\nwrote {out_dir}/timeline.csv/.parquet (every year x draw), timeline-summary, "
-                       "timeline-crossover, timeline-factors (.csv/.parquet), timeline-assumptions.csv, "
-                       "timeline.png/.svg")
+        _write_outputs(Path(out_dir), files, fmt)
     for messages in result.errors.values():
         for message in messages[:3]:
             click.echo(f"error: {message}", err=True)
@@ -271,26 +283,40 @@ def _timeline_table(result: Any, every: int) -> str:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Local worker processes, or workers of a cluster started with --scheduler local (default: CPUs).")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
-              help="Run on a Dask cluster: tcp://host:port of an existing scheduler, or 'local' to start one on 127.0.0.1.")
+              help="Run on a Dask cluster: tcp://host:port or tls://host:port of an existing scheduler, or 'local' "
+                   "to start one (on 127.0.0.1 unless --listen).")
 @click.option("--listen", default="127.0.0.1", show_default=True, metavar="HOST",
               help="Interface a cluster started with --scheduler local listens on (another host only when asked).")
+@click.option("--tls-ca-file", type=click.Path(dir_okay=False), default=None,
+              help="Dask TLS: certificate authority that signed every scheduler, worker and client certificate.")
+@click.option("--tls-cert", type=click.Path(dir_okay=False), default=None, help="Dask TLS: this side's certificate.")
+@click.option("--tls-key", type=click.Path(dir_okay=False), default=None, help="Dask TLS: this side's private key.")
+@click.option("--insecure", is_flag=True,
+              help="Allow a scheduler or --listen address beyond this machine without TLS (anyone who reaches the "
+                   "port can run code: tasks travel as pickles).")
 @click.option("--design-timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
               help="Seconds a design function may take before it is reported as hung (0: no limit).")
 @click.option("--restart", is_flag=True, help="Discard the finished chunks in --out and start again.")
+@click.option("--csv/--no-csv", "csv", default=None,
+              help="Write results.csv (default: when the study has at most 1,000,000 rows).")
 @click.option("--no-figures", is_flag=True, help="Skip the plots and the HTML report.")
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
 @click.pass_context
 def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | None, points: int | None,
-          seed: int | None, chunk: int | None, workers: int | None, scheduler: str | None, listen: str, design_timeout: float,
-          restart: bool, no_figures: bool, keep_going: bool) -> None:
-    """Sweep or Monte Carlo over SCENARIO's [sweep] table (docs/studies.md); resumable after any interruption."""
+          seed: int | None, chunk: int | None, workers: int | None, scheduler: str | None, listen: str,
+          tls_ca_file: str | None, tls_cert: str | None, tls_key: str | None, insecure: bool, design_timeout: float,
+          restart: bool, csv: bool | None, no_figures: bool, keep_going: bool) -> None:
+    """Sweep or Monte Carlo over SCENARIO's [sweep] table (docs/studies.md); resumable after any interruption.
+
+    Ctrl-C stops it at once (exit status 130); the same command resumes it.
+    """
     import os
 
     from sandbox.core.scenario import ScenarioError
     from sandbox.output import report
-    from sandbox.studies.executor import DaskExecutor, Job, LocalExecutor, seed_context
+    from sandbox.studies.executor import DaskExecutor, ExecutorError, Job, LocalExecutor, seed_context
     from sandbox.studies.plans import parse_plan
-    from sandbox.studies.sweep import SweepError, run_sweep
+    from sandbox.studies.sweep import DATASET, SweepError, run_sweep
 
     s = scenario_or_exit(ctx, scenario)
     registry = registry_of(ctx)
@@ -300,16 +326,23 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
         fail(str(exc), 2)
     out = Path(out_dir) if out_dir is not None else Path(f"sweep-{Path(scenario).stem}")
     check_writable(out)
+    security = _dask_security(scheduler, listen, tls_ca_file, tls_cert, tls_key, insecure)
     job = Job.for_scenario(s, tuple(ctx.find_root().params.get("plugin_modules") or ()), design_timeout or None)
     seed_context(job, registry, s)
     n_workers = workers or os.cpu_count() or 1
-    executor = DaskExecutor(scheduler, n_workers, listen) if scheduler else LocalExecutor(n_workers)
+    executor = DaskExecutor(scheduler, n_workers, listen, security) if scheduler else LocalExecutor(n_workers)
+    resume = f"the finished chunks are kept in {shown(out)}: run the same command again to resume"
     try:
-        outcome = run_sweep(job, s, registry, plan, out, executor, restart=restart, figures=not no_figures)
+        outcome = run_sweep(job, s, registry, plan, out, executor, restart=restart, figures=not no_figures, csv=csv,
+                            note=lambda text: click.echo(f"warning: {text}", err=True))
     except SweepError as exc:
-        fail(str(exc), 2)
+        fail(str(exc), exc.status)
+    except ExecutorError as exc:
+        fail(f"{exc}; {resume}", 1)
+    except KeyboardInterrupt:
+        fail(f"interrupted; {resume}", 130)
     except OSError as exc:
-        fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
+        fail(f"--out {shown(out)}: cannot write: {exc.strerror or exc}", 2)
     m = outcome.manifest
     click.echo(f"{plan.method} over {plan.points:,} points (seed {plan.seed}), {len(plan.dimensions)} inputs; "
                f"{outcome.computed_chunks} chunks computed, {outcome.resumed_chunks} resumed; {m['executor']}, "
@@ -323,7 +356,9 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
             for r in rows.itertuples():
                 click.echo(f"  {r.architecture:<12} {report.fmt(r.p5):>10} {report.fmt(r.p50):>12} {report.fmt(r.p95):>12} "
                            f"{r.valid:>8,}")
-    click.echo(f"\nwrote {out}/results.parquet, results.csv, summary.csv" + ("" if no_figures else ", figures, report.html"))
+    click.echo()
+    report_written(out, [*outcome.files, f"{DATASET}/ ({outcome.computed_chunks + outcome.resumed_chunks} chunks)"],
+                   machine_output=False)
     for arch, messages in outcome.failures.items():
         for message in messages[:3]:
             click.echo(f"error: {arch}: {message}", err=True)
@@ -331,6 +366,68 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
             click.echo(f"error: {arch}: ... and {len(messages) - 3} more (see manifest.json)", err=True)
     if outcome.failures and not keep_going:
         sys.exit(1)
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` (an IP address or a name) reaches this machine only."""
+    import ipaddress
+    import socket
+
+    host = host.strip().strip("[]")
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        pass
+    if host == "localhost":
+        return True
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError):
+        return False
+    return bool(infos) and all(ipaddress.ip_address(i[4][0].split("%")[0]).is_loopback for i in infos)
+
+
+def _dask_security(scheduler: str | None, listen: str, ca: str | None, cert: str | None, key: str | None,
+                   insecure: bool) -> Any:
+    """The :class:`distributed.Security` of the TLS options, or None; exit 2 when an address beyond this
+    machine would be used without TLS and without ``--insecure`` (tasks and results are pickles)."""
+    given = {"--tls-ca-file": ca, "--tls-cert": cert, "--tls-key": key}
+    if any(given.values()) and not scheduler:
+        fail("--tls-ca-file, --tls-cert, --tls-key: only with --scheduler", 2)
+    if not scheduler:
+        return None
+    if any(given.values()):
+        missing = [k for k, v in given.items() if not v]
+        if missing:
+            fail(f"{', '.join(missing)}: TLS needs --tls-ca-file, --tls-cert and --tls-key together", 2)
+        for option, path in given.items():
+            if not Path(path).is_file():
+                fail(f"{option} {shown(path)}: file not found", 2)
+        if scheduler != "local" and not scheduler.startswith("tls://"):
+            fail(f"--scheduler {scheduler}: with TLS certificates the address must start with tls://", 2)
+        from distributed import Security
+
+        return Security(tls_ca_file=ca, tls_client_cert=cert, tls_client_key=key, tls_scheduler_cert=cert,
+                        tls_scheduler_key=key, tls_worker_cert=cert, tls_worker_key=key, require_encryption=True)
+    if scheduler == "local":
+        where, host = f"--listen {listen}", listen
+    else:
+        from distributed.comm import get_address_host
+
+        try:
+            host = get_address_host(scheduler if "://" in scheduler else f"tcp://{scheduler}")
+        except (ValueError, TypeError):
+            fail(f"--scheduler {scheduler}: expected tcp://host:port, tls://host:port or 'local'", 2)
+        where = f"--scheduler {scheduler}"
+    if _is_loopback(host):
+        return None
+    risk = ("tasks and results travel as pickles, so anyone who can reach the port can run code on the workers "
+            "and on this machine")
+    if not insecure:
+        fail(f"{where}: {host} is reachable beyond this machine and no TLS is set up; {risk}. Give --tls-ca-file, "
+             "--tls-cert and --tls-key (mutual TLS, tls:// addresses), or pass --insecure to accept the risk", 2)
+    click.echo(f"warning: --insecure: {where} without TLS; {risk}", err=True)
+    return None
 
 
 @hookimpl

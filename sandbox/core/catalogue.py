@@ -9,15 +9,29 @@ a field name to its (low, high) plausible range for Monte Carlo.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import Field, dataclass, field, fields
 from types import MappingProxyType
+from typing import Any
 
 _NAN = float("nan")
 
 
+def _f(default: Any = _NAN, *, unit: str = "", doc: str, factory: Any = None) -> Any:
+    """A catalogue field with its ``unit`` (as ``sandbox catalogue`` shows it; ``""`` for plain
+    numbers, flags and text) and a one-line ``doc``, kept in the field's metadata."""
+    meta = {"unit": unit, "doc": doc}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+_SOURCES_DOC = "field name -> public reference of its value (at least one)"
+_RANGES_DOC = "field name -> (low, high) plausible range, in the field's unit (Monte Carlo draws within it)"
+
+
 @dataclass(frozen=True)
 class _Entry:
-    name: str
+    name: str = field(metadata={"unit": "", "doc": "the entry's name: what scenarios, parameters and designs refer to"})
 
     def check(self) -> None:
         """Raise ``ValueError`` when a numeric field is negative or a source is missing."""
@@ -27,6 +41,11 @@ class _Entry:
                 raise ValueError(f"{type(self).__name__} {self.name!r}: {f.name} must be >= 0, got {value}")
         if not getattr(self, "sources", None):
             raise ValueError(f"{type(self).__name__} {self.name!r}: needs at least one source")
+
+
+def entry_fields(entry_type: type) -> list[Field]:
+    """The fields of a catalogue entry type, each with ``metadata["unit"]`` and ``metadata["doc"]``."""
+    return list(fields(entry_type))
 
 
 @dataclass(frozen=True)
@@ -48,19 +67,22 @@ class Chip(_Entry):
     ``cost_usd``); 0 for a module that is a complete computer (an edge SoC, a rad-hard board).
     """
 
-    peak_ops_per_s: Mapping[str, float] = field(default_factory=dict)
-    power_w: float = _NAN
-    mass_kg: float = _NAN
-    cost_usd: float = _NAN
-    tid_krad: float = 0.0
-    rad_hard: bool = False
-    host_power_w: float = 0.0
-    host_mass_kg: float = 0.0
-    host_cost_usd: float = 0.0
-    year: int = 0
-    sources: Mapping[str, str] = field(default_factory=dict)
-    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
-    see_cross_section_cm2: float = 0.0  # last, so positional construction keeps working
+    peak_ops_per_s: Mapping[str, float] = _f(
+        unit="FLOP/s", factory=dict,
+        doc="precision (fp64, fp32, tf32, bf16, fp16, fp8, int8) -> dense peak operations per second (OP/s for int8)")
+    power_w: float = _f(unit="W", doc="board power (TDP) of one chip or module")
+    mass_kg: float = _f(unit="kg", doc="mass of one chip module as installed (board, heat spreader)")
+    cost_usd: float = _f(unit="USD", doc="unit price of one chip or module")
+    tid_krad: float = _f(0.0, unit="krad(Si)", doc="total ionising dose tolerated; 0 = unknown or untested (COTS)")
+    rad_hard: bool = _f(False, doc="radiation-hardened by design")
+    host_power_w: float = _f(0.0, unit="W", doc="host server power per accelerator (CPUs, memory, NICs, switches), on top of power_w")
+    host_mass_kg: float = _f(0.0, unit="kg", doc="host server mass per accelerator, besides the module's own mass_kg")
+    host_cost_usd: float = _f(0.0, unit="USD", doc="host server cost per accelerator, besides cost_usd")
+    year: int = _f(0, unit="", doc="year of first availability (0 = not given)")
+    sources: Mapping[str, str] = _f(factory=dict, doc=_SOURCES_DOC)
+    ranges: Mapping[str, tuple[float, float]] = _f(factory=dict, doc=_RANGES_DOC)
+    see_cross_section_cm2: float = _f(  # last, so positional construction keeps working
+        0.0, unit="cm2", doc="per-chip cross-section for single events that stop or corrupt work (0 = not characterised)")
 
     def ops(self, precision: str) -> float:
         """Peak operations per second at ``precision``; ``KeyError`` names what exists."""
@@ -83,16 +105,17 @@ class LaunchVehicle(_Entry):
     ``expendable_price_usd`` the price of a flight whose vehicle is not recovered (NaN: unknown).
     """
 
-    payload_kg: Mapping[str, float] = field(default_factory=dict)
-    fairing_volume_m3: float = _NAN
-    price_usd: float = _NAN
-    co2_t_per_flight: float = _NAN
-    leo_altitude_m: float = 400e3
-    reusable: bool = False
-    expendable_price_usd: float = _NAN
-    year: int = 0
-    sources: Mapping[str, str] = field(default_factory=dict)
-    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    payload_kg: Mapping[str, float] = _f(
+        unit="kg", factory=dict, doc="destination (LEO, SSO, GTO, TLI) -> payload mass one flight delivers there")
+    fairing_volume_m3: float = _f(unit="m3", doc="usable payload volume under the fairing")
+    price_usd: float = _f(unit="USD", doc="price of one flight")
+    co2_t_per_flight: float = _f(unit="t", doc="CO2-equivalent emitted per flight")
+    leo_altitude_m: float = _f(400e3, unit="m", doc="altitude of the circular orbit the LEO payload figure is for")
+    reusable: bool = _f(False, doc="can be refuelled in orbit (propellant transfer by tanker flights)")
+    expendable_price_usd: float = _f(unit="USD", doc="price of a flight whose vehicle is not recovered (NaN: unknown)")
+    year: int = _f(0, unit="", doc="year of first flight or of the figures (0 = not given)")
+    sources: Mapping[str, str] = _f(factory=dict, doc=_SOURCES_DOC)
+    ranges: Mapping[str, tuple[float, float]] = _f(factory=dict, doc=_RANGES_DOC)
 
     def payload(self, destination: str) -> float:
         """Payload mass (kg) to ``destination``; ``KeyError`` names what exists."""
@@ -120,21 +143,21 @@ class PowerSource(_Entry):
     - grid: ``price_usd_per_kwh``, ``co2_kg_per_kwh``.
     """
 
-    kind: str = "solar"
-    efficiency: float = _NAN
-    packing_factor: float = _NAN
-    areal_density_kg_m2: float = _NAN
-    degradation_per_year: float = 0.0
-    specific_energy_wh_per_kg: float = _NAN
-    round_trip_efficiency: float = _NAN
-    depth_of_discharge: float = _NAN
-    specific_power_w_per_kg: float = _NAN
-    cost_usd_per_w: float = _NAN
-    cost_usd_per_kwh: float = _NAN
-    price_usd_per_kwh: float = _NAN
-    co2_kg_per_kwh: float = _NAN
-    sources: Mapping[str, str] = field(default_factory=dict)
-    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    kind: str = _f("solar", doc="solar, storage, fission, radioisotope, grid or beamed")
+    efficiency: float = _f(unit="", doc="solar: cell efficiency at 1 AU, AM0 (0-1)")
+    packing_factor: float = _f(unit="", doc="solar: fraction of the array area covered by cells (0-1)")
+    areal_density_kg_m2: float = _f(unit="kg/m2", doc="solar: array mass per m2, substrate and deployment included")
+    degradation_per_year: float = _f(0.0, unit="1/yr", doc="fraction of output lost per year (solar cells, isotope decay)")
+    specific_energy_wh_per_kg: float = _f(unit="Wh/kg", doc="storage: energy stored per kg, system level")
+    round_trip_efficiency: float = _f(unit="", doc="storage: energy out / energy in (0-1)")
+    depth_of_discharge: float = _f(unit="", doc="storage: usable fraction of the stored energy per cycle (0-1)")
+    specific_power_w_per_kg: float = _f(unit="W/kg", doc="fission, radioisotope, beamed: electrical power per kg, system level")
+    cost_usd_per_w: float = _f(unit="USD/W", doc="solar, fission, radioisotope, beamed: cost per W (beginning of life)")
+    cost_usd_per_kwh: float = _f(unit="USD/kWh", doc="storage: cost per kWh of capacity")
+    price_usd_per_kwh: float = _f(unit="USD/kWh", doc="grid: price of electricity delivered")
+    co2_kg_per_kwh: float = _f(unit="kg/kWh", doc="grid: CO2-equivalent emitted per kWh delivered")
+    sources: Mapping[str, str] = _f(factory=dict, doc=_SOURCES_DOC)
+    ranges: Mapping[str, tuple[float, float]] = _f(factory=dict, doc=_RANGES_DOC)
 
     KINDS = ("solar", "storage", "fission", "radioisotope", "grid", "beamed")
 
@@ -149,12 +172,12 @@ class GroundStation(_Entry):
     """A ground station: geodetic ``lat_deg``/``lon_deg`` (degrees, WGS84), ``alt_m`` (m),
     ``min_elevation_deg`` (degrees above the horizon for a usable pass), ``network`` (operator)."""
 
-    lat_deg: float = _NAN
-    lon_deg: float = _NAN
-    alt_m: float = 0.0
-    min_elevation_deg: float = 10.0
-    network: str = ""
-    sources: Mapping[str, str] = field(default_factory=dict)
+    lat_deg: float = _f(unit="deg", doc="geodetic latitude (WGS84), -90 to 90")
+    lon_deg: float = _f(unit="deg", doc="longitude east (WGS84), -180 to 360")
+    alt_m: float = _f(0.0, unit="m", doc="height above the WGS84 ellipsoid")
+    min_elevation_deg: float = _f(10.0, unit="deg", doc="lowest elevation above the local horizon of a usable pass")
+    network: str = _f("", doc="operator or network the station belongs to")
+    sources: Mapping[str, str] = _f(factory=dict, doc=_SOURCES_DOC)
 
     def check(self) -> None:
         if not (-90 <= self.lat_deg <= 90 and -180 <= self.lon_deg <= 360):
@@ -164,6 +187,9 @@ class GroundStation(_Entry):
 
 
 CatalogueEntry = Chip | LaunchVehicle | PowerSource | GroundStation
+
+#: Catalogues whose entries have a ``kind`` a parameter can restrict (``Param(kinds=...)``), with the kinds.
+ENTRY_KINDS: dict[str, tuple[str, ...]] = {"power_sources": PowerSource.KINDS}
 
 _KIND_OF = {Chip: "chips", LaunchVehicle: "launch_vehicles", PowerSource: "power_sources", GroundStation: "ground_stations"}
 #: The catalogue kinds (table names), and the entry type of each.
@@ -226,6 +252,29 @@ class Catalogues:
                 object.__setattr__(entry, f.name, MappingProxyType(dict(value)))
         table[entry.name] = entry
         self.owner[key] = plugin
+
+    def problem(self, kind: str, name: object, kinds: tuple[str, ...] = ()) -> str | None:
+        """Why ``name`` cannot be used as an entry of catalogue ``kind`` (restricted to entries of
+        ``kinds`` when given), as one line with a did-you-mean; ``None`` when it can."""
+        import difflib
+
+        table = getattr(self, kind)
+        label = kind[:-1].replace("_", " ")
+        allowed = sorted(n for n, e in table.items() if not kinds or getattr(e, "kind", None) in kinds)
+        wanted = f" of kind {' or '.join(repr(k) for k in kinds)}" if kinds else ""
+        if name in table and name in allowed:
+            return None
+        if name in table:
+            entry_kind = getattr(table[name], "kind", "?")
+            if not allowed:
+                return f"{name!r} is a {entry_kind} {label}; this parameter takes a {label}{wanted}, and none is installed"
+            best = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.0)[0]
+            others = f" ({label}s{wanted}: {', '.join(allowed)})" if len(allowed) > 1 else ""
+            return (f"{name!r} is a {entry_kind} {label}, but this parameter takes only a {label}{wanted}; "
+                    f"did you mean {best!r}?{others}")
+        close = difflib.get_close_matches(str(name), allowed, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known{wanted}: {', '.join(allowed) or 'none'}"
+        return f"no {label} named {name!r} in the catalogues{hint}"
 
     def read_only(self) -> CatalogueView:
         """A view of every table that cannot be changed (what design functions receive)."""

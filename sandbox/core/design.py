@@ -11,9 +11,85 @@ trajectory adapter (eclipse fraction, Δv, distances) go into :class:`Site` and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
+from typing import Any
 
 import numpy as np
+
+#: The unit a design field is in, from the end of its name (longest suffix first); fields
+#: without one are plain numbers (fractions, counts) or text. ``years_to_service`` says it at the start.
+_SUFFIX_UNITS = (
+    ("_usd_per_year", "USD/yr"), ("_usd_per_w", "USD/W"), ("_l_per_kwh", "L/kWh"), ("_kg_per_visit", "kg"),
+    ("_per_year", "1/yr"), ("_krad", "krad"),
+    ("_g_cm2", "g/cm2"), ("_kg_m2", "kg/m2"), ("_kg_m3", "kg/m3"), ("_w_m2", "W/m2"), ("_m_s", "m/s"),
+    ("_years", "yr"), ("_usd", "USD"), ("_bps", "bit/s"), ("_deg", "deg"), ("_au", "AU"), ("_kg", "kg"),
+    ("_w", "W"), ("_k", "K"), ("_m", "m"), ("_s", "s"),
+)
+_PREFIX_UNITS = (("years_", "yr"),)
+#: Units :meth:`sandbox.core.params.Params.si` delivers directly (the SI form of a parameter).
+_SI_UNITS = {"W", "m", "kg", "s", "m/s", "K", "USD", "USD/W", "kg/m2", "kg/m3", "W/m2", "bit/s"}
+
+
+def field_unit(name: str) -> str:
+    """The unit a design field named ``name`` holds, read from its name (``""``: a plain number)."""
+    for suffix, unit in _SUFFIX_UNITS:
+        if name.endswith(suffix):
+            return unit
+    for prefix, unit in _PREFIX_UNITS:
+        if name.startswith(prefix):
+            return unit
+    return ""
+
+
+def _is_quantity(value: object) -> bool:
+    return hasattr(value, "unit") and hasattr(value, "to_value")  # astropy Quantity (not imported here: cheap)
+
+
+def _quantity_error(owner: str, path: str, value: Any) -> TypeError:
+    unit = field_unit(path.rsplit(".", 1)[-1].split("[", 1)[0])
+    shown = f"{value.value:g} {value.unit}" if np.ndim(value) == 0 else f"an array in {value.unit}"
+    if owner.startswith("metric "):
+        fix = "give the value as a float in the metric's unit: quantity.to_value(unit)"
+    elif unit in _SI_UNITS:
+        fix = f'use p.si("<parameter>") for a parameter (SI: {unit}), or quantity.to_value("{unit}")'
+    elif unit:
+        fix = f'use quantity.to_value("{unit}") (p.si(...) gives SI units, not {unit})'
+    else:
+        fix = 'use float(quantity.to_value(""))'
+    return TypeError(f"{owner}: {path} is a Quantity ({shown}); design fields are plain floats in the unit "
+                     f"their name says ({unit or 'a plain number'}): {fix}")
+
+
+def check_plain(owner: str, obj: Any, prefix: str = "") -> None:
+    """Raise ``TypeError`` naming ``owner`` and the field when a field of ``obj`` (a design dataclass,
+    walked into its parts, dicts and lists) holds an astropy Quantity instead of a plain float."""
+    for f in fields(obj):
+        value = getattr(obj, f.name, None)
+        path = f"{prefix}{f.name}"
+        if _is_quantity(value):
+            raise _quantity_error(owner, path, value)
+        if is_dataclass(value) and not isinstance(value, type):
+            check_plain(owner, value, f"{path}.")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _is_quantity(item):
+                    raise _quantity_error(owner, f"{path}[{key!r}]", item)
+
+
+class _Plain:
+    """Refuses astropy Quantities in the plain-float fields of a named design part as they are set."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        owner = f"{type(self).__name__.lower()} {self.__dict__.get('name', '?')!r}"
+        if _is_quantity(value):
+            raise _quantity_error(owner, name, value)
+        if is_dataclass(value) and not isinstance(value, type):
+            check_plain(owner, value, f"{name}.")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if _is_quantity(item):
+                    raise _quantity_error(owner, f"{name}[{key!r}]", item)
+        object.__setattr__(self, name, value)
 
 
 @dataclass
@@ -128,7 +204,7 @@ class Servicing:
 
 
 @dataclass
-class Element:
+class Element(_Plain):
     """One kind of thing that is built, ``count`` times (satellites, modules, halls, power plants...).
 
     Compute: ``chip`` (catalogue name, or ``None`` for an element without compute, e.g. a power
@@ -212,7 +288,7 @@ class Element:
 
 
 @dataclass
-class Metric:
+class Metric(_Plain):
     """One reported number: ``name`` (dotted, e.g. ``"mass.thermal"``), ``value`` in ``unit``,
     and how it was obtained: ``inputs`` names what produced it, ``approximation`` flags a
     documented approximation, ``source`` cites it."""
@@ -282,3 +358,12 @@ class Design:
     metrics: list[Metric] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     power_links: list[PowerLink] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        check_plain("design", self)
+        for el in self.elements if isinstance(self.elements, list) else ():
+            if isinstance(el, Element):  # parts may have been changed after the element was made
+                check_plain(f"element {el.name!r}", el)
+        for m in self.metrics if isinstance(self.metrics, list) else ():
+            if isinstance(m, Metric):
+                check_plain(f"metric {m.name!r}", m)

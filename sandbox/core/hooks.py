@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
     from sandbox.core.architecture import Context
     from sandbox.core.design import Design
+    from sandbox.core.hookspecs import RegisterArchitecture, RegisterCatalogueEntry, RegisterModel
+    from sandbox.ledger.engine import RunResult
 
 #: Hook names, in the order the lifecycle fires them (see :mod:`sandbox.core.hookspecs`).
 REGISTER_CATALOGUES = "sandbox_register_catalogues"
@@ -138,24 +140,24 @@ class Hooks:
         return calls
 
     # ------------------------------------------------------------------ registration phase
-    def register_catalogues(self, register_for: Callable[[str], Callable[..., None]],
+    def register_catalogues(self, register_for: Callable[[str], RegisterCatalogueEntry],
                             plugins: set[str] | None = None) -> list[HookCall]:
         """``sandbox_register_catalogues(register)`` with a ``register`` callback per plugin."""
         return self._each(REGISTER_CATALOGUES, lambda p: {"register": register_for(p)}, plugins)
 
-    def register_models(self, register_for: Callable[[str], Callable[..., None]],
+    def register_models(self, register_for: Callable[[str], RegisterModel],
                         plugins: set[str] | None = None) -> list[HookCall]:
         """``sandbox_register_models(register)`` with a ``register`` callback per plugin."""
         return self._each(REGISTER_MODELS, lambda p: {"register": register_for(p)}, plugins)
 
-    def register_architectures(self, register_for: Callable[[str], Callable[..., None]],
+    def register_architectures(self, register_for: Callable[[str], RegisterArchitecture],
                                plugins: set[str] | None = None) -> list[HookCall]:
         """``sandbox_register_architectures(register)`` with a ``register`` callback per plugin."""
         return self._each(REGISTER_ARCHITECTURES, lambda p: {"register": register_for(p)}, plugins)
 
-    def register_commands(self, cli: click.Group) -> list[HookCall]:
+    def register_commands(self, cli: click.Group, plugins: set[str] | None = None) -> list[HookCall]:
         """``sandbox_register_commands(cli)``: plugins add click commands to ``cli``."""
-        return self._each(REGISTER_COMMANDS, lambda _p: {"cli": cli})
+        return self._each(REGISTER_COMMANDS, lambda _p: {"cli": cli}, plugins)
 
     # ------------------------------------------------------------------ evaluation phase
     def extra_metrics(self, architecture: str, design: Design, ledger: Any, context: Context) -> list[HookCall]:
@@ -168,7 +170,7 @@ class Hooks:
                                                     "ledger": ledger(p) if callable(ledger) else ledger,
                                                     "context": context}, timeout_s=self.timeout_s)
 
-    def run_finished(self, result: Any) -> list[HookCall]:
+    def run_finished(self, result: RunResult) -> list[HookCall]:
         """``sandbox_run_finished(result)`` after a run, before output."""
         return self._each(RUN_FINISHED, lambda _p: {"result": result}, timeout_s=self.timeout_s)
 

@@ -34,11 +34,15 @@ class Param:
     as ``default``), ``minimum``/``maximum`` the hard validity bounds in ``unit`` (``minimum`` is
     inclusive unless ``exclusive_minimum``). ``choices`` restricts strings; ``catalogue`` (``"chips"``,
     ``"launch_vehicles"``, ``"power_sources"``, ``"ground_stations"``) makes a string name an entry
-    of that catalogue, checked when a scenario is validated. ``source`` is the
-    public reference of the default; it is required for numeric defaults. ``model_default`` names the
-    shared-model default this parameter's default is (``"thermal.radiator_temperature_k"``; set by
-    :func:`from_sourced`): a scenario's ``[models]`` override of that default moves this parameter too,
-    unless the scenario sets the parameter itself.
+    of that catalogue, checked when a scenario is validated; ``kinds`` restricts a
+    ``"power_sources"`` parameter to entries of those kinds (e.g. ``("grid",)``; see
+    :attr:`sandbox.core.catalogue.PowerSource.KINDS`). ``source`` is the
+    public reference of the default; it is required for numeric defaults. A bad default
+    (wrong unit, out of bounds, a kind that does not exist) raises ``ValueError`` naming the
+    parameter when the plugin builds the ``Param``. ``model_default`` names the shared-model
+    default this parameter's default is (``"thermal.radiator_temperature_k"``; set by
+    :func:`from_sourced`): a scenario's ``[models]`` override of that default moves this parameter
+    too, unless the scenario sets the parameter itself.
     """
 
     name: str
@@ -54,6 +58,7 @@ class Param:
     choices: tuple[str, ...] = ()
     kind: str = ""
     catalogue: str = ""
+    kinds: tuple[str, ...] = ()
     model_default: str = ""
 
     def __post_init__(self) -> None:
@@ -63,15 +68,40 @@ class Param:
             raise ValueError(f"parameter {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
         if self.kind in ("quantity", "number", "integer") and not self.source:
             raise ValueError(f"parameter {self.name!r}: a numeric default needs a source")
-        check_value(self, self.default)  # the default itself must be valid
-        for bound in (self.low, self.high):
-            if bound is not None:
-                check_value(self, bound)
+        if self.kinds:
+            _check_kinds(self)
+        for label, value in (("default", self.default), ("low", self.low), ("high", self.high)):
+            if value is None and label != "default":
+                continue
+            try:
+                check_value(self, value)  # the default and the range must be valid values themselves
+            except ValueError as exc:
+                raise ValueError(f"parameter {self.name!r}: {label} {value!r}: {exc}") from None
 
     @property
     def si_unit(self) -> u.UnitBase:
         """The astropy unit values are delivered in (dimensionless for numbers)."""
         return unit_of(self.unit) if self.unit else u.dimensionless_unscaled
+
+
+def _check_kinds(p: Param) -> None:
+    """``kinds`` needs a catalogue whose entries have kinds (power sources) and real kind names."""
+    import difflib
+
+    from sandbox.core.catalogue import ENTRY_KINDS
+
+    if isinstance(p.kinds, str) or not isinstance(p.kinds, tuple):
+        raise ValueError(f"parameter {p.name!r}: kinds must be a tuple of strings, e.g. ('grid',), got {p.kinds!r}")
+    known = ENTRY_KINDS.get(p.catalogue)
+    if known is None:
+        have = ", ".join(repr(c) for c in ENTRY_KINDS)
+        raise ValueError(f"parameter {p.name!r}: kinds= needs catalogue= set to a catalogue whose entries have a "
+                         f"kind ({have}), got catalogue={p.catalogue!r}")
+    for k in p.kinds:
+        if k not in known:
+            close = difflib.get_close_matches(str(k), known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"parameter {p.name!r}: no {p.catalogue} kind {k!r}{hint} (kinds: {', '.join(known)})")
 
 
 def from_sourced(name: str, default: Sourced, description: str, **kwargs: Any) -> Param:
@@ -190,17 +220,29 @@ class Params:
     origins: dict[str, str] = field(default_factory=dict)  # parameter → where a [models] override set it
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # copy, pickle and friends probe for these: plain AttributeError
+            raise AttributeError(name)
         try:
             return self.values[name]
         except KeyError:
-            raise AttributeError(name) from None
+            raise AttributeError(self._unknown(name)) from None
 
     def __getitem__(self, name: str) -> Any:
-        return self.values[name]
+        try:
+            return self.values[name]
+        except KeyError:
+            raise KeyError(self._unknown(name)) from None
+
+    def _unknown(self, name: str) -> str:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(self.values), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; declared: {', '.join(self.values) or 'none'}"
+        return f"no parameter {name!r} in this architecture's schema{hint}"
 
     def si(self, name: str) -> float:
         """The value as a plain SI float (m, kg, s, W, J, USD, FLOP/s...)."""
-        v = self.values[name]
+        v = self[name]
         if isinstance(v, u.Quantity):
             from sandbox.core.units import to_si
 

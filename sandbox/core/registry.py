@@ -4,18 +4,28 @@ Plugins come from the ``sandbox`` entry-point group (the built-ins too) and, for
 one-off, from objects passed explicitly. The host's own plugins (:data:`HOST_PLUGINS`, e.g. the
 study commands) are registered first through the same hooks, whatever ``SANDBOX_PLUGINS`` says. ``SANDBOX_PLUGINS`` selects which entry points load:
 unset loads all, a comma-separated list loads those names, an empty string loads none.
-A plugin that fails to import is reported by name and the rest still load; a plugin that
-implements a hook that does not exist makes loading fail with its name.
+A broken plugin never takes the others down: one that fails to import, implements a hook that
+does not exist (or declares an argument its hook does not pass, or forgets ``@hookimpl``), raises
+in a registration hook or registers something another plugin owns is dropped whole (none of its
+registrations are kept, none of its hooks run) and reported in :attr:`Registry.load_errors` with
+its name and the cause (for a misspelt hook, the closest real name: :class:`HookNameError`); the
+architectures it registered or tried to register are listed in :attr:`Registry.unavailable`, so
+that a scenario naming one fails with that cause. The command line exits with status 2 when a
+plugin it was asked for by ``--plugin`` is dropped (its author is at the keyboard), and prints a
+``warning:`` for an installed one.
 """
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import inspect
 import os
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -38,6 +48,60 @@ class PluginError(Exception):
     """A plugin is broken in a way that stops loading; the message names the plugin."""
 
 
+class HookNameError(PluginError):
+    """A plugin names a hook or a hook argument that does not exist, or forgot ``@hookimpl``.
+
+    A spelling mistake in the plugin's source (the command line exits with status 2); the
+    message names the plugin and the function and suggests the closest real name.
+    """
+
+
+#: Hook name → the arguments its implementations may declare, from the specifications.
+HOOK_ARGUMENTS: dict[str, tuple[str, ...]] = {
+    name: tuple(inspect.signature(fn).parameters)
+    for name, fn in vars(hookspecs).items() if inspect.isfunction(fn) and hasattr(fn, "sandbox_spec")
+}
+
+
+def _closest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def check_hook_names(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    """Raise :class:`HookNameError` when ``plugin`` implements an unknown hook, declares an argument
+    its hook does not pass, or defines a hook function without ``@hookimpl`` (never called)."""
+    for attr in sorted(dir(plugin)):
+        if not attr.startswith("sandbox_"):
+            continue
+        try:
+            value = getattr(plugin, attr)
+        except Exception:  # a property that raises is not a hook
+            continue
+        if not callable(value):
+            continue
+        marked = pm.parse_hookimpl_opts(plugin, attr) is not None
+        if attr not in HOOK_ARGUMENTS:
+            if marked:
+                raise HookNameError(f"plugin {name!r}: {attr} is not a hook{_closest(attr, HOOK_ARGUMENTS)} "
+                                    f"(hooks: {', '.join(HOOK_ARGUMENTS)})")
+            continue
+        if not marked:
+            raise HookNameError(f"plugin {name!r}: function {attr} is not marked @sandbox.hookimpl, so it would "
+                                "never be called; decorate it with @hookimpl (from sandbox import hookimpl)")
+        try:
+            declared = [p.name for p in inspect.signature(value).parameters.values()
+                        if p.kind in (p.POSITIONAL_OR_KEYWORD, p.POSITIONAL_ONLY, p.KEYWORD_ONLY)]
+        except (TypeError, ValueError):
+            continue
+        allowed = HOOK_ARGUMENTS[attr]
+        for arg in declared:
+            if arg not in allowed:
+                raise HookNameError(f"plugin {name!r}: {attr}({', '.join(declared)}): the hook passes no argument "
+                                    f"{arg!r}{_closest(arg, allowed)} (it passes: {', '.join(allowed)}; declare only "
+                                    "those you use)")
+
+
 @dataclass
 class PluginInfo:
     """A loaded (or failed) plugin: entry-point name, distribution and version, hooks."""
@@ -49,6 +113,7 @@ class PluginInfo:
     hooks: list[str] = field(default_factory=list)
     error: str = ""
     host: bool = False  # part of the sandbox itself (HOST_PLUGINS)
+    misspelt: bool = False  # dropped for a hook name, hook argument or missing @hookimpl (HookNameError)
 
 
 @dataclass
@@ -63,9 +128,32 @@ class Registry:
     models: Any
     load_errors: list[PluginInfo]
     token: str = field(default_factory=lambda: uuid.uuid4().hex)  # identifies this plugin set within a process
+    #: Architectures of plugins that failed to load: name → "plugin 'x' failed to load: cause".
+    unavailable: dict[str, str] = field(default_factory=dict)
 
     def architecture(self, name: str) -> ArchitectureSpec:
         return self.architectures[name]
+
+    def content_fingerprint(self) -> str:
+        """SHA-256 of what decides the numbers: the sandbox's own sources and each loaded plugin's
+        name, distribution, version and source files (or hook code), and the plugins that failed.
+
+        A study folder records it, and resuming with another plugin set (``SANDBOX_PLUGINS``, an
+        upgraded or edited plugin) is refused instead of mixing two sets of numbers.
+        """
+        if self._fingerprint is None:
+            import hashlib
+
+            h = hashlib.sha256()
+            _hash_tree(h, Path(__file__).resolve().parents[1])
+            for info in sorted(self.plugins + self.load_errors, key=lambda i: (i.name, i.module)):
+                h.update(f"\0plugin:{info.name}:{info.module}:{info.distribution}:{info.version}:{info.error}".encode())
+                if not info.host and self.pm.has_plugin(info.name):
+                    _hash_plugin(h, self.pm.get_plugin(info.name))
+            self._fingerprint = h.hexdigest()
+        return self._fingerprint
+
+    _fingerprint: str | None = field(default=None, repr=False, compare=False)
 
     @property
     def hooks(self) -> Hooks:
@@ -114,24 +202,70 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
         except Exception as exc:  # a broken plugin must not take the others down
             errors.append(PluginInfo(ep.name, ep.value, dist, version, error=f"{type(exc).__name__}: {exc}"))
             continue
-        _register(pm, plugin, ep.name)
+        try:
+            _register(pm, plugin, ep.name)
+        except HookNameError as exc:
+            errors.append(PluginInfo(ep.name, ep.value, dist, version, error=str(exc), misspelt=True))
+            continue
         infos.append(PluginInfo(ep.name, ep.value, dist, version, _hook_names(pm, plugin)))
     for name, plugin in extra:
         if pm.is_registered(plugin):  # already loaded through its entry point
             continue
-        _register(pm, plugin, name)
-        infos.append(PluginInfo(name, getattr(plugin, "__name__", type(plugin).__name__), "", "", _hook_names(pm, plugin)))
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {pm.get_name(exc.plugin)!r}: {exc}") from None
+        module = getattr(plugin, "__name__", type(plugin).__name__)
+        try:
+            _register(pm, plugin, name)
+        except HookNameError as exc:
+            errors.append(PluginInfo(name, module, error=str(exc), misspelt=True))
+            continue
+        infos.append(PluginInfo(name, module, "", "", _hook_names(pm, plugin)))
+
+    def drop(name: str, error: str) -> None:
+        """Unregister plugin ``name`` and move it to the load errors."""
+        pm.unregister(name=name)
+        for info in infos:
+            if info.name == name:
+                infos.remove(info)
+                info.error = error
+                errors.append(info)
+                break
+        else:
+            errors.append(PluginInfo(name, name, error=error))
+
+    while True:
+        try:
+            pm.check_pending()
+            break
+        except pluggy.PluginValidationError as exc:
+            name = pm.get_name(exc.plugin)
+            if name is None or name in HOST_PLUGINS:
+                raise PluginError(f"plugin {name!r}: {exc}") from None
+            drop(name, str(exc))
     from sandbox.core.architecture import ArchitectureSpec
+
+    unavailable: dict[str, str] = {}
+    while True:  # register; drop the plugins that failed and register the rest again, until none fails
+        catalogues, models, architectures, owner, attempted, failures = _register_all(pm, ArchitectureSpec)
+        if not failures:
+            break
+        for name, error in failures.items():
+            if name in HOST_PLUGINS:
+                raise PluginError(error)
+            for arch in attempted.get(name, []):
+                unavailable.setdefault(arch, f"plugin {name!r} failed to load: {error}")
+            drop(name, error)
+    unavailable = {a: why for a, why in unavailable.items() if a not in architectures}
+    return Registry(pm, infos, catalogues, architectures, owner, models, errors, unavailable=unavailable)
+
+
+def _register_all(pm: pluggy.PluginManager, spec_type: type) -> tuple[Any, ...]:
+    """Run the registration hooks once: catalogues, models and architectures, and who failed (plugin → cause)."""
     from sandbox.core.modelset import ModelError, ModelSet
 
     catalogues = Catalogues()
     models = ModelSet()
-    architectures: dict[str, ArchitectureSpec] = {}
+    architectures: dict[str, Any] = {}
     owner: dict[str, str] = {}
+    attempted: dict[str, list[str]] = {}
 
     def add_catalogue(plugin_name: str) -> Callable[..., None]:
         def register(entry: object, replace: bool = False) -> None:
@@ -152,9 +286,10 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
         return register
 
     def add_architecture(plugin_name: str) -> Callable[..., None]:
-        def register(spec: ArchitectureSpec) -> None:
-            if not isinstance(spec, ArchitectureSpec):
+        def register(spec: Any) -> None:
+            if not isinstance(spec, spec_type):
                 raise PluginError(f"plugin {plugin_name!r} registered {type(spec).__name__}, not an ArchitectureSpec")
+            attempted.setdefault(plugin_name, []).append(spec.name)
             if spec.name in architectures:
                 raise PluginError(
                     f"plugin {plugin_name!r} registered architecture {spec.name!r}, already registered by plugin {owner[spec.name]!r}"
@@ -165,10 +300,15 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
         return register
 
     hooks = Hooks(pm)
+    failures: dict[str, str] = {}
     for calls in (hooks.register_catalogues(add_catalogue), hooks.register_models(add_model),
                   hooks.register_architectures(add_architecture)):
-        raise_first(calls)
-    return Registry(pm, infos, catalogues, architectures, owner, models, errors)
+        for call in calls:
+            if call.failure is not None and call.plugin not in failures:
+                error = call.failure.error
+                failures[call.plugin] = (str(error) if isinstance(error, PluginError) else
+                                         f"{call.failure.hook} raised {type(error).__name__}: {error}")
+    return catalogues, models, architectures, owner, attempted, failures
 
 
 def raise_first(calls: list[HookCall]) -> None:
@@ -232,12 +372,43 @@ def fingerprint() -> str:
 
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    check_hook_names(pm, plugin, name)
     try:
         pm.register(plugin, name=name)
     except ValueError as exc:
         raise PluginError(f"plugin {name!r}: {exc}") from None
     except pluggy.PluginValidationError as exc:
-        raise PluginError(f"plugin {name!r}: {exc}") from None
+        raise HookNameError(f"plugin {name!r}: {' '.join(str(exc).split())}") from None
+
+
+def _hash_tree(h: Any, root: Path) -> None:
+    """Feed the ``.py`` files under ``root`` (names relative to it, and contents) into hash ``h``."""
+    files = [root] if root.is_file() else sorted(root.rglob("*.py"))
+    for f in files:
+        try:
+            data = f.read_bytes()
+        except OSError:
+            continue
+        h.update(f"\0file:{f.relative_to(root.parent) if root.is_dir() else f.name}:{len(data)}\0".encode())
+        h.update(data)
+
+
+def _hash_plugin(h: Any, plugin: object) -> None:
+    """Feed a plugin's source files (a module or package) or, for other objects, its hook code into ``h``."""
+    import sys
+
+    name = getattr(plugin, "__name__", None)
+    module = sys.modules.get(name) if isinstance(name, str) else None
+    path = getattr(module, "__file__", None) if module is plugin else None
+    if path:
+        p = Path(path).resolve()
+        _hash_tree(h, p.parent if p.name == "__init__.py" else p)
+        return
+    for attr in sorted(dir(plugin)):
+        fn = getattr(plugin, attr, None)
+        code = getattr(fn, "__code__", None)
+        if attr.startswith("sandbox_") and code is not None:
+            h.update(f"\0hook:{attr}:".encode() + code.co_code + repr(code.co_consts).encode())
 
 
 _cached: Registry | None = None

@@ -4,6 +4,11 @@ Nothing runs until the whole file is valid. Every error names the file, the key 
 what was expected, e.g. ``scenarios/x.toml: architectures.leo.altitude: expected a length,
 got "550 kg"``; unknown keys get a "did you mean" suggestion. Scenario files are data only:
 they are parsed with :mod:`tomllib` and never executed.
+
+Input limits: a scenario must be a regular file (not a FIFO, a device or a socket: those are
+refused before anything is read, so ``/dev/zero`` or a pipe cannot hang or exhaust the process)
+of at most :data:`MAX_BYTES`, nested at most :data:`MAX_DEPTH` tables or arrays deep. A file
+name that is not valid UTF-8 is shown with replacement characters.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +27,7 @@ import astropy.units as u
 
 from sandbox.core import overrides as _overrides
 from sandbox.core.architecture import ArchitectureSpec, Assumptions, Workload
+from sandbox.core.claim import Claim, parse_claim
 from sandbox.core.params import Params, check_value, sourced_text
 from sandbox.core.units import FLOPS, QuantityError, parse_quantity
 
@@ -55,6 +63,7 @@ class Scenario:
     architectures: list[ArchitectureRun]
     raw: dict[str, Any] = field(repr=False, default_factory=dict)
     overrides: _overrides.Overrides = _overrides.NONE
+    claim: Claim | None = None  # a published claim the file states ([claim])
 
     def registry(self, registry: Any) -> Any:
         """``registry`` as this scenario sees it: with its ``[models]`` and ``[catalogue]`` overrides applied."""
@@ -65,7 +74,7 @@ class Scenario:
 AUTO = "auto"
 WORKLOAD_KINDS = ("inference", "training")
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
-#: [sweep]: see sandbox.studies.plans; [models], [catalogue]: sandbox.core.overrides; [claim]: sandbox.studies.claims
+#: [sweep]: see sandbox.studies.plans; [models], [catalogue]: sandbox.core.overrides; [claim]: sandbox.core.claim
 _TOP = {"study", "workload", "assumptions", "architectures", "sweep", "models", "catalogue", "claim"}
 _STUDY = {"name", "description", "seed"}
 _WORKLOAD = {"kind", "sustained_compute", "precision", "latency_target", "users"}
@@ -74,21 +83,32 @@ _USER = {"name", "lat", "lon"}
 
 #: Defaults of the shared assumptions, each with its source.
 DEFAULT_ASSUMPTIONS = {
-    "start_year": (2027, "the year after this sandbox's first release; BRIEF §2 places most claims in 2026–2035"),
-    "reference_chip": ("H100-SXM", "NVIDIA H100 is the GPU-hour unit public cloud prices quote (BRIEF §3: $/GPU-hour equivalent)"),
+    "start_year": (2027, "the year after this sandbox's first release (2026); the claims the scenarios model are dated "
+                         "2025-2035 (see each scenario file's sources)"),
+    "reference_chip": ("H100-SXM", "NVIDIA H100 is the accelerator public cloud prices quote per GPU-hour (e.g. AWS EC2 "
+                                   "P5, Azure ND H100 v5, Google Cloud A3 on-demand price lists)"),
 }
 
 
-def load_scenario(path: str | Path, registry: Any) -> Scenario:
-    """Read, parse and validate the scenario at ``path`` against ``registry``'s schemas.
+#: Largest scenario file (bytes): the largest shipped scenario is ~3 kB; 1 MiB leaves room for generated ones.
+MAX_BYTES = 1 << 20
+#: Deepest nesting of tables and arrays (the scenario schema needs 4: [sweep.params."key"] = { values = [...] }).
+MAX_DEPTH = 32
 
-    Raises :class:`ScenarioError` (every message prefixed with the path) on any problem,
-    including a missing or unreadable file and malformed TOML.
+
+def display_path(path: str | Path) -> str:
+    """``path`` as text that can always be printed and written as UTF-8 (undecodable bytes become U+FFFD)."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def read_limited(path: str | Path, shown: str, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at ``path`` (at most ``limit``); :class:`ScenarioError` otherwise.
+
+    Opened without blocking and checked with ``fstat`` before any read, so a FIFO, a device or a
+    socket is refused at once, whatever replaced the name in between.
     """
-    shown = str(path)
-    p = Path(path)
     try:
-        data_bytes = p.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
         raise ScenarioError([f"{shown}: file not found"]) from None
     except IsADirectoryError:
@@ -96,14 +116,75 @@ def load_scenario(path: str | Path, registry: Any) -> Scenario:
     except OSError as exc:
         raise ScenarioError([f"{shown}: cannot read: {exc.strerror or exc}"]) from None
     try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ScenarioError([f"{shown}: is a directory, expected a scenario file"])
+        if not stat.S_ISREG(st.st_mode):
+            kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(st.st_mode) else "a device" if stat.S_ISCHR(st.st_mode)
+                    or stat.S_ISBLK(st.st_mode) else "a socket" if stat.S_ISSOCK(st.st_mode) else "not a regular file")
+            raise ScenarioError([f"{shown}: is {kind}, expected a regular scenario file"])
+        if st.st_size > limit:
+            raise ScenarioError([f"{shown}: {st.st_size:,} bytes, more than the {limit:,} a scenario file may have"])
+        chunks = []
+        size = 0
+        while True:
+            block = os.read(fd, 1 << 16)
+            if not block:
+                break
+            size += len(block)
+            if size > limit:  # grew while being read
+                raise ScenarioError([f"{shown}: more than the {limit:,} bytes a scenario file may have"])
+            chunks.append(block)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise ScenarioError([f"{shown}: cannot read: {exc.strerror or exc}"]) from None
+    finally:
+        os.close(fd)
+
+
+def nesting_depth(value: Any) -> int:
+    """Depth of nested tables (dicts) and arrays (lists) in ``value``, without recursion."""
+    depth = 0
+    stack = [(value, 1)]
+    while stack:
+        item, d = stack.pop()
+        if isinstance(item, dict):
+            depth = max(depth, d)
+            stack.extend((v, d + 1) for v in item.values())
+        elif isinstance(item, list):
+            depth = max(depth, d)
+            stack.extend((v, d + 1) for v in item)
+    return depth
+
+
+def parse_toml(data_bytes: bytes, shown: str) -> dict[str, Any]:
+    """Parse scenario bytes (UTF-8 TOML, at most :data:`MAX_DEPTH` deep); :class:`ScenarioError` otherwise."""
+    try:
         text = data_bytes.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError([f"{shown}: not UTF-8 text"]) from None
+    too_deep = ScenarioError([f"{shown}: tables or arrays nested more than {MAX_DEPTH} deep"])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScenarioError([f"{shown}: malformed TOML: {exc}"]) from None
-    return validate(data, registry, shown, hashlib.sha256(data_bytes).hexdigest(), text)
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise too_deep from None
+    if nesting_depth(data) > MAX_DEPTH:  # dotted keys nest without brackets
+        raise too_deep
+    return data
+
+
+def load_scenario(path: str | Path, registry: Any) -> Scenario:
+    """Read, parse and validate the scenario at ``path`` against ``registry``'s schemas.
+
+    Raises :class:`ScenarioError` (every message prefixed with the path) on any problem,
+    including a missing, unreadable, oversized or irregular file and malformed or too deep TOML.
+    """
+    shown = display_path(path)
+    data_bytes = read_limited(path, shown)
+    data = parse_toml(data_bytes, shown)
+    return validate(data, registry, shown, hashlib.sha256(data_bytes).hexdigest(), data_bytes.decode("utf-8"))
 
 
 def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha256: str = "", text: str = "") -> Scenario:
@@ -134,8 +215,6 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
     overrides = _overrides.parse(data, registry, shown, text, bad)
     if len(problems) == before:
         registry = _overrides.scoped(registry, overrides)
-    if "claim" in data and not isinstance(data["claim"], dict):
-        bad("claim", f"expected a table [claim], got {data['claim']!r}")
     workload = _workload(_table(data, "workload", bad), bad)
     assumptions = _assumptions(_table(data, "assumptions", bad), registry, bad)
 
@@ -150,10 +229,18 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             continue
         kind = table.get("type", instance)
         if kind not in registry.architectures:
+            where = f"{key}.type" if "type" in table else key
+            unavailable = getattr(registry, "unavailable", {})
+            if isinstance(kind, str) and kind in unavailable:
+                bad(where, f"architecture {kind!r} is unavailable: {unavailable[kind]}")
+                continue
             known = sorted(registry.architectures)
             close = difflib.get_close_matches(str(kind), known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else f"; installed: {', '.join(known) or 'none'}"
-            bad(f"{key}.type" if "type" in table else key, f"no installed architecture {kind!r}{hint}")
+            failed = [p.name for p in getattr(registry, "load_errors", [])]
+            if failed:
+                hint += f" (plugins that failed to load: {', '.join(failed)})"
+            bad(where, f"no installed architecture {kind!r}{hint}")
             continue
         spec = registry.architectures[kind]
         values, origins = default_params(spec, registry, overrides, set(table), lambda k, m, key=key: bad(k, f"as {key}.{m}"))
@@ -170,11 +257,16 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
                 bad(f"{key}.{pname}", str(exc))
         for param in spec.params:
             if param.catalogue and param.name in values and not (values[param.name] == AUTO and param.default == AUTO):
-                _catalogue_name(registry, param.catalogue, values[param.name], f"{key}.{param.name}", bad)
+                _catalogue_param(registry, spec.name, param, values[param.name], param.name in overridden,
+                                 f"{key}.{param.name}", shown, bad, problems)
         runs.append(ArchitectureRun(instance, spec, Params(values, frozenset(overridden), origins)))
+    claim = None
+    if "claim" in data:
+        named = {r.instance for r in runs} | {s.name for s in registry.architectures.values() if s.baseline}
+        claim = parse_claim(data["claim"], named, bad)
     if problems:
         raise ScenarioError(problems)
-    return Scenario(shown, sha256, name, description, seed, workload, assumptions, runs, data, overrides)
+    return Scenario(shown, sha256, name, description, seed, workload, assumptions, runs, data, overrides, claim)
 
 
 def default_params(spec: ArchitectureSpec, registry: Any, overrides: _overrides.Overrides = _overrides.NONE,
@@ -300,6 +392,26 @@ def _assumptions(table: dict, registry: Any, bad: Any) -> Assumptions:
     chip = table.get("reference_chip", DEFAULT_ASSUMPTIONS["reference_chip"][0])
     _catalogue_name(registry, "chips", chip, "assumptions.reference_chip", bad)
     return Assumptions(int(year) if isinstance(year, int) else 0, float(rate), str(chip))
+
+
+def _catalogue_param(registry: Any, arch_type: str, param: Any, value: Any, overridden: bool, full: str, shown: str,
+                     bad: Any, problems: list[str]) -> None:
+    """A catalogue-typed parameter names installed entries (of the kinds it accepts).
+
+    A value from the scenario is the user's mistake (``file: key: ...``); a default the user did
+    not touch is the plugin's, and the message blames the plugin that registered the architecture.
+    """
+    for name in value if isinstance(value, list) else [value]:
+        problem = registry.catalogues.problem(param.catalogue, name, tuple(param.kinds))
+        if problem is None:
+            continue
+        if overridden:
+            bad(full, problem)
+        else:
+            plugin = registry.architecture_owner.get(arch_type, "?")
+            problems.append(f"plugin {plugin!r}: architecture {arch_type!r}: the default of parameter {param.name!r} "
+                            f"is unusable: {problem} (a fault in plugin {plugin!r}, not in {shown}; setting {full} "
+                            "there works around it)")
 
 
 def _catalogue_name(registry: Any, kind: str, name: Any, full: str, bad: Any) -> None:

@@ -47,10 +47,11 @@ HEADLINE_UNITS: dict[str, str] = {
     "cost.per_gpu_hour": "USD", "cost.per_kwh": "USD/kWh", "energy.use": "GWh/yr",
     "latency.user_network": "s", "latency.path_p50": "s", "latency.path_p95": "s", "latency.processing": "s",
     "latency.p50": "s", "latency.p95": "s", "time.years_to_service": "yr",
+    "specific.mass": "kg/kW", "specific.capex": "USD/W",
 }
 
 #: Metrics also reported relative to the baseline (``<metric>.vs_baseline``, in ``x``), in runs and studies.
-RELATIVE = ("cost.per_pflop_day", "cost.per_gpu_hour", "cost.per_kwh", "latency.p50", "energy.use",
+RELATIVE = ("cost.per_pflop_day", "cost.per_gpu_hour", "cost.per_kwh", "specific.capex", "latency.p50", "energy.use",
             "time.years_to_service")
 
 _MAX = {"radiation.dose_rate"}  # not additive over elements: the worst element
@@ -216,6 +217,12 @@ def derived(totals: dict[str, Any], design: Design, registry: Any, assumptions: 
             out["cost.per_gpu_hour"] = m.cost.cost_per_gpu_hour_usd(annual, delivered, ref_flops)
     if np.any(totals["power.load"] > 0):
         out["cost.per_kwh"] = m.cost.cost_per_kwh_usd(totals["cost.power_annual"], totals["power.load"])
+    # per unit of IT power (chips and their hosts): how published studies compare architectures (kg/kW, $/W)
+    if np.any(totals["power.it"] > 0):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            it_kw = totals["power.it"] / 1000.0
+            out["specific.mass"] = sum(v for k, v in totals.items() if k.startswith("mass.")) / it_kw
+            out["specific.capex"] = sum(v for k, v in totals.items() if k.startswith("capex.")) / totals["power.it"]
     # the energy the design's own loads use: bought from the grid, or its loads and facility cooling
     energy_w = np.where(totals["power.grid"] > 0, totals["power.grid"], totals["power.load"] + totals["thermal.cooling_power"])
     out["energy.use"] = energy_w * HOURS_PER_YEAR / 1000.0 * 1e-6
@@ -249,6 +256,13 @@ def run_metrics(totals: dict[str, Any], traces: dict[str, list[str]], head: dict
                               inputs=["power system capex incl. its share of integration, launch and insurance by mass",
                                       "opex.energy", "power.load"]))
     metrics.append(Metric("energy.use", head["energy.use"], "GWh/yr", inputs=["power.load", "power.grid"]))
+    if "specific.mass" in head:
+        metrics.append(Metric("specific.mass", head["specific.mass"], "kg/kW",
+                              inputs=["mass.total (every kg launched or built, propellant included) / power.it "
+                                      "(chips and their hosts)"]))
+        metrics.append(Metric("specific.capex", head["specific.capex"], "USD/W",
+                              inputs=["cost.capex (every capex part: compute, power, thermal, structure, launch, "
+                                      "integration, insurance, site) / power.it"]))
     m = registry.models
     user_src, proc_src = m.default("links.user_network_rtt_s").source, m.default("links.query_processing_time_s").source
     metrics.append(Metric("latency.user_network", float(lat["user_network"]), "s",

@@ -69,7 +69,8 @@ DEFAULTS: dict[str, Sourced] = {
     "isl_laser_rate_bps": Sourced(
         100e9,
         "bit/s",
-        "Source documents of this project (laser inter-satellite links 'up to ~100 Gbps'); NASA TBIRD 2023 "
+        "ADA Space / Zhejiang Lab computing constellation: 100 Gbit/s laser inter-satellite links (CASC "
+        "announcement, SpaceNews 14 May 2025); NASA TBIRD 2023 "
         "(200 Gbit/s space-to-ground from a 6U CubeSat, MIT Lincoln Laboratory); ESA EDRS SpaceDataHighway "
         "(1.8 Gbit/s LEO-GEO optical link)",
         low=1.8e9,

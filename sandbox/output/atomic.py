@@ -8,10 +8,12 @@ the old file or the new one.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import BinaryIO
 
 
 def stage(path: Path, data: str | bytes) -> Path:
@@ -38,6 +40,66 @@ def _read_umask() -> int:
 _UMASK = _read_umask()
 
 
+def check_name(name: str) -> str:
+    """``name`` if it is a plain file name; :class:`ValueError` if it would leave its folder."""
+    if not name or "/" in name or "\\" in name or name in (".", "..") or Path(name).name != name:
+        raise ValueError(f"output name {name!r} would leave the output folder")
+    return name
+
+
+class Staging:
+    """A set of files staged in ``out_dir`` and renamed into place together by :meth:`commit`.
+
+    ``add(name, data)`` stages bytes; ``with staging.open(name) as fh:`` streams a large file
+    (written, flushed and fsync'd when the block ends). Leaving the ``with Staging(...)``
+    block with an exception, or without :meth:`commit`, removes every staged file: the
+    folder keeps what it had.
+    """
+
+    def __init__(self, out_dir: Path):
+        self.out_dir = out_dir
+        self.staged: dict[Path, Path] = {}
+
+    def __enter__(self) -> Staging:
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def add(self, name: str, data: str | bytes) -> None:
+        final = self.out_dir / check_name(name)
+        self.staged[final] = stage(final, data)
+
+    @contextlib.contextmanager
+    def open(self, name: str) -> Iterator[BinaryIO]:
+        final = self.out_dir / check_name(name)
+        fd, tmp = tempfile.mkstemp(dir=self.out_dir, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                yield fh
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o666 & ~_UMASK)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.staged[final] = Path(tmp)
+
+    def commit(self) -> list[Path]:
+        """Rename every staged file into place; returns the final paths."""
+        done = list(self.staged)
+        for final, tmp in self.staged.items():
+            os.replace(tmp, final)
+        self.staged = {}
+        return done
+
+    def discard(self) -> None:
+        for tmp in self.staged.values():
+            tmp.unlink(missing_ok=True)
+        self.staged = {}
+
+
 def write_all(out_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     """Write ``files`` (name → content) into ``out_dir`` all or nothing; returns the final paths.
 
@@ -45,20 +107,25 @@ def write_all(out_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:
     never leaves ``out_dir``.
     """
     for name in files:
-        if not name or "/" in name or "\\" in name or name in (".", "..") or Path(name).name != name:
-            raise ValueError(f"output name {name!r} would leave the output folder")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged: dict[Path, Path] = {}
-    try:
+        check_name(name)
+    with Staging(out_dir) as staging:
         for name, data in files.items():
-            staged[out_dir / name] = stage(out_dir / name, data)
-    except BaseException:
-        for tmp in staged.values():
-            tmp.unlink(missing_ok=True)
-        raise
-    for final, tmp in staged.items():
-        os.replace(tmp, final)
-    return list(staged)
+            staging.add(name, data)
+        return staging.commit()
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush ``folder``'s entries (renames, new files) to disk, where the platform allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def remove_stale(folder: Path) -> None:

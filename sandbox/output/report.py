@@ -74,6 +74,16 @@ def compare_records(results: list[RunResult]) -> list[dict[str, Any]]:
     return [{"scenario": _label(r), **rec} for r in results for rec in r.explained_records()]
 
 
+def param_text(value: Any, unit: str) -> str:
+    """A parameter value as a person reads it: a Quantity as 6 significant digits in the unit the
+    parameter declares (``0.105686 1/yr``, ``550 km``), anything else as written."""
+    if hasattr(value, "unit") and hasattr(value, "to_value"):
+        shown = unit or value.unit.to_string()
+        number = value.to_value(unit) if unit else value.value
+        return f"{float(number):.6g} {shown}".rstrip()
+    return str(value)
+
+
 def explain(result: RunResult) -> str:
     """Where every number comes from: each architecture's parameters (scenario value or sourced
     default) and, per metric, the model call and inputs that produced it."""
@@ -94,7 +104,7 @@ def explain(result: RunResult) -> str:
                 origin = ("scenario" if param.name in run.params.overridden else
                           f"scenario: {run.params.origins[param.name]}" if param.name in run.params.origins else
                           f"default; source: {param.source or 'definition'}")
-                out.append(f"  param {param.name} = {run.params.values[param.name]}  ({origin})")
+                out.append(f"  param {param.name} = {param_text(run.params.values[param.name], param.unit)}  ({origin})")
         for m in ledger.metrics:
             flag = " [approximation]" if m.approximation else ""
             out.append(f"  {m.name} = {fmt(m.value)} {m.unit}{flag}")

@@ -36,11 +36,16 @@ import numpy as np
 from sandbox.core.overrides import flat_models
 from sandbox.core.scenario import Scenario, ScenarioError, validate
 
-#: Up to this many differing inputs, every coalition is evaluated (2^k) and the Shapley shares are exact.
+#: Up to this many inputs (after grouping), every coalition is evaluated (2^k) and the Shapley shares are exact.
 EXACT_MAX = 12
+#: Up to this many design-affecting inputs are bridged one by one (2^d scenario variants, each a design call);
+#: beyond it, they are grouped by the table they sit in (workload, one architecture's parameters, one model
+#: module's defaults, one catalogue entry) and each group is one input. Ledger inputs stay single: they are
+#: evaluated as arrays on the vectorised ledger.
+DESIGN_MAX = 6
 #: Random orders sampled beyond :data:`EXACT_MAX` (Castro, Gómez & Tejada 2009, "Polynomial calculation of the
 #: Shapley value based on sampling", Computers & Operations Research 36(5):1726-1730).
-SAMPLED_ORDERS = 256
+SAMPLED_ORDERS = 128
 
 
 class BridgeError(Exception):
@@ -57,6 +62,12 @@ class Key:
     b: Any
     ledger: bool  # varies per point on the vectorised ledger (else: a scenario variant and a design call)
     default: Any = None  # the value when a side does not state it (ledger keys)
+    parts: tuple[Key, ...] = ()  # a group of inputs bridged together (design inputs of one table)
+
+    @property
+    def members(self) -> tuple[Key, ...]:
+        """The single inputs this key sets (itself, or its group's)."""
+        return self.parts or (self,)
 
     def value(self, on: bool) -> Any:
         """B's value when ``on``, else A's (the default when that file does not state it)."""
@@ -66,6 +77,27 @@ class Key:
     @property
     def label(self) -> str:
         return f"{self.name}: {_show(self.a)} → {_show(self.b)}"
+
+
+def group_design_keys(keys: list[Key]) -> list[Key]:
+    """``keys`` with the design-affecting ones grouped by table when there are more than :data:`DESIGN_MAX`."""
+    design = [k for k in keys if not k.ledger]
+    if len(design) <= DESIGN_MAX:
+        return keys
+    groups: dict[str, list[Key]] = {}
+    for k in design:
+        head = k.path[:2] if k.path[0] in ("architectures", "catalogue") else (
+            ("models", k.path[1].split(".")[0]) if k.path[0] == "models" else k.path[:1])
+        groups.setdefault(".".join(head[1:] if head[0] == "architectures" else head), []).append(k)
+    grouped = []
+    for name, members in groups.items():
+        if len(members) == 1:
+            grouped.append(members[0])
+            continue
+        fields = [m.name.removeprefix(name + ".") for m in members]
+        grouped.append(Key(f"{name} ({', '.join(fields)})", (), tuple(m.a for m in members), tuple(m.b for m in members),
+                           False, parts=tuple(members)))
+    return grouped + [k for k in keys if k.ledger]
 
 
 @dataclass
@@ -116,6 +148,8 @@ class BridgeResult:
 def _show(value: Any) -> str:
     if value is None:
         return "(default)"
+    if isinstance(value, tuple):
+        return "; ".join(_show(v) for v in value)
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)
@@ -223,29 +257,35 @@ def _differs(a: Any, b: Any) -> bool:
 
 # ----------------------------------------------------------------------------- evaluation
 def _mixed_raw(a: Scenario, b: Scenario, keys: list[Key], mask: tuple[bool, ...], registry: Any,
-               design_only: bool) -> dict:
+               design_only: bool, scope: list[str]) -> dict:
     """A's scenario data with B's value for each key in the coalition ``mask`` (ledger keys excepted unless
-    ``design_only``); entries either file adds to the catalogue exist in every mix (a parameter names them)."""
+    ``design_only``), holding only the architectures in ``scope``; entries either file adds to the catalogue
+    exist in every mix (a parameter names them)."""
     raw = copy.deepcopy(a.raw)
     for drop in ("sweep", "claim"):
         raw.pop(drop, None)
+    raw["architectures"] = {k: v for k, v in raw.get("architectures", {}).items() if k in scope}
+    for inst in scope:  # an instance B has and A leaves out (the engine's baseline): B's type
+        if inst not in raw["architectures"] and inst in (b.raw.get("architectures") or {}):
+            raw["architectures"][inst] = {"type": b.raw["architectures"][inst].get("type", inst)}
     raw["models"] = flat_models(raw.get("models", {}))
     for kind, entry in b.overrides.added:
         if (kind, entry) not in a.overrides.added:
             raw.setdefault("catalogue", {}).setdefault(kind, {})[entry] = copy.deepcopy(b.raw["catalogue"][kind][entry])
-    for key, on in zip(keys, mask, strict=True):
-        if key.ledger and not design_only:
+    for group, on in zip(keys, mask, strict=True):
+        if group.ledger and not design_only:
             continue
-        value = key.b if on else key.a
-        node = raw
-        for part in key.path[:-1]:
-            node = node.setdefault(part, {})
-        if value is None:
-            node.pop(key.path[-1], None)
-        elif key.path[0] == "models":
-            node[key.path[-1]] = flat_models((b if on else a).raw["models"])[key.path[-1]]
-        else:
-            node[key.path[-1]] = value
+        for key in group.members:
+            value = key.b if on else key.a
+            node = raw
+            for part in key.path[:-1]:
+                node = node.setdefault(part, {})
+            if value is None:
+                node.pop(key.path[-1], None)
+            elif key.path[0] == "models":
+                node[key.path[-1]] = flat_models((b if on else a).raw["models"])[key.path[-1]]
+            else:
+                node[key.path[-1]] = value
     _prune(raw)
     return raw
 
@@ -264,7 +304,7 @@ def _prune(raw: dict) -> None:
 
 
 def _evaluate(a: Scenario, b: Scenario, registry: Any, keys: list[Key], masks: list[tuple[bool, ...]],
-              instance: str, metric: str, design_only: bool = False) -> dict[tuple[bool, ...], float]:
+              instance: str, metric: str, design_only: bool, scope: list[str]) -> dict[tuple[bool, ...], float]:
     """The metric of ``instance`` for every coalition in ``masks``: one scenario variant (one design call,
     memoised) per setting of the design-affecting keys, the ledger keys as per-point arrays on the
     vectorised ledger. ``design_only`` writes every key into the variants instead."""
@@ -277,7 +317,7 @@ def _evaluate(a: Scenario, b: Scenario, registry: Any, keys: list[Key], masks: l
         groups.setdefault(tuple(mask[i] for i in design_idx), []).append(mask)
     out: dict[tuple[bool, ...], float] = {}
     for group_masks in groups.values():
-        raw = _mixed_raw(a, b, keys, group_masks[0], registry, design_only)
+        raw = _mixed_raw(a, b, keys, group_masks[0], registry, design_only, scope)
         try:
             scenario = validate(raw, registry, f"{a.path} with inputs of {b.path}", "")
         except ScenarioError as exc:
@@ -329,11 +369,11 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
                                   + (f"; did you mean {close[0]!r}?" if close else ""))
             ends.append(float(values[metric]))
         scope = [inst] + ([baseline] if metric.endswith(".vs_baseline") and baseline and baseline != inst else [])
-        keys = differing_keys(a, b, registry, scope)
-        result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, design_only=False)
+        keys = group_design_keys(differing_keys(a, b, registry, scope))
+        result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, False, scope)
         if not (_close(result.a_value, ends[0]) and _close(result.b_value, ends[1])):
             # a catalogue field or default a design function reads as well as the engine: every key a variant
-            result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, design_only=True)
+            result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, True, scope)
             result.notes.append("every input was evaluated as a scenario variant (some are read by the design "
                                 "function as well as by the ledger)")
         if not (_close(result.a_value, ends[0]) and _close(result.b_value, ends[1])):
@@ -348,7 +388,7 @@ def _close(x: float, y: float) -> bool:
 
 
 def _bridge_one(a: Scenario, b: Scenario, registry: Any, keys: list[Key], inst: str, metric: str, unit: str,
-                seed: int, design_only: bool) -> BridgeResult:
+                seed: int, design_only: bool, scope: list[str]) -> BridgeResult:
     k = len(keys)
     none, every = (False,) * k, (True,) * k
     singles = [tuple(j == i for j in range(k)) for i in range(k)]
@@ -366,7 +406,7 @@ def _bridge_one(a: Scenario, b: Scenario, registry: Any, keys: list[Key], inst: 
                 masks.add(tuple(mask))
         masks = sorted(masks)
         method = f"Shapley estimated from {SAMPLED_ORDERS} random orders ({len(masks)} coalitions)"
-    values = _evaluate(a, b, registry, keys, masks, inst, metric, design_only)
+    values = _evaluate(a, b, registry, keys, masks, inst, metric, design_only, scope)
     a_value, b_value = values[none], values[every]
     shapley = {key.name: 0.0 for key in keys}
     if k <= EXACT_MAX:
@@ -397,7 +437,7 @@ def _bridge_one(a: Scenario, b: Scenario, registry: Any, keys: list[Key], inst: 
         mask[i] = True
         t = tuple(mask)
         if t not in values and t not in extra:
-            extra.update(_evaluate(a, b, registry, keys, [t], inst, metric, design_only))
+            extra.update(_evaluate(a, b, registry, keys, [t], inst, metric, design_only, scope))
         cur = values.get(t, extra.get(t))
         sequential.append((keys[i].name, cur - prev))
         prev = cur

@@ -1,26 +1,45 @@
 """Where study chunks run: in this process, in local worker processes, or on a Dask cluster.
 
-A chunk task is plain data (:class:`Job` and the chunk's input arrays): each worker loads the
-plugins and validates the scenario data itself, once per process, so the same task runs the
-same way everywhere. Results come back to the coordinating process, which alone writes files.
+A chunk task is plain data (:class:`Job` and a :class:`~sandbox.studies.chunks.ChunkTask`): each
+worker loads the plugins and validates the scenario data itself, once per process, so the same
+task runs the same way everywhere. The worker evaluates the chunk and encodes its Parquet part
+(:func:`sandbox.studies.chunks.build_part`); the coordinating process alone writes files.
 
 - :class:`LocalExecutor`: ``workers=1`` runs in this process; more starts that many worker
-  processes (``spawn``; each imports the plugins once). No set-up needed.
+  processes (``spawn``; each imports the plugins once). The workers ignore Ctrl-C (the
+  coordinator handles it and kills them at once) and die with the coordinator: on Linux the
+  kernel sends them SIGKILL when it exits (``PR_SET_PDEATHSIG``), elsewhere a watchdog thread
+  notices the orphaning within a second.
 - :class:`DaskExecutor`: ``address`` of an existing ``dask.distributed`` scheduler
-  (``tcp://host:port``), or ``"local"`` to start a cluster of ``workers`` processes on this
-  machine. A cluster started here listens on the loopback interface only (127.0.0.1) unless
-  ``listen`` names another host.
+  (``tcp://host:port``, or ``tls://`` with a :class:`distributed.Security`), or ``"local"`` to
+  start a cluster of ``workers`` processes on this machine. A cluster started here listens on
+  the loopback interface only (127.0.0.1) unless ``listen`` names another host, and runs no HTTP
+  server (no dashboard, no ``/info`` or ``/json``). Tasks and results travel as pickles, so a
+  scheduler or a listening cluster beyond loopback needs TLS (the command line refuses it
+  otherwise unless ``--insecure``). A worker left with a design thread that timed out and could
+  not be stopped is restarted before it takes more work, so a hung design cannot starve the
+  designs after it.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
+import signal
+import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from sandbox.studies.chunks import ChunkTask, build_part
+
+
+class ExecutorError(Exception):
+    """The place the chunks run is gone or unusable (a dead scheduler, a broken worker pool)."""
 
 
 @dataclass(frozen=True)
@@ -62,18 +81,68 @@ def seed_context(job: Job, registry: Any, scenario: Any) -> None:
     _CONTEXTS[job] = (registry, scenario)
 
 
-def evaluate_chunk(job: Job, chunk: int, inputs: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Evaluate one chunk; returns ``{"chunk", "n", "columns": {instance: {metric: array}}, "row_errors", "types"}``."""
-    from sandbox.ledger.batch import evaluate_points
+def evaluate_points(job: Job, inputs: dict[str, np.ndarray]) -> dict[str, Any]:
+    """Evaluate points of ``job``; returns ``{"n", "columns": {instance: {metric: array}}, "row_errors", "types"}``."""
+    from sandbox.ledger.batch import evaluate_points as evaluate
 
     registry, scenario = context(job)
     n = len(next(iter(inputs.values()))) if inputs else 0
-    res = evaluate_points(scenario, registry, inputs, n, job.design_timeout_s)
-    return {"chunk": chunk, "n": n, "columns": res.columns, "row_errors": res.row_errors, "types": res.types}
+    res = evaluate(scenario, registry, inputs, n, job.design_timeout_s)
+    return {"n": n, "columns": res.columns, "row_errors": res.row_errors, "types": res.types}
 
 
-def _init_worker() -> None:
+def evaluate_chunk(job: Job, task: ChunkTask) -> dict[str, Any]:
+    """Evaluate one chunk and encode its part (:func:`sandbox.studies.chunks.build_part`).
+
+    ``abandoned_threads`` counts the threads a timed-out design left running (a design stopped
+    in a worker thread cannot be interrupted); ``worker`` is the Dask worker's address, if any.
+    """
+    before = set(threading.enumerate())
+    out = build_part(task, evaluate_points(job, task.inputs))
+    out["abandoned_threads"] = sum(1 for t in threading.enumerate() if t not in before and t.is_alive())
+    out["worker"] = _dask_worker_address()
+    return out
+
+
+def _dask_worker_address() -> str | None:
+    try:
+        from distributed import get_worker
+
+        return get_worker().address
+    except (ImportError, ValueError):
+        return None
+
+
+# ----------------------------------------------------------------------------- worker processes
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Make this process end when ``parent_pid`` does: PR_SET_PDEATHSIG on Linux, else a watchdog thread."""
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            pr_set_pdeathsig = 1  # <linux/prctl.h>
+            armed = libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0) == 0
+        except (OSError, AttributeError):
+            armed = False
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os._exit(1)
+    if not armed:
+        def watch() -> None:
+            while os.getppid() == parent_pid:
+                threading.Event().wait(1.0)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="sandbox-parent-watchdog", daemon=True).start()
+
+
+def _init_worker(parent_pid: int) -> None:
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the coordinator's to handle
+    _die_with_parent(parent_pid)
 
 
 class LocalExecutor:
@@ -90,64 +159,191 @@ class LocalExecutor:
             from concurrent.futures import ProcessPoolExecutor
 
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                             initializer=_init_worker)
+                                             initializer=_init_worker, initargs=(os.getpid(),))
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+    def __exit__(self, exc_type: Any, *exc: Any) -> None:
+        if self._pool is None:
+            return
+        if exc_type is not None:  # interrupted or failed: stop the workers now, not after their chunks
+            self.kill_workers()
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        else:
+            self._pool.shutdown(wait=True)
+        self._pool = None
 
-    def run(self, job: Job, tasks: Iterator[tuple[int, dict[str, np.ndarray]]]) -> Iterator[dict[str, Any]]:
+    def worker_pids(self) -> list[int]:
+        """Process ids of the worker processes started so far."""
+        procs = getattr(self._pool, "_processes", None) or {}  # the standard library's worker table
+        return [p.pid for p in procs.values() if p.pid is not None]
+
+    def kill_workers(self) -> None:
+        procs = getattr(self._pool, "_processes", None) or {}
+        for p in list(procs.values()):
+            try:
+                p.kill()
+            except (OSError, ValueError):
+                pass
+
+    def run(self, job: Job, tasks: Iterator[ChunkTask]) -> Iterator[dict[str, Any]]:
         """Results of the chunks as they finish (at most ``2 × workers`` submitted ahead)."""
         if self._pool is None:
-            for chunk, inputs in tasks:
-                yield evaluate_chunk(job, chunk, inputs)
+            yield from _pipelined(job, tasks)
             return
-        yield from _bounded(lambda c, x: self._pool.submit(evaluate_chunk, job, c, x), tasks, 2 * self.workers,
-                            _futures_wait)
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            yield from _bounded(lambda t: self._pool.submit(evaluate_chunk, job, t), tasks, 2 * self.workers,
+                                _futures_wait)
+        except BrokenProcessPool as exc:
+            raise ExecutorError(f"a worker process died ({exc})") from None
+
+
+def _pipelined(job: Job, tasks: Iterator[ChunkTask]) -> Iterator[dict[str, Any]]:
+    """In this process: evaluate a chunk in the main thread (design timeouts use its signals) while
+    a second thread encodes the previous chunk's part (pyarrow's encoder and SHA-256 release the
+    GIL), so the files overlap the evaluation on a second core."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="sandbox-part") as encoder:
+        pending: deque = deque()
+        for task in tasks:
+            raw = evaluate_points(job, task.inputs)
+            pending.append(encoder.submit(build_part, task, raw))
+            while len(pending) > 1 or (pending and pending[0].done()):
+                yield _with_meta(pending.popleft().result())
+        while pending:
+            yield _with_meta(pending.popleft().result())
+
+
+def _with_meta(out: dict[str, Any]) -> dict[str, Any]:
+    out.setdefault("abandoned_threads", 0)
+    out.setdefault("worker", None)
+    return out
+
+
+# ----------------------------------------------------------------------------- Dask
+
+
+def _no_http(dask_worker: Any = None) -> None:
+    """Stop the HTTP server of a Dask worker (run on each worker of a cluster started here)."""
+    server = getattr(dask_worker, "http_server", None)
+    if server is not None:
+        server.stop()
 
 
 class DaskExecutor:
-    """Chunks on a ``dask.distributed`` cluster: an existing scheduler, or ``"local"`` (loopback only)."""
+    """Chunks on a ``dask.distributed`` cluster: an existing scheduler, or ``"local"`` (loopback unless ``listen``)."""
 
-    def __init__(self, address: str, workers: int = 2, listen: str = "127.0.0.1"):
+    def __init__(self, address: str, workers: int = 2, listen: str = "127.0.0.1", security: Any = None,
+                 connect_timeout_s: float = 30.0):
         self.address = address
         self.workers = max(1, int(workers))
         self.listen = listen
+        self.security = security
+        self.connect_timeout_s = connect_timeout_s
+        self.restarted: list[str] = []
         self._cluster: Any = None
         self._client: Any = None
+        self._quiet: dict[str, int] = {}
         self.description = ""
 
     def __enter__(self) -> DaskExecutor:
+        import dask
         from distributed import Client, LocalCluster
 
-        if self.address == "local":
-            self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                         host=self.listen, dashboard_address=None, silence_logs=50)
-            self._client = Client(self._cluster)
-        else:
-            self._client = Client(self.address, timeout=30)
-        self.scheduler_address = self._client.scheduler.address
-        n = len(self._client.scheduler_info().get("workers", {}))
+        self._silence()
+        try:
+            if self.address == "local":
+                protocol = "tls://" if self.security is not None else "tcp://"
+                with dask.config.set({"distributed.scheduler.http.routes": [],
+                                      "distributed.worker.http.routes": []}):
+                    self._cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
+                                                 host=self.listen, dashboard_address=None, silence_logs=50,
+                                                 protocol=protocol, security=self.security)
+                self._cluster.scheduler.http_server.stop()  # no dashboard means no HTTP server at all
+                self._client = Client(self._cluster, security=self.security)
+                self._client.run(_no_http)
+            else:
+                self._client = Client(self.address, timeout=self.connect_timeout_s, security=self.security)
+            self.scheduler_address = self._client.scheduler.address
+            n = len(self._client.scheduler_info().get("workers", {}))
+        except Exception as exc:
+            self.__exit__(type(exc))
+            raise ExecutorError(f"cannot reach the Dask scheduler at {self.address}: {_reason(exc)}") from None
         self.description = f"dask {self.scheduler_address} ({n} workers)"
         return self
 
-    def __exit__(self, *exc: Any) -> None:
-        if self._client is not None:
-            self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+    def _silence(self) -> None:
+        """Mute distributed's and tornado's loggers (each has its own level): one line of ours instead of
+        pages of theirs when a scheduler or worker goes away."""
+        import distributed  # noqa: F401 - configures its loggers on import
 
-    def run(self, job: Job, tasks: Iterator[tuple[int, dict[str, np.ndarray]]]) -> Iterator[dict[str, Any]]:
+        names = [n for n in logging.root.manager.loggerDict if n.split(".")[0] in ("distributed", "tornado")]
+        for name in {"distributed", "tornado", *names}:
+            logger = logging.getLogger(name)
+            self._quiet.setdefault(name, logger.level)
+            logger.setLevel(logging.CRITICAL + 1)
+
+    def __exit__(self, *exc: Any) -> None:
+        self._silence()  # loggers created while running
+        try:
+            if self._client is not None:
+                self._client.close(timeout=5)
+            if self._cluster is not None:
+                self._cluster.close(timeout=10)
+        except Exception:  # a dead scheduler: nothing left to close
+            pass
+        finally:
+            self._client = self._cluster = None
+            for name, level in self._quiet.items():
+                logging.getLogger(name).setLevel(level)
+
+    def run(self, job: Job, tasks: Iterator[ChunkTask]) -> Iterator[dict[str, Any]]:
         from distributed import wait
 
-        n = max(2, 2 * len(self._client.scheduler_info().get("workers", {})))
+        try:
+            n = max(2, 2 * len(self._client.scheduler_info().get("workers", {})))
+        except Exception as exc:
+            raise ExecutorError(f"the Dask scheduler at {self.address} stopped answering: {_reason(exc)}") from None
 
         def waiter(pending: set) -> tuple[set, set]:
             done = wait(list(pending), return_when="FIRST_COMPLETED")
             return set(done.done), set(done.not_done)
 
-        yield from _bounded(lambda c, x: self._client.submit(evaluate_chunk, job, c, x, pure=False), tasks, n, waiter)
+        try:
+            for result in _bounded(lambda t: self._client.submit(evaluate_chunk, job, t, pure=False), tasks, n, waiter):
+                if result.get("abandoned_threads") and result.get("worker"):
+                    self._restart(result["worker"])
+                yield result
+        except (GeneratorExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if _is_connection_loss(exc):
+                raise ExecutorError(f"the Dask scheduler at {self.address} stopped answering: {_reason(exc)}") from None
+            raise
+
+    def _restart(self, worker: str) -> None:
+        """Restart a worker whose timed-out design thread is still running (it would starve the next designs)."""
+        try:
+            self._client.restart_workers([worker], raise_for_error=False)
+            self.restarted.append(worker)
+        except Exception:  # a worker without a nanny cannot be restarted: it keeps working, slower
+            pass
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0].rstrip(":") if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _is_connection_loss(exc: BaseException) -> bool:
+    from concurrent.futures import CancelledError
+
+    names = {c.__name__ for c in type(exc).__mro__}
+    return bool(names & {"CommClosedError", "FutureCancelledError", "StreamClosedError"}) or \
+        isinstance(exc, (OSError, TimeoutError, CancelledError))
 
 
 def _futures_wait(pending: set) -> tuple[set, set]:
@@ -165,11 +361,11 @@ def _bounded(submit: Any, tasks: Iterator, ahead: int, wait_some: Any) -> Iterat
     while pending or not exhausted:
         while not exhausted and len(pending) < ahead:
             try:
-                chunk, inputs = next(tasks)
+                task = next(tasks)
             except StopIteration:
                 exhausted = True
                 break
-            pending.add(submit(chunk, inputs))
+            pending.add(submit(task))
         if not pending:
             break
         done, pending = wait_some(pending)

@@ -234,7 +234,7 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
     elif isinstance(points, bool) or not isinstance(points, int) or points < 1:
         bad("sweep.points", f"expected a whole number >= 1, got {points!r}")
         points = 1
-    if not dims:
+    if not dims and not problems:  # (a listed dimension that was refused is already reported)
         bad("sweep.params", "nothing to vary: list at least one dimension (or use method = 'montecarlo')")
     if isinstance(points, int) and points > MAX_POINTS:
         bad("sweep.points", f"{points:,} points is more than the {MAX_POINTS:,} a study may hold")
@@ -254,7 +254,7 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
     head, _, rest = key.partition(".")
     instances = {r.instance: r for r in scenario.architectures}
     if head in instances:
-        dim = architecture_dimension(instances[head], rest, key, spec, bad)
+        dim = architecture_dimension(instances[head], rest, key, spec, bad, registry.catalogues)
     elif head in ("models", "catalogue", "assumptions"):
         dim = _ledger_dimension(registry, key, spec, bad)
     else:
@@ -286,7 +286,9 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
     return dim
 
 
-def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any) -> Dimension | None:
+def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, catalogues: Any = None) -> Dimension | None:
+    """The dimension of parameter ``name`` of architecture ``run``; catalogue-typed values are checked
+    against ``catalogues`` (and the kinds the parameter accepts) when given."""
     try:
         param = run.spec.param(name)
     except KeyError:
@@ -315,6 +317,11 @@ def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any) 
             vals = []
             for v in spec["values"]:
                 checked = check_value(param, v)
+                problem = catalogues.problem(param.catalogue, checked, tuple(param.kinds)) \
+                    if param.catalogue and catalogues is not None else None
+                if problem:
+                    bad(".values", problem)
+                    return None
                 vals.append(float(checked.to_value(param.si_unit)) if param.kind == "quantity" else checked)
             dim.values = vals
         else:
@@ -344,6 +351,10 @@ def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimensio
             bad(".values", "expected a non-empty list of numbers (SI, in the unit of the default or field)")
             return None
         dim.values = [float(v) for v in vals]
+        outside = [v for v in dim.values if not in_bounds(key, v)]
+        if outside:
+            bad(".values", f"{outside[0]:g} is outside {bounds_text(key)}")
+            return None
         return dim
     for end in ("low", "high"):
         if end in spec:
@@ -351,7 +362,39 @@ def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimensio
                 bad(f".{end}", f"expected a finite number (SI, in the unit of the default or field), got {spec[end]!r}")
                 return None
             setattr(dim, end, float(spec[end]))
+            if not in_bounds(key, float(spec[end])):
+                bad(f".{end}", f"{float(spec[end]):g} is outside {bounds_text(key)}")
+                return None
     return dim
+
+
+#: Ledger inputs that are fractions of one (efficiencies, shares, depth of discharge, yearly loss).
+_FRACTIONS = ("efficiency", "fraction", "depth_of_discharge", "degradation_per_year", "pointing_factor",
+              "packing_factor")
+
+
+def ledger_bounds(key: str) -> tuple[float, float, bool]:
+    """``(low, high, high included)`` a ledger input may take, the same rules as a scenario's values:
+    the discount rate in [0, 1) as ``[assumptions] discount_rate``; fractions of one in [0, 1]; every
+    other default or catalogue field (prices, masses, powers, densities, dose tolerances) >= 0."""
+    if key == "assumptions.discount_rate":
+        return 0.0, 1.0, False
+    if any(word in key.rsplit(".", 2)[-1] or key.endswith(word) for word in _FRACTIONS):
+        return 0.0, 1.0, True
+    return 0.0, math.inf, True
+
+
+def in_bounds(key: str, value: float) -> bool:
+    lo, hi, closed = ledger_bounds(key)
+    return math.isfinite(value) and lo <= value and (value <= hi if closed else value < hi)
+
+
+def bounds_text(key: str) -> str:
+    lo, hi, closed = ledger_bounds(key)
+    what = {"assumptions.discount_rate": "a discount rate is a fraction per year, as in [assumptions]"}.get(
+        key, "this input is a fraction of one" if hi == 1.0 else "this input cannot be negative")
+    upper = "inf)" if math.isinf(hi) else f"{hi:g}{']' if closed else ')'}"
+    return f"[{lo:g}, {upper}: {what}"
 
 
 def _is_number(v: Any) -> bool:
@@ -368,6 +411,12 @@ def ledger_input(registry: Any, key: str) -> Dimension | str:
 
             close = difflib.get_close_matches(rest, list(defaults), n=1)
             return f"no shared-model default {rest!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+        from sandbox.ledger.element import LEDGER_DEFAULTS
+
+        if rest not in LEDGER_DEFAULTS:  # varying it per point would change nothing: refuse, don't mislead
+            return (f"shared-model default {rest!r} is read by design functions at its nominal value, not by the "
+                    "ledger a study varies, so every point would give the same result; sweep the architecture "
+                    f"parameter that sets it instead (ledger defaults: {', '.join(LEDGER_DEFAULTS)})")
         d = defaults[rest]
         return Dimension(key, low=_f(d.low), high=_f(d.high), nominal=float(d.nominal), unit=d.unit, source=d.source)
     if kind == "catalogue":

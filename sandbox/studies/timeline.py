@@ -21,7 +21,9 @@ Uncertainty: ``draws`` worlds, each drawing the timeline parameters (:data:`DEFA
 uncertain shared-model default and catalogue field the ledger reads
 (:func:`sandbox.studies.plans.uncertain_inputs`) from split triangular (low, nominal, high) distributions, median = nominal (NASA
 Cost Estimating Handbook v4.0, 2015, §2.4: three-point estimates); a draw keeps its values for all
-years. All years × draws are evaluated in one :func:`sandbox.ledger.batch.evaluate_points` call.
+years. The draws are evaluated in blocks (every year of :data:`BLOCK_POINTS` // years draws per
+:func:`sandbox.ledger.batch.evaluate_points` call), keeping only the cost and the years to service,
+so memory stays bounded at the largest number of draws; the numbers do not depend on the block.
 
 The crossover year of a draw is the first year in which the architecture is available and its
 cost per delivered PFLOP-day is below the ground baseline's in the same draw and year (the
@@ -49,8 +51,12 @@ REFERENCE_YEAR = 2024
 #: Years the timeline runs past the start year when no end year is given.
 DEFAULT_HORIZON_YEARS = 20
 
-#: Most (year, draw) points one timeline evaluates in one call (memory: a few kB per point).
+#: Most (year, draw) points one timeline may hold.
 MAX_POINTS = 500_000
+#: Points evaluated at once (a block of draws, every year): the engine's working memory is a few kB
+#: per point, so a block stays near 100 MB whatever the number of draws; the result keeps two
+#: float64 columns per architecture and point.
+BLOCK_POINTS = 20_000
 
 #: Timeline parameters with their sources (triangular low/nominal/high in Monte Carlo).
 DEFAULTS: dict[str, Sourced] = {
@@ -271,44 +277,43 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
     dims = uncertain_inputs(registry) if uncertain else []
     names = list(p)
     rng = np.random.default_rng(seed)
-    u = rng.random((draws, len(names) + len(dims)))  # one row per draw: a world
-    drawn = {name: _triangular(p[name], u[:, j]) for j, name in enumerate(names)}
-
-    # per (year, draw): point index = year_index * draws + draw
-    yy = np.repeat(years, draws).astype(float)
-    col = {name: np.tile(v, n_years) for name, v in drawn.items()}
-    price_f = launch_price_factor(yy, y0, col["launch_progress_ratio"], col["cumulative_launched_mass_t"],
-                                  col["launch_mass_t_per_year"], col["launch_mass_growth_per_year"], registry.models)
-    chip_f = hardware_factor(yy, y0, col["flop_per_watt_doubling_years"])
-
-    points: dict[str, np.ndarray] = {}
-    for j, d in enumerate(dims):
-        value = d.draw(u[:, len(names) + j])
-        points[d.key] = np.tile(value, n_years)
-        for key, nominal in d.followers.items():  # coupled inputs (a chip's throughput with its power)
-            points[key] = np.tile(nominal * value / d.nominal, n_years)
-    cat = registry.catalogues
-    for name, vehicle in sorted(cat.launch_vehicles.items()):
-        key = f"catalogue.launch_vehicles.{name}.price_usd"
-        if np.isfinite(vehicle.price_usd):
-            points[key] = points.get(key, np.full(n, float(vehicle.price_usd))) * price_f
-    for name, chip in sorted(cat.chips.items()):
-        for precision, ops in sorted(chip.peak_ops_per_s.items()):
-            key = f"catalogue.chips.{name}.peak_ops_per_s.{precision}"
-            points[key] = points.get(key, np.full(n, float(ops))) * chip_f
-    result = evaluate_points(scenario, registry, points, n, design_timeout_s)
-
     runs = architecture_runs(scenario, registry)
+    keep = ("cost.per_pflop_day", "time.years_to_service")
+    kept = {r.instance: {k: np.full(n, np.nan) for k in keep} for r in runs}
+    price_f = np.empty(n)
+    chip_f = np.empty(n)
+    errors: dict[str, set[str]] = {}
+    per_block = max(1, BLOCK_POINTS // n_years)
+    for b0 in range(0, draws, per_block):  # a block of draws (worlds), every year: memory bounded by the block
+        b1 = min(draws, b0 + per_block)
+        # rows of one generator stream, drawn block by block: the same numbers as one (draws, k) call
+        u = rng.random((b1 - b0, len(names) + len(dims)))
+        drawn = {name: _triangular(p[name], u[:, j]) for j, name in enumerate(names)}
+        # per (year, draw of the block): block point = year_index * block + draw - b0
+        yy = np.repeat(years, b1 - b0).astype(float)
+        col = {name: np.tile(v, n_years) for name, v in drawn.items()}
+        at = (np.arange(n_years)[:, None] * draws + np.arange(b0, b1)[None, :]).ravel()
+        price_f[at] = launch_price_factor(yy, y0, col["launch_progress_ratio"], col["cumulative_launched_mass_t"],
+                                          col["launch_mass_t_per_year"], col["launch_mass_growth_per_year"],
+                                          registry.models)
+        chip_f[at] = hardware_factor(yy, y0, col["flop_per_watt_doubling_years"])
+        points = _block_points(registry, dims, u[:, len(names):], n_years, price_f[at], chip_f[at])
+        result = evaluate_points(scenario, registry, points, len(at), design_timeout_s)
+        for instance, cols in result.columns.items():
+            for k in keep:
+                if k in cols:
+                    kept[instance][k][at] = cols[k]
+        for instance, messages in result.errors.items():
+            errors.setdefault(instance, set()).update(messages)
+
     baseline = next((r.instance for r in runs if r.spec.baseline), None)
     year_col = np.repeat(years, draws)
     draw_col = np.tile(np.arange(draws), n_years)
-    base_cost = (result.columns.get(baseline, {}).get("cost.per_pflop_day", np.full(n, np.nan))
-                 if baseline else np.full(n, np.nan))
+    base_cost = kept[baseline]["cost.per_pflop_day"] if baseline else np.full(n, np.nan)
     frames, summary_rows, cross_rows = [], [], []
     for run in runs:
-        cols = result.columns.get(run.instance, {})
-        cost = np.asarray(cols.get("cost.per_pflop_day", np.full(n, np.nan)), dtype=float)
-        yts = np.asarray(cols.get("time.years_to_service", np.full(n, np.nan)), dtype=float)
+        cost = kept[run.instance]["cost.per_pflop_day"]
+        yts = kept[run.instance]["time.years_to_service"]
         with np.errstate(invalid="ignore"):
             available = np.isfinite(cost) & np.isfinite(yts) & (year_col - y0 >= yts - 1e-9)
             vs = np.where(base_cost > 0, cost / base_cost, np.nan)
@@ -340,4 +345,27 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
                             "chip_ops_factor": chip_f})
     return TimelineResult(table=table, summary=summary, crossover=crossover, assumptions=assumptions_frame(p),
                           factors=factors, baseline=baseline, start_year=y0, end_year=y1, draws=draws, seed=seed,
-                          errors=dict(result.errors))
+                          errors={k: sorted(v) for k, v in errors.items()})
+
+
+def _block_points(registry: Any, dims: list[Any], u: np.ndarray, n_years: int, price_f: np.ndarray,
+                  chip_f: np.ndarray) -> dict[str, np.ndarray]:
+    """Ledger inputs of a block of draws (every year): the drawn uncertain inputs, launch prices on the
+    learning curve and chip performance of each year's generation."""
+    n = len(price_f)
+    points: dict[str, np.ndarray] = {}
+    for j, d in enumerate(dims):
+        value = d.draw(u[:, j])
+        points[d.key] = np.tile(value, n_years)
+        for key, nominal in d.followers.items():  # coupled inputs (a chip's throughput with its power)
+            points[key] = np.tile(nominal * value / d.nominal, n_years)
+    cat = registry.catalogues
+    for name, vehicle in sorted(cat.launch_vehicles.items()):
+        key = f"catalogue.launch_vehicles.{name}.price_usd"
+        if np.isfinite(vehicle.price_usd):
+            points[key] = points.get(key, np.full(n, float(vehicle.price_usd))) * price_f
+    for name, chip in sorted(cat.chips.items()):
+        for precision, ops in sorted(chip.peak_ops_per_s.items()):
+            key = f"catalogue.chips.{name}.peak_ops_per_s.{precision}"
+            points[key] = points.get(key, np.full(n, float(ops))) * chip_f
+    return points

@@ -162,8 +162,27 @@ def load_library() -> str:
     # Epochs in future years make ERFA warn "dubious year" (leap seconds after the last IERS
     # bulletin are unknown); the sub-second effect is far below this sandbox's precision.
     warnings.filterwarnings("ignore", message=".*dubious year.*")
+    _quiet_maneuver_compilation()
     _loaded_name = name
     return name
+
+
+def _quiet_maneuver_compilation() -> None:
+    """Silence the one performance hint numba prints while compiling the library's manoeuvres.
+
+    ``<library>/core/maneuver.py`` applies ``@`` (matrix product) to array slices; numba warns
+    "'@' is faster on contiguous arrays" once per process that compiles it (every cold numba
+    cache) — advice to the library's authors, not to a user of the sandbox. The filter matches
+    only that message, that category and that source file (numba reports compile-time warnings
+    with ``warn_explicit`` and the compiled file's path as the module), so every other warning
+    still shows.
+    """
+    try:
+        from numba.core.errors import NumbaPerformanceWarning
+    except ImportError:  # no numba: nothing compiles, nothing to silence
+        return
+    warnings.filterwarnings("ignore", message=r"'@' is faster on contiguous arrays", category=NumbaPerformanceWarning,
+                            module=r".*[\\/](boinor|poliastro)[\\/]core[\\/]maneuver")
 
 
 def module(sub: str) -> Any:

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from sandbox import hookimpl
 from sandbox.core.architecture import ArchitectureSpec, Context
 from sandbox.core.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem
@@ -29,7 +27,7 @@ SECONDS_PER_YEAR = 3.15576e7  # Julian year, the `yr` of astropy
 PARAMS = (
     Param("module", "AGX-Orin-64GB", "Compute module in the pods (a catalogue chip).", catalogue="chips", kind="string"),
     Param("grid", "grid-us", "Electricity supply (a catalogue power source of kind 'grid').",
-          catalogue="power_sources", kind="string"),
+          catalogue="power_sources", kinds=("grid",), kind="string"),
     Param("pod_power", "20 kW", "IT power one pod cabinet can supply and cool; sets modules per pod.", unit="kW",
           source="Uptime Institute Global Data Center Survey 2023: most operators have no racks beyond 20 kW",
           low="10 kW", high="40 kW", exclusive_minimum=True, maximum=1000.0),
@@ -47,10 +45,6 @@ PARAMS = (
           source="Assumption (no public survey): prefabricated pods on existing commercial connections take months, "
                  "not the years of a large campus's grid connection",
           low="0.25 yr", high="1 yr", maximum=10.0),
-    Param("network_rtt", "5 ms", "Round-trip network time from a user to the nearest pod.", unit="ms",
-          source="Light in fibre covers ~200 km per ms (group index ~1.47): a pod within 100 km adds ~1 ms round trip; "
-                 "~4 ms for access network and switching is an assumption",
-          low="2 ms", high="15 ms", maximum=1000.0),
 )
 
 
@@ -81,10 +75,11 @@ def design(p: Params, ctx: Context) -> Design:
     )
     return Design(
         elements=[element],
-        latency_samples_s=np.array([p.si("network_rtt")]),
         years_to_service=p.si("deploy_time") / SECONDS_PER_YEAR,
         metrics=[Metric("edge.modules_per_pod", float(per_pod), "", inputs=["pod_power", f"chip {module.name} power_w"])],
-        notes=["edgepod: module failures are not modelled (no public failure rate for Jetson modules in service)"],
+        notes=["edgepod: module failures are not modelled (no public failure rate for Jetson modules in service)",
+               "edgepod: no path latency of its own on the ground; the engine adds the same user network and "
+               "processing time as for every architecture"],
     )
 
 

@@ -1,0 +1,331 @@
+"""The errors a plugin author meets name the plugin, the element, the field or parameter, and the fix.
+
+Each case is driven the way an author meets it: a plugin module on ``PYTHONPATH`` loaded with
+``sandbox --plugin MODULE`` (a real process: real exit status, real stderr), or the Python object
+the author builds. Bad input (a misspelt name, a value of the wrong kind) exits with status 2 and
+one ``error:`` line; a plugin that fails while computing exits with 1 and names the plugin.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import astropy.units as u
+import pytest
+
+from sandbox import api, hookimpl
+from sandbox.core.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem
+from sandbox.core.params import Param
+from sandbox.core.registry import load
+from sandbox.core.scenario import ScenarioError, validate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SCENARIO = """
+[workload]
+sustained_compute = "1 PFLOPS"
+[architectures.{arch}]
+{extra}
+"""
+
+
+def run_cli(tmp_path: Path, module: str | None, source: str | None, *args: str) -> subprocess.CompletedProcess:
+    """``sandbox [--plugin module] args`` with ``source`` written as ``module.py`` on PYTHONPATH."""
+    env = dict(os.environ, SANDBOX_CLI_CACHE="0")
+    cmd = [sys.executable, "-m", "sandbox"]
+    if module:
+        (tmp_path / f"{module}.py").write_text(textwrap.dedent(source), encoding="utf-8")
+        env["PYTHONPATH"] = f"{tmp_path}{os.pathsep}{env.get('PYTHONPATH', '')}"
+        cmd += ["--plugin", module]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+
+
+def error_lines(proc: subprocess.CompletedProcess) -> list[str]:
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+
+
+def write_scenario(tmp_path: Path, arch: str, extra: str = "") -> str:
+    path = tmp_path / "s.toml"
+    path.write_text(SCENARIO.format(arch=arch, extra=extra), encoding="utf-8")
+    return str(path)
+
+
+# ------------------------------------------------------------------ hook names
+def test_misspelt_hook_gets_a_did_you_mean_and_exit_2(tmp_path):
+    proc = run_cli(tmp_path, "typo_plugin", """
+        from sandbox import hookimpl
+
+        @hookimpl
+        def sandbox_register_architecturs(register):
+            pass
+    """, "validate", write_scenario(tmp_path, "ground"))
+    assert proc.returncode == 2
+    assert error_lines(proc) == [
+        "error: plugin 'typo_plugin': sandbox_register_architecturs is not a hook; did you mean "
+        "'sandbox_register_architectures'? (hooks: sandbox_register_catalogues, sandbox_register_models, "
+        "sandbox_register_architectures, sandbox_register_commands, sandbox_extra_metrics, sandbox_run_finished)"]
+
+
+def test_misspelt_hook_argument_names_the_argument_the_hook_passes(tmp_path):
+    proc = run_cli(tmp_path, "arg_plugin", """
+        from sandbox import hookimpl
+
+        @hookimpl
+        def sandbox_extra_metrics(architecture, ledgr):
+            return []
+    """, "validate", write_scenario(tmp_path, "ground"))
+    assert proc.returncode == 2
+    (line,) = error_lines(proc)
+    assert line.startswith("error: plugin 'arg_plugin': sandbox_extra_metrics(architecture, ledgr): the hook passes "
+                           "no argument 'ledgr'; did you mean 'ledger'? (it passes: architecture, design, ledger, context")
+
+
+def test_hook_function_without_hookimpl_is_refused_not_ignored(tmp_path):
+    proc = run_cli(tmp_path, "bare_plugin", """
+        def sandbox_register_architectures(register):   # @hookimpl forgotten: would never be called
+            raise AssertionError("not called")
+    """, "validate", write_scenario(tmp_path, "ground"))
+    assert proc.returncode == 2
+    assert error_lines(proc) == [
+        "error: plugin 'bare_plugin': function sandbox_register_architectures is not marked @sandbox.hookimpl, so it "
+        "would never be called; decorate it with @hookimpl (from sandbox import hookimpl)"]
+
+
+def test_hook_name_errors_from_python_name_the_plugin():
+    class Misspelt:
+        @hookimpl
+        def sandbox_run_finishd(self, result):
+            pass
+
+    reg = load([("mine", Misspelt())])  # dropped whole (the other plugins still load), with the did-you-mean
+    (info,) = [p for p in reg.load_errors if p.name == "mine"]
+    assert info.misspelt and info.error.startswith(
+        "plugin 'mine': sandbox_run_finishd is not a hook; did you mean 'sandbox_run_finished'")
+    assert "mine" not in {p.name for p in reg.plugins} and "leo" in reg.architectures
+
+
+def test_helper_functions_named_otherwise_are_not_hooks():
+    class Helpers:
+        def sandbox_units(self):  # not a hook name, not marked: a plain helper, left alone
+            return "W"
+
+        @hookimpl
+        def sandbox_run_finished(self, result):
+            pass
+
+    reg = load([("helpers", Helpers())])
+    assert "helpers" in {p.name for p in reg.plugins}
+
+
+def test_plugins_hook_option_suggests_the_closest_hook(tmp_path):
+    proc = run_cli(tmp_path, None, None, "plugins", "--hook", "sandbox_extra_metric")
+    assert proc.returncode == 2
+    assert error_lines(proc) == ["error: --hook: no hook named 'sandbox_extra_metric'; did you mean 'sandbox_extra_metrics'?"]
+
+
+# ------------------------------------------------------------------ Quantities in design fields
+QUANTITY_PLUGIN = """
+    from sandbox import ArchitectureSpec, Design, Element, Param, PowerSystem, Site, ThermalSystem, hookimpl
+
+    def design(p, ctx):
+        return Design(elements=[Element(
+            name="pods", count=1, chip="H100-SXM", chips_per_unit=4,
+            extra_power_w=p.pod_power,                       # a Quantity (20 kW), not W as a float
+            site=Site("metro", kind="ground", radiation_environment="ground"),
+            power=PowerSystem(source="grid-us"), thermal=ThermalSystem(kind="facility", pue=1.2))])
+
+    @hookimpl
+    def sandbox_register_architectures(register):
+        register(ArchitectureSpec(name="qpods", title="Pods", description="A unit mistake.",
+                                  params=(Param("pod_power", "20 kW", "Pod power.", unit="kW",
+                                                source="Uptime Institute Global Data Center Survey 2023"),),
+                                  design=design))
+"""
+
+
+def test_quantity_in_a_float_field_names_plugin_element_field_and_fix(tmp_path):
+    proc = run_cli(tmp_path, "qpods_plugin", QUANTITY_PLUGIN, "run", write_scenario(tmp_path, "qpods"))
+    assert proc.returncode == 1  # the plugin failed while computing; the ground baseline still ran
+    (line,) = error_lines(proc)
+    assert line == ("error: architecture 'qpods' (plugin 'qpods_plugin'): TypeError: element 'pods': extra_power_w is a "
+                    "Quantity (20 kW); design fields are plain floats in the unit their name says (W): use "
+                    "p.si(\"<parameter>\") for a parameter (SI: W), or quantity.to_value(\"W\")")
+    assert "ground" in proc.stdout  # the other architecture's results are there
+
+
+def _element(**fields):
+    base = dict(name="hall", count=1, chip="H100-SXM", chips_per_unit=8, site=Site("hall", kind="ground"),
+                power=PowerSystem("grid-us"), thermal=ThermalSystem(kind="facility", pue=1.1))
+    return Element(**{**base, **fields})
+
+
+def test_quantity_in_a_field_in_years_points_to_to_value_not_si():
+    # p.si() would give 1/s: the hint for a _per_year field is the unit the name says
+    with pytest.raises(TypeError, match=r"element 'hall': failure_rate_per_year is a Quantity \(0\.1 1 / yr\); .*"
+                                        r"\(1/yr\): use quantity\.to_value\(\"1/yr\"\) \(p\.si\(\.\.\.\) gives SI units, not 1/yr\)"):
+        _element(failure_rate_per_year=0.1 / u.yr)
+
+
+def test_quantity_in_a_part_is_named_with_the_element_and_the_path():
+    with pytest.raises(TypeError, match=r"element 'hall': site\.distance_to_earth_m is a Quantity \(384400 km\); .*\(m\)"):
+        _element(site=Site("moon", distance_to_earth_m=384400 * u.km))
+    with pytest.raises(TypeError, match=r"element 'hall': extra_mass_kg\['track'\] is a Quantity \(3 t\)"):
+        _element(extra_mass_kg={"track": 3 * u.t})
+
+
+def test_quantity_set_after_construction_is_caught():
+    el = _element()
+    with pytest.raises(TypeError, match=r"element 'hall': lifetime_years is a Quantity"):
+        el.lifetime_years = 5 * u.yr
+    el.thermal.temperature_k = 300 * u.K  # a part changed after the element was made ...
+    with pytest.raises(TypeError, match=r"element 'hall': thermal\.temperature_k is a Quantity \(300 K\)"):
+        Design(elements=[el])             # ... is caught when the design is assembled
+
+
+def test_quantity_in_design_and_metric_fields():
+    el = _element()
+    with pytest.raises(TypeError, match=r"design: latency_samples_s is a Quantity \(an array in s\)"):
+        Design(elements=[el], latency_samples_s=[0.03, 0.05] * u.s)
+    with pytest.raises(TypeError, match=r"metric 'relay.rate': value is a Quantity \(2 Gbit / s\); .*quantity\.to_value\(unit\)"):
+        Metric("relay.rate", 2 * u.Gbit / u.s, "Gbit/s")
+    # plain floats and numpy arrays (as studies use) are fine
+    Design(elements=[_element(count=2.0, lifetime_years=5.0)], latency_samples_s=__import__("numpy").array([0.03]))
+
+
+# ------------------------------------------------------------------ parameters
+def test_bad_param_default_names_the_parameter():
+    with pytest.raises(ValueError, match=r"^parameter 'pod_power': default '5 kg': expected a power, got '5 kg'$"):
+        Param("pod_power", "5 kg", "Pod power.", unit="kW", source="a source")
+    with pytest.raises(ValueError, match=r"^parameter 'pod_power': high '40 kg': expected a power, got '40 kg'$"):
+        Param("pod_power", "20 kW", "Pod power.", unit="kW", source="a source", high="40 kg")
+
+
+def test_bad_param_default_in_a_plugin_module_names_module_and_parameter(tmp_path):
+    proc = run_cli(tmp_path, "badparam_plugin", """
+        from sandbox import Param
+        PARAMS = (Param("pod_power", "5 kg", "Pod power.", unit="kW", source="Uptime Institute 2023"),)
+    """, "validate", write_scenario(tmp_path, "ground"))
+    assert proc.returncode == 2
+    assert error_lines(proc) == ["error: --plugin badparam_plugin: cannot import: ValueError: parameter 'pod_power': "
+                                 "default '5 kg': expected a power, got '5 kg'"]
+
+
+def test_a_scenario_value_of_the_wrong_kind_names_file_and_key(tmp_path):
+    path = write_scenario(tmp_path, "edgepod", 'pod_power = "5 kg"')
+    proc = run_cli(tmp_path, None, None, "validate", path)
+    assert proc.returncode == 2
+    assert error_lines(proc) == [f"error: {path}: architectures.edgepod.pod_power: expected a power, got '5 kg'"]
+
+
+def test_kinds_need_a_kinded_catalogue_and_real_kinds():
+    with pytest.raises(ValueError, match=r"parameter 'grid': kinds= needs catalogue= set to a catalogue whose entries have a kind"):
+        Param("grid", "grid-us", "Supply.", kinds=("grid",))
+    with pytest.raises(ValueError, match=r"parameter 'grid': no power_sources kind 'gird'; did you mean 'grid'\?"):
+        Param("grid", "grid-us", "Supply.", catalogue="power_sources", kinds=("gird",))
+    with pytest.raises(ValueError, match=r"kinds must be a tuple of strings, e.g. \('grid',\)"):
+        Param("grid", "grid-us", "Supply.", catalogue="power_sources", kinds="grid")
+
+
+# ------------------------------------------------------------------ catalogue kinds
+def test_example_plugin_grid_refuses_a_solar_array(tmp_path):
+    # the example plugin declares grid with kinds=("grid",): a space solar array is not an electricity supply
+    path = write_scenario(tmp_path, "edgepod", 'grid = "GaAs-ROSA"')
+    proc = run_cli(tmp_path, None, None, "validate", path)
+    assert proc.returncode == 2
+    assert error_lines(proc) == [f"error: {path}: architectures.edgepod.grid: 'GaAs-ROSA' is a solar power source, but "
+                                 "this parameter takes only a power source of kind 'grid'; did you mean 'grid-us'?"]
+
+
+def test_ground_grid_refuses_storage_and_suggests_among_grids(registry):
+    with pytest.raises(ScenarioError) as err:
+        validate({"architectures": {"ground": {"grid": "Li-ion-COTS"}}}, registry, "s.toml")
+    assert err.value.problems == ["s.toml: architectures.ground.grid: 'Li-ion-COTS' is a storage power source, but this "
+                                  "parameter takes only a power source of kind 'grid'; did you mean 'grid-us'?"]
+    with pytest.raises(ScenarioError) as err:
+        validate({"architectures": {"ground": {"grid": "grid-usa"}}}, registry, "s.toml")
+    assert err.value.problems == ["s.toml: architectures.ground.grid: no power source named 'grid-usa' in the catalogues; "
+                                  "did you mean 'grid-us'?"]
+
+
+def _plugin_with_default(default: str) -> object:
+    class Bad:
+        @hookimpl
+        def sandbox_register_architectures(self, register):
+            from sandbox import ArchitectureSpec
+
+            register(ArchitectureSpec(name="badgrid", title="Bad", description="A bad default.",
+                                      params=(Param("grid", default, "Supply.", catalogue="power_sources",
+                                                    kinds=("grid",)),),
+                                      design=lambda p, ctx: None))
+
+    return Bad()
+
+
+def test_a_plugins_bad_catalogue_default_is_blamed_on_the_plugin():
+    reg = api.registry([("badgrid-plugin", _plugin_with_default("GaAs-ROSA"))])
+    with pytest.raises(ScenarioError) as err:
+        validate({"architectures": {"badgrid": {}}}, reg, "s.toml")
+    assert err.value.problems == [
+        "plugin 'badgrid-plugin': architecture 'badgrid': the default of parameter 'grid' is unusable: 'GaAs-ROSA' is a "
+        "solar power source, but this parameter takes only a power source of kind 'grid'; did you mean 'grid-us'? "
+        "(a fault in plugin 'badgrid-plugin', not in s.toml; setting architectures.badgrid.grid there works around it)"]
+    # the user's own good value works around it
+    validate({"architectures": {"badgrid": {"grid": "grid-us"}}}, reg, "s.toml")
+
+
+def test_a_plugins_missing_catalogue_default_is_blamed_on_the_plugin():
+    reg = api.registry([("badgrid-plugin", _plugin_with_default("grid-mars"))])
+    with pytest.raises(ScenarioError) as err:
+        validate({"architectures": {"badgrid": {}}}, reg, "s.toml")
+    (problem,) = err.value.problems
+    assert problem.startswith("plugin 'badgrid-plugin': architecture 'badgrid': the default of parameter 'grid' is "
+                              "unusable: no power source named 'grid-mars' in the catalogues")
+    assert "not in s.toml" in problem
+
+
+def test_sweep_values_of_the_wrong_kind_are_refused(registry):
+    from sandbox.studies.plans import parse_plan
+
+    scenario = validate({"architectures": {"ground": {}},
+                         "sweep": {"method": "grid", "params": {"ground.grid": {"values": ["grid-us", "GaAs-ROSA"]}}}},
+                        registry, "s.toml")
+    with pytest.raises(ScenarioError, match=r"sweep\.params\.ground\.grid\.values: 'GaAs-ROSA' is a solar power source"):
+        parse_plan(scenario, registry)
+
+
+def test_an_unknown_architecture_mentions_plugins_that_failed_to_load():
+    from sandbox.core.registry import PluginInfo
+
+    reg = load()
+    reg.load_errors.append(PluginInfo("pods", "pods_plugin", error="ValueError: parameter 'pod_power': default '5 kg': "
+                                                                   "expected a power, got '5 kg'"))
+    with pytest.raises(ScenarioError) as err:
+        validate({"architectures": {"qpods": {}}}, reg, "s.toml")
+    (problem,) = err.value.problems
+    assert problem.startswith("s.toml: architectures.qpods: no installed architecture 'qpods'; ")
+    assert problem.endswith(" (plugins that failed to load: pods)")
+
+
+def test_a_misspelt_parameter_in_a_design_names_the_plugin_and_the_closest_parameter():
+    from sandbox import ArchitectureSpec
+
+    def design(p, ctx):
+        return p.si("pod_powr")  # declared as pod_power
+
+    class Typo:
+        @hookimpl
+        def sandbox_register_architectures(self, register):
+            register(ArchitectureSpec(name="typo", title="Typo", description="A misspelt parameter.",
+                                      params=(Param("pod_power", "20 kW", "Pod power.", unit="kW",
+                                                    source="Uptime Institute Global Data Center Survey 2023"),),
+                                      design=design))
+
+    result = api.run({"architectures": {"typo": {}}}, api.registry([("typo-plugin", Typo())]))
+    assert result.failures["typo"] == ("architecture 'typo' (plugin 'typo-plugin'): KeyError: \"no parameter 'pod_powr' "
+                                       "in this architecture's schema; did you mean 'pod_power'?\"")
+    assert "ground" in result.ledgers  # the baseline is unaffected
