@@ -184,7 +184,8 @@ def sweep_dir(serve_sweep_dir) -> Path:
 
 def test_sweep_aggregates_equal_pandas_over_the_folder(sweep_dir):
     folder = SweepFolder(0, sweep_dir)
-    frame = pd.concat([pd.read_parquet(p) for p in sorted((sweep_dir / "parts").glob("part-*.parquet"))])
+    frame = pd.read_parquet(sweep_dir / "results.parquet")
+    frame = frame.astype({c: "float64" for c in frame.columns if str(frame[c].dtype).startswith("float")})
     assert folder.rows == len(frame) == 48
     view = folder.view({"metric": "cost.per_pflop_day", "x": "leo.altitude",
                         "y": "models.cost.hardware_usd_per_kg_mass_produced", "architecture": "leo",
@@ -228,7 +229,7 @@ def test_sweep_view_refuses_unknown_columns(sweep_dir):
     with pytest.raises(SweepViewError, match="low <= high"):
         folder.view({"filters": {"leo.altitude": [700, 500]}})
     with pytest.raises(SweepViewError, match="no readable manifest"):
-        SweepFolder(0, sweep_dir / "parts")
+        SweepFolder(0, sweep_dir / "results.parquet")
 
 
 # ----------------------------------------------------------------------------- the app: security and errors

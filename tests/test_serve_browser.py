@@ -218,6 +218,7 @@ def test_a_sweep_folder_is_aggregated_on_the_server(open_page, serve_sweep_dir):
     page.click('[data-tab="sweep"]')
     page.wait_for_function("Number(document.getElementById('sweep-summary').dataset.updates || 0) >= 1", timeout=60_000)
     frame = pd.read_parquet(serve_sweep_dir / "results.parquet")
+    frame = frame.astype({c: "float64" for c in frame.columns if str(frame[c].dtype).startswith("float")})
     valid = frame[frame["valid"]]
 
     def stat(arch: str, name: str) -> float:

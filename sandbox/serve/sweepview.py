@@ -1,8 +1,9 @@
 """A finished sweep folder, aggregated on the server: the browser gets summaries, never the rows.
 
 A folder written by ``sandbox sweep`` holds ``manifest.json`` (the plan: its input dimensions with
-units) and ``results.parquet`` (one row per point and architecture). Columns are read with pyarrow
-as they are needed and kept per folder; a view request names a metric, optional filters (an
+units) and ``results.parquet`` (one row per point and architecture: a file, or a partitioned
+dataset of one part per chunk). Columns are read with pyarrow's dataset reader as they are needed
+(float64 in memory) and kept per folder; a view request names a metric, optional filters (an
 architecture set, a [low, high] range per input) and what to aggregate:
 
 - ``summary``: valid rows, p5 / p50 / p95 and mean per architecture (numpy's linear percentiles,
@@ -41,7 +42,7 @@ class SweepFolder:
     """One finished sweep folder named on the command line (``id`` is its number in the page)."""
 
     def __init__(self, sid: int, path: Path):
-        import pyarrow.parquet as pq
+        import pyarrow.dataset as ds
 
         self.id = sid
         self.path = path
@@ -51,16 +52,20 @@ class SweepFolder:
             self.manifest = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise SweepViewError(f"{path}: no readable manifest.json ({exc}); expected a folder written by `sandbox sweep`") from None
-        if not results.is_file():
+        if not results.exists():
             raise SweepViewError(f"{path}: no results.parquet (is the sweep finished? `sandbox sweep` resumes it)")
         self.results = results
-        self.schema = pq.read_schema(results)
+        try:  # a file, or (since the streaming study folders) a partitioned dataset of one part per chunk
+            self.dataset = ds.dataset(results, format="parquet")
+            self.schema = self.dataset.schema
+        except Exception as exc:
+            raise SweepViewError(f"{results}: not a readable Parquet dataset ({exc})") from None
         names = list(self.schema.names)
         plan = self.manifest.get("plan", {})
         self.dims = [d for d in plan.get("dimensions", []) if d.get("key") in names]
         dim_keys = {d["key"] for d in self.dims}
         self.metrics = [n for n in names if n not in _FIXED and n not in dim_keys]
-        self.rows = pq.ParquetFile(results).metadata.num_rows
+        self.rows = self.dataset.count_rows()
         self._cols: dict[str, np.ndarray] = {}
         arch = self.column("architecture")
         self.architectures = list(dict.fromkeys(arch.tolist()))
@@ -71,9 +76,7 @@ class SweepFolder:
         if name not in self._cols:
             if name not in self.schema.names:
                 raise SweepViewError(f"{self.path.name}: no column {name!r}")
-            import pyarrow.parquet as pq
-
-            col = pq.read_table(self.results, columns=[name]).column(name)
+            col = self.dataset.to_table(columns=[name]).column(name)
             if name in ("architecture", "type", "error"):
                 arr = np.asarray(col.to_pylist(), dtype=object)
             else:
