@@ -50,6 +50,8 @@ from sandbox import (
     models,
     radiator_params,
     radiator_system,
+    servicing_fields,
+    servicing_params,
     spacecraft_params,
     trajectory,
 )
@@ -86,6 +88,7 @@ PARAMS = (
     *envelope_params("small-series", "a station is one of a few, assembled from Starship-launched modules; no "
                      "production line"),
     lead_time_param(),
+    *servicing_params(),
     *radiator_params(),
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
           source="Assumption: 10 mm Al equivalent, the thickest depth of the shared radiation table", low="1.08 g/cm2",
@@ -348,6 +351,7 @@ def design(p: Params, ctx: Context) -> Design:
         precision=ctx.workload.precision,
         utilisation=p.utilisation,
         **derating_fields(p),
+        **servicing_fields(p, 1),
         shielding_g_cm2=shield,
         lifetime_years=life,
         structure_fraction=p.structure_fraction,

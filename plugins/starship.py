@@ -49,6 +49,8 @@ from sandbox import (
     models,
     radiator_params,
     radiator_system,
+    servicing_fields,
+    servicing_params,
     spacecraft_params,
     trajectory,
 )
@@ -104,6 +106,7 @@ PARAMS = (
     *envelope_params("mass-produced", "modules are built in series on a production line for build-outs of hundreds "
                      "(the 1 GW and 100 GW scenarios; SpaceX's Starlink practice); set 'small-series' for a handful"),
     lead_time_param(),
+    *servicing_params(),
     *radiator_params(),
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
           source="Assumption: 10 mm Al equivalent (module wall + rack structure), the thickest depth of the shared radiation table "
@@ -222,6 +225,7 @@ def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, l
         precision=ctx.workload.precision,
         utilisation=p.utilisation,
         **derating_fields(p),
+        **servicing_fields(p, count),
         shielding_g_cm2=p.si("shielding") * 0.1,
         lifetime_years=life,
         structure_fraction=p.structure_fraction,

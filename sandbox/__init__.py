@@ -69,6 +69,8 @@ _EXPORTS: dict[str, str] = {
     "derating_fields": "sandbox.core.paramsets",
     "envelope_params": "sandbox.core.paramsets",
     "radiator_system": "sandbox.core.paramsets",
+    "servicing_params": "sandbox.core.paramsets",
+    "servicing_fields": "sandbox.core.paramsets",
     # quantities at the edges (command options, parameter values)
     "parse_quantity": "sandbox.core.units",
     "FLOPS": "sandbox.core.units",

@@ -87,7 +87,8 @@ def test_plugins_lists_hooks():
     assert "hooks: sandbox_register_architectures" in r.stdout
     r = invoke("plugins", "--hook", "sandbox_register_catalogues", "--format", "json")
     names = [p["name"] for p in json.loads(r.stdout)["plugins"]]
-    assert "catalogue" in names and "ground" not in names  # ground registers no catalogue entries
+    assert "catalogue" in names and "ground" in names  # ground registers its on-site power entries
+    assert "starship" not in names  # a plugin without catalogue entries is not listed
 
 
 def test_a_plugin_can_add_a_command(tmp_path, monkeypatch):

@@ -207,7 +207,7 @@ def test_plugins_hook_option_lists_only_the_implementers(tmp_path, monkeypatch):
                  "sandbox_register_catalogues"):
         # exactly the plugins whose hook list (in the full listing) contains the hook
         assert names(hook) == {p["name"] for p in every if hook in p["hooks"]}
-    assert "metrics_probe" in names("sandbox_extra_metrics") and "ground" not in names("sandbox_extra_metrics")
+    assert "metrics_probe" in names("sandbox_extra_metrics") and "catalogue" not in names("sandbox_extra_metrics")
     assert "metrics_probe" in names("sandbox_run_finished")
     arch = names("sandbox_register_architectures")
     assert "ground" in arch and "metrics_probe" not in arch and "catalogue" not in arch

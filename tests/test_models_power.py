@@ -41,6 +41,23 @@ def test_array_power_required_limits():
         power.array_power_required_w(1000.0, 0.3, 0.0)
 
 
+def test_array_rating_for_a_capacity_factor_hand_value():
+    """A ground site: 1 MW load, capacity factor 0.25, half the energy through storage at 80 % round trip:
+    1e6 * (0.5 + 0.5 / 0.8) / 0.25 = 1e6 * 1.125 / 0.25 = 4.5 MW rated (the yearly energy balance)."""
+    assert power.array_rating_for_capacity_factor_w(1e6, 0.25, 0.5, 0.8) == pytest.approx(4.5e6)
+
+
+def test_array_rating_agrees_with_the_eclipse_cycle_when_cf_is_the_lit_fraction():
+    """In orbit the lit fraction 1 - f is the capacity factor: L ((1 - f) + f/eta) / (1 - f) = L (1 + f/((1 - f) eta)),
+    SMAD §11.4's array power: f = 0.4, eta = 0.9 gives 1,740.741 W for 1 kW either way."""
+    assert power.array_rating_for_capacity_factor_w(1000, 0.6, 0.4, 0.9) == pytest.approx(
+        power.array_power_required_w(1000, 0.4, 0.9), rel=1e-12)
+    got = power.array_rating_for_capacity_factor_w(np.array([1000.0, 0.0, 1000.0]), np.array([0.0, 0.2, 1.5]), 0.5, 0.9)
+    assert got[0] == np.inf and got[1] == 0.0 and np.isnan(got[2])
+    with pytest.raises(ValueError):
+        power.array_rating_for_capacity_factor_w(1000, 0.2, 0.5, 0.0)
+
+
 def test_array_area_end_of_life():
     """10 kW at 1 AU, 30 % cells, 0.85 packing, 0.98 pointing, 2.75 %/yr for 5 yr:
     0.9725^5 = 0.869857; 1360.8*0.3*0.85*0.98*0.869857 = 295.81 W/m2; 10000/295.81 = 33.806 m2."""

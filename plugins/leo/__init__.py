@@ -52,6 +52,8 @@ from sandbox import (
     models,
     radiator_params,
     radiator_system,
+    servicing_fields,
+    servicing_params,
     spacecraft_params,
 )
 
@@ -122,6 +124,7 @@ PARAMS = (
     *spacecraft_params(),
     *envelope_params("mass-produced", "the architecture is a constellation built on a production line ('Starlink "
                      "enlarged for AI'); GuoXing plans 2,800 satellites"),
+    *servicing_params(),
     *radiator_params(),
     Param("radiator_sides", 2, "Radiating faces per panel (2 = a free-standing fin, 1 = a body-mounted panel).",
           kind="integer", minimum=1, maximum=2,
@@ -165,7 +168,8 @@ PARAMS = (
           kind="list"),
     Param("isl", True, "Laser inter-satellite links (in-plane ring neighbours)."),
     Param("isl_cross_plane", False, "Also link neighbouring planes (then any satellite can downlink the answer)."),
-    from_sourced("isl_tx_power", models.links.DEFAULTS["optical_tx_power_w"], "ISL laser transmit power."),
+    from_sourced("isl_tx_power", models.links.DEFAULTS["optical_tx_power_w"], "ISL laser transmit power (> 0; "
+                 "isl = false turns the links off).", exclusive_minimum=True),
     from_sourced("isl_aperture", models.links.DEFAULTS["optical_aperture_m"], "ISL telescope diameter (both ends).",
                  exclusive_minimum=True),
     from_sourced("isl_wavelength", models.links.DEFAULTS["wavelength_m"], "ISL laser wavelength.", exclusive_minimum=True),
@@ -173,7 +177,8 @@ PARAMS = (
                  exclusive_minimum=True),
     from_sourced("isl_efficiency", models.links.DEFAULTS["optical_link_efficiency"], "Product of optical losses.",
                  exclusive_minimum=True, maximum=1.0),
-    from_sourced("isl_max_rate", models.links.DEFAULTS["isl_laser_rate_bps"], "ISL terminal (modem) rate cap."),
+    from_sourced("isl_max_rate", models.links.DEFAULTS["isl_laser_rate_bps"], "ISL terminal (modem) rate cap (> 0).",
+                 exclusive_minimum=True),
     Param("isl_switching_delay", "1 ms", "Switching/processing delay per ISL hop.", unit="ms", low="0.01 ms",
           high="10 ms",
           source="Estimate: Handley 2018, 'Delay is not an option: low latency routing in space', ACM HotNets (per-hop "
@@ -354,6 +359,7 @@ def design(p: Params, ctx: Context) -> Design:
         precision=precision,
         utilisation=utilisation,
         **derating_fields(p),
+        **servicing_fields(p, max(n_sat, 1)),
         shielding_g_cm2=shield_g_cm2,
         lifetime_years=life,
         structure_fraction=p.structure_fraction,
@@ -373,6 +379,7 @@ def design(p: Params, ctx: Context) -> Design:
         notes.append(f"sized to the workload by the engine: {ctx.workload.sustained_flops * 1e-15:g} P / "
                      f"{per_sat * 1e-15:.4g} P delivered per satellite = {n_sat} satellites")
     sat.count = n_sat
+    sat.servicing = servicing_fields(p, n_sat)["servicing"]  # a visit covers every satellite: its cost follows the count
     planes = max(1, min(planes, n_sat))
     metrics.append(Metric("sat.delivered_compute", per_sat * 1e-15, ops_unit,
                           inputs=["the engine's compute chain (context.delivered_ops): chip, chips, utilisation, "

@@ -131,19 +131,21 @@ class PowerSource(_Entry):
     """A power generation or storage technology.
 
     ``kind`` is one of ``"solar"`` (array), ``"storage"`` (battery or regenerative fuel cell),
-    ``"fission"``, ``"radioisotope"``, ``"grid"``, ``"beamed"``. Fields that do not apply stay NaN.
+    ``"fission"``, ``"radioisotope"``, ``"grid"``, ``"beamed"``, ``"fuel"`` (a plant that burns a fuel
+    bought over its life, e.g. a gas turbine). Fields that do not apply stay NaN.
 
     - solar: ``efficiency`` (cell, 0–1, at 1 AU AM0), ``packing_factor`` (0–1),
       ``areal_density_kg_m2`` (array incl. substrate), ``degradation_per_year`` (fraction/yr),
       ``cost_usd_per_w`` (per W at beginning of life).
     - storage: ``specific_energy_wh_per_kg`` (system level), ``round_trip_efficiency`` (0–1),
       ``depth_of_discharge`` (0–1), ``cost_usd_per_kwh``.
-    - fission / radioisotope / beamed: ``specific_power_w_per_kg`` (electrical, system level),
-      ``cost_usd_per_w``, ``degradation_per_year``.
+    - fission / radioisotope / beamed / fuel: ``specific_power_w_per_kg`` (electrical, system level;
+      needed only off the ground), ``cost_usd_per_w``, ``degradation_per_year``; fuel also
+      ``fuel_usd_per_kwh`` (fuel and variable operation per kWh generated) and ``co2_kg_per_kwh``.
     - grid: ``price_usd_per_kwh``, ``co2_kg_per_kwh``.
     """
 
-    kind: str = _f("solar", doc="solar, storage, fission, radioisotope, grid or beamed")
+    kind: str = _f("solar", doc="solar, storage, fission, radioisotope, grid, beamed or fuel")
     efficiency: float = _f(unit="", doc="solar: cell efficiency at 1 AU, AM0 (0-1)")
     packing_factor: float = _f(unit="", doc="solar: fraction of the array area covered by cells (0-1)")
     areal_density_kg_m2: float = _f(unit="kg/m2", doc="solar: array mass per m2, substrate and deployment included")
@@ -156,10 +158,11 @@ class PowerSource(_Entry):
     cost_usd_per_kwh: float = _f(unit="USD/kWh", doc="storage: cost per kWh of capacity")
     price_usd_per_kwh: float = _f(unit="USD/kWh", doc="grid: price of electricity delivered")
     co2_kg_per_kwh: float = _f(unit="kg/kWh", doc="grid: CO2-equivalent emitted per kWh delivered")
+    fuel_usd_per_kwh: float = _f(unit="USD/kWh", doc="fuel: fuel cost per kWh of electricity generated")
     sources: Mapping[str, str] = _f(factory=dict, doc=_SOURCES_DOC)
     ranges: Mapping[str, tuple[float, float]] = _f(factory=dict, doc=_RANGES_DOC)
 
-    KINDS = ("solar", "storage", "fission", "radioisotope", "grid", "beamed")
+    KINDS = ("solar", "storage", "fission", "radioisotope", "grid", "beamed", "fuel")
 
     def check(self) -> None:
         super().check()

@@ -112,6 +112,12 @@ class Site:
     - ``link_path``: how answers reach the ground network when the plugin gives no path latency
       samples: ``"direct"`` (round-trip light time over ``distance_to_earth_m``; on the ground, 0)
       or ``"geo-relay"`` (up to a geostationary data relay and down again, both ways).
+    - ``solar_capacity_factor``: for a site with weather and nights (the ground), the mean output of
+      a solar array over the year as a fraction of its rating at the standard test irradiance
+      (``power.stc_irradiance_w_m2``, 1,000 W/m²), from the site's published yield; the array is
+      then rated for that mean to carry the load, ``eclipse_fraction`` being the share of the load
+      served through storage (nights). 0 (in space): the array is sized from the flux at
+      ``sun_distance_au`` and the eclipse fraction.
     """
 
     name: str
@@ -127,6 +133,7 @@ class Site:
     inclination_deg: float = 0.0
     capex_usd_per_w: float = 0.0
     link_path: str = "direct"
+    solar_capacity_factor: float = 0.0
 
 
 @dataclass
@@ -136,7 +143,9 @@ class PowerSystem:
     ``storage`` is needed when the site has dark periods and the source is solar. ``"auto"`` lets
     the engine choose the technology by site type (one envelope). ``source="link"``: the element is
     supplied by another element of the design through a :class:`PowerLink` (its whole demand,
-    cooling included, is what the link delivers). ``bus_power_fraction`` adds housekeeping load as
+    cooling included, is what the link delivers; an element fed by a link may itself feed others,
+    a relay such as a rectenna passing its output to a data hall: the link then also delivers what
+    it passes on). ``bus_power_fraction`` adds housekeeping load as
     a fraction of the IT power.
     """
 
@@ -320,8 +329,9 @@ class PowerLink:
     The engine sizes the flow from the sink's demand: the power the sink's bus needs (its load, and
     its cooling when it is a facility) divided by the product of the stage efficiencies is what the
     source must send; the source's generation covers its own load plus that. Exported power is not
-    heat at the source; each stage's loss is heat where ``loss_to`` says. ``kind`` labels the link
-    (``"beamed"``, ``"laser"``, ``"cable"``).
+    heat at the source; each stage's loss is heat where ``loss_to`` says. Links may be chained (a
+    relay element is the sink of one link and the source of another) but may not form a loop.
+    ``kind`` labels the link (``"beamed"``, ``"laser"``, ``"cable"``).
     """
 
     source: str

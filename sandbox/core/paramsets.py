@@ -6,13 +6,17 @@ from these groups plus its own parameters, so the same knob has the same name, d
 bounds and source in every architecture::
 
     PARAMS = (Param("altitude", ...), *compute_params(), *radiator_params(), *spacecraft_params())
+
+In-orbit servicing (:func:`servicing_params`, :func:`servicing_fields`) is the same repair policy the
+ground's technicians use (``Element.repair``): ``"onsite"`` on the ground, ``"servicing"`` in space,
+``"none"`` where nobody comes.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sandbox.core.design import ThermalSystem
+from sandbox.core.design import Servicing, ThermalSystem
 from sandbox.core.params import Param, Params, from_sourced
 from sandbox.models import compute, launch, power, thermal
 
@@ -117,3 +121,68 @@ def radiator_system(p: Params, sides: int = 2) -> ThermalSystem:
     """The radiator described by :func:`radiator_params` (``sides`` radiating faces per panel)."""
     return ThermalSystem(kind="radiator", temperature_k=p.si("radiator_temperature"), emissivity=float(p.radiator_emissivity),
                          areal_density_kg_m2=p.si("radiator_areal_density"), sides=sides)
+
+
+_MEV = ("Northrop Grumman Mission Extension Vehicle MEV-1: a ~2,300 kg servicer, launched 9 Oct 2019 on a Proton, docked "
+        "with Intelsat 901 on 25 Feb 2020 for a 5-year life extension (C. Henry, SpaceNews, 26 Feb 2020)")
+_OSAM = ("NASA OSAM-1 (ex Restore-L) robotic servicing demonstration: cost grown to US$2.05 bn before its cancellation "
+         "on 1 Mar 2024 (NASA statement, SpaceNews 1 Mar 2024; NASA OIG report IG-24-001, Oct 2023: up to US$2.17 bn)")
+
+
+def servicing_params() -> tuple[Param, ...]:
+    """``repair`` (``"none"`` or ``"servicing"``), ``servicing_visits`` (visits to each unit per year),
+    ``servicing_cost`` (per visit to one unit), ``servicing_launch_mass`` (launched per visit to one unit,
+    besides the spare chips), ``servicing_vehicle`` and ``servicing_parts_fraction``.
+
+    The default is no servicing: an architecture's numbers are unchanged unless a scenario asks for it.
+    Build the element's fields with :func:`servicing_fields`.
+    """
+    return (
+        Param("repair", "none", "Repair policy in space: 'none' (failed chips stay failed: survival decays over the life) "
+              "or 'servicing' (a robotic servicer visits each unit servicing_visits times a year and replaces the chips "
+              "that failed since its last visit; the same mechanism as the ground's on-site repair).",
+              choices=("none", "servicing")),
+        Param("servicing_visits", "1 1/yr", "Servicer visits to each unit per year (repair = 'servicing').", unit="1/yr",
+              source="Estimate: no servicing service for data-centre hardware exists. MEV-class servicers serve one client for "
+                     "~5 years (" + _MEV + "); Northrop Grumman's MRV is to install three Mission Extension Pods per sortie "
+                     "(SpaceNews, 20 Jun 2023); low = one visit per 5 years, high = quarterly",
+              low="0.2 1/yr", high="4 1/yr", exclusive_minimum=True, maximum=365.0),
+        Param("servicing_cost", "30e6 USD", "Cost of one servicer visit to one unit: the servicer's share (vehicle amortised "
+              "over its visits) and operations, besides launch and parts (repair = 'servicing').", unit="USD",
+              source="Estimate: no price is published; MEV contract values are undisclosed ('Intelsat will pay Orbital an "
+                     "undisclosed amount', Reuters, Apr 2016). Basis: a commercial servicer programme of a few hundred "
+                     "million US$ spread over ~10 visits; low = a mass-produced servicer; high = a demonstration-class "
+                     "mission share (" + _OSAM + ")",
+              low="10e6 USD", high="100e6 USD", maximum=1e11),
+        Param("servicing_launch_mass", "2300 kg", "Mass launched per visit to one unit besides the spare chips and hosts "
+              "(an expended servicer, or a reusable servicer's propellant and consumables).", unit="kg",
+              source=_MEV + "; low = a reusable servicer's per-visit consumables, of the order of a ~400 kg Mission "
+                     "Extension Pod (Northrop Grumman MEP, SpaceNews 20 Jun 2023; pod mass not published: estimate)",
+              low="400 kg", high="3000 kg", maximum=1e6),
+        Param("servicing_vehicle", "Starship", "Launch vehicle that carries servicers and spares (priced per kg of its "
+              "LEO payload: a shared flight).", catalogue="launch_vehicles", kind="string"),
+        Param("servicing_parts_fraction", 1.0, "Share of a chip's catalogue price paid per replaced chip (1 = a new chip; "
+              "lower for refurbished or warranty parts).",
+              source="Assumption: a failed accelerator is replaced by a new one at its catalogue price; low = refurbished or "
+                     "warranty replacements at half price", low=0.5, high=1.0, maximum=1.0),
+    )
+
+
+def servicing_fields(p: Params, units: float = 1.0) -> dict[str, Any]:
+    """The :class:`~sandbox.core.design.Element` fields set by :func:`servicing_params`: ``repair`` and ``servicing``.
+
+    ``units``: the element's count. A visit in the engine's :class:`~sandbox.core.design.Servicing` is one round
+    of the servicer over the whole element, so its cost and launched mass are the per-unit figures × ``units``
+    (every unit is visited ``servicing_visits`` times a year; the same rule in every architecture). Call again
+    with the final count when the engine sizes the count after the element is built.
+    """
+    if p.repair != "servicing":
+        return {"repair": "none", "servicing": None}
+    units = max(float(units), 0.0)
+    return {"repair": "servicing", "servicing": Servicing(
+        visits_per_year=float(p.servicing_visits.to_value("1/yr")),
+        cost_per_visit_usd=p.si("servicing_cost") * units,
+        launch_kg_per_visit=p.si("servicing_launch_mass") * units,
+        vehicle=p.servicing_vehicle,
+        parts_fraction=float(p.servicing_parts_fraction),
+    )}

@@ -310,27 +310,36 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     flux = 0.0
     kind = "link" if linked else src.kind
     if linked:
-        demand_w = load_w + cooling_w  # the link supplies the whole facility, cooling included
+        # the link supplies the whole facility, cooling included, and what the element passes on (a relay)
+        demand_w = supply_w + cooling_w
     elif kind == "solar":
         dark = site.eclipse_fraction > 0 or site.longest_dark_s > 0
         if dark and storage is None:
             raise EvaluationError(f"{where}: solar power at a site with dark periods needs a storage power source")
         rte = chk.need(storage, "round_trip_efficiency") if storage is not None else 1.0
-        generation_w = m.power.array_power_required_w(supply_w, site.eclipse_fraction, rte) / pmad
-        flux = float(m.power.solar_flux_w_m2(site.sun_distance_au))
+        if site.solar_capacity_factor > 0:  # weather and nights: rated at STC for the site's measured yearly yield
+            generation_w = m.power.array_rating_for_capacity_factor_w(supply_w, site.solar_capacity_factor,
+                                                                      site.eclipse_fraction, rte) / pmad
+            flux, pointing = m.value("power.stc_irradiance_w_m2"), 1.0  # the capacity factor holds the orientation
+        else:
+            generation_w = m.power.array_power_required_w(supply_w, site.eclipse_fraction, rte) / pmad
+            flux, pointing = float(m.power.solar_flux_w_m2(site.sun_distance_au)), mv("power.pointing_factor")
         array_area = m.power.array_area_m2(generation_w, flux, chk.need(src, "efficiency"), chk.need(src, "packing_factor"),
-                                           src.degradation_per_year, life, mv("power.pointing_factor"))
-        power_mass = m.power.array_mass_kg(array_area, chk.need(src, "areal_density_kg_m2"))
+                                           src.degradation_per_year, life, pointing)
+        if in_space:  # on the ground the plant is priced per W and per kWh, like the building: not massed
+            power_mass = m.power.array_mass_kg(array_area, chk.need(src, "areal_density_kg_m2"))
         power_capex = chk.need(src, "cost_usd_per_w") * generation_w
-    elif kind in ("fission", "radioisotope", "beamed"):
+    elif kind in ("fission", "radioisotope", "beamed", "fuel"):
         generation_w = supply_w / pmad
-        power_mass = m.power.generator_mass_kg(generation_w, chk.need(src, "specific_power_w_per_kg"))
+        if in_space:
+            power_mass = m.power.generator_mass_kg(generation_w, chk.need(src, "specific_power_w_per_kg"))
         power_capex = chk.need(src, "cost_usd_per_w") * generation_w
     elif kind != "grid":
         raise EvaluationError(f"{where}: power source {src.name!r} of kind {kind!r} cannot supply an element")
     if storage is not None and site.longest_dark_s > 0:
         storage_j = m.power.storage_energy_j(supply_w, site.longest_dark_s, chk.need(storage, "depth_of_discharge"))
-        storage_mass = m.power.storage_mass_kg(storage_j, chk.need(storage, "specific_energy_wh_per_kg"))
+        if in_space:
+            storage_mass = m.power.storage_mass_kg(storage_j, chk.need(storage, "specific_energy_wh_per_kg"))
         storage_capex = storage_j / J_PER_KWH * chk.need(storage, "cost_usd_per_kwh")
     if kind == "grid":
         grid_w = supply_w + cooling_w
@@ -410,6 +419,8 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     capex = hardware + integration + launch_capex + insurance + site_capex
     energy_price = chk.need(src, "price_usd_per_kwh") if kind == "grid" else 0.0
     energy_opex = grid_w * count * HOURS_PER_YEAR / 1000.0 * energy_price
+    if kind == "fuel":  # fuel bought for what the plant generates, all year
+        energy_opex = energy_opex + generation_w * count * HOURS_PER_YEAR / 1000.0 * chk.need(src, "fuel_usd_per_kwh")
     ops_opex = mv("cost.ops_cost_fraction_per_year") * (hardware + integration + site_capex)
     repair_opex: Any = 0.0
     if el.repair == "onsite" and chip is not None:
@@ -433,6 +444,9 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     if in_space:
         power_capex_full = power_capex_full * (1.0 + mv("cost.insurance_fraction"))
     power_annual = m.cost.annualised_cost_usd(power_capex_full, energy_opex, discount_rate, life)
+    if chip is None:  # an element without compute that sends power on is a power plant: all of its cost is power cost
+        power_annual = np.where(np.asarray(export_w) > 0, annual, power_annual)
+        power_annual = power_annual if np.ndim(power_annual) else float(power_annual)
 
     has_electronics = chip is not None
     totals: dict[str, Any] = {
@@ -554,12 +568,21 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
     load_w, pmad = v["load_w"], v["pmad"]
     skind = "link" if src is None else src.kind
     trace["power.supply"] = (f"per unit: supply {v['supply_w']:.4g} W = own load {load_w:.4g} W + exported "
-                              f"{v['export_w']:.4g} W" + (f"; imported {v['demand_w']:.4g} W through a power link = load + "
+                              f"{v['export_w']:.4g} W" + (f"; imported {v['demand_w']:.4g} W through a power link = supply + "
                                                           f"cooling {v['cooling_w']:.4g} W" if skind == "link" else ""))
     heat_balance = (f"per unit: heat {v['heat_w']:.4g} W = load {load_w:.4g} W − work {el.work_w:g} W [element] + "
                                 f"link losses here {v['export_heat_w'] + v['import_heat_w']:.4g} W (exported power is not heat)")
     if skind == "link":
-        trace["power.imported"] = f"{count:g} × {v['demand_w']:.4g} W: the element's load and cooling, delivered by a power link"
+        trace["power.imported"] = (f"{count:g} × {v['demand_w']:.4g} W: the element's load, its cooling and what it passes on "
+                                   "through its own links, delivered by a power link")
+    elif skind == "solar" and site.solar_capacity_factor > 0:
+        trace["power.generation"] = (f"rated output: array_rating_for_capacity_factor_w(supply {v['supply_w']:.4g} W, capacity factor "
+                                     f"{site.solar_capacity_factor:.4g} [site], share through storage {site.eclipse_fraction:.4g} [site], "
+                                     f"round trip {v['rte']:g} [{getattr(storage, 'name', '-')}])")
+        trace["power.array_area"] = (f"array_area_m2({v['generation_w']:.4g} W, rated at {v['flux']:.0f} W/m2 "
+                                     f"[power.stc_irradiance_w_m2], module {src.efficiency:g}, packing {src.packing_factor:g}, "
+                                     f"degradation {src.degradation_per_year:g}/yr [{src.name}], life {float(cc['life']):.3g} yr; "
+                                     f"orientation and weather are in the capacity factor) × {count:g}")
     elif skind == "solar":
         trace["power.generation"] = (f"array_power_required_w(supply {v['supply_w']:.4g} W, eclipse fraction {site.eclipse_fraction:.4g} "
                                      f"[site], round trip {v['rte']:g} [{getattr(storage, 'name', '-')}]) / PMAD {pmad:g} "
@@ -571,7 +594,7 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
     elif skind != "grid":
         trace["power.generation"] = f"supply {v['supply_w']:.4g} W / PMAD {pmad:g} [power.pmad_efficiency] ({src.kind} {src.name})"
     if storage is not None and site.longest_dark_s > 0:
-        trace["power.storage_energy"] = (f"storage_energy_j(load {load_w:.4g} W, longest dark {site.longest_dark_s:.4g} s [site], "
+        trace["power.storage_energy"] = (f"storage_energy_j(supply {v['supply_w']:.4g} W, longest dark {site.longest_dark_s:.4g} s [site], "
                                          f"depth of discharge {storage.depth_of_discharge:g} [{storage.name}]) × {count:g}")
     if th.kind == "radiator":
         trace["thermal.radiator_area"] = (f"radiator_area_m2(heat {v['heat_w']:.4g} W , {th.temperature_k:g} K, emissivity "
@@ -598,11 +621,13 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
     trace["compute.chips"] = trace["compute.units"] = f"{count:g} units × {el.chips_per_unit:g} chips per unit [element]"
     trace["thermal.heat"] = f"{count:g} × ({heat_balance})"
     trace["power.grid"] = "load + cooling power, bought from the grid" if skind == "grid" else "0 (not on the grid)"
-    trace["mass.power"] = (f"array area × {src.areal_density_kg_m2:g} kg/m2 [{src.name}]" if skind == "solar" else
-                           "0 (supplied by a power link)" if skind == "link" else
-                           f"generation / {src.specific_power_w_per_kg:g} W/kg [{src.name}]" if skind != "grid" else "0 (grid)")
-    trace["mass.storage"] = (f"storage energy / {storage.specific_energy_wh_per_kg:g} Wh/kg [{storage.name}]"
-                             if storage is not None else "0 (no storage)")
+    ground_plant = "0 (on the ground the plant is priced per W and per kWh, like the building; not massed)"
+    trace["mass.power"] = ("0 (supplied by a power link)" if skind == "link" else "0 (grid)" if skind == "grid" else
+                           ground_plant if site.kind == "ground" else
+                           f"array area × {src.areal_density_kg_m2:g} kg/m2 [{src.name}]" if skind == "solar" else
+                           f"generation / {src.specific_power_w_per_kg:g} W/kg [{src.name}]")
+    trace["mass.storage"] = ("0 (no storage)" if storage is None else ground_plant if site.kind == "ground" else
+                             f"storage energy / {storage.specific_energy_wh_per_kg:g} Wh/kg [{storage.name}]")
     trace["mass.thermal"] = f"radiator area × {th.areal_density_kg_m2:g} kg/m2 [element]" if th.kind == "radiator" else "0 (facility cooling)"
     trace["mass.shielding"] = (f"{el.shielding_g_cm2:g} g/cm2 [element] over a cube of electronics (chips and hosts) at "
                                f"{v['packing']:g} kg/m3 [launch.payload_packing_density_kg_m3] (approximation)")
@@ -630,7 +655,9 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
     trace["capex.other"] = (f"plugin items [element]: {cls if site.kind != 'ground' else '0 USD/kg'} × their mass"
                             + (f"; priced by the plugin: {priced}" if priced else ""))
     trace["opex.energy"] = (f"grid power {v['grid_w'] * count:.4g} W × 8766 h × {v['energy_price']:g} USD/kWh [{src.name}]"
-                            if skind == "grid" else "0 (not buying grid energy)")
+                            if skind == "grid" else
+                            f"generation {v['generation_w'] * count:.4g} W × 8766 h × fuel {float(src.fuel_usd_per_kwh):.4g} USD/kWh "
+                            f"[{src.name}.fuel_usd_per_kwh]" if skind == "fuel" else "0 (not buying grid energy or fuel)")
     trace["opex.operations"] = f"{mv('cost.ops_cost_fraction_per_year'):g}/yr [cost.ops_cost_fraction_per_year] × (hardware + integration + site)"
     if el.repair == "onsite" and chip is not None:
         trace["opex.repair"] = (f"{el.failure_rate_per_year:g} failures/chip-yr × {v['n_chips']:g} chips × (labour "

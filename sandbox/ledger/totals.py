@@ -126,21 +126,23 @@ def design_totals(design: Design, registry: Any, discount_rate: float, inputs: L
 
 def _evaluate_with_links(design: Design, registry: Any, discount_rate: float, inputs: LedgerInputs,
                          explain: bool) -> dict[str, Any]:
-    """Every element's ledger, the power links' flows included: sinks first (their demand sets the flow),
-    then sources with the power they export and the link losses that are heat at each end."""
+    """Every element's ledger, the power links' flows included.
+
+    Demand flows upstream: an element is evaluated after every element it feeds (a sink first: its
+    demand sets the flow), so a relay (an element both fed by a link and feeding others, e.g. a
+    rectenna that passes its power on to a data hall) knows what it exports before its own demand
+    is known, and a source last, with the power it exports and the link losses that are heat there.
+    """
     names = [el.name for el in design.elements]
     if len(set(names)) != len(names):
         raise EvaluationError(f"element names must be unique within a design: {names}")
     by_name = {el.name: el for el in design.elements}
-    sources = {link.source for link in design.power_links}
     for link in design.power_links:
         for end in (link.source, link.sink):
             if end not in by_name:
                 raise EvaluationError(f"power link {link.source!r} → {link.sink!r}: no element named {end!r}")
         if by_name[link.sink].power.source != "link":
             raise EvaluationError(f"power link to {link.sink!r}: that element's power source must be 'link'")
-        if link.sink in sources:
-            raise EvaluationError(f"element {link.sink!r} both receives and sends power: chains are not supported")
         if not link.stages or not all(0.0 < s.efficiency <= 1.0 for s in link.stages):
             raise EvaluationError(f"power link {link.source!r} → {link.sink!r}: every stage needs an efficiency in (0, 1]")
         if any(s.loss_to not in ("source", "sink", "environment") for s in link.stages):
@@ -149,24 +151,29 @@ def _evaluate_with_links(design: Design, registry: Any, discount_rate: float, in
     for el in design.elements:
         if el.power.source == "link" and el.name not in fed:
             raise EvaluationError(f"element {el.name!r} takes its power from a link, but no power link feeds it")
+    order = _downstream_first(names, design.power_links)
     out: dict[str, Any] = {}
     export: dict[str, list[Any]] = {n: [0.0, 0.0] for n in names}  # total W sent, total W of heat at the sender
     lines: list[str] = []
     total_loss: Any = 0.0
-    for el in design.elements:
-        if el.name in sources:
-            continue
-        links = [link for link in design.power_links if link.sink == el.name]
+    for name in order:
+        el = by_name[name]
+        n = max(float(el.count), 1e-300)
+        sent = {"export_w": export[name][0] / n, "export_heat_w": export[name][1] / n}
+        links = [link for link in design.power_links if link.sink == name]
         import_heat: Any = 0.0
+        flows: list[dict[str, Any]] = []
         for _ in range(60):  # a facility's cooling depends on the heat the receiver leaves in it: fixed-point steps
-            part = evaluate_element(el, registry, discount_rate, inputs, explain, import_heat_w=import_heat)
+            part = evaluate_element(el, registry, discount_rate, inputs, explain, import_heat_w=import_heat, **sent)
+            if not links:
+                break
             demand = part[0]["power.imported"]
-            flows = [_link_flow(link, demand / len(links)) for link in links] if links else []
-            new = sum(f["sink"] for f in flows) / max(float(el.count), 1e-300) if flows else 0.0
+            flows = [_link_flow(link, demand / len(links)) for link in links]
+            new = sum(f["sink"] for f in flows) / n
             if np.all(np.abs(np.asarray(new) - np.asarray(import_heat)) <= 1e-13 * (1.0 + np.abs(np.asarray(new)))):
                 break
             import_heat = new
-        out[el.name] = part
+        out[name] = part
         for link, flow in zip(links, flows, strict=True):
             export[link.source][0] = export[link.source][0] + flow["input"]
             export[link.source][1] = export[link.source][1] + flow["source"]
@@ -176,13 +183,25 @@ def _evaluate_with_links(design: Design, registry: Any, discount_rate: float, in
                              f"{float(demand / len(links)):.4g} W; losses: at the sender {float(flow['source']):.4g} W, at the "
                              f"receiver {float(flow['sink']):.4g} W, to the environment {float(flow['environment']):.4g} W "
                              f"(stages: {', '.join(f'{s.name} {s.efficiency:g}' for s in link.stages)})")
-    for el in design.elements:
-        if el.name in sources:
-            n = max(float(el.count), 1e-300)
-            out[el.name] = evaluate_element(el, registry, discount_rate, inputs, explain,
-                                            export_w=export[el.name][0] / n, export_heat_w=export[el.name][1] / n)
     out["_links"] = ({"total": total_loss}, {"lines": lines} if lines else {}, [])
     return out
+
+
+def _downstream_first(names: list[str], links: list[Any]) -> list[str]:
+    """``names`` ordered so that every element comes after all the elements it sends power to (design
+    order among equals); a loop of links is an error naming its elements."""
+    feeds = {n: {link.sink for link in links if link.source == n} for n in names}
+    order: list[str] = []
+    done: set[str] = set()
+    while len(order) < len(names):
+        ready = [n for n in names if n not in done and feeds[n] <= done]
+        if not ready:
+            loop = [n for n in names if n not in done]
+            raise EvaluationError(f"power links form a loop through {', '.join(repr(n) for n in loop)}: power cannot "
+                                  "flow in a circle")
+        order += ready
+        done.update(ready)
+    return order
 
 
 def _link_flow(link: Any, delivered_w: Any) -> dict[str, Any]:
@@ -254,6 +273,7 @@ def run_metrics(totals: dict[str, Any], traces: dict[str, list[str]], head: dict
     if "cost.per_kwh" in head:
         metrics.append(Metric("cost.per_kwh", head["cost.per_kwh"], "USD/kWh",
                               inputs=["power system capex incl. its share of integration, launch and insurance by mass",
+                                      "the whole annual cost of elements without compute that send power (plants, relays)",
                                       "opex.energy", "power.load"]))
     metrics.append(Metric("energy.use", head["energy.use"], "GWh/yr", inputs=["power.load", "power.grid"]))
     if "specific.mass" in head:

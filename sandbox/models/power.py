@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULTS",
     "solar_flux_w_m2",
     "array_power_required_w",
+    "array_rating_for_capacity_factor_w",
     "array_area_m2",
     "array_mass_kg",
     "storage_energy_j",
@@ -179,6 +180,15 @@ DEFAULTS: dict[str, Sourced] = {
         "Half the mean synodic month (29.530589 d; Meeus, Astronomical Algorithms, 2nd ed. 1998, ch. 49)",
         note="equatorial night ~14.77 d; polar sites differ and need the orbit/illumination module",
     ),
+    "stc_irradiance_w_m2": Sourced(
+        1000.0,
+        "W/m2",
+        "IEC 60904-3:2019, Photovoltaic devices - Part 3: reference solar spectral irradiance (standard test "
+        "conditions: 1,000 W/m2, AM1.5G spectrum, 25 C cell temperature), the irradiance terrestrial modules are "
+        "rated at",
+        note="exact by definition; a ground site's capacity factor is the mean output over the year relative to "
+        "this rating",
+    ),
 }
 
 
@@ -219,6 +229,33 @@ def array_power_required_w(
         extra = np.where(f >= 1, np.inf, f / ((1.0 - f) * eta))
         req = np.where((f >= 1) & (p > 0), np.inf, p * (1.0 + np.where(p > 0, extra, 0.0)))
     return out(np.where(bad, np.nan, req), scalar)
+
+
+def array_rating_for_capacity_factor_w(
+    load_w: ArrayLike, capacity_factor: ArrayLike, storage_fraction: ArrayLike, round_trip_efficiency: ArrayLike
+) -> FloatOrArray:
+    """Rated array output (W at the rating irradiance) whose yearly mean carries ``load_w`` all the time.
+
+    A site with weather and nights is described by its capacity factor ``CF`` (mean output / rated
+    output over the year, from measured yields) rather than by an eclipse cycle. Over the year the
+    array must supply the load directly for the share ``1 - f`` of its energy and through storage,
+    losing ``1 - eta`` of it, for the share ``f`` (the nights):
+
+    ``P_rated = load * ((1 - f) + f / eta) / CF``
+
+    This is the annual energy balance of :func:`array_power_required_w` with the lit fraction
+    replaced by the measured capacity factor (for an orbit, ``CF = 1 - f`` and both agree).
+    ``CF <= 0`` gives ``inf`` (no yield).
+    """
+    scalar = is_scalar(load_w, capacity_factor, storage_fraction, round_trip_efficiency)
+    p, cf, f, eta = arr(load_w), arr(capacity_factor), arr(storage_fraction), arr(round_trip_efficiency)
+    bad = reject(p < 0, scalar, "load_w must be >= 0")
+    bad = bad | reject((cf < 0) | (cf > 1), scalar, "capacity_factor must be in [0, 1]")
+    bad = bad | reject((f < 0) | (f > 1), scalar, "storage_fraction must be in [0, 1]")
+    bad = bad | reject((eta <= 0) | (eta > 1), scalar, "round_trip_efficiency must be in (0, 1]")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rating = np.where(p == 0, 0.0, np.where(cf > 0, p * ((1.0 - f) + f / eta) / np.where(cf > 0, cf, 1.0), np.inf))
+    return out(np.where(bad, np.nan, rating), scalar)
 
 
 def array_area_m2(
