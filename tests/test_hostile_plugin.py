@@ -16,7 +16,6 @@ from sandbox.core.architecture import ArchitectureSpec
 from sandbox.core.registry import load
 from sandbox.core.scenario import load_scenario
 from sandbox.ledger.engine import evaluate
-from sandbox.studies.plans import parse_plan
 
 SCENARIO = "scenarios/default.toml"
 NAP_S = 0.01  # each hook sleeps this long: slow plugins must not change anyone's numbers
