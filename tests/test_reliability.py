@@ -1,4 +1,4 @@
-"""Faults around the studies, the command line and plugins (issue 12, items 8, 11-18, 20, 21).
+"""Faults around the studies, the command line and plugins.
 
 Each test reproduces a failure found against e7401e5 and checks the promise of docs/reliability.md:
 one ``error:`` line (exit 2 for bad input, 1 for a run-time failure), no traceback, nothing the user

@@ -1,4 +1,4 @@
-"""Study folders under faults (issue 12, items 1-4 and 19): the lock, the manifest's plugin fingerprint,
+"""Study folders under faults: the lock, the manifest's plugin fingerprint,
 the checksummed chunk journal, the verified merge, crashes at random moments, the streamed final files.
 
 Every case ends either in a complete study equal to an uninterrupted one (row for row, part file for
@@ -288,7 +288,7 @@ def test_a_folder_of_the_earlier_layout_needs_restart(tmp_path, reference):
 # --------------------------------------------------------------------------- crashes at random moments
 @pytest.mark.slow
 def test_kill_minus_9_at_random_moments_then_resume_equals_an_uninterrupted_run(tmp_path, reference):
-    """Done means of issue 12: 20 sweeps killed with SIGKILL at random moments (start-up, manifest,
+    """20 sweeps killed with SIGKILL at random moments (start-up, manifest,
     parts, journal, final files), each resumed by the same command: every result equals the
     uninterrupted run's, part file for part file."""
     scenario, ref = reference
