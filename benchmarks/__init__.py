@@ -9,7 +9,8 @@ reported):
 
 1. ``cli``: ``sandbox --help`` and ``sandbox plugins`` wall time (subprocesses), with the
    plugin-listing cache and without it (``SANDBOX_CLI_CACHE=0``), next to a bare interpreter.
-2. ``run``: a warm ``sandbox run scenarios/default.toml`` against the import time of exactly the
+2. ``run``: a warm ``sandbox run scenarios/default.toml`` (target ≤ 1.0 s of wall time) against the
+   same run with the trajectory memo off, a bare interpreter, and the import time of exactly the
    libraries that run imports (recorded from the run itself, imported in a fresh interpreter).
 3. ``kernel``: :func:`sandbox.trajectory.constellation_day` on 2,800 satellites × 1,440 steps
    × 12 stations, with secular J2 (the default) and two-body, against the orbit library's own
@@ -18,6 +19,12 @@ reported):
    J2 propagation over a day, ≤ 10 km), and the memory of 10,000 satellites (peak RSS and
    tracemalloc, in a subprocess).
 4. ``sweep``: 10^6 LEO evaluations in one process; Dask with 2 workers against 1 (benchmarks/sweep.py).
+5. ``serve``: the interactive explorer's input-to-table latency (benchmarks/serve.py).
+6. ``memory``: peak RSS of a Monte Carlo at 10^6 and 3×10^6 points in one process and on 2 Dask
+   workers, of a timeline at its largest number of draws, and the driver's CPU share on a 4-worker
+   ``LocalCluster`` (benchmarks/memory.py).
+
+Every suite prints the load average (1 and 5 minutes) before and after it ran.
 5. ``serve``: ``sandbox serve`` in a real browser (Playwright, Debian's Chromium): input to updated
    table for one-parameter changes of the default scenario, p50/p95 (benchmarks/serve.py).
 

@@ -34,6 +34,8 @@ from ._util import ROOT
 TARGET_RSS_MB = 2048.0
 TARGET_DRIVER_SHARE = 0.10
 SIZES = (1_000_000, 3_000_000)
+#: Points of the 4-worker cluster run (the CSV export is not asked for: the dataset is the result).
+CLUSTER_POINTS = 300_000
 FULL_SIZES = (1_000_000, 3_000_000, 10_000_000)
 
 MC_SCENARIO = """
@@ -119,7 +121,7 @@ class TreeSampler:
         return sum(self.cpu.values())
 
 
-def _child_sweep(scenario_path: str, out_dir: str, workers: int) -> dict:
+def _child_sweep(scenario_path: str, out_dir: str, workers: int, csv: bool | None = None) -> dict:
     import resource
 
     from sandbox.core.registry import load
@@ -150,7 +152,8 @@ def _child_sweep(scenario_path: str, out_dir: str, workers: int) -> dict:
         time.sleep(0.3)  # one sample before the run: CPU spent on imports and set-up is not counted
         cpu0 = dict(sampler.cpu)
         t0 = time.perf_counter()
-        outcome = sw.run_sweep(job, scenario, registry, plan, Path(out_dir), executor, figures=False, progress=False)
+        outcome = sw.run_sweep(job, scenario, registry, plan, Path(out_dir), executor, figures=False, progress=False,
+                               csv=csv)
         wall = time.perf_counter() - t0
     driver_cpu = sampler.driver_cpu_s() - cpu0.get(sampler.me.pid, 0.0)
     total_cpu = sampler.total_cpu_s() - sum(cpu0.values())
@@ -159,7 +162,8 @@ def _child_sweep(scenario_path: str, out_dir: str, workers: int) -> dict:
         "peak_tree_rss_mb": sampler.peak_mb, "peak_self_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "driver_cpu_s": driver_cpu, "total_cpu_s": total_cpu, "finish_s": sum(finish),
         "load_before": load_before, "load_after": os.getloadavg(), "executor": outcome.manifest["executor"],
-        "summary_method": outcome.manifest.get("summary_method", ""),
+        "summary_method": outcome.manifest.get("summary_method", ""), "csv": outcome.manifest.get("results_csv", "written"),
+        "dataset_bytes": sum(p["bytes"] for p in outcome.manifest["parts"]),
     }
 
 
@@ -216,8 +220,8 @@ def run(repeat: int = 1, montecarlo: bool = True, timeline: bool = True, cluster
             res["timeline"] = [_spawn("timeline", "1000"), _spawn("timeline", "0")]
         if cluster:
             sc = tmp / "mc_cluster.toml"
-            sc.write_text(MC_SCENARIO.format(points=sizes[0]), encoding="utf-8")
-            r = _spawn("sweep", str(sc), str(tmp / "cluster"), "4")
+            sc.write_text(MC_SCENARIO.format(points=CLUSTER_POINTS), encoding="utf-8")
+            r = _spawn("sweep", str(sc), str(tmp / "cluster"), "4", "nocsv")  # results.csv is an export
             r["driver_share"] = r["driver_cpu_s"] / r["total_cpu_s"] if r["total_cpu_s"] else float("nan")
             r["finish_share"] = r["finish_s"] / r["wall_s"]
             res["cluster"] = r
@@ -253,6 +257,7 @@ if __name__ == "__main__":
     if sys.argv[1] != "child":
         raise SystemExit("usage: python -m benchmarks.memory child sweep SCENARIO OUT WORKERS | child timeline DRAWS")
     if sys.argv[2] == "sweep":
-        print(json.dumps(_child_sweep(sys.argv[3], sys.argv[4], int(sys.argv[5])), default=str))
+        no_csv = len(sys.argv) > 6 and sys.argv[6] == "nocsv"
+        print(json.dumps(_child_sweep(sys.argv[3], sys.argv[4], int(sys.argv[5]), False if no_csv else None), default=str))
     else:
         print(json.dumps(_child_timeline(int(sys.argv[3])), default=str))
