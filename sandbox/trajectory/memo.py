@@ -58,6 +58,8 @@ MAX_ENTRIES = 4096
 _STAMP_DISTRIBUTIONS = ("astropy", "pyerfa", "numpy")
 #: Per-process copies of the stored values read or computed: name → JSON value.
 _LOCAL: dict[str, Any] = {}
+#: Entries kept per process at most (then forgotten all at once; the files stay).
+LOCAL_MAX = 4096
 _WRITTEN: dict[str, int] = {}
 
 
@@ -165,14 +167,14 @@ def _write(path: Path, kind: str, name: str, value: Any, limit: int) -> None:
 
 
 def memoised(kind: str, key: tuple, compute: Callable[[], Any], decode: Callable[[Any], Any] = lambda v: v,
-             limit: int = MAX_ENTRIES) -> Any:
+             limit: int = MAX_ENTRIES, keep: bool = True) -> Any:
     """``decode(value)`` where ``value = compute()`` (JSON-serialisable) is remembered on disk.
 
     ``key`` holds the exact inputs (their ``repr`` is hashed). ``decode`` turns the stored JSON
     value into the result and raises on a malformed value; a malformed or tampered entry is
     ignored, recomputed and rewritten with a :class:`CacheWarning`. At most ``limit`` files of this
     kind are written (per stamp). Stored values are also kept for
-    the rest of the process (decoded afresh on every call).
+    the rest of the process (decoded afresh on every call) unless ``keep`` is False.
     """
     path = entry_path(kind, key)
     if path is None:
@@ -188,13 +190,21 @@ def memoised(kind: str, key: tuple, compute: Callable[[], Any], decode: Callable
             warnings.warn(f"trajectory memo {path}: entry {name} cannot be decoded; recomputed and rewritten",
                           CacheWarning, stacklevel=3)
         else:
-            _LOCAL[name] = stored
+            if keep:
+                _remember(name, stored)
             return result
     value = compute()
     result = decode(value)
     _write(path, kind, name, value, limit)
-    _LOCAL[name] = value
+    if keep:
+        _remember(name, value)
     return result
+
+
+def _remember(name: str, value: Any) -> None:
+    if len(_LOCAL) >= LOCAL_MAX:
+        _LOCAL.clear()
+    _LOCAL[name] = value
 
 
 def clear_process_memo() -> None:

@@ -229,19 +229,21 @@ def visibility_mask(
     def compute() -> np.ndarray:
         return _visibility_mask(elements, st_ecef, mask_deg, epoch, t, chunk_size, j2)
 
-    if not isinstance(epoch, str):
+    if not isinstance(epoch, str) or shape[0] * shape[1] * shape[2] > VISIBILITY_MEMO_MAX_SAMPLES:
         return compute()
     h = hashlib.sha256()
     for arr in (*elements, st_ecef, mask_deg, t):
         h.update(np.ascontiguousarray(arr, dtype=float).tobytes())
     key = (epoch, bool(j2), shape, h.hexdigest())
     return memoised("visibility", key, lambda: _pack(compute()), lambda stored: _unpack(stored, shape),
-                    limit=VISIBILITY_MEMO_ENTRIES)
+                    limit=VISIBILITY_MEMO_ENTRIES, keep=False)
 
 
 #: Visibility masks written to the trajectory memo at most (a two-day mask of 57 satellites at
 #: 30 s steps over 6 stations is ≈ 30 KB compressed).
 VISIBILITY_MEMO_ENTRIES = 512
+#: Largest mask (satellites × steps × stations) kept in the memo; larger ones are computed each time.
+VISIBILITY_MEMO_MAX_SAMPLES = 1 << 24
 
 
 def _pack(mask: np.ndarray) -> list:
