@@ -23,6 +23,16 @@ from sandbox.core.claim import DEFAULT_BAND, ClaimedFigure
 BRIDGE_METRIC = "cost.per_pflop_day"
 
 
+#: Published positions quoted in the press whose primary text could not be found: listed on the validation
+#: page so that nobody mistakes their absence for an oversight, and not reproduced (no stated inputs to use).
+UNSOURCED = (
+    "ABI Research: orbital data centres \"≥10× more expensive\" than terrestrial ones. ABI's published material on "
+    "orbital data centres (A. Cavalier, 'Data centers in space', 2026) gives forecasts of their number and capacity, "
+    "not this ratio.",
+    "Novaspace: \"2.7× the cost at $1,000/kg\". No Novaspace text with this figure was found.",
+)
+
+
 class ClaimError(Exception):
     """A claimed figure cannot be compared (unknown metric, incompatible unit); names the file and key."""
 
@@ -196,7 +206,10 @@ def validation_page(paths: list[str | Path], registry: Any, shown_root: Path | N
                     f"({100 * r['share']:.0f} %)" for r in top]
             sec.append("")
         sections += sec
-    return "\n".join([*out, *summary, "", *sections]).rstrip() + "\n"
+    unsourced = ["## Claims we could not source", "",
+                 "Quoted in coverage of orbital data centres, but no primary text with the figure was found, so they have no",
+                 "claims file (a claims file states the claim's own inputs):", ""] + [f"- {u}" for u in UNSOURCED]
+    return "\n".join([*out, *summary, "", *sections, *unsourced]).rstrip() + "\n"
 
 
 def _stated_inputs(scenario: Any) -> list[str]:
