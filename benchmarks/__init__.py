@@ -18,6 +18,8 @@ reported):
    J2 propagation over a day, ≤ 10 km), and the memory of 10,000 satellites (peak RSS and
    tracemalloc, in a subprocess).
 4. ``sweep``: 10^6 LEO evaluations in one process; Dask with 2 workers against 1 (benchmarks/sweep.py).
+5. ``serve``: ``sandbox serve`` in a real browser (Playwright, Debian's Chromium): input to updated
+   table for one-parameter changes of the default scenario, p50/p95 (benchmarks/serve.py).
 
 Only what ``make`` installs is needed (the package, numpy, astropy, boinor and its numba).
 Speed targets live here, never in the test suite; ``tests/test_trajectory_kernel.py`` checks the
@@ -32,4 +34,5 @@ TARGETS = {
     "kernel_agreement_km": 1.0,
     "kernel_j2_agreement_km": 10.0,
     "kernel_10k_peak_rss_mb": 1024.0,
+    "serve_p95_ms": 150.0,
 }

@@ -1,6 +1,6 @@
 """``python -m benchmarks``: run every benchmark of docs/benchmarks.md and print each figure.
 
-Options: ``--only cli,run,kernel,sweep`` (default all), ``--repeat N`` (rounds per figure; default
+Options: ``--only cli,run,kernel,sweep,serve`` (default all), ``--repeat N`` (rounds per figure; default
 7 for the CLI, 3 for the Dask rounds of the sweep, 5 otherwise), ``--json PATH`` (also write every
 sample and the machine).
 Run from the repository root with the project's virtual environment:
@@ -15,10 +15,10 @@ import os
 import sys
 import time
 
-from . import cli, kernel, run, sweep
+from . import cli, kernel, run, serve, sweep
 from ._util import ROOT, machine
 
-SUITES = {"cli": cli, "run": run, "kernel": kernel, "sweep": sweep}
+SUITES = {"cli": cli, "run": run, "kernel": kernel, "sweep": sweep, "serve": serve}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -225,7 +225,7 @@ def run(repeat: int = 3, one: bool = True, dask: bool = True) -> dict:
             r["target_s"] = TARGET_ONE_S
             r["met_sweep"] = r["sweep_s"] <= TARGET_ONE_S
             r["met_evaluate"] = r["evaluations_s"] <= TARGET_ONE_S
-            r["files_ratio"] = r["sweep_s"] / r["evaluations_s"]  # issue 17, target 1: <= 1.5
+            r["files_ratio"] = r["sweep_s"] / r["evaluations_s"]  # target: end to end <= 1.5 x evaluation
             r["met_ratio"] = r["files_ratio"] <= TARGET_RATIO_FILES
             res["one"] = r
         if dask:
@@ -290,7 +290,7 @@ def report(r: dict) -> list[str]:
             f"schemas {ph.get('finish.conform', 0):.2f} s, _metadata {ph.get('finish.metadata', 0):.2f} s, summary "
             f"{ph.get('finish.summary', 0):.2f} s ({o['summary_method']}), results.csv {ph.get('finish.csv', 0):.2f} s)",
             f"      points generation           {ph.get('points', 0):6.2f} s; other {o['sweep_s'] - accounted:.2f} s",
-            f"    end to end / evaluation       ×{o['files_ratio']:.2f} (issue 17 target 1: ≤ ×{TARGET_RATIO_FILES}) -> "
+            f"    end to end / evaluation       ×{o['files_ratio']:.2f} (target: ≤ ×{TARGET_RATIO_FILES}) -> "
             f"{'MET' if o['met_ratio'] else 'NOT met'}; peak RSS {o['peak_rss_mb']:,.0f} MB",
             f"    outside the timer: imports {o['imports_s']:.2f} s, plugins + scenario + plan {o['setup_s']:.2f} s; "
             "files " + ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(o["files_mb"].items()) if v >= 1),

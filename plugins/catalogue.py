@@ -95,7 +95,7 @@ CHIPS: list[Chip] = [
         ranges={"peak_ops_per_s.fp64": (133e6, 400e6), "mass_kg": (0.4, 1.2), "cost_usd": (200e3, 300e3), "tid_krad": (100.0, 1000.0)},
     ),
     Chip(
-        # The brief's "RAD5500 does ~0.9 GFLOPS" is one RAD5500 core: RAD5545's 3.7 GFLOPS / 4 cores.
+        # "RAD5500 does ~0.9 GFLOPS", often quoted, is one RAD5500 core: RAD5545's 3.7 GFLOPS / 4 cores.
         name="RAD5500",
         peak_ops_per_s={"fp64": 3.7e9 / 4},
         power_w=20.0 / 4,
@@ -105,7 +105,7 @@ CHIPS: list[Chip] = [
         rad_hard=True,
         year=2017,
         sources={
-            "peak_ops_per_s": "Derived: one RAD5500 core = RAD5545 3.7 GFLOPS / 4 cores = 0.925 GFLOPS; the brief quotes ~0.9 GFLOPS. " + _BAE_5545,
+            "peak_ops_per_s": "Derived: one RAD5500 core = RAD5545 3.7 GFLOPS / 4 cores = 0.925 GFLOPS (often quoted as ~0.9 GFLOPS). " + _BAE_5545,
             "power_w": "Derived: one core's share of the RAD5545 SoC's ~20 W (Lovelly, 'Comparative Analysis of Space-Grade Processors', PhD thesis, Univ. Florida 2017); high end = a whole single-core RAD5510 SoC with its uncore",
             "mass_kg": "Estimate: a single-core RAD5510 board, ~0.5–1.5 kg; no BAE mass figure quoted",
             "cost_usd": "Estimate: no public price; RAD750-class boards sold at US$200k–300k (2002), next generation assumed similar or higher",
@@ -162,7 +162,7 @@ CHIPS: list[Chip] = [
         cost_usd=12_500.0,
         year=2020,
         sources={
-            "peak_ops_per_s": _NV_A100 + ": FP64 Tensor 19.5, FP32 19.5, TF32 156, BF16/FP16 312 TFLOPS, INT8 624 TOPS (dense). The brief quotes 156 TFLOPS (TF32)",
+            "peak_ops_per_s": _NV_A100 + ": FP64 Tensor 19.5, FP32 19.5, TF32 156, BF16/FP16 312 TFLOPS, INT8 624 TOPS (dense); the TF32 figure, 156 TFLOPS, is used",
             "power_w": _NV_A100 + ": max TDP 400 W",
             "mass_kg": "Estimate: SXM4 module with cold plate (no air heatsink; heat rejection is the thermal model's), 0.5–2 kg; NVIDIA publishes no module mass",
             "cost_usd": "Public reporting of A100 street prices ~US$10,000–15,000 (e.g. CNBC, 'Meet the $10,000 Nvidia chip powering the race for A.I.', Feb 2023)",
@@ -223,7 +223,7 @@ CHIPS += [
         cost_usd=1.20 * HOURS_3_YEARS * _TPU_HW_SHARE,
         year=2023,
         sources={
-            "peak_ops_per_s": _GCP_TPU + ": peak per chip 197 TFLOPs (bf16), 393 TOPs (int8; the brief's 394 is 2 × 197)",
+            "peak_ops_per_s": _GCP_TPU + ": peak per chip 197 TFLOPs (bf16), 393 TOPs (int8; 394 is sometimes quoted as 2 × 197)",
             "power_w": "Estimate: not published by Google; bracketed by TPU v4 measured 170 W mean / 192 W max per chip (Jouppi et al., 'TPU v4', ISCA 2023), v5e being the smaller, cost-optimised part",
             "mass_kg": "Estimate: one chip's share of a TPU tray (package, HBM, board, cold plate), 0.3–1 kg; not published",
             "cost_usd": "Estimate: Google does not sell TPUs; 25 % hardware share × 3 years × " + _GCP_PRICE,

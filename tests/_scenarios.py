@@ -9,9 +9,11 @@ from sandbox.core.scenario import validate
 from sandbox.ledger.engine import RunResult, evaluate
 
 
-def run_standard(architectures: dict | str, start_year: int = 2027, allow_failures: bool = False) -> RunResult:
+def run_standard(architectures: dict | str, start_year: int = 2027, allow_failures: bool = False,
+                 models: dict | None = None) -> RunResult:
     """Run ``architectures`` (a mapping, or TOML text of ``[architectures.<name>]`` tables) under the
-    standard workload with the installed plugins; unless ``allow_failures``, any failure fails the test."""
+    standard workload with the installed plugins, with the scenario's ``[models]`` overrides ``models``;
+    unless ``allow_failures``, any failure fails the test."""
     if isinstance(architectures, str):
         architectures = tomllib.loads(architectures)["architectures"]
     data = {
@@ -20,6 +22,8 @@ def run_standard(architectures: dict | str, start_year: int = 2027, allow_failur
         "assumptions": {"start_year": start_year, "discount_rate": 0.08, "reference_chip": "H100-SXM"},
         "architectures": architectures,
     }
+    if models:
+        data["models"] = models
     reg = default_registry()
     result = evaluate(validate(data, reg, "<test>"), reg)
     if not allow_failures:

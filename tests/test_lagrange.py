@@ -15,6 +15,10 @@ C = 299_792_458.0
 H = 6.62607015e-34
 AU_KM = 149_597_870.7
 R_SUN_KM = 695_700.0  # IAU 2015 nominal solar radius
+#: The electric spiral's months in the belts (≈ 1.5 krad behind the default shield) use up a COTS accelerator's
+#: whole 2 krad / margin 2 allowance, which is why chemical is the default; the electric tests state a part
+#: tolerant to 10 krad (inside the default's 1-15 krad range: no hard failure up to 15 krad) through a [models] override.
+TOLERANT = {"radiation": {"cots_tid_krad": "100 Gy"}}  # 10 krad(Si)
 
 def test_lagrange_distances_against_published_values():
     """NASA / ESA figures: EML1 ≈ 326,400 km and EML2 ≈ 448,900 km from Earth (Farquhar 1971, NASA TN D-6365;
@@ -60,9 +64,10 @@ def test_link_capacity_falls_as_inverse_square():
 
 
 def test_station_keeping_propellant_per_year_by_hand():
-    """Rocket equation (Curtis Eq. 6.1): 20 m/s per year at Isp 2,600 s on the dry station:
+    """Rocket equation (Curtis Eq. 6.1), electric station keeping: 20 m/s per year at Isp 2,600 s on the dry station:
     m_p = m_dry (e^{20 / (2600 × 9.80665)} − 1) = m_dry × 7.847e-4; over 5 years (100 m/s): m_dry × 3.930e-3."""
-    led = run_standard('[architectures.s]\ntype = "lagrange"\ntarget_power = "10 MW"\n').ledgers["s"]
+    led = run_standard('[architectures.s]\ntype = "lagrange"\ntarget_power = "10 MW"\npropulsion = "electric"\n',
+                       models=TOLERANT).ledgers["s"]
     dry_t = led.get("mass.total") - led.get("mass.propellant")
     assert math.expm1(20 / (2600 * G0)) == pytest.approx(7.847e-4, rel=1e-3)
     assert led.get("stationkeeping.propellant_per_year") == pytest.approx(dry_t * math.expm1(20 / (2600 * G0)), rel=1e-9)
@@ -74,8 +79,8 @@ def test_electric_transfer_and_published_impulsive_figure():
     = 7.669 − 1.105 = 6.563 km/s. The impulsive figure used for chemical transfers is the published 3.77 km/s
     (Farquhar; Delta-v budget tables), flagged as an approximation; the first Hohmann burn to that distance
     (3.07 km/s) is a lower bound. Engine propellant = m_dry (e^{(6,563 + 5 × 20)/(2600 g0)} − 1)."""
-    res = run_standard('[architectures.e]\ntype = "lagrange"\n'
-              '[architectures.c]\ntype = "lagrange"\npropulsion = "chemical"\n')
+    res = run_standard('[architectures.e]\ntype = "lagrange"\npropulsion = "electric"\n'
+              '[architectures.c]\ntype = "lagrange"\n', models=TOLERANT)  # chemical is the default
     e, c = res.ledgers["e"], res.ledgers["c"]
     d = e.get("point.distance_from_earth")
     edel = (math.sqrt(MU / (RE + 400)) - math.sqrt(MU / d)) * 1000

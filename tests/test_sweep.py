@@ -263,7 +263,7 @@ def test_dask_cluster_on_loopback_gives_the_same_numbers(tmp_path):
 
 def test_dask_started_here_listens_on_loopback_only_and_serves_no_http():
     """Every socket a cluster started here listens on is a Dask comm address on 127.0.0.1 (scheduler,
-    workers, nannies): the dashboard is off, so no HTTP server answers /info or /json (issue 12, item 20)."""
+    workers, nannies): the dashboard is off, so no HTTP server answers /info or /json."""
     import psutil
 
     from sandbox.studies.executor import DaskExecutor

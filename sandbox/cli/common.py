@@ -224,6 +224,8 @@ def files_text(names: Iterable[str | Path]) -> str:
 
 def report_written(out_dir: str | Path, names: Iterable[str | Path], machine_output: bool) -> None:
     """Say what ``--out`` wrote: ``wrote DIR/: a.csv, b.png/.svg``. On stderr when standard output
-    carries JSON or CSV (``machine_output``), so that it stays parseable; on stdout otherwise."""
+    carries JSON or CSV (``machine_output``), so that it stays parseable; on stdout otherwise. The
+    hidden :data:`OUTPUT_MARKER` bookkeeping file is not listed."""
     listed = [n.name if isinstance(n, Path) else n for n in names]
+    listed = [n for n in listed if n != OUTPUT_MARKER]
     click.echo(f"wrote {shown(out_dir)}/: {files_text(listed)}", err=machine_output)

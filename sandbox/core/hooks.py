@@ -12,6 +12,8 @@ handed back as text (``HookCall.output``), never mixed into machine-readable out
 from __future__ import annotations
 
 import contextlib
+import copy
+import dataclasses
 import io
 import signal
 import threading
@@ -166,13 +168,24 @@ class Hooks:
         ``ledger`` may be a callable ``plugin name → ledger view``, so each plugin gets a view that
         knows who is calling (a plugin may refine only the ledgers of its own architectures).
         """
-        return self._each(EXTRA_METRICS, lambda p: {"architecture": architecture, "design": design,
+        return self._each(EXTRA_METRICS, lambda p: {"architecture": architecture, "design": copy.deepcopy(design),
                                                     "ledger": ledger(p) if callable(ledger) else ledger,
-                                                    "context": context}, timeout_s=self.timeout_s)
+                                                    "context": private_context(context)}, timeout_s=self.timeout_s)
 
     def run_finished(self, result: RunResult) -> list[HookCall]:
-        """``sandbox_run_finished(result)`` after a run, before output."""
-        return self._each(RUN_FINISHED, lambda _p: {"result": result}, timeout_s=self.timeout_s)
+        """``sandbox_run_finished(result)`` after a run, before output. Each plugin receives its own
+        copy of the result: what one does to it changes neither the output nor the next plugin's."""
+        return self._each(RUN_FINISHED, lambda _p: {"result": copy.deepcopy(result)}, timeout_s=self.timeout_s)
 
 
-__all__ = ["HOOKS", "HookCall", "HookFailure", "Hooks", "PluginTimeout", "call_with_timeout", "captured_stdout"]
+def private_context(context: Context) -> Context:
+    """``context`` with its own copies of the scenario's workload, assumptions and extras, so that a
+    plugin that changes them changes nothing another plugin or architecture sees. The catalogues
+    are a read-only view already; the models are shared modules (plain functions and sourced
+    constants) and the sizer is the engine's."""
+    return dataclasses.replace(context, workload=copy.deepcopy(context.workload),
+                               assumptions=copy.deepcopy(context.assumptions), extra=copy.deepcopy(context.extra))
+
+
+__all__ = ["HOOKS", "HookCall", "HookFailure", "Hooks", "PluginTimeout", "call_with_timeout", "captured_stdout",
+           "private_context"]

@@ -41,7 +41,7 @@ GROUP = "sandbox"
 ENV_VAR = "SANDBOX_PLUGINS"
 #: Modules of the host itself that use the public hooks (like datasette's default plugins):
 #: always loaded, listed by ``sandbox plugins --all``.
-HOST_PLUGINS = ("sandbox.cli.studies", "sandbox.cli.bridge")
+HOST_PLUGINS = ("sandbox.cli.studies", "sandbox.cli.bridge", "sandbox.serve.command")
 
 
 class PluginError(Exception):

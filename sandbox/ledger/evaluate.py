@@ -27,7 +27,7 @@ import numpy as np
 
 from sandbox.core.architecture import Context
 from sandbox.core.design import Design, Metric
-from sandbox.core.hooks import PluginTimeout, call_with_timeout, captured_stdout
+from sandbox.core.hooks import PluginTimeout, call_with_timeout, captured_stdout, private_context
 from sandbox.core.params import Params, check_value
 from sandbox.core.scenario import ArchitectureRun, Scenario
 from sandbox.ledger import totals as T
@@ -110,9 +110,9 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
     made = Made()
     try:
         params = with_overrides(run, dict(overrides)) if overrides else run.params
-        ctx = Context(registry.catalogues.read_only(), registry.models, scenario.workload, scenario.assumptions,
-                      design_rng(scenario.seed, run.instance), run.instance,
-                      sizer=Sizer(registry, scenario.workload.sustained_flops))
+        ctx = private_context(Context(registry.catalogues.read_only(), registry.models, scenario.workload,
+                                      scenario.assumptions, design_rng(scenario.seed, run.instance), run.instance,
+                                      sizer=Sizer(registry, scenario.workload.sustained_flops)))
         with captured_stdout() as out:
             try:
                 made.design = call_with_timeout(lambda: run.spec.design(params, ctx), timeout_s)

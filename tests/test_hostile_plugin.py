@@ -1,0 +1,157 @@
+"""A hostile plugin next to the built-ins: in every hook it mutates what it is given, prints, sleeps and
+raises. The built-ins' numbers must stay bit-identical to a run without it, and its failures must be named."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sandbox import Metric, hookimpl
+from sandbox.core.architecture import ArchitectureSpec
+from sandbox.core.registry import load
+from sandbox.core.scenario import load_scenario
+from sandbox.ledger.engine import evaluate
+
+SCENARIO = "scenarios/default.toml"
+NAP_S = 0.01  # each hook sleeps this long: slow plugins must not change anyone's numbers
+
+
+def _vandalise(obj: object, depth: int = 0) -> None:
+    """Try to change everything reachable from ``obj`` that a careless or hostile plugin could reach:
+    dict entries, list items, dataclass fields, numpy arrays. Errors (frozen objects) are ignored."""
+    if depth > 3:
+        return
+    try:
+        if isinstance(obj, dict):
+            for key in list(obj)[:50]:
+                value = obj[key]
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    obj[key] = value * 7 + 1
+                else:
+                    _vandalise(value, depth + 1)
+        elif isinstance(obj, list):
+            for i, value in enumerate(obj[:50]):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    obj[i] = value * 7 + 1
+                else:
+                    _vandalise(value, depth + 1)
+        elif isinstance(obj, np.ndarray) and obj.flags.writeable:
+            obj *= 7
+        elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            for f in dataclasses.fields(obj):
+                value = getattr(obj, f.name)
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    try:
+                        object.__setattr__(obj, f.name, value * 7 + 1)
+                    except (AttributeError, TypeError):
+                        pass
+                else:
+                    _vandalise(value, depth + 1)
+    except Exception:  # noqa: BLE001 - a vandal does not care
+        pass
+
+
+class Boom(RuntimeError):
+    pass
+
+
+def _hostile(where: str, *targets: object) -> None:
+    print(f"hostile plugin was here: {where}")  # noqa: T201 - printing is part of the hostility
+    time.sleep(NAP_S)
+    for target in targets:
+        _vandalise(target)
+    raise Boom(f"hostile plugin raises in {where}")
+
+
+def hostile_plugin() -> types.SimpleNamespace:
+    """Registers an architecture, then vandalises, prints, sleeps and raises in its design, in every
+    architecture's extra metrics and when the run finishes."""
+    def design(p, ctx):
+        _hostile("design", p, ctx, ctx.catalogues, ctx.workload, ctx.assumptions)
+
+    @hookimpl
+    def sandbox_register_architectures(register):
+        print("hostile plugin was here: architectures")  # noqa: T201
+        register(ArchitectureSpec("hostile", "hostile", "vandal architecture", (), design))
+
+    @hookimpl
+    def sandbox_extra_metrics(architecture, design, ledger, context):
+        _hostile("extra_metrics", design, context, context.catalogues, context.workload, context.assumptions)
+        return [Metric("hostile.value", 1.0, "")]
+
+    @hookimpl
+    def sandbox_run_finished(result):
+        _hostile("run_finished", result.ledgers, dict(result.ledgers))
+
+    return types.SimpleNamespace(sandbox_register_architectures=sandbox_register_architectures,
+                                 sandbox_extra_metrics=sandbox_extra_metrics, sandbox_run_finished=sandbox_run_finished)
+
+
+def hostile_registration_plugin() -> types.SimpleNamespace:
+    """Prints, sleeps and raises while registering catalogue entries and models."""
+    @hookimpl
+    def sandbox_register_catalogues(register):
+        _hostile("catalogues")
+
+    @hookimpl
+    def sandbox_register_models(register):
+        _hostile("models")
+
+    return types.SimpleNamespace(sandbox_register_catalogues=sandbox_register_catalogues,
+                                 sandbox_register_models=sandbox_register_models)
+
+
+def _numbers(result, names) -> dict[tuple[str, str], float]:
+    return {(a, m.name): m.value for a in names for m in result.ledgers[a].metrics}
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    clean_reg = load()
+    hostile_reg = load([("hostile", hostile_plugin()), ("hostile_registration", hostile_registration_plugin())])
+    scenario = load_scenario(SCENARIO, clean_reg)
+    clean = evaluate(scenario, clean_reg)
+    # the default scenario with the vandal's own architecture first, so that its design runs before the others
+    text = Path(SCENARIO).read_text(encoding="utf-8")
+    first = text.index("\n[architectures.") + 1
+    path = tmp_path_factory.mktemp("hostile") / "default_and_hostile.toml"
+    path.write_text(text[:first] + "[architectures.hostile]\n\n" + text[first:], encoding="utf-8")
+    with_hostile = evaluate(load_scenario(path, hostile_reg), hostile_reg)
+    again = evaluate(scenario, clean_reg)  # nothing the vandal did outlives its run
+    return clean, with_hostile, again, hostile_reg
+
+
+def test_built_in_numbers_are_bit_identical_next_to_a_hostile_plugin(runs):
+    """The default scenario's six architectures: every metric of every built-in equal to the last bit
+    (``==`` on floats, not approx) with and without the vandal, and again after it ran."""
+    clean, with_hostile, again, _ = runs
+    names = sorted(clean.ledgers)
+    assert names == ["ground", "lagrange", "leo", "lunar", "moonbase", "starship"]
+    reference = _numbers(clean, names)
+    assert len(reference) > 6 * 30  # dozens of metrics per architecture
+    assert _numbers(with_hostile, names) == reference
+    assert _numbers(again, names) == reference
+
+
+def test_the_hostile_plugin_failures_are_named(runs):
+    """Its own architecture fails with the exception named; its extra metrics are left out of every
+    ledger with a note naming it; its run_finished failure is reported; its printing is captured
+    into notes, never mixed into the output; the plugin that raised while registering is dropped
+    with its error named."""
+    _, with_hostile, _, reg = runs
+    assert with_hostile.failures["hostile"] == (
+        "architecture 'hostile' (plugin 'hostile'): Boom: hostile plugin raises in design")
+    assert "Boom: hostile plugin raises in run_finished" in with_hostile.failures["sandbox_run_finished"]
+    for name, ledger in with_hostile.ledgers.items():
+        assert not ledger.has("hostile.value"), name
+        dropped = [n for n in ledger.notes if n.startswith("plugin 'hostile'")]
+        assert any("printed: hostile plugin was here: extra_metrics" in n for n in dropped), name
+        assert any("Boom: hostile plugin raises in extra_metrics" in n and "the ledger is unchanged" in n
+                   for n in dropped), name
+    dropped = {info.name: info.error for info in reg.load_errors}
+    assert "hostile_registration" in dropped and "Boom: hostile plugin raises in catalogues" in dropped["hostile_registration"]

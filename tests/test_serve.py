@@ -1,0 +1,324 @@
+"""`sandbox serve` without a browser: state ↔ TOML, the same numbers and messages as `sandbox run`,
+sweep aggregates against pandas, and the security rules (token, hosts, files, time limit, no traceback).
+
+The browser tests are in tests/test_serve_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from starlette.testclient import TestClient
+
+from sandbox import api
+from sandbox.core.scenario import ScenarioError
+from sandbox.output.format import fmt
+from sandbox.serve.app import Settings, build_app, is_loopback
+from sandbox.serve.compute import Explorer, Invalid
+from sandbox.serve.state import StateError, apply, coerce, from_query, read_source
+from sandbox.serve.sweepview import SweepFolder, SweepViewError, pareto_front
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = ROOT / "scenarios" / "default.toml"
+
+
+@pytest.fixture(scope="module")
+def reg():
+    return api.registry()
+
+
+@pytest.fixture(scope="module")
+def explorer(reg):
+    return Explorer([read_source(0, DEFAULT), read_source(1, ROOT / "scenarios" / "starcloud1.toml")], reg)
+
+
+def run_values(text: str, tmp_path: Path, reg) -> dict[str, dict[str, float]]:
+    path = tmp_path / "state.toml"
+    path.write_text(text, encoding="utf-8")
+    result = api.run(path, reg)
+    return {inst: {m.name: float(m.value) for m in lg.metrics} for inst, lg in result.ledgers.items()}
+
+
+def shown(doc: dict) -> dict[str, dict[str, float]]:
+    return {inst: {m["name"]: m["cells"][inst]["v"] for m in doc["metrics"] if inst in m["cells"]}
+            for inst in (a["instance"] for a in doc["architectures"])}
+
+
+# ----------------------------------------------------------------------------- state
+def test_coerce_types_page_text_as_a_scenario_file_does():
+    assert coerce("number", "1.25") == 1.25 and isinstance(coerce("number", "2"), float)
+    assert coerce("integer", "250") == 250 and coerce("integer", "3.0") == 3
+    assert coerce("integer", "3.5") == 3.5  # left for validation to refuse ("expected a whole number")
+    assert coerce("boolean", "false") is False and coerce("boolean", "yes") == "yes"
+    assert coerce("list", "SvalSat, TrollSat") == ["SvalSat", "TrollSat"]
+    assert coerce("quantity", " 600 km ") == "600 km"
+    assert coerce("value", "700") == 700 and coerce("value", "0.7") == 0.7 and coerce("value", "0.7 kW") == "0.7 kW"
+    assert coerce("number", "abc") == "abc"
+
+
+def test_apply_writes_values_at_their_scenario_paths():
+    raw = tomllib.loads(DEFAULT.read_text())
+    out = apply(raw, {"architectures.leo.altitude": "600 km", "architectures.starship.chips_per_module": "300",
+                      "workload.sustained_compute": "50 PFLOPS", "models.cost.launch_price_per_kg": "200 USD/kg",
+                      "catalogue.chips.H100-SXM.power_w": "650", "catalogue.chips.B200.peak_ops_per_s.fp16": "2e15"},
+                {"architectures.starship.chips_per_module": "integer", "catalogue.chips.H100-SXM.power_w": "value",
+                 "catalogue.chips.B200.peak_ops_per_s.fp16": "value"},
+                {"chips": ["H100-SXM", "B200"]})
+    assert out["architectures"]["leo"]["altitude"] == "600 km"
+    assert out["architectures"]["starship"]["chips_per_module"] == 300
+    assert out["workload"]["sustained_compute"] == "50 PFLOPS"
+    assert out["models"]["cost.launch_price_per_kg"] == "200 USD/kg"
+    assert out["catalogue"]["chips"]["H100-SXM"]["power_w"] == 650
+    assert out["catalogue"]["chips"]["B200"]["peak_ops_per_s"] == {"fp16": 2e15}
+    assert raw["architectures"]["leo"] == {}  # the file's data is not touched
+    with pytest.raises(StateError, match="no architecture 'nope'"):
+        apply(raw, {"architectures.nope.altitude": "1 km"}, {})
+    with pytest.raises(StateError, match="not an input of a scenario file"):
+        apply(raw, {"../../etc/passwd": "x"}, {})
+
+
+def test_query_string_holds_the_state():
+    sid, values = from_query([("s", "1"), ("token", "secret"), ("architectures.leo.altitude", "600 km")])
+    assert sid == 1 and values == {"architectures.leo.altitude": "600 km"}
+    with pytest.raises(StateError):
+        from_query([("s", "one")])
+
+
+# ----------------------------------------------------------------------------- same numbers as `sandbox run`
+def test_every_number_equals_sandbox_run_of_the_downloaded_file(explorer, reg, tmp_path):
+    values = {"architectures.leo.altitude": "600 km", "architectures.ground.pue": "1.2",
+              "architectures.starship.chips_per_module": "300", "assumptions.discount_rate": "0.1"}
+    doc = explorer.evaluate(0, values, every=True)
+    expected = run_values(explorer.toml(0, values), tmp_path, reg)
+    got = shown(doc)
+    assert set(got) == set(expected) == {"ground", "leo", "starship", "lagrange", "lunar", "moonbase"}
+    for inst, metrics in expected.items():
+        assert got[inst] == metrics  # every metric, bit for bit
+    # the table's text is the terminal table's format of the same value
+    row = next(m for m in doc["metrics"] if m["name"] == "cost.per_pflop_day")
+    assert row["cells"]["leo"]["t"] == fmt(expected["leo"]["cost.per_pflop_day"])
+    # without `every`, the table's and the charts' metrics only
+    names = {m["name"] for m in explorer.evaluate(0, values)["metrics"]}
+    assert "cost.per_pflop_day" in names and "capex.launch" in names and "orbit.period" not in names
+
+
+def test_a_change_moves_only_what_it_should(explorer):
+    base = shown(explorer.evaluate(0, {}))
+    moved = shown(explorer.evaluate(0, {"architectures.ground.pue": "1.3"}))
+    # the ground's energy use scales with its PUE (IT power × PUE): 1.3 / 1.1 of the file's
+    ratio = moved["ground"]["energy.use"] / base["ground"]["energy.use"]
+    assert ratio == pytest.approx(1.3 / 1.1, rel=1e-9)
+    assert moved["leo"]["cost.per_pflop_day"] == base["leo"]["cost.per_pflop_day"]  # not the LEO cluster's
+    assert moved["leo"]["cost.per_pflop_day.vs_baseline"] == pytest.approx(
+        base["leo"]["cost.per_pflop_day"] / moved["ground"]["cost.per_pflop_day"], rel=1e-12)
+
+
+def test_the_engine_added_baseline_is_evaluated_as_sandbox_run_adds_it(reg, tmp_path):
+    path = tmp_path / "no_ground.toml"
+    path.write_text('[study]\nname = "x"\nseed = 3\n[architectures.starship]\nchips_per_module = 400\n')
+    ex = Explorer([read_source(0, path)], reg)
+    doc = ex.evaluate(0, {}, every=True)
+    assert doc["baseline"] == "ground"
+    assert shown(doc) == run_values(path.read_text(), tmp_path, reg)
+
+
+def test_bad_values_get_the_scenario_file_message(explorer, reg, tmp_path):
+    bad = {"architectures.leo.altitude": "100 km", "architectures.ground.pue": "abc", "architectures.leo.pue": "1"}
+    with pytest.raises(Invalid) as caught:
+        explorer.evaluate(0, bad)
+    errors = caught.value.errors
+    data = apply(tomllib.loads(DEFAULT.read_text()), bad, explorer.kinds(0))
+    import tomli_w
+
+    path = tmp_path / "bad.toml"
+    path.write_text(tomli_w.dumps(data))
+    with pytest.raises(ScenarioError) as direct:
+        api.load(path, reg)
+    from_file = {p.removeprefix(f"{path}: ") for p in direct.value.problems}
+    assert {m.removeprefix(f"{DEFAULT}: ") for m in errors.values()} == from_file
+    assert errors["architectures.leo.altitude"].endswith("architectures.leo.altitude: expected a value >= 300 km, got '100 km'")
+    assert set(errors) == set(bad)
+    with pytest.raises(Invalid):
+        explorer.toml(0, bad)  # no file for an invalid state
+
+
+def test_form_lists_every_parameter_with_unit_range_and_source(explorer, reg):
+    doc = explorer.form(0)
+    fields = {f["key"]: f for f in doc["fields"]}
+    for inst in ("ground", "leo", "starship", "lagrange", "lunar", "moonbase"):
+        spec = reg.architectures[inst]
+        for p in spec.params:
+            f = fields[f"architectures.{inst}.{p.name}"]
+            assert f["unit"] == p.unit and f["source"] == p.source and f["kind"] == p.kind
+    alt = fields["architectures.leo.altitude"]
+    assert (alt["low"], alt["high"], alt["value"]) == (500.0, 1000.0, "650 km")  # Param low/high in km
+    assert alt["slider"] == {"min": 500.0, "max": 1000.0, "log": False, "integer": False}
+    chips = fields["architectures.starship.chips_per_module"]  # 200..3000 (×15): linear; the file's 250 inside
+    assert chips["value"] == "250" and chips["slider"]["integer"] and chips["slider"]["min"] == 200
+    assert fields["architectures.leo.orbit"]["slider"] is None
+
+
+def test_compare_puts_scenarios_side_by_side(explorer, reg):
+    doc = explorer.compare(0, {"architectures.ground.pue": "1.2"})
+    labels = {r["scenario"] for r in doc["rows"]}
+    assert labels == {"default", "starcloud1", "default (current)"}
+    star = api.run(ROOT / "scenarios" / "starcloud1.toml", reg)
+    for r in doc["rows"]:
+        if r["scenario"] == "starcloud1" and "cells" in r:
+            assert r["cells"]["cost.per_pflop_day"]["v"] == float(star.ledgers[r["architecture"]].get("cost.per_pflop_day"))
+
+
+# ----------------------------------------------------------------------------- sweep folders
+@pytest.fixture(scope="module")
+def sweep_dir(serve_sweep_dir) -> Path:
+    return serve_sweep_dir
+
+
+def test_sweep_aggregates_equal_pandas_over_the_folder(sweep_dir):
+    folder = SweepFolder(0, sweep_dir)
+    frame = pd.read_parquet(sweep_dir / "results.parquet")
+    frame = frame.astype({c: "float64" for c in frame.columns if str(frame[c].dtype).startswith("float")})
+    assert folder.rows == len(frame) == 48
+    view = folder.view({"metric": "cost.per_pflop_day", "x": "leo.altitude",
+                        "y": "models.cost.hardware_usd_per_kg_mass_produced", "architecture": "leo",
+                        "metric2": "mass.total", "filters": {"catalogue.launch_vehicles.Falcon9.price_usd": [15e6, 50e6]}})
+    kept = frame[frame["valid"] & (frame["catalogue.launch_vehicles.Falcon9.price_usd"] <= 50e6)]
+    assert view["rows"] == len(kept) == 32
+    for arch, g in kept.groupby("architecture"):
+        s = view["summary"][arch]
+        assert s["n"] == len(g)
+        assert s["p50"] == pytest.approx(g["cost.per_pflop_day"].median(), rel=1e-12)
+        assert s["p95"] == pytest.approx(g["cost.per_pflop_day"].quantile(0.95), rel=1e-12)
+        assert s["mean"] == pytest.approx(g["cost.per_pflop_day"].mean(), rel=1e-12)
+        assert sum(view["histogram"]["counts"][arch]) == len(g)
+    cells = kept[kept["architecture"] == "leo"].groupby(
+        ["models.cost.hardware_usd_per_kg_mass_produced", "leo.altitude"])["cost.per_pflop_day"].median()
+    heat = view["heatmap"]
+    assert heat["xs"] == [550.0, 650.0] and len(heat["ys"]) == 4
+    for (y, x), median in cells.items():
+        assert heat["z"][heat["ys"].index(y)][heat["xs"].index(x)] == pytest.approx(median, rel=1e-12)
+    # Pareto front of the LEO rows by brute force: no other row at least as good on both and better on one
+    leo = kept[kept["architecture"] == "leo"]
+    a, b = leo["cost.per_pflop_day"].to_numpy(), leo["mass.total"].to_numpy()
+    brute = {i for i in range(len(a)) if not any((a[j] <= a[i] and b[j] <= b[i] and (a[j] < a[i] or b[j] < b[i]))
+                                                  for j in range(len(a)))}
+    front = view["pareto"]["fronts"]["leo"]
+    assert {(p["x"], p["y"]) for p in front["points"]} == {(a[i], b[i]) for i in brute}
+
+
+def test_pareto_front_by_hand():
+    x = np.array([1.0, 2.0, 3.0, 1.0, 2.5, 4.0])
+    y = np.array([5.0, 3.0, 1.0, 6.0, 3.0, 0.5])
+    assert sorted(pareto_front(x, y).tolist()) == [0, 1, 2, 5]  # (1,6) and (2.5,3) are dominated
+
+
+def test_sweep_view_refuses_unknown_columns(sweep_dir):
+    folder = SweepFolder(0, sweep_dir)
+    with pytest.raises(SweepViewError, match="not a column"):
+        folder.view({"metric": "nope"})
+    with pytest.raises(SweepViewError, match="not an input"):
+        folder.view({"filters": {"leo.nope": [0, 1]}})
+    with pytest.raises(SweepViewError, match="low <= high"):
+        folder.view({"filters": {"leo.altitude": [700, 500]}})
+    with pytest.raises(SweepViewError, match="no readable manifest"):
+        SweepFolder(0, sweep_dir / "results.parquet")
+
+
+# ----------------------------------------------------------------------------- the app: security and errors
+@pytest.fixture(scope="module")
+def client(explorer, sweep_dir):
+    return TestClient(build_app(Settings(explorer, [SweepFolder(0, sweep_dir)], None, 30.0)), base_url="http://127.0.0.1")
+
+
+def test_api_answers_numbers_and_one_line_errors(client, explorer):
+    r = client.post("/api/evaluate", json={"s": 0, "values": {"architectures.ground.pue": "1.2"}})
+    assert r.status_code == 200 and r.json()["ok"]
+    r = client.post("/api/evaluate", json={"s": 0, "values": {"architectures.leo.altitude": "5 kg"}})
+    assert r.status_code == 422
+    assert r.json()["errors"]["architectures.leo.altitude"].startswith(f"{DEFAULT}: architectures.leo.altitude: ")
+    for body in (b"not json", b"[1, 2]", json.dumps({"s": "x"}).encode(), json.dumps({"s": 7}).encode(),
+                 json.dumps({"values": {"a": [1]}}).encode(), json.dumps({"values": {"x" * 10: "1" * 500}}).encode()):
+        r = client.post("/api/evaluate", content=body)
+        assert r.status_code in (400, 422), body
+        assert "Traceback" not in r.text and "\n" not in r.text.strip()
+    r = client.get("/api/scenario.toml?s=0&architectures.leo.altitude=100%20km")
+    assert r.status_code == 422 and r.text.startswith("error: ")
+    r = client.get("/api/scenario.toml?s=0&architectures.ground.pue=1.2")
+    assert r.status_code == 200 and tomllib.loads(r.text)["architectures"]["ground"]["pue"] == 1.2
+
+
+def test_only_the_named_files_are_served(client):
+    for path in ("/static/../../core/scenario.py", "/static/%2e%2e/%2e%2e/pyproject.toml", "/api/sweep/5",
+                 "/api/sweep/..%2f..", "/etc/passwd", "/api/scenario.toml?s=9"):
+        r = client.get(path)
+        assert r.status_code in (400, 404, 422), path
+        assert "tomllib" not in r.text and "[project]" not in r.text
+    assert client.get("/vendor/plotly.min.js").status_code == 200
+
+
+def test_a_token_gates_every_request(explorer):
+    app = build_app(Settings(explorer, [], "s3cret", 30.0, ["*"]))
+    c = TestClient(app, base_url="http://192.0.2.10")
+    assert c.get("/").status_code == 401
+    assert c.get("/api/session").status_code == 401
+    assert c.get("/api/session", headers={"X-Sandbox-Token": "wrong"}).status_code == 401
+    assert c.get("/api/session", headers={"X-Sandbox-Token": "s3cret"}).status_code == 200
+    first = c.get("/?token=s3cret")  # the printed URL: sets the cookie the page's requests then carry
+    assert first.status_code == 200 and "sandbox_token=s3cret" in first.headers["set-cookie"]
+    assert c.get("/api/session").status_code == 200
+
+
+def test_loopback_refuses_other_host_headers(client):
+    assert client.get("/api/session", headers={"Host": "attacker.example"}).status_code == 400
+    assert all(is_loopback(h) for h in ("127.0.0.1", "localhost", "::1", "127.1.2.3"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "192.168.1.4", "::", "example.org"))
+
+
+def test_a_slow_request_stops_at_the_time_limit(explorer):
+    class Slow:
+        sources = explorer.sources
+
+        def evaluate(self, sid, values, every=False):
+            time.sleep(1.0)
+            return {"ok": True}
+
+    c = TestClient(build_app(Settings(Slow(), [], None, 0.2)), base_url="http://127.0.0.1")
+    started = time.perf_counter()
+    r = c.post("/api/evaluate", json={"s": 0, "values": {}})
+    assert r.status_code == 503 and "time limit of 0.2 s" in r.json()["error"]
+    assert time.perf_counter() - started < 0.9
+
+
+def test_non_loopback_host_without_token_gets_one_and_a_warning(tmp_path):
+    """`--host 0.0.0.0` with no --token: the command generates one, prints it in the URL and warns.
+
+    The server is started with port 0 and stopped as soon as it printed its URL; nothing connects to it.
+    """
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", str(DEFAULT), "--host", "0.0.0.0", "--port", "0"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+    finally:
+        proc.terminate()
+        _, err = proc.communicate(timeout=30)
+    assert "?token=" in line and len(line.split("?token=")[1].strip()) >= 32
+    assert "warning: listening on 0.0.0.0" in err and "Traceback" not in err
+
+
+def test_serve_refuses_a_bad_scenario_with_one_line(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[architectures.leo]\naltitude = "5 kg"\n')
+    done = subprocess.run([sys.executable, "-m", "sandbox", "serve", str(bad), "--port", "0"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [f"error: {bad}: architectures.leo.altitude: expected a length, got '5 kg'"] \
+        or done.stderr.startswith(f"error: {bad}: architectures.leo.altitude: ")
+    assert "Traceback" not in done.stderr
