@@ -4,7 +4,7 @@ VENV   := .venv
 PVENV  := .venv-poliastro
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-main test-poliastro lint clean chromium bench
+.PHONY: run test test-main test-poliastro lint clean chromium bench validation
 
 # Sets everything up and runs the main job: the comparison of the default scenario.
 run: $(VENV)/.installed
@@ -68,6 +68,11 @@ test-poliastro: $(PVENV)/.installed
 # Performance figures of docs/benchmarks.md (not part of the tests: speed is measured, not asserted).
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks
+
+# docs/validation.md: every published claim in scenarios/claims/ reproduced with its own inputs, and the
+# bridge from the default comparison (tests/test_claims.py fails when the page is stale).
+validation: $(VENV)/.installed
+	$(BIN)/sandbox claims scenarios/claims/*.toml --write docs/validation.md
 
 clean:
 	rm -rf $(VENV) $(PVENV) .pytest_cache

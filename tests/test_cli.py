@@ -110,7 +110,7 @@ def test_explain_shows_parameters_and_sources():
     assert "<- radiator_area_m2(heat " in r.stdout
 
 
-@pytest.mark.parametrize("scenario", sorted(p.name for p in (ROOT / "scenarios").glob("*.toml")))
+@pytest.mark.parametrize("scenario", sorted(str(p.relative_to(ROOT / "scenarios")) for p in (ROOT / "scenarios").rglob("*.toml")))
 def test_every_printed_number_is_traced(scenario):
     """Every metric of every shipped scenario names its inputs (element, catalogue, cited default, scenario) or source."""
     r = invoke("run", str(ROOT / "scenarios" / scenario), "--format", "json")
@@ -122,7 +122,7 @@ def test_every_printed_number_is_traced(scenario):
 
 def test_compare_puts_scenarios_side_by_side():
     """`sandbox compare` gives the same numbers as separate runs, each relative to its own baseline."""
-    a, b = str(ROOT / "scenarios" / "starcloud1.toml"), str(ROOT / "scenarios" / "lagrange_station.toml")
+    a, b = str(ROOT / "scenarios" / "claims" / "starcloud1.toml"), str(ROOT / "scenarios" / "lagrange_station.toml")
     r = invoke("compare", a, b, "--format", "json")
     assert r.exit_code == 0, r.output
     got = {(rec["scenario"], rec["architecture"], rec["metric"]): rec["value"] for rec in json.loads(r.stdout)["records"]}

@@ -140,7 +140,10 @@ def test_run_finished_receives_the_run_result_with_its_ledgers():
     reg = api.registry([("collector", plugin(sandbox_run_finished=lambda result: results.append(result)))])
     returned = api.run(TWO_GROUNDS, reg)
     (result,) = results  # once per run
-    assert result is returned and isinstance(result, RunResult)
+    # each plugin gets its own copy (what it does to it changes neither the output nor another plugin's)
+    assert result is not returned and isinstance(result, RunResult)
+    assert {n: [(m.name, m.value) for m in lg.metrics] for n, lg in result.ledgers.items()} == {
+        n: [(m.name, m.value) for m in lg.metrics] for n, lg in returned.ledgers.items()}
     assert sorted(result.ledgers) == ["ground", "ground_legacy"]
     assert result.failures == {} and result.baseline == "ground"
     assert result.scenario.workload.sustained_flops == pytest.approx(1e17)

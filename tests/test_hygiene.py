@@ -28,7 +28,7 @@ sustained_compute = "10 PFLOPS"
 
 # ------------------------------------------------------------------ citations
 #: Things that cite documents a reader of the repository does not have (the project's notes, issues).
-OUTSIDE = re.compile(r"\bBRIEF\b|brief §|\bthe brief\b|brief's|\bissue \d+|\bissue #\d+|[Ss]ource documents of this project")
+OUTSIDE = re.compile(r"(?i)\bBRIEF\b|brief §|\bthe brief\b|brief's|\bissue \d+|\bissue #\d+|[Ss]ource documents of this project")
 #: Files allowed a counted number of such remarks (none left).
 PENDING: dict[str, int] = {}
 

@@ -189,7 +189,7 @@ def test_guoxing_2035_per_satellite_implied_compute():
     """100,000 PFLOPS / 2,400 = 41.667 PFLOPS per inference satellite → ceil(41.667 / 2.25) = 19 B200;
     1,000,000 PFLOPS / 400 = 2,500 PFLOPS per training satellite → ceil(2,500 / 2.25) = 1,112 B200
     (B200 dense fp16 = 4.5 PFLOPS sparse / 2 = 2.25 PFLOPS, NVIDIA datasheet)."""
-    result = api.run(ROOT / "scenarios" / "guoxing_2035.toml")
+    result = api.run(ROOT / "scenarios" / "claims" / "guoxing_2035.toml")
     assert not result.failures, result.failures
     inf, tr = result.ledgers["guoxing_inference"], result.ledgers["guoxing_training"]
     assert inf.get("sat.implied_peak_compute") == pytest.approx(100_000 / 2_400, rel=1e-12)
@@ -206,7 +206,7 @@ def test_guoxing_2035_per_satellite_implied_compute():
 # ------------------------------------------------------------------------------ latency
 @pytest.fixture(scope="module")
 def demo():
-    result = api.run(ROOT / "scenarios" / "guoxing_demo_2025.toml")
+    result = api.run(ROOT / "scenarios" / "claims" / "guoxing_demo_2025.toml")
     assert not result.failures, result.failures
     return result
 
@@ -312,7 +312,7 @@ def test_starcloud1_radiator_area_by_hand():
     = 109.8 + 31.5 = 141.3 W/m². Net = 2 × 0.9 σ (330⁴ − 2.7255⁴) − 141.3 = 1,210.4 − 141.3 = 1,069 W/m²
     → A = 330 / 1,069 = 0.309 m².
     """
-    result = api.run(ROOT / "scenarios" / "starcloud1.toml")
+    result = api.run(ROOT / "scenarios" / "claims" / "starcloud1.toml")
     assert not result.failures, result.failures
     led = result.ledgers["starcloud1"]
     heat = 300.0 * 1.10

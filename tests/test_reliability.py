@@ -75,7 +75,7 @@ def one_error(stderr: str) -> str:
      "read by design functions at its nominal value, not by the ledger a study varies"),
 ])
 def test_sweep_values_obey_the_scenario_bounds(tmp_path, dimension, message):
-    """Issue 12 item 8: -0.99 as a discount rate was accepted (LEO 142 USD/PFLOP-day); a default that
+    """On e7401e5: -0.99 as a discount rate was accepted (LEO 142 USD/PFLOP-day); a default that
     nothing reads gave constant results without a word. Both are now bad input, like in a scenario."""
     path = tmp_path / "s.toml"
     path.write_text(f'[architectures.leo]\n[sweep]\nmethod = "random"\npoints = 4\n[sweep.params]\n{dimension}\n')
@@ -117,7 +117,7 @@ def sandbox_register_architectures(register):
 
 
 def test_plugin_raising_at_registration_fails_only_its_architectures(tmp_path, monkeypatch):
-    """Issue 12 item 11: a plugin that raised at registration made every command exit 1. Now it is
+    """On e7401e5: a plugin that raised at registration made every command exit 1. Now it is
     dropped and named; other scenarios run with unchanged numbers; one naming its architecture
     fails with its error."""
     (tmp_path / "boomplug.py").write_text(BOOM)
@@ -176,7 +176,7 @@ def sandbox_register_architectures(register):
 
 @pytest.mark.parametrize("command", [["run"], ["sensitivity"], ["timeline", "--draws", "2", "--end-year", "2030"]])
 def test_every_command_has_a_timeout(tmp_path, monkeypatch, command):
-    """Issue 12 item 12: run, sensitivity and timeline had no timeout; a design that hangs now stops the
+    """On e7401e5: run, sensitivity and timeline had no timeout; a design that hangs now stops the
     command after --timeout with one line and exit 1, and nothing is written."""
     (tmp_path / "sleepyplug.py").write_text(SLEEPY)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -201,7 +201,7 @@ def test_timeout_default_is_documented_and_zero_disables(tmp_path):
 
 # --------------------------------------------------------------------------- item 14: scenario input limits
 def test_irregular_huge_and_deep_scenarios_get_one_line(tmp_path):
-    """Issue 12 item 14: a FIFO hung, /dev/zero ran out of memory, deep TOML raised RecursionError."""
+    """On e7401e5: a FIFO hung, /dev/zero ran out of memory, deep TOML raised RecursionError."""
     fifo = tmp_path / "pipe.toml"
     os.mkfifo(fifo)
     huge = tmp_path / "huge.toml"
@@ -243,7 +243,7 @@ def sandbox_register_architectures(register):
 
 
 def test_every_point_invalid_shows_the_plugin_errors(tmp_path, monkeypatch):
-    """Issue 12 item 15: when every point is invalid the summary was empty and a KeyError on 'metric'
+    """On e7401e5: when every point is invalid the summary was empty and a KeyError on 'metric'
     hid the plugin's error."""
     (tmp_path / "faulty_sweep.py").write_text(FAULTY)
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -260,7 +260,7 @@ def test_every_point_invalid_shows_the_plugin_errors(tmp_path, monkeypatch):
 
 
 def test_file_name_that_is_not_utf8_with_out(tmp_path):
-    """Issue 12 item 15: a scenario name with bytes that are not UTF-8, together with --out."""
+    """On e7401e5: a scenario name with bytes that are not UTF-8, together with --out."""
     raw = os.fsencode(tmp_path) + b"/sc\xff.toml"
     with open(raw, "w") as fh:
         fh.write("[architectures.ground]\n")
@@ -283,7 +283,7 @@ def test_file_name_that_is_not_utf8_with_out(tmp_path):
     '{"format": 2, "key": "%s", "sha256": "%s", "listing": {"plugins": [{"name": 1}], "load_errors": [], "commands": []}}',
 ])
 def test_listing_cache_with_the_wrong_schema_is_rebuilt(tmp_path, content):
-    """Issue 12 item 15: a listing cache that is valid JSON with the wrong schema gave a traceback."""
+    """On e7401e5: a listing cache that is valid JSON with the wrong schema gave a traceback."""
     import hashlib
 
     from sandbox.core.registry import fingerprint
@@ -309,7 +309,7 @@ def test_listing_cache_with_the_wrong_schema_is_rebuilt(tmp_path, content):
 
 # --------------------------------------------------------------------------- items 16-18: output folders
 def test_run_out_writes_only_into_its_own_or_an_empty_folder(tmp_path):
-    """Issue 12 item 16: `run --out` wrote into `/` and over a study's results.csv and report.html."""
+    """On e7401e5: `run --out` wrote into `/` and over a study's results.csv and report.html."""
     study = tmp_path / "study"
     res = CliRunner().invoke(cli, ["sweep", str(DEFAULT), "--method", "montecarlo", "--points", "10", "--out",
                                    str(study), "--workers", "1", "--no-figures"], obj={})
@@ -342,7 +342,7 @@ def test_run_out_writes_only_into_its_own_or_an_empty_folder(tmp_path):
 
 
 def test_listing_cache_write_failure_leaves_no_temporary_file(tmp_path, monkeypatch):
-    """Issue 12 item 17: a cache write that failed left a .tmp file behind on every call."""
+    """On e7401e5: a cache write that failed left a .tmp file behind on every call."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     real = os.replace
 
@@ -362,7 +362,7 @@ def test_listing_cache_write_failure_leaves_no_temporary_file(tmp_path, monkeypa
 @pytest.mark.parametrize("command", [["run"], ["sweep", "--method", "montecarlo", "--points", "5"], ["sensitivity"],
                                      ["timeline", "--draws", "2"]])
 def test_dangling_symlink_as_out_gets_one_clear_line(tmp_path, command):
-    """Issue 12 item 18: a dangling symlink as --out gave 'File exists'."""
+    """On e7401e5: a dangling symlink as --out gave 'File exists'."""
     link = tmp_path / "link"
     link.symlink_to(tmp_path / "nowhere")
     res = CliRunner().invoke(cli, [command[0], str(DEFAULT), *command[1:], "--out", str(link)], obj={})
@@ -377,7 +377,7 @@ def test_dangling_symlink_as_out_gets_one_clear_line(tmp_path, command):
     (["--scheduler", "local", "--listen", "0.0.0.0"], "--listen 0.0.0.0: 0.0.0.0"),
 ])
 def test_dask_beyond_loopback_needs_tls_or_insecure(tmp_path, args, where):
-    """Issue 12 item 21: tasks travel as pickles, so a scheduler reachable from elsewhere without TLS
+    """On e7401e5: tasks travel as pickles, so a scheduler reachable from elsewhere without TLS
     is remote code execution; refused before anything connects or listens."""
     t0 = time.monotonic()
     res = CliRunner().invoke(cli, ["sweep", str(DEFAULT), "--method", "montecarlo", "--points", "5", "--out",
@@ -448,7 +448,7 @@ def test_dask_cluster_beyond_loopback_with_mutual_tls(tmp_path):
 # --------------------------------------------------------------------------- item 20: a dead scheduler
 @pytest.mark.slow
 def test_dead_scheduler_gives_one_clear_line(tmp_path):
-    """Issue 12 item 20: a scheduler that died was reported as 'cannot write: Stream is closed' and 32 log
+    """On e7401e5: a scheduler that died was reported as 'cannot write: Stream is closed' and 32 log
     lines. Unreachable from the start or dying mid-sweep: one line, exit 1, the finished chunks kept."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -520,7 +520,7 @@ def sandbox_register_architectures(register):
 
 @pytest.mark.slow
 def test_dask_worker_with_a_hung_design_is_restarted_and_the_rest_stands(tmp_path, monkeypatch):
-    """Issue 12 item 12 on Dask: a timed-out design kept running in its worker and starved the designs
+    """On Dask, on e7401e5: a timed-out design kept running in its worker and starved the designs
     after it (LEO lost 300 of 600 rows). The worker is now restarted; every other row is valid."""
     import pandas as pd
 
@@ -591,7 +591,7 @@ def _gone_within(procs: list[psutil.Process], seconds: float) -> list[psutil.Pro
 
 @pytest.mark.slow
 def test_ctrl_c_stops_a_sweep_within_5_s_and_no_worker_outlives_it(tmp_path):
-    """Issue 12 item 13: Ctrl-C (SIGINT to the foreground process group) hung in 3 of 5 tries; after
+    """On e7401e5: Ctrl-C (SIGINT to the foreground process group) hung in 3 of 5 tries; after
     kill -9 of the sweep its 2 workers and the tracker lived on for more than 6 minutes."""
     out = tmp_path / "out"
     proc, children = _start_two_workers(tmp_path, out)

@@ -121,6 +121,21 @@ def test_explicit_inputs_with_architecture_parameters(registry, tmp_path):
     assert pue.metric_high - pue.metric_nominal == pytest.approx(delta, rel=1e-9)
 
 
+def test_a_chips_throughput_moves_with_its_power_draw(case, registry):
+    """As in Monte Carlo, a chip at its low power limit delivers proportionally fewer operations
+    (H100 at 350 W of 700 W: half the peak; Zhao et al. 2023, ACM SoCC, power capping). A study varies
+    the ledger's inputs on the nominal design (the chip count stays), so the ground's delivered compute,
+    peak × chips × utilisation × derating, halves exactly; uncoupled it would not move."""
+    scenario, _, run = case
+    df = sensitivity(scenario, registry, metric="compute.delivered")
+    power = row(df, "ground", "catalogue.chips.H100-SXM.power_w")
+    assert (power.low, power.nominal, power.high) == (350.0, 700.0, 700.0)
+    delivered = run.ledgers["ground"].get("compute.delivered")
+    assert power.metric_nominal == pytest.approx(delivered, rel=1e-12)
+    assert power.metric_low == pytest.approx(delivered / 2, rel=1e-12)
+    assert not any(k.startswith("catalogue.chips.H100-SXM.peak_ops_per_s") for k in df["input"])  # drawn with power
+
+
 def test_bad_metric_and_inputs(case, registry):
     scenario, _, _ = case
     with pytest.raises(SensitivityError, match="unknown metric 'cost.per_pflop_dy'; did you mean cost.per_pflop_day"):

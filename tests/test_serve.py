@@ -37,7 +37,7 @@ def reg():
 
 @pytest.fixture(scope="module")
 def explorer(reg):
-    return Explorer([read_source(0, DEFAULT), read_source(1, ROOT / "scenarios" / "starcloud1.toml")], reg)
+    return Explorer([read_source(0, DEFAULT), read_source(1, ROOT / "scenarios" / "claims" / "starcloud1.toml")], reg)
 
 
 def run_values(text: str, tmp_path: Path, reg) -> dict[str, dict[str, float]]:
@@ -170,7 +170,7 @@ def test_compare_puts_scenarios_side_by_side(explorer, reg):
     doc = explorer.compare(0, {"architectures.ground.pue": "1.2"})
     labels = {r["scenario"] for r in doc["rows"]}
     assert labels == {"default", "starcloud1", "default (current)"}
-    star = api.run(ROOT / "scenarios" / "starcloud1.toml", reg)
+    star = api.run(ROOT / "scenarios" / "claims" / "starcloud1.toml", reg)
     for r in doc["rows"]:
         if r["scenario"] == "starcloud1" and "cells" in r:
             assert r["cells"]["cost.per_pflop_day"]["v"] == float(star.ledgers[r["architecture"]].get("cost.per_pflop_day"))

@@ -169,7 +169,7 @@ def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | N
             fail(f"--check {check_against}: cannot read: {exc.strerror or exc}", 2)
         if current != page:
             fail(f"{check_against} is stale: regenerate it with `make validation`", 1)
-        click.echo(f"{check_against}: up to date ({len(paths)} claims)")
+        click.echo(f"{check_against}: up to date ({_claims(len(paths))})")
     if write_to is not None:
         from sandbox.output.atomic import write_all
 
@@ -178,9 +178,13 @@ def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | N
             write_all(target.parent if str(target.parent) else Path("."), {target.name: page})
         except OSError as exc:
             fail(f"--write {write_to}: cannot write: {exc.strerror or exc}", 2)
-        click.echo(f"wrote {write_to} ({len(paths)} claims)")
+        click.echo(f"wrote {write_to} ({_claims(len(paths))})")
     if write_to is None and check_against is None:
         click.echo(page, nl=False)
+
+
+def _claims(n: int) -> str:
+    return f"{n} claim" + ("" if n == 1 else "s")
 
 
 @hookimpl

@@ -8,7 +8,7 @@ A claims file (``scenarios/claims/``) states a published position's own inputs a
     source = "Starcloud Inc., 'Why we should train AI in space', white paper (2024)"
     quote = "…"
     notes = ["$5M per 100 t is $50/kg, not the ≈$30/kg the paper states (1.67×)"]
-    bridge_from = "../default.toml"   # the scenario docs/validation.md bridges from (optional)
+    bridge_from = "../default.toml"   # the scenario docs/validation.md bridges from (optional; "none": no bridge)
 
     [[claim.figures]]
     architecture = "leo"

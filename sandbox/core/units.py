@@ -107,7 +107,7 @@ def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity
 def _describe(unit: u.UnitBase) -> str:
     for name, ref in KINDS.items():
         if ref == unit or (ref.is_equivalent(unit) and name not in ("compute", "integer compute")):
-            return f"a {name}"
+            return "an amount of money (USD)" if name == "money" else f"a {name}"
     return f"a quantity in {unit}"
 
 

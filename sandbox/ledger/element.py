@@ -394,7 +394,8 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         else:
             split = 0.0
         flights = np.where(wet <= 0, 0.0, np.where(per_flight >= 1, whole, split))
-        tanker_flights = flights * t.tanker_flights_per_flight
+        with np.errstate(invalid="ignore"):  # inf flights × 0 tankers: nan, refused with the other non-finite totals
+            tanker_flights = flights * t.tanker_flights_per_flight
         price_per_flight = chk.need(vehicle, "expendable_price_usd" if t.expended else "price_usd")
         # the cargo flights carry the element; tankers are recovered (priced as reusable flights)
         launch_capex = flights * price_per_flight + tanker_flights * chk.need(vehicle, "price_usd")

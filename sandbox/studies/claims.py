@@ -11,6 +11,7 @@ scenario it names in ``bridge_from`` (the default comparison unless it says othe
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,18 @@ from sandbox.core.claim import DEFAULT_BAND, ClaimedFigure
 
 #: The bridge each claim gets in the validation page: this metric, from the default comparison.
 BRIDGE_METRIC = "cost.per_pflop_day"
+#: ``bridge_from`` value of a claim whose page section has no bridge (figures that are not costs).
+NO_BRIDGE = "none"
+
+
+#: Published positions quoted in the press whose primary text could not be found: listed on the validation
+#: page so that nobody mistakes their absence for an oversight, and not reproduced (no stated inputs to use).
+UNSOURCED = (
+    "ABI Research: orbital data centres \"≥10× more expensive\" than terrestrial ones. ABI's published material on "
+    "orbital data centres (A. Cavalier, 'Data centers in space', 2026) gives forecasts of their number and capacity, "
+    "not this ratio.",
+    "Novaspace: \"2.7× the cost at $1,000/kg\". No Novaspace text with this figure was found.",
+)
 
 
 class ClaimError(Exception):
@@ -52,7 +65,9 @@ class ClaimRow:
 def _unit(text: str) -> u.UnitBase:
     if text in ("", "x"):
         return u.dimensionless_unscaled
-    return u.Unit(text.replace("PFLOP/s", "PFLOP / s"))
+    with warnings.catch_warnings():  # display units such as "kWh/m2/yr" (several slashes: astropy warns, parses right)
+        warnings.simplefilter("ignore", u.UnitsWarning)
+        return u.Unit(text.replace("PFLOP/s", "PFLOP / s"))
 
 
 def _value(raw: Any, unit: str, where: str) -> float:
@@ -178,17 +193,21 @@ def validation_page(paths: list[str | Path], registry: Any, shown_root: Path | N
         if claim.notes:
             sec += ["**Inputs that do not hold together**" if any("inconsistent" in n for n in claim.notes) else "**Notes**",
                     ""] + [f"- {n}" for n in claim.notes] + [""]
+        if claim.bridge_from == NO_BRIDGE:
+            sections += [*sec, f"**Bridge**: none (`bridge_from = \"{NO_BRIDGE}\"`: the claim's figures are not costs).", ""]
+            continue
         source = bridge_source(scenario)
         arches = sorted({f.architecture for f in claim.figures})
         sec += [f"**Bridge from `{_rel(source, root)}`** (`sandbox bridge {_rel(source, root)} {shown}`)", ""]
         base = load_scenario(source, registry)
         for arch in arches:
             try:
-                (res,) = bridge(base, scenario, registry, metric=BRIDGE_METRIC, architecture=arch)
+                paired, note = paired_base(base, scenario, arch, registry)
+                (res,) = bridge(paired, scenario, registry, metric=BRIDGE_METRIC, architecture=arch)
             except Exception as exc:  # noqa: BLE001 - reported on the page rather than hidden
                 sec += [f"- {arch}: no bridge ({exc})", ""]
                 continue
-            sec.append(f"- {arch}: `{BRIDGE_METRIC}` {fmt(res.a_value)} → {fmt(res.b_value)} {res.unit} "
+            sec.append(f"- {arch}{note}: `{BRIDGE_METRIC}` {fmt(res.a_value)} → {fmt(res.b_value)} {res.unit} "
                        f"({res.method}; {100 * res.attributed:.0f} % attributed to named inputs; interaction "
                        f"{fmt(res.interaction)}).")
             top = [r for r in res.rows() if r["shapley"]][:5]
@@ -196,7 +215,32 @@ def validation_page(paths: list[str | Path], registry: Any, shown_root: Path | N
                     f"({100 * r['share']:.0f} %)" for r in top]
             sec.append("")
         sections += sec
-    return "\n".join([*out, *summary, "", *sections]).rstrip() + "\n"
+    unsourced = ["## Claims we could not source", "",
+                 "Quoted in coverage of orbital data centres, but no primary text with the figure was found, so they have no",
+                 "claims file (a claims file states the claim's own inputs):", ""] + [f"- {u}" for u in UNSOURCED]
+    return "\n".join([*out, *summary, "", *sections, *unsourced]).rstrip() + "\n"
+
+
+def paired_base(base: Any, claim: Any, arch: str, registry: Any) -> tuple[Any, str]:
+    """``base`` ready to bridge to ``claim``'s instance ``arch``: as it is when it has an instance of that name and
+    type; else with its first instance of the same type renamed ``arch`` (the claim's ``guoxing_demo`` is bridged
+    from the default comparison's ``leo``). Returns the scenario and a note naming the pairing ("" when none)."""
+    from sandbox.core.scenario import validate
+
+    kind = next(r.spec.name for r in claim.architectures if r.instance == arch)
+    mine = {r.instance: r.spec.name for r in base.architectures}
+    if mine.get(arch) == kind:
+        return base, ""
+    same = [inst for inst, k in mine.items() if k == kind]
+    if not same:
+        return base, ""  # the bridge says that no instance of this type is common
+    raw = dict(base.raw)
+    tables = dict(raw.get("architectures") or {})
+    table = dict(tables.pop(same[0]) or {})
+    table["type"] = kind
+    tables.pop(arch, None)
+    raw["architectures"] = {arch: table, **tables}
+    return validate(raw, registry, base.path, base.sha256), f" (from `{same[0]}`)"
 
 
 def _stated_inputs(scenario: Any) -> list[str]:

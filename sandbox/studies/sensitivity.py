@@ -141,6 +141,9 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
         if d.integer:
             col = np.round(col)
         points[d.key] = col
+        for key, nominal in d.followers.items():  # coupled inputs move with their driver, as in Monte Carlo
+            follower = points.setdefault(key, np.full(n, nominal, dtype=float))
+            follower[2 * i + 1:2 * i + 3] = nominal * col[2 * i + 1:2 * i + 3] / d.nominal
     result = evaluate_points(scenario, registry, points, n, design_timeout_s)
     known = metric_names(result)
     if metric not in known:

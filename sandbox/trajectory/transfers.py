@@ -331,7 +331,8 @@ def propellant_mass(final_mass: Quantity, dv: Quantity, isp: Quantity) -> Quanti
     ``isp`` a time Quantity (s).
     """
     ve = value(isp, "s") * G0
-    return q(value(final_mass, "kg") * np.expm1(value(dv, "m/s") / ve), "kg")
+    with np.errstate(over="ignore"):  # a Δv far beyond the exhaust velocity needs infinite propellant: inf, checked by callers
+        return q(value(final_mass, "kg") * np.expm1(value(dv, "m/s") / ve), "kg")
 
 
 def delta_v(initial_mass: Quantity, final_mass: Quantity, isp: Quantity) -> Quantity:

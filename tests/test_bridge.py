@@ -1,0 +1,210 @@
+"""`sandbox bridge A B`: the change of a metric from A to B, input by input (Shapley shares, changes alone,
+sequential steps, interaction), checked against evaluations of the four coalitions made by hand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sandbox.cli import cli
+from sandbox.core.registry import default_registry
+from sandbox.core.scenario import load_scenario
+from sandbox.ledger.engine import evaluate
+from sandbox.studies.bridge import bridge
+
+ROOT = Path(__file__).resolve().parent.parent
+METRIC = "cost.per_pflop_day.vs_baseline"
+
+HEAD = """
+[study]
+name = "{name}"
+seed = 7
+
+[workload]
+kind = "inference"
+sustained_compute = "100 PFLOPS"
+precision = "fp16"
+latency_target = "1 s"
+
+[assumptions]
+start_year = 2027
+discount_rate = 0.08
+reference_chip = "H100-SXM"
+
+[architectures.ground]
+
+[architectures.leo]
+model_latency = false
+"""
+#: Starship at $2M a flight ($20/kg, Musk 2019) and grid power at $0.20/kWh: the two inputs B states.
+LAUNCH = '[catalogue.launch_vehicles.Starship]\nprice_usd = 2e6\nsources = { price_usd = "toy" }\n'
+GRID = '[catalogue.power_sources.grid-us]\nprice_usd_per_kwh = 0.20\nsources = { price_usd_per_kwh = "toy" }\n'
+LAUNCH_KEY = "catalogue.launch_vehicles.Starship.price_usd"
+GRID_KEY = "catalogue.power_sources.grid-us.price_usd_per_kwh"
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), obj={})
+
+
+@pytest.fixture(scope="module")
+def toy(tmp_path_factory):
+    """A (defaults) and B (launch and electricity prices), and the four coalitions as separate files."""
+    folder = tmp_path_factory.mktemp("bridge")
+    files = {}
+    for name, extra in (("a", ""), ("launch", LAUNCH), ("grid", GRID), ("b", LAUNCH + GRID)):
+        path = folder / f"{name}.toml"
+        path.write_text(HEAD.format(name=name) + extra, encoding="utf-8")
+        files[name] = path
+    reg = default_registry()
+    values = {name: evaluate(load_scenario(path, reg), reg).ledgers["leo"].get(METRIC) for name, path in files.items()}
+    return files, values
+
+
+def test_toy_bridge_matches_the_four_coalitions_by_hand(toy):
+    """Two inputs, four runs: each Shapley share is the mean of its two marginal changes (Shapley 1953), each
+    change alone is one run less A, and the interaction is what the two alone leave of the total."""
+    files, v = toy
+    reg = default_registry()
+    (res,) = bridge(load_scenario(files["a"], reg), load_scenario(files["b"], reg), reg, metric=METRIC,
+                    architecture="leo")
+    assert {k.name for k in res.keys} == {LAUNCH_KEY, GRID_KEY}
+    assert res.a_value == pytest.approx(v["a"], rel=1e-9) and res.b_value == pytest.approx(v["b"], rel=1e-9)
+    shapley_launch = 0.5 * ((v["launch"] - v["a"]) + (v["b"] - v["grid"]))
+    shapley_grid = 0.5 * ((v["grid"] - v["a"]) + (v["b"] - v["launch"]))
+    assert res.shapley[LAUNCH_KEY] == pytest.approx(shapley_launch, rel=1e-9)
+    assert res.shapley[GRID_KEY] == pytest.approx(shapley_grid, rel=1e-9)
+    assert res.alone[LAUNCH_KEY] == pytest.approx(v["launch"] - v["a"], rel=1e-9)
+    assert res.alone[GRID_KEY] == pytest.approx(v["grid"] - v["a"], rel=1e-9)
+    # leo's cost over the ground's: a ratio, so the two prices interact (cheaper launch is worth less against
+    # dearer ground power): interaction = v(AB) - v(A) - v(B) + v(∅)
+    interaction = v["b"] - v["launch"] - v["grid"] + v["a"]
+    assert res.interaction == pytest.approx(interaction, rel=1e-6, abs=1e-12)
+    assert abs(interaction) > 1e-6
+    # the shares add up to the total exactly; so do the steps in the stated order
+    total = v["b"] - v["a"]
+    assert sum(res.shapley.values()) == pytest.approx(total, rel=1e-12)
+    assert sum(step for _, step in res.sequential) == pytest.approx(total, rel=1e-12)
+    assert sum(res.alone.values()) + res.interaction == pytest.approx(total, rel=1e-12)
+    # cheaper launch lowers leo against the ground, dearer electricity raises the ground: both lower the ratio
+    assert res.shapley[LAUNCH_KEY] < 0 and res.shapley[GRID_KEY] < 0
+    # the stated order is by |Shapley|, and its first step is the larger input's change alone
+    first, step = res.sequential[0]
+    assert abs(res.shapley[first]) == max(abs(x) for x in res.shapley.values())
+    assert step == pytest.approx(res.alone[first], rel=1e-9)
+
+
+def test_json_format_lists_every_input_with_its_shares(toy):
+    files, v = toy
+    r = invoke("bridge", str(files["a"]), str(files["b"]), "--metric", METRIC, "--architecture", "leo",
+               "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["metric"] == METRIC and doc["a"] == str(files["a"]) and doc["b"] == str(files["b"])
+    (one,) = doc["bridges"]
+    assert set(one) >= {"architecture", "metric", "unit", "a", "b", "total", "interaction", "attributed", "method",
+                        "evaluations", "inputs", "notes"}
+    assert one["architecture"] == "leo" and one["unit"] == "x" and one["method"] == "exact Shapley over all 4 coalitions"
+    assert one["a"] == pytest.approx(v["a"], rel=1e-9) and one["b"] == pytest.approx(v["b"], rel=1e-9)
+    assert one["total"] == pytest.approx(v["b"] - v["a"], rel=1e-9)
+    rows = {row["input"]: row for row in one["inputs"]}
+    assert set(rows) == {LAUNCH_KEY, GRID_KEY}
+    assert rows[LAUNCH_KEY]["a"] == "(default)" and rows[LAUNCH_KEY]["b"] == "2e+06"
+    assert rows[GRID_KEY]["b"] == "0.2"
+    assert sum(row["shapley"] for row in rows.values()) == pytest.approx(one["total"], rel=1e-12)
+    assert sum(row["share"] for row in rows.values()) == pytest.approx(1.0, rel=1e-12)
+    assert one["attributed"] == pytest.approx(1.0, rel=1e-12)
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (("--metric", "cost.per_pflop_dya"), "--metric 'cost.per_pflop_dya': leo has no such metric; did you mean 'cost.per_pflop_day'?"),
+    (("--architecture", "lunar"), "--architecture 'lunar': not an architecture of the same type in both scenarios"),
+])
+def test_bad_metric_or_architecture_exits_2_with_one_line(toy, extra, message):
+    files, _ = toy
+    r = invoke("bridge", str(files["a"]), str(files["b"]), "--architecture", "leo", *extra) if extra[0] == "--metric" \
+        else invoke("bridge", str(files["a"]), str(files["b"]), *extra)
+    assert r.exit_code == 2, r.output
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_same_file_twice_has_nothing_to_bridge(toy):
+    """The same file twice: every change is zero and the bridge says why (no input differs)."""
+    files, v = toy
+    r = invoke("bridge", str(files["a"]), str(files["a"]), "--architecture", "leo", "--format", "json")
+    assert r.exit_code == 0, r.output
+    (one,) = json.loads(r.stdout)["bridges"]
+    assert one["total"] == 0.0 and one["inputs"] == []
+    assert one["notes"] == ["the two scenarios give this architecture the same inputs"]
+
+
+def test_bad_scenario_file_exits_2_naming_file_and_key(tmp_path, toy):
+    files, _ = toy
+    bad = tmp_path / "bad.toml"
+    bad.write_text(HEAD.format(name="bad") + "\n[models]\n\"cost.discount_rat\" = 0.05\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = invoke("bridge", str(files["a"]), str(bad), "--out", str(out))
+    assert r.exit_code == 2 and r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {bad}: models.cost.discount_rat: ") and "did you mean" in lines[0]
+    assert not out.exists()
+
+
+@pytest.mark.slow
+def test_starcloud_white_paper_to_default_is_attributed_to_named_inputs():
+    """The white paper's own inputs against the default comparison: the Shapley shares of the named inputs
+    (B200 satellites, $0.05/W arrays, $5M Starship, the workload, the radiator) sum to the whole change of
+    leo's cost per PFLOP-day, and so do the steps in the stated order."""
+    reg = default_registry()
+    a = load_scenario(ROOT / "scenarios" / "claims" / "starcloud_white_paper.toml", reg)
+    b = load_scenario(ROOT / "scenarios" / "default.toml", reg)
+    (res,) = bridge(a, b, reg, metric="cost.per_pflop_day", architecture="leo")
+    runs = (evaluate(a, reg).ledgers["leo"].get("cost.per_pflop_day"), evaluate(b, reg).ledgers["leo"].get("cost.per_pflop_day"))
+    assert (res.a_value, res.b_value) == pytest.approx(runs, rel=1e-9)
+    total = runs[1] - runs[0]
+    named = [k.name for k in res.keys]
+    assert "catalogue.launch_vehicles.Starship.price_usd" in named
+    assert "catalogue.power_sources.Si-COTS.cost_usd_per_w" in named
+    assert sum(res.shapley.values()) == pytest.approx(total, rel=1e-9)
+    assert res.attributed >= 0.9
+    assert sum(step for _, step in res.sequential) == pytest.approx(total, rel=1e-9)
+    assert sum(res.alone.values()) + res.interaction == pytest.approx(total, rel=1e-9)
+    # the $5M Starship and the $0.05/W arrays both make the white paper cheaper than the default
+    assert res.shapley["catalogue.launch_vehicles.Starship.price_usd"] > 0
+    assert res.shapley["catalogue.power_sources.Si-COTS.cost_usd_per_w"] > 0
+
+
+@pytest.mark.slow
+def test_bridge_report_renders_the_waterfall_in_chromium(toy, tmp_path_factory):
+    """--out writes bridge.html with the waterfall of each architecture; headless Chromium decodes it."""
+    from PIL import Image
+    from test_html_report import parse, run_chromium
+
+    files, v = toy
+    out = tmp_path_factory.mktemp("bridge-out") / "out"
+    r = invoke("bridge", str(files["a"]), str(files["b"]), "--metric", METRIC, "--architecture", "leo", "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert {p.name for p in out.iterdir()} == {"bridge.json", "bridge.csv", "bridge.html", "waterfall-leo.png",
+                                               "waterfall-leo.svg"}
+    svg = (out / "waterfall-leo.svg").read_text(encoding="utf-8")
+    for gid in ("waterfall:A", "waterfall:B", f"waterfall:{LAUNCH_KEY}", f"waterfall:{GRID_KEY}", "interaction"):
+        assert f'id="{gid}"' in svg, gid
+    done = run_chromium(["--dump-dom", (out / "bridge.html").as_uri()], tmp_path_factory.mktemp("profile"))
+    dom = parse(done.stdout.decode("utf-8"))
+    (body,) = dom.find("body")
+    assert body.attrs.get("data-images-loaded") == "1/1"
+    (img,) = list(dom.iter("img"))
+    assert img.attrs["data-figure"] == "waterfall-leo"
+    png = Image.open(out / "waterfall-leo.png")
+    assert img.attrs["data-natural-size"] == f"{png.width}x{png.height}"
+    assert img.attrs["data-opaque"] == "1.0000" and float(img.attrs["data-ink"]) > 0.02
+    assert img.parent.tag == "figure" and "Waterfall" in img.parent.find("figcaption")[0].text()
+    (table,) = dom.find("table", data_table="bridge")
+    inputs = [tr.find("td")[3].text() for tr in table.find("tbody")[0].find("tr")]
+    assert set(inputs) == {LAUNCH_KEY, GRID_KEY, "(interaction)"}

@@ -1,0 +1,166 @@
+"""A scenario's own model defaults and catalogue entries (``[models]``, ``[catalogue.<kind>.<entry>]``):
+the ledger moves exactly as the hand calculation says, the source reads "scenario <file>, line N",
+and a bad override stops the run with one line naming the file, the key and what was expected."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sandbox.cli import cli
+from sandbox.core.registry import default_registry
+from sandbox.core.scenario import load_scenario
+from sandbox.ledger.engine import evaluate
+
+HOURS_PER_YEAR = 8766.0  # Julian year
+
+HEAD = """[study]
+name = "overrides"
+seed = 3
+
+[workload]
+kind = "inference"
+sustained_compute = "10 PFLOPS"
+precision = "fp16"
+latency_target = "1 s"
+
+[assumptions]
+start_year = 2027
+discount_rate = 0.08
+reference_chip = "H100-SXM"
+"""
+MODELS = """
+[models]
+"thermal.pue_hyperscale" = 1.3
+"cost.ops_cost_fraction_per_year" = { value = "0.06 1/yr", source = "a test's own figure" }
+"""
+CATALOGUE = """
+[catalogue.power_sources.grid-us]
+price_usd_per_kwh = 0.2
+sources = { price_usd_per_kwh = "a test's tariff" }
+
+[catalogue.chips.ToyASIC]
+peak_ops_per_s = { fp16 = 1e15 }
+power_w = "0.5 kW"
+mass_kg = 2.0
+cost_usd = 10000
+sources = { peak_ops_per_s = "toy", power_w = "toy", mass_kg = "toy", cost_usd = "toy" }
+"""
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), obj={})
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line of ``path`` where ``needle`` is written."""
+    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+
+
+def run(tmp_path: Path, text: str, name: str = "s.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    reg = default_registry()
+    return path, evaluate(load_scenario(path, reg), reg)
+
+
+@pytest.fixture(scope="module")
+def plain_and_overridden(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("overrides")
+    _, plain = run(folder, HEAD + "\n[architectures.ground]\n", "plain.toml")
+    path, over = run(folder, HEAD + MODELS + "\n[architectures.ground]\n", "models.toml")
+    return plain, over, path
+
+
+def test_models_override_moves_the_ledger_as_by_hand(plain_and_overridden):
+    """cost.ops_cost_fraction_per_year: ground operations = fraction × (chips + hosts + site capex)."""
+    plain, over, _ = plain_and_overridden
+    reg = default_registry()
+    default = reg.models.value("cost.ops_cost_fraction_per_year")
+    assert default != 0.06
+    for result, fraction in ((plain, default), (over, 0.06)):
+        g = result.ledgers["ground"]
+        hardware = g.get("capex.chips") + g.get("capex.hosts") + g.get("capex.site")  # MUSD
+        assert g.get("opex.operations") == pytest.approx(fraction * hardware, rel=1e-9)
+
+
+def test_param_whose_default_is_a_model_default_follows_the_override(plain_and_overridden):
+    """ground.pue defaults to thermal.pue_hyperscale (Google 2023: 1.10); the file sets 1.3, so the grid
+    supplies 1.3 × the IT load, and the explain line says where the 1.3 came from."""
+    plain, over, path = plain_and_overridden
+    assert plain.ledgers["ground"].get("power.grid") == pytest.approx(1.10 * plain.ledgers["ground"].get("power.it"), rel=1e-9)
+    assert over.ledgers["ground"].get("power.grid") == pytest.approx(1.3 * over.ledgers["ground"].get("power.it"), rel=1e-9)
+    pue, ops = line_of(path, '"thermal.pue_hyperscale"'), line_of(path, '"cost.ops_cost_fraction_per_year"')
+    r = invoke("run", str(path), "--explain")
+    assert r.exit_code == 0, r.output
+    assert f"  param pue = 1.3  (scenario: [models] thermal.pue_hyperscale, scenario {path}, line {pue})" in r.stdout
+    assert f"  models.thermal.pue_hyperscale = 1.3  (scenario {path}, line {pue})" in r.stdout
+    assert f"  models.cost.ops_cost_fraction_per_year = 0.06 1/yr  (scenario {path}, line {ops})" in r.stdout
+
+
+def test_provenance_json_records_every_override_with_its_line(plain_and_overridden, tmp_path):
+    _, _, path = plain_and_overridden
+    out = tmp_path / "out"
+    r = invoke("run", str(path), "--out", str(out))
+    assert r.exit_code == 0, r.output
+    prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
+    pue, ops = line_of(path, '"thermal.pue_hyperscale"'), line_of(path, '"cost.ops_cost_fraction_per_year"')
+    assert (pue, ops) == (17, 18)  # HEAD is 15 lines, then a blank line and [models]
+    assert prov["scenario_overrides"] == {"models.thermal.pue_hyperscale": f"scenario {path}, line {pue}",
+                                          "models.cost.ops_cost_fraction_per_year": f"scenario {path}, line {ops}"}
+
+
+def test_catalogue_field_override_and_a_new_entry_used_by_an_architecture(tmp_path):
+    """grid-us at $0.20/kWh: energy = grid power × 8,766 h × 0.20 USD/kWh. ToyASIC, a new chip: 10 PFLOP/s at a
+    utilisation u needs ceil(10 / (1 × u)) chips, each US$10,000 and 500 W."""
+    path, result = run(tmp_path, HEAD + CATALOGUE + '\n[architectures.ground]\nchip = "ToyASIC"\n')
+    g = result.ledgers["ground"]
+    grid_w = g.get("power.grid") * 1e6  # MW → W
+    assert g.get("opex.energy") == pytest.approx(grid_w * HOURS_PER_YEAR * 0.2 / 1000 / 1e6, rel=1e-9)
+    chips = g.get("compute.chips")
+    reg = default_registry()
+    utilisation = reg.models.value("compute.utilisation_inference")
+    assert chips == -(-10 // utilisation) or chips == pytest.approx(-(-10 // utilisation))
+    assert g.get("capex.chips") == pytest.approx(chips * 10_000 / 1e6, rel=1e-9)
+    r = invoke("run", str(path), "--explain")
+    assert r.exit_code == 0, r.output
+    assert "0.2 USD/kWh [grid-us]" in r.stdout
+
+
+def one_error(r, path: Path, key: str, expected: str) -> str:
+    assert r.exit_code == 2, r.output
+    assert r.stdout == ""
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert lines[0].startswith(f"error: {path}: {key}: "), lines[0]
+    assert expected in lines[0], lines[0]
+    assert "Traceback" not in r.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(("table", "key", "expected"), [
+    ('[models]\n"thermal.radiator_temperatur_k" = "300 K"\n', "models.thermal.radiator_temperatur_k",
+     "no shared-model default 'thermal.radiator_temperatur_k'; did you mean 'thermal.radiator_temperature_k'?"),
+    ('[models]\n"thermal.radiator_temperature_k" = "300 kg"\n', "models.thermal.radiator_temperature_k",
+     "expected a temperature, got '300 kg'"),
+    ('[models]\n"thermal.radiator_emissivity" = 1.4\n', "models.thermal.radiator_emissivity",
+     "expected a fraction between 0 and 1, got 1.4"),
+    ('[models]\n"cost.hardware_usd_per_kg_mass_produced" = "-5 USD/kg"\n', "models.cost.hardware_usd_per_kg_mass_produced",
+     "expected a value > 0 USD/kg"),
+    ('[catalogue.launch_vehicles.Starship]\nprice_usd = "5 kg"\n', "catalogue.launch_vehicles.Starship.price_usd",
+     "expected an amount of money (USD), got '5 kg'"),
+    ('[catalogue.launch_vehicles.Starship]\nprise_usd = 5e6\n', "catalogue.launch_vehicles.Starship.prise_usd",
+     "LaunchVehicle has no field 'prise_usd'; did you mean 'price_usd'?"),
+    ('[catalogue.chips.ToyASIC]\npeak_ops_per_s = { fp16 = 1e15 }\npower_w = 500\nmass_kg = 2\ncost_usd = 1e4\n',
+     "catalogue.chips.ToyASIC", 'a new chip needs sources = { <field> = "<public reference>" }'),
+])
+def test_bad_override_exits_2_with_one_line_and_writes_nothing(tmp_path, table, key, expected):
+    path = tmp_path / "bad.toml"
+    path.write_text(HEAD + "\n" + table + "\n[architectures.ground]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    one_error(invoke("run", str(path), "--out", str(out)), path, key, expected)
+    assert not out.exists()
+    one_error(invoke("validate", str(path)), path, key, expected)
