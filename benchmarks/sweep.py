@@ -7,11 +7,11 @@ region is :func:`sandbox.studies.sweep.run_sweep` (``figures=False``), after the
 
 1. ``one``: a LEO sweep of 1,000,000 random points in this process (``LocalExecutor(1)``):
    ``leo.altitude`` (5 values) × ``leo.chips_per_satellite`` (4 values) = 20 designs, and four
-   ledger inputs drawn over ranges (bus cost per kg, log; Falcon 9 price 15–70 MUSD; H100 price;
+   ledger inputs drawn over ranges (hardware cost per kg, log; Falcon 9 price 15–70 MUSD; H100 price;
    radiation dose-rate scale). The ground baseline is evaluated at every point too (2,000,000
    rows). Timers wrapped around the sweep's own functions split the time into designs, the
    vectorised ledger, the chunk tables and part files, and the final files.
-2. ``dask``: the same design-bound grid (120 altitudes × 4 chip counts = 480 LEO designs, × 10 bus
+2. ``dask``: the same design-bound grid (120 altitudes × 4 chip counts = 480 LEO designs, × 10 hardware
    costs × 10 launch prices = 48,000 points, chunks of 1,000 points = 10 designs) on
    ``DaskExecutor("local", 1)`` and ``DaskExecutor("local", 2)``, interleaved rounds; the figure is
    the ratio of the median throughputs (points per second of ``run_sweep``, cluster start-up
