@@ -167,26 +167,6 @@ def orbit_geometry(p: Params) -> dict:
     return {"altitude_m": p.si("geo_altitude"), "inclination_deg": 0.0, "ltan": None, "radiation": "geo"}
 
 
-def transfer_dv(park_alt_m: float, target_alt_m: float, plane_change_deg: float) -> dict[str, float]:
-    """Δv (m/s) of a Hohmann transfer from the parking orbit with the plane change combined with
-    the circularisation burn at apoapsis.
-
-    The coplanar burns come from :func:`sandbox.trajectory.hohmann`; the speed on the transfer
-    ellipse at apoapsis is ``v_c(target) - dv2``, and the combined burn is the law of cosines
-    ``sqrt(v_a² + v_c² - 2 v_a v_c cos Δi)`` (Vallado 4th ed. §6.4, combined plane change;
-    Curtis, Orbital Mechanics for Engineering Students, Example 6.12).
-    """
-    tr = trajectory.hohmann(_radius(park_alt_m), _radius(target_alt_m))
-    dv1 = float(tr.dv1.to_value(u.m / u.s))
-    dv2 = float(tr.dv2.to_value(u.m / u.s))
-    v_c = float(trajectory.circular_velocity(target_alt_m * u.m).to_value(u.m / u.s))
-    v_a = v_c - dv2
-    di = math.radians(plane_change_deg)
-    dv2c = math.sqrt(max(v_a**2 + v_c**2 - 2.0 * v_a * v_c * math.cos(di), 0.0))
-    return {"dv1": dv1, "dv2_coplanar": dv2, "dv2": dv2c, "total": dv1 + dv2c,
-            "tof_s": float(tr.time_of_flight.to_value(u.s))}
-
-
 def _earth_radius_m() -> float:
     """Earth's equatorial radius (m) as the adapter uses it (altitudes are measured from it)."""
     return float(trajectory.body_radius("Earth").to_value(u.m))
@@ -200,15 +180,6 @@ def deorbit_dv(from_alt_m: float, perigee_alt_m: float) -> float:
     """Retro-burn (m/s) from a circular orbit to an orbit whose perigee dips into the atmosphere:
     the first burn of a Hohmann transfer down to the perigee radius (adapter)."""
     return float(trajectory.hohmann(_radius(from_alt_m), _radius(perigee_alt_m)).dv1.to_value(u.m / u.s))
-
-
-def ship_propellant_kg(payload_kg: float, dv_out_m_s: float, dv_back_m_s: float, dry_kg: float, isp_s: float) -> dict[str, float]:
-    """Propellant (kg) a refuelled ship burns to carry ``payload_kg`` out (``dv_out``) and fly back
-    empty (``dv_back``), from the adapter's rocket equation, last burn first."""
-    back = float(trajectory.propellant_mass(dry_kg * u.kg, dv_back_m_s * u.m / u.s, isp_s * u.s).to_value(u.kg))
-    out = float(trajectory.propellant_mass((dry_kg + back + payload_kg) * u.kg, dv_out_m_s * u.m / u.s,
-                                           isp_s * u.s).to_value(u.kg))
-    return {"outbound": out, "return": back, "total": out + back}
 
 
 def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, life: float) -> Element:
@@ -303,35 +274,37 @@ def design(p: Params, ctx: Context) -> Design:
 
     # ---- transport: Starship to the parking orbit; above LEO the refuelled ship carries the module on and flies back
     tankers = 0.0
-    dv = {"total": 0.0, "dv1": 0.0, "dv2": 0.0, "tof_s": 0.0}
     if p.orbit in ("meo", "geo"):
         lat = float(p.launch_latitude.to_value(u.deg))
         plane = abs(lat - inc) if inc < lat else 0.0  # launching straight into any inclination >= the site latitude
-        dv = transfer_dv(p.si("parking_altitude"), alt, plane)
+        dv = trajectory.hohmann_plane_change(p.si("parking_altitude") * u.m, alt * u.m, plane * u.deg)
+        dv_total = float(dv["total"].to_value(u.m / u.s))
         back = 0.0
         if p.ship_returns:
             # the catalogue payload already carries the ship's deorbit reserve from the parking orbit: add the difference
             back = max(deorbit_dv(alt, p.si("return_perigee")) - deorbit_dv(p.si("parking_altitude"), p.si("return_perigee")), 0.0)
         payload = ship.payload("LEO")
-        prop = ship_propellant_kg(payload, dv["total"], back, p.si("ship_dry_mass"), p.si("raptor_isp"))
-        if prop["total"] > p.si("ship_propellant_capacity"):
-            raise ValueError(f"a full {payload / 1e3:.0f} t cargo to {p.orbit.upper()} needs {prop['total'] / 1e3:,.0f} t of "
+        out, ret = trajectory.round_trip_propellant(payload * u.kg, dv_total * u.m / u.s, back * u.m / u.s,
+                                                    p.si("ship_dry_mass") * u.kg, p.si("raptor_isp") * u.s)
+        prop = float(out.to_value(u.kg)) + float(ret.to_value(u.kg))
+        if prop > p.si("ship_propellant_capacity"):
+            raise ValueError(f"a full {payload / 1e3:.0f} t cargo to {p.orbit.upper()} needs {prop / 1e3:,.0f} t of "
                              f"propellant, more than the ship holds ({p.si('ship_propellant_capacity') / 1e3:,.0f} t)")
-        tankers = float(m.launch.tanker_flights(prop["total"], p.si("tanker_payload")))
+        tankers = float(m.launch.tanker_flights(prop, p.si("tanker_payload")))
         metrics += [
-            Metric("transfer.dv_outbound", dv["total"], "m/s", inputs=["trajectory.hohmann", "parking_altitude", "launch_latitude",
+            Metric("transfer.dv_outbound", dv_total, "m/s", inputs=["trajectory.hohmann", "parking_altitude", "launch_latitude",
                                                                         f"plane change {plane:.2f} deg"],
                    source="Hohmann (adapter) with the plane change combined at apoapsis"),
             Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.hohmann", "return_perigee"]),
             Metric("transfer.plane_change", plane, "deg", inputs=["launch_latitude", "inclination"]),
-            Metric("transfer.time", dv["tof_s"] / 3600.0, "h", inputs=["trajectory.hohmann"]),
-            Metric("transfer.ship_propellant", prop["total"] / 1e3, "t",
+            Metric("transfer.time", float(dv["tof"].to_value(u.s)) / 3600.0, "h", inputs=["trajectory.hohmann"]),
+            Metric("transfer.ship_propellant", prop / 1e3, "t",
                    inputs=["trajectory.propellant_mass", "ship_dry_mass", "raptor_isp", f"payload {payload / 1e3:.0f} t"]),
             Metric("transfer.tankers_per_flight", tankers, "", inputs=["launch.tanker_flights", "tanker_payload"]),
         ]
         notes.append(f"{p.orbit.upper()}: Starship carries each module from a {p.si('parking_altitude') / 1e3:.0f} km parking orbit "
-                     f"(Δv {dv['total']:,.0f} m/s incl. a {plane:.1f}° plane change) and "
-                     f"{'flies back' if p.ship_returns else 'is expended'}; {prop['total'] / 1e3:,.0f} t of propellant per flight "
+                     f"(Δv {dv_total:,.0f} m/s incl. a {plane:.1f}° plane change) and "
+                     f"{'flies back' if p.ship_returns else 'is expended'}; {prop / 1e3:,.0f} t of propellant per flight "
                      f"→ {tankers:.0f} tanker flights per module flight, sized for a full {payload / 1e3:.0f} t cargo")
     else:
         notes.append(f"{p.orbit.upper()}: Starship inserts the module directly; the catalogue LEO payload is used for "

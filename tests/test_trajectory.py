@@ -138,6 +138,38 @@ def test_hohmann_vallado_example_6_1():
     assert len(t.dvs) == 2
 
 
+def test_hohmann_with_a_combined_plane_change_by_hand():
+    """Vallado Ex. 6-1's radii (1.03 → 6.61 ER, Δva 2.457038, Δvb 1.478187 km/s) with a 28.5° plane change
+    combined with the apoapsis burn (Vallado §6.4): v_c = sqrt(μ / 6.61 ER), v_a = v_c − Δvb, and the
+    combined burn sqrt(v_a² + v_c² − 2 v_a v_c cos 28.5°); with no plane change it is the coplanar Δvb."""
+    re_km = tr.body_radius("Earth").to_value(u.km)
+    park, target = (1.03 * R_EARTH_VALLADO_KM - re_km) * u.km, (6.61 * R_EARTH_VALLADO_KM - re_km) * u.km
+    flat = tr.hohmann_plane_change(park, target, 0 * u.deg)
+    assert flat["dv1"].to_value(u.km / u.s) == pytest.approx(2.457038, abs=2e-6)
+    assert flat["dv2"].to_value(u.km / u.s) == pytest.approx(1.478187, abs=2e-6)
+    v_c = math.sqrt(398600.4418 / (6.61 * R_EARTH_VALLADO_KM))
+    v_a = v_c - 1.478187
+    combined = math.sqrt(v_a**2 + v_c**2 - 2 * v_a * v_c * math.cos(math.radians(28.5)))
+    tilted = tr.hohmann_plane_change(park, target, 28.5 * u.deg)
+    assert tilted["dv2_coplanar"].to_value(u.km / u.s) == pytest.approx(1.478187, abs=2e-6)
+    assert tilted["dv2"].to_value(u.km / u.s) == pytest.approx(combined, abs=1e-5)
+    assert tilted["total"].to_value(u.km / u.s) == pytest.approx(2.457038 + combined, abs=2e-5)
+    assert tilted["tof"].to_value(u.h) == pytest.approx(5.256713, abs=2e-6)
+
+
+def test_round_trip_propellant_by_hand():
+    """Rocket equation (Curtis Eq. 6.1), last burn first: a 100 t ship flies back empty with 0.5 km/s,
+    m_back = 100 t (e^{500/(380 g0)} − 1) = 14.359 t; out with 1 km/s carrying 50 t and that propellant,
+    m_out = (100 t + m_back + 50 t)(e^{1000/(380 g0)} − 1) = 50.59 t."""
+    g0 = 9.80665
+    back = 100e3 * math.expm1(500 / (380 * g0))
+    out = (100e3 + back + 50e3) * math.expm1(1000 / (380 * g0))
+    got_out, got_back = tr.round_trip_propellant(50 * u.t, 1 * u.km / u.s, 0.5 * u.km / u.s, 100 * u.t, 380 * u.s)
+    assert got_back.to_value(u.kg) == pytest.approx(back, rel=1e-12)
+    assert got_out.to_value(u.kg) == pytest.approx(out, rel=1e-12)
+    assert back == pytest.approx(14_359, rel=1e-4) and out == pytest.approx(50_590, rel=1e-4)  # 100 t × 0.14359; 164.36 t × 0.30779
+
+
 def test_bielliptic_vallado_example_6_2():
     """Vallado Ex. 6-2: 1.03 ER → 60 ER via rb = 80 ER.
 

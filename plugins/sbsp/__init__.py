@@ -244,16 +244,18 @@ def _geo_transport(p: Params, ctx: Context) -> tuple[float, list[Metric], str]:
     ship = ctx.catalogues.launch_vehicles[VEHICLE]
     geo, park = p.si("geo_altitude"), p.si("parking_altitude")
     plane = float(p.launch_latitude.to_value(u.deg))
-    dv = beam.hohmann_with_plane_change(park, geo, plane)
+    dv = float(trajectory.hohmann_plane_change(park * u.m, geo * u.m, plane * u.deg)["total"].to_value(u.m / u.s))
     back = max(beam.deorbit_dv(geo, p.si("return_perigee")) - beam.deorbit_dv(park, p.si("return_perigee")), 0.0)
     payload = ship.payload("LEO")
-    prop = beam.ship_propellant_kg(payload, dv["total"], back, p.si("ship_dry_mass"), p.si("raptor_isp"))
+    out, ret = trajectory.round_trip_propellant(payload * u.kg, dv * u.m / u.s, back * u.m / u.s, p.si("ship_dry_mass") * u.kg,
+                                                p.si("raptor_isp") * u.s)
+    prop = float(out.to_value(u.kg)) + float(ret.to_value(u.kg))
     if prop > p.si("ship_propellant_capacity"):
         raise ValueError(f"a full {payload / 1e3:.0f} t cargo to GEO needs {prop / 1e3:,.0f} t of propellant, more than the "
                          f"ship holds ({p.si('ship_propellant_capacity') / 1e3:,.0f} t)")
     tankers = float(ctx.models.launch.tanker_flights(prop, p.si("tanker_payload")))
     metrics = [
-        Metric("transfer.dv_outbound", dv["total"], "m/s", inputs=["trajectory.hohmann", "parking_altitude", "geo_altitude",
+        Metric("transfer.dv_outbound", dv, "m/s", inputs=["trajectory.hohmann", "parking_altitude", "geo_altitude",
                                                                    f"plane change {plane:.2f} deg (launch_latitude)"],
                source="Hohmann (adapter) with the plane change combined at apoapsis"),
         Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.hohmann", "return_perigee"]),
@@ -263,7 +265,7 @@ def _geo_transport(p: Params, ctx: Context) -> tuple[float, list[Metric], str]:
                source=NASA_2024 + " (its Starship plan: 12 of every 13 launches are tankers)"),
     ]
     note = (f"ride to GEO: each Starship cargo flight is refuelled in a {park / 1e3:.0f} km parking orbit by {tankers:.0f} "
-            f"tankers and carries {payload / 1e3:.0f} t to GEO (Δv {dv['total']:,.0f} m/s incl. a {plane:.1f}° plane change) "
+            f"tankers and carries {payload / 1e3:.0f} t to GEO (Δv {dv:,.0f} m/s incl. a {plane:.1f}° plane change) "
             "and flies back; the satellite is assembled in GEO from its cargo loads (assembly priced inside "
             "cost.integration_fraction: an approximation, no sourced price per kg of robotic assembly exists)")
     return tankers, metrics, note

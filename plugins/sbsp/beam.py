@@ -112,31 +112,7 @@ def chain_efficiency(efficiencies: Iterable[float]) -> float:
 
 
 # ------------------------------------------------------------------ the ride to GEO: a refuelled Starship
-def hohmann_with_plane_change(park_alt_m: float, target_alt_m: float, plane_change_deg: float) -> dict[str, float]:
-    """Δv (m/s) of a Hohmann transfer from a circular parking orbit with the plane change combined with the
-    circularisation burn at apoapsis (Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed. 2013,
-    §6.4; coplanar burns from the adapter's :func:`sandbox.trajectory.hohmann`)."""
-    r_e = earth_radius_m()
-    tr = trajectory.hohmann((r_e + park_alt_m) * u.m, (r_e + target_alt_m) * u.m)
-    dv1 = float(tr.dv1.to_value(u.m / u.s))
-    dv2 = float(tr.dv2.to_value(u.m / u.s))
-    v_c = float(trajectory.circular_velocity(target_alt_m * u.m).to_value(u.m / u.s))
-    v_a = v_c - dv2
-    di = math.radians(plane_change_deg)
-    dv2c = math.sqrt(max(v_a**2 + v_c**2 - 2.0 * v_a * v_c * math.cos(di), 0.0))
-    return {"dv1": dv1, "dv2": dv2c, "total": dv1 + dv2c, "tof_s": float(tr.time_of_flight.to_value(u.s))}
-
-
 def deorbit_dv(from_alt_m: float, perigee_alt_m: float) -> float:
     """Retro-burn (m/s) from a circular orbit onto an ellipse whose perigee is at ``perigee_alt_m`` (adapter)."""
     r_e = earth_radius_m()
     return float(trajectory.hohmann((r_e + from_alt_m) * u.m, (r_e + perigee_alt_m) * u.m).dv1.to_value(u.m / u.s))
-
-
-def ship_propellant_kg(payload_kg: float, dv_out_m_s: float, dv_back_m_s: float, dry_kg: float, isp_s: float) -> float:
-    """Propellant (kg) a refuelled ship burns to carry ``payload_kg`` out and fly back empty (rocket equation,
-    adapter), last burn first."""
-    back = float(trajectory.propellant_mass(dry_kg * u.kg, dv_back_m_s * u.m / u.s, isp_s * u.s).to_value(u.kg))
-    out = float(trajectory.propellant_mass((dry_kg + back + payload_kg) * u.kg, dv_out_m_s * u.m / u.s,
-                                           isp_s * u.s).to_value(u.kg))
-    return out + back

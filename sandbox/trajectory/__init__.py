@@ -103,9 +103,11 @@ from .transfers import (
     departure_speed,
     escape_speed,
     hohmann,
+    hohmann_plane_change,
     interplanetary_transfer,
     lambert,
     propellant_mass,
+    round_trip_propellant,
     v_inf_from_speed,
 )
 from .visibility import (
@@ -157,6 +159,7 @@ __all__ = [
     "gmst",
     "hill_state",
     "hohmann",
+    "hohmann_plane_change",
     "inertial_state",
     "interplanetary_transfer",
     "j2_mean_circular_state",
@@ -175,6 +178,7 @@ __all__ = [
     "propagate_j2",
     "propagate_many",
     "propellant_mass",
+    "round_trip_propellant",
     "relative_motion",
     "schweighart_sedwick_c",
     "secular_j2_rates",

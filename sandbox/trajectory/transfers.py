@@ -8,6 +8,7 @@ Quantities; burn magnitudes in km/s, times of flight in h (transfers) or d (inte
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,7 @@ from .bodies import gm_radius
 from .constants import G0
 from .library import body_of, module
 from .memo import memoised
+from .orbits import body_radius, circular_velocity
 from .quantities import altitude_m, q, si, value
 
 if TYPE_CHECKING:
@@ -333,6 +335,38 @@ def propellant_mass(final_mass: Quantity, dv: Quantity, isp: Quantity) -> Quanti
     ve = value(isp, "s") * G0
     with np.errstate(over="ignore"):  # a Δv far beyond the exhaust velocity needs infinite propellant: inf, checked by callers
         return q(value(final_mass, "kg") * np.expm1(value(dv, "m/s") / ve), "kg")
+
+
+def hohmann_plane_change(park_altitude: Quantity, target_altitude: Quantity, plane_change: Quantity,
+                         body: str = "Earth") -> dict[str, Quantity]:
+    """A Hohmann transfer between circular orbits at ``park_altitude`` and ``target_altitude`` with the
+    plane change ``plane_change`` combined with the circularisation burn at apoapsis.
+
+    The coplanar burns come from :func:`hohmann`; the speed on the transfer ellipse at apoapsis is
+    ``v_c(target) − dv2``, and the combined burn is the law of cosines
+    ``sqrt(v_a² + v_c² − 2 v_a v_c cos Δi)`` (Vallado, *Fundamentals of Astrodynamics and Applications*,
+    4th ed. 2013, §6.4; Curtis, *Orbital Mechanics for Engineering Students*, Example 6.12).
+    Returns ``dv1``, ``dv2_coplanar``, ``dv2`` (the combined burn), ``total`` (m/s) and ``tof`` (s).
+    """
+    r_e = value(body_radius(body), "m")
+    park_m, target_m = value(park_altitude, "m"), value(target_altitude, "m")
+    tr = hohmann(q(r_e + park_m, "m"), q(r_e + target_m, "m"), body)
+    dv1, dv2 = value(tr.dv1, "m/s"), value(tr.dv2, "m/s")
+    v_c = value(circular_velocity(q(target_m, "m"), body), "m/s")
+    v_a = v_c - dv2
+    di = math.radians(value(plane_change, "deg"))
+    dv2c = math.sqrt(max(v_a**2 + v_c**2 - 2.0 * v_a * v_c * math.cos(di), 0.0))
+    return {"dv1": q(dv1, "m/s"), "dv2_coplanar": q(dv2, "m/s"), "dv2": q(dv2c, "m/s"), "total": q(dv1 + dv2c, "m/s"),
+            "tof": q(value(tr.time_of_flight, "s"), "s")}
+
+
+def round_trip_propellant(payload: Quantity, dv_out: Quantity, dv_back: Quantity, dry_mass: Quantity,
+                          isp: Quantity) -> tuple[Quantity, Quantity]:
+    """Propellant (kg) a (refuelled) ship burns to carry ``payload`` out (``dv_out``) and fly back empty
+    (``dv_back``), last burn first: the return burn's propellant rides out too. Returns (outbound, return)."""
+    back = value(propellant_mass(dry_mass, dv_back, isp), "kg")
+    out = value(propellant_mass(q(value(dry_mass, "kg") + back + value(payload, "kg"), "kg"), dv_out, isp), "kg")
+    return q(out, "kg"), q(back, "kg")
 
 
 def delta_v(initial_mass: Quantity, final_mass: Quantity, isp: Quantity) -> Quantity:
