@@ -29,6 +29,7 @@ import math
 
 import astropy.constants as const
 import astropy.units as u
+import numpy as np
 
 from sandbox import (
     ArchitectureSpec,
@@ -411,7 +412,8 @@ def sandbox_extra_metrics(architecture, design, ledger, context):
     sk = _metric(design, "stationkeeping.dv_per_year")
     transfer = _metric(design, "transfer.dv_used")
     isp = t.isp_s
-    prop = lambda mass, dv: float(trajectory.propellant_mass(mass * u.kg, dv * u.m / u.s, isp * u.s).to_value(u.kg))  # noqa: E731
+    # every ledger value is a float in a run and an array of one value per point in a study: broadcast
+    prop = lambda mass, dv: trajectory.propellant_mass(mass * u.kg, dv * u.m / u.s, isp * u.s).to_value(u.kg)  # noqa: E731
     sk_year = prop(dry_kg, sk)  # the last year's burn, on the dry station
     sk_life = prop(dry_kg, sk * life)
     transfer_prop = prop(dry_kg + sk_life, transfer)
@@ -427,7 +429,8 @@ def sandbox_extra_metrics(architecture, design, ledger, context):
         g0 = context.models.value("launch.standard_gravity_m_s2")
         eta = _metric(design, "transfer.thruster_efficiency")
         p_w = ledger.get("power.generation") * 1e6
-        tof_days = transfer_prop * (g0 * isp) ** 2 / (2.0 * eta * p_w) / 86400.0 if p_w > 0 else math.inf
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tof_days = np.where(p_w > 0, transfer_prop * (g0 * isp) ** 2 / (2.0 * eta * p_w) / 86400.0, math.inf)[()]
         out.append(Metric("transfer.time", tof_days, "d", approximation=True,
                           inputs=["transfer.propellant", "transfer.isp", "thruster_efficiency", "power.generation"],
                           source="constant thrust from the station's full array output"))

@@ -356,7 +356,7 @@ def campaign_metrics(models, ledger, cadence_per_year: float, modules: float, fa
                      packing_kg_m3: float) -> list[Metric]:
     """Per-module fills and flights, and the exact launch campaign, from the evaluated ledger."""
     mass_kg = ledger.get("mass.total") * 1e3 / modules
-    volume = float(models.launch.payload_volume_m3(mass_kg, packing_kg_m3))
+    volume = models.launch.payload_volume_m3(mass_kg, packing_kg_m3)  # broadcasts over a study's points
     flights = ledger.get("launch.flights")
     tankers = ledger.get("launch.tanker_flights")
     return [

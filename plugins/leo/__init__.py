@@ -586,8 +586,8 @@ def sandbox_extra_metrics(architecture, design, ledger, context):
     """Per-satellite figures from the evaluated ledger (mass, power, areas per satellite)."""
     if ledger.architecture != "leo" or not ledger.has("compute.units"):
         return None
-    n = ledger.get("compute.units")
-    if n <= 0:
+    n = ledger.get("compute.units")  # a float in a run, an array of one value per point in a study
+    if np.any(np.asarray(n) <= 0):
         return None
     per = []
     for name, out, unit, factor in (

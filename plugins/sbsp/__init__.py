@@ -45,6 +45,7 @@ import functools
 import math
 
 import astropy.units as u
+import numpy as np
 
 from sandbox import (
     ArchitectureSpec,
@@ -507,7 +508,9 @@ def sandbox_extra_metrics(architecture, design, ledger, context):
     flights, tankers = ledger.get("launch.flights"), ledger.get("launch.tanker_flights")
     cadence = _metric(design, "launch.cadence")
     campaign = (flights + tankers) / cadence
-    years = max(_metric(design, "time.build"), _metric(design, "time.grid_wait"), _metric(design, "time.lead") + campaign)
+    # a float in a run, an array of one value per point in a study
+    years = np.maximum(np.maximum(_metric(design, "time.build"), _metric(design, "time.grid_wait")),
+                       _metric(design, "time.lead") + campaign)
     ledger.refine("time.years_to_service", years, ["time.build", "time.grid_wait", "time.lead", "time.launch_campaign"],
                   by=NAME)
     demand_kw = _metric(design, "datacenter.demand") * 1e6

@@ -74,7 +74,7 @@ def call_with_timeout(fn: Callable[[], Any], timeout_s: float | None) -> Any:
         try:
             box["value"] = fn()
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
-            box["error"] = exc
+            box["error"] = without_frames(exc)  # its frames refer to ``box``: no cycle kept
 
     worker = threading.Thread(target=_target, daemon=True)  # abandoned if it hangs
     worker.start()
@@ -94,11 +94,30 @@ def captured_stdout() -> Iterator[io.StringIO]:
         yield buf
 
 
+def without_frames(error: BaseException) -> BaseException:
+    """``error`` with its traceback (and those of the errors it chains to) dropped.
+
+    A kept traceback holds every frame of the failed call and their locals — in a study the
+    plugin's ledger of arrays, and the caller's frame, which refers back to the error: a
+    reference cycle that only the cyclic collector frees, so each failed call of a study kept its
+    chunk's arrays alive until a full collection (memory grew by about one chunk's columns per
+    chunk). Failures are reported by message, never by traceback.
+    """
+    seen: set[int] = set()
+    e: BaseException | None = error
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        e.__traceback__ = None
+        e = e.__cause__ or e.__context__
+    return error
+
+
 class HookFailure(Exception):
-    """A plugin raised inside a hook; ``plugin`` and ``hook`` name where, ``__cause__`` is the error."""
+    """A plugin raised inside a hook; ``plugin`` and ``hook`` name where, ``error`` is the error
+    (kept without its traceback: :func:`without_frames`)."""
 
     def __init__(self, plugin: str, hook: str, error: BaseException):
-        self.plugin, self.hook, self.error = plugin, hook, error
+        self.plugin, self.hook, self.error = plugin, hook, without_frames(error)
         super().__init__(f"plugin {plugin!r} failed in {hook}: {type(error).__name__}: {error}")
 
 
