@@ -615,3 +615,38 @@ def test_ctrl_c_stops_a_sweep_within_5_s_and_no_worker_outlives_it(tmp_path):
     for p in alive:
         p.kill()
     assert alive == []
+
+
+@pytest.mark.parametrize(("name", "counted"), [("Dask-Offload_0", 0), ("sandbox-plugin-call", 1)])
+def test_only_a_plugin_call_left_running_counts_as_a_hung_design(monkeypatch, name, counted):
+    """Found measuring a 300,000-point Monte Carlo on 2 Dask workers: distributed starts its
+    "Dask-Offload" thread on a worker's first large result; the chunk counted it as a design thread
+    left running, and the coordinator restarted the worker (3 restarts in 15 chunks, each
+    re-importing the plugins and computing its chunk again). A thread the host starts is not counted;
+    a plugin call's thread (``sandbox.core.hooks.PLUGIN_THREAD``) still is."""
+    import numpy as np
+
+    from sandbox.core.registry import load
+    from sandbox.core.scenario import validate
+    from sandbox.studies import executor as ex
+    from sandbox.studies.chunks import ChunkTask
+
+    registry = load()
+    s = validate({"architectures": {"ground": {}}}, registry)
+    job = ex.Job.for_scenario(s, (), 30.0)
+    ex.seed_context(job, registry, s)
+    stop = threading.Event()
+    real = ex.evaluate_points
+
+    def evaluate_and_leave_a_thread(job, inputs):
+        threading.Thread(target=stop.wait, name=name, daemon=True).start()
+        return real(job, inputs)
+
+    monkeypatch.setattr(ex, "evaluate_points", evaluate_and_leave_a_thread)
+    try:
+        out = ex.evaluate_chunk(job, ChunkTask(0, 0, {"models.cost.hardware_usd_per_kg_mass_produced":
+                                                      np.array([5000.0, 10000.0])}))
+    finally:
+        stop.set()
+    assert out["abandoned_threads"] == counted
+    assert out["rows"] == 2 and out["invalid"] == {"ground": 0}

@@ -42,6 +42,12 @@ RUN_FINISHED = "sandbox_run_finished"
 HOOKS = (REGISTER_CATALOGUES, REGISTER_MODELS, REGISTER_ARCHITECTURES, REGISTER_COMMANDS, EXTRA_METRICS, RUN_FINISHED)
 
 
+#: Name prefix of the threads that run plugin calls off the main thread (a call that times out
+#: leaves its thread running: :func:`sandbox.studies.executor.evaluate_chunk` counts them by name,
+#: never the host's own threads, such as a Dask worker's offload thread).
+PLUGIN_THREAD = "sandbox-plugin-call"
+
+
 class PluginTimeout(Exception):
     """A plugin call ran longer than its time limit."""
 
@@ -76,7 +82,7 @@ def call_with_timeout(fn: Callable[[], Any], timeout_s: float | None) -> Any:
         except BaseException as exc:  # noqa: BLE001 - handed to the caller
             box["error"] = without_frames(exc)  # its frames refer to ``box``: no cycle kept
 
-    worker = threading.Thread(target=_target, daemon=True)  # abandoned if it hangs
+    worker = threading.Thread(target=_target, daemon=True, name=PLUGIN_THREAD)  # abandoned if it hangs
     worker.start()
     worker.join(timeout_s)
     if worker.is_alive():

@@ -97,10 +97,15 @@ def evaluate_chunk(job: Job, task: ChunkTask) -> dict[str, Any]:
     ``abandoned_threads`` counts the threads a timed-out design left running (a design stopped
     in a worker thread cannot be interrupted); ``worker`` is the Dask worker's address, if any.
     """
+    from sandbox.core.hooks import PLUGIN_THREAD
+
     before = set(threading.enumerate())
     task = task.resolved()
     out = build_part(task, evaluate_points(job, task.inputs))
-    out["abandoned_threads"] = sum(1 for t in threading.enumerate() if t not in before and t.is_alive())
+    # only plugin calls left running count: the host's own threads (a Dask worker starts its
+    # "Dask-Offload" thread on first use) are not a hung design and must not restart the worker
+    out["abandoned_threads"] = sum(1 for t in threading.enumerate()
+                                   if t not in before and t.is_alive() and t.name == PLUGIN_THREAD)
     out["worker"] = _dask_worker_address()
     return out
 
