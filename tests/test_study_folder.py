@@ -147,15 +147,25 @@ def test_merge_verifies_every_chunk_before_complete(tmp_path, reference, monkeyp
     scenario, ref = reference
     from sandbox.studies.folder import StudyFolder
 
-    real_add = StudyFolder.add
+    real_add, real_staged = StudyFolder.add, StudyFolder.add_staged
+
+    def damage(self, rec):
+        if rec.chunk == 4 and not getattr(self, "_damaged", False):
+            self._damaged = True
+            path = self.dataset / rec.file
+            path.write_bytes(path.read_bytes()[: rec.bytes // 2])  # truncated behind our back
 
     def add(self, rec, data):
         real_add(self, rec, data)
-        if rec.chunk == 4 and not getattr(self, "_damaged", False):
-            self._damaged = True
-            (self.dataset / rec.file).write_bytes(data[: len(data) // 2])  # truncated behind our back
+        damage(self, rec)
+
+    def add_staged(self, rec, staged):
+        done = real_staged(self, rec, staged)
+        damage(self, rec)
+        return done
 
     monkeypatch.setattr(StudyFolder, "add", add)
+    monkeypatch.setattr(StudyFolder, "add_staged", add_staged)
     out = tmp_path / "out"
     res = _sweep(str(scenario), "--out", str(out))
     assert res.exit_code == 0, res.output
@@ -398,3 +408,56 @@ def test_sketch_buckets_against_hand_values():
     got = sketch.quantiles("a", "m")
     assert np.all(np.abs(np.array(got) - exact) <= summ.REL_ERROR * exact)
     assert sketch.counts["a", "m"] == 20_000
+
+
+# --------------------------------------------------------------------------- parts written by the workers
+def test_parts_written_by_worker_processes_equal_an_in_process_run(tmp_path, reference):
+    """Worker processes write their parts into the folder themselves (the coordinator renames and
+    journals them): the folder is the reference's byte for byte, and no staged file is left."""
+    scenario, ref = reference
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["sweep", str(scenario), "--out", str(out), "--workers", "2", "--no-figures"],
+                             obj={})
+    assert res.exit_code == 0, res.output
+    _same_as(ref, out)
+    assert [p.name for p in (out / DATASET).iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_staged_part_that_is_not_as_written_is_computed_again(tmp_path, reference, monkeypatch):
+    """A part a worker staged that is cut short before the coordinator renames it is refused by its
+    size, removed, and its chunk computed again: the result is still the reference's."""
+    scenario, ref = reference
+    from sandbox.studies import executor
+
+    real = executor.stage_part
+    cut: list[int] = []
+
+    def stage(task, out):
+        out = real(task, out)
+        if out.get("staged") and task.chunk == 7 and not cut:
+            cut.append(task.chunk)
+            path = Path(task.write_dir) / out["staged"]
+            path.write_bytes(path.read_bytes()[:100])
+        return out
+
+    monkeypatch.setattr(executor, "stage_part", stage)
+    out = tmp_path / "out"
+    res = _sweep(str(scenario), "--out", str(out))
+    assert res.exit_code == 0, res.output
+    assert cut == [7]
+    _same_as(ref, out)
+    assert [p.name for p in (out / DATASET).iterdir() if p.name.startswith(".")] == []
+
+
+def test_a_worker_that_does_not_see_the_folder_sends_the_bytes(tmp_path):
+    """Without the coordinator's marker file (a worker on another machine, where the same path may
+    exist), the part travels back as bytes and nothing is written."""
+    from sandbox.studies.chunks import ChunkTask, stage_part
+
+    out = {"chunk": 3, "part": b"PAR1 data PAR1", "bytes": 14}
+    task = ChunkTask(3, 6, {}, write_dir=str(tmp_path), marker=".incoming-0123456789abcdef.tmp")
+    assert stage_part(task, dict(out)) == out and list(tmp_path.iterdir()) == []
+    (tmp_path / task.marker).touch()
+    staged = stage_part(task, dict(out))
+    assert staged["part"] is None and staged["staged"] == ".part-000003.parquet.incoming-0123456789abcdef.tmp"
+    assert (tmp_path / staged["staged"]).read_bytes() == b"PAR1 data PAR1"

@@ -1,4 +1,4 @@
-"""One chunk of a study as a Parquet part: built where the chunk is evaluated (a worker), written by the coordinator.
+"""One chunk of a study as a Parquet part: built and, when it can, written where the chunk is evaluated (a worker).
 
 A part holds the rows of a range of points for every architecture (architecture-major, points
 in order): ``point`` (int64), ``architecture`` and ``type`` (strings, dictionary-encoded in the
@@ -7,18 +7,22 @@ every metric as **float32**: a 24-bit significand, so a stored metric is within 
 of the computed value (relative) — far below the spread of any input a study varies — and
 counts are exact up to 16,777,216. The same worker also returns what the coordinator needs
 without reading the part again: its SHA-256, its size, the invalid rows and failure messages per
-architecture, and — for large studies — the chunk's :class:`~sandbox.studies.summary.Sketch`.
+architecture, and — for large studies — the chunk's :class:`~sandbox.studies.summary.Sketch`; the coordinator
+renames a part the worker wrote into place (:func:`stage_part`) or writes the bytes it received.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from sandbox.studies.folder import part_name
 from sandbox.studies.summary import Sketch
 
 #: ``error`` of a row whose drawn inputs were physically impossible (metrics NaN; not a failure).
@@ -44,6 +48,10 @@ class ChunkTask:
     sketch: bool = False
     plan: Any = None
     stop: int = 0
+    #: The dataset folder and the name of the marker file the coordinator put in it
+    #: (:func:`stage_part`); empty: the part travels back as bytes.
+    write_dir: str = ""
+    marker: str = ""
 
     def resolved(self) -> ChunkTask:
         """This task with its inputs (drawn from the plan here when they were not sent)."""
@@ -150,8 +158,34 @@ def build_part(task: ChunkTask, result: dict[str, Any]) -> dict[str, Any]:
     """Everything the coordinator records for an evaluated chunk: the part's bytes and facts."""
     table, invalid, failures, sketch = part_table(task, result)
     data = to_bytes(table)
-    return {"chunk": task.chunk, "n": result["n"], "part": data, "sha256": hashlib.sha256(data).hexdigest(),
-            "rows": table.num_rows, "invalid": invalid, "failures": failures, "sketch": sketch}
+    return {"chunk": task.chunk, "n": result["n"], "part": data, "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(), "rows": table.num_rows, "invalid": invalid,
+            "failures": failures, "sketch": sketch}
+
+
+def stage_part(task: ChunkTask, out: dict[str, Any]) -> dict[str, Any]:
+    """Write the part next to its final place when this process sees the coordinator's folder.
+
+    The worker writes ``.<part file>.<marker>.tmp`` in ``task.write_dir`` (flushed to disk) and
+    returns its name as ``out["staged"]`` instead of the bytes; the coordinator only checks its
+    size, renames it into place and journals it. It does so only when the marker file the
+    coordinator created for this run exists in that folder (a random name: a worker on another
+    machine never takes its own folder of the same path for the coordinator's); otherwise the
+    part travels back as bytes. A ``.tmp`` file a killed run leaves is removed when the folder is
+    next opened.
+    """
+    if not task.write_dir or not task.marker or out.get("part") is None:
+        return out
+    folder = Path(task.write_dir)
+    if not (folder / task.marker).is_file():
+        return out
+    name = f".{part_name(task.chunk)}.{task.marker.removesuffix('.tmp').lstrip('.')}.tmp"
+    with open(folder / name, "wb") as f:
+        f.write(out["part"])
+        f.flush()
+        os.fsync(f.fileno())
+    out["staged"], out["part"] = name, None
+    return out
 
 
 def metric_columns(names: list[str], inputs: list[str]) -> list[str]:

@@ -2,8 +2,11 @@
 
 A chunk task is plain data (:class:`Job` and a :class:`~sandbox.studies.chunks.ChunkTask`): each
 worker loads the plugins and validates the scenario data itself, once per process, so the same
-task runs the same way everywhere. The worker evaluates the chunk and encodes its Parquet part
-(:func:`sandbox.studies.chunks.build_part`); the coordinating process alone writes files.
+task runs the same way everywhere. The worker evaluates the chunk, encodes its Parquet part
+(:func:`sandbox.studies.chunks.build_part`) and, when it sees the study folder (a local pool, a
+cluster on this machine or on a shared filesystem), writes the part next to its place
+(:func:`sandbox.studies.chunks.stage_part`); otherwise the part travels back as bytes. The
+coordinating process alone renames parts into place, journals them and writes every other file.
 
 - :class:`LocalExecutor`: ``workers=1`` runs in this process; more starts that many worker
   processes (``spawn``; each imports the plugins once). The workers ignore Ctrl-C (the
@@ -35,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from sandbox.studies.chunks import ChunkTask, build_part
+from sandbox.studies.chunks import ChunkTask, build_part, stage_part
 
 
 class ExecutorError(Exception):
@@ -101,7 +104,7 @@ def evaluate_chunk(job: Job, task: ChunkTask) -> dict[str, Any]:
 
     before = set(threading.enumerate())
     task = task.resolved()
-    out = build_part(task, evaluate_points(job, task.inputs))
+    out = stage_part(task, build_part(task, evaluate_points(job, task.inputs)))
     # only plugin calls left running count: the host's own threads (a Dask worker starts its
     # "Dask-Offload" thread on first use) are not a hung design and must not restart the worker
     out["abandoned_threads"] = sum(1 for t in threading.enumerate()
@@ -217,7 +220,7 @@ def _pipelined(job: Job, tasks: Iterator[ChunkTask]) -> Iterator[dict[str, Any]]
         for task in tasks:
             task = task.resolved()
             raw = evaluate_points(job, task.inputs)
-            pending.append(encoder.submit(build_part, task, raw))
+            pending.append(encoder.submit(lambda t=task, r=raw: stage_part(t, build_part(t, r))))
             while len(pending) > 1 or (pending and pending[0].done()):
                 yield _with_meta(pending.popleft().result())
         while pending:

@@ -335,6 +335,44 @@ class StudyFolder:
         os.fsync(self._journal.fileno())
         self.records[rec.chunk] = rec
 
+    def open_incoming(self) -> str:
+        """Create this run's marker file in the dataset folder and return its name: workers that see
+        it write their parts there themselves (:func:`sandbox.studies.chunks.stage_part`)."""
+        import secrets
+
+        name = f".incoming-{secrets.token_hex(8)}.tmp"
+        (self.dataset / name).touch()
+        return name
+
+    def close_incoming(self, marker: str) -> None:
+        """Remove the marker and any part a worker staged that was not put in place."""
+        token = marker.removesuffix(".tmp").lstrip(".")
+        for p in self.dataset.glob(f".*.{token}.tmp"):
+            p.unlink(missing_ok=True)
+        (self.dataset / marker).unlink(missing_ok=True)
+
+    def add_staged(self, rec: ChunkRecord, staged: str) -> bool:
+        """Put a part a worker wrote as ``staged`` in place and journal it, as :meth:`add` does with
+        bytes; False (and the staged file removed) when it is not there with the recorded size: the
+        chunk is then computed again."""
+        path = self.dataset / staged
+        if os.sep in staged or not staged.startswith(f".{rec.file}.") or not staged.endswith(".tmp"):
+            return False
+        try:
+            ok = path.stat().st_size == rec.bytes
+        except FileNotFoundError:
+            return False
+        if not ok:
+            path.unlink(missing_ok=True)
+            return False
+        os.replace(path, self.dataset / rec.file)
+        fsync_dir(self.dataset)
+        self._journal.write(rec.line(self._study))
+        self._journal.flush()
+        os.fsync(self._journal.fileno())
+        self.records[rec.chunk] = rec
+        return True
+
     def replace(self, rec: ChunkRecord, data: bytes) -> None:
         """Rewrite a chunk's part (same rows, another layout) and record its new checksum."""
         self.add(rec, data)

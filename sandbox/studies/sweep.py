@@ -39,7 +39,7 @@ from sandbox.output.atomic import Staging
 from sandbox.studies import plans as study
 from sandbox.studies.chunks import FLAGS, HEAD, IMPOSSIBLE, ChunkTask, metric_columns, sketch_of, to_bytes
 from sandbox.studies.executor import Job
-from sandbox.studies.folder import DATASET, FORMAT, KIND, MANIFEST, ChunkRecord, FolderError, StudyFolder
+from sandbox.studies.folder import DATASET, FORMAT, KIND, MANIFEST, ChunkRecord, FolderError, StudyFolder, part_name
 from sandbox.studies.progress import Progress
 from sandbox.studies.summary import EXACT_ROWS, REL_ERROR, Accumulator, exact_rows, from_sketch, summary_frame
 
@@ -173,19 +173,29 @@ def run_sweep(job: Job, scenario: Any, registry: Any, plan: study.Plan, out_dir:
 
 def _compute(job: Job, plan: study.Plan, todo: list[int], folder: StudyFolder, executor: Any, acc: Any,
              bar: Progress, sketching: bool) -> None:
+    marker = folder.open_incoming()  # workers that see the folder write their parts into it themselves
+
     def tasks() -> Any:
         for c in todo:
             start = c * plan.chunk
-            yield ChunkTask(c, start, None, sketching, plan=plan, stop=start + plan.chunk)  # drawn by the worker
+            yield ChunkTask(c, start, None, sketching, plan=plan, stop=start + plan.chunk,  # drawn by the worker
+                            write_dir=str(folder.dataset), marker=marker)
 
-    for result in executor.run(job, tasks()):
-        c = result["chunk"]
-        rec = ChunkRecord(c, f"part-{c:06d}.parquet", len(result["part"]), result["sha256"], result["rows"],
-                          c * plan.chunk, c * plan.chunk + result["n"], result["invalid"], result["failures"])
-        folder.add(rec, result["part"])
-        if acc is not None:
-            acc.add(c, result["sketch"])
-        bar.update(result["n"])
+    try:
+        for result in executor.run(job, tasks()):
+            c = result["chunk"]
+            rec = ChunkRecord(c, part_name(c), result["bytes"], result["sha256"], result["rows"],
+                              c * plan.chunk, c * plan.chunk + result["n"], result["invalid"], result["failures"])
+            if result.get("staged"):
+                if not folder.add_staged(rec, result["staged"]):
+                    continue  # not there as written: missing, so computed again by the caller's second pass
+            else:
+                folder.add(rec, result["part"])
+            if acc is not None:
+                acc.add(c, result["sketch"])
+            bar.update(result["n"])
+    finally:
+        folder.close_incoming(marker)
 
 
 # ----------------------------------------------------------------------------- the final files
