@@ -35,7 +35,7 @@ TARGET_RSS_MB = 2048.0
 TARGET_DRIVER_SHARE = 0.10
 SIZES = (1_000_000, 3_000_000)
 #: Points of the 4-worker cluster run (the CSV export is not asked for: the dataset is the result).
-CLUSTER_POINTS = 300_000
+CLUSTER_POINTS = 1_000_000
 FULL_SIZES = (1_000_000, 3_000_000, 10_000_000)
 
 MC_SCENARIO = """
