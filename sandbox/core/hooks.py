@@ -43,7 +43,7 @@ RUN_FINISHED = "sandbox_run_finished"
 HOOKS = (REGISTER_CATALOGUES, REGISTER_MODELS, REGISTER_ARCHITECTURES, REGISTER_COMMANDS, EXTRA_METRICS, RUN_FINISHED)
 
 
-#: Name prefix of the threads that run plugin calls off the main thread (a call that times out
+#: Name of the threads that run plugin calls off the main thread (a call that times out
 #: leaves its thread running: :func:`sandbox.studies.executor.evaluate_chunk` counts them by name,
 #: never the host's own threads, such as a Dask worker's offload thread).
 PLUGIN_THREAD = "sandbox-plugin-call"
