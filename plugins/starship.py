@@ -167,19 +167,9 @@ def orbit_geometry(p: Params) -> dict:
     return {"altitude_m": p.si("geo_altitude"), "inclination_deg": 0.0, "ltan": None, "radiation": "geo"}
 
 
-def _earth_radius_m() -> float:
-    """Earth's equatorial radius (m) as the adapter uses it (altitudes are measured from it)."""
-    return float(trajectory.body_radius("Earth").to_value(u.m))
-
-
-def _radius(alt_m: float) -> u.Quantity:
-    return (_earth_radius_m() + alt_m) * u.m
-
-
-def deorbit_dv(from_alt_m: float, perigee_alt_m: float) -> float:
-    """Retro-burn (m/s) from a circular orbit to an orbit whose perigee dips into the atmosphere:
-    the first burn of a Hohmann transfer down to the perigee radius (adapter)."""
-    return float(trajectory.hohmann(_radius(from_alt_m), _radius(perigee_alt_m)).dv1.to_value(u.m / u.s))
+def _deorbit_m_s(alt_m: float, perigee_alt_m: float) -> float:
+    """Retro-burn (m/s) from a circular orbit onto a perigee in the atmosphere (the adapter's ``deorbit_dv``)."""
+    return float(trajectory.deorbit_dv(alt_m * u.m, perigee_alt_m * u.m).to_value(u.m / u.s))
 
 
 def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, life: float) -> Element:
@@ -282,7 +272,8 @@ def design(p: Params, ctx: Context) -> Design:
         back = 0.0
         if p.ship_returns:
             # the catalogue payload already carries the ship's deorbit reserve from the parking orbit: add the difference
-            back = max(deorbit_dv(alt, p.si("return_perigee")) - deorbit_dv(p.si("parking_altitude"), p.si("return_perigee")), 0.0)
+            back = max(_deorbit_m_s(alt, p.si("return_perigee")) - _deorbit_m_s(p.si("parking_altitude"), p.si("return_perigee")),
+                       0.0)
         payload = ship.payload("LEO")
         out, ret = trajectory.round_trip_propellant(payload * u.kg, dv_total * u.m / u.s, back * u.m / u.s,
                                                     p.si("ship_dry_mass") * u.kg, p.si("raptor_isp") * u.s)

@@ -170,6 +170,19 @@ def test_round_trip_propellant_by_hand():
     assert back == pytest.approx(14_359, rel=1e-4) and out == pytest.approx(50_590, rel=1e-4)  # 100 t × 0.14359; 164.36 t × 0.30779
 
 
+def test_deorbit_burn_by_hand():
+    """Vis-viva (Curtis Eq. 2.71): from a circular orbit at 400 km onto an ellipse with its perigee at
+    80 km, μ = 398,600.4418 km³/s² and the adapter's equatorial radius R: r1 = R + 400 km,
+    r2 = R + 80 km, Δv = sqrt(μ/r1) − sqrt(μ (2/r1 − 2/(r1 + r2))) ≈ 93 m/s; none for the same orbit."""
+    mu, re_km = 398600.4418, tr.body_radius("Earth").to_value(u.km)
+    r1, r2 = re_km + 400.0, re_km + 80.0
+    by_hand = (math.sqrt(mu / r1) - math.sqrt(mu * (2 / r1 - 2 / (r1 + r2)))) * 1e3
+    got = tr.deorbit_dv(400 * u.km, 80 * u.km).to_value(u.m / u.s)
+    assert got == pytest.approx(by_hand, rel=1e-9)
+    assert 92.0 < by_hand < 94.0
+    assert tr.deorbit_dv(400 * u.km, 400 * u.km).to_value(u.m / u.s) == pytest.approx(0.0, abs=1e-9)
+
+
 def test_bielliptic_vallado_example_6_2():
     """Vallado Ex. 6-2: 1.03 ER → 60 ER via rb = 80 ER.
 

@@ -246,7 +246,9 @@ def _geo_transport(p: Params, ctx: Context) -> tuple[float, list[Metric], str]:
     geo, park = p.si("geo_altitude"), p.si("parking_altitude")
     plane = float(p.launch_latitude.to_value(u.deg))
     dv = float(trajectory.hohmann_plane_change(park * u.m, geo * u.m, plane * u.deg)["total"].to_value(u.m / u.s))
-    back = max(beam.deorbit_dv(geo, p.si("return_perigee")) - beam.deorbit_dv(park, p.si("return_perigee")), 0.0)
+    perigee = p.si("return_perigee") * u.m
+    back = max(float((trajectory.deorbit_dv(geo * u.m, perigee) - trajectory.deorbit_dv(park * u.m, perigee)).to_value(u.m / u.s)),
+               0.0)
     payload = ship.payload("LEO")
     out, ret = trajectory.round_trip_propellant(payload * u.kg, dv * u.m / u.s, back * u.m / u.s, p.si("ship_dry_mass") * u.kg,
                                                 p.si("raptor_isp") * u.s)

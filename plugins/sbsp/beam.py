@@ -109,10 +109,3 @@ def chain_efficiency(efficiencies: Iterable[float]) -> float:
             raise ValueError(f"every stage efficiency must be within (0, 1], got {e!r}")
         out *= e
     return out
-
-
-# ------------------------------------------------------------------ the ride to GEO: a refuelled Starship
-def deorbit_dv(from_alt_m: float, perigee_alt_m: float) -> float:
-    """Retro-burn (m/s) from a circular orbit onto an ellipse whose perigee is at ``perigee_alt_m`` (adapter)."""
-    r_e = earth_radius_m()
-    return float(trajectory.hohmann((r_e + from_alt_m) * u.m, (r_e + perigee_alt_m) * u.m).dv1.to_value(u.m / u.s))

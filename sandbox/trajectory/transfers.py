@@ -360,6 +360,15 @@ def hohmann_plane_change(park_altitude: Quantity, target_altitude: Quantity, pla
             "tof": q(value(tr.time_of_flight, "s"), "s")}
 
 
+def deorbit_dv(altitude: Quantity, perigee_altitude: Quantity, body: str = "Earth") -> Quantity:
+    """Retro-burn (m/s) from a circular orbit at ``altitude`` onto an ellipse whose perigee is at
+    ``perigee_altitude`` (dipping into the atmosphere): the first burn of a Hohmann transfer down to
+    the perigee radius (:func:`hohmann`; altitudes above the body's equatorial radius)."""
+    r_e = value(body_radius(body), "m")
+    tr = hohmann(q(r_e + value(altitude, "m"), "m"), q(r_e + value(perigee_altitude, "m"), "m"), body)
+    return q(value(tr.dv1, "m/s"), "m/s")
+
+
 def round_trip_propellant(payload: Quantity, dv_out: Quantity, dv_back: Quantity, dry_mass: Quantity,
                           isp: Quantity) -> tuple[Quantity, Quantity]:
     """Propellant (kg) a (refuelled) ship burns to carry ``payload`` out (``dv_out``) and fly back empty
