@@ -378,6 +378,13 @@ def design(p: Params, ctx: Context) -> Design:
         notes.append(f"sized to the workload by the engine: {ctx.workload.sustained_flops * 1e-15:g} P / "
                      f"{per_sat * 1e-15:.4g} P delivered per satellite = {n_sat} satellites")
     sat.count = n_sat
+    if p.model_latency and p.relay != "geo":
+        need = phys.visibility_mask_bytes(n_sat, 2 * 86400.0, p.si("visibility_step"), len(p.ground_stations))
+        if need > phys.MAX_VISIBILITY_MASK_BYTES:
+            raise ValueError(f"{n_sat:,} satellites: the latency simulation would need {need / 1e9:,.1f} GB for its "
+                             f"visibility mask (satellites × 2 days / visibility_step × ground stations; at most "
+                             f"{phys.MAX_VISIBILITY_MASK_BYTES / 1e9:g} GB); set model_latency = false, or a larger "
+                             "visibility_step")
     sat.servicing = servicing_fields(p, n_sat)["servicing"]  # a visit covers every satellite: its cost follows the count
     planes = max(1, min(planes, n_sat))
     metrics.append(Metric("sat.delivered_compute", per_sat * 1e-15, ops_unit,

@@ -115,15 +115,23 @@ def build_constellation(n_sat: int, n_planes: int, altitude_m: float, inclinatio
     n_planes = max(1, min(n_planes, n_sat))
     base, extra = divmod(n_sat, n_planes)
     per_plane = tuple(base + (1 if k < extra else 0) for k in range(n_planes))
-    raans, anomalies, planes, slots = [], [], [], []
-    for k, n_k in enumerate(per_plane):
-        for j in range(n_k):
-            raans.append(raan0_rad + raan_span_rad * k / n_planes)
-            anomalies.append(2.0 * math.pi * j / n_k + 2.0 * math.pi * phasing * k / n_sat)
-            planes.append(k)
-            slots.append(j)
-    return Constellation(altitude_m, inclination_rad, np.array(raans), np.array(anomalies),
-                         np.array(planes, dtype=int), np.array(slots, dtype=int), per_plane)
+    counts = np.asarray(per_plane, dtype=int)
+    plane = np.repeat(np.arange(n_planes), counts)                       # k of each satellite
+    slot = np.arange(plane.size) - np.repeat(np.cumsum(counts) - counts, counts)  # j within its plane
+    # the same operations, in the same order, as the per-satellite formulas of the docstring
+    raans = raan0_rad + raan_span_rad * plane.astype(float) / n_planes
+    anomalies = 2.0 * math.pi * slot.astype(float) / counts[plane] + 2.0 * math.pi * phasing * plane.astype(float) / n_sat
+    return Constellation(altitude_m, inclination_rad, raans, anomalies, plane, slot, per_plane)
+
+
+#: Largest visibility mask (bytes: satellites × time steps × stations, one bool each) the latency
+#: simulation builds; beyond it the design refuses with a way out instead of exhausting memory.
+MAX_VISIBILITY_MASK_BYTES = 2_000_000_000
+
+
+def visibility_mask_bytes(n_sat: int, horizon_s: float, step_s: float, n_stations: int) -> int:
+    """Bytes of the latency simulation's visibility mask (one bool per satellite, step and station)."""
+    return int(n_sat) * int(math.ceil(horizon_s / step_s)) * int(n_stations)
 
 
 def in_plane_neighbour_distance_m(altitude_m: float, per_plane: int, radius_m: float) -> float:
