@@ -379,7 +379,7 @@ def design(p: Params, ctx: Context) -> Design:
                      f"{per_sat * 1e-15:.4g} P delivered per satellite = {n_sat} satellites")
     sat.count = n_sat
     if p.model_latency and p.relay != "geo":
-        need = phys.visibility_mask_bytes(n_sat, 2 * 86400.0, p.si("visibility_step"), len(p.ground_stations))
+        need = phys.visibility_mask_bytes(n_sat, phys.LATENCY_HORIZON_S, p.si("visibility_step"), len(p.ground_stations))
         if need > phys.MAX_VISIBILITY_MASK_BYTES:
             raise ValueError(f"{n_sat:,} satellites: the latency simulation would need {need / 1e9:,.1f} GB for its "
                              f"visibility mask (satellites × 2 days / visibility_step × ground stations; at most "

@@ -124,6 +124,8 @@ def build_constellation(n_sat: int, n_planes: int, altitude_m: float, inclinatio
     return Constellation(altitude_m, inclination_rad, raans, anomalies, plane, slot, per_plane)
 
 
+#: Time the latency simulation covers (s): two days of visibility.
+LATENCY_HORIZON_S = 2 * 86400.0
 #: Largest visibility mask (bytes: satellites × time steps × stations, one bool each) the latency
 #: simulation builds; beyond it the design refuses with a way out instead of exhausting memory.
 MAX_VISIBILITY_MASK_BYTES = 2_000_000_000
@@ -298,7 +300,7 @@ def simulate_latency(c: Constellation, li: LatencyInputs, models, rng: np.random
         return LatencyResult(samples, 1.0, np.ones(len(li.stations)), 0.0, 1.0, lat,
                              ["relay='geo': data-relay satellites assumed always in view (no pass waits)"])
 
-    horizon = 2 * 86400.0
+    horizon = LATENCY_HORIZON_S
     times = np.arange(0.0, horizon, li.step_s)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*dubious year.*")

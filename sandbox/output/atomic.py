@@ -16,9 +16,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 
-def stage(path: Path, data: str | bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path`` (flushed to disk) and return its name."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def stage(path: Path, data: str | bytes, tmp_name: str | None = None) -> Path:
+    """Write ``data`` to a temporary file beside ``path`` (flushed to disk) and return its name:
+    ``.<name>.<random>.tmp``, or ``tmp_name`` in the same folder when the caller names it."""
+    if tmp_name is None:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    else:
+        tmp = str(path.parent / tmp_name)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from sandbox.studies.folder import part_name
+from sandbox.output.atomic import stage
+from sandbox.studies.folder import part_name, staged_part_name
 from sandbox.studies.summary import Sketch
 
 #: ``error`` of a row whose drawn inputs were physically impossible (metrics NaN; not a failure).
@@ -179,11 +179,7 @@ def stage_part(task: ChunkTask, out: dict[str, Any]) -> dict[str, Any]:
     folder = Path(task.write_dir)
     if not (folder / task.marker).is_file():
         return out
-    name = f".{part_name(task.chunk)}.{task.marker.removesuffix('.tmp').lstrip('.')}.tmp"
-    with open(folder / name, "wb") as f:
-        f.write(out["part"])
-        f.flush()
-        os.fsync(f.fileno())
+    name = stage(folder / part_name(task.chunk), out["part"], staged_part_name(task.chunk, task.marker)).name
     out["staged"], out["part"] = name, None
     return out
 

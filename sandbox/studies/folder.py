@@ -91,6 +91,13 @@ def part_name(chunk: int) -> str:
     return f"part-{chunk:06d}.parquet"
 
 
+def staged_part_name(chunk: str | int, marker: str) -> str:
+    """The name a worker gives the part of ``chunk`` it writes for the run of ``marker``
+    (``"*"`` as the chunk: the glob of all of them)."""
+    part = part_name(chunk) if isinstance(chunk, int) else f"part-{chunk}.parquet"
+    return f".{part}.{marker.removesuffix('.tmp').lstrip('.')}.tmp"
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -329,6 +336,10 @@ class StudyFolder:
     def add(self, rec: ChunkRecord, data: bytes) -> None:
         """Put a finished chunk's part file in place, then record it in the journal (both on disk)."""
         write_all(self.dataset, {rec.file: data})
+        self._journal_part(rec)
+
+    def _journal_part(self, rec: ChunkRecord) -> None:
+        """The part of ``rec`` is in place: flush the folder's entries, then append its journal line (on disk)."""
         fsync_dir(self.dataset)
         self._journal.write(rec.line(self._study))
         self._journal.flush()
@@ -346,8 +357,7 @@ class StudyFolder:
 
     def close_incoming(self, marker: str) -> None:
         """Remove the marker and any part a worker staged that was not put in place."""
-        token = marker.removesuffix(".tmp").lstrip(".")
-        for p in self.dataset.glob(f".*.{token}.tmp"):
+        for p in self.dataset.glob(staged_part_name("*", marker)):
             p.unlink(missing_ok=True)
         (self.dataset / marker).unlink(missing_ok=True)
 
@@ -366,11 +376,7 @@ class StudyFolder:
             path.unlink(missing_ok=True)
             return False
         os.replace(path, self.dataset / rec.file)
-        fsync_dir(self.dataset)
-        self._journal.write(rec.line(self._study))
-        self._journal.flush()
-        os.fsync(self._journal.fileno())
-        self.records[rec.chunk] = rec
+        self._journal_part(rec)
         return True
 
     def replace(self, rec: ChunkRecord, data: bytes) -> None:
