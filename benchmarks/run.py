@@ -2,12 +2,15 @@
 the import time of the libraries it needs), measured in the same benchmark run as its references:
 the same run with the trajectory memo off (``SANDBOX_ORBIT_MEMO=0``: the orbit library, numba,
 scipy and astropy's time and coordinates imported and evaluated, as every run did before the memo
-covered bodies, eclipses, the Earth's rotation and interplanetary arcs) and a bare interpreter.
+covered bodies, eclipses, the Earth's rotation and interplanetary arcs), the same run through
+Python's full teardown (``SANDBOX_FULL_EXIT=1``: the console script otherwise ends with
+``os._exit`` once its exit handlers have run) and a bare interpreter.
 
 "The libraries it needs" are recorded from the run itself: a first run lists every module in
 ``sys.modules`` at exit that does not belong to this project (the ``sandbox`` package, the
 plugins, the example plugin); the baseline is a fresh interpreter importing exactly those
-modules in the same order (after the adapter's numba-cache set-up, as the run does).
+modules in the same order (after the adapter's numba-cache set-up, as the run does) and leaving as
+the console script does.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ main()
 """
 
 # Import, in order, the library modules a real run imported (their names are in argv[1]).
-_BASELINE = r"""
+_IMPORTS = r"""
 import importlib, json, sys
 from sandbox.trajectory import enable_numba_cache  # numpy only; sets NUMBA_CACHE_DIR as the run does
 enable_numba_cache()
@@ -50,8 +53,15 @@ for name in json.load(open(sys.argv[1])):
     except Exception:
         pass
 """
+# ... and leave as the console script does (exit handlers, then os._exit: no interpreter teardown),
+# so that the baseline and the run are compared on the same footing.
+_BASELINE = _IMPORTS + r"""
+import atexit, os
+atexit._run_exitfuncs()
+os._exit(0)
+"""
 
-_PHASES = _BASELINE + r"""
+_PHASES = _IMPORTS + r"""
 import cProfile, pstats, time
 phases = {}
 t = time.perf_counter()
@@ -107,13 +117,15 @@ def run(repeat: int = 5) -> dict:
     sb = sandbox_command()
     wall(sb + ["run", SCENARIO], env)  # one more warm-up (disk caches)
     before = _numba_cache_files()
-    base, runs, memo_off, bare = [], [], [], []
+    base, runs, memo_off, bare, full = [], [], [], [], []
     off = env_with(SANDBOX_ORBIT_MEMO="0", PYTHONDONTWRITEBYTECODE=None)
+    full_exit = env_with(SANDBOX_FULL_EXIT="1", PYTHONDONTWRITEBYTECODE=None)
     for _ in range(repeat):  # interleaved rounds
         bare.append(wall([sys.executable, "-c", "pass"], env))
         base.append(wall([sys.executable, "-c", _BASELINE, str(libs)], env))
         runs.append(wall(sb + ["run", SCENARIO], env))
         memo_off.append(wall(sb + ["run", SCENARIO], off))
+        full.append(wall(sb + ["run", SCENARIO], full_exit))
     after = _numba_cache_files()
     written = sorted(p for p, m in after.items() if before.get(p) != m)
 
@@ -131,6 +143,8 @@ def run(repeat: int = 5) -> dict:
         "bare_python_s": bare,
         "memo_off_s": memo_off,
         "memo_off_median_s": median(memo_off),
+        "full_exit_s": full,
+        "full_exit_median_s": median(full),
         "bare_python_median_s": median(bare),
         "heavy_modules_imported": heavy,
         "run_wall_target_s": TARGETS["run_wall_s"],
@@ -159,6 +173,8 @@ def report(r: dict) -> list[str]:
         f"    warm run                      {r['run_median_s']:6.3f} s  -> target ≤ {r['run_wall_target_s']} s "
         f"{'MET' if r['wall_met'] else 'NOT met'}",
         f"    same run, memo off            {r['memo_off_median_s']:6.3f} s  (×{r['memo_off_median_s'] / r['run_median_s']:.2f})",
+        f"    same run, full teardown       {r['full_exit_median_s']:6.3f} s  (SANDBOX_FULL_EXIT=1: Python frees every "
+        "object before it exits)",
         f"    python -c pass                {r['bare_python_median_s']:6.3f} s",
         f"    heavy libraries the warm run imported: {', '.join(r['heavy_modules_imported']) or 'none'}",
         f"    import of its libraries       {r['imports_median_s']:6.3f} s  ({r['modules']} modules of: {', '.join(r['libraries'])})",

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from sandbox.cli import cli
+from sandbox.cli.main import FULL_EXIT_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -144,3 +145,40 @@ def test_compare_validates_every_scenario_before_running(tmp_path):
     r = invoke("compare", DEFAULT, str(bad))
     assert r.exit_code == 2
     assert r.stdout == "" and f"error: {bad}: architectures.ground.peu: unknown key; did you mean 'pue'?" in r.stderr
+
+
+EXIT_PROBE = '''
+import atexit
+import os
+
+
+def _record():
+    with open(os.environ["EXIT_PROBE_FILE"], "w") as fh:
+        fh.write("exit handler ran")
+
+
+atexit.register(_record)
+'''
+
+
+def test_the_quick_exit_runs_exit_handlers_and_loses_no_output(tmp_path):
+    """The console script ends with ``os._exit`` (skipping the interpreter's ≈ 0.15 s teardown): the
+    exit handlers (here a plugin's) still run, stdout is complete and the exit status is kept."""
+    import os
+    import subprocess
+    import sys
+
+    (tmp_path / "exit_probe.py").write_text(EXIT_PROBE)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+           "EXIT_PROBE_FILE": str(tmp_path / "ran.txt")}
+    env.pop(FULL_EXIT_ENV, None)
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "--plugin", "exit_probe", "run", DEFAULT, "--format", "json"],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "ran.txt").read_text() == "exit handler ran"
+    expected = json.loads(invoke("run", DEFAULT, "--format", "json").stdout)
+    got = json.loads(proc.stdout)  # all of it: a truncated document would not parse
+    assert got["records"] == expected["records"]
+    missing = subprocess.run([sys.executable, "-m", "sandbox", "run", str(tmp_path / "missing.toml")],
+                             capture_output=True, text=True, env=env, timeout=300)
+    assert missing.returncode == 2 and missing.stderr.startswith("error: ")

@@ -30,11 +30,36 @@ def test_quantity_converts_to_declared_unit():
         ("50 km", "expected a value >= 100 km"),
         ("1e30 km", "expected a value <= 50000 km"),
         (True, "expected a length"),
+        ("1.5.3 km", "not a number followed by a unit"),  # astropy refuses it too (not 1.5 x "0.3 km")
+        ("5-3 km", "not a number followed by a unit"),
+        ("[600, 700] km", "not a number followed by a unit"),  # one value per parameter
+        ("km 550", "not a number followed by a unit"),
     ],
 )
 def test_quantity_refusals(raw, message):
     with pytest.raises(ValueError, match=message):
         check_value(ALT, raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "km"),
+    [
+        ("550 km", 550.0),
+        ("  5.5e2   km ", 550.0),
+        ("+.55 Mm", 550.0),          # 1 Mm = 1,000 km
+        ("550000 m", 550.0),
+        ("550E+3m", 550.0),          # no space between number and unit
+        ("1 AU", 149_597_870.7),     # IAU 2012 Resolution B2: 149,597,870,700 m exactly
+        ("5.5e7 cm", 550.0),
+    ],
+)
+def test_quantity_text_reads_as_astropy_reads_it(raw, km):
+    """The number is read by a regular expression and only the unit text goes through astropy's
+    grammar (once per distinct unit): the value is the one astropy's own parse gives, to the bit."""
+    got = check_value(ALT if km <= 50_000 else Param("d", "1 AU", "d", unit="km", source="IAU 2012 B2"), raw)
+    assert got.unit == u.km
+    assert got.value == u.Quantity(raw.strip()).to_value(u.km)
+    assert got.value == pytest.approx(km, rel=1e-15)
 
 
 def test_numeric_default_needs_source():

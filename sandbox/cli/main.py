@@ -392,9 +392,55 @@ from sandbox.cli.catalogue import catalogue  # noqa: E402 - a core command defin
 cli.add_command(catalogue)
 
 
+#: Set to 1 to end every command through Python's full teardown (see :func:`_leave`).
+FULL_EXIT_ENV = "SANDBOX_FULL_EXIT"
+
+
 def main() -> None:
     """Console-script entry point."""
-    cli(obj={})
+    try:
+        cli(obj={})
+    except SystemExit as exc:
+        _leave(exc.code)
+        raise
+    _leave(0)
+
+
+def _leave(code: object) -> None:
+    """End the process now with exit status ``code``, skipping the interpreter's teardown, when that is safe.
+
+    Tearing the interpreter down frees every object of every module one at a time; once astropy's
+    unit registry is loaded that alone takes ≈ 0.13 s (≈ 0.2 s after a run), a fifth of a warm
+    ``sandbox run``, and it changes nothing: a command writes and closes its files before it
+    returns. So the exit handlers run as usual (``atexit``: logging's flush, the clean-up of
+    temporary folders, any a plugin registered), stdout and stderr are flushed, and the process
+    ends with ``os._exit``. Returns instead, leaving the normal exit to Python, when a thread that is
+    not a daemon is still running, in Python's development mode, with ``SANDBOX_FULL_EXIT=1``, for
+    an exit code that is not a number, or when the output cannot be flushed (a closed pipe: Python
+    reports it as it always does).
+    """
+    import atexit
+    import os
+    import threading
+
+    if code is None:
+        code = 0
+    if (not isinstance(code, int) or sys.flags.dev_mode or os.environ.get(FULL_EXIT_ENV, "") == "1"
+            or not hasattr(atexit, "_run_exitfuncs")
+            or any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate())):
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
 
 
 if __name__ == "__main__":

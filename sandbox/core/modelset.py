@@ -55,6 +55,7 @@ class ModelSet:
                 raise ModelError(f"plugin {plugin!r}: replacement for {name!r} must accept ({', '.join(old)}), got ({', '.join(new)})")
         self._functions[name] = function
         self._owner[name] = plugin
+        self.__dict__.pop("_grouped", None)
 
     def __getitem__(self, name: str) -> Callable:
         try:
@@ -65,11 +66,21 @@ class ModelSet:
     def __getattr__(self, module: str) -> SimpleNamespace:
         if module.startswith("_"):
             raise AttributeError(module)
-        prefix = module + "."
-        funcs = {k[len(prefix):]: f for k, f in self._functions.items() if k.startswith(prefix)}
+        funcs = self._modules().get(module)
         if not funcs:
             raise AttributeError(module)
-        return SimpleNamespace(**funcs)
+        return SimpleNamespace(**funcs)  # a fresh namespace each time: a caller that changes its copy changes no other
+
+    def _modules(self) -> dict[str, dict[str, Callable]]:
+        """The components grouped by module (built once; :meth:`add` starts it again)."""
+        grouped = self.__dict__.get("_grouped")
+        if grouped is None:
+            grouped = {}
+            for key, function in self._functions.items():
+                module, _, name = key.partition(".")
+                grouped.setdefault(module, {})[name] = function
+            self.__dict__["_grouped"] = grouped
+        return grouped
 
     def default(self, name: str) -> Sourced:
         """The sourced default ``"<module>.<key>"`` (e.g. ``"thermal.radiator_emissivity"``)."""

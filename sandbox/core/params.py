@@ -18,7 +18,7 @@ import astropy.units as u
 
 from sandbox.core.modelset import MODULES
 from sandbox.core.sourced import Sourced
-from sandbox.core.units import QuantityError, parse_quantity, unit_of
+from sandbox.core.units import QuantityError, convert, parse_quantity, unit_of
 
 KINDS = ("quantity", "number", "integer", "string", "boolean", "list")
 
@@ -162,7 +162,7 @@ def check_value(param: Param, value: Any) -> Any:
             q = parse_quantity(value, param.si_unit)
         except QuantityError as exc:
             raise ValueError(str(exc)) from None
-        q = q.to(param.si_unit)
+        q = convert(q, param.si_unit)
         _check_number(param, float(q.value), value)
         return q
     if kind in ("number", "integer"):

@@ -22,6 +22,7 @@ import importlib
 import inspect
 import os
 import uuid
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -195,8 +196,7 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
         if ep.name in seen or (wanted is not None and ep.name not in wanted):
             continue
         seen.add(ep.name)
-        dist = ep.dist.name if ep.dist else ""
-        version = ep.dist.version if ep.dist else ""
+        dist, version = _distribution(ep)
         try:
             plugin = ep.load()
         except Exception as exc:  # a broken plugin must not take the others down
@@ -320,6 +320,22 @@ def raise_first(calls: list[HookCall]) -> None:
             raise PluginError(str(call.failure)) from call.failure.error
 
 
+def _distribution(ep: metadata.EntryPoint) -> tuple[str, str]:
+    """(name, version) of the distribution that declares ``ep``, or empty strings. Read from its
+    metadata once per distribution (``Distribution.name`` and ``.version`` each parse the whole
+    METADATA file, ≈ 2 ms; the entry points of one distribution share one object)."""
+    if ep.dist is None:
+        return "", ""
+    if ep.dist not in _DISTRIBUTIONS:
+        meta = ep.dist.metadata
+        _DISTRIBUTIONS[ep.dist] = (meta["Name"] or "", meta["Version"] or "")
+    return _DISTRIBUTIONS[ep.dist]
+
+
+#: Distribution → (name, version), filled by :func:`_distribution` (weak: forgotten with the distribution).
+_DISTRIBUTIONS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _version() -> str:
     from sandbox import __version__
 
@@ -354,7 +370,7 @@ def fingerprint() -> str:
 
     stat_tree(Path(__file__).resolve().parent)
     for ep in sorted(metadata.entry_points(group=GROUP), key=lambda e: (e.name, e.value)):
-        dist = (ep.dist.name, ep.dist.version) if ep.dist else ("", "")
+        dist = _distribution(ep)
         parts.append(f"ep:{ep.name}={ep.value}:{dist}")
         top = ep.value.split(":")[0].strip().split(".")[0]
         try:

@@ -21,15 +21,17 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import astropy.units as u
 
 from sandbox.core import overrides as _overrides
 from sandbox.core.architecture import ArchitectureSpec, Assumptions, Workload
-from sandbox.core.claim import Claim, parse_claim
 from sandbox.core.params import Params, check_value, sourced_text
 from sandbox.core.units import FLOPS, QuantityError, parse_quantity
+
+if TYPE_CHECKING:
+    from sandbox.core.claim import Claim
 
 
 class ScenarioError(Exception):
@@ -262,6 +264,8 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
         runs.append(ArchitectureRun(instance, spec, Params(values, frozenset(overridden), origins)))
     claim = None
     if "claim" in data:
+        from sandbox.core.claim import parse_claim  # only files that state a claim need it
+
         named = {r.instance for r in runs} | {s.name for s in registry.architectures.values() if s.baseline}
         claim = parse_claim(data["claim"], named, bad)
     if problems:

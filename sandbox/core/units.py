@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 
 import astropy.units as u
 
@@ -64,18 +65,49 @@ def unit_of(kind_or_unit: str) -> u.UnitBase:
     """The unit for a declared ``kind`` (a key of :data:`KINDS`) or a unit string (parsed once: units are immutable)."""
     if kind_or_unit in KINDS:
         return KINDS[kind_or_unit]
-    return u.Unit(kind_or_unit)
+    return _unit(kind_or_unit)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
+def _unit(text: str) -> u.UnitBase:
+    return u.Unit(text)
+
+
+#: A number at the start of a quantity string, as astropy reads one (decimal, exponent, nan, inf).
+_NUMBER = re.compile(r"\s*[+-]?(?:\d+\.?\d*|\.\d+|nan|inf(?:inity)?)(?:e[+-]?\d+)?", re.IGNORECASE)
+#: Characters that may not follow the number ("1.2.3 km", "5-3 km" are refused, as astropy refuses them).
+_AFTER_NUMBER = (".", "+", "-")
+
+
 def _parsed(text: str) -> u.Quantity:
-    """``u.Quantity(text)``, parsed once per distinct string (astropy's unit grammar costs ≈ 0.3 ms a parse)."""
-    return u.Quantity(text)
+    """``u.Quantity(text)``: the number, then the rest parsed as a unit (once per distinct unit
+    string: astropy's unit grammar costs ≈ 0.3 ms a parse, and units are immutable)."""
+    number = _NUMBER.match(text)
+    if number is None or text[number.end():number.end() + 1] in _AFTER_NUMBER:
+        raise TypeError(f"no number at the start of {text!r}")
+    rest = text[number.end():].strip()
+    return u.Quantity(float(number.group()), _unit(rest) if rest else u.dimensionless_unscaled)
 
 
 @functools.lru_cache(maxsize=1024)
 def _equivalent(unit: u.UnitBase, target: u.UnitBase) -> bool:
     return unit.is_equivalent(target)
+
+
+@functools.lru_cache(maxsize=1024)
+def _dimensionless(unit: u.UnitBase) -> bool:
+    return unit == u.dimensionless_unscaled
+
+
+@functools.lru_cache(maxsize=1024)
+def _scale(unit: u.UnitBase, target: u.UnitBase) -> float:
+    return float(unit.to(target))
+
+
+def convert(q: u.Quantity, unit: u.UnitBase) -> u.Quantity:
+    """``q.to(unit)`` for a scalar ``q`` whose unit is equivalent to ``unit``, with the scale cached per
+    pair of units (the same product astropy forms: its converter multiplies the value by this scale)."""
+    return u.Quantity(float(q.value) * _scale(q.unit, unit), unit)
 
 
 def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity:
@@ -93,10 +125,10 @@ def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity
     if not isinstance(text, str):
         raise QuantityError(f"expected {what or _describe(unit)} as a string with a unit, got {type(text).__name__} {text!r}")
     try:
-        q = _parsed(text.strip()).copy()  # a fresh Quantity: callers may change theirs
+        q = _parsed(text)  # a fresh Quantity: callers may change theirs
     except (TypeError, ValueError):
         raise QuantityError(f"expected {what or _describe(unit)}, got {text!r} (not a number followed by a unit)") from None
-    if q.unit == u.dimensionless_unscaled and unit != u.dimensionless_unscaled:
+    if _dimensionless(q.unit) and not _dimensionless(unit):
         raise QuantityError(f"expected {what or _describe(unit)} with a unit, e.g. \"{_example(unit)}\", got {text!r}")
     if not _equivalent(q.unit, unit):
         raise QuantityError(f"expected {what or _describe(unit)}, got {text!r}")

@@ -308,7 +308,7 @@ def departure_speed(v_inf: Quantity, body: str = "Earth", altitude: Quantity | N
 
     v = sqrt(v∞² + v_esc²) (vis-viva on the escape hyperbola; Curtis Eq. 8.40).
     """
-    v_esc = escape_speed(body, altitude).to_value("km/s")
+    v_esc = value(escape_speed(body, altitude), "km/s")
     return q(np.sqrt(value(v_inf, "km/s") ** 2 + v_esc**2), "km/s")
 
 
@@ -318,7 +318,7 @@ def v_inf_from_speed(speed: Quantity, body: str = "Earth", altitude: Quantity | 
     Inverse of :func:`departure_speed`: v∞ = sqrt(v² − v_esc²). Speeds below escape give
     NaN (bound orbit), or ValueError when ``strict``.
     """
-    v_esc = escape_speed(body, altitude).to_value("km/s")
+    v_esc = value(escape_speed(body, altitude), "km/s")
     excess = np.asarray(value(speed, "km/s")) ** 2 - v_esc**2
     if strict and np.any(excess < 0):
         raise ValueError(f"speed below escape speed ({v_esc:.4f} km/s) of {body}")
