@@ -345,3 +345,52 @@ def test_a_constellation_too_large_to_simulate_is_refused_with_the_way_out():
     scenario["architectures"]["leo"]["model_latency"] = False
     leo = api.run(scenario).ledgers["leo"]
     assert leo.get("compute.units") == int(message.split(" satellites")[0].rsplit(" ", 1)[-1].replace(",", ""))
+
+
+def test_latency_simulation_is_reused_across_model_defaults_but_not_across_link_functions(monkeypatch):
+    """A shared-model default that the latency simulation does not read (the bus cost per kg) leaves
+    its inputs, its random state and the link functions it calls unchanged: the second design reuses
+    the samples (one simulation, identical latency figures). Link functions replaced by a plugin
+    (here pass_wait_s made to add 60 s to every wait) are a different simulation: recomputed, and
+    no answer comes sooner than the best case plus 60 s."""
+    import tomllib
+    import types
+
+    from sandbox_plugins.leo import physics
+
+    physics._LATENCY_MEMO.clear()
+    calls = []
+    real = physics.simulate_latency
+
+    def counted(*args, **kwargs):
+        calls.append((*args, args[3].bit_generator.state))  # the random state it started from
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(physics, "simulate_latency", counted)
+    text = HEADER.format(compute="1 PFLOPS", precision="fp16") + """
+[architectures.leo]
+satellites = 12
+planes = 1
+"""
+    plain = api.run(tomllib.loads(text)).ledgers["leo"]
+    dearer = api.run(tomllib.loads(text + '\n[models]\n"cost.hardware_usd_per_kg_mass_produced" = "50000 USD/kg"\n')).ledgers["leo"]
+    assert len(calls) == 1
+    for metric in ("latency.p50", "latency.p95", "latency.coverage", "latency.within_target"):
+        assert dearer.get(metric) == plain.get(metric)
+    assert dearer.get("cost.capex") > plain.get("cost.capex")  # the override did reach the ledger
+
+    c, li, models, rng, slant, state = calls[0]
+    links = models.links
+    slower = types.SimpleNamespace(links=types.SimpleNamespace(
+        light_time_s=links.light_time_s, transfer_time_s=links.transfer_time_s,
+        pass_wait_s=lambda a, s, e: links.pass_wait_s(a, s, e) + 60.0))
+    rng.bit_generator.state = state
+    base = physics.simulate_latency_memo(c, li, models, rng, slant)  # a hit: no new simulation
+    assert len(calls) == 1
+    rng.bit_generator.state = state
+    late = physics.simulate_latency_memo(c, li, slower, rng, slant)
+    assert len(calls) == 2
+    # every question now waits at least 60 s for its uplink: no answer comes sooner than the best
+    # case (asked in view, answered in the same contact) plus 60 s; before, some did
+    assert base.samples_s.min() < base.best_s + 60.0
+    assert late.samples_s.min() >= base.best_s + 60.0

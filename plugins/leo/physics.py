@@ -267,19 +267,28 @@ def _latency_key(c: Constellation, li: LatencyInputs, rng: np.random.Generator, 
 
 def simulate_latency_memo(c: Constellation, li: LatencyInputs, models, rng: np.random.Generator,
                           station_slant_m: float) -> LatencyResult:
-    """:func:`simulate_latency`, remembered per process: a design that changes only prices, chips or
-    power (a study's or the explorer's usual change) reuses the geometry and the samples. The key is
-    every input, the random generator's state (left as the simulation leaves it) and the model set."""
+    """:func:`simulate_latency`, remembered per process: a design that changes only prices, chips,
+    power or a shared-model default (a study's or the explorer's usual change) reuses the geometry
+    and the samples. The key is every input, the random generator's state (left as the simulation
+    leaves it) and the link functions the simulation calls (:func:`latency_functions`: a plugin that
+    replaces one gets its own results). Model defaults reach the simulation only through ``li``."""
     key = _latency_key(c, li, rng, station_slant_m)
+    functions = latency_functions(models)
     hit = _LATENCY_MEMO.get(key)
-    if hit is not None and hit[0] is models:
+    if hit is not None and hit[0] == functions:
         rng.bit_generator.state = hit[1]
         return hit[2]
     result = simulate_latency(c, li, models, rng, station_slant_m)
     if len(_LATENCY_MEMO) >= _LATENCY_MEMO_SIZE:
         _LATENCY_MEMO.pop(next(iter(_LATENCY_MEMO)))
-    _LATENCY_MEMO[key] = (models, rng.bit_generator.state, result)
+    _LATENCY_MEMO[key] = (functions, rng.bit_generator.state, result)
     return result
+
+
+def latency_functions(models) -> tuple:  # noqa: ANN001 - a sandbox ModelSet
+    """The shared-model functions :func:`simulate_latency` calls, in a fixed order (compared by identity)."""
+    links = models.links
+    return links.light_time_s, links.transfer_time_s, links.pass_wait_s
 
 
 def simulate_latency(c: Constellation, li: LatencyInputs, models, rng: np.random.Generator,
