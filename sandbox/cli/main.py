@@ -429,12 +429,7 @@ def _leave(code: object) -> None:
             or not hasattr(atexit, "_run_exitfuncs")
             or any(t is not threading.main_thread() and not t.daemon for t in threading.enumerate())):
         return
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        return
-    atexit._run_exitfuncs()
+    atexit._run_exitfuncs()  # they run once: a normal exit after this finds none left
     try:
         sys.stdout.flush()
         sys.stderr.flush()

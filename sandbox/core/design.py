@@ -76,16 +76,17 @@ def check_plain(owner: str, obj: Any, prefix: str = "") -> None:
                     raise _quantity_error(owner, f"{path}[{key!r}]", item)
 
 
-#: Values set on design parts that are plain by type (exact types: a Quantity subclasses none of them).
-_PLAIN_TYPES = frozenset({float, int, str, bool, np.float64, np.int64})
+#: Values set on design parts that need no Quantity check, by exact type (a Quantity subclasses none
+#: of them; lists and tuples are not walked into).
+_PLAIN_TYPES = frozenset({float, int, str, bool, np.float64, np.int64, list, tuple})
 
 
 class _Plain:
     """Refuses astropy Quantities in the plain-float fields of a named design part as they are set."""
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if value is None or type(value) in _PLAIN_TYPES or type(value) in (list, tuple):  # the usual case, checked
-            object.__setattr__(self, name, value)  # first: no Quantity can be here (lists are not walked into)
+        if value is None or type(value) in _PLAIN_TYPES:  # the usual case, checked first
+            object.__setattr__(self, name, value)
             return
         owner = f"{type(self).__name__.lower()} {self.__dict__.get('name', '?')!r}"
         if _is_quantity(value):

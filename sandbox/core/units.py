@@ -60,7 +60,6 @@ class QuantityError(ValueError):
     """A string is not a quantity of the expected kind; the message says what was expected."""
 
 
-@functools.lru_cache(maxsize=1024)
 def unit_of(kind_or_unit: str) -> u.UnitBase:
     """The unit for a declared ``kind`` (a key of :data:`KINDS`) or a unit string (parsed once: units are immutable)."""
     if kind_or_unit in KINDS:
@@ -119,7 +118,7 @@ def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity
     if isinstance(text, bool):
         raise QuantityError(f"expected {what or _describe(unit)}, got {text!r}")
     if isinstance(text, (int, float)):
-        if unit == u.dimensionless_unscaled:
+        if _dimensionless(unit):
             return u.Quantity(float(text))
         raise QuantityError(f"expected {what or _describe(unit)} with a unit, e.g. \"{_example(unit)}\", got a bare number {text!r}")
     if not isinstance(text, str):
