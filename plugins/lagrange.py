@@ -245,7 +245,7 @@ def design(p: Params, ctx: Context) -> Design:
     metrics.append(Metric("point.sun_distance", g["sun_au"], "AU", inputs=["point.distance_from_earth"]))
 
     # ---- radiators: deep-space sink; Earth (and Moon) IR/albedo by view factor, hot case
-    solar = float(m.power.solar_flux_w_m2(g["sun_au"]))
+    solar = float(m.power.solar_flux_w_m2(g["sun_au"], m.value("power.solar_constant_w_m2")))
     f_earth = 2.0 * float(m.thermal.earth_view_factor(d - r_earth, r_earth, "nadir"))  # both faces, upper bound
     absorbed = float(m.thermal.absorbed_flux_w_m2(p.radiator_absorptivity, p.radiator_emissivity, solar, 0.0,
                                                   m.value("thermal.earth_ir_w_m2"), f_earth, m.value("thermal.earth_albedo"), 1.0))

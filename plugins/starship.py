@@ -219,7 +219,7 @@ def design(p: Params, ctx: Context) -> Design:
     r_earth = m.value("thermal.earth_radius_m")
     f_earth = 2.0 * float(m.thermal.earth_view_factor(alt, r_earth, "edge"))  # two faces, edge-on to Earth
     absorbed = float(m.thermal.absorbed_flux_w_m2(
-        p.radiator_absorptivity, p.radiator_emissivity, float(m.power.solar_flux_w_m2(1.0)), 0.0,
+        p.radiator_absorptivity, p.radiator_emissivity, float(m.power.solar_flux_w_m2(1.0, m.value("power.solar_constant_w_m2"))), 0.0,
         m.value("thermal.earth_ir_w_m2"), f_earth,
         m.value("thermal.earth_albedo"), albedo_factor))
     site = Site(

@@ -9,6 +9,7 @@ DWDM, 4 × 4 spatial beams out to ~0.32 km).
 from __future__ import annotations
 
 import math
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,19 @@ def test_near_field_links_carry_at_least_10_tbps_at_200_m(paper):
     assert paper.get("cluster.bisection_bandwidth") == pytest.approx(9 * 9.6)
     # transceivers: 24 per link end at 20 W, 2 × 140 / 81 = 3.457 link ends per satellite
     assert paper.get("link.power_per_satellite") == pytest.approx(2 * 140 / 81 * 24 * 20 / 1e3)
+
+
+def test_a_scenarios_link_defaults_reach_the_terminals():
+    """A scenario's [models] override of a link default changes the cluster's terminal: with one 400G wavelength
+    per beam ("links.dwdm_channels" = 1) the 4 × 4 split at ~200 m carries 16 × 0.4 = 6.4 Tbps (not 153.6), below
+    the 9.6 Tbps the scenario provisions, so each link carries 6.4 Tbps and the 9 bisection links 57.6 Tbps."""
+    data = tomllib.loads(SCENARIO.read_text())
+    data["models"] = {"links.dwdm_channels": 1}
+    lg = api.run(data).ledgers["suncatcher"]
+    assert lg.get("link.capacity") == pytest.approx(16 * 0.4)
+    assert lg.get("link.beams") == 16 and lg.get("link.channels_per_beam") == 1
+    assert lg.get("link.rate") == pytest.approx(6.4)
+    assert lg.get("cluster.bisection_bandwidth") == pytest.approx(9 * 6.4)
 
 
 def test_keeping_dv_within_the_papers_bound(paper):

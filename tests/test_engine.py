@@ -8,9 +8,11 @@ again here from docs/models.md, not taken from the engine.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import types
 
+import numpy as np
 import pytest
 
 from sandbox import hookimpl
@@ -112,6 +114,77 @@ def test_power_thermal_mass(ledger):
     assert h["radiator_m2"] == pytest.approx(9.676, rel=1e-3)   # 8 kW / (2·0.9·σ·300⁴) = 8000/826.8
     assert lg.get("mass.total") == pytest.approx(10 * h["dry"] / 1e3)
     assert lg.get("mass.structure") == pytest.approx(10 * 0.2 * h["dry"] / 1e3)
+
+
+def test_a_design_is_made_again_only_when_a_default_it_read_changes():
+    """A scenario's [models] override of a default the design never read reuses the design (its ledger is evaluated
+    afresh); one of a default it read makes it again. By hand from :func:`hand`: insurance 0.1 instead of the default
+    fraction f adds (0.1 − f) × insurance / f to capex; emissivity 0.8 instead of 0.9 gives radiators of
+    8 kW / (2 × 0.8 × σ × 300⁴) per satellite."""
+    calls = []
+
+    def reading_design(p, ctx):
+        calls.append(p.count)
+        d = toy_design(p, ctx)
+        (e,) = d.elements
+        thermal = dataclasses.replace(e.thermal, emissivity=ctx.models.value("thermal.radiator_emissivity"))
+        return Design(elements=[dataclasses.replace(e, thermal=thermal)])
+
+    def register(register):
+        register(ArchitectureSpec("readsat", "Toy satellite reading a default", "test",
+                                  (Param("count", 10, "satellites", source="test"),), reading_design))
+
+    reg = load([("toy", types.SimpleNamespace(sandbox_register_catalogues=sandbox_register_catalogues,
+                                              sandbox_register_architectures=hookimpl(register)))])
+    base = {"workload": {"sustained_compute": "40 PFLOPS"}, "assumptions": {"discount_rate": 0.08},
+            "architectures": {"toy": {"type": "readsat"}}}
+    runs = {name: evaluate(validate({**base, **({"models": models} if models else {})}, reg), reg).ledgers["toy"]
+            for name, models in (("a", None), ("insurance", {"cost.insurance_fraction": 0.1}),
+                                 ("emissivity", {"thermal.radiator_emissivity": 0.8}))}
+    assert calls == [10, 10]  # the base and the emissivity scenario; the insurance one reused the base's design
+    h, f = hand(), cost.DEFAULTS["insurance_fraction"].nominal
+    assert runs["a"].get("cost.capex") == pytest.approx(h["capex"] / 1e6)
+    assert runs["insurance"].get("cost.capex") == pytest.approx((h["capex"] + (0.1 - f) * h["insurance"] / f) / 1e6)
+    assert runs["emissivity"].get("thermal.radiator_area") == pytest.approx(10 * 8000.0 / (2 * 0.8 * SIGMA * 300.0**4))
+    assert runs["insurance"].get("thermal.radiator_area") == pytest.approx(10 * h["radiator_m2"])
+
+
+def test_a_scenarios_solar_constant_reaches_the_arrays():
+    """[models] "power.solar_constant_w_m2" = 1300 W/m² (instead of Kopp & Lean's 1360.8) sizes the toy satellite's
+    arrays at 1 AU by hand: area = P_array / (1300 × 0.30 × 0.85 × pointing), 1360.8 / 1300 = 1.04677 times the
+    nominal area; the array's output, and so the rest of the ledger's power, is unchanged."""
+    reg = load([("toy", types.SimpleNamespace(sandbox_register_catalogues=sandbox_register_catalogues,
+                                              sandbox_register_architectures=sandbox_register_architectures))])
+    data = {"workload": {"sustained_compute": "40 PFLOPS"}, "assumptions": {"discount_rate": 0.08},
+            "architectures": {"toy": {"type": "toysat"}}, "models": {"power.solar_constant_w_m2": "1300 W/m2"}}
+    lg = evaluate(validate(data, reg), reg).ledgers["toy"]
+    h, pointing = hand(), power.DEFAULTS["pointing_factor"].nominal
+    assert lg.get("power.array_area") == pytest.approx(10 * h["p_array"] / (1300.0 * 0.30 * 0.85 * pointing))
+    assert lg.get("power.array_area") / (10 * h["area"]) == pytest.approx(1360.8 / 1300.0)
+    assert lg.get("power.generation") == pytest.approx(10 * h["p_array"] / 1e6)
+
+
+def test_a_latency_quantile_reaching_into_queries_that_never_arrive_is_infinite():
+    """Found by the fuzz test (a NumPy "invalid value" warning): path samples (0.1, 0.2, 0.3, ∞) s, a quarter of the
+    queries never served. Linear interpolation between order statistics gives the p50 at 0.25 s and the p95 between
+    0.3 s and ∞, which is ∞; NumPy's percentile gave NaN there (∞ − ∞). The engine adds the user network and the
+    processing time (links defaults) to both."""
+    from sandbox.models import links
+
+    def design(p, ctx):
+        return dataclasses.replace(toy_design(p, ctx), latency_samples_s=np.array([0.1, 0.2, 0.3, np.inf]))
+
+    def register(register):
+        register(ArchitectureSpec("latsat", "Toy satellite with lost queries", "test",
+                                  (Param("count", 10, "satellites", source="test"),), design))
+
+    reg = load([("toy", types.SimpleNamespace(sandbox_register_catalogues=sandbox_register_catalogues,
+                                              sandbox_register_architectures=hookimpl(register)))])
+    lg = evaluate(validate({"workload": {"sustained_compute": "40 PFLOPS"}, "architectures": {"toy": {"type": "latsat"}}},
+                           reg), reg).ledgers["toy"]
+    fixed = links.DEFAULTS["user_network_rtt_s"].nominal + links.DEFAULTS["query_processing_time_s"].nominal
+    assert lg.get("latency.p50") == pytest.approx(fixed + 0.25)
+    assert lg.get("latency.p95") == math.inf
 
 
 def test_launch_and_cost(ledger):

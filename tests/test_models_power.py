@@ -8,16 +8,16 @@ from sandbox.models import power
 
 def test_solar_flux_at_mars():
     """1360.8 / 1.524^2 = 1360.8 / 2.322576 = 585.90 W/m2."""
-    assert power.solar_flux_w_m2(1.524) == pytest.approx(585.90, rel=1e-4)
+    assert power.solar_flux_w_m2(1.524, 1360.8) == pytest.approx(585.90, rel=1e-4)
 
 
 def test_solar_flux_inverse_square_and_bad_distance():
-    got = power.solar_flux_w_m2(np.array([1.0, 2.0, 0.0]))
+    got = power.solar_flux_w_m2(np.array([1.0, 2.0, 0.0]), 1360.8)
     assert got[0] == pytest.approx(1360.8)
     assert got[1] == pytest.approx(1360.8 / 4)
     assert np.isnan(got[2])
     with pytest.raises(ValueError):
-        power.solar_flux_w_m2(-1.0)
+        power.solar_flux_w_m2(-1.0, 1360.8)
 
 
 def test_array_power_required_hand_value():

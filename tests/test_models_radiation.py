@@ -134,6 +134,22 @@ def test_cislunar_and_lunar_cells_are_the_sum_of_sourced_components():
         assert all(len(src) > 30 for _, _, src in parts), name
 
 
+def test_a_given_cosmic_ray_dose_replaces_the_tabulated_one():
+    """The cosmic-ray component is flat in depth, so a scenario's value replaces it: cislunar at 10 mm with MSL/RAD's
+    upper bound 561 uGy/day (561e-6 x 365.25 / 10 = 0.0204903 krad/yr) is 0.5 x 0.3493 + 0.0204903; the lunar
+    surface with 0.02 krad/yr is 0.25 x 0.3493 + 0.02; the nominal value gives the table bit for bit."""
+    high = 561e-6 * 365.25 / 10.0
+    assert radiation.dose_rate_krad_per_year("cislunar", MM[10], 1.0, high) == pytest.approx(0.5 * 0.3493 + high, rel=1e-5)
+    assert radiation.dose_rate_krad_per_year("lunar_surface", MM[10], 1.0, 0.02) == pytest.approx(
+        0.25 * 0.3493 + 0.02, rel=1e-5)
+    for env, key in radiation.GCR_DEFAULTS.items():
+        nominal = radiation.DEFAULTS[key].nominal
+        assert radiation.dose_rate_krad_per_year(env, MM[2], 1.0, nominal) == radiation.dose_rate_krad_per_year(env, MM[2])
+    assert radiation.dose_rate_krad_per_year("ground", MM[2], 1.0, 5.0) == radiation.dose_rate_krad_per_year("ground", MM[2])
+    with pytest.raises(ValueError, match="gcr_krad_per_year"):
+        radiation.dose_rate_krad_per_year("geo", MM[2], 1.0, -1.0)
+
+
 def test_geo_is_electron_dominated_at_thin_shields():
     """GEO 4 mm: AE-8 MAX trapped 16.29 krad/yr + half the ESP-90 solar protons 0.575 + GCR 0.0176 = 16.88."""
     assert radiation.dose_rate_krad_per_year("geo", MM[4]) == pytest.approx(16.2887 + 0.5749 + 0.0175685, rel=1e-4)

@@ -150,6 +150,9 @@ def one_error(r, path: Path, key: str, expected: str) -> str:
      "expected a fraction between 0 and 1, got 1.4"),
     ('[models]\n"cost.hardware_usd_per_kg_mass_produced" = "-5 USD/kg"\n', "models.cost.hardware_usd_per_kg_mass_produced",
      "expected a value > 0 USD/kg"),
+    ('[models]\n"links.speed_of_light_m_s" = "3e8 m/s"\n', "models.links.speed_of_light_m_s",
+     "a physical constant or a definition (SI Brochure, 9th ed. (BIPM 2019): exact by definition), not an assumption: "
+     "a scenario cannot change it"),
     ('[catalogue.launch_vehicles.Starship]\nprice_usd = "5 kg"\n', "catalogue.launch_vehicles.Starship.price_usd",
      "expected an amount of money (USD), got '5 kg'"),
     ('[catalogue.launch_vehicles.Starship]\nprise_usd = 5e6\n', "catalogue.launch_vehicles.Starship.prise_usd",
@@ -164,3 +167,65 @@ def test_bad_override_exits_2_with_one_line_and_writes_nothing(tmp_path, table, 
     one_error(invoke("run", str(path), "--out", str(out)), path, key, expected)
     assert not out.exists()
     one_error(invoke("validate", str(path)), path, key, expected)
+
+
+def test_the_cosmic_ray_doses_of_a_scenario_reach_the_dose_tables(tmp_path):
+    """The cosmic-ray components are flat in depth (MSL/RAD 481 uGy/day in free space, Zeitlin et al. 2013;
+    Chang'e-4 13.2 uGy/h on the lunar surface, Zhang et al. 2020), so a [models] value moves each dose rate by the
+    difference: 0.2 Gy/yr = 0.02 krad/yr in cislunar space (Lagrange), 0.15 Gy/yr = 0.015 krad/yr on the Moon."""
+    archs = "\n[architectures.lagrange]\n[architectures.lunar]\n[architectures.ground]\n"
+    _, plain = run(tmp_path, HEAD + archs, "plain.toml")
+    _, over = run(tmp_path, HEAD + '\n[models]\n"radiation.gcr_dose_free_space_krad_per_year" = "0.2 Gy/yr"\n'
+                  '"radiation.lunar_surface_gcr_dose_krad_per_year" = "0.15 Gy/yr"\n' + archs, "gcr.toml")
+    free, moon = 481e-6 * 365.25 / 10.0, 13.2e-6 * HOURS_PER_YEAR / 10.0  # krad/yr
+    for inst, delta in (("lagrange", 0.02 - free), ("lunar", 0.015 - moon)):
+        got = over.ledgers[inst].get("radiation.dose_rate") - plain.ledgers[inst].get("radiation.dose_rate")
+        assert got == pytest.approx(delta, rel=1e-9)
+    assert over.ledgers["ground"].get("radiation.dose_rate") == plain.ledgers["ground"].get("radiation.dose_rate")
+
+
+def test_an_override_nothing_reads_is_named_on_stderr_and_in_the_provenance(tmp_path):
+    """A [models] value that no design, ledger line or parameter default of this scenario reads changes no number:
+    `sandbox run` says so on stderr (one line each, with its line in the file) and keeps it in provenance.json; the
+    results are those of the file without it. The ground reads its PUE default; nothing here reads the RF receiver
+    noise temperature (no architecture closes an RF link) or the lunar surface's cosmic-ray dose (no lunar site)."""
+    table = ('\n[models]\n"thermal.pue_hyperscale" = 1.3\n"links.rf_system_noise_temperature_k" = "500 K"\n'
+             '"radiation.lunar_surface_gcr_dose_krad_per_year" = "0.2 Gy/yr"\n')
+    path = tmp_path / "unread.toml"
+    path.write_text(HEAD + table + "\n[architectures.ground]\n", encoding="utf-8")
+    r = invoke("run", str(path), "--format", "json", "--out", str(tmp_path / "out"))
+    assert r.exit_code == 0, r.output
+    noise, moon = line_of(path, "rf_system_noise"), line_of(path, "lunar_surface_gcr")
+    expected = [f"warning: scenario {path}, line {noise}: [models] 'links.rf_system_noise_temperature_k' is read by "
+                "nothing in this scenario (no architecture here uses it), so it changes no number",
+                f"warning: scenario {path}, line {moon}: [models] 'radiation.lunar_surface_gcr_dose_krad_per_year' is "
+                "read by nothing in this scenario (no architecture here uses it), so it changes no number"]
+    assert [line for line in r.stderr.splitlines() if line.startswith("warning:")] == expected
+    provenance = json.loads((tmp_path / "out" / "provenance.json").read_text())
+    assert provenance["warnings"] == [w.removeprefix("warning: ") for w in expected]
+    doc = json.loads(r.stdout)
+    grid = next(x["value"] for x in doc["records"] if x["architecture"] == "ground" and x["metric"] == "power.grid")
+    it = next(x["value"] for x in doc["records"] if x["architecture"] == "ground" and x["metric"] == "power.it")
+    assert grid == pytest.approx(1.3 * it, rel=1e-9)  # the PUE override was read: no warning for it
+
+
+def test_a_default_read_only_by_a_plugins_extra_metrics_is_not_called_unread(tmp_path):
+    """The warning counts every reader: here only another plugin's sandbox_extra_metrics reads the RF noise
+    temperature (through context.models), so there is no warning, and its metric carries the scenario's 500 K."""
+    import types
+
+    from sandbox import hookimpl
+    from sandbox.core.design import Metric
+    from sandbox.core.registry import load
+
+    @hookimpl
+    def sandbox_extra_metrics(architecture, design, ledger, context):
+        return [Metric("rf.noise_temperature", context.models.value("links.rf_system_noise_temperature_k"), "K")]
+
+    reg = load([("rf-reader", types.SimpleNamespace(sandbox_extra_metrics=sandbox_extra_metrics))])
+    path = tmp_path / "rf.toml"
+    path.write_text(HEAD + '\n[models]\n"links.rf_system_noise_temperature_k" = "500 K"\n[architectures.ground]\n',
+                    encoding="utf-8")
+    result = evaluate(load_scenario(path, reg), reg)
+    assert result.warnings == []
+    assert result.ledgers["ground"].get("rf.noise_temperature") == 500.0

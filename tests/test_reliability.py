@@ -617,7 +617,36 @@ def test_ctrl_c_stops_a_sweep_within_5_s_and_no_worker_outlives_it(tmp_path):
     assert alive == []
 
 
-@pytest.mark.parametrize(("name", "counted"), [("Dask-Offload_0", 0), ("sandbox-plugin-call", 1)])
+def test_plugin_calls_off_the_main_thread_share_one_worker_until_one_hangs():
+    """Off the main thread each plugin call ran in a thread of its own (≈ 0.3-1 ms to start; an explorer update makes
+    ~50 calls). Calls now share one reusable worker per calling thread (``PLUGIN_WORKER``); a call that times out leaves
+    it running, renamed ``PLUGIN_THREAD`` (what a study counts as abandoned), and the next call gets a new worker."""
+    from sandbox.core.hooks import PLUGIN_THREAD, PLUGIN_WORKER, PluginTimeout, call_with_timeout
+
+    seen: dict[str, object] = {}
+    release = threading.Event()
+
+    def calls() -> None:
+        first = call_with_timeout(threading.current_thread, 5.0)
+        second = call_with_timeout(threading.current_thread, 5.0)
+        with pytest.raises(ZeroDivisionError):
+            call_with_timeout(lambda: 1 / 0, 5.0)
+        with pytest.raises(PluginTimeout, match="did not finish within 0.2 s"):
+            call_with_timeout(release.wait, 0.2)
+        seen.update(first=first, second=second, third=call_with_timeout(threading.current_thread, 5.0),
+                    first_name_after=first.name)
+
+    t = threading.Thread(target=calls)
+    t.start()
+    t.join(10)
+    release.set()
+    assert seen["first"] is seen["second"] and seen["first"] is not threading.main_thread()
+    assert seen["first_name_after"] == PLUGIN_THREAD  # the worker that ran the hung call, abandoned
+    assert seen["third"] is not seen["first"] and seen["third"].name == PLUGIN_WORKER
+
+
+@pytest.mark.parametrize(("name", "counted"), [("Dask-Offload_0", 0), ("sandbox-plugin-worker", 0),
+                                               ("sandbox-plugin-call", 1)])
 def test_only_a_plugin_call_left_running_counts_as_a_hung_design(monkeypatch, name, counted):
     """Found measuring a 300,000-point Monte Carlo on 2 Dask workers: distributed starts its
     "Dask-Offload" thread on a worker's first large result; the chunk counted it as a design thread

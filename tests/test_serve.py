@@ -110,6 +110,20 @@ def test_every_number_equals_sandbox_run_of_the_downloaded_file(explorer, reg, t
     assert "cost.per_pflop_day" in names and "capex.launch" in names and "orbit.period" not in names
 
 
+def test_a_claim_file_with_a_changed_model_default_equals_sandbox_run(reg, tmp_path):
+    """A claim file's [claim] names its architectures, so it stays out of the per-architecture sub-scenarios the explorer
+    evaluates (it is no input); a changed model default that one design reads and the other does not (the ground's
+    design never reads the radiator emissivity, so its design is reused and only its ledger evaluated again) still
+    gives every number of ``sandbox run`` of the downloaded file, bit for bit."""
+    ex = Explorer([read_source(0, ROOT / "scenarios" / "claims" / "starcloud_white_paper.toml")], reg)
+    ex.evaluate(0, {})
+    for values in ({"models.thermal.radiator_emissivity": "0.85"}, {"models.cost.insurance_fraction": "0.05"}):
+        doc = ex.evaluate(0, values, every=True)
+        expected = run_values(ex.toml(0, values), tmp_path, reg)
+        assert set(shown(doc)) == set(expected) == {"leo", "ground"}
+        assert shown(doc) == expected
+
+
 def test_a_change_moves_only_what_it_should(explorer):
     base = shown(explorer.evaluate(0, {}))
     moved = shown(explorer.evaluate(0, {"architectures.ground.pue": "1.3"}))

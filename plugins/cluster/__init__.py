@@ -89,9 +89,6 @@ _VALLADO_ATM = ("Vallado, Fundamentals of Astrodynamics and Applications, 4th ed
 _ATMOSPHERE = ((500.0, 6.967e-13, 63.822), (600.0, 1.454e-13, 71.835), (700.0, 3.614e-14, 88.667),
                (800.0, 1.170e-14, 124.64), (900.0, 5.245e-15, 181.05), (1000.0, 3.019e-15, 268.00))
 
-#: Optical terminals of the shared link model, by the name a scenario uses.
-TERMINALS = {"suncatcher": models.links.SUNCATCHER_TERMINAL, "starlink": models.links.STARLINK_TERMINAL}
-
 _REL = trajectory.relative.DEFAULTS
 
 #: Largest cluster evaluated: the formation geometry's nearest-neighbour search costs N² per time step (600 satellites
@@ -139,8 +136,10 @@ PARAMS = (
     # ------------------------------------------------------------------ links
     Param("isl_terminal", "suncatcher", "Inter-satellite optical terminal: 'suncatcher' (10 cm, 5 W, 24 x 400G DWDM, up to "
           "4 x 4 spatial beams) or 'starlink' (one 100 Gbps wavelength), from the shared link model.",
-          choices=tuple(TERMINALS), source="sandbox.models.links SUNCATCHER_TERMINAL (arXiv:2511.19468 §4.2) and "
-                                           "STARLINK_TERMINAL (Brashears, SPIE Photonics West 2024)"),
+          choices=models.links.TERMINAL_KINDS,
+          source="sandbox.models.links.optical_terminal, its optics from the link model's defaults (a scenario's "
+                 "[models] overrides apply): 'suncatcher' arXiv:2511.19468 §4.2, 'starlink' Brashears, SPIE "
+                 "Photonics West 2024"),
     Param("isl_provisioned_rate", "9.6 Tbit/s", "Rate the transceivers lit on each link carry (whole DWDM channels); the "
           "link carries the smaller of this and the terminal's capacity at the longest neighbour distance. 0 = the "
           "whole capacity.", unit="Tbit/s", low="4.8 Tbit/s", high="38.4 Tbit/s", maximum=1e4,
@@ -342,7 +341,7 @@ def design(p: Params, ctx: Context) -> Design:
                                      "N ∝ R² (" + _SUNCATCHER + " §2.2)"))
 
     # ---------------------------------------------------------------- links (shared optical model)
-    terminal = TERMINALS[p.isl_terminal]
+    terminal = m.links.optical_terminal(p.isl_terminal, m.value)  # the scenario's link defaults
     far = m.links.terminal_link(g.link_max_m, terminal)
     near = m.links.terminal_link(g.link_min_m, terminal)
     capacity = float(far["rate_bps"])
@@ -382,7 +381,7 @@ def design(p: Params, ctx: Context) -> Design:
     ecl, dark_s, beta_min = _eclipse(round(alt / 1e3, 3), round(inc_deg, 6), ltan)
     f_earth = 2.0 * float(m.thermal.earth_view_factor(alt, m.value("thermal.earth_radius_m"), "edge"))
     absorbed = float(m.thermal.absorbed_flux_w_m2(
-        p.radiator_absorptivity, p.radiator_emissivity, float(m.power.solar_flux_w_m2(1.0)), 0.0,
+        p.radiator_absorptivity, p.radiator_emissivity, float(m.power.solar_flux_w_m2(1.0, m.value("power.solar_constant_w_m2"))), 0.0,
         m.value("thermal.earth_ir_w_m2"), f_earth, m.value("thermal.earth_albedo"), float(m.thermal.orbit_albedo_factor(beta_min))))
     pointing = m.value("power.pointing_factor")
     solar_cf = (1.0 - ecl) * pointing
@@ -398,7 +397,7 @@ def design(p: Params, ctx: Context) -> Design:
         Metric("orbit.longest_eclipse", dark_s / 60.0, "min", inputs=eclipse_inputs),
         Metric("solar.capacity_factor", solar_cf, "", inputs=["orbit.eclipse_fraction", "power.pointing_factor"],
                source="mean array output / output at normal incidence in sunlight: (1 − eclipse fraction) × pointing"),
-        Metric("solar.irradiation", float(m.power.solar_flux_w_m2(1.0)) * solar_cf * 8.766, "kWh/m2/yr",
+        Metric("solar.irradiation", float(m.power.solar_flux_w_m2(1.0, m.value("power.solar_constant_w_m2"))) * solar_cf * 8.766, "kWh/m2/yr",
                inputs=["power.solar_constant_w_m2", "solar.capacity_factor"],
                source="sunlight used per m² of array per year: S0 × capacity factor × 8,766 h"),
         Metric("thermal.absorbed_flux", absorbed, "W/m2", inputs=["radiator_absorptivity", "radiator_emissivity",

@@ -424,7 +424,7 @@ def design(p: Params, ctx: Context) -> Design:
     faces = int(p.radiator_sides)
     f_earth = faces * float(m.thermal.earth_view_factor(alt, m.value("thermal.earth_radius_m"), facing="edge"))
     albedo_factor = float(m.thermal.orbit_albedo_factor(ecl.beta_min_abs_deg))
-    solar = float(m.power.solar_flux_w_m2(1.0))
+    solar = float(m.power.solar_flux_w_m2(1.0, m.value("power.solar_constant_w_m2")))
     absorbed = float(m.thermal.absorbed_flux_w_m2(p.radiator_absorptivity, p.radiator_emissivity, solar, 0.0,
                                                   p.si("earth_ir"), f_earth, p.earth_albedo, albedo_factor))
     metrics += [

@@ -242,7 +242,8 @@ def design(p: Params, ctx: Context) -> Design:
     # ---- radiation
     if float(p.regolith_cover.to_value(u.g / u.cm**2)) > 0:
         cover = float(p.regolith_cover.to_value(u.g / u.cm**2))
-        buried = float(ctx.models.radiation.dose_rate_krad_per_year("lunar_surface", cover))
+        buried = float(ctx.models.radiation.dose_rate_krad_per_year(
+            "lunar_surface", cover, 1.0, ctx.models.value("radiation.lunar_surface_gcr_dose_krad_per_year")))
         metrics.append(Metric("radiation.dose_rate_buried", buried, "krad/yr", inputs=["regolith_cover"],
                               source="radiation.dose_rate_krad_per_year('lunar_surface', cover): table clamped at "
                                      "2.7 g/cm² Al, so deeper cover shows no further benefit", approximation=True))

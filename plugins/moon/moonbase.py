@@ -404,7 +404,7 @@ def design(p: Params, ctx: Context) -> Design:
     use_rtg = sun_au > float(p.rtg_beyond.to_value(u.AU))
     probe_power = PowerSystem(source=p.rtg if use_rtg else p.solar_array, bus_power_fraction=0.0)
     space = ctx.models.value("thermal.deep_space_temperature_k")
-    flux = float(ctx.models.power.solar_flux_w_m2(sun_au))
+    flux = float(ctx.models.power.solar_flux_w_m2(sun_au, ctx.models.value("power.solar_constant_w_m2")))
     probe_absorbed = float(ctx.models.thermal.absorbed_flux_w_m2(p.radiator_absorptivity, p.radiator_emissivity, flux,
                                                                  p.radiator_sun_factor, 0.0, 0.0, 0.0))
     env_name = "cislunar" if p.target in ("llo", "escape", "v_inf") else "interplanetary"

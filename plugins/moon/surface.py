@@ -183,7 +183,7 @@ def lunar_surface_environment(p: Params, ctx: Context, site: str) -> dict[str, f
     noon (Sun at zenith, regolith ~390 K: the harsh case).
     """
     th = ctx.models.thermal
-    s0 = ctx.models.power.solar_flux_w_m2(1.0)
+    s0 = ctx.models.power.solar_flux_w_m2(1.0, ctx.models.value("power.solar_constant_w_m2"))
     f = p.surface_view_factor
     eps_s, alb = p.regolith_emissivity, p.regolith_albedo
     space = ctx.models.value("thermal.deep_space_temperature_k")

@@ -412,7 +412,7 @@ def design(p: Params, ctx: Context) -> Design:
                  "substation (opex.other); the site therefore needs a grid connection and waits for it")
 
     # ---- the powersat
-    sun = float(m.power.solar_flux_w_m2(1.0))
+    sun = float(m.power.solar_flux_w_m2(1.0, m.value("power.solar_constant_w_m2")))
     r_earth = m.value("thermal.earth_radius_m")
     f_earth = 2.0 * float(m.thermal.earth_view_factor(geo_alt, r_earth, "edge"))
     absorbed = float(m.thermal.absorbed_flux_w_m2(

@@ -346,6 +346,8 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
     click.echo(text)
     if out_dir is not None:
         report_written(out_dir, written, machine_output=fmt != "table")
+    for message in result.warnings:
+        click.echo(f"warning: {message}", err=True)
     for message in result.failures.values():
         click.echo(f"error: {message}", err=True)
     if result.failures and not keep_going:
@@ -381,6 +383,8 @@ def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str, timeout_s:
         writer.writerows(report.compare_records(results))
         click.echo(buf.getvalue(), nl=False)
     for r in results:
+        for message in r.warnings:
+            click.echo(f"warning: {message}", err=True)
         for message in r.failures.values():
             click.echo(f"error: {message}", err=True)
     if any(r.failures for r in results):

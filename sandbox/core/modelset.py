@@ -104,6 +104,19 @@ class ModelSet:
         copy._defaults = {**self._defaults, **defaults}
         return copy
 
+    def recording(self) -> RecordingModelSet:
+        """A copy that records the defaults it is asked for (:class:`RecordingModelSet`); a copy of a
+        recording set also records into the set it was made from."""
+        copy = object.__new__(RecordingModelSet)
+        copy._functions = self._functions
+        copy._owner = self._owner
+        copy._defaults = self._defaults
+        copy.__dict__["_grouped"] = self._modules()
+        copy.read = {}
+        copy.read_all = False
+        copy.parent = self if isinstance(self, RecordingModelSet) else None
+        return copy
+
     @property
     def replaced(self) -> dict[str, str]:
         """Components a plugin replaced or added: name → plugin."""
@@ -111,4 +124,30 @@ class ModelSet:
 
     @property
     def defaults(self) -> dict[str, Sourced]:
+        return dict(self._defaults)
+
+
+class RecordingModelSet(ModelSet):
+    """A model set that records which defaults were read: ``read`` maps each name asked for through
+    :meth:`default` (and so :meth:`value`) to what it returned; ``read_all`` is set when the whole
+    :attr:`defaults` table was asked for. The engine gives one to each design call, so that a
+    design that reads none of the defaults a scenario's ``[models]`` changed is not made again
+    (:func:`sandbox.ledger.evaluate.make_design`)."""
+
+    read: dict[str, Sourced]
+    read_all: bool
+    parent: RecordingModelSet | None
+
+    def default(self, name: str) -> Sourced:
+        found = super().default(name)
+        self.read[name] = found
+        if self.parent is not None:
+            self.parent.read[name] = found
+        return found
+
+    @property
+    def defaults(self) -> dict[str, Sourced]:
+        self.read_all = True
+        if self.parent is not None:
+            self.parent.read_all = True
         return dict(self._defaults)

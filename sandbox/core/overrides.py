@@ -22,7 +22,9 @@ A scenario states them as overrides, checked like every other input::
   under ``models``, with unit, source and range; docs/models.md tables them). Tables of a module may be written either way: ``[models.thermal] radiator_temperature_k = ...``.
   The value is a number for a dimensionless default, else a quantity string convertible to the
   default's unit. It must be finite and >= 0 (> 0 where the default's range excludes zero), and a
-  fraction (a dimensionless default whose range lies in [0, 1]) at most 1.
+  fraction (a dimensionless default whose range lies in [0, 1]) at most 1. A physical constant or a
+  definition (:attr:`sandbox.core.sourced.Sourced.constant`) cannot be overridden. An override that
+  nothing in the run reads is named in a warning (:func:`sandbox.ledger.engine.unread_overrides`).
 - ``[catalogue.<kind>.<entry>]`` overrides fields of an entry, or adds an entry. Numbers are in the
   unit the field name carries (``power_w`` W, ``price_usd`` USD, ``payload_kg`` kg per destination);
   a quantity string converts (``power_w = "0.7 kW"``). The result is checked like a plugin's entry.
@@ -183,6 +185,10 @@ def _models(table: Any, defaults: Mapping[str, Sourced], where: Any, bad: Any) -
                                                                else "; `sandbox schema` lists them under models"))
             continue
         default = defaults[name]
+        if default.constant:
+            bad(full, f"a physical constant or a definition ({default.source}), not an assumption: a scenario "
+                      "cannot change it")
+            continue
         spec = value if isinstance(value, Mapping) else {"value": value}
         unknown = set(spec) - _SPEC_KEYS
         if unknown or "value" not in spec:
@@ -434,6 +440,11 @@ _SCOPES: dict[tuple[str, str], Any] = {}
 _MAX_SCOPES = 64
 
 
+def unscoped(registry: Any) -> Any:
+    """The plugin set's own registry behind a scenario's scope (:func:`scoped`); ``registry`` itself if it is none."""
+    return getattr(registry, "__dict__", {}).get("scope_of", registry)
+
+
 def scoped(registry: Any, overrides: Overrides) -> Any:
     """``registry`` as a scenario with ``overrides`` sees it (the same object when there are none).
 
@@ -470,7 +481,8 @@ def scoped(registry: Any, overrides: Overrides) -> Any:
         place = overrides.where.get(f"models.{name}", "scenario")
         text = "; ".join(x for x in (stated.source, place) if x) + f" (replaces: {old.source})"
         defaults[name] = Sourced(stated.nominal, old.unit, text, stated.low, stated.high)
-    scope = dataclasses.replace(registry, catalogues=cats, models=registry.models.with_defaults(defaults),
+    # the scope's model set records what is read through it (the engine warns of an override nothing read)
+    scope = dataclasses.replace(registry, catalogues=cats, models=registry.models.with_defaults(defaults).recording(),
                                 token=f"{registry.token}+{overrides.key}")
     scope.__dict__["_hooks"] = registry.hooks
     scope.__dict__["scope_of"] = registry

@@ -16,7 +16,9 @@ class Sourced:
 
     ``unit`` is an astropy unit string (``"W/m2"``, ``"kg"``, ``""`` for dimensionless).
     ``low``/``high`` bound the plausible range for Monte Carlo; ``None`` means the value
-    is treated as certain (a physical constant or a definition).
+    is treated as certain (a physical constant or a definition). ``constant`` marks a physical
+    constant or a definition (the speed of light, the standard gravity): not an assumption, so a
+    scenario's ``[models]`` table cannot change it.
     """
 
     nominal: float
@@ -25,6 +27,7 @@ class Sourced:
     low: float | None = None
     high: float | None = None
     note: str = ""
+    constant: bool = False
 
     def __post_init__(self) -> None:
         if not self.source:

@@ -36,6 +36,7 @@ import numpy as np
 
 from sandbox.core.design import Element
 from sandbox.ledger.inputs import NOMINAL, LedgerInputs, as_array
+from sandbox.models.radiation import GCR_DEFAULTS
 
 HOURS_PER_YEAR = 8766.0  # Julian year, 365.25 d × 24 h
 DAYS_PER_YEAR = 365.25
@@ -193,7 +194,9 @@ def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, ch
     if site.radiation_environment == "leo":
         dose = m.radiation.leo_dose_rate_krad_per_year(site.altitude_m, site.inclination_deg, shield, scale)
     else:
-        dose = m.radiation.dose_rate_krad_per_year(site.radiation_environment, shield, scale)
+        gcr = GCR_DEFAULTS.get(site.radiation_environment)  # the scenario's cosmic-ray dose, not the table's
+        dose = m.radiation.dose_rate_krad_per_year(site.radiation_environment, shield, scale,
+                                                   m.value(f"radiation.{gcr}") if gcr else None)
     chip_tid = as_array(chip.tid_krad)
     tolerance = np.where(chip_tid > 0, chip_tid, mv("radiation.cots_tid_krad"))
     margin = mv("radiation.design_margin")
@@ -323,7 +326,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
             flux, pointing = m.value("power.stc_irradiance_w_m2"), 1.0  # the capacity factor holds the orientation
         else:
             generation_w = m.power.array_power_required_w(supply_w, site.eclipse_fraction, rte) / pmad
-            flux, pointing = float(m.power.solar_flux_w_m2(site.sun_distance_au)), mv("power.pointing_factor")
+            flux, pointing = float(m.power.solar_flux_w_m2(site.sun_distance_au, m.value("power.solar_constant_w_m2"))), mv("power.pointing_factor")
         array_area = m.power.array_area_m2(generation_w, flux, chk.need(src, "efficiency"), chk.need(src, "packing_factor"),
                                            src.degradation_per_year, life, pointing)
         if in_space:  # on the ground the plant is priced per W and per kWh, like the building: not massed

@@ -46,8 +46,10 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
     ledgers: dict[str, Ledger] = {}
     designs: dict[str, Any] = {}
     failures: dict[str, str] = {}
+    read: set[str] | None = set()
     for run in runs:
         res = evaluate_architecture(run, scenario, registry, timeout_s=timeout_s)
+        read = read | res.reads if read is not None and res.reads is not None else None
         if res.error:
             failures[run.instance] = res.error
             continue
@@ -61,13 +63,36 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
             base = metric.removesuffix(".vs_baseline")
             ledgers[name].metrics.append(Metric(metric, value, "x", inputs=[base, f"{baseline}.{base}"]))
     provenance = _provenance(scenario, registry, started, added_baseline, baseline)
-    result = RunResult(scenario, ledgers, failures, baseline, provenance, designs)
+    result = RunResult(scenario, ledgers, failures, baseline, provenance, designs, unread_overrides(scenario, registry, read))
+    if result.warnings:
+        provenance["warnings"] = list(result.warnings)
     hooks = registry.hooks
     hooks.timeout_s = timeout_s
     for call in hooks.run_finished(result):
         if call.failure is not None:
             result.failures.setdefault("sandbox_run_finished", str(call.failure))
     return result
+
+
+def unread_overrides(scenario: Scenario, registry: Any, design_reads: set[str] | None) -> list[str]:
+    """One warning per ``[models]`` override that nothing in this run read (no design, no ledger, no
+    plugin's extra metrics, no parameter default), so that it changes no number: named with its line
+    in the scenario file.
+
+    The scenario's model set records what is read through it and through the copies handed to
+    design calls (:func:`sandbox.core.overrides.scoped`, :meth:`~sandbox.core.modelset.ModelSet.recording`);
+    ``design_reads`` are the defaults the design functions read, also when a design was reused from
+    the memo (None: a design's reads are not known). A model set that handed out its whole table
+    (``read_all``), or an unknown design, gives no warning: anything may have read it.
+    """
+    models = registry.models
+    if design_reads is None or getattr(models, "read_all", True):
+        return []
+    read = set(getattr(models, "read", {})) | design_reads
+    where = scenario.overrides.where
+    return [f"{where.get(f'models.{name}', scenario.path)}: [models] {name!r} is read by nothing in this scenario "
+            "(no architecture here uses it), so it changes no number"
+            for name in scenario.overrides.models if name not in read]
 
 
 def _orbit_library() -> str:

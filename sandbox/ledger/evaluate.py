@@ -2,7 +2,8 @@
 
 :func:`evaluate_architecture` builds the design's context, calls the plugin's design function
 (memoised per process on the scenario's *content*, the plugin set and the overridden
-parameters; time-limited; its printed output captured), evaluates the design on the shared
+parameters, and reused across ``[models]`` defaults the design did not read; time-limited; its
+printed output captured), evaluates the design on the shared
 ledger, and adds the plugins' extra metrics — each plugin called on its own, time-limited,
 its output captured. With ``points`` it also evaluates the same design at many study points
 at once (arrays). :func:`relative` then gives every :data:`~sandbox.ledger.totals.RELATIVE`
@@ -17,6 +18,7 @@ architecture's numbers stand. Design functions see read-only catalogues.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from collections.abc import Mapping
@@ -28,6 +30,7 @@ import numpy as np
 from sandbox.core.architecture import Context
 from sandbox.core.design import Design, Metric
 from sandbox.core.hooks import PluginTimeout, call_with_timeout, captured_stdout, private_context
+from sandbox.core.overrides import unscoped
 from sandbox.core.params import Params, check_value
 from sandbox.core.scenario import ArchitectureRun, Scenario
 from sandbox.ledger import totals as T
@@ -53,6 +56,7 @@ class Made:
     printed: str = ""
     nominal: Ledger | None = None  # the nominal ledger with plugin metrics (filled on first evaluation)
     plugin_calls: list[tuple[str, list[Metric]]] = field(default_factory=list)
+    reads: dict[str, Any] | None = None  # model defaults the design read: name → Sourced (None: not known)
 
 
 @dataclass
@@ -68,6 +72,7 @@ class ArchitectureResult:
     values: dict[str, np.ndarray] | None = None
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    reads: frozenset[str] | None = None  # the model defaults its design function read (None: not known)
 
 
 def scenario_content_key(scenario: Scenario) -> str:
@@ -101,21 +106,40 @@ def with_overrides(run: ArchitectureRun, values: Mapping[str, Any]) -> Params:
 
 def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrides: tuple = (),
                 timeout_s: float | None = DEFAULT_TIMEOUT_S) -> Made:
-    """Call ``run``'s design function (memoised per process on content, plugin set and overrides)."""
+    """Call ``run``'s design function (memoised per process on content, plugin set and overrides).
+
+    A scenario that differs from one already designed only in ``[models]`` defaults the design did
+    not read (its context's model set and the engine's sizing record each default they are asked
+    for: :class:`~sandbox.core.modelset.RecordingModelSet`) reuses that design; its ledger is
+    evaluated again with the scenario's own defaults (:func:`_reused`). This serves runs and the
+    explorer (``overrides`` empty); a study's points differ in ``overrides`` or in ledger inputs,
+    so its designs are not indexed this way.
+    """
     registry = scenario.registry(registry)
     key = (getattr(registry, "token", id(registry)), scenario_content_key(scenario), run.instance, overrides)
     if key in _DESIGNS:
         return _DESIGNS[key]
+    loose = _loose_key(run, scenario, registry) if not overrides else None
+    for earlier in _BY_READS.get(loose, ()) if loose else ():
+        if all(registry.models.default(name) == value for name, value in earlier.reads.items()):
+            made = _DESIGNS[key] = _reused(earlier, registry, scenario)
+            return made
     plugin = registry.architecture_owner.get(run.spec.name, "?")
     made = Made()
+    models = registry.models.recording() if loose and hasattr(registry.models, "recording") else registry.models
+    recorded = False
     try:
         params = with_overrides(run, dict(overrides)) if overrides else run.params
-        ctx = private_context(Context(registry.catalogues.read_only(), registry.models, scenario.workload,
+        ctx = private_context(Context(registry.catalogues.read_only(), models, scenario.workload,
                                       scenario.assumptions, design_rng(scenario.seed, run.instance), run.instance,
-                                      sizer=Sizer(registry, scenario.workload.sustained_flops)))
+                                      sizer=Sizer(_WithModels(registry, models), scenario.workload.sustained_flops)))
         with captured_stdout() as out:
             try:
                 made.design = call_with_timeout(lambda: run.spec.design(params, ctx), timeout_s)
+                recorded = True
+            except ValueError:
+                recorded = True  # the design refused these inputs: the same inputs are refused again
+                raise
             finally:
                 made.printed = out.getvalue().strip()
         made.ctx = ctx
@@ -130,8 +154,52 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
         made.error = f"architecture {run.instance!r} (plugin {plugin!r}): {type(exc).__name__}: {exc}"
     if len(_DESIGNS) >= _DESIGN_CACHE_MAX:
         _DESIGNS.clear()
+        _BY_READS.clear()
     _DESIGNS[key] = made
+    if recorded and models is not registry.models and not models.read_all:  # what it read is known
+        made.reads = {**dict(models.read), **{p.model_default: registry.models.default(p.model_default)
+                                              for p in run.spec.params if p.model_default}}
+        kept = _BY_READS.setdefault(loose, [])
+        kept.append(made)
+        del kept[:-_READS_PER_KEY]
     return made
+
+
+#: Designs kept per :func:`_loose_key` (the latest ones), each with the model defaults it read.
+_READS_PER_KEY = 8
+_BY_READS: dict[tuple, list[Made]] = {}
+
+
+def _loose_key(run: ArchitectureRun, scenario: Scenario, registry: Any) -> tuple:
+    """What decides a design apart from the model defaults: the plugin set and the scenario's
+    content without ``[models]`` (its catalogue entries included)."""
+    base = unscoped(registry)
+    raw = {k: v for k, v in scenario.raw.items() if k not in ("sweep", "models")}
+    # the workload and assumptions as validated: a default may come from the models (the discount rate)
+    raw["\0resolved"] = [repr(scenario.workload), repr(scenario.assumptions)]
+    text = json.dumps(raw, sort_keys=True, default=str, separators=(",", ":"))
+    return (getattr(base, "token", id(base)), hashlib.sha256(text.encode()).hexdigest(), run.instance)
+
+
+def _reused(earlier: Made, registry: Any, scenario: Scenario) -> Made:
+    """``earlier``'s design (or refusal) in a context with ``registry``'s model defaults; its nominal
+    ledger is evaluated afresh (the ledger reads every default)."""
+    made = Made(design=earlier.design, error=earlier.error, printed=earlier.printed, reads=earlier.reads)
+    if earlier.ctx is not None:
+        made.ctx = private_context(dataclasses.replace(
+            earlier.ctx, models=registry.models, catalogues=registry.catalogues.read_only(), workload=scenario.workload,
+            assumptions=scenario.assumptions, sizer=Sizer(registry, scenario.workload.sustained_flops)))
+    return made
+
+
+class _WithModels:
+    """``registry`` as the engine's sizing sees it during a design call: with the recording ``models``."""
+
+    def __init__(self, registry: Any, models: Any):
+        self._registry, self.models = registry, models
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._registry, name)
 
 
 def _nominal_ledger(run: ArchitectureRun, made: Made, registry: Any, timeout_s: float | None) -> Ledger:
@@ -206,6 +274,7 @@ def evaluate_architecture(run: ArchitectureRun, scenario: Scenario, registry: An
     plugin = registry.architecture_owner.get(run.spec.name, "?")
     result = ArchitectureResult(run.instance, run.spec.name, plugin)
     made = make_design(run, scenario, registry, overrides, timeout_s)
+    result.reads = frozenset(made.reads) if made.reads is not None else None
     if made.error:
         result.error = made.error
         return result

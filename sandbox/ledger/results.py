@@ -111,6 +111,7 @@ class RunResult:
     baseline: str | None
     provenance: dict[str, Any]
     designs: dict[str, Design] = field(default_factory=dict, repr=False)  # what each plugin described (for plots)
+    warnings: list[str] = field(default_factory=list)  # about the scenario: e.g. an override nothing read
 
     def records(self) -> list[dict[str, Any]]:
         """Tidy records: one per (architecture, metric) with value and unit."""

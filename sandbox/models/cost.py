@@ -176,7 +176,7 @@ DEFAULTS: dict[str, Sourced] = {
         high=6.0,
         note="accounting life of AI servers; the economic life of GPUs may be shorter (assumption for the low end)",
     ),
-    "hours_per_year": Sourced(HOURS_PER_YEAR, "h", "Julian year, 365.25 d x 24 h (IAU)"),
+    "hours_per_year": Sourced(HOURS_PER_YEAR, "h", "Julian year, 365.25 d x 24 h (IAU)", constant=True),
 }
 
 

@@ -69,7 +69,8 @@ DEFAULTS: dict[str, Sourced] = {
         high=0.95,
         note="unit price multiplier per doubling of cumulative units (or cumulative launched mass)",
     ),
-    "standard_gravity_m_s2": Sourced(STANDARD_GRAVITY_M_S2, "m/s2", "3rd CGPM (1901), exact by definition"),
+    "standard_gravity_m_s2": Sourced(STANDARD_GRAVITY_M_S2, "m/s2", "3rd CGPM (1901), exact by definition",
+                                      constant=True),
     "ep_specific_mass_kg_per_kw": Sourced(
         7.0,
         "kg/kW",

@@ -13,6 +13,7 @@ spatial modes between the apertures (Miller 2000), which bounds spatial multiple
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -42,6 +43,8 @@ __all__ = [
     "dwdm_rate_bps",
     "channels_closed",
     "OpticalTerminal",
+    "TERMINAL_KINDS",
+    "optical_terminal",
     "SUNCATCHER_TERMINAL",
     "STARLINK_TERMINAL",
     "terminal_link",
@@ -63,9 +66,12 @@ _SUNCATCHER = ("Agüera y Arcas et al. (Google), 'Towards a future space-based, 
                "system design', arXiv:2511.19468 (2025)")
 
 DEFAULTS: dict[str, Sourced] = {
-    "speed_of_light_m_s": Sourced(SPEED_OF_LIGHT_M_S, "m/s", "SI Brochure, 9th ed. (BIPM 2019): exact by definition"),
-    "planck_constant_j_s": Sourced(PLANCK_J_S, "J s", "SI Brochure, 9th ed. (BIPM 2019): exact by definition"),
-    "boltzmann_constant_j_k": Sourced(BOLTZMANN_J_K, "J/K", "SI Brochure, 9th ed. (BIPM 2019): exact by definition"),
+    "speed_of_light_m_s": Sourced(SPEED_OF_LIGHT_M_S, "m/s", "SI Brochure, 9th ed. (BIPM 2019): exact by definition",
+                          constant=True),
+    "planck_constant_j_s": Sourced(PLANCK_J_S, "J s", "SI Brochure, 9th ed. (BIPM 2019): exact by definition",
+                          constant=True),
+    "boltzmann_constant_j_k": Sourced(BOLTZMANN_J_K, "J/K", "SI Brochure, 9th ed. (BIPM 2019): exact by definition",
+                          constant=True),
     "isl_laser_rate_bps": Sourced(
         100e9,
         "bit/s",
@@ -577,41 +583,49 @@ def _d(key: str) -> float:
     return float(DEFAULTS[key].nominal)
 
 
-#: A Suncatcher-class cluster terminal: 10 cm telescope, 5 W EDFA, 24 × 400G DWDM, up to 4 × 4
-#: sub-aperture beams (arXiv:2511.19468 §2.1, §4.2 and Fig. 1: 9.6 Tbps per aperture, 2 × 2 beams of
-#: 5 cm at 1.25 km, 4 × 4 of 2.5 cm at 0.32 km).
-SUNCATCHER_TERMINAL = OpticalTerminal(
-    name="Suncatcher-class (arXiv:2511.19468 §4.2)",
-    tx_power_w=_d("isl_edfa_power_w"),
-    aperture_m=_d("optical_aperture_m"),
-    wavelength_m=_d("wavelength_m"),
-    aperture_efficiency=_d("optical_aperture_efficiency"),
-    other_losses_db=_d("isl_other_losses_db"),
-    pointing_error_rad=_d("optical_pointing_error_rad"),
-    photons_per_bit=_d("coherent_photons_per_bit"),
-    channels=int(_d("dwdm_channels")),
-    channel_rate_bps=_d("dwdm_channel_rate_bps"),
-    max_beams_per_side=4,
-)
+#: Terminal names :func:`optical_terminal` builds.
+TERMINAL_KINDS = ("suncatcher", "starlink")
 
-#: A Starlink-class long-range terminal: one 100 Gbps wavelength (Brashears, SPIE 2024). SpaceX
-#: publishes neither aperture nor power: the optics are assumed to be Suncatcher's long-range
-#: example (10 cm, 5 W, 80 %, -3 dB; ~1.6 µW at 5,000 km, "typical for traditional long-range ISLs",
-#: arXiv:2511.19468 §2.1, §4.2) with an on-off-keying receiver (~71 photons/bit). It then closes
-#: 100 Gbps out to ~6,600 km, beyond the 5,400 km line-of-sight links SpaceX reports.
-STARLINK_TERMINAL = OpticalTerminal(
-    name="Starlink-class (assumed optics; rate from Brashears, SPIE 2024)",
-    tx_power_w=_d("isl_edfa_power_w"),
-    aperture_m=_d("optical_aperture_m"),
-    wavelength_m=_d("wavelength_m"),
-    aperture_efficiency=_d("optical_aperture_efficiency"),
-    other_losses_db=_d("isl_other_losses_db"),
-    pointing_error_rad=_d("optical_pointing_error_rad"),
-    photons_per_bit=_d("ook_photons_per_bit"),
-    channels=1,
-    channel_rate_bps=_d("starlink_isl_rate_bps"),
-    max_beams_per_side=1,
-)
+
+def optical_terminal(kind: str, value: Callable[[str], float] | None = None) -> OpticalTerminal:
+    """The ``kind`` terminal (:data:`TERMINAL_KINDS`) with its optics from the link model's defaults.
+
+    ``value`` reads a default by its dotted name (``"links.optical_aperture_m"``): pass a model
+    set's ``value`` (``ctx.models.value``) so that a scenario's ``[models]`` overrides reach the
+    terminal; without it the module's own nominal defaults are used.
+
+    - ``"suncatcher"``: a Suncatcher-class cluster terminal: 10 cm telescope, 5 W EDFA, 24 × 400G
+      DWDM, up to 4 × 4 sub-aperture beams (arXiv:2511.19468 §2.1, §4.2 and Fig. 1: 9.6 Tbps per
+      aperture, 2 × 2 beams of 5 cm at 1.25 km, 4 × 4 of 2.5 cm at 0.32 km).
+    - ``"starlink"``: a Starlink-class long-range terminal: one 100 Gbps wavelength (Brashears, SPIE
+      2024). SpaceX publishes neither aperture nor power: the optics are assumed to be Suncatcher's
+      long-range example (10 cm, 5 W, 80 %, -3 dB; ~1.6 µW at 5,000 km, "typical for traditional
+      long-range ISLs", arXiv:2511.19468 §2.1, §4.2) with an on-off-keying receiver (~71
+      photons/bit). It then closes 100 Gbps out to ~6,600 km, beyond the 5,400 km line-of-sight
+      links SpaceX reports.
+    """
+    if kind not in TERMINAL_KINDS:
+        raise ValueError(f"no optical terminal {kind!r} (choose from {', '.join(TERMINAL_KINDS)})")
+
+    def d(key: str) -> float:
+        return float(value(f"links.{key}")) if value is not None else _d(key)
+
+    optics = {"tx_power_w": d("isl_edfa_power_w"), "aperture_m": d("optical_aperture_m"),
+              "wavelength_m": d("wavelength_m"), "aperture_efficiency": d("optical_aperture_efficiency"),
+              "other_losses_db": d("isl_other_losses_db"), "pointing_error_rad": d("optical_pointing_error_rad")}
+    if kind == "suncatcher":
+        return OpticalTerminal(name="Suncatcher-class (arXiv:2511.19468 §4.2)", **optics,
+                               photons_per_bit=d("coherent_photons_per_bit"), channels=int(d("dwdm_channels")),
+                               channel_rate_bps=d("dwdm_channel_rate_bps"), max_beams_per_side=4)
+    return OpticalTerminal(name="Starlink-class (assumed optics; rate from Brashears, SPIE 2024)", **optics,
+                           photons_per_bit=d("ook_photons_per_bit"), channels=1,
+                           channel_rate_bps=d("starlink_isl_rate_bps"), max_beams_per_side=1)
+
+
+#: The Suncatcher-class terminal at the module's nominal defaults (:func:`optical_terminal`).
+SUNCATCHER_TERMINAL = optical_terminal("suncatcher")
+#: The Starlink-class terminal at the module's nominal defaults (:func:`optical_terminal`).
+STARLINK_TERMINAL = optical_terminal("starlink")
 
 
 def terminal_link(distance_m: ArrayLike, terminal: OpticalTerminal) -> dict[str, FloatOrArray]:

@@ -43,7 +43,7 @@ DEFAULTS: dict[str, Sourced] = {
         note="at 1 AU; the +/-3.3 % annual variation comes from the distance, use solar_flux_w_m2(d)",
     ),
     "astronomical_unit_m": Sourced(
-        149597870700.0, "m", "IAU 2012 Resolution B2 (exact definition of the astronomical unit)"
+        149597870700.0, "m", "IAU 2012 Resolution B2 (exact definition of the astronomical unit)", constant=True
     ),
     "cell_efficiency": Sourced(
         0.30,
@@ -155,7 +155,8 @@ DEFAULTS: dict[str, Sourced] = {
         high=5.4,
         note="nominal MMRTG 2.4 W/kg at BOL; high GPHS-RTG; low ~ MMRTG after several years",
     ),
-    "pu238_half_life_years": Sourced(87.7, "yr", "NNDC/ENSDF evaluated nuclear data (Pu-238 half-life 87.7 yr)"),
+    "pu238_half_life_years": Sourced(87.7, "yr", "NNDC/ENSDF evaluated nuclear data (Pu-238 half-life 87.7 yr)",
+                                      constant=True),
     "bus_power_fraction": Sourced(
         0.10,
         "",
@@ -188,15 +189,17 @@ DEFAULTS: dict[str, Sourced] = {
         "rated at",
         note="exact by definition; a ground site's capacity factor is the mean output over the year relative to "
         "this rating",
+        constant=True,
     ),
 }
 
 
-def solar_flux_w_m2(distance_au: ArrayLike, solar_constant_w_m2: float = 1360.8) -> FloatOrArray:
+def solar_flux_w_m2(distance_au: ArrayLike, solar_constant_w_m2: ArrayLike) -> FloatOrArray:
     """Solar irradiance at ``distance_au`` from the Sun: ``S = S0 / d^2``.
 
-    Inverse-square law for a point source, S0 = 1360.8 W/m² at 1 AU (Kopp & Lean 2011).
-    ``d <= 0`` is impossible (ValueError / nan).
+    Inverse-square law for a point source, ``solar_constant_w_m2`` (S0) at 1 AU: pass the model
+    set's ``value("power.solar_constant_w_m2")`` (1360.8 W/m², Kopp & Lean 2011), so that a
+    scenario's ``[models]`` value reaches every array. ``d <= 0`` is impossible (ValueError / nan).
     """
     scalar = is_scalar(distance_au)
     d = arr(distance_au)

@@ -32,6 +32,8 @@ fluxes in cm⁻² h⁻¹, cross-sections in cm², rates per (Julian) year or per
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -41,6 +43,7 @@ from sandbox.models._util import HOURS_PER_YEAR, SECONDS_PER_YEAR, FloatOrArray,
 __all__ = [
     "DEFAULTS",
     "ENVIRONMENTS",
+    "GCR_DEFAULTS",
     "ANCHORS",
     "LEO_CELL_SOURCES",
     "ENVIRONMENT_COMPONENTS",
@@ -262,6 +265,16 @@ ENVIRONMENT_DOSE_TABLE_KRAD_PER_YEAR: dict[str, np.ndarray] = {
 
 #: The environments :func:`dose_rate_krad_per_year` knows (LEO uses :func:`leo_dose_rate_krad_per_year`).
 ENVIRONMENTS: tuple[str, ...] = tuple(ENVIRONMENT_DOSE_TABLE_KRAD_PER_YEAR)
+
+#: Per environment, the default (in :data:`DEFAULTS`) that its galactic-cosmic-ray component is: the
+#: component is flat in depth, so :func:`dose_rate_krad_per_year` can replace it with a scenario's value.
+GCR_DEFAULTS: dict[str, str] = {"meo": "gcr_dose_free_space_krad_per_year", "geo": "gcr_dose_free_space_krad_per_year",
+                                "cislunar": "gcr_dose_free_space_krad_per_year",
+                                "interplanetary": "gcr_dose_free_space_krad_per_year",
+                                "lunar_surface": "lunar_surface_gcr_dose_krad_per_year"}
+#: Each environment's table without its cosmic-ray component, its last (krad(Si)/yr at ``DEPTHS_MM``):
+#: adding the nominal component back gives the table bit for bit (the same sum in the same order).
+_WITHOUT_GCR = {name: np.sum([c[1] for c in ENVIRONMENT_COMPONENTS[name][:-1]], axis=0) for name in GCR_DEFAULTS}
 
 # ------------------------------------------------------------------------- belt transits
 
@@ -519,7 +532,8 @@ def _depth_interp(shielding_g_cm2: NDArray[np.float64], log_doses: NDArray[np.fl
     return lo + w * (hi - lo)
 
 
-def dose_rate_krad_per_year(environment: str, shielding_g_cm2: ArrayLike, scale: ArrayLike = 1.0) -> FloatOrArray:
+def dose_rate_krad_per_year(environment: str, shielding_g_cm2: ArrayLike, scale: ArrayLike = 1.0,
+                            gcr_krad_per_year: float | None = None) -> FloatOrArray:
     """Annual total ionising dose, krad(Si)/yr, behind ``shielding_g_cm2`` of aluminium.
 
     ``environment`` is one of :data:`ENVIRONMENTS`: ``"meo"``, ``"geo"``, ``"cislunar"``,
@@ -527,11 +541,18 @@ def dose_rate_krad_per_year(environment: str, shielding_g_cm2: ArrayLike, scale:
     The table is the sum of the sourced :data:`ENVIRONMENT_COMPONENTS`; interpolation is
     log-log in depth on the 0.5/1/2/4/10 mm grid, clamped outside it. ``scale`` multiplies the
     result (``dose_rate_scale``). Solid-sphere geometry, time-averaged solar particles.
+    ``gcr_krad_per_year`` replaces the environment's cosmic-ray component (the default named in
+    :data:`GCR_DEFAULTS`; pass the model set's value so that a scenario's ``[models]`` value
+    reaches it); None keeps the tabulated nominal.
     """
     try:
         table = ENVIRONMENT_DOSE_TABLE_KRAD_PER_YEAR[environment]
     except KeyError:
         raise ValueError(f"unknown radiation environment {environment!r}; known: {', '.join(ENVIRONMENTS)}") from None
+    if gcr_krad_per_year is not None and environment in GCR_DEFAULTS:
+        if not (gcr_krad_per_year >= 0 and math.isfinite(gcr_krad_per_year)):
+            raise ValueError(f"gcr_krad_per_year must be finite and >= 0, got {gcr_krad_per_year!r}")
+        table = _WITHOUT_GCR[environment] + float(gcr_krad_per_year) * _FLAT
     scalar = is_scalar(shielding_g_cm2, scale)
     s, k = arr(shielding_g_cm2), arr(scale)
     bad = reject((s < 0) | (k < 0), scalar, "shielding_g_cm2 and scale must be >= 0")

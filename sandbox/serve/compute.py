@@ -13,7 +13,9 @@ the other architectures. So the explorer validates and evaluates each instance i
 holding the shared tables and that instance alone. Its validation is cached on that content,
 and its design (and nominal ledger) is memoised per process by the engine on the same content
 (:func:`sandbox.ledger.evaluate.make_design`). Changing one parameter of one architecture
-re-validates and re-designs that architecture only; the others are cache hits.
+re-validates and re-designs that architecture only; the others are cache hits. Changing a model
+default re-designs only the architectures whose design read it (the engine records the defaults
+each design call reads); the others reuse their design and evaluate their ledger again.
 
 Bad input never reaches a traceback: validation problems come back as ``{key: message}``; an
 architecture that fails is reported as ``sandbox run`` reports it.
@@ -152,7 +154,8 @@ class Explorer:
 
     def _validated_subs(self, src: Source, data: Mapping[str, Any]) -> list[tuple[str, Scenario]]:
         """Each architecture instance validated in a scenario of the shared tables and itself."""
-        shared = {k: v for k, v in data.items() if k not in ("architectures", "sweep")}
+        # a [claim] names the scenario's architectures and is not an input: each sub-scenario leaves it out
+        shared = {k: v for k, v in data.items() if k not in ("architectures", "sweep", "claim")}
         archs = data.get("architectures")
         problems: list[str] = []
         out: list[tuple[str, Scenario]] = []

@@ -157,10 +157,12 @@ def general_fields(raw: Mapping[str, Any], registry: Any) -> list[Field]:
 
 
 def model_fields(raw: Mapping[str, Any], registry: Any) -> list[Field]:
-    """Every shared-model default, valued as the file's ``[models]`` states it (else its nominal)."""
+    """Every shared-model default but the constants, valued as the file's ``[models]`` states it (else its nominal)."""
     stated = _stated_models(raw)
     out = []
     for name, d in sorted(registry.models.defaults.items()):
+        if d.constant:  # a physical constant or a definition: no input (a scenario cannot change it)
+            continue
         unit = "" if d.unit in ("", "1") else d.unit
         value = stated.get(name)
         if isinstance(value, Mapping):

@@ -102,11 +102,12 @@ def evaluate_chunk(job: Job, task: ChunkTask) -> dict[str, Any]:
     """
     from sandbox.core.hooks import PLUGIN_THREAD
 
-    before = set(threading.enumerate())
+    before = {t for t in threading.enumerate() if t.name == PLUGIN_THREAD}
     task = task.resolved()
     out = stage_part(task, build_part(task, evaluate_points(job, task.inputs)))
     # only plugin calls left running count: the host's own threads (a Dask worker starts its
-    # "Dask-Offload" thread on first use) are not a hung design and must not restart the worker
+    # "Dask-Offload" thread on first use) are not a hung design and must not restart the worker,
+    # nor is the reusable plugin worker, which is renamed PLUGIN_THREAD only when a call hangs in it
     out["abandoned_threads"] = sum(1 for t in threading.enumerate()
                                    if t not in before and t.is_alive() and t.name == PLUGIN_THREAD)
     out["worker"] = _dask_worker_address()

@@ -170,7 +170,7 @@ def design(p: Params, ctx: Context) -> Design:
     eclipse = float(trajectory.eclipse_fraction_from_beta(altitude, 0 * u.deg, body="Mars"))
     view = float(m.thermal.earth_view_factor(altitude.to_value("m"), mars_radius_km * 1e3, "edge"))
     absorbed = float(m.thermal.absorbed_flux_w_m2(
-        p.radiator_absorptivity, p.radiator_emissivity, m.power.solar_flux_w_m2(sun_au), 0.0,
+        p.radiator_absorptivity, p.radiator_emissivity, m.power.solar_flux_w_m2(sun_au, m.value("power.solar_constant_w_m2")), 0.0,
         m.thermal.body_ir_w_m2(MARS_BLACKBODY_K), 2 * view, MARS_BOND_ALBEDO, 1.0))
     site = Site(f"areostationary orbit (r = {r_km:,.0f} km)", kind="orbit", sun_distance_au=sun_au,
                 eclipse_fraction=eclipse, longest_dark_s=eclipse * MARS_SIDEREAL_DAY_S,
