@@ -5,6 +5,7 @@ and a bad override stops the run with one line naming the file, the key and what
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,9 @@ def one_error(r, path: Path, key: str, expected: str) -> str:
     ('[models]\n"links.speed_of_light_m_s" = "3e8 m/s"\n', "models.links.speed_of_light_m_s",
      "a physical constant or a definition (SI Brochure, 9th ed. (BIPM 2019): exact by definition), not an assumption: "
      "a scenario cannot change it"),
+    ('[models]\n"power.cell_efficiency" = 0.35\n', "models.power.cell_efficiency",
+     "each power_sources catalogue entry holds this figure, and the engine reads the entry's: set "
+     "[catalogue.power_sources.<entry>] efficiency instead (`sandbox catalogue power_sources` lists the entries)"),
     ('[catalogue.launch_vehicles.Starship]\nprice_usd = "5 kg"\n', "catalogue.launch_vehicles.Starship.price_usd",
      "expected an amount of money (USD), got '5 kg'"),
     ('[catalogue.launch_vehicles.Starship]\nprise_usd = 5e6\n', "catalogue.launch_vehicles.Starship.prise_usd",
@@ -229,3 +233,26 @@ def test_a_default_read_only_by_a_plugins_extra_metrics_is_not_called_unread(tmp
     result = evaluate(load_scenario(path, reg), reg)
     assert result.warnings == []
     assert result.ledgers["ground"].get("rf.noise_temperature") == 500.0
+
+
+def test_a_training_workload_defaults_every_utilisation_to_the_training_mfu(tmp_path):
+    """compute.utilisation_training (0.40: PaLM 46.2 %, Llama 3 38-43 % MFU) is every architecture's `utilisation`
+    default for a training workload, utilisation_inference (0.30) for serving. The ground's chips by hand, H100 fp16
+    989.4 TFLOP/s, availability 1 - 0.105686 x 3 / 365.25 = 0.999132: serving 1e16 / (989.4e12 x 0.30 x 0.999132)
+    = 33.7 -> 34 chips; training at 0.40: 25.3 -> 26; a [models] value of the training default (0.45: 22.5 -> 23)
+    moves it, and a parameter the scenario sets wins."""
+    availability = 1 - 0.105686 * 3 / 365.25
+    chips = {u: math.ceil(1e16 / (989.4e12 * u * availability)) for u in (0.30, 0.40, 0.45, 0.5)}
+    assert chips == {0.30: 34, 0.40: 26, 0.45: 23, 0.5: 21}
+    training = HEAD.replace('kind = "inference"', 'kind = "training"')
+    cases = {"serving": (HEAD, "", "", 0.30), "training": (training, "", "", 0.40),
+             "models": (training, '\n[models]\n"compute.utilisation_training" = 0.45\n', "", 0.45),
+             "stated": (training, '\n[models]\n"compute.utilisation_training" = 0.45\n', "utilisation = 0.5\n", 0.5)}
+    for name, (head, models, param, u) in cases.items():
+        _, result = run(tmp_path, head + models + "\n[architectures.ground]\n" + param, f"{name}.toml")
+        ground = result.ledgers["ground"]
+        assert ground.get("compute.chips") == chips[u], name
+    origins = result.scenario.architectures[0].params.origins  # the last run: the scenario's own 0.5 has no origin
+    assert "utilisation" not in origins
+    _, result = run(tmp_path, training + "\n[architectures.ground]\n", "origin.toml")
+    assert result.scenario.architectures[0].params.origins["utilisation"] == "training workload: compute.utilisation_training"

@@ -73,6 +73,10 @@ def one_error(stderr: str) -> str:
     ('"models.compute.utilisation_inference" = { low = 0.3, high = 0.9 }',
      "sweep.params.models.compute.utilisation_inference: shared-model default 'compute.utilisation_inference' is "
      "read by design functions at its nominal value, not by the ledger a study varies"),
+    ('"models.power.cell_efficiency" = { low = 0.25, high = 0.32 }',
+     "sweep.params.models.power.cell_efficiency: shared-model default 'power.cell_efficiency' is a figure each "
+     "power_sources catalogue entry holds, and the engine reads the entry's: vary "
+     "catalogue.power_sources.<entry>.efficiency instead"),
 ])
 def test_sweep_values_obey_the_scenario_bounds(tmp_path, dimension, message):
     """On e7401e5: -0.99 as a discount rate was accepted (LEO 142 USD/PFLOP-day); a default that

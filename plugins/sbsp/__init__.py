@@ -97,8 +97,9 @@ PARAMS = (
     Param("target_power", "0 W", "GPU power of the data centre (chips × chip TDP); 0 = size the chips to the workload.",
           unit="W", source="Sizing rule of this plugin (0 = derived from the workload), e.g. '100 GW'", maximum=1e13),
     from_sourced("utilisation", models.compute.DEFAULTS["utilisation_inference"],
-                 "Fraction of peak FLOP/s delivered to the workload (model FLOP utilisation).", maximum=1.0,
-                 exclusive_minimum=True),
+                 "Fraction of peak FLOP/s delivered to the workload (model FLOP utilisation); a training workload's "
+                 "default is compute.utilisation_training.", maximum=1.0, exclusive_minimum=True,
+                 workload_defaults=(("training", "compute.utilisation_training"),)),
     from_sourced("failure_rate", models.compute.DEFAULTS["failure_rate_per_year_ground"],
                  "Accelerator failures per chip-year (replaced by technicians within compute.repair_time_days).",
                  maximum=10.0),

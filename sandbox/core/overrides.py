@@ -23,7 +23,9 @@ A scenario states them as overrides, checked like every other input::
   The value is a number for a dimensionless default, else a quantity string convertible to the
   default's unit. It must be finite and >= 0 (> 0 where the default's range excludes zero), and a
   fraction (a dimensionless default whose range lies in [0, 1]) at most 1. A physical constant or a
-  definition (:attr:`sandbox.core.sourced.Sourced.constant`) cannot be overridden. An override that
+  definition (:attr:`sandbox.core.sourced.Sourced.constant`) cannot be overridden, nor a reference
+  figure each catalogue entry holds for itself (``catalogue_field``: the message names the field to
+  set). An override that
   nothing in the run reads is named in a warning (:func:`sandbox.ledger.engine.unread_overrides`).
 - ``[catalogue.<kind>.<entry>]`` overrides fields of an entry, or adds an entry. Numbers are in the
   unit the field name carries (``power_w`` W, ``price_usd`` USD, ``payload_kg`` kg per destination);
@@ -188,6 +190,11 @@ def _models(table: Any, defaults: Mapping[str, Sourced], where: Any, bad: Any) -
         if default.constant:
             bad(full, f"a physical constant or a definition ({default.source}), not an assumption: a scenario "
                       "cannot change it")
+            continue
+        if default.catalogue_field:
+            kind, _, fname = default.catalogue_field.partition(".")
+            bad(full, f"each {kind} catalogue entry holds this figure, and the engine reads the entry's: set "
+                      f"[catalogue.{kind}.<entry>] {fname} instead (`sandbox catalogue {kind}` lists the entries)")
             continue
         spec = value if isinstance(value, Mapping) else {"value": value}
         unknown = set(spec) - _SPEC_KEYS

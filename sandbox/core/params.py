@@ -42,7 +42,11 @@ class Param:
     parameter when the plugin builds the ``Param``. ``model_default`` names the shared-model
     default this parameter's default is (``"thermal.radiator_temperature_k"``; set by
     :func:`from_sourced`): a scenario's ``[models]`` override of that default moves this parameter
-    too, unless the scenario sets the parameter itself.
+    too, unless the scenario sets the parameter itself. ``workload_defaults`` maps a workload kind to
+    the shared-model default this parameter's default is for that kind instead
+    (``(("training", "compute.utilisation_training"),)``: pre-training runs at a higher model FLOP
+    utilisation than serving); the scenario's value of that default is used, unless the scenario sets
+    the parameter itself.
     """
 
     name: str
@@ -60,6 +64,7 @@ class Param:
     catalogue: str = ""
     kinds: tuple[str, ...] = ()
     model_default: str = ""
+    workload_defaults: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if not self.kind:

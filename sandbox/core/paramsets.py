@@ -20,14 +20,19 @@ from sandbox.core.design import Servicing, ThermalSystem
 from sandbox.core.params import Param, Params, from_sourced
 from sandbox.models import compute, launch, power, thermal
 
+#: The ``workload_defaults`` of a ``utilisation`` parameter: a training workload's default is the
+#: pre-training model FLOP utilisation (compute.utilisation_training), not the serving one.
+TRAINING_UTILISATION = (("training", "compute.utilisation_training"),)
+
 
 def compute_params(failure: str = "space") -> tuple[Param, ...]:
     """``utilisation``, ``failure_rate`` (per chip-year; ``failure="space"`` unrepaired or ``"ground"``),
     ``redundancy``, ``checkpoint_overhead`` and ``scrub_overhead``."""
     return (
         from_sourced("utilisation", compute.DEFAULTS["utilisation_inference"],
-                     "Fraction of peak operations delivered to the workload (model FLOP utilisation).",
-                     maximum=1.0, exclusive_minimum=True),
+                     "Fraction of peak operations delivered to the workload (model FLOP utilisation); a training "
+                     "workload's default is compute.utilisation_training.",
+                     maximum=1.0, exclusive_minimum=True, workload_defaults=TRAINING_UTILISATION),
         from_sourced("failure_rate", compute.DEFAULTS[f"failure_rate_per_year_{failure}"],
                      "Chip failures per chip-year" + (" (no repair in space)." if failure == "space" else "."),
                      maximum=10.0),

@@ -245,7 +245,8 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             bad(where, f"no installed architecture {kind!r}{hint}")
             continue
         spec = registry.architectures[kind]
-        values, origins = default_params(spec, registry, overrides, set(table), lambda k, m, key=key: bad(k, f"as {key}.{m}"))
+        values, origins = default_params(spec, registry, overrides, set(table), lambda k, m, key=key: bad(k, f"as {key}.{m}"),
+                                         workload.kind)
         overridden = set()
         known_keys = {p.name for p in spec.params} | {"type"}
         _unknown(table, known_keys, f"{key}.", bad)
@@ -274,28 +275,40 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
 
 
 def default_params(spec: ArchitectureSpec, registry: Any, overrides: _overrides.Overrides = _overrides.NONE,
-                   stated: set[str] | frozenset[str] = frozenset(), bad: Any = None) -> tuple[dict[str, Any], dict[str, str]]:
-    """``spec``'s default parameter values, with the scenario's ``[models]`` overrides applied to every
-    parameter whose default is an overridden model default and that the scenario (``stated``) does not set.
+                   stated: set[str] | frozenset[str] = frozenset(), bad: Any = None,
+                   workload_kind: str = "") -> tuple[dict[str, Any], dict[str, str]]:
+    """``spec``'s default parameter values for a ``workload_kind`` workload, with the scenario's
+    ``[models]`` overrides applied to every parameter whose default is an overridden model default
+    and that the scenario (``stated``) does not set.
 
-    Returns (values, origins); ``origins`` says which ``[models]`` entry set a value. A stated model value
-    outside a parameter's bounds is reported through ``bad(key, message)`` (raised when ``bad`` is None).
+    A parameter whose :attr:`~sandbox.core.params.Param.workload_defaults` name a default for this
+    workload kind takes that default (the scenario's value of it). Returns (values, origins);
+    ``origins`` says where such a value came from. A model value outside a parameter's bounds is
+    reported through ``bad(key, message)`` (raised when ``bad`` is None).
     """
     values: dict[str, Any] = {}
     origins: dict[str, str] = {}
     for param in spec.params:
         values[param.name] = check_value(param, param.default)
-        nominal = overrides.nominal(param.model_default) if param.model_default else None
-        if nominal is None or param.name in stated:
+        if param.name in stated:
             continue
-        unit = registry.models.default(param.model_default).unit
+        name = dict(param.workload_defaults).get(workload_kind) or param.model_default
+        if not name:
+            continue
+        nominal = overrides.nominal(name)
+        by_kind = name != param.model_default
+        if nominal is None and not by_kind:
+            continue
+        default = registry.models.default(name)
         try:
-            values[param.name] = check_value(param, sourced_text(nominal, unit))
+            values[param.name] = check_value(param, sourced_text(default.nominal if nominal is None else nominal,
+                                                                 default.unit))
         except ValueError as exc:
             if bad is None:
                 raise
-            bad(f"models.{param.model_default}", f"{param.name}: {exc}")
-        origins[param.name] = f"[models] {param.model_default}, {overrides.where.get(f'models.{param.model_default}', 'scenario')}"
+            bad(f"models.{name}", f"{param.name}: {exc}")
+        place = f"[models] {name}, {overrides.where.get(f'models.{name}', 'scenario')}" if nominal is not None else ""
+        origins[param.name] = (f"{workload_kind} workload: {name}" + (f"; {place}" if place else "")) if by_kind else place
     return values, origins
 
 

@@ -76,7 +76,7 @@ def scenario_schema(registry: Registry) -> dict[str, Any]:
             "models": {"type": "object", "additionalProperties": False,
                        "description": "The scenario's own shared-model defaults, by dotted name (sandbox.core.overrides).",
                        "properties": {name: _model_schema(d) for name, d in sorted(registry.models.defaults.items())
-                                      if not d.constant}},  # a physical constant or definition: not settable
+                                      if d.settable}},  # not a constant, nor a catalogue entry's own figure
             "catalogue": {"type": "object", "additionalProperties": False,
                           "description": "Fields of catalogue entries to override, or new entries: "
                                          "[catalogue.<kind>.<entry>], numbers in the unit each field name carries.",

@@ -18,7 +18,9 @@ class Sourced:
     ``low``/``high`` bound the plausible range for Monte Carlo; ``None`` means the value
     is treated as certain (a physical constant or a definition). ``constant`` marks a physical
     constant or a definition (the speed of light, the standard gravity): not an assumption, so a
-    scenario's ``[models]`` table cannot change it.
+    scenario's ``[models]`` table cannot change it. ``catalogue_field`` (``"<kind>.<field>"``) marks a
+    reference figure that each catalogue entry holds for itself (a cell's efficiency, a battery's
+    specific energy): the engine reads the entry's field, so a scenario sets that field instead.
     """
 
     nominal: float
@@ -28,6 +30,12 @@ class Sourced:
     high: float | None = None
     note: str = ""
     constant: bool = False
+    catalogue_field: str = ""
+
+    @property
+    def settable(self) -> bool:
+        """True when a scenario's ``[models]`` table may set it (neither a constant nor a catalogue entry's figure)."""
+        return not self.constant and not self.catalogue_field
 
     def __post_init__(self) -> None:
         if not self.source:

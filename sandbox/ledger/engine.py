@@ -32,7 +32,8 @@ def architecture_runs(scenario: Scenario, registry: Any) -> tuple[list[Architect
     spec = next((s for s in registry.architectures.values() if s.baseline), None)
     if spec is None:
         return runs, None, False
-    values, origins = default_params(spec, scenario.registry(registry), scenario.overrides)
+    values, origins = default_params(spec, scenario.registry(registry), scenario.overrides,
+                                     workload_kind=scenario.workload.kind)
     params = Params(values, frozenset(), origins)
     runs.append(ArchitectureRun(spec.name, spec, params))
     return runs, spec.name, True

@@ -157,8 +157,8 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
         _BY_READS.clear()
     _DESIGNS[key] = made
     if recorded and models is not registry.models and not models.read_all:  # what it read is known
-        made.reads = {**dict(models.read), **{p.model_default: registry.models.default(p.model_default)
-                                              for p in run.spec.params if p.model_default}}
+        made.reads = {**dict(models.read), **{name: registry.models.default(name) for p in run.spec.params
+                                              for name in (p.model_default, *dict(p.workload_defaults).values()) if name}}
         kept = _BY_READS.setdefault(loose, [])
         kept.append(made)
         del kept[:-_READS_PER_KEY]

@@ -166,6 +166,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=0.05,
         high=0.15,
         note="low = cheap wholesale/PPA sites, high = commercial tariffs and constrained markets",
+        catalogue_field="power_sources.price_usd_per_kwh",
     ),
     "hardware_lifetime_years": Sourced(
         5.0,

@@ -53,6 +53,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=0.20,
         high=0.32,
         note="triple-junction GaAs at beginning of life, AM0, 28 C; low end = space-grade silicon",
+        catalogue_field="power_sources.efficiency",
     ),
     "packing_factor": Sourced(
         0.85,
@@ -61,6 +62,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=0.75,
         high=0.92,
         note="fraction of array area covered by active cells",
+        catalogue_field="power_sources.packing_factor",
     ),
     "degradation_per_year": Sourced(
         0.0275,
@@ -69,6 +71,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=0.005,
         high=0.0375,
         note="low end (assumption) = modern multijunction cells with cover glass in low LEO (~0.5-1 %/yr)",
+        catalogue_field="power_sources.degradation_per_year",
     ),
     "pointing_factor": Sourced(
         0.98,
@@ -95,6 +98,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=0.85,
         high=0.95,
         note="Li-ion charge -> discharge energy efficiency, excluding PMAD",
+        catalogue_field="power_sources.round_trip_efficiency",
     ),
     "battery_specific_energy_wh_per_kg": Sourced(
         150.0,
@@ -103,6 +107,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=100.0,
         high=250.0,
         note="battery (pack) level incl. packaging and harness",
+        catalogue_field="power_sources.specific_energy_wh_per_kg",
     ),
     "depth_of_discharge_leo": Sourced(
         0.30,
@@ -111,6 +116,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=0.20,
         high=0.40,
         note="fraction of capacity used per eclipse in LEO",
+        catalogue_field="power_sources.depth_of_discharge",
     ),
     "depth_of_discharge_deep_cycle": Sourced(
         0.80,
@@ -119,6 +125,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=0.60,
         high=0.90,
         note="once-per-month cycles (lunar night)",
+        catalogue_field="power_sources.depth_of_discharge",
     ),
     "rfc_specific_energy_wh_per_kg": Sourced(
         500.0,
@@ -128,6 +135,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=200.0,
         high=1000.0,
         note="system level incl. tanks; highly design dependent, treat as uncertain",
+        catalogue_field="power_sources.specific_energy_wh_per_kg",
     ),
     "rfc_round_trip_efficiency": Sourced(
         0.50,
@@ -136,6 +144,7 @@ DEFAULTS: dict[str, Sourced] = {
         "(PEM fuel cell ~50-60 % x electrolyser ~80 %)",
         low=0.40,
         high=0.60,
+        catalogue_field="power_sources.round_trip_efficiency",
     ),
     "fission_specific_power_w_per_kg": Sourced(
         40000.0 / 6000.0,
@@ -146,6 +155,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=2.5,
         high=10.0,
         note="nominal 40 kWe / 6 t = 6.7 W/kg; low ~ 1 kWe Kilopower class; high (assumption) = larger reactors",
+        catalogue_field="power_sources.specific_power_w_per_kg",
     ),
     "rtg_specific_power_w_per_kg": Sourced(
         110.0 / 45.0,
@@ -154,6 +164,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=2.0,
         high=5.4,
         note="nominal MMRTG 2.4 W/kg at BOL; high GPHS-RTG; low ~ MMRTG after several years",
+        catalogue_field="power_sources.specific_power_w_per_kg",
     ),
     "pu238_half_life_years": Sourced(87.7, "yr", "NNDC/ENSDF evaluated nuclear data (Pu-238 half-life 87.7 yr)",
                                       constant=True),
@@ -174,6 +185,7 @@ DEFAULTS: dict[str, Sourced] = {
         high=4.0,
         note="whole wing incl. substrate, deployment and harness; low = advanced flexible (ROSA-class), "
         "high = rigid honeycomb panels (assumption within the SOA span)",
+        catalogue_field="power_sources.areal_density_kg_m2",
     ),
     "lunar_night_s": Sourced(
         29.530589 / 2 * 86400.0,

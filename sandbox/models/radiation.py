@@ -439,7 +439,10 @@ DEFAULTS: dict[str, Sourced] = {
         high=1000.0,
     ),
     "aluminium_density_g_cm3": Sourced(
-        ALUMINIUM_DENSITY_G_CM3, "g/cm3", "CRC Handbook of Chemistry and Physics (Al 2.70 g/cm3)"
+        ALUMINIUM_DENSITY_G_CM3, "g/cm3", "CRC Handbook of Chemistry and Physics (Al 2.70 g/cm3)",
+        note="the density of the mm <-> g/cm2 conversion of the dose tables (pure aluminium): a definition here; "
+        "a scenario states shielding in g/cm2 to model another material",
+        constant=True,
     ),
     "gcr_dose_free_space_krad_per_year": Sourced(
         _GCR_FREE_SPACE_KRAD,

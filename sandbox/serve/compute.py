@@ -105,7 +105,8 @@ class Explorer:
         runs = [scn.architectures[0] for _, scn in subs if scn.architectures]
         archs = src.raw.get("architectures", {})
         for run in runs:
-            fields += forms.param_fields(run.instance, run.spec, archs.get(run.instance, {}), self.registry)
+            moved = {name: run.params.values[name] for name in run.params.origins}
+            fields += forms.param_fields(run.instance, run.spec, archs.get(run.instance, {}), self.registry, moved)
         if forms.overrides_supported():
             fields += forms.model_fields(src.raw, self.registry)
             designs = []

@@ -102,11 +102,14 @@ def _param_number(param: Param, value: Any) -> float | None:
     return _finite(getattr(checked, "value", checked))
 
 
-def param_fields(instance: str, spec: Any, table: Mapping[str, Any], registry: Any) -> list[Field]:
-    """Fields of one architecture instance: every declared parameter, valued as the file states it."""
+def param_fields(instance: str, spec: Any, table: Mapping[str, Any], registry: Any,
+                 moved: Mapping[str, Any] | None = None) -> list[Field]:
+    """Fields of one architecture instance: every declared parameter, valued as the file states it, or
+    as ``moved`` holds it (the defaults a ``[models]`` value or the workload kind set: ``Params.origins``)."""
     out = []
+    moved = moved or {}
     for p in spec.params:
-        stated = table.get(p.name, p.default)
+        stated = table.get(p.name, moved.get(p.name, p.default))
         low = _param_number(p, p.low) if p.low is not None else None
         high = _param_number(p, p.high) if p.high is not None else None
         choices = list(p.choices)
@@ -157,11 +160,11 @@ def general_fields(raw: Mapping[str, Any], registry: Any) -> list[Field]:
 
 
 def model_fields(raw: Mapping[str, Any], registry: Any) -> list[Field]:
-    """Every shared-model default but the constants, valued as the file's ``[models]`` states it (else its nominal)."""
+    """Every shared-model default a scenario may set, valued as the file's ``[models]`` states it (else its nominal)."""
     stated = _stated_models(raw)
     out = []
     for name, d in sorted(registry.models.defaults.items()):
-        if d.constant:  # a physical constant or a definition: no input (a scenario cannot change it)
+        if not d.settable:  # a constant, or a figure each catalogue entry holds: no input (a scenario cannot set it)
             continue
         unit = "" if d.unit in ("", "1") else d.unit
         value = stated.get(name)

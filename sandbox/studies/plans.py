@@ -413,11 +413,17 @@ def ledger_input(registry: Any, key: str) -> Dimension | str:
             return f"no shared-model default {rest!r}" + (f"; did you mean {close[0]!r}?" if close else "")
         from sandbox.ledger.element import LEDGER_DEFAULTS
 
+        d = defaults[rest]
+        if d.constant:
+            return f"shared-model default {rest!r} is a physical constant or a definition ({d.source}), not an input"
+        if d.catalogue_field:
+            table, _, fname = d.catalogue_field.partition(".")
+            return (f"shared-model default {rest!r} is a figure each {table} catalogue entry holds, and the engine reads "
+                    f"the entry's: vary catalogue.{table}.<entry>.{fname} instead")
         if rest not in LEDGER_DEFAULTS:  # varying it per point would change nothing: refuse, don't mislead
             return (f"shared-model default {rest!r} is read by design functions at its nominal value, not by the "
                     "ledger a study varies, so every point would give the same result; sweep the architecture "
                     f"parameter that sets it instead (ledger defaults: {', '.join(LEDGER_DEFAULTS)})")
-        d = defaults[rest]
         return Dimension(key, low=_f(d.low), high=_f(d.high), nominal=float(d.nominal), unit=d.unit, source=d.source)
     if kind == "catalogue":
         parts = rest.split(".", 2)
