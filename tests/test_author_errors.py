@@ -329,3 +329,25 @@ def test_a_misspelt_parameter_in_a_design_names_the_plugin_and_the_closest_param
     assert result.failures["typo"] == ("architecture 'typo' (plugin 'typo-plugin'): KeyError: \"no parameter 'pod_powr' "
                                        "in this architecture's schema; did you mean 'pod_power'?\"")
     assert "ground" in result.ledgers  # the baseline is unaffected
+
+
+@pytest.mark.parametrize(("pairs", "expected"), [
+    ((("training", "compute.utilisation_trainng"),),
+     "workload_defaults['training'] names no shared-model default 'compute.utilisation_trainng'; did you mean "
+     "'compute.utilisation_training'?"),
+    ((("pretraining", "compute.utilisation_training"),),
+     "workload_defaults names no workload kind 'pretraining' (kinds: inference, training)"),
+])
+def test_a_workload_default_that_names_nothing_is_blamed_on_the_plugin(pairs, expected):
+    from sandbox.core.architecture import ArchitectureSpec
+
+    class Plugin:
+        @hookimpl
+        def sandbox_register_architectures(self, register):
+            register(ArchitectureSpec("mfu", "x", "test", (Param("utilisation", 0.3, "MFU", source="test",
+                                                                  workload_defaults=pairs),), lambda p, ctx: None))
+
+    reg = load([("mine", Plugin())])
+    (info,) = [p for p in reg.load_errors if p.name == "mine"]
+    assert info.error == f"plugin 'mine': architecture 'mfu': parameter 'utilisation': {expected}"
+    assert "mfu" not in reg.architectures and "leo" in reg.architectures

@@ -47,6 +47,10 @@ class ArchitectureSpec:
         raise KeyError(name)
 
 
+#: What a workload's compute serves (``Workload.kind``; a parameter's ``workload_defaults`` are keyed on it).
+WORKLOAD_KINDS = ("inference", "training")
+
+
 @dataclass(frozen=True)
 class Workload:
     """What the user wants: ``kind`` (``"inference"`` or ``"training"``), ``sustained_flops``

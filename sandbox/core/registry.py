@@ -259,6 +259,7 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
 
 def _register_all(pm: pluggy.PluginManager, spec_type: type) -> tuple[Any, ...]:
     """Run the registration hooks once: catalogues, models and architectures, and who failed (plugin → cause)."""
+    from sandbox.core.architecture import WORKLOAD_KINDS
     from sandbox.core.modelset import ModelError, ModelSet
 
     catalogues = Catalogues()
@@ -294,6 +295,18 @@ def _register_all(pm: pluggy.PluginManager, spec_type: type) -> tuple[Any, ...]:
                 raise PluginError(
                     f"plugin {plugin_name!r} registered architecture {spec.name!r}, already registered by plugin {owner[spec.name]!r}"
                 )
+            known = models.defaults
+            for param in spec.params:
+                for kind, name in getattr(param, "workload_defaults", ()):
+                    if kind not in WORKLOAD_KINDS:
+                        raise PluginError(f"plugin {plugin_name!r}: architecture {spec.name!r}: parameter {param.name!r}: "
+                                          f"workload_defaults names no workload kind {kind!r} "
+                                          f"(kinds: {', '.join(WORKLOAD_KINDS)})")
+                    if name not in known:
+                        close = difflib.get_close_matches(str(name), list(known), n=1)
+                        raise PluginError(f"plugin {plugin_name!r}: architecture {spec.name!r}: parameter {param.name!r}: "
+                                          f"workload_defaults[{kind!r}] names no shared-model default {name!r}"
+                                          + (f"; did you mean {close[0]!r}?" if close else ""))
             architectures[spec.name] = spec
             owner[spec.name] = plugin_name
 

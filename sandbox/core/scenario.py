@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import astropy.units as u
 
 from sandbox.core import overrides as _overrides
-from sandbox.core.architecture import ArchitectureSpec, Assumptions, Workload
+from sandbox.core.architecture import WORKLOAD_KINDS, ArchitectureSpec, Assumptions, Workload
 from sandbox.core.params import Params, check_value, sourced_text
 from sandbox.core.units import FLOPS, QuantityError, parse_quantity
 
@@ -74,7 +74,6 @@ class Scenario:
 
 #: A catalogue-typed parameter whose default is ``"auto"`` lets the engine choose the entry by site type.
 AUTO = "auto"
-WORKLOAD_KINDS = ("inference", "training")
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
 #: [sweep]: see sandbox.studies.plans; [models], [catalogue]: sandbox.core.overrides; [claim]: sandbox.core.claim
 _TOP = {"study", "workload", "assumptions", "architectures", "sweep", "models", "catalogue", "claim"}
