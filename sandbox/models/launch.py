@@ -70,7 +70,7 @@ DEFAULTS: dict[str, Sourced] = {
         note="unit price multiplier per doubling of cumulative units (or cumulative launched mass)",
     ),
     "standard_gravity_m_s2": Sourced(STANDARD_GRAVITY_M_S2, "m/s2", "3rd CGPM (1901), exact by definition",
-                                      constant=True),
+                                     constant=True),
     "ep_specific_mass_kg_per_kw": Sourced(
         7.0,
         "kg/kW",

@@ -67,11 +67,11 @@ _SUNCATCHER = ("Agüera y Arcas et al. (Google), 'Towards a future space-based, 
 
 DEFAULTS: dict[str, Sourced] = {
     "speed_of_light_m_s": Sourced(SPEED_OF_LIGHT_M_S, "m/s", "SI Brochure, 9th ed. (BIPM 2019): exact by definition",
-                          constant=True),
+                                  constant=True),
     "planck_constant_j_s": Sourced(PLANCK_J_S, "J s", "SI Brochure, 9th ed. (BIPM 2019): exact by definition",
-                          constant=True),
+                                   constant=True),
     "boltzmann_constant_j_k": Sourced(BOLTZMANN_J_K, "J/K", "SI Brochure, 9th ed. (BIPM 2019): exact by definition",
-                          constant=True),
+                                      constant=True),
     "isl_laser_rate_bps": Sourced(
         100e9,
         "bit/s",

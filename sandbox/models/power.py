@@ -167,7 +167,7 @@ DEFAULTS: dict[str, Sourced] = {
         catalogue_field="power_sources.specific_power_w_per_kg",
     ),
     "pu238_half_life_years": Sourced(87.7, "yr", "NNDC/ENSDF evaluated nuclear data (Pu-238 half-life 87.7 yr)",
-                                      constant=True),
+                                     constant=True),
     "bus_power_fraction": Sourced(
         0.10,
         "",

@@ -40,7 +40,7 @@ _DIVINER = (
 
 DEFAULTS: dict[str, Sourced] = {
     "stefan_boltzmann": Sourced(STEFAN_BOLTZMANN, "W m-2 K-4", "CODATA 2018 recommended values (exact, SI 2019)",
-                                 constant=True),
+                                constant=True),
     "deep_space_temperature_k": Sourced(
         2.7255, "K", "Fixsen 2009, 'The temperature of the cosmic microwave background', ApJ 707:916-920"
     ),
