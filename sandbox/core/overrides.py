@@ -460,8 +460,8 @@ def scoped(registry: Any, overrides: Overrides) -> Any:
     Its ``token`` extends the base token with the overrides' digest, so design memos keep them apart.
     Scopes are cached per (registry, overrides) within the process.
     """
-    base = registry.__dict__.get("scope_of")
-    if base is not None:  # already a scenario's scope
+    base = unscoped(registry)
+    if base is not registry:  # already a scenario's scope
         if registry.token == f"{base.token}+{overrides.key}" or (not overrides and registry.token == base.token):
             return registry
         registry = base

@@ -77,7 +77,11 @@ class ArchitectureResult:
 
 def scenario_content_key(scenario: Scenario) -> str:
     """SHA-256 of the scenario's validated content (not its path or file bytes), without ``[sweep]``."""
-    raw = {k: v for k, v in scenario.raw.items() if k != "sweep"}
+    return _digest({k: v for k, v in scenario.raw.items() if k != "sweep"})
+
+
+def _digest(raw: Mapping[str, Any]) -> str:
+    """SHA-256 of scenario data, independent of key order."""
     text = json.dumps(raw, sort_keys=True, default=str, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -177,8 +181,7 @@ def _loose_key(run: ArchitectureRun, scenario: Scenario, registry: Any) -> tuple
     raw = {k: v for k, v in scenario.raw.items() if k not in ("sweep", "models")}
     # the workload and assumptions as validated: a default may come from the models (the discount rate)
     raw["\0resolved"] = [repr(scenario.workload), repr(scenario.assumptions)]
-    text = json.dumps(raw, sort_keys=True, default=str, separators=(",", ":"))
-    return (getattr(base, "token", id(base)), hashlib.sha256(text.encode()).hexdigest(), run.instance)
+    return (getattr(base, "token", id(base)), _digest(raw), run.instance)
 
 
 def _reused(earlier: Made, registry: Any, scenario: Scenario) -> Made:
