@@ -256,3 +256,34 @@ def test_a_training_workload_defaults_every_utilisation_to_the_training_mfu(tmp_
     assert "utilisation" not in origins
     _, result = run(tmp_path, training + "\n[architectures.ground]\n", "origin.toml")
     assert result.scenario.architectures[0].params.origins["utilisation"] == "training workload: compute.utilisation_training"
+
+
+def test_a_training_workload_draws_utilisation_from_the_training_range(tmp_path):
+    """Studies and the explorer's slider take a workload-dependent parameter's range from the default it follows:
+    training MFU 0.30-0.50 (Chowdhery et al. 2022, PaLM 46.2 %; Dubey et al. 2024, Llama 3 38-43 %), not the
+    serving range 0.10-0.76 that `utilisation` declares; a [models] range of the training default wins, and an
+    inference workload keeps the parameter's own range."""
+    from sandbox.serve.form import param_fields
+    from sandbox.studies.plans import parse_plan
+    from sandbox.studies.sensitivity import architecture_inputs
+
+    reg = default_registry()
+    training = HEAD.replace('kind = "inference"', 'kind = "training"')
+    sweep = '\n[sweep]\nmethod = "random"\npoints = 4\n[sweep.params]\n"ground.utilisation" = {}\n'
+    ranged = '\n[models]\n"compute.utilisation_training" = { value = 0.42, low = 0.35, high = 0.46 }\n'
+    cases = {"inference": (HEAD, (0.10, 0.76, 0.30)), "training": (training, (0.30, 0.50, 0.40)),
+             "models": (training + ranged, (0.35, 0.46, 0.42))}
+    for name, (head, (low, high, nominal)) in cases.items():
+        path = tmp_path / f"{name}.toml"
+        path.write_text(head + "\n[architectures.ground]\n" + sweep, encoding="utf-8")
+        scenario = load_scenario(path, reg)
+        scoped = scenario.registry(reg)
+        dim = parse_plan(scenario, reg).dimensions[0]
+        assert (dim.low, dim.high, dim.nominal) == pytest.approx((low, high, nominal)), name
+        tornado = next(d for d in architecture_inputs(scenario, scoped) if d.key == "ground.utilisation")
+        assert (tornado.low, tornado.high) == pytest.approx((low, high)), name
+        run_ = scenario.architectures[0]
+        field = next(f for f in param_fields("ground", run_.spec, {}, scoped, {}, scenario.workload.kind)
+                     if f.label == "utilisation")
+        assert (field.low, field.high) == pytest.approx((low, high)), name
+    assert "Chowdhery" in dim.source

@@ -311,6 +311,21 @@ def default_params(spec: ArchitectureSpec, registry: Any, overrides: _overrides.
     return values, origins
 
 
+def param_range(param: Any, models: Any, workload_kind: str = "") -> tuple[Any, Any, str]:
+    """(low, high, source) of ``param``'s plausible range for a ``workload_kind`` workload, as a scenario
+    would write them: the range of the shared-model default its ``workload_defaults`` name for that kind
+    (``models`` as the scenario sees them, so a ``[models]`` range counts), else the parameter's own.
+
+    A training workload's ``utilisation`` is thus drawn from the pre-training MFU range, not the serving one.
+    """
+    name = dict(param.workload_defaults).get(workload_kind)
+    if name:
+        default = models.default(name)
+        if default.low is not None and default.high is not None:
+            return sourced_text(default.low, default.unit), sourced_text(default.high, default.unit), default.source
+    return param.low, param.high, param.source
+
+
 def _table(data: dict, key: str, bad: Any) -> dict:
     value = data.get(key, {})
     if not isinstance(value, dict):

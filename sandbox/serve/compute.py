@@ -104,9 +104,13 @@ class Explorer:
         subs = self._validated_subs(src, src.raw)
         runs = [scn.architectures[0] for _, scn in subs if scn.architectures]
         archs = src.raw.get("architectures", {})
-        for run in runs:
+        for _, scn in subs:
+            if not scn.architectures:
+                continue
+            run = scn.architectures[0]
             moved = {name: run.params.values[name] for name in run.params.origins}
-            fields += forms.param_fields(run.instance, run.spec, archs.get(run.instance, {}), self.registry, moved)
+            fields += forms.param_fields(run.instance, run.spec, archs.get(run.instance, {}), _scoped(scn, self.registry),
+                                         moved, scn.workload.kind)
         if forms.overrides_supported():
             fields += forms.model_fields(src.raw, self.registry)
             designs = []

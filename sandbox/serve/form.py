@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.core.params import Param, check_value
-from sandbox.core.scenario import PRECISIONS, WORKLOAD_KINDS
+from sandbox.core.scenario import PRECISIONS, WORKLOAD_KINDS, param_range
 
 #: A slider is log-scaled when its range spans more than this factor.
 LOG_RATIO = 20.0
@@ -103,22 +103,24 @@ def _param_number(param: Param, value: Any) -> float | None:
 
 
 def param_fields(instance: str, spec: Any, table: Mapping[str, Any], registry: Any,
-                 moved: Mapping[str, Any] | None = None) -> list[Field]:
+                 moved: Mapping[str, Any] | None = None, workload_kind: str = "") -> list[Field]:
     """Fields of one architecture instance: every declared parameter, valued as the file states it, or
-    as ``moved`` holds it (the defaults a ``[models]`` value or the workload kind set: ``Params.origins``)."""
+    as ``moved`` holds it (the defaults a ``[models]`` value or the workload kind set: ``Params.origins``),
+    with its range and source for a ``workload_kind`` workload (:func:`sandbox.core.scenario.param_range`)."""
     out = []
     moved = moved or {}
     for p in spec.params:
         stated = table.get(p.name, moved.get(p.name, p.default))
-        low = _param_number(p, p.low) if p.low is not None else None
-        high = _param_number(p, p.high) if p.high is not None else None
+        low_text, high_text, source = param_range(p, registry.models, workload_kind)
+        low = _param_number(p, low_text) if low_text is not None else None
+        high = _param_number(p, high_text) if high_text is not None else None
         choices = list(p.choices)
         if p.catalogue:
             choices = sorted(getattr(registry.catalogues, p.catalogue))
             if p.default == "auto":
                 choices = ["auto", *choices]
         f = Field(f"architectures.{instance}.{p.name}", p.name, instance, p.kind, text_of(stated), text_of(p.default),
-                  unit=p.unit, source=p.source, description=p.description, low=low, high=high,
+                  unit=p.unit, source=source, description=p.description, low=low, high=high,
                   minimum=p.minimum, maximum=p.maximum, choices=choices)
         if p.kind in ("quantity", "number", "integer"):
             f.slider = _slider(low, high, _param_number(p, stated), p.kind, p.minimum, p.maximum)

@@ -54,7 +54,7 @@ import numpy as np
 
 from sandbox.core.catalogue import field_unit
 from sandbox.core.params import check_value
-from sandbox.core.scenario import Scenario, ScenarioError
+from sandbox.core.scenario import Scenario, ScenarioError, param_range
 from sandbox.ledger.inputs import CATALOGUE_KINDS
 
 METHODS = ("grid", "random", "lhs", "montecarlo")
@@ -254,7 +254,7 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
     head, _, rest = key.partition(".")
     instances = {r.instance: r for r in scenario.architectures}
     if head in instances:
-        dim = architecture_dimension(instances[head], rest, key, spec, bad, registry.catalogues)
+        dim = architecture_dimension(instances[head], rest, key, spec, bad, registry, scenario.workload.kind)
     elif head in ("models", "catalogue", "assumptions"):
         dim = _ledger_dimension(registry, key, spec, bad)
     else:
@@ -286,9 +286,12 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
     return dim
 
 
-def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, catalogues: Any = None) -> Dimension | None:
+def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, registry: Any = None,
+                           workload_kind: str = "") -> Dimension | None:
     """The dimension of parameter ``name`` of architecture ``run``; catalogue-typed values are checked
-    against ``catalogues`` (and the kinds the parameter accepts) when given."""
+    against ``registry``'s catalogues (and the kinds the parameter accepts) when given. Without ``low``
+    and ``high`` in ``spec`` the range is the parameter's for a ``workload_kind`` workload
+    (:func:`sandbox.core.scenario.param_range`, read from ``registry``'s models; the parameter's own without one)."""
     try:
         param = run.spec.param(name)
     except KeyError:
@@ -308,7 +311,10 @@ def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, 
             return float(value)
         raise ValueError(f"parameter {name!r} is a {param.kind}: give `values`")
 
-    dim = Dimension(key, unit=unit, integer=param.kind == "integer", source=param.source)
+    catalogues = registry.catalogues if registry is not None else None
+    low, high, source = param_range(param, registry.models, workload_kind) if registry is not None \
+        else (param.low, param.high, param.source)
+    dim = Dimension(key, unit=unit, integer=param.kind == "integer", source=source)
     try:
         if "values" in spec:
             if not isinstance(spec["values"], list) or not spec["values"]:
@@ -325,8 +331,8 @@ def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, 
                 vals.append(float(checked.to_value(param.si_unit)) if param.kind == "quantity" else checked)
             dim.values = vals
         else:
-            low = spec.get("low", param.low)
-            high = spec.get("high", param.high)
+            low = spec.get("low", low)
+            high = spec.get("high", high)
             if low is None or high is None:
                 bad("", f"parameter {name!r} declares no low/high range: give low and high, or values")
                 return None

@@ -55,8 +55,9 @@ def default_inputs(scenario: Any, registry: Any) -> list[Any]:
     return dims
 
 
-def architecture_inputs(scenario: Any) -> list[Any]:
-    """Every numeric parameter of the scenario's architectures that declares a low/high range."""
+def architecture_inputs(scenario: Any, registry: Any) -> list[Any]:
+    """Every numeric parameter of the scenario's architectures that declares a low/high range (for the
+    scenario's workload kind, read from ``registry`` as the scenario sees it)."""
     from sandbox.studies.plans import architecture_dimension
 
     dims = []
@@ -66,7 +67,8 @@ def architecture_inputs(scenario: Any) -> list[Any]:
                 continue
             problems: list[str] = []
             dim = architecture_dimension(run, param.name, f"{run.instance}.{param.name}", {},
-                                          lambda _k, msg, problems=problems: problems.append(msg))
+                                          lambda _k, msg, problems=problems: problems.append(msg),
+                                          registry, scenario.workload.kind)
             if dim is not None and not problems and dim.high > dim.low:
                 dims.append(dim)
     return dims
@@ -131,7 +133,7 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
     dims = default_inputs(scenario, registry) if inputs is None else _explicit(scenario, registry, inputs)
     if architecture_params:
         listed = {d.key for d in dims}
-        dims += [d for d in architecture_inputs(scenario) if d.key not in listed]
+        dims += [d for d in architecture_inputs(scenario, registry) if d.key not in listed]
     k = len(dims)
     n = 2 * k + 1
     points: dict[str, np.ndarray] = {}
