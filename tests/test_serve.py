@@ -124,6 +124,24 @@ def test_a_claim_file_with_a_changed_model_default_equals_sandbox_run(reg, tmp_p
         assert shown(doc) == expected
 
 
+def test_a_model_default_no_architecture_reads_is_warned_as_sandbox_run_warns(reg, tmp_path):
+    """An RF receiver's noise temperature moves nothing when every link is optical or a ground network: the
+    explorer shows the warning `sandbox run` prints (which also names the file's line: a page's state has none),
+    and none for a default a design reads (the LEO radiators' emissivity, Stefan-Boltzmann sizing)."""
+    path = tmp_path / "unread.toml"
+    path.write_text('[study]\nname = "x"\nseed = 3\n[models]\n"links.rf_system_noise_temperature_k" = "500 K"\n'
+                    '[architectures.leo]\n', encoding="utf-8")
+    ex = Explorer([read_source(0, path)], reg)
+    doc = ex.evaluate(0, {})
+    expected = api.run(path, reg).warnings
+    assert doc["warnings"] == [w.replace(", line 5:", ":") for w in expected] and len(expected) == 1
+    assert "line 5" in expected[0] and "'links.rf_system_noise_temperature_k'" in expected[0]
+    read = tmp_path / "read.toml"
+    read.write_text(path.read_text(encoding="utf-8").replace('"links.rf_system_noise_temperature_k" = "500 K"',
+                                                              '"thermal.radiator_emissivity" = 0.85'), encoding="utf-8")
+    assert Explorer([read_source(0, read)], reg).evaluate(0, {})["warnings"] == api.run(read, reg).warnings == []
+
+
 def test_a_change_moves_only_what_it_should(explorer):
     base = shown(explorer.evaluate(0, {}))
     moved = shown(explorer.evaluate(0, {"architectures.ground.pue": "1.3"}))

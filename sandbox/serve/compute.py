@@ -33,7 +33,7 @@ from typing import Any
 
 from sandbox.core.design import Metric
 from sandbox.core.scenario import Scenario, ScenarioError, validate
-from sandbox.ledger.engine import architecture_runs
+from sandbox.ledger.engine import architecture_runs, unread_overrides
 from sandbox.ledger.evaluate import DEFAULT_TIMEOUT_S, evaluate_architecture, relative
 from sandbox.ledger.results import Ledger
 from sandbox.output.format import TABLE_METRICS, fmt
@@ -191,11 +191,13 @@ class Explorer:
         src = self.source(sid)
         data = self.data(sid, values)
         subs = self._validated_subs(src, data)
-        ledgers, failures, baseline = self._ledgers(subs)
-        return {"ok": True, **self._table(subs, ledgers, failures, baseline, every),
+        ledgers, failures, baseline, warnings = self._ledgers(subs)
+        return {"ok": True, **self._table(subs, ledgers, failures, baseline, every), "warnings": warnings,
                 "elapsed_ms": round((time.perf_counter() - started) * 1e3, 1)}
 
-    def _ledgers(self, subs: list[tuple[str, Scenario]]) -> tuple[dict[str, Ledger], dict[str, str], str | None]:
+    def _ledgers(self, subs: list[tuple[str, Scenario]]) -> tuple[dict[str, Ledger], dict[str, str], str | None, list[str]]:
+        """Ledgers, failures, baseline and the warnings ``sandbox run`` gives of this state (a ``[models]``
+        value that no architecture read: :func:`sandbox.ledger.engine.unread_overrides`)."""
         pairs = [(scn.architectures[0], scn) for _, scn in subs]
         baseline = next((run.instance for run, _ in pairs if run.spec.baseline), None)
         if baseline is None and pairs:  # the engine adds the baseline with its defaults: so do we
@@ -208,8 +210,10 @@ class Explorer:
                 pairs.append((runs[-1], scn))
         ledgers: dict[str, Ledger] = {}
         failures: dict[str, str] = {}
+        reads: set[str] | None = set()
         for run, scn in pairs:
             res = evaluate_architecture(run, scn, _scoped(scn, self.registry), timeout_s=self.timeout_s)
+            reads = reads | res.reads if reads is not None and res.reads is not None else None
             if res.error:
                 failures[run.instance] = res.error
                 continue
@@ -220,7 +224,9 @@ class Explorer:
             for metric, value in ratios.items():
                 base = metric.removesuffix(".vs_baseline")
                 ledgers[name].metrics.append(Metric(metric, value, "x", inputs=[base, f"{baseline}.{base}"]))
-        return ledgers, failures, baseline
+        first = pairs[0][1] if pairs else None
+        warnings = unread_overrides(first, _scoped(first, self.registry), reads) if first is not None else []
+        return ledgers, failures, baseline, warnings
 
     @staticmethod
     def _table(subs: list[tuple[str, Scenario]], ledgers: dict[str, Ledger], failures: dict[str, str],
@@ -272,7 +278,7 @@ class Explorer:
             except Invalid as exc:
                 rows.append({"scenario": label, "error": "; ".join(exc.errors.values())})
                 continue
-            ledgers, failures, baseline = self._ledgers(subs)
+            ledgers, failures, baseline, _ = self._ledgers(subs)
             for inst, lg in ledgers.items():
                 cells = {}
                 for name in COMPARE_METRICS:

@@ -283,6 +283,9 @@ function renderTable(doc) {
   $("scenario-name").textContent = `${doc.name} (seed ${doc.seed}; baseline: ${doc.baseline || "none"})`;
   const fails = Object.entries(doc.failures).map(([k, v]) => `FAILED [${k}]: ${v}`);
   $("failures").textContent = fails.join("\n");
+  const warned = (doc.warnings || []).map((w) => `warning: ${w}`);
+  $("warnings").textContent = warned.join("\n");
+  $("warnings").hidden = warned.length === 0;
   const notes = $("notes");
   notes.innerHTML = "";
   for (const [inst, list] of Object.entries(doc.notes)) for (const n of list) { const li = document.createElement("li"); li.textContent = `[${inst}] ${n}`; notes.appendChild(li); }
