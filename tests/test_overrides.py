@@ -155,7 +155,7 @@ def one_error(r, path: Path, key: str, expected: str) -> str:
      "a physical constant or a definition (SI Brochure, 9th ed. (BIPM 2019): exact by definition), not an assumption: "
      "a scenario cannot change it"),
     ('[models]\n"power.cell_efficiency" = 0.35\n', "models.power.cell_efficiency",
-     "each power_sources catalogue entry holds this figure, and the engine reads the entry's: set "
+     "a figure each power_sources catalogue entry holds, and the engine reads the entry's: set "
      "[catalogue.power_sources.<entry>] efficiency instead (`sandbox catalogue power_sources` lists the entries)"),
     ('[catalogue.launch_vehicles.Starship]\nprice_usd = "5 kg"\n', "catalogue.launch_vehicles.Starship.price_usd",
      "expected an amount of money (USD), got '5 kg'"),

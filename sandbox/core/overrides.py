@@ -187,14 +187,8 @@ def _models(table: Any, defaults: Mapping[str, Sourced], where: Any, bad: Any) -
                                                                else "; `sandbox schema` lists them under models"))
             continue
         default = defaults[name]
-        if default.constant:
-            bad(full, f"a physical constant or a definition ({default.source}), not an assumption: a scenario "
-                      "cannot change it")
-            continue
-        if default.catalogue_field:
-            kind, _, fname = default.catalogue_field.partition(".")
-            bad(full, f"each {kind} catalogue entry holds this figure, and the engine reads the entry's: set "
-                      f"[catalogue.{kind}.<entry>] {fname} instead (`sandbox catalogue {kind}` lists the entries)")
+        if not default.settable:
+            bad(full, default.why_not_settable())
             continue
         spec = value if isinstance(value, Mapping) else {"value": value}
         unknown = set(spec) - _SPEC_KEYS

@@ -37,6 +37,18 @@ class Sourced:
         """True when a scenario's ``[models]`` table may set it (neither a constant nor a catalogue entry's figure)."""
         return not self.constant and not self.catalogue_field
 
+    def why_not_settable(self, study: bool = False) -> str:
+        """Why a scenario cannot set this default, and what to set instead (``study``: in ``[sweep.params]``);
+        ``""`` when it can (:attr:`settable`)."""
+        if self.constant:
+            return f"a physical constant or a definition ({self.source}), not an assumption: a scenario cannot change it"
+        if self.catalogue_field:
+            kind, _, fname = self.catalogue_field.partition(".")
+            remedy = f"vary catalogue.{kind}.<entry>.{fname}" if study else f"set [catalogue.{kind}.<entry>] {fname}"
+            return (f"a figure each {kind} catalogue entry holds, and the engine reads the entry's: {remedy} instead "
+                    f"(`sandbox catalogue {kind}` lists the entries)")
+        return ""
+
     def __post_init__(self) -> None:
         if not self.source:
             raise ValueError("every default needs a source")

@@ -420,12 +420,8 @@ def ledger_input(registry: Any, key: str) -> Dimension | str:
         from sandbox.ledger.element import LEDGER_DEFAULTS
 
         d = defaults[rest]
-        if d.constant:
-            return f"shared-model default {rest!r} is a physical constant or a definition ({d.source}), not an input"
-        if d.catalogue_field:
-            table, _, fname = d.catalogue_field.partition(".")
-            return (f"shared-model default {rest!r} is a figure each {table} catalogue entry holds, and the engine reads "
-                    f"the entry's: vary catalogue.{table}.<entry>.{fname} instead")
+        if not d.settable:
+            return f"shared-model default {rest!r} is {d.why_not_settable(study=True)}"
         if rest not in LEDGER_DEFAULTS:  # varying it per point would change nothing: refuse, don't mislead
             return (f"shared-model default {rest!r} is read by design functions at its nominal value, not by the "
                     "ledger a study varies, so every point would give the same result; sweep the architecture "
