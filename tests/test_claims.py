@@ -140,7 +140,7 @@ def test_validation_page_names_each_out_of_band_input():
     for title, words in (
         ("Starcloud white paper: 40 MW in orbit for $8.2M", "2.5 kg of spacecraft per kW"),
         ("Google Suncatcher: at $200/kg, launched power costs about what the ground pays for energy",
-         "3.9× the mass the claim implies"),
+         "4.0× the mass the claim implies"),
         ("Varda Space Industries: orbital data centres cost ~3× more per watt than terrestrial ones", "3.1× that bound"),
         ("Wood Mackenzie: a 1 GW orbital data centre costs ~$170 bn, more than 3× a terrestrial one", "1.54×"),
         ("Turyshev (JPL): 34–59 kg of spacecraft per kW of IT power", "1.4× the paper's upper bound"),

@@ -170,9 +170,10 @@ def test_trajectory_example():
 def test_element_without_compute_example():
     ns = run_block("element_without_compute")
     ledger = ns["ledger"]
-    # 1,500 W per relay from two faces at 300 K, eps 0.9, 3 K sink: A = Q / (2 eps sigma (T^4 - Ts^4))
+    # 1,500 W per relay and its PMAD loss (path efficiency 0.85, SMAD §11.4): Q = 1500 / 0.85, from two faces
+    # at 300 K, eps 0.9, 3 K sink: A = Q / (2 eps sigma (T^4 - Ts^4))
     sigma = 5.670374419e-8  # CODATA 2018
-    assert ledger.get("thermal.radiator_area") == pytest.approx(2 * 1500 / (2 * 0.9 * sigma * (300**4 - 3**4)))
+    assert ledger.get("thermal.radiator_area") == pytest.approx(2 * 1500 / 0.85 / (2 * 0.9 * sigma * (300**4 - 3**4)))
     # 100 chips in the hall only (each with its 575 W host server); the relays add 2 x 1,500 W and 60 kg
     assert ledger.get("compute.chips") == 100
     assert ledger.get("power.load") == pytest.approx((100 * (700 + 575) + 2 * 1500) / 1e6)

@@ -87,14 +87,15 @@ def test_every_flow_balances_generated_delivered_and_losses(ledger):
 
 
 def test_heat_at_each_element_is_its_own_load_and_its_own_losses(ledger):
-    """Satellites: DC→RF loss only (sent × 0.2), not the exported power. Hall: its load plus the RF→DC loss."""
+    """Satellites: DC→RF loss (sent × 0.2) and the PMAD loss of what their arrays supply (sent × (1/0.85 − 1)), not
+    the exported power. Hall: its load plus the RF→DC loss."""
     lg, _ = ledger
     sent = lg.get("power.exported") * 1e6
-    sat_heat = sent * 0.2
+    sat_heat = sent * 0.2 + sent * (1 / 0.85 - 1)
     k = 1 / 0.85 - 1
     hall_heat = 100e3 + lg.get("power.imported") * 1e6 * k
     assert lg.get("thermal.heat") == pytest.approx((sat_heat + hall_heat) / 1e6, rel=1e-9)
-    # the satellites' radiators are sized for the transmitter loss alone: A = Q / (2 ε σ T⁴) with a 3 K sink
+    # the satellites' radiators are sized for those losses alone: A = Q / (2 ε σ T⁴) with a 3 K sink
     sigma = 5.670374419e-8  # CODATA 2018
     area = sat_heat / (2 * 0.9 * sigma * (300.0**4 - 3.0**4))
     assert lg.get("thermal.radiator_area") == pytest.approx(area, rel=1e-3)

@@ -152,7 +152,8 @@ def _hand(run, registry):
     out = hall / 0.9                                                              # grid interface 0.90
     sent = out / (0.7 * 0.9 * 0.98 * 0.95 * 0.78)                                 # into the transmitters
     return {"load": load, "hall": hall, "out": out, "sent": sent,
-            "sat_heat": sent * (1 - 0.7 * 0.9),                                   # DC→RF and antenna losses
+            # DC→RF and antenna losses, and the PMAD loss of what the arrays supply (SMAD path efficiency 0.85)
+            "sat_heat": sent * (1 - 0.7 * 0.9) + sent * (1 / 0.85 - 1),
             "rect_heat": sent * 0.7 * 0.9 * 0.98 * 0.95 * 0.22 + out * 0.1}       # RF→DC and grid-interface losses
 
 
@@ -179,7 +180,7 @@ def test_generated_equals_delivered_plus_losses(run, registry):
 
 def test_heat_at_each_element_is_its_own_load_and_losses(run, registry):
     """Hall: its load (cooled by PUE); rectenna field: RF→DC + grid-interface losses (no cooling plant);
-    satellite: the transmitter's losses only, on its radiators (not the power it beams away)."""
+    satellite: the transmitter's losses and its PMAD loss, on its radiators (not the power it beams away)."""
     lg = run.ledgers["sbsp"]
     h = _hand(run, registry)
     assert metric(lg, "thermal.heat") == pytest.approx((h["load"] + h["rect_heat"] + h["sat_heat"]) / 1e6, rel=1e-9)

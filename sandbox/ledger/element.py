@@ -279,8 +279,15 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     it_w = el.chips_per_unit * (chip_w + host_w)
     load_w = it_w * (1.0 + el.power.bus_power_fraction) + el.extra_power_w
     chk.fail(el.work_w > load_w + 1e-9, f"work_w {el.work_w:g} W exceeds the element's load")
-    # heat to reject: the load less what leaves as work, plus the power-link losses dissipated here
-    heat_w = load_w - el.work_w + export_heat_w + import_heat_w
+    # ---- power (per unit): what the element's own source must deliver at its bus
+    supply_w = load_w + export_w  # own load plus the power it sends to other elements (not heat here)
+    linked = el.power.source == "link"
+    pmad = mv("power.pmad_efficiency") if in_space else 1.0
+    # Approximation: the whole PMAD loss between source and bus (regulators, converters, harness) is dissipated in
+    # the element and rejected by its radiators; an element without radiators (a plant) sheds it at its generator.
+    pmad_heat_w = supply_w * (1.0 / pmad - 1.0) if in_space and not linked and el.thermal.kind == "radiator" else 0.0
+    # heat to reject: the load less what leaves as work, plus the PMAD and power-link losses dissipated here
+    heat_w = load_w - el.work_w + pmad_heat_w + export_heat_w + import_heat_w
 
     # ---- thermal (per unit)
     th = el.thermal
@@ -298,13 +305,9 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     else:
         raise EvaluationError(f"{where}: thermal kind must be 'radiator', 'facility' or 'none', got {th.kind!r}")
 
-    # ---- power (per unit): what the element's own source must deliver at its bus
-    supply_w = load_w + export_w  # own load plus the power it sends to other elements (not heat here)
-    linked = el.power.source == "link"
     source_name, storage_name = resolve_power(el) if not linked else ("link", None)
     src = _lookup(cat.power_sources, "power_sources", source_name, where, inputs) if not linked else None
     storage = _lookup(cat.power_sources, "power_sources", storage_name, where, inputs) if storage_name else None
-    pmad = mv("power.pmad_efficiency") if in_space else 1.0
     array_area = power_mass = power_capex = storage_j = storage_mass = storage_capex = 0.0
     generation_w: Any = 0.0
     grid_w: Any = 0.0
@@ -525,6 +528,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         "propulsion_mass": float(propulsion_mass), "power_share": float(power_share),
         "supply_w": float(supply_w), "heat_w": float(heat_w), "export_w": float(export_w), "demand_w": float(demand_w),
         "export_heat_w": float(export_heat_w), "import_heat_w": float(import_heat_w), "cooling_w": float(cooling_w),
+        "pmad_heat_w": float(pmad_heat_w),
     })
     for k, v in totals.items():
         if k not in trace and v == 0:
@@ -575,7 +579,8 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
                               f"{v['export_w']:.4g} W" + (f"; imported {v['demand_w']:.4g} W through a power link = supply + "
                                                           f"cooling {v['cooling_w']:.4g} W" if skind == "link" else ""))
     heat_balance = (f"per unit: heat {v['heat_w']:.4g} W = load {load_w:.4g} W − work {el.work_w:g} W [element] + "
-                                f"link losses here {v['export_heat_w'] + v['import_heat_w']:.4g} W (exported power is not heat)")
+                    f"PMAD loss {v['pmad_heat_w']:.4g} W (supply × (1/{pmad:g} − 1) [power.pmad_efficiency]) + "
+                    f"link losses here {v['export_heat_w'] + v['import_heat_w']:.4g} W (exported power is not heat)")
     if skind == "link":
         trace["power.imported"] = (f"{count:g} × {v['demand_w']:.4g} W: the element's load, its cooling and what it passes on "
                                    "through its own links, delivered by a power link")
