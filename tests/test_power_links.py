@@ -1,6 +1,6 @@
 """Power that flows between elements: energy counted once, exported power not heat, each loss where it happens.
 
-A toy design: a power satellite (fission, 100 % PMAD in the test catalogue's round numbers) beams to a ground
+A toy design: a power satellite (fission, through the shared PMAD efficiency 0.85) beams to a ground
 hall on a facility (PUE 1.5) through three stages: DC→RF 0.8 (heat at the satellite), beam collection 0.9
 (spilled into the environment) and RF→DC 0.85 (heat at the receiver: the hall). All by hand below.
 """
@@ -102,6 +102,8 @@ def test_heat_at_each_element_is_its_own_load_and_its_own_losses(ledger):
 
 
 def test_lunar_rim_cable_heats_the_regolith_not_the_hall(registry):
+    """The rim array has no radiators (ThermalSystem "none"): it sheds its PMAD loss at the array, the cable's I²R
+    goes into the regolith, and the hall, fed by the cable, rejects its load alone."""
     res = api.run({"architectures": {"psr": {"type": "lunar", "site": "psr", "power": "rim-cable"}}}, registry)
     lg = res.ledgers["psr"]
     loss = 0.05  # the lunar plugin's cable_loss default
