@@ -90,3 +90,22 @@ def test_choices_suggest():
     p = Param("orbit", "sso", "Orbit family", choices=("sso", "leo", "geo"))
     with pytest.raises(ValueError, match="did you mean 'geo'"):
         check_value(p, "gao")
+
+
+def test_a_dose_may_be_written_in_rad_or_gray():
+    """astropy reads "rad" as the radian; where a dose (rate) in grays is expected, "krad" is the rad of dose:
+    1 rad = 0.01 Gy (NIST SP 811, 2008, Table 10), so 2 krad = 2,000 rad = 20 Gy and 0.2 krad/yr = 2 Gy/yr. Elsewhere
+    a radian stays an angle, and a dose unit is refused for a specific energy (same dimension, J/kg)."""
+    from sandbox.core.units import parse_quantity, unit_of
+
+    dose, rate = unit_of("10 Gy"), unit_of("10 Gy/yr")
+    for text in ("2 krad", "2000 rad", "20 Gy", "2000 cGy"):
+        assert parse_quantity(text, dose).to_value(u.Gy) == pytest.approx(20.0, rel=1e-12), text
+    assert parse_quantity("0.2 krad/yr", rate).to_value(u.Gy / u.yr) == pytest.approx(2.0, rel=1e-12)
+    assert parse_quantity("0.5 rad", unit_of("deg")).to_value(u.deg) == pytest.approx(28.6478897565, rel=1e-10)
+    with pytest.raises(ValueError, match=r"expected a radiation dose \(e.g. \"2 krad\" or \"20 Gy\"\), got '5 km'"):
+        parse_quantity("5 km", dose)
+    with pytest.raises(ValueError, match="expected a radiation dose rate"):
+        parse_quantity("2 krad", rate)
+    with pytest.raises(ValueError, match="expected a specific energy, got '2 krad'"):
+        parse_quantity("2 krad", unit_of("W h/kg"))

@@ -130,12 +130,41 @@ def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity
     if _dimensionless(q.unit) and not _dimensionless(unit):
         raise QuantityError(f"expected {what or _describe(unit)} with a unit, e.g. \"{_example(unit)}\", got {text!r}")
     if not _equivalent(q.unit, unit):
-        raise QuantityError(f"expected {what or _describe(unit)}, got {text!r}")
+        dose = _rad_as_dose(q.unit, unit)
+        if dose is None:
+            raise QuantityError(f"expected {what or _describe(unit)}, got {text!r}")
+        q = u.Quantity(q.value, dose)
     return q
+
+
+#: The rad of absorbed dose, 0.01 Gy (NIST SP 811, 2008 ed., Table 10). astropy reads "rad" as the radian,
+#: so "2 krad" parses as an angle: where a dose is expected, the radian in a unit is read as this rad.
+_RAD_DOSE = u.Unit(0.01 * u.J / u.kg)
+
+
+@functools.lru_cache(maxsize=256)
+def _names_gray(unit: u.UnitBase) -> bool:
+    gray = getattr(u, "Gy", None)
+    return gray is not None and any(base == gray for base in getattr(unit, "bases", [unit]))
+
+
+@functools.lru_cache(maxsize=256)
+def _rad_as_dose(given: u.UnitBase, unit: u.UnitBase) -> u.UnitBase | None:
+    """``given`` with its radian read as the rad of dose (``krad`` → 10 Gy, ``krad/yr`` → 10 Gy/yr) when ``unit``
+    is a dose or a dose rate in grays and that reading matches it; None otherwise."""
+    if not _names_gray(unit):
+        return None
+    dose = given / u.rad * _RAD_DOSE
+    if dose.is_equivalent(unit) and not dose.is_equivalent(u.dimensionless_unscaled):
+        return dose
+    return None
 
 
 @functools.lru_cache(maxsize=256)
 def _describe(unit: u.UnitBase) -> str:
+    if _names_gray(unit):  # a dose and a specific energy share their dimension (J/kg): say which
+        rate = not unit.is_equivalent(u.J / u.kg)
+        return f"a radiation dose{' rate' if rate else ''} (e.g. \"2 krad{'/yr' if rate else ''}\" or \"20 Gy{'/yr' if rate else ''}\")"
     for name, ref in KINDS.items():
         if ref == unit or (ref.is_equivalent(unit) and name not in ("compute", "integer compute")):
             return "an amount of money (USD)" if name == "money" else f"a {name}"
