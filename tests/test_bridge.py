@@ -180,6 +180,33 @@ def test_starcloud_white_paper_to_default_is_attributed_to_named_inputs():
     assert res.shapley["catalogue.power_sources.Si-COTS.cost_usd_per_w"] > 0
 
 
+def test_inputs_that_fail_apart_are_bridged_as_one(toy, tmp_path):
+    """B runs LEO on an int8-only chip (GuoXing's 744 TOPS) at int8, and pays 2 $M a Starship flight. The chip with
+    A's fp16 workload, or fp16 with B's chip, gives no value: those two inputs are joined into one key, with a
+    note; the launch price stays its own key. The two keys' Shapley shares are their exact two-player values:
+    φ(launch) = ½[(v(launch) − v(∅)) + (v(all) − v(chip+precision))], and the shares sum to the change."""
+    b = tmp_path / "int8.toml"
+    b.write_text(HEAD.format(name="int8").replace('precision = "fp16"', 'precision = "int8"')
+                 .replace("[architectures.leo]\n", '[architectures.leo]\nchip = "GuoXing-744TOPS"\n') + LAUNCH,
+                 encoding="utf-8")
+    only_chip = tmp_path / "chip.toml"
+    only_chip.write_text(b.read_text(encoding="utf-8").replace(LAUNCH, ""), encoding="utf-8")
+    files, _ = toy
+    reg = default_registry()
+    a = load_scenario(files["a"], reg)
+    (res,) = bridge(a, load_scenario(b, reg), reg, metric="cost.per_pflop_day", architecture="leo")
+    names = [k.name for k in res.keys]
+    assert names == ["workload.precision + leo.chip", LAUNCH_KEY]
+    assert res.notes == ["workload.precision + leo.chip: a mix with only some of these gives no value, so they are "
+                         "bridged as one input"]
+    v = {name: evaluate(load_scenario(path, reg), reg).ledgers["leo"].get("cost.per_pflop_day")
+         for name, path in (("none", files["a"]), ("launch", files["launch"]), ("chip", only_chip), ("all", b))}
+    assert (res.a_value, res.b_value) == pytest.approx((v["none"], v["all"]), rel=1e-9)
+    launch = 0.5 * ((v["launch"] - v["none"]) + (v["all"] - v["chip"]))
+    assert res.shapley[LAUNCH_KEY] == pytest.approx(launch, rel=1e-9)
+    assert sum(res.shapley.values()) == pytest.approx(v["all"] - v["none"], rel=1e-9)
+
+
 @pytest.mark.slow
 def test_bridge_report_renders_the_waterfall_in_chromium(toy, tmp_path_factory):
     """--out writes bridge.html with the waterfall of each architecture; headless Chromium decodes it."""

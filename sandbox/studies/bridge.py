@@ -52,6 +52,10 @@ class BridgeError(Exception):
     """The two scenarios cannot be bridged (no common architecture, an unknown metric...)."""
 
 
+class InfeasibleMix(BridgeError):
+    """A mix of the two scenarios gives no value of the metric (e.g. B's chip with A's precision)."""
+
+
 @dataclass
 class Key:
     """One differing input: where it sits in the scenario's data (``path``), A's and B's values."""
@@ -304,10 +308,12 @@ def _prune(raw: dict) -> None:
 
 
 def _evaluate(a: Scenario, b: Scenario, registry: Any, keys: list[Key], masks: list[tuple[bool, ...]],
-              instance: str, metric: str, design_only: bool, scope: list[str]) -> dict[tuple[bool, ...], float]:
+              instance: str, metric: str, design_only: bool, scope: list[str],
+              strict: bool = True) -> dict[tuple[bool, ...], float]:
     """The metric of ``instance`` for every coalition in ``masks``: one scenario variant (one design call,
     memoised) per setting of the design-affecting keys, the ledger keys as per-point arrays on the
-    vectorised ledger. ``design_only`` writes every key into the variants instead."""
+    vectorised ledger. ``design_only`` writes every key into the variants instead. A coalition without
+    a value raises :class:`InfeasibleMix`, or is NaN when not ``strict``."""
     from sandbox.ledger.batch import evaluate_points
 
     design_idx = [i for i, k in enumerate(keys) if design_only or not k.ledger]
@@ -328,7 +334,10 @@ def _evaluate(a: Scenario, b: Scenario, registry: Any, keys: list[Key], masks: l
         cols = res.columns.get(instance, {})
         if metric not in cols:
             errors = res.errors.get(instance)
-            raise BridgeError(f"{instance}: no value of {metric!r}" + (f" ({errors[0]})" if errors else ""))
+            if strict:
+                raise InfeasibleMix(f"{instance}: no value of {metric!r}" + (f" ({errors[0]})" if errors else ""))
+            out.update({m: math.nan for m in group_masks})
+            continue
         for m, v in zip(group_masks, np.asarray(cols[metric], dtype=float), strict=True):
             out[m] = float(v)
     return out
@@ -370,7 +379,15 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
             ends.append(float(values[metric]))
         scope = [inst] + ([baseline] if metric.endswith(".vs_baseline") and baseline and baseline != inst else [])
         keys = group_design_keys(differing_keys(a, b, registry, scope))
-        result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, False, scope)
+        try:
+            result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, False, scope)
+        except InfeasibleMix:
+            keys, joined = _join_inseparable(a, b, registry, keys, inst, metric, scope)
+            if not joined:
+                raise
+            result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, False, scope)
+            result.notes.append(f"{joined}: a mix with only some of these gives no value, so they are bridged as one "
+                                "input")
         if not (_close(result.a_value, ends[0]) and _close(result.b_value, ends[1])):
             # a catalogue field or default a design function reads as well as the engine: every key a variant
             result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, True, scope)
@@ -381,6 +398,26 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
                               f"the runs of the two files ({ends[0]:.6g}, {ends[1]:.6g})")
         results.append(result)
     return results
+
+
+def _join_inseparable(a: Scenario, b: Scenario, registry: Any, keys: list[Key], inst: str, metric: str,
+                      scope: list[str]) -> tuple[list[Key], str]:
+    """``keys`` with the single inputs that fail alone joined into one key: those whose switch to B's value from A,
+    or back to A's value from B, gives no value of the metric (B's chip with A's precision); the other inputs are
+    grouped as before. Returns the keys and the joined inputs' names (``""`` when fewer than two fail alone:
+    joining cannot help)."""
+    single = [m for key in keys for m in key.members]
+    k = len(single)
+    alone = [tuple(j == i for j in range(k)) for i in range(k)]
+    rests = [tuple(j != i for j in range(k)) for i in range(k)]
+    values = _evaluate(a, b, registry, single, alone + rests, inst, metric, True, scope, strict=False)
+    failing = [i for i in range(k) if math.isnan(values[alone[i]]) or math.isnan(values[rests[i]])]
+    if len(failing) < 2:
+        return keys, ""
+    members = tuple(single[i] for i in failing)
+    names = " + ".join(m.name for m in members)
+    joined = Key(names, (), tuple(m.a for m in members), tuple(m.b for m in members), False, parts=members)
+    return [joined, *group_design_keys([m for i, m in enumerate(single) if i not in failing])], names
 
 
 def _close(x: float, y: float) -> bool:

@@ -213,6 +213,7 @@ def validation_page(paths: list[str | Path], registry: Any, shown_root: Path | N
             top = [r for r in res.rows() if r["shapley"]][:5]
             sec += [f"  - `{r['input']}` {r['a']} → {r['b']}: {'+' if r['shapley'] > 0 else ''}{fmt(r['shapley'])} "
                     f"({100 * r['share']:.0f} %)" for r in top]
+            sec += [f"  - note: {n}" for n in res.notes]
             sec.append("")
         sections += sec
     unsourced = ["## Claims we could not source", "",
