@@ -121,7 +121,7 @@ def test_json_format_lists_every_input_with_its_shares(toy):
 
 @pytest.mark.parametrize(("extra", "message"), [
     (("--metric", "cost.per_pflop_dya"), "--metric 'cost.per_pflop_dya': leo has no such metric; did you mean 'cost.per_pflop_day'?"),
-    (("--architecture", "lunar"), "--architecture 'lunar': not an architecture of the same type in both scenarios"),
+    (("--architecture", "lunar"), "--architecture 'lunar': not an instance of B with one of the same type in A"),
 ])
 def test_bad_metric_or_architecture_exits_2_with_one_line(toy, extra, message):
     files, _ = toy
@@ -205,6 +205,28 @@ def test_inputs_that_fail_apart_are_bridged_as_one(toy, tmp_path):
     launch = 0.5 * ((v["launch"] - v["none"]) + (v["all"] - v["chip"]))
     assert res.shapley[LAUNCH_KEY] == pytest.approx(launch, rel=1e-9)
     assert sum(res.shapley.values()) == pytest.approx(v["all"] - v["none"], rel=1e-9)
+
+
+def test_an_instance_b_names_differently_is_bridged_from_as_type_in_a(toy, tmp_path):
+    """B calls its LEO cluster "demo" and pays 2 $M a Starship flight: `sandbox bridge A B` bridges B's demo from A's
+    leo (the same type), as the validation page does, and the Starship price is the whole change: the leo cost of
+    the launch file less A's."""
+    files, _ = toy
+    b = tmp_path / "demo.toml"
+    b.write_text(files["launch"].read_text(encoding="utf-8").replace("[architectures.leo]\n",
+                                                                    '[architectures.demo]\ntype = "leo"\n'),
+                 encoding="utf-8")
+    r = invoke("bridge", str(files["a"]), str(b), "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = {x["architecture"]: x for x in json.loads(r.stdout)["bridges"]}
+    assert set(doc) == {"ground", "demo"} and doc["demo"]["paired_from"] == "leo"
+    assert doc["demo"]["notes"][0] == "A's 'leo' is bridged to B's 'demo' (the same architecture type)"
+    reg = default_registry()
+    leo = {name: evaluate(load_scenario(files[name], reg), reg).ledgers["leo"].get("cost.per_pflop_day")
+           for name in ("a", "launch")}
+    assert (doc["demo"]["a"], doc["demo"]["b"]) == pytest.approx((leo["a"], leo["launch"]), rel=1e-9)
+    (row,) = doc["demo"]["inputs"]
+    assert row["input"] == LAUNCH_KEY and row["shapley"] == pytest.approx(leo["launch"] - leo["a"], rel=1e-9)
 
 
 @pytest.mark.slow

@@ -120,6 +120,7 @@ class BridgeResult:
     method: str
     evaluations: int
     notes: list[str] = field(default_factory=list)
+    paired_from: str = ""  # A's instance bridged to B's ``architecture`` when A has none of that name
 
     @property
     def total(self) -> float:
@@ -146,7 +147,8 @@ class BridgeResult:
     def to_dict(self) -> dict[str, Any]:
         return {"architecture": self.architecture, "metric": self.metric, "unit": self.unit, "a": self.a_value,
                 "b": self.b_value, "total": self.total, "interaction": self.interaction, "attributed": self.attributed,
-                "method": self.method, "evaluations": self.evaluations, "inputs": self.rows(), "notes": self.notes}
+                "method": self.method, "evaluations": self.evaluations, "inputs": self.rows(), "notes": self.notes,
+                "paired_from": self.paired_from}
 
 
 def _show(value: Any) -> str:
@@ -351,53 +353,83 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
     of the two files is not a valid scenario.
     """
     from sandbox.ledger.engine import architecture_runs, evaluate
-    from sandbox.ledger.totals import unit_of_metric
 
     runs_a = {r.instance: r for r in architecture_runs(a, registry)[0]}
     runs_b = {r.instance: r for r in architecture_runs(b, registry)[0]}
     common = [i for i in runs_a if i in runs_b and runs_a[i].spec.name == runs_b[i].spec.name]
+    # an instance of B that A lacks is bridged from A's first instance of the same type (B's guoxing_demo from A's leo)
+    paired = {i: next(j for j, r in runs_a.items() if r.spec.name == run.spec.name) for i, run in runs_b.items()
+              if i not in common and any(r.spec.name == run.spec.name for r in runs_a.values())}
     if architecture is not None:
-        if architecture not in common:
-            raise BridgeError(f"--architecture {architecture!r}: not an architecture of the same type in both scenarios "
-                              f"(common: {', '.join(common) or 'none'})")
-        common = [architecture]
-    if not common:
+        if architecture not in common and architecture not in paired:
+            raise BridgeError(f"--architecture {architecture!r}: not an instance of B with one of the same type in A "
+                              f"(those: {', '.join(common + list(paired)) or 'none'})")
+        common, paired = [i for i in common if i == architecture], {i: j for i, j in paired.items() if i == architecture}
+    if not common and not paired:
         raise BridgeError("the two scenarios share no architecture instance of the same type")
-    run_a, run_b = evaluate(a, registry), evaluate(b, registry)
-    baseline = architecture_runs(a, registry)[1]
     results = []
-    for inst in common:
-        ends = []
-        for run in (run_a, run_b):
-            if inst in run.failures:
-                raise BridgeError(f"{inst} fails in {run.scenario.path}: {run.failures[inst]}")
-            values = {m.name: m.value for m in run.ledgers[inst].metrics}
-            if metric not in values:
-                close = difflib.get_close_matches(metric, list(values), n=1)
-                raise BridgeError(f"--metric {metric!r}: {inst} has no such metric"
-                                  + (f"; did you mean {close[0]!r}?" if close else ""))
-            ends.append(float(values[metric]))
-        scope = [inst] + ([baseline] if metric.endswith(".vs_baseline") and baseline and baseline != inst else [])
-        keys = group_design_keys(differing_keys(a, b, registry, scope))
-        try:
-            result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, False, scope)
-        except InfeasibleMix:
-            keys, joined = _join_inseparable(a, b, registry, keys, inst, metric, scope)
-            if not joined:
-                raise
-            result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, False, scope)
-            result.notes.append(f"{joined}: a mix with only some of these gives no value, so they are bridged as one "
-                                "input")
-        if not (_close(result.a_value, ends[0]) and _close(result.b_value, ends[1])):
-            # a catalogue field or default a design function reads as well as the engine: every key a variant
-            result = _bridge_one(a, b, registry, keys, inst, metric, unit_of_metric(metric), seed, True, scope)
-            result.notes.append("every input was evaluated as a scenario variant (some are read by the design "
-                                "function as well as by the ledger)")
-        if not (_close(result.a_value, ends[0]) and _close(result.b_value, ends[1])):
-            raise BridgeError(f"{inst}: the bridge's end points ({result.a_value:.6g}, {result.b_value:.6g}) differ from "
-                              f"the runs of the two files ({ends[0]:.6g}, {ends[1]:.6g})")
-        results.append(result)
+    if common:
+        run_a, run_b = evaluate(a, registry), evaluate(b, registry)
+        results += [_bridge_instance(a, b, registry, inst, metric, seed, run_a, run_b) for inst in common]
+    if paired:
+        run_b = evaluate(b, registry)
+        for inst, source in paired.items():
+            renamed = pair_instance(a, source, inst, runs_b[inst].spec.name, registry)
+            result = _bridge_instance(renamed, b, registry, inst, metric, seed, evaluate(renamed, registry), run_b)
+            result.paired_from = source
+            result.notes.insert(0, f"A's {source!r} is bridged to B's {inst!r} (the same architecture type)")
+            results.append(result)
     return results
+
+
+def pair_instance(a: Scenario, source: str, inst: str, kind: str, registry: Any) -> Scenario:
+    """``a`` with its instance ``source`` renamed ``inst`` (of type ``kind``), so that it can be bridged to another
+    scenario's ``inst``."""
+    raw = dict(a.raw)
+    tables = dict(raw.get("architectures") or {})
+    table = dict(tables.pop(source) or {})
+    table["type"] = kind
+    tables.pop(inst, None)
+    raw["architectures"] = {inst: table, **tables}
+    return validate(raw, registry, a.path, a.sha256)
+
+
+def _bridge_instance(a: Scenario, b: Scenario, registry: Any, inst: str, metric: str, seed: int, run_a: Any,
+                     run_b: Any) -> BridgeResult:
+    from sandbox.ledger.engine import architecture_runs
+    from sandbox.ledger.totals import unit_of_metric
+
+    baseline = architecture_runs(a, registry)[1]
+    ends = []
+    for run in (run_a, run_b):
+        if inst in run.failures:
+            raise BridgeError(f"{inst} fails in {run.scenario.path}: {run.failures[inst]}")
+        values = {m.name: m.value for m in run.ledgers[inst].metrics}
+        if metric not in values:
+            close = difflib.get_close_matches(metric, list(values), n=1)
+            raise BridgeError(f"--metric {metric!r}: {inst} has no such metric"
+                              + (f"; did you mean {close[0]!r}?" if close else ""))
+        ends.append(float(values[metric]))
+    scope = [inst] + ([baseline] if metric.endswith(".vs_baseline") and baseline and baseline != inst else [])
+    keys = group_design_keys(differing_keys(a, b, registry, scope))
+    unit = unit_of_metric(metric)
+    try:
+        result = _bridge_one(a, b, registry, keys, inst, metric, unit, seed, False, scope)
+    except InfeasibleMix:
+        keys, joined = _join_inseparable(a, b, registry, keys, inst, metric, scope)
+        if not joined:
+            raise
+        result = _bridge_one(a, b, registry, keys, inst, metric, unit, seed, False, scope)
+        result.notes.append(f"{joined}: a mix with only some of these gives no value, so they are bridged as one input")
+    if not (_close(result.a_value, ends[0]) and _close(result.b_value, ends[1])):
+        # a catalogue field or default a design function reads as well as the engine: every key a variant
+        result = _bridge_one(a, b, registry, keys, inst, metric, unit, seed, True, scope)
+        result.notes.append("every input was evaluated as a scenario variant (some are read by the design "
+                            "function as well as by the ledger)")
+    if not (_close(result.a_value, ends[0]) and _close(result.b_value, ends[1])):
+        raise BridgeError(f"{inst}: the bridge's end points ({result.a_value:.6g}, {result.b_value:.6g}) differ from "
+                          f"the runs of the two files ({ends[0]:.6g}, {ends[1]:.6g})")
+    return result
 
 
 def _join_inseparable(a: Scenario, b: Scenario, registry: Any, keys: list[Key], inst: str, metric: str,

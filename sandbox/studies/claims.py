@@ -202,46 +202,24 @@ def validation_page(paths: list[str | Path], registry: Any, shown_root: Path | N
         base = load_scenario(source, registry)
         for arch in arches:
             try:
-                paired, note = paired_base(base, scenario, arch, registry)
-                (res,) = bridge(paired, scenario, registry, metric=BRIDGE_METRIC, architecture=arch)
+                (res,) = bridge(base, scenario, registry, metric=BRIDGE_METRIC, architecture=arch)
             except Exception as exc:  # noqa: BLE001 - reported on the page rather than hidden
                 sec += [f"- {arch}: no bridge ({exc})", ""]
                 continue
+            note = f" (from `{res.paired_from}`)" if res.paired_from else ""
             sec.append(f"- {arch}{note}: `{BRIDGE_METRIC}` {fmt(res.a_value)} → {fmt(res.b_value)} {res.unit} "
                        f"({res.method}; {100 * res.attributed:.0f} % attributed to named inputs; interaction "
                        f"{fmt(res.interaction)}).")
             top = [r for r in res.rows() if r["shapley"]][:5]
             sec += [f"  - `{r['input']}` {r['a']} → {r['b']}: {'+' if r['shapley'] > 0 else ''}{fmt(r['shapley'])} "
                     f"({100 * r['share']:.0f} %)" for r in top]
-            sec += [f"  - note: {n}" for n in res.notes]
+            sec += [f"  - note: {n}" for n in res.notes if not n.startswith("A's ")]  # the pairing: "(from ...)" above
             sec.append("")
         sections += sec
     unsourced = ["## Claims we could not source", "",
                  "Quoted in coverage of orbital data centres, but no primary text with the figure was found, so they have no",
                  "claims file (a claims file states the claim's own inputs):", ""] + [f"- {u}" for u in UNSOURCED]
     return "\n".join([*out, *summary, "", *sections, *unsourced]).rstrip() + "\n"
-
-
-def paired_base(base: Any, claim: Any, arch: str, registry: Any) -> tuple[Any, str]:
-    """``base`` ready to bridge to ``claim``'s instance ``arch``: as it is when it has an instance of that name and
-    type; else with its first instance of the same type renamed ``arch`` (the claim's ``guoxing_demo`` is bridged
-    from the default comparison's ``leo``). Returns the scenario and a note naming the pairing ("" when none)."""
-    from sandbox.core.scenario import validate
-
-    kind = next(r.spec.name for r in claim.architectures if r.instance == arch)
-    mine = {r.instance: r.spec.name for r in base.architectures}
-    if mine.get(arch) == kind:
-        return base, ""
-    same = [inst for inst, k in mine.items() if k == kind]
-    if not same:
-        return base, ""  # the bridge says that no instance of this type is common
-    raw = dict(base.raw)
-    tables = dict(raw.get("architectures") or {})
-    table = dict(tables.pop(same[0]) or {})
-    table["type"] = kind
-    tables.pop(arch, None)
-    raw["architectures"] = {arch: table, **tables}
-    return validate(raw, registry, base.path, base.sha256), f" (from `{same[0]}`)"
 
 
 def _stated_inputs(scenario: Any) -> list[str]:
