@@ -229,6 +229,23 @@ def test_an_instance_b_names_differently_is_bridged_from_as_type_in_a(toy, tmp_p
     assert row["input"] == LAUNCH_KEY and row["shapley"] == pytest.approx(leo["launch"] - leo["a"], rel=1e-9)
 
 
+def test_the_engine_added_baseline_pairs_with_defaults(tmp_path):
+    """A names no ground (the engine adds it with its defaults); B names its ground hall "hall" with PUE 1.3: the hall
+    is bridged from A's added baseline, and hall.pue is the whole change (B's hall less A's ground, both by run)."""
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text("[architectures.leo]\n", encoding="utf-8")
+    b.write_text('[architectures.hall]\ntype = "ground"\npue = 1.3\n', encoding="utf-8")
+    r = invoke("bridge", str(a), str(b), "--architecture", "hall", "--format", "json")
+    assert r.exit_code == 0, r.output
+    (doc,) = json.loads(r.stdout)["bridges"]
+    reg = default_registry()
+    ends = (evaluate(load_scenario(a, reg), reg).ledgers["ground"].get("cost.per_pflop_day"),
+            evaluate(load_scenario(b, reg), reg).ledgers["hall"].get("cost.per_pflop_day"))
+    assert doc["paired_from"] == "ground" and (doc["a"], doc["b"]) == pytest.approx(ends, rel=1e-9)
+    (row,) = doc["inputs"]
+    assert row["input"] == "hall.pue" and row["shapley"] == pytest.approx(ends[1] - ends[0], rel=1e-9)
+
+
 @pytest.mark.slow
 def test_bridge_report_renders_the_waterfall_in_chromium(toy, tmp_path_factory):
     """--out writes bridge.html with the waterfall of each architecture; headless Chromium decodes it."""

@@ -367,12 +367,12 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
         common, paired = [i for i in common if i == architecture], {i: j for i, j in paired.items() if i == architecture}
     if not common and not paired:
         raise BridgeError("the two scenarios share no architecture instance of the same type")
+    run_b = evaluate(b, registry)
     results = []
     if common:
-        run_a, run_b = evaluate(a, registry), evaluate(b, registry)
+        run_a = evaluate(a, registry)
         results += [_bridge_instance(a, b, registry, inst, metric, seed, run_a, run_b) for inst in common]
     if paired:
-        run_b = evaluate(b, registry)
         for inst, source in paired.items():
             renamed = pair_instance(a, source, inst, runs_b[inst].spec.name, registry)
             result = _bridge_instance(renamed, b, registry, inst, metric, seed, evaluate(renamed, registry), run_b)
@@ -384,10 +384,10 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
 
 def pair_instance(a: Scenario, source: str, inst: str, kind: str, registry: Any) -> Scenario:
     """``a`` with its instance ``source`` renamed ``inst`` (of type ``kind``), so that it can be bridged to another
-    scenario's ``inst``."""
+    scenario's ``inst``; a ``source`` the file does not name (the baseline the engine adds) has its defaults."""
     raw = dict(a.raw)
     tables = dict(raw.get("architectures") or {})
-    table = dict(tables.pop(source) or {})
+    table = dict(tables.pop(source, None) or {})
     table["type"] = kind
     tables.pop(inst, None)
     raw["architectures"] = {inst: table, **tables}
