@@ -102,20 +102,17 @@ class Explorer:
         src = self.source(sid)
         fields = forms.general_fields(src.raw, self.registry)
         subs = self._validated_subs(src, src.raw)
-        runs = [scn.architectures[0] for _, scn in subs if scn.architectures]
+        pairs = [(scn.architectures[0], scn) for _, scn in subs if scn.architectures]
+        runs = [run for run, _ in pairs]
         archs = src.raw.get("architectures", {})
-        for _, scn in subs:
-            if not scn.architectures:
-                continue
-            run = scn.architectures[0]
+        for run, scn in pairs:
             moved = {name: run.params.values[name] for name in run.params.origins}
             fields += forms.param_fields(run.instance, run.spec, archs.get(run.instance, {}), _scoped(scn, self.registry),
                                          moved, scn.workload.kind)
         if forms.overrides_supported():
             fields += forms.model_fields(src.raw, self.registry)
             designs = []
-            for _, scn in subs:
-                run = scn.architectures[0]
+            for run, scn in pairs:
                 res = evaluate_architecture(run, scn, _scoped(scn, self.registry), timeout_s=self.timeout_s)
                 designs.append(res.design)
             used = forms.used_entries(src.raw, runs, designs, self.registry)

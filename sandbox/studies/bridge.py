@@ -354,7 +354,8 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
     """
     from sandbox.ledger.engine import architecture_runs, evaluate
 
-    runs_a = {r.instance: r for r in architecture_runs(a, registry)[0]}
+    listed_a, baseline = architecture_runs(a, registry)[:2]
+    runs_a = {r.instance: r for r in listed_a}
     runs_b = {r.instance: r for r in architecture_runs(b, registry)[0]}
     common = [i for i in runs_a if i in runs_b and runs_a[i].spec.name == runs_b[i].spec.name]
     # an instance of B that A lacks is bridged from A's first instance of the same type (B's guoxing_demo from A's leo)
@@ -371,11 +372,12 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
     results = []
     if common:
         run_a = evaluate(a, registry)
-        results += [_bridge_instance(a, b, registry, inst, metric, seed, run_a, run_b) for inst in common]
+        results += [_bridge_instance(a, b, registry, inst, metric, seed, run_a, run_b, baseline) for inst in common]
     if paired:
         for inst, source in paired.items():
             renamed = pair_instance(a, source, inst, runs_b[inst].spec.name, registry)
-            result = _bridge_instance(renamed, b, registry, inst, metric, seed, evaluate(renamed, registry), run_b)
+            result = _bridge_instance(renamed, b, registry, inst, metric, seed, evaluate(renamed, registry), run_b,
+                                      architecture_runs(renamed, registry)[1])  # a renamed ground is the baseline
             result.paired_from = source
             result.notes.insert(0, f"A's {source!r} is bridged to B's {inst!r} (the same architecture type)")
             results.append(result)
@@ -395,11 +397,10 @@ def pair_instance(a: Scenario, source: str, inst: str, kind: str, registry: Any)
 
 
 def _bridge_instance(a: Scenario, b: Scenario, registry: Any, inst: str, metric: str, seed: int, run_a: Any,
-                     run_b: Any) -> BridgeResult:
-    from sandbox.ledger.engine import architecture_runs
+                     run_b: Any, baseline: str | None) -> BridgeResult:
+    """The bridge of ``inst`` from ``a`` to ``b``, checked against the two runs; ``baseline``: ``a``'s."""
     from sandbox.ledger.totals import unit_of_metric
 
-    baseline = architecture_runs(a, registry)[1]
     ends = []
     for run in (run_a, run_b):
         if inst in run.failures:

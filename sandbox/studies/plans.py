@@ -286,12 +286,12 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
     return dim
 
 
-def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, registry: Any = None,
-                           workload_kind: str = "") -> Dimension | None:
+def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, registry: Any,
+                           workload_kind: str) -> Dimension | None:
     """The dimension of parameter ``name`` of architecture ``run``; catalogue-typed values are checked
-    against ``registry``'s catalogues (and the kinds the parameter accepts) when given. Without ``low``
-    and ``high`` in ``spec`` the range is the parameter's for a ``workload_kind`` workload
-    (:func:`sandbox.core.scenario.param_range`, read from ``registry``'s models; the parameter's own without one)."""
+    against ``registry``'s catalogues (and the kinds the parameter accepts). Without ``low`` and ``high``
+    in ``spec`` the range is the parameter's for a ``workload_kind`` workload
+    (:func:`sandbox.core.scenario.param_range`, read from ``registry``'s models)."""
     try:
         param = run.spec.param(name)
     except KeyError:
@@ -311,9 +311,7 @@ def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, 
             return float(value)
         raise ValueError(f"parameter {name!r} is a {param.kind}: give `values`")
 
-    catalogues = registry.catalogues if registry is not None else None
-    low, high, source = param_range(param, registry.models, workload_kind) if registry is not None \
-        else (param.low, param.high, param.source)
+    low, high, source = param_range(param, registry.models, workload_kind)
     dim = Dimension(key, unit=unit, integer=param.kind == "integer", source=source)
     try:
         if "values" in spec:
@@ -323,8 +321,8 @@ def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, 
             vals = []
             for v in spec["values"]:
                 checked = check_value(param, v)
-                problem = catalogues.problem(param.catalogue, checked, tuple(param.kinds)) \
-                    if param.catalogue and catalogues is not None else None
+                problem = registry.catalogues.problem(param.catalogue, checked, tuple(param.kinds)) \
+                    if param.catalogue else None
                 if problem:
                     bad(".values", problem)
                     return None
