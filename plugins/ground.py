@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sandbox import (
+    TRAINING_UTILISATION,
     ArchitectureSpec,
     Context,
     Design,
@@ -101,7 +102,7 @@ PARAMS = (
     from_sourced("utilisation", models.compute.DEFAULTS["utilisation_inference"],
                  "Fraction of peak FLOP/s delivered to the workload (model FLOP utilisation); a training workload's "
                  "default is compute.utilisation_training.", maximum=1.0, exclusive_minimum=True,
-                 workload_defaults=(("training", "compute.utilisation_training"),)),
+                 workload_defaults=TRAINING_UTILISATION),
     from_sourced("failure_rate", models.compute.DEFAULTS["failure_rate_per_year_ground"],
                  "Accelerator failures per chip-year (replaced by technicians within compute.repair_time_days).",
                  maximum=10.0),

@@ -71,6 +71,7 @@ _EXPORTS: dict[str, str] = {
     "radiator_system": "sandbox.core.paramsets",
     "servicing_params": "sandbox.core.paramsets",
     "servicing_fields": "sandbox.core.paramsets",
+    "TRAINING_UTILISATION": "sandbox.core.paramsets",
     # quantities at the edges (command options, parameter values)
     "parse_quantity": "sandbox.core.units",
     "FLOPS": "sandbox.core.units",

@@ -380,8 +380,9 @@ def design(p: Params, ctx: Context) -> Design:
     # ---------------------------------------------------------------- environment: eclipses, radiator, radiation
     ecl, dark_s, beta_min = _eclipse(round(alt / 1e3, 3), round(inc_deg, 6), ltan)
     f_earth = 2.0 * float(m.thermal.earth_view_factor(alt, m.value("thermal.earth_radius_m"), "edge"))
+    solar = float(m.power.solar_flux_w_m2(1.0, m.value("power.solar_constant_w_m2")))  # W/m² at 1 AU
     absorbed = float(m.thermal.absorbed_flux_w_m2(
-        p.radiator_absorptivity, p.radiator_emissivity, float(m.power.solar_flux_w_m2(1.0, m.value("power.solar_constant_w_m2"))), 0.0,
+        p.radiator_absorptivity, p.radiator_emissivity, solar, 0.0,
         m.value("thermal.earth_ir_w_m2"), f_earth, m.value("thermal.earth_albedo"), float(m.thermal.orbit_albedo_factor(beta_min))))
     pointing = m.value("power.pointing_factor")
     solar_cf = (1.0 - ecl) * pointing
@@ -397,7 +398,7 @@ def design(p: Params, ctx: Context) -> Design:
         Metric("orbit.longest_eclipse", dark_s / 60.0, "min", inputs=eclipse_inputs),
         Metric("solar.capacity_factor", solar_cf, "", inputs=["orbit.eclipse_fraction", "power.pointing_factor"],
                source="mean array output / output at normal incidence in sunlight: (1 − eclipse fraction) × pointing"),
-        Metric("solar.irradiation", float(m.power.solar_flux_w_m2(1.0, m.value("power.solar_constant_w_m2"))) * solar_cf * 8.766, "kWh/m2/yr",
+        Metric("solar.irradiation", solar * solar_cf * 8.766, "kWh/m2/yr",
                inputs=["power.solar_constant_w_m2", "solar.capacity_factor"],
                source="sunlight used per m² of array per year: S0 × capacity factor × 8,766 h"),
         Metric("thermal.absorbed_flux", absorbed, "W/m2", inputs=["radiator_absorptivity", "radiator_emissivity",
