@@ -176,6 +176,7 @@ def test_montecarlo_draws_split_triangular_and_reproducible(registry):
     (('method = "grid"', 'method = "gird"'), "sweep.method: expected one of grid, random, lhs, montecarlo, got 'gird'"),
     (('"models.cost', '"models.cots'), "sweep.params.models.cots.hardware_usd_per_kg_mass_produced: no shared-model default"),
     (("chunk = 7", "chunk = 7\nworkers = 2"), "sweep.workers: unknown key"),
+    (('method = "grid"', 'method = "random"'), "sweep.points: missing: say how many points to draw"),
 ])
 def test_bad_sweep_tables_name_file_and_key(registry, write_scenario, tmp_path, edit, message):
     path = write_scenario(LEO_GRID.format(chunk=7, steps=6).replace(*edit))

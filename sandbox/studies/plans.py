@@ -231,6 +231,9 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
         if points is not None and points != grid_points:
             bad("sweep.points", f"a grid has the product of its steps ({grid_points:,} points), got {points!r}")
         points = grid_points
+    elif points is None:
+        bad("sweep.points", "missing: say how many points to draw (points = N in [sweep], or --points N)")
+        points = 1
     elif isinstance(points, bool) or not isinstance(points, int) or points < 1:
         bad("sweep.points", f"expected a whole number >= 1, got {points!r}")
         points = 1

@@ -152,7 +152,10 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
         import difflib
 
         close = difflib.get_close_matches(metric, known, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else f"; known: {', '.join(known)}"
+        families = sorted({name.split(".", 1)[0] + ".*" for name in known})
+        hint = (f"; did you mean {', '.join(close)}?" if close else
+                f"; {len(known)} metrics are known, in the families {', '.join(families)} (the metric column of "
+                f"`sandbox run SCENARIO --format csv` lists them)")
         raise SensitivityError(f"unknown metric {metric!r}{hint}")
     rows = []
     for run in architecture_runs(scenario, registry):
