@@ -79,7 +79,9 @@ def hand():
     area = p_array / (s0 * 0.30 * 0.85 * pointing)            # BOL = EOL (no degradation)
     storage_j = load_w * 2100.0 / 0.5                         # 35-min eclipse at 50 % depth of discharge
     storage_kg = storage_j / 3600.0 / 150.0
-    heat_w = load_w / pmad                                    # the load and the PMAD loss load × (1/pmad − 1)
+    # the load, the PMAD loss load × (1/pmad − 1) and the battery's round-trip loss over the eclipse share of the
+    # orbit, load × 0.35 × (1/0.9 − 1) = 311.1 W (the energy the array puts in beyond what storage gives back)
+    heat_w = load_w / pmad + load_w * 0.35 * (1 / 0.9 - 1)
     radiator_m2 = heat_w / (2 * 0.9 * SIGMA * 300.0**4)       # two faces, 3 K sink, nothing absorbed
     subsystems = 8 * 10.0 + 2.0 * area + storage_kg + 5.0 * radiator_m2
     dry = subsystems / (1 - 0.2)                              # structure = 20 % of dry mass
@@ -112,7 +114,7 @@ def test_power_thermal_mass(ledger):
     assert lg.get("power.array_area") == pytest.approx(10 * h["area"])
     assert lg.get("mass.storage") == pytest.approx(10 * h["storage_kg"] / 1e3)
     assert lg.get("thermal.radiator_area") == pytest.approx(10 * h["radiator_m2"])
-    assert h["radiator_m2"] == pytest.approx(11.384, rel=1e-3)  # 8 kW / PMAD 0.85 / (2·0.9·σ·300⁴) = 9412/826.8
+    assert h["radiator_m2"] == pytest.approx(11.760, rel=1e-3)  # (8 kW / PMAD 0.85 + 311.1 W) / (2·0.9·σ·300⁴) = 9723/826.8
     assert lg.get("mass.total") == pytest.approx(10 * h["dry"] / 1e3)
     assert lg.get("mass.structure") == pytest.approx(10 * 0.2 * h["dry"] / 1e3)
 
@@ -121,7 +123,8 @@ def test_a_design_is_made_again_only_when_a_default_it_read_changes():
     """A scenario's [models] override of a default the design never read reuses the design (its ledger is evaluated
     afresh); one of a default it read makes it again. By hand from :func:`hand`: insurance 0.1 instead of the default
     fraction f adds (0.1 − f) × insurance / f to capex; emissivity 0.8 instead of 0.9 gives radiators of
-    8 kW / PMAD / (2 × 0.8 × σ × 300⁴) per satellite (the load and its PMAD loss)."""
+    (8 kW / PMAD + 8 kW × 0.35 × (1/0.9 − 1)) / (2 × 0.8 × σ × 300⁴) per satellite (the load, its PMAD loss and the
+    battery's round-trip loss over the eclipse share)."""
     calls = []
 
     def reading_design(p, ctx):
@@ -146,8 +149,8 @@ def test_a_design_is_made_again_only_when_a_default_it_read_changes():
     h, f = hand(), cost.DEFAULTS["insurance_fraction"].nominal
     assert runs["a"].get("cost.capex") == pytest.approx(h["capex"] / 1e6)
     assert runs["insurance"].get("cost.capex") == pytest.approx((h["capex"] + (0.1 - f) * h["insurance"] / f) / 1e6)
-    assert runs["emissivity"].get("thermal.radiator_area") == pytest.approx(10 * 8000.0 / power.DEFAULTS["pmad_efficiency"].nominal
-                                                                               / (2 * 0.8 * SIGMA * 300.0**4))
+    heat_w = 8000.0 / power.DEFAULTS["pmad_efficiency"].nominal + 8000.0 * 0.35 * (1 / 0.9 - 1)
+    assert runs["emissivity"].get("thermal.radiator_area") == pytest.approx(10 * heat_w / (2 * 0.8 * SIGMA * 300.0**4))
     assert runs["insurance"].get("thermal.radiator_area") == pytest.approx(10 * h["radiator_m2"])
 
 

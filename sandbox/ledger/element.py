@@ -286,8 +286,20 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     # Approximation: the whole PMAD loss between source and bus (regulators, converters, harness) is dissipated in
     # the element and rejected by its radiators; an element without radiators (a plant) sheds it at its generator.
     pmad_heat_w = supply_w * (1.0 / pmad - 1.0) if in_space and not linked and el.thermal.kind == "radiator" else 0.0
-    # heat to reject: the load less what leaves as work, plus the PMAD and power-link losses dissipated here
-    heat_w = load_w - el.work_w + pmad_heat_w + export_heat_w + import_heat_w
+    source_name, storage_name = resolve_power(el) if not linked else ("link", None)
+    src = _lookup(cat.power_sources, "power_sources", source_name, where, inputs) if not linked else None
+    storage = _lookup(cat.power_sources, "power_sources", storage_name, where, inputs) if storage_name else None
+    kind = "link" if linked else src.kind
+    rte: Any = 1.0
+    if kind == "solar" and storage is not None:
+        rte = chk.need(storage, "round_trip_efficiency")
+    # Storage round-trip loss, averaged over the eclipse cycle: the share f of the supply that storage gives back
+    # costs supply × f × (1/η − 1) of heat in the cells and their converters, inside the element's radiator loop
+    # (SMAD §11.4: the energy the array supplies beyond the load in sunlight). A plant without radiators sheds it there.
+    storage_heat_w = (supply_w * site.eclipse_fraction * (1.0 / rte - 1.0)
+                      if in_space and kind == "solar" and storage is not None and el.thermal.kind == "radiator" else 0.0)
+    # heat to reject: the load less what leaves as work, plus the PMAD, storage and power-link losses dissipated here
+    heat_w = load_w - el.work_w + pmad_heat_w + storage_heat_w + export_heat_w + import_heat_w
 
     # ---- thermal (per unit)
     th = el.thermal
@@ -305,16 +317,11 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     else:
         raise EvaluationError(f"{where}: thermal kind must be 'radiator', 'facility' or 'none', got {th.kind!r}")
 
-    source_name, storage_name = resolve_power(el) if not linked else ("link", None)
-    src = _lookup(cat.power_sources, "power_sources", source_name, where, inputs) if not linked else None
-    storage = _lookup(cat.power_sources, "power_sources", storage_name, where, inputs) if storage_name else None
     array_area = power_mass = power_capex = storage_j = storage_mass = storage_capex = 0.0
     generation_w: Any = 0.0
     grid_w: Any = 0.0
     demand_w: Any = 0.0
-    rte: Any = 1.0
     flux = 0.0
-    kind = "link" if linked else src.kind
     if linked:
         # the link supplies the whole facility, cooling included, and what the element passes on (a relay)
         demand_w = supply_w + cooling_w
@@ -322,7 +329,6 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         dark = site.eclipse_fraction > 0 or site.longest_dark_s > 0
         if dark and storage is None:
             raise EvaluationError(f"{where}: solar power at a site with dark periods needs a storage power source")
-        rte = chk.need(storage, "round_trip_efficiency") if storage is not None else 1.0
         if site.solar_capacity_factor > 0:  # weather and nights: rated at STC for the site's measured yearly yield
             generation_w = m.power.array_rating_for_capacity_factor_w(supply_w, site.solar_capacity_factor,
                                                                       site.eclipse_fraction, rte) / pmad
@@ -528,7 +534,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         "propulsion_mass": float(propulsion_mass), "power_share": float(power_share),
         "supply_w": float(supply_w), "heat_w": float(heat_w), "export_w": float(export_w), "demand_w": float(demand_w),
         "export_heat_w": float(export_heat_w), "import_heat_w": float(import_heat_w), "cooling_w": float(cooling_w),
-        "pmad_heat_w": float(pmad_heat_w),
+        "pmad_heat_w": float(pmad_heat_w), "storage_heat_w": float(storage_heat_w),
     })
     for k, v in totals.items():
         if k not in trace and v == 0:
@@ -580,6 +586,8 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
                                                           f"cooling {v['cooling_w']:.4g} W" if skind == "link" else ""))
     heat_balance = (f"per unit: heat {v['heat_w']:.4g} W = load {load_w:.4g} W − work {el.work_w:g} W [element] + "
                     f"PMAD loss {v['pmad_heat_w']:.4g} W (supply × (1/{pmad:g} − 1) [power.pmad_efficiency]) + "
+                    + (f"storage loss {v['storage_heat_w']:.4g} W (supply × eclipse {site.eclipse_fraction:.4g} [site] × "
+                       f"(1/{v['rte']:g} − 1) [{getattr(storage, 'name', '-')}]) + " if v["storage_heat_w"] else "") +
                     f"link losses here {v['export_heat_w'] + v['import_heat_w']:.4g} W (exported power is not heat)")
     if skind == "link":
         trace["power.imported"] = (f"{count:g} × {v['demand_w']:.4g} W: the element's load, its cooling and what it passes on "
