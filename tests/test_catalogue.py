@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import MISSING, fields
+from dataclasses import MISSING, fields, replace
 from importlib.metadata import entry_points
 
 import pluggy
@@ -322,3 +322,12 @@ def test_ground_station_coordinates_and_networks():
     assert all(90 <= g <= 160 for g in gaps), gaps
     chinese = {s.name for s in ENTRIES if isinstance(s, GroundStation) and s.network == "China"}
     assert {"Miyun", "Kashi", "Sanya", "Jiamusi", "Kunming"} == chinese
+
+
+def test_a_chip_that_draws_no_power_is_refused():
+    """A chip's board power is what its compute costs in arrays, radiators and energy: 0 W would make it free (a
+    plugin's entry is checked like a scenario's override, which refuses power_w = 0 in tests/test_overrides.py)."""
+    good = next(e for e in ENTRIES if isinstance(e, Chip) and e.name == "H100-SXM")
+    good.check()
+    with pytest.raises(ValueError, match=r"Chip 'H100-SXM': power_w must be > 0 W"):
+        replace(good, power_w=0.0).check()

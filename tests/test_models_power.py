@@ -41,6 +41,19 @@ def test_array_power_required_limits():
         power.array_power_required_w(1000.0, 0.3, 0.0)
 
 
+def test_storage_loss_is_what_the_array_puts_in_beyond_what_storage_gives_back():
+    """1 kW load, 40 % eclipse, 90 % round trip: storage gives back 400 W-cycles for 444.4 put in, so the mean loss is
+    1000 × 0.4 × (1/0.9 − 1) = 44.44 W; the same as the array's surplus over the load averaged over the cycle,
+    (P − L)(1 − f) − L f with P = 1,740.741 W from SMAD §11.4's array power."""
+    assert power.storage_loss_w(1000.0, 0.4, 0.9) == pytest.approx(44.444444, rel=1e-6)
+    p = power.array_power_required_w(1000.0, 0.4, 0.9)
+    assert power.storage_loss_w(1000.0, 0.4, 0.9) == pytest.approx((p - 1000.0) * 0.6 - 1000.0 * 0.4, rel=1e-12)
+    got = power.storage_loss_w(np.array([1000.0, 1000.0, 1000.0]), np.array([0.0, 0.4, 1.2]), 0.9)
+    assert got[0] == 0.0 and got[1] == pytest.approx(44.444444, rel=1e-6) and np.isnan(got[2])
+    with pytest.raises(ValueError, match="round_trip_efficiency"):
+        power.storage_loss_w(1000.0, 0.4, 0.0)
+
+
 def test_array_rating_for_a_capacity_factor_hand_value():
     """A ground site: 1 MW load, capacity factor 0.25, half the energy through storage at 80 % round trip:
     1e6 * (0.5 + 0.5 / 0.8) / 0.25 = 1e6 * 1.125 / 0.25 = 4.5 MW rated (the yearly energy balance)."""

@@ -84,6 +84,12 @@ class Chip(_Entry):
     see_cross_section_cm2: float = _f(  # last, so positional construction keeps working
         0.0, unit="cm2", doc="per-chip cross-section for single events that stop or corrupt work (0 = not characterised)")
 
+    def check(self) -> None:
+        """As :meth:`_Entry.check`, and a chip draws power: ``power_w`` 0 would give compute for free."""
+        super().check()
+        if self.power_w == 0:
+            raise ValueError(f"Chip {self.name!r}: power_w must be > 0 W (a chip that computes draws power), got 0")
+
     def ops(self, precision: str) -> float:
         """Peak operations per second at ``precision``; ``KeyError`` names what exists."""
         try:

@@ -29,7 +29,10 @@ A scenario states them as overrides, checked like every other input::
   nothing in the run reads is named in a warning (:func:`sandbox.ledger.engine.unread_overrides`).
 - ``[catalogue.<kind>.<entry>]`` overrides fields of an entry, or adds an entry. Numbers are in the
   unit the field name carries (``power_w`` W, ``price_usd`` USD, ``payload_kg`` kg per destination);
-  a quantity string converts (``power_w = "0.7 kW"``). The result is checked like a plugin's entry.
+  a quantity string converts (``power_w = "0.7 kW"``); the fractions the ledger divides by (``efficiency``,
+  ``packing_factor``, ``round_trip_efficiency``, ``depth_of_discharge``) lie in (0, 1]. ``ranges = { field =
+  [low, high] }`` takes the same units and bounds, for numeric fields of the entry only (``payload_kg.LEO``
+  for a table). The result is checked like a plugin's entry.
 
 Every override is applied to this scenario only, through a scoped registry (:func:`scoped`): a copy
 of the catalogues with the changed entries and a model set whose defaults carry the scenario's
@@ -325,10 +328,31 @@ def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, pr
         except ValueError as exc:
             bad(key, str(exc))
             ok = False
+            continue
+        for ranged in checked[fname] if fname == "ranges" else ():
+            problem = _range_target(cls, known, base, ranged)
+            if problem:
+                bad(key, f"{ranged}: {problem}")
+                ok = False
     if base is None and "sources" not in checked:
         bad(prefix, f"a new {kind[:-1].replace('_', ' ')} needs sources = {{ <field> = \"<public reference>\" }}")
         ok = False
     return checked if ok else None
+
+
+def _range_target(cls: type, known: Mapping[str, Any], base: Any, ranged: str) -> str:
+    """Why a ``ranges`` key cannot take a range (not a numeric field of the entry), or ``""``."""
+    head, _, sub = ranged.partition(".")
+    if head not in known or head in _ENTRY_META:
+        close = difflib.get_close_matches(head, [k for k in known if k not in _ENTRY_META], n=1)
+        return f"{cls.__name__} has no field {head!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    default = known[head].default
+    current = getattr(base, head, None) if base is not None else (default if default is not dataclasses.MISSING else None)
+    if isinstance(current, Mapping) or (current is None and sub):
+        return "" if sub else f"{head!r} is a table: give a range per key, {head}.<key>"
+    if isinstance(current, (int, float)) and not isinstance(current, bool) and not sub:
+        return ""
+    return f"{head!r} is not a numeric field: only numbers take a range"
 
 
 def _field_value(fname: str, raw: Any, current: Any) -> Any:
@@ -344,7 +368,10 @@ def _field_value(fname: str, raw: Any, current: Any) -> Any:
         for k, pair in raw.items():
             if not (isinstance(pair, list) and len(pair) == 2):
                 raise ValueError(f"{k}: expected [low, high], got {pair!r}")
-            lo, hi = (_number(f"{fname}.{k}", v) for v in pair)
+            try:
+                lo, hi = (_number(k, v) for v in pair)  # in the field's unit, with its bounds
+            except ValueError as exc:
+                raise ValueError(f"{k}: {exc}") from None
             if hi < lo:
                 raise ValueError(f"{k}: high {hi:g} is below low {lo:g}")
             out[k] = (lo, hi)
@@ -385,10 +412,16 @@ def _number(fname: str, raw: Any) -> float:
         raise ValueError(f"expected a number{' in ' + unit_text if unit_text else ''} (or a quantity string), got {raw!r}")
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"expected a finite value >= 0{' ' + unit_text if unit_text else ''}, got {raw!r}")
-    if not unit_text and fname.split(".")[0] in ("efficiency", "packing_factor", "round_trip_efficiency",
-                                                 "depth_of_discharge") and value > 1:
-        raise ValueError(f"expected a fraction between 0 and 1, got {raw!r}")
+    if fname == "power_w" and value == 0:  # a chip's board power: zero would give its compute for free
+        raise ValueError(f"expected a value > 0 W (a chip that computes draws power), got {raw!r}")
+    if not unit_text and fname.split(".")[0] in _POSITIVE_FRACTIONS and not 0 < value <= 1:
+        # each of these divides a power, an area or an energy: zero has no meaning, only an infinite design
+        raise ValueError(f"expected a fraction in (0, 1], got {raw!r}")
     return value
+
+
+#: Catalogue fractions the ledger divides by (cell and storage efficiencies, packing, depth of discharge).
+_POSITIVE_FRACTIONS = ("efficiency", "packing_factor", "round_trip_efficiency", "depth_of_discharge")
 
 
 def build_entry(kind: str, name: str, base: Any, fields: Mapping[str, Any], where: Mapping[str, str]) -> Any:

@@ -293,10 +293,9 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     rte: Any = 1.0
     if kind == "solar" and storage is not None:
         rte = chk.need(storage, "round_trip_efficiency")
-    # Storage round-trip loss, averaged over the eclipse cycle: the share f of the supply that storage gives back
-    # costs supply × f × (1/η − 1) of heat in the cells and their converters, inside the element's radiator loop
-    # (SMAD §11.4: the energy the array supplies beyond the load in sunlight). A plant without radiators sheds it there.
-    storage_heat_w = (supply_w * site.eclipse_fraction * (1.0 / rte - 1.0)
+    # The storage round-trip loss is dissipated in the cells and their converters, inside the element's radiator
+    # loop; a plant without radiators sheds it at its generator, and on the ground it is outside the hall's PUE.
+    storage_heat_w = (m.power.storage_loss_w(supply_w, site.eclipse_fraction, rte)
                       if in_space and kind == "solar" and storage is not None and el.thermal.kind == "radiator" else 0.0)
     # heat to reject: the load less what leaves as work, plus the PMAD, storage and power-link losses dissipated here
     heat_w = load_w - el.work_w + pmad_heat_w + storage_heat_w + export_heat_w + import_heat_w

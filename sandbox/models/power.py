@@ -18,6 +18,7 @@ __all__ = [
     "solar_flux_w_m2",
     "array_power_required_w",
     "array_rating_for_capacity_factor_w",
+    "storage_loss_w",
     "array_area_m2",
     "array_mass_kg",
     "storage_energy_j",
@@ -244,6 +245,29 @@ def array_power_required_w(
         extra = np.where(f >= 1, np.inf, f / ((1.0 - f) * eta))
         req = np.where((f >= 1) & (p > 0), np.inf, p * (1.0 + np.where(p > 0, extra, 0.0)))
     return out(np.where(bad, np.nan, req), scalar)
+
+
+def storage_loss_w(
+    load_w: ArrayLike, eclipse_fraction: ArrayLike, round_trip_efficiency: ArrayLike
+) -> FloatOrArray:
+    """Mean power (W) lost as heat in storage carrying ``load_w`` through the dark share of each cycle.
+
+    Storage gives back ``load * f T`` for the ``load * f T / eta`` the array put in (the energy balance
+    of :func:`array_power_required_w`, SMAD §11.4), so averaged over the cycle the cells and their
+    charge and discharge converters dissipate
+
+    ``Q = load * f * (1 / eta - 1)``
+
+    with ``f`` the eclipse (dark) fraction and ``eta`` the round-trip efficiency. ``f = 0`` gives 0.
+    """
+    scalar = is_scalar(load_w, eclipse_fraction, round_trip_efficiency)
+    p, f, eta = arr(load_w), arr(eclipse_fraction), arr(round_trip_efficiency)
+    bad = reject(p < 0, scalar, "load_w must be >= 0")
+    bad = bad | reject((f < 0) | (f > 1), scalar, "eclipse_fraction must be in [0, 1]")
+    bad = bad | reject((eta <= 0) | (eta > 1), scalar, "round_trip_efficiency must be in (0, 1]")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        loss = p * f * (1.0 / np.where(eta > 0, eta, 1.0) - 1.0)
+    return out(np.where(bad, np.nan, loss), scalar)
 
 
 def array_rating_for_capacity_factor_w(
