@@ -30,7 +30,8 @@ A scenario states them as overrides, checked like every other input::
 - ``[catalogue.<kind>.<entry>]`` overrides fields of an entry, or adds an entry. Numbers are in the
   unit the field name carries (``power_w`` W, ``price_usd`` USD, ``payload_kg`` kg per destination);
   a quantity string converts (``power_w = "0.7 kW"``); the fractions the ledger divides by (``efficiency``,
-  ``packing_factor``, ``round_trip_efficiency``, ``depth_of_discharge``) lie in (0, 1]. ``ranges = { field =
+  ``packing_factor``, ``round_trip_efficiency``, ``depth_of_discharge``) lie in (0, 1] and its other divisors
+  (``power_w``, ``payload_kg``, ``fairing_volume_m3``, specific energy and power) are above 0. ``ranges = { field =
   [low, high] }`` takes the same units and bounds, for numeric fields of the entry only (``payload_kg.LEO``
   for a table). The result is checked like a plugin's entry.
 
@@ -414,11 +415,16 @@ def _number(fname: str, raw: Any) -> float:
         raise ValueError(f"expected a finite value >= 0{' ' + unit_text if unit_text else ''}, got {raw!r}")
     if fname == "power_w" and value == 0:  # a chip's board power: zero would give its compute for free
         raise ValueError(f"expected a value > 0 W (a chip that computes draws power), got {raw!r}")
+    if fname.split(".")[0] in _POSITIVE and value == 0:
+        raise ValueError(f"expected a value > 0 {unit_text} (the ledger divides by it), got {raw!r}")
     if not unit_text and fname.split(".")[0] in _POSITIVE_FRACTIONS and not 0 < value <= 1:
         # each of these divides a power, an area or an energy: zero has no meaning, only an infinite design
         raise ValueError(f"expected a fraction in (0, 1], got {raw!r}")
     return value
 
+
+#: Catalogue figures the ledger divides by: a vehicle's payload and volume per flight, storage and generator mass per unit.
+_POSITIVE = ("payload_kg", "fairing_volume_m3", "specific_energy_wh_per_kg", "specific_power_w_per_kg")
 
 #: Catalogue fractions the ledger divides by (cell and storage efficiencies, packing, depth of discharge).
 _POSITIVE_FRACTIONS = ("efficiency", "packing_factor", "round_trip_efficiency", "depth_of_discharge")
