@@ -413,18 +413,18 @@ def _number(fname: str, raw: Any) -> float:
         raise ValueError(f"expected a number{' in ' + unit_text if unit_text else ''} (or a quantity string), got {raw!r}")
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"expected a finite value >= 0{' ' + unit_text if unit_text else ''}, got {raw!r}")
-    if fname == "power_w" and value == 0:  # a chip's board power: zero would give its compute for free
-        raise ValueError(f"expected a value > 0 W (a chip that computes draws power), got {raw!r}")
-    if fname.split(".")[0] in _POSITIVE and value == 0:
-        raise ValueError(f"expected a value > 0 {unit_text} (the ledger divides by it), got {raw!r}")
+    if value == 0 and fname.split(".")[0] in _POSITIVE:
+        raise ValueError(f"expected a value > 0 {unit_text} ({_POSITIVE[fname.split('.')[0]]}), got {raw!r}")
     if not unit_text and fname.split(".")[0] in _POSITIVE_FRACTIONS and not 0 < value <= 1:
         # each of these divides a power, an area or an energy: zero has no meaning, only an infinite design
         raise ValueError(f"expected a fraction in (0, 1], got {raw!r}")
     return value
 
 
-#: Catalogue figures the ledger divides by: a vehicle's payload and volume per flight, storage and generator mass per unit.
-_POSITIVE = ("payload_kg", "fairing_volume_m3", "specific_energy_wh_per_kg", "specific_power_w_per_kg")
+#: Catalogue figures that must be above 0, and why: a chip's board power (zero would give its compute for free), and
+#: the divisors of the ledger (a vehicle's payload and volume per flight, storage and generator mass per unit).
+_POSITIVE = {"power_w": "a chip that computes draws power", **dict.fromkeys(
+    ("payload_kg", "fairing_volume_m3", "specific_energy_wh_per_kg", "specific_power_w_per_kg"), "the ledger divides by it")}
 
 #: Catalogue fractions the ledger divides by (cell and storage efficiencies, packing, depth of discharge).
 _POSITIVE_FRACTIONS = ("efficiency", "packing_factor", "round_trip_efficiency", "depth_of_discharge")

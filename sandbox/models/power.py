@@ -222,6 +222,16 @@ def solar_flux_w_m2(distance_au: ArrayLike, solar_constant_w_m2: ArrayLike) -> F
     return out(np.where(bad, np.nan, s), scalar)
 
 
+def _storage_cycle(load_w: ArrayLike, eclipse_fraction: ArrayLike, round_trip_efficiency: ArrayLike) -> tuple:
+    """(scalar?, load, eclipse fraction, round trip, invalid mask) of an eclipse cycle carried through storage."""
+    scalar = is_scalar(load_w, eclipse_fraction, round_trip_efficiency)
+    p, f, eta = arr(load_w), arr(eclipse_fraction), arr(round_trip_efficiency)
+    bad = reject(p < 0, scalar, "load_w must be >= 0")
+    bad = bad | reject((f < 0) | (f > 1), scalar, "eclipse_fraction must be in [0, 1]")
+    bad = bad | reject((eta <= 0) | (eta > 1), scalar, "round_trip_efficiency must be in (0, 1]")
+    return scalar, p, f, eta, bad
+
+
 def array_power_required_w(
     load_w: ArrayLike, eclipse_fraction: ArrayLike, round_trip_efficiency: ArrayLike
 ) -> FloatOrArray:
@@ -236,11 +246,7 @@ def array_power_required_w(
     Simplification of the array-power equation of SMAD §11.4 (one storage efficiency; PMAD
     losses applied separately). ``f = 1`` (never lit) gives ``inf``.
     """
-    scalar = is_scalar(load_w, eclipse_fraction, round_trip_efficiency)
-    p, f, eta = arr(load_w), arr(eclipse_fraction), arr(round_trip_efficiency)
-    bad = reject(p < 0, scalar, "load_w must be >= 0")
-    bad = bad | reject((f < 0) | (f > 1), scalar, "eclipse_fraction must be in [0, 1]")
-    bad = bad | reject((eta <= 0) | (eta > 1), scalar, "round_trip_efficiency must be in (0, 1]")
+    scalar, p, f, eta, bad = _storage_cycle(load_w, eclipse_fraction, round_trip_efficiency)
     with np.errstate(divide="ignore", invalid="ignore"):
         extra = np.where(f >= 1, np.inf, f / ((1.0 - f) * eta))
         req = np.where((f >= 1) & (p > 0), np.inf, p * (1.0 + np.where(p > 0, extra, 0.0)))
@@ -260,11 +266,7 @@ def storage_loss_w(
 
     with ``f`` the eclipse (dark) fraction and ``eta`` the round-trip efficiency. ``f = 0`` gives 0.
     """
-    scalar = is_scalar(load_w, eclipse_fraction, round_trip_efficiency)
-    p, f, eta = arr(load_w), arr(eclipse_fraction), arr(round_trip_efficiency)
-    bad = reject(p < 0, scalar, "load_w must be >= 0")
-    bad = bad | reject((f < 0) | (f > 1), scalar, "eclipse_fraction must be in [0, 1]")
-    bad = bad | reject((eta <= 0) | (eta > 1), scalar, "round_trip_efficiency must be in (0, 1]")
+    scalar, p, f, eta, bad = _storage_cycle(load_w, eclipse_fraction, round_trip_efficiency)
     with np.errstate(divide="ignore", invalid="ignore"):
         loss = p * f * (1.0 / np.where(eta > 0, eta, 1.0) - 1.0)
     return out(np.where(bad, np.nan, loss), scalar)
