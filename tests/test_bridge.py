@@ -257,7 +257,7 @@ def test_bridge_report_renders_the_waterfall_in_chromium(toy, tmp_path_factory):
     r = invoke("bridge", str(files["a"]), str(files["b"]), "--metric", METRIC, "--architecture", "leo", "--out", str(out))
     assert r.exit_code == 0, r.output
     assert {p.name for p in out.iterdir()} == {"bridge.json", "bridge.csv", "bridge.html", "waterfall-leo.png",
-                                               "waterfall-leo.svg"}
+                                               "waterfall-leo.svg", ".sandbox-output.json"}
     svg = (out / "waterfall-leo.svg").read_text(encoding="utf-8")
     for gid in ("waterfall:A", "waterfall:B", f"waterfall:{LAUNCH_KEY}", f"waterfall:{GRID_KEY}", "interaction"):
         assert f'id="{gid}"' in svg, gid

@@ -107,8 +107,8 @@ what = "a quantity converted to the metric's unit"
 def test_a_claim_naming_an_unknown_metric_exits_2(tmp_path):
     path = tmp_path / "c.toml"
     path.write_text('[study]\nname = "x"\n[workload]\nsustained_compute = "10 PFLOPS"\n[claim]\ntitle = "t"\n'
-                    'source = "s"\n[[claim.figures]]\narchitecture = "ground"\nmetric = "cost.per_pflop_dya"\n'
-                    'claimed = 1\n[architectures.ground]\n', encoding="utf-8")
+                    'source = "s"\nbridge_from = "none"\n[[claim.figures]]\narchitecture = "ground"\n'
+                    'metric = "cost.per_pflop_dya"\nclaimed = 1\n[architectures.ground]\n', encoding="utf-8")
     r = invoke("claims", str(path))
     assert r.exit_code == 2 and r.stdout == ""
     (line,) = r.stderr.strip().splitlines()

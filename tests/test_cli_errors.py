@@ -36,6 +36,20 @@ CASES = [
     ("absurd scale", GOOD.replace("pue = 1.2", "").replace("[architectures.ground]", "[architectures.leo]\nsatellites = 1e30"),
      "architectures.leo.satellites: expected a value <= 1e+06"),
     ("wrong type", GOOD.replace("pue = 1.2", 'pue = "high"'), "architectures.ground.pue: expected a number, got 'high'"),
+    # an instance name heads study keys (<name>.<parameter>): a dot, a newline or a ledger prefix made it unusable
+    ("dot in a name", GOOD.replace("[architectures.ground]", '[architectures."a.b"]\ntype = "ground"'),
+     "architectures: an architecture's name is letters, digits, '_' and '-'"),
+    ("newline in a name", GOOD.replace("[architectures.ground]", '[architectures."a\\nb"]\ntype = "ground"'),
+     "not models, catalogue, assumptions; got 'a\\nb'"),
+    ("reserved name", GOOD.replace("[architectures.ground]", '[architectures.models]\ntype = "ground"'),
+     "not models, catalogue, assumptions; got 'models'"),
+    ("byte-order mark", "\ufeff" + GOOD, "starts with a byte-order mark (U+FEFF), which TOML does not allow"),
+    ("reversed claim band", GOOD + '[claim]\ntitle = "t"\nsource = "s"\nbridge_from = "none"\n[[claim.figures]]\n'
+     'architecture = "ground"\nmetric = "specific.mass"\nclaimed = "40 kg/kW"\nlow = "59 kg/kW"\nhigh = "34 kg/kW"\n',
+     "claim.figures[0]: expected low <= claimed <= high"),
+    ("missing bridge_from", GOOD + '[claim]\ntitle = "t"\nsource = "s"\nbridge_from = "nope.toml"\n[[claim.figures]]\n'
+     'architecture = "ground"\nmetric = "specific.mass"\nclaimed = "40 kg/kW"\n',
+     "claim.bridge_from: no scenario file 'nope.toml' beside this file"),
 ]
 
 

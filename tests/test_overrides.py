@@ -180,6 +180,28 @@ def one_error(r, path: Path, key: str, expected: str) -> str:
      "LaunchVehicle has no field 'prise_usd'; did you mean 'price_usd'?"),
     ('[catalogue.chips.ToyASIC]\npeak_ops_per_s = { fp16 = 1e15 }\npower_w = 500\nmass_kg = 2\ncost_usd = 1e4\n',
      "catalogue.chips.ToyASIC", 'a new chip needs sources = { <field> = "<public reference>" }'),
+    # the scenario's one discount rate is [assumptions] discount_rate: a [models] value beside it was unread
+    ('[models]\n"cost.discount_rate" = 0.5\n', "models.cost.discount_rate",
+     "the default of the scenario's assumptions.discount_rate, which the engine reads: set [assumptions] discount_rate "
+     "instead"),
+    # the dotted key and the module table are one key in two spellings: the last one silently won
+    ('[models]\n"thermal.pue_hyperscale" = 1.2\nthermal.pue_hyperscale = 1.5\n', "models.thermal.pue_hyperscale",
+     "written twice (as a dotted key and inside its module's table): state it once"),
+    ('[models]\n"thermal.pue_hyperscale" = [1.2]\n', "models.thermal.pue_hyperscale", "expected a plain number, got list [1.2]"),
+    # a range is what Monte Carlo draws around the value (its mode): it must hold it (H100 list price 30,000 USD)
+    ('[catalogue.chips.H100-SXM]\nranges = { cost_usd = [1000, 2000] }\n', "catalogue.chips.H100-SXM",
+     "Chip 'H100-SXM': ranges.cost_usd = [1000, 2000] does not contain the value 30000"),
+    # a key of a table field that nothing reads would be kept and ignored
+    ('[catalogue.chips.H100-SXM]\npeak_ops_per_s = { FP16 = 2e15 }\n', "catalogue.chips.H100-SXM.peak_ops_per_s",
+     "no precision 'FP16'; did you mean 'fp16'?"),
+    ('[catalogue.launch_vehicles.Starship]\npayload_kg = { LOE = 1000 }\n', "catalogue.launch_vehicles.Starship.payload_kg",
+     "no destination 'LOE'; did you mean 'LEO'?"),
+    ('[catalogue.chips.H100-SXM]\nranges = { "payload_kg.LEO" = [0, 1] }\n', "catalogue.chips.H100-SXM.ranges",
+     "payload_kg.LEO: Chip has no field 'payload_kg'"),
+    ('[catalogue.chips.H100-SXM]\nranges = { "peak_ops_per_s.FP16" = [1e15, 2e15] }\n', "catalogue.chips.H100-SXM.ranges",
+     "peak_ops_per_s.FP16: 'peak_ops_per_s' has no key 'FP16'"),
+    ('[catalogue.ground_stations.Wallops]\nlat_deg = -95\n', "catalogue.ground_stations.Wallops.lat_deg",
+     "expected a finite value from -90 to 90 deg, got -95"),
 ])
 def test_bad_override_exits_2_with_one_line_and_writes_nothing(tmp_path, table, key, expected):
     path = tmp_path / "bad.toml"
@@ -304,3 +326,46 @@ def test_a_training_workload_draws_utilisation_from_the_training_range(tmp_path)
                      if f.label == "utilisation")
         assert (field.low, field.high) == pytest.approx((low, high)), name
     assert "Chowdhery" in dim.source
+
+
+def scoped_entry(tmp_path: Path, table: str, kind: str, name: str):
+    """The catalogue entry ``name`` of ``kind`` as a scenario with ``table`` sees it."""
+    path = tmp_path / "s.toml"
+    path.write_text(HEAD + "\n" + table + "\n[architectures.ground]\n", encoding="utf-8")
+    reg = default_registry()
+    scenario = load_scenario(path, reg)
+    return getattr(scenario.registry(reg).catalogues, kind)[name], scenario.registry(reg)
+
+
+def test_a_stated_value_replaces_the_plugins_range_and_a_stated_range_is_drawn(tmp_path):
+    """Monte Carlo and sensitivity draw a catalogue field from the entry's range around its value: a scenario's value
+    with no range of its own is certain (the plugin's 25,000-40,000 USD range around 30,000 no longer applies to
+    60,000), and a range the file states is the one drawn. Before, the plugin's range stayed, with the nominal above it."""
+    from sandbox.studies.plans import uncertain_inputs
+
+    key = "catalogue.chips.H100-SXM.cost_usd"
+    _, reg = scoped_entry(tmp_path, "", "chips", "H100-SXM")
+    (plugin,) = [d for d in uncertain_inputs(reg) if d.key == key]
+    assert (plugin.low, plugin.nominal, plugin.high) == (25_000.0, 30_000.0, 40_000.0)
+    entry, reg = scoped_entry(tmp_path, "[catalogue.chips.H100-SXM]\ncost_usd = 60000\n", "chips", "H100-SXM")
+    assert entry.cost_usd == 60_000.0 and "cost_usd" not in entry.ranges
+    assert key not in {d.key for d in uncertain_inputs(reg)}
+    assert "power_w" in entry.ranges  # the other fields keep theirs
+    entry, reg = scoped_entry(tmp_path, "[catalogue.chips.H100-SXM]\ncost_usd = 60000\nranges = { cost_usd = [50000, 70000] }\n",
+                              "chips", "H100-SXM")
+    (stated,) = [d for d in uncertain_inputs(reg) if d.key == key]
+    assert (stated.low, stated.nominal, stated.high) == (50_000.0, 60_000.0, 70_000.0)
+
+
+def test_a_station_south_or_west_is_a_valid_override(tmp_path):
+    """Latitude and longitude are signed (WGS84): Wallops Flight Facility is at 37.94 N, 75.46 W (NASA WFF)."""
+    entry, _ = scoped_entry(tmp_path, "[catalogue.ground_stations.Wallops]\nlat_deg = 37.94\nlon_deg = -75.46\n",
+                            "ground_stations", "Wallops")
+    assert (entry.lat_deg, entry.lon_deg) == (37.94, -75.46)
+
+
+def test_a_peak_rate_override_takes_flop_per_second_and_int8_op_per_second(tmp_path):
+    """H100 SXM dense fp16 989.4 TFLOP/s and int8 1,979 TOP/s (NVIDIA H100 datasheet, 2023), written as quantities."""
+    entry, _ = scoped_entry(tmp_path, '[catalogue.chips.H100-SXM]\npeak_ops_per_s = { fp16 = "989.4 TFLOP/s", '
+                            'int8 = "1979 TOP/s" }\n', "chips", "H100-SXM")
+    assert entry.peak_ops_per_s["fp16"] == pytest.approx(989.4e12) and entry.peak_ops_per_s["int8"] == pytest.approx(1979e12)

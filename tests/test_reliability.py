@@ -73,6 +73,17 @@ def one_error(stderr: str) -> str:
     ('"models.compute.utilisation_inference" = { low = 0.3, high = 0.9 }',
      "sweep.params.models.compute.utilisation_inference: shared-model default 'compute.utilisation_inference' is "
      "read by design functions at its nominal value, not by the ledger a study varies"),
+    # the scenario's own checks hold for a study's values: a chip without power, a vehicle that lifts nothing
+    ('"catalogue.chips.H100-SXM.power_w" = { values = [0, 700] }',
+     "sweep.params.catalogue.chips.H100-SXM.power_w.values: expected a value > 0 W (a chip that computes draws power)"),
+    ('"catalogue.launch_vehicles.Starship.payload_kg.LEO" = { low = 0, high = 1e5 }',
+     "sweep.params.catalogue.launch_vehicles.Starship.payload_kg.LEO.low: expected a value > 0 kg (the ledger divides "
+     "by it)"),
+    ('"models.cost.discount_rate" = { low = 0.05, high = 0.1 }',
+     "sweep.params.models.cost.discount_rate: shared-model default 'cost.discount_rate' is the default of the "
+     "scenario's assumptions.discount_rate, which the engine reads: vary assumptions.discount_rate instead"),
+    ('"leo.altitude" = { values = ["500 km"], low = "400 km", high = "600 km" }',
+     "sweep.params.leo.altitude.high: give either values, or low and high (with steps and scale), not both"),
     ('"models.power.cell_efficiency" = { low = 0.25, high = 0.32 }',
      "sweep.params.models.power.cell_efficiency: shared-model default 'power.cell_efficiency' is a figure each "
      "power_sources catalogue entry holds, and the engine reads the entry's: vary "
@@ -196,9 +207,22 @@ def test_every_command_has_a_timeout(tmp_path, monkeypatch, command):
     assert not out.exists() or not any(out.iterdir())
 
 
+@pytest.mark.parametrize("seconds", ["nan", "inf", "1e300"])
+@pytest.mark.parametrize("command", [["run", "--timeout"], ["sensitivity", "--timeout"],
+                                     ["sweep", "--method", "montecarlo", "--points", "5", "--design-timeout"]])
+def test_a_time_limit_must_be_a_finite_number_of_seconds(tmp_path, command, seconds):
+    """``--timeout nan`` ended in a CommandTimeout traceback, ``inf`` killed the watchdog thread (OverflowError) and
+    ``--design-timeout nan`` wrote a "complete" study in which every architecture failed: now bad input, exit 2."""
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, [command[0], str(DEFAULT), *command[1:], seconds, "--out", str(out)], obj={})
+    assert res.exit_code == 2, res.output
+    assert f"Invalid value for '{command[-1]}'" in res.stderr and "Traceback" not in res.stderr
+    assert not out.exists()
+
+
 def test_timeout_default_is_documented_and_zero_disables(tmp_path):
     res = CliRunner().invoke(cli, ["run", "--help"], obj={})
-    assert "--timeout FLOAT RANGE" in res.output and "[default: 600.0" in res.output
+    assert "--timeout SECONDS" in res.output and "[default: 600.0" in res.output
     res = CliRunner().invoke(cli, ["run", str(DEFAULT), "--timeout", "0"], obj={})
     assert res.exit_code == 0
 
@@ -683,3 +707,65 @@ def test_only_a_plugin_call_left_running_counts_as_a_hung_design(monkeypatch, na
         stop.set()
     assert out["abandoned_threads"] == counted
     assert out["rows"] == 2 and out["invalid"] == {"ground": 0}
+
+
+# --------------------------------------------------------------------------- outputs: all or nothing, the user's files kept
+def test_a_commit_that_fails_part_way_puts_every_file_back(tmp_path, monkeypatch):
+    """A rename that fails after others succeeded (a folder or an immutable file in the way) used to leave a mix of
+    old and new files. Every file renamed so far gets its old content back, a new one goes, no staged file stays."""
+    from sandbox.output import atomic
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a.txt").write_text("old a")
+    (out / "c.txt").write_text("old c")
+    real, calls = os.replace, []
+
+    def replace(src, dst):
+        calls.append(Path(dst).name)
+        if len(calls) == 3 and Path(dst).name == "c.txt":
+            raise PermissionError(1, "Operation not permitted", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", replace)
+    with pytest.raises(PermissionError) as exc:
+        atomic.write_all(out, {"a.txt": "new a", "b.txt": "new b", "c.txt": "new c"})
+    assert exc.value.filename == str(out / "c.txt")
+    assert calls[:3] == ["a.txt", "b.txt", "c.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "c.txt"]
+    assert (out / "a.txt").read_text() == "old a" and (out / "c.txt").read_text() == "old c"
+
+
+def test_run_out_with_a_folder_in_the_way_changes_nothing_and_names_the_file(tmp_path):
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["run", str(DEFAULT), "--out", str(out)], obj={})
+    assert res.exit_code == 0, res.output
+    (out / "report.html").unlink()
+    (out / "report.html").mkdir()
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    res = CliRunner().invoke(cli, ["run", str(DEFAULT), "--out", str(out), "--format", "json"], obj={})
+    assert res.exit_code == 2
+    assert one_error(res.stderr) == f"error: --out {out}: cannot write report.html: a folder is in the way"
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+
+
+def test_bridge_out_refuses_a_folder_it_did_not_write(tmp_path):
+    """``bridge --out`` replaced the user's own bridge.csv; like run, sensitivity and sweep it now writes only into a
+    new or empty folder, or one it wrote before (its marker file)."""
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "bridge.csv").write_text("my notes")
+    res = CliRunner().invoke(cli, ["bridge", str(DEFAULT), str(DEFAULT), "--architecture", "ground", "--out", str(out)],
+                             obj={})
+    assert res.exit_code == 2
+    assert one_error(res.stderr) == (f"error: --out {out}: is not empty and was not written by `sandbox bridge`; choose "
+                                     "an empty or new folder")
+    assert (out / "bridge.csv").read_text() == "my notes"
+
+
+def test_a_misspelt_name_in_sandbox_plugins_is_named(monkeypatch):
+    monkeypatch.setenv("SANDBOX_PLUGINS", "catalogue,graund")
+    monkeypatch.setenv("SANDBOX_CLI_CACHE", "0")
+    res = CliRunner().invoke(cli, ["plugins"], obj={})
+    assert ("warning: plugin 'graund' failed to load: no installed plugin of that name in SANDBOX_PLUGINS; did you "
+            "mean 'ground'?") in res.stderr.splitlines()

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from sandbox import hookimpl
-from sandbox.cli.common import check_writable, fail, registry_of, scenario_or_exit
+from sandbox.cli.common import cannot_write, claim_output_folder, fail, output_marker, registry_of, scenario_or_exit
 
 
 @click.command("bridge")
@@ -41,7 +41,7 @@ def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric:
     b = scenario_or_exit(ctx, scenario_b)
     registry = registry_of(ctx)
     if out_dir is not None:
-        check_writable(Path(out_dir))
+        claim_output_folder(Path(out_dir), "bridge")
     from sandbox.studies.bridge import BridgeError, bridge
 
     try:
@@ -130,10 +130,11 @@ def _write(out: Path, results: list[Any], doc: dict, a: Any, b: Any) -> None:
                          "points": sum(r.evaluations for r in results)},
                 "sandbox_version": __version__}
     files["bridge.html"] = render_study(f"Bridge of {doc['metric']}", manifest, {"bridge": _frame(results)}, figures)
+    files.update(output_marker("bridge"))
     try:
         write_all(out, files)
     except OSError as exc:
-        fail(f"--out {out}: cannot write: {exc.strerror or exc}", 2)
+        fail(cannot_write(out, exc), 2)
 
 
 def _safe(name: str) -> str:
@@ -151,12 +152,19 @@ def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | N
     """Run claims files (scenarios with a [claim] table): each claimed figure next to the project's figure
     with the claim's own inputs, the notes on inputs that do not hold together, and the bridge from the
     default comparison. Prints the page (Markdown) unless --write or --check."""
+    from sandbox.core.scenario import ScenarioError, load_scenario
+    from sandbox.studies.claims import NO_BRIDGE, ClaimError, bridge_source, validation_page
+
     registry = registry_of(ctx)
     for path in paths:  # every file valid before anything runs
         s = scenario_or_exit(ctx, path)
         if s.claim is None:
             fail(f"{path}: claim: no [claim] table (a claims file states the claim it reproduces)", 2)
-    from sandbox.studies.claims import ClaimError, validation_page
+        if s.claim.bridge_from != NO_BRIDGE:  # the scenario it is bridged from must be valid too
+            try:
+                load_scenario(bridge_source(s), registry)
+            except ScenarioError as exc:
+                fail(f"{s.path}: claim.bridge_from: {exc}", 2)
 
     try:
         page = validation_page(list(paths), registry)

@@ -61,6 +61,12 @@ def fail(message: str, status: int) -> None:
     sys.exit(status)
 
 
+def cannot_write(out: str | Path, exc: OSError) -> str:
+    """The one line for an output that could not be written: the folder, the file when known, and why."""
+    name = Path(exc.filename).name if isinstance(exc.filename, str) and exc.filename else ""
+    return f"--out {shown(out)}: cannot write{' ' + shown(name) if name else ''}: {exc.strerror or exc}"
+
+
 def shown(path: str | Path) -> str:
     """A path as printable text (bytes that are not UTF-8 become U+FFFD)."""
     return os.fsencode(path).decode("utf-8", "replace")
@@ -190,9 +196,28 @@ def deadline(seconds: float | None, what: str) -> Iterator[None]:
         signal.signal(signal.SIGUSR2, old)
 
 
+#: The longest time limit an option takes (a year, s): beyond it a timer cannot be set on every platform.
+MAX_SECONDS = 365.25 * 86400
+
+
+class Seconds(click.FloatRange):
+    """A time limit in seconds: a finite number in [0, :data:`MAX_SECONDS`] (``nan`` and ``inf`` are refused)."""
+
+    name = "seconds"
+
+    def __init__(self, min: float = 0.0) -> None:  # noqa: A002 - click's own name for the bound
+        super().__init__(min=min, max=MAX_SECONDS)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        seconds = super().convert(value, param, ctx)
+        if seconds != seconds:  # NaN passes both bounds of a FloatRange
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
 def timeout_option(default: float) -> Callable[[Any], Any]:
     """The ``--timeout SECONDS`` option of a command (0: no limit)."""
-    return click.option("--timeout", "timeout_s", type=click.FloatRange(min=0), default=default, show_default=True,
+    return click.option("--timeout", "timeout_s", type=Seconds(), default=default, show_default=True,
                         help="Seconds the whole command may take, plugins included, before it stops with an error "
                              "(0: no limit).")
 

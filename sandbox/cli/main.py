@@ -17,13 +17,13 @@ from pathlib import Path
 import click
 
 from sandbox.cli.common import (
+    cannot_write,
     claim_output_folder,
     deadline,
     fail,
     registry_of,
     report_written,
     scenario_or_exit,
-    shown,
     timeout_option,
 )
 
@@ -342,7 +342,7 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
             try:
                 written = report.write_outputs(result, Path(out_dir))
             except OSError as exc:
-                fail(f"--out {shown(out_dir)}: cannot write: {exc.strerror or exc}", 2)
+                fail(cannot_write(out_dir, exc), 2)
     click.echo(text)
     if out_dir is not None:
         report_written(out_dir, written, machine_output=fmt != "table")

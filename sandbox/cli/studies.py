@@ -21,6 +21,8 @@ import click
 from sandbox import hookimpl
 from sandbox.cli.common import (
     OUTPUT_MARKER,
+    Seconds,
+    cannot_write,
     check_writable,
     claim_output_folder,
     fail,
@@ -62,7 +64,7 @@ def _write_outputs(out: str, files: dict[str, str | bytes], fmt: str) -> None:
     except remote.RemoteError as exc:
         fail(f"--out {exc}", 2)
     except OSError as exc:
-        fail(f"--out {shown(out)}: cannot write: {exc.strerror or exc}", 2)
+        fail(cannot_write(out, exc), 2)
     if fmt == "table":
         click.echo()
     report_written(out, written, machine_output=fmt != "table")
@@ -319,7 +321,7 @@ def _timeline_table(result: Any, every: int) -> str:
 @click.option("--insecure", is_flag=True,
               help="Allow a scheduler or --listen address beyond this machine without TLS (anyone who reaches the "
                    "port can run code: tasks travel as pickles).")
-@click.option("--design-timeout", type=click.FloatRange(min=0), default=300.0, show_default=True,
+@click.option("--design-timeout", type=Seconds(), default=300.0, show_default=True,
               help="Seconds a design function may take before it is reported as hung (0: no limit).")
 @click.option("--restart", is_flag=True, help="Discard the finished chunks in --out and start again.")
 @click.option("--csv/--no-csv", "csv", default=None,
@@ -377,7 +379,7 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
     except KeyboardInterrupt:
         fail(f"interrupted; {resume}", 130)
     except OSError as exc:
-        fail(f"--out {shown(out)}: cannot write: {exc.strerror or exc}", 2)
+        fail(cannot_write(out, exc), 2)
     if url is not None:
         _upload_study(url, out, outcome.manifest)
     m = outcome.manifest

@@ -25,6 +25,11 @@ def _f(default: Any = _NAN, *, unit: str = "", doc: str, factory: Any = None) ->
     return field(default=default, metadata=meta)
 
 
+#: The precisions a chip's ``peak_ops_per_s`` may name (what ``[workload] precision`` chooses among).
+PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
+#: The destinations a launch vehicle's ``payload_kg`` names (a transport's ``destination``).
+DESTINATIONS = ("LEO", "SSO", "GTO", "TLI")
+
 _SOURCES_DOC = "field name -> public reference of its value (at least one)"
 _RANGES_DOC = "field name -> (low, high) plausible range, in the field's unit (Monte Carlo draws within it)"
 
@@ -41,6 +46,16 @@ class _Entry:
                 raise ValueError(f"{type(self).__name__} {self.name!r}: {f.name} must be >= 0, got {value}")
         if not getattr(self, "sources", None):
             raise ValueError(f"{type(self).__name__} {self.name!r}: needs at least one source")
+        for key, (low, high) in (getattr(self, "ranges", None) or {}).items():
+            head, _, sub = key.partition(".")
+            value = getattr(self, head, None)
+            value = value.get(sub) if sub and isinstance(value, Mapping) else value
+            if not low <= high:
+                raise ValueError(f"{type(self).__name__} {self.name!r}: ranges.{key}: high {high:g} is below low {low:g}")
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and not low <= value <= high:
+                # Monte Carlo's mode and sensitivity's nominal is the value: a range must hold it
+                raise ValueError(f"{type(self).__name__} {self.name!r}: ranges.{key} = [{low:g}, {high:g}] "
+                                 f"does not contain the value {value:g}")
 
 
 def entry_fields(entry_type: type) -> list[Field]:
@@ -86,9 +101,9 @@ class Chip(_Entry):
 
     def check(self) -> None:
         """As :meth:`_Entry.check`, and a chip draws power: ``power_w`` 0 would give compute for free."""
-        super().check()
         if self.power_w == 0:
             raise ValueError(f"Chip {self.name!r}: power_w must be > 0 W (a chip that computes draws power), got 0")
+        super().check()
 
     def ops(self, precision: str) -> float:
         """Peak operations per second at ``precision``; ``KeyError`` names what exists."""
@@ -207,14 +222,17 @@ ENTRY_TYPES = {kind: cls for cls, kind in _KIND_OF.items()}
 
 
 #: Units of catalogue fields, by the end of the field name (catalogue fields carry the unit in the name).
-_FIELD_UNITS = (("peak_ops_per_s", "OP/s"), ("payload_kg", "kg"), ("_usd_per_kwh", "USD/kWh"), ("_usd_per_w", "USD/W"),
+_FIELD_UNITS = (("payload_kg", "kg"), ("_usd_per_kwh", "USD/kWh"), ("_usd_per_w", "USD/W"),
                 ("_wh_per_kg", "Wh/kg"), ("_w_per_kg", "W/kg"), ("_kg_m2", "kg/m2"), ("_kg_per_kwh", "kg/kWh"),
                 ("_t_per_flight", "t"), ("_per_year", "1/yr"), ("_usd", "USD"), ("_kg", "kg"), ("_w", "W"),
                 ("_m3", "m3"), ("_m", "m"), ("_krad", "krad"), ("_deg", "deg"))
 
 
 def field_unit(name: str) -> str:
-    """Unit of catalogue field ``name`` (``"cost_usd_per_w"`` → ``"USD/W"``); ``""`` for fractions."""
+    """Unit of catalogue field ``name`` (``"cost_usd_per_w"`` → ``"USD/W"``); ``""`` for fractions.
+    A chip's peak rate is in FLOP/s, or OP/s for the integer precision (``peak_ops_per_s.int8``)."""
+    if name.startswith("peak_ops_per_s"):
+        return "OP/s" if name.endswith(".int8") else "FLOP/s"
     for suffix, unit in _FIELD_UNITS:
         if name.startswith(suffix) or name.rsplit(".", 1)[0].endswith(suffix):
             return unit

@@ -120,6 +120,10 @@ def parse_claim(table: Any, instances: set[str], bad: Any) -> Claim | None:
             if ("low" in values) != ("high" in values):
                 bad(where, "give both low and high, or neither")
                 continue
+            if "low" in values and not _ordered(values["low"], values["claimed"], values["high"]):
+                bad(where, f"expected low <= claimed <= high, got {values['low']!r}, {values['claimed']!r}, "
+                           f"{values['high']!r}")
+                continue
             what = fig.get("what", "")
             if not isinstance(what, str):
                 bad(f"{where}.what", f"expected a string, got {what!r}")
@@ -127,6 +131,16 @@ def parse_claim(table: Any, instances: set[str], bad: Any) -> Claim | None:
             figures.append(ClaimedFigure(arch, metric, values["claimed"], values.get("low"), values.get("high"), what))
     return Claim(texts["title"], texts["source"], texts["quote"], texts["url"], texts["date"], tuple(notes), tuple(figures),
                  texts["bridge_from"])
+
+
+def _ordered(*values: Any) -> bool:
+    """False when ``values`` (numbers, or quantity strings in one unit family) are comparable and not ascending."""
+    try:
+        qs = [u.Quantity(v.strip()) if isinstance(v, str) else u.Quantity(float(v)) for v in values]
+        numbers = [float(q.to_value(qs[0].unit)) for q in qs]
+    except (TypeError, ValueError, u.UnitsError):
+        return True  # a mix of units is reported when the figure is compared (in the metric's unit)
+    return numbers == sorted(numbers)
 
 
 def _number_or_quantity(value: Any) -> bool:

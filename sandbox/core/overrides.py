@@ -58,7 +58,7 @@ from typing import Any
 
 import astropy.units as u
 
-from sandbox.core.catalogue import ENTRY_TYPES, KINDS, CatalogueError, Catalogues, field_unit
+from sandbox.core.catalogue import DESTINATIONS, ENTRY_TYPES, KINDS, PRECISIONS, CatalogueError, Catalogues, field_unit
 from sandbox.core.modelset import MODULES
 from sandbox.core.sourced import Sourced
 from sandbox.core.units import QuantityError, parse_quantity, unit_of
@@ -183,6 +183,12 @@ def _models(table: Any, defaults: Mapping[str, Sourced], where: Any, bad: Any) -
     flat = _flat_models(table)
     out: dict[str, Stated] = {}
     places: dict[str, str] = {}
+    written = [name for key, value in table.items() for name in
+               ([f"{key}.{sub}" for sub in value] if key in MODULES and isinstance(value, Mapping) and "value" not in value
+                else [key])]
+    for name in sorted({n for n in written if written.count(n) > 1}):  # "thermal.x" and [models.thermal] x: one key
+        bad(f"models.{name}", "written twice (as a dotted key and inside its module's table): state it once")
+        flat.pop(name, None)
     for name, (path, value) in flat.items():
         full = f"models.{name}"
         if name not in defaults:
@@ -256,6 +262,12 @@ def _model_value(default: Sourced, raw: Any) -> float:
         raise ValueError(str(exc)) from None
     except u.UnitsError:
         raise ValueError(f"expected a value in units of {default.unit}, got {raw!r}") from None
+    _model_bounds(default, value, raw)
+    return value
+
+
+def _model_bounds(default: Sourced, value: float, raw: Any) -> None:
+    """``ValueError`` unless ``value`` (in ``default``'s unit; ``raw`` as written) keeps the default's bounds."""
     shown = f" {default.unit}" if default.unit not in ("", "1") else ""
     if not math.isfinite(value):
         raise ValueError(f"expected a finite value{' in ' + default.unit if shown else ''}, got {raw!r}")
@@ -264,7 +276,6 @@ def _model_value(default: Sourced, raw: Any) -> float:
         raise ValueError(f"expected a value {'>' if positive else '>='} 0{shown}, got {raw!r}")
     if _is_fraction(default) and value > 1:
         raise ValueError(f"expected a fraction between 0 and 1, got {raw!r}")
-    return value
 
 
 def _catalogue(table: Any, catalogues: Any, where: Any, bad: Any) -> tuple[dict, set, dict]:
@@ -316,8 +327,14 @@ def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, pr
     known = {f.name: f for f in dataclasses.fields(cls) if f.name != "name"}
     checked: dict[str, Any] = {}
     ok = True
-    for fname, raw in fields.items():
+    for fname, raw in sorted(fields.items(), key=lambda kv: kv[0] == "ranges"):  # ranges last: they name the fields
         key = f"{prefix}.{fname}"
+        if fname == "ranges" and isinstance(raw, Mapping):
+            problems = [f"{r}: {p}" for r in raw if (p := _range_target(cls, known, base, checked, str(r)))]
+            if problems:
+                bad(key, problems[0])
+                ok = False
+                continue
         if fname not in known:
             close = difflib.get_close_matches(fname, list(known), n=1)
             bad(key, f"{cls.__name__} has no field {fname!r}" + (f"; did you mean {close[0]!r}?" if close
@@ -330,25 +347,26 @@ def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, pr
             bad(key, str(exc))
             ok = False
             continue
-        for ranged in checked[fname] if fname == "ranges" else ():
-            problem = _range_target(cls, known, base, ranged)
-            if problem:
-                bad(key, f"{ranged}: {problem}")
-                ok = False
     if base is None and "sources" not in checked:
         bad(prefix, f"a new {kind[:-1].replace('_', ' ')} needs sources = {{ <field> = \"<public reference>\" }}")
         ok = False
     return checked if ok else None
 
 
-def _range_target(cls: type, known: Mapping[str, Any], base: Any, ranged: str) -> str:
-    """Why a ``ranges`` key cannot take a range (not a numeric field of the entry), or ``""``."""
+def _range_target(cls: type, known: Mapping[str, Any], base: Any, checked: Mapping[str, Any], ranged: str) -> str:
+    """Why a ``ranges`` key cannot take a range (not a numeric field of the entry, as the file leaves it), or ``""``."""
     head, _, sub = ranged.partition(".")
     if head not in known or head in _ENTRY_META:
         close = difflib.get_close_matches(head, [k for k in known if k not in _ENTRY_META], n=1)
         return f"{cls.__name__} has no field {head!r}" + (f"; did you mean {close[0]!r}?" if close else "")
     default = known[head].default
     current = getattr(base, head, None) if base is not None else (default if default is not dataclasses.MISSING else None)
+    if isinstance(current, Mapping) and isinstance(checked.get(head), Mapping):
+        current = {**current, **checked[head]}
+    elif head in checked:
+        current = checked[head]
+    if isinstance(current, Mapping) and sub and sub not in current:
+        return f"{head!r} has no key {sub!r} (it has {', '.join(current) or 'none'})"
     if isinstance(current, Mapping) or (current is None and sub):
         return "" if sub else f"{head!r} is a table: give a range per key, {head}.<key>"
     if isinstance(current, (int, float)) and not isinstance(current, bool) and not sub:
@@ -392,6 +410,13 @@ def _field_value(fname: str, raw: Any, current: Any) -> Any:
     if isinstance(current, Mapping) or fname in ("peak_ops_per_s", "payload_kg"):
         if not isinstance(raw, Mapping) or not raw:
             raise ValueError(f"expected a table such as {{ {'bf16' if 'ops' in fname else 'LEO'} = <number> }}, got {raw!r}")
+        known = PRECISIONS if fname == "peak_ops_per_s" else tuple(dict.fromkeys((*DESTINATIONS, *(current or {}))))
+        for k in raw:
+            if fname in ("peak_ops_per_s", "payload_kg") and k not in known:  # a key nothing reads would be ignored
+                close = difflib.get_close_matches(str(k), known, n=1) or [x for x in known if x.lower() == str(k).lower()]
+                what = "precision" if fname == "peak_ops_per_s" else "destination"
+                raise ValueError(f"no {what} {k!r}" + (f"; did you mean {close[0]!r}?" if close else
+                                                       f"; expected one of {', '.join(known)}"))
         return {str(k): _number(f"{fname}.{k}", v) for k, v in raw.items()}
     return _number(fname, raw)
 
@@ -411,6 +436,12 @@ def _number(fname: str, raw: Any) -> float:
         value = float(raw)
     else:
         raise ValueError(f"expected a number{' in ' + unit_text if unit_text else ''} (or a quantity string), got {raw!r}")
+    head = fname.split(".")[0]
+    if head in _SIGNED:  # a station's latitude and longitude (WGS84) may be negative
+        lo, hi = _SIGNED[head]
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise ValueError(f"expected a finite value from {lo:g} to {hi:g} {unit_text}, got {raw!r}")
+        return value
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"expected a finite value >= 0{' ' + unit_text if unit_text else ''}, got {raw!r}")
     if value == 0 and fname.split(".")[0] in _POSITIVE:
@@ -421,10 +452,28 @@ def _number(fname: str, raw: Any) -> float:
     return value
 
 
+def value_problem(defaults: Mapping[str, Sourced], key: str, value: float) -> str | None:
+    """Why a scenario would refuse ``value`` (plain number, in the unit of the default or field) for ledger
+    input ``key`` (``models.<name>`` or ``catalogue.<kind>.<entry>.<field>``), or ``None``: the rules a study's
+    values obey too, so a sweep cannot reach a point the scenario file refuses (a chip's power 0, a zero payload)."""
+    kind, _, rest = key.partition(".")
+    try:
+        if kind == "models" and rest in defaults:
+            _model_bounds(defaults[rest], float(value), value)
+        elif kind == "catalogue":
+            _number(rest.split(".", 2)[-1], value)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 #: Catalogue figures that must be above 0, and why: a chip's board power (zero would give its compute for free), and
 #: the divisors of the ledger (a vehicle's payload and volume per flight, storage and generator mass per unit).
 _POSITIVE = {"power_w": "a chip that computes draws power", **dict.fromkeys(
     ("payload_kg", "fairing_volume_m3", "specific_energy_wh_per_kg", "specific_power_w_per_kg"), "the ledger divides by it")}
+
+#: Catalogue figures that may be negative, with their bounds (a ground station's geodetic position, deg).
+_SIGNED = {"lat_deg": (-90.0, 90.0), "lon_deg": (-180.0, 360.0)}
 
 #: Catalogue fractions the ledger divides by (cell and storage efficiencies, packing, depth of discharge).
 _POSITIVE_FRACTIONS = ("efficiency", "packing_factor", "round_trip_efficiency", "depth_of_discharge")
@@ -442,11 +491,12 @@ def build_entry(kind: str, name: str, base: Any, fields: Mapping[str, Any], wher
         sources[fname] = text
     for fname, text in given.items():
         sources.setdefault(fname, text)
-    ranges = dict(getattr(base, "ranges", {}) or {}) if hasattr(ENTRY_TYPES[kind], "ranges") else None
+    has_ranges = any(f.name == "ranges" for f in dataclasses.fields(ENTRY_TYPES[kind]))
+    ranges = dict(getattr(base, "ranges", {}) or {}) if has_ranges else None
     if ranges is not None:
-        for fname in changes:  # a stated value replaces the plugin's range unless the file gives one
-            for key in [k for k in ranges if k == fname or k.startswith(fname + ".")]:
-                del ranges[key]
+        for fname, value in changes.items():  # a stated value replaces the plugin's range unless the file gives one
+            for key in ([f"{fname}.{sub}" for sub in value] if isinstance(value, Mapping) else [fname]):
+                ranges.pop(key, None)
         ranges.update(fields.get("ranges", {}))
     if base is not None:
         merged = {}

@@ -208,6 +208,11 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
             errors.append(PluginInfo(ep.name, ep.value, dist, version, error=str(exc), misspelt=True))
             continue
         infos.append(PluginInfo(ep.name, ep.value, dist, version, _hook_names(pm, plugin)))
+    installed = sorted({e.name for e in eps})
+    for name in sorted((wanted or set()) - set(installed)):  # a misspelt name would silently load nothing
+        close = difflib.get_close_matches(name, installed, n=1)
+        errors.append(PluginInfo(name, "", error=f"no installed plugin of that name in {ENV_VAR}" + (
+            f"; did you mean {close[0]!r}?" if close else f" (installed: {', '.join(installed) or 'none'})")))
     for name, plugin in extra:
         if pm.is_registered(plugin):  # already loaded through its entry point
             continue

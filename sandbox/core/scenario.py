@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import math
 import os
+import re
 import stat
 import tomllib
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ import astropy.units as u
 
 from sandbox.core import overrides as _overrides
 from sandbox.core.architecture import WORKLOAD_KINDS, ArchitectureSpec, Assumptions, Workload
+from sandbox.core.catalogue import PRECISIONS
 from sandbox.core.params import Params, check_value, sourced_text
 from sandbox.core.units import FLOPS, QuantityError, parse_quantity
 
@@ -74,8 +76,11 @@ class Scenario:
 
 #: A catalogue-typed parameter whose default is ``"auto"`` lets the engine choose the entry by site type.
 AUTO = "auto"
-PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
 #: [sweep]: see sandbox.studies.plans; [models], [catalogue]: sandbox.core.overrides; [claim]: sandbox.core.claim
+#: An architecture instance's name: it heads dotted keys (``<name>.<parameter>`` in studies, ``architectures.<name>.…``).
+_INSTANCE = re.compile(r"[^\W_][\w-]*|_[\w-]+")
+#: Names a study's keys use for ledger inputs (``models.…``, ``catalogue.…``, ``assumptions.…``): not instance names.
+_RESERVED_INSTANCES = ("models", "catalogue", "assumptions")
 _TOP = {"study", "workload", "assumptions", "architectures", "sweep", "models", "catalogue", "claim"}
 _STUDY = {"name", "description", "seed"}
 _WORKLOAD = {"kind", "sustained_compute", "precision", "latency_target", "users"}
@@ -98,8 +103,10 @@ MAX_DEPTH = 32
 
 
 def display_path(path: str | Path) -> str:
-    """``path`` as text that can always be printed and written as UTF-8 (undecodable bytes become U+FFFD)."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    """``path`` as text that can always be printed and written as UTF-8 on one line (undecodable bytes become
+    U+FFFD; a control character, such as a newline, is written as its escape)."""
+    text = os.fsencode(path).decode("utf-8", "replace")
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def read_limited(path: str | Path, shown: str, limit: int = MAX_BYTES) -> bytes:
@@ -164,6 +171,9 @@ def parse_toml(data_bytes: bytes, shown: str) -> dict[str, Any]:
         text = data_bytes.decode("utf-8")
     except UnicodeDecodeError:
         raise ScenarioError([f"{shown}: not UTF-8 text"]) from None
+    if text.startswith("\ufeff"):
+        raise ScenarioError([f"{shown}: starts with a byte-order mark (U+FEFF), which TOML does not allow: save it as "
+                             "UTF-8 without a BOM"])
     too_deep = ScenarioError([f"{shown}: tables or arrays nested more than {MAX_DEPTH} deep"])
     try:
         data = tomllib.loads(text)
@@ -185,7 +195,12 @@ def load_scenario(path: str | Path, registry: Any) -> Scenario:
     shown = display_path(path)
     data_bytes = read_limited(path, shown)
     data = parse_toml(data_bytes, shown)
-    return validate(data, registry, shown, hashlib.sha256(data_bytes).hexdigest(), data_bytes.decode("utf-8"))
+    scenario = validate(data, registry, shown, hashlib.sha256(data_bytes).hexdigest(), data_bytes.decode("utf-8"))
+    named = scenario.claim.bridge_from if scenario.claim is not None else ""
+    if named and named != "none" and not (Path(path).parent / named).is_file():
+        raise ScenarioError([f"{shown}: claim.bridge_from: no scenario file {named!r} beside this file (a path "
+                             "relative to its folder), or \"none\" for no bridge"])
+    return scenario
 
 
 def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha256: str = "", text: str = "") -> Scenario:
@@ -225,6 +240,10 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
         bad("architectures", "expected at least one [architectures.<name>] table")
     for instance, table in archs.items():
         key = f"architectures.{instance}"
+        if not _INSTANCE.fullmatch(instance) or instance in _RESERVED_INSTANCES:
+            bad("architectures", f"an architecture's name is letters, digits, '_' and '-' (it names study columns such as "
+                     f"<name>.<parameter>), and not {', '.join(_RESERVED_INSTANCES)}; got {instance!r}")
+            continue
         if not isinstance(table, dict):
             bad(key, f"expected a table, got {table!r}")
             continue

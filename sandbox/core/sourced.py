@@ -21,6 +21,8 @@ class Sourced:
     scenario's ``[models]`` table cannot change it. ``catalogue_field`` (``"<kind>.<field>"``) marks a
     reference figure that each catalogue entry holds for itself (a cell's efficiency, a battery's
     specific energy): the engine reads the entry's field, so a scenario sets that field instead.
+    ``scenario_key`` (``"<table>.<key>"``) marks the default of a scenario key (the discount rate of
+    ``[assumptions]``): the engine reads the scenario's key, so a scenario states it there, once.
     """
 
     nominal: float
@@ -31,11 +33,13 @@ class Sourced:
     note: str = ""
     constant: bool = False
     catalogue_field: str = ""
+    scenario_key: str = ""
 
     @property
     def settable(self) -> bool:
-        """True when a scenario's ``[models]`` table may set it (neither a constant nor a catalogue entry's figure)."""
-        return not self.constant and not self.catalogue_field
+        """True when a scenario's ``[models]`` table may set it (not a constant, a catalogue entry's figure, or
+        the default of a scenario key)."""
+        return not self.constant and not self.catalogue_field and not self.scenario_key
 
     def why_not_settable(self, study: bool = False) -> str:
         """Why a scenario cannot set this default, and what to set instead (``study``: in ``[sweep.params]``);
@@ -47,6 +51,10 @@ class Sourced:
             remedy = f"vary catalogue.{kind}.<entry>.{fname}" if study else f"set [catalogue.{kind}.<entry>] {fname}"
             return (f"a figure each {kind} catalogue entry holds, and the engine reads the entry's: {remedy} instead "
                     f"(`sandbox catalogue {kind}` lists the entries)")
+        if self.scenario_key:
+            table, _, key = self.scenario_key.partition(".")
+            remedy = f"vary {self.scenario_key}" if study else f"set [{table}] {key}"
+            return f"the default of the scenario's {self.scenario_key}, which the engine reads: {remedy} instead"
         return ""
 
     def __post_init__(self) -> None:

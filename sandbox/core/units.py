@@ -122,7 +122,8 @@ def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity
             return u.Quantity(float(text))
         raise QuantityError(f"expected {what or _describe(unit)} with a unit, e.g. \"{_example(unit)}\", got a bare number {text!r}")
     if not isinstance(text, str):
-        raise QuantityError(f"expected {what or _describe(unit)} as a string with a unit, got {type(text).__name__} {text!r}")
+        how = "" if _dimensionless(unit) else " as a string with a unit"
+        raise QuantityError(f"expected {what or _describe(unit)}{how}, got {type(text).__name__} {text!r}")
     try:
         q = _parsed(text)  # a fresh Quantity: callers may change theirs
     except (TypeError, ValueError):
@@ -167,8 +168,8 @@ def _describe(unit: u.UnitBase) -> str:
         return f"a radiation dose{' rate' if rate else ''} (e.g. \"2 krad{'/yr' if rate else ''}\" or \"20 Gy{'/yr' if rate else ''}\")"
     for name, ref in KINDS.items():
         if ref == unit or (ref.is_equivalent(unit) and name not in ("compute", "integer compute")):
-            return "an amount of money (USD)" if name == "money" else f"a {name}"
-    return f"a quantity in {unit}"
+            return "an amount of money (USD)" if name == "money" else f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+    return f"a quantity in {unit}" if unit.to_string() else "a plain number"
 
 
 def _example(unit: u.UnitBase) -> str:

@@ -34,6 +34,7 @@ DEFAULTS: dict[str, Sourced] = {
         low=0.05,
         high=0.12,
         note="nominal after-tax WACC; high end for risky new space ventures (assumption)",
+        scenario_key="assumptions.discount_rate",
     ),
     # Non-compute spacecraft hardware (structure, shielding, avionics, radiators, propulsion hardware,
     # plugin items) per kg, by production class. Power is priced per W and per kWh, chips and their

@@ -9,7 +9,10 @@ the old file or the new one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import secrets
+import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -92,10 +95,32 @@ class Staging:
         self.staged[final] = Path(tmp)
 
     def commit(self) -> list[Path]:
-        """Rename every staged file into place; returns the final paths."""
+        """Rename every staged file into place, all or nothing; returns the final paths.
+
+        Each file it replaces is first kept under a hard link (a copy where links are refused);
+        when a rename fails (a folder in the way, a file that cannot be replaced), the files
+        already renamed get their old content back and the error is raised with the file's name.
+        """
+        kept: dict[Path, Path | None] = {}  # final -> its old content (None: it did not exist)
+        try:
+            for final, tmp in self.staged.items():
+                if final.is_dir() and not final.is_symlink():
+                    raise IsADirectoryError(errno.EISDIR, "a folder is in the way", str(final))
+                kept[final] = _keep(final) if final.exists() else None
+                os.replace(tmp, final)
+        except BaseException:
+            for final, old in kept.items():  # undo: each name independently
+                with contextlib.suppress(OSError):
+                    if old is not None:
+                        os.replace(old, final)
+                        old.unlink(missing_ok=True)  # a rename onto the same file (its own hard link) keeps both names
+                    elif final in self.staged and not self.staged[final].exists():
+                        final.unlink()
+            raise
+        for old in kept.values():
+            if old is not None:
+                old.unlink(missing_ok=True)
         done = list(self.staged)
-        for final, tmp in self.staged.items():
-            os.replace(tmp, final)
         self.staged = {}
         return done
 
@@ -103,6 +128,18 @@ class Staging:
         for tmp in self.staged.values():
             tmp.unlink(missing_ok=True)
         self.staged = {}
+
+
+def _keep(final: Path) -> Path:
+    """A second name for ``final``'s current content, beside it (removed after a commit)."""
+    keep = final.parent / f".{final.name}.{secrets.token_hex(6)}.old.tmp"
+    try:
+        os.link(final, keep)
+    except OSError as exc:
+        if exc.errno not in (errno.EXDEV, errno.EMLINK, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS):
+            raise OSError(exc.errno, exc.strerror, str(final)) from None
+        shutil.copy2(final, keep)
+    return keep
 
 
 def write_all(out_dir: Path, files: Mapping[str, str | bytes]) -> list[Path]:

@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 
 from sandbox.core.catalogue import field_unit
+from sandbox.core.overrides import value_problem
 from sandbox.core.params import check_value
 from sandbox.core.scenario import Scenario, ScenarioError, param_range
 from sandbox.ledger.inputs import CATALOGUE_KINDS
@@ -219,7 +220,10 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
         dim = dimension(scenario, registry, key, spec, method, lambda k, msg, key=key: bad(f"sweep.params.{key}{k}", msg))
         if dim is not None:
             dims.append(dim)
-    if method == "montecarlo" and table.get("uncertain", True) is not False:
+    uncertain = table.get("uncertain", True)
+    if not isinstance(uncertain, bool):
+        bad("sweep.uncertain", f"expected true or false, got {uncertain!r}")
+    if method == "montecarlo" and uncertain is not False:
         listed = {d.key for d in dims}
         dims += [d for d in uncertain_inputs(registry) if d.key not in listed]
     points = table.get("points")
@@ -254,6 +258,10 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
         if k not in _DIM_KEYS:
             bad(f".{k}", f"unknown key; expected one of {', '.join(sorted(_DIM_KEYS))}")
             return None
+    ignored = sorted({"low", "high", "steps", "scale"} & set(spec)) if "values" in spec else []
+    if ignored:  # values list the points; a range beside them would be silently unused
+        bad(f".{ignored[0]}", "give either values, or low and high (with steps and scale), not both")
+        return None
     head, _, rest = key.partition(".")
     instances = {r.instance: r for r in scenario.architectures}
     if head in instances:
@@ -362,6 +370,11 @@ def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimensio
         if outside:
             bad(".values", f"{outside[0]:g} is outside {bounds_text(key)}")
             return None
+        for v in dim.values:
+            problem = value_problem(registry.models.defaults, key, v)
+            if problem:
+                bad(".values", problem)
+                return None
         return dim
     for end in ("low", "high"):
         if end in spec:
@@ -371,6 +384,10 @@ def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimensio
             setattr(dim, end, float(spec[end]))
             if not in_bounds(key, float(spec[end])):
                 bad(f".{end}", f"{float(spec[end]):g} is outside {bounds_text(key)}")
+                return None
+            problem = value_problem(registry.models.defaults, key, float(spec[end]))
+            if problem:
+                bad(f".{end}", problem)
                 return None
     return dim
 
