@@ -351,3 +351,99 @@ def test_a_workload_default_that_names_nothing_is_blamed_on_the_plugin(pairs, ex
     (info,) = [p for p in reg.load_errors if p.name == "mine"]
     assert info.error == f"plugin 'mine': architecture 'mfu': parameter 'utilisation': {expected}"
     assert "mfu" not in reg.architectures and "leo" in reg.architectures
+
+
+# ------------------------------------------------------------------ found by writing a plugin from the docs alone
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    (dict(name="pod power", default="20 kW", unit="kW"), "parameter 'pod power': a name is letters, digits and '_'"),
+    (dict(name="altitude", default="20 km"), "parameter 'altitude': default '20 km' is a quantity: give its unit="),
+    (dict(name="altitude", default="20 km", unit="km", low="25 km", high="30 km"),
+     "parameter 'altitude': expected low <= default <= high, got '25 km', '20 km', '30 km'"),
+    (dict(name="chips", default=8.0, low=16.0, high=4.0), "parameter 'chips': expected low <= default <= high"),
+    (dict(name="chip", default="H100-SXM", catalogue="chip"), "parameter 'chip': no catalogue 'chip'; did you mean 'chips'?"),
+])
+def test_a_param_that_cannot_work_is_refused_when_the_plugin_builds_it(kwargs, expected):
+    """Each of these was accepted: a swapped or foreign range was then drawn by sensitivity, a forgotten unit made a
+    text parameter, and catalogue="chip" gave a traceback in validate and in `sandbox schema` for every user."""
+    with pytest.raises(ValueError) as exc:
+        Param(description="d", source="a source", **kwargs)
+    assert str(exc.value).startswith(expected), str(exc.value)
+
+
+@pytest.mark.parametrize(("entry", "expected"), [
+    (lambda: __import__("sandbox").Chip("X", peak_ops_per_s={"fp16": 1e15}, power_w=500.0, mass_kg=1.0, cost_usd=1.0,
+                                        sources={"power": "datasheet"}),
+     "Chip 'X': sources names 'power', which is not a field"),
+    (lambda: __import__("sandbox").Chip("X", peak_ops_per_s={"fp16": 1e15}, power_w=500.0, mass_kg=1.0, cost_usd=1.0,
+                                        sources={"power_w": " "}),
+     "Chip 'X': the source of power_w is empty"),
+    (lambda: __import__("sandbox").Chip("X", peak_ops_per_s={"fp16": 1e15}, power_w=500.0, mass_kg=1.0, cost_usd=1.0,
+                                        sources={"power_w": "datasheet"}, ranges={"cost_usd": (0.5, 2.0)}),
+     "Chip 'X': ranges.cost_usd has no source"),
+    (lambda: __import__("sandbox").PowerSource("Y", kind="solar", efficiency=1.3, sources={"efficiency": "a paper"}),
+     "power source 'Y': efficiency is a fraction of one, got 1.3"),
+    (lambda: __import__("sandbox").PowerSource("Y", kind="solar", efficiency=0.3, sources={"efficiency": "a paper"},
+                                               ranges={"cost_usd_per_w": (1.0, 2.0)}),
+     "PowerSource 'Y': ranges.cost_usd_per_w has no source"),
+])
+def test_a_catalogue_entry_is_checked_against_its_own_fields(entry, expected):
+    with pytest.raises(ValueError) as exc:
+        entry().check()
+    assert expected in str(exc.value)
+
+
+def _one_element_plugin(**fields):
+    from sandbox import ArchitectureSpec
+
+    class Plugin:
+        @hookimpl
+        def sandbox_register_architectures(self, register):
+            register(ArchitectureSpec(name="strato", title="Strato", description="One element.", params=(),
+                                      design=lambda p, ctx: Design(elements=[_element(**fields)])))
+
+    return api.registry([("strato-plugin", Plugin())])
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    (dict(site=Site("hall", kind="stratosphere")),
+     "site.kind: expected one of ground, orbit, surface, got 'stratosphere'"),
+    (dict(utilisation=30.0), "utilisation: expected a fraction from 0 to 1, got 30.0"),
+    (dict(lifetime_years=5 * 3.15576e7), "lifetime_years: expected a design life above 0 and at most 100 years"),
+    (dict(chip="H100"), "chip: no chip named 'H100' in the catalogues; did you mean"),
+    (dict(site=Site("hall", kind="ground", radiation_environment="stratosphere")),
+     "element 'hall': unknown radiation environment 'stratosphere'"),
+])
+def test_an_element_the_ledger_cannot_take_is_named_with_its_field(fields, expected):
+    """These failed deep in the ledger without the element or the field (``utilisation and derate must be in [0, 1]``),
+    or ran: a life in seconds passed as years gave an array of 1e25 m2 and exit 0."""
+    result = api.run({"architectures": {"strato": {}}}, _one_element_plugin(**fields))
+    assert result.failures["strato"].startswith("architecture 'strato' (plugin 'strato-plugin'): ")
+    assert expected in result.failures["strato"], result.failures["strato"]
+    assert "ground" in result.ledgers
+
+
+def test_extra_metrics_returning_one_metric_says_what_is_expected():
+    from sandbox import ArchitectureSpec
+
+    class Plugin:
+        @hookimpl
+        def sandbox_register_architectures(self, register):
+            register(ArchitectureSpec(name="strato", title="Strato", description="One element.", params=(),
+                                      design=lambda p, ctx: Design(elements=[_element()])))
+
+        @hookimpl
+        def sandbox_extra_metrics(self, architecture, design, ledger, context):
+            if architecture == "strato":
+                return Metric("strato.volume", 1.0, "m3")  # not a list
+
+    result = api.run({"architectures": {"strato": {}}}, api.registry([("strato-plugin", Plugin())]))
+    assert "sandbox_extra_metrics returned Metric for 'strato', expected a list of Metric (or None)" in \
+        result.failures["strato"]
+
+
+def test_si_of_a_text_parameter_names_the_parameter():
+    from sandbox.core.params import Params
+
+    params = Params({"chip": "H100-SXM"})
+    with pytest.raises(TypeError, match=r"parameter 'chip' is str 'H100-SXM', not a number: p\.si\(\) takes a quantity"):
+        params.si("chip")

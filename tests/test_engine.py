@@ -25,7 +25,7 @@ from sandbox.core.scenario import validate
 from sandbox.ledger.engine import evaluate
 from sandbox.models import cost, launch, power
 
-SRC = {"all": "round test values"}
+SRC = "round test values"  # the source of every figure of the test entries
 SIGMA = 5.670374419e-8  # CODATA 2018 Stefan–Boltzmann constant, W m^-2 K^-4
 
 
@@ -44,13 +44,13 @@ def toy_design(p, ctx):
 @hookimpl
 def sandbox_register_catalogues(register):
     register(Chip("T-GPU", peak_ops_per_s={"fp16": 1e15}, power_w=1000.0, mass_kg=10.0, cost_usd=20_000.0,
-                  tid_krad=1000.0, sources=SRC))
+                  tid_krad=1000.0, sources={"power_w": SRC}))
     register(PowerSource("T-array", kind="solar", efficiency=0.30, packing_factor=0.85, areal_density_kg_m2=2.0,
-                         degradation_per_year=0.0, cost_usd_per_w=100.0, sources=SRC))
+                         degradation_per_year=0.0, cost_usd_per_w=100.0, sources={"kind": SRC}))
     register(PowerSource("T-batt", kind="storage", specific_energy_wh_per_kg=150.0, round_trip_efficiency=0.9,
-                         depth_of_discharge=0.5, cost_usd_per_kwh=500.0, sources=SRC))
+                         depth_of_discharge=0.5, cost_usd_per_kwh=500.0, sources={"kind": SRC}))
     register(LaunchVehicle("T-rocket", payload_kg={"LEO": 10_000.0}, fairing_volume_m3=100.0, price_usd=50e6,
-                           co2_t_per_flight=400.0, sources=SRC))
+                           co2_t_per_flight=400.0, sources={"price_usd": SRC}))
 
 
 @hookimpl

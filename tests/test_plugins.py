@@ -62,7 +62,7 @@ def test_duplicate_architecture_names_both_plugins(registry):
 
 def test_catalogue_clash_and_replace():
     h100 = Chip("H100-SXM", peak_ops_per_s={"fp16": 1.0e15}, power_w=700.0, mass_kg=2.0, cost_usd=1.0,
-                sources={"all": "test"})
+                sources={"peak_ops_per_s": "test"})
 
     def clash(register):
         register(h100)

@@ -26,7 +26,7 @@ from sandbox import (
     hookimpl,
 )
 
-SRC = {"all": "round test values"}
+SRC = "round test values"  # the source of every figure of the test entries
 STAGES = [LinkStage("dc to rf", 0.8, "source"), LinkStage("beam collection", 0.9, "environment"),
           LinkStage("rf to dc", 0.85, "sink")]
 
@@ -44,8 +44,8 @@ def _design(p, ctx):
 
 @hookimpl
 def sandbox_register_catalogues(register):
-    register(Chip("T-GPU", peak_ops_per_s={"fp16": 1e15}, power_w=1000.0, mass_kg=1.0, cost_usd=1e4, sources=SRC))
-    register(PowerSource("T-reactor", kind="fission", specific_power_w_per_kg=10.0, cost_usd_per_w=1.0, sources=SRC))
+    register(Chip("T-GPU", peak_ops_per_s={"fp16": 1e15}, power_w=1000.0, mass_kg=1.0, cost_usd=1e4, sources={"power_w": SRC}))
+    register(PowerSource("T-reactor", kind="fission", specific_power_w_per_kg=10.0, cost_usd_per_w=1.0, sources={"kind": SRC}))
 
 
 @hookimpl

@@ -213,3 +213,20 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path):
         assert "Traceback" not in res.output
         if "nope" in args:  # no close match: the families, not a list of every metric
             assert "cost.*" in res.stderr and "cost.per_pflop_day" not in res.stderr
+
+
+def test_a_plugin_metric_is_ranked_in_its_plugins_unit(registry):
+    """``sensitivity --metric sat.mass`` printed the LEO plugin's per-satellite mass with no unit ("()"): the unit is
+    the plugin's (kg: mass.total in t × 1,000 / satellites), as an engine metric's is the engine's."""
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "default.toml"
+    res = CliRunner().invoke(cli, ["sensitivity", str(path), "--metric", "sat.mass", "--format", "json"], obj={})
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.stdout)
+    assert doc["unit"] == "kg"
+    leo = [r for r in doc["rows"] if r["architecture"] == "leo"]
+    scenario = load_scenario(path, registry)
+    run = evaluate(scenario, registry).ledgers["leo"]
+    per_sat = run.get("mass.total") * 1e3 / run.get("compute.units")  # t -> kg per satellite
+    assert leo and all(r["metric_nominal"] == pytest.approx(per_sat, rel=1e-9) for r in leo)

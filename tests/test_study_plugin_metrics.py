@@ -48,6 +48,8 @@ def test_leo_per_satellite_figures_follow_each_point_of_a_study():
     # least 0.95 / 0.80 - 1 = 18.75 % per unit of load it must carry
     assert leo["sat.array_area"][0] > leo["sat.array_area"][2] * 1.18
     assert len(set(np.round(leo["sat.mass"], 9))) == 3
+    # a plugin metric keeps the unit its plugin gave (sensitivity printed "()" for it), an engine metric the engine's
+    assert (res.unit("sat.mass"), res.unit("sat.power_load"), res.unit("mass.total")) == ("kg", "kW", "t")
 
 
 def test_starship_and_lagrange_campaign_figures_broadcast():

@@ -144,7 +144,7 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
         df = sensitivity(s, registry, metric=metric, architecture_params=with_params)
     except SensitivityError as exc:
         fail(f"--metric: {exc}", 2)
-    unit = unit_of_metric(metric)
+    unit = df.attrs.get("unit") or unit_of_metric(metric)
     if fmt == "json":
         click.echo(json.dumps({"scenario": s.path, "metric": metric, "unit": unit, "rows": _records(df)}, indent=2))
     elif fmt == "csv":

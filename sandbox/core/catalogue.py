@@ -44,17 +44,29 @@ class _Entry:
             value = getattr(self, f.name)
             if isinstance(value, float) and value < 0:
                 raise ValueError(f"{type(self).__name__} {self.name!r}: {f.name} must be >= 0, got {value}")
-        if not getattr(self, "sources", None):
-            raise ValueError(f"{type(self).__name__} {self.name!r}: needs at least one source")
+        label = f"{type(self).__name__} {self.name!r}"
+        sources = getattr(self, "sources", None)
+        if not sources:
+            raise ValueError(f"{label}: needs at least one source")
+        names = {f.name for f in fields(self)} - {"name", "sources", "ranges"}
+        for key, text in sources.items():
+            if str(key).partition(".")[0] not in names:
+                raise ValueError(f"{label}: sources names {key!r}, which is not a field (fields: {', '.join(sorted(names))})")
+            if not isinstance(text, str) or not text.strip():
+                raise ValueError(f"{label}: the source of {key} is empty (give the public reference of its value)")
         for key, (low, high) in (getattr(self, "ranges", None) or {}).items():
             head, _, sub = key.partition(".")
             value = getattr(self, head, None)
             value = value.get(sub) if sub and isinstance(value, Mapping) else value
+            if key not in sources and head not in sources:
+                raise ValueError(f"{label}: ranges.{key} has no source: a range is a claim about the value, cite it")
+            if isinstance(value, float) and value != value:
+                raise ValueError(f"{label}: ranges.{key} is given, but {key} has no value (NaN)")
             if not low <= high:
-                raise ValueError(f"{type(self).__name__} {self.name!r}: ranges.{key}: high {high:g} is below low {low:g}")
+                raise ValueError(f"{label}: ranges.{key}: high {high:g} is below low {low:g}")
             if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and not low <= value <= high:
                 # Monte Carlo's mode and sensitivity's nominal is the value: a range must hold it
-                raise ValueError(f"{type(self).__name__} {self.name!r}: ranges.{key} = [{low:g}, {high:g}] "
+                raise ValueError(f"{label}: ranges.{key} = [{low:g}, {high:g}] "
                                  f"does not contain the value {value:g}")
 
 
@@ -187,6 +199,10 @@ class PowerSource(_Entry):
 
     def check(self) -> None:
         super().check()
+        for fname in ("efficiency", "packing_factor", "round_trip_efficiency", "depth_of_discharge"):
+            value = getattr(self, fname)
+            if value > 1:  # NaN (not given) passes: the fields that do not apply to the kind stay NaN
+                raise ValueError(f"power source {self.name!r}: {fname} is a fraction of one, got {value}")
         if self.kind not in self.KINDS:
             raise ValueError(f"power source {self.name!r}: kind must be one of {', '.join(self.KINDS)}, got {self.kind!r}")
 

@@ -10,6 +10,7 @@ loader adds those.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,10 +68,27 @@ class Param:
     workload_defaults: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
+            raise ValueError(f"parameter {self.name!r}: a name is letters, digits and '_' (it is an attribute of the "
+                             "design's params and a key of the scenario)")
+        inferred = not self.kind
         if not self.kind:
             object.__setattr__(self, "kind", _infer_kind(self))
         if self.kind not in KINDS:
             raise ValueError(f"parameter {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
+        if inferred and self.kind == "string" and not (self.catalogue or self.choices) and _LOOKS_LIKE_QUANTITY.match(
+                str(self.default)):
+            raise ValueError(f"parameter {self.name!r}: default {self.default!r} is a quantity: give its unit= (the unit "
+                             "the design receives), or kind='string' if it is text")
+        if self.catalogue:
+            from sandbox.core.catalogue import KINDS as CATALOGUE_KINDS
+
+            if self.catalogue not in CATALOGUE_KINDS:
+                import difflib
+
+                close = difflib.get_close_matches(str(self.catalogue), CATALOGUE_KINDS, n=1)
+                raise ValueError(f"parameter {self.name!r}: no catalogue {self.catalogue!r}" + (
+                    f"; did you mean {close[0]!r}?" if close else f" (catalogues: {', '.join(CATALOGUE_KINDS)})"))
         if self.kind in ("quantity", "number", "integer") and not self.source:
             raise ValueError(f"parameter {self.name!r}: a numeric default needs a source")
         if self.kinds:
@@ -82,11 +100,27 @@ class Param:
                 check_value(self, value)  # the default and the range must be valid values themselves
             except ValueError as exc:
                 raise ValueError(f"parameter {self.name!r}: {label} {value!r}: {exc}") from None
+        if self.low is not None and self.high is not None and self.kind in ("quantity", "number", "integer"):
+            low, default, high = (_si(self, v) for v in (self.low, self.default, self.high))
+            if not low <= default <= high:  # the range is what studies draw around the default
+                raise ValueError(f"parameter {self.name!r}: expected low <= default <= high, got {self.low!r}, "
+                                 f"{self.default!r}, {self.high!r}")
 
     @property
     def si_unit(self) -> u.UnitBase:
         """The astropy unit values are delivered in (dimensionless for numbers)."""
         return unit_of(self.unit) if self.unit else u.dimensionless_unscaled
+
+
+#: A parameter's name: an attribute of the design's params (``p.altitude``) and a key of the scenario.
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: A string default that is a number and a unit ("20 km"): a quantity whose ``unit=`` was forgotten.
+_LOOKS_LIKE_QUANTITY = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*[A-Za-z]")
+
+
+def _si(param: Param, value: Any) -> float:
+    checked = check_value(param, value)
+    return float(checked.to_value(param.si_unit)) if param.kind == "quantity" else float(checked)
 
 
 def _check_kinds(p: Param) -> None:
@@ -252,4 +286,7 @@ class Params:
             from sandbox.core.units import to_si
 
             return to_si(v)
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise TypeError(f"parameter {name!r} is {type(v).__name__} {v!r}, not a number: p.si() takes a quantity or "
+                            f"number parameter (read a text parameter as p.{name})")
         return float(v)

@@ -54,6 +54,11 @@ class PointResults:
     row_errors: dict[str, np.ndarray] = field(default_factory=dict)
     types: dict[str, str] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)  # metrics the engine does not know (a plugin's): their unit
+
+    def unit(self, metric: str) -> str:
+        """Display unit of ``metric``: the engine's (:func:`unit_of_metric`), else the unit its plugin gave."""
+        return unit_of_metric(metric) or self.units.get(metric, "")
 
 
 def architecture_runs(scenario: Scenario, registry: Any) -> list[ArchitectureRun]:
@@ -97,6 +102,9 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
                 row_errors[idx] = res.error
                 continue
             notes += [x for x in res.notes if x not in notes]
+            for m in res.ledger.metrics if res.ledger is not None else ():
+                if not unit_of_metric(m.name) and m.unit:
+                    result.units.setdefault(m.name, m.unit)
             for k, v in res.values.items():
                 if k not in cols:
                     cols[k] = np.full(n, np.nan)

@@ -249,9 +249,16 @@ def add_extra_metrics(ledger: Ledger, design: Design, ctx: Context, registry: An
         else:
             got = call.result or []
             names: list[str] = []
+            if not isinstance(got, (list, tuple)):
+                problem = (f"plugin {call.plugin!r}: sandbox_extra_metrics returned {type(got).__name__} for "
+                           f"{ledger.instance!r}, expected a list of Metric (or None)")
+                got = []
             for metric in got:
                 if not isinstance(metric, Metric) or not finite_non_negative(metric.value):
-                    problem = f"plugin {call.plugin!r} returned an impossible extra metric for {ledger.instance!r}: {metric!r}"
+                    what = (f"metric {metric.name!r} = {metric.value!r}" if isinstance(metric, Metric)
+                            else f"{type(metric).__name__} {metric!r}"[:200])
+                    problem = (f"plugin {call.plugin!r} returned an impossible extra metric for {ledger.instance!r}: "
+                               f"{what} (expected a Metric with a finite value >= 0)")
                     break
                 if ledger.has(metric.name) or metric.name in names:
                     owner = next((p for p, ms in accepted if any(m.name == metric.name for m in ms)), None)

@@ -76,6 +76,47 @@ def unit_of_metric(name: str) -> str:
     return HEADLINE_UNITS.get(name) or display_unit(name)[0]
 
 
+#: Where an element may sit (:attr:`sandbox.core.design.Site.kind`) and how its answers reach the ground.
+SITE_KINDS = ("ground", "orbit", "surface")
+LINK_PATHS = ("direct", "geo-relay")
+#: The longest design life the ledger accepts (yr): beyond it a life in seconds or hours was given as years.
+MAX_LIFETIME_YEARS = 100.0
+
+
+def _naming(exc: Exception, where: str) -> Exception:
+    """``exc`` with ``where`` before its message, of the same type when that type takes a message."""
+    text = f"{where}: {exc.args[0] if len(exc.args) == 1 else exc}"
+    try:
+        return type(exc)(text)
+    except Exception:  # noqa: BLE001 - an exception type with another signature
+        return ValueError(text)
+
+
+def element_problem(el: Any, registry: Any) -> str:
+    """What is wrong with an element a design built, as ``field: why`` (``""`` when nothing is): a chip the
+    catalogues lack, a site kind or link path the ledger does not know, a fraction outside 0-1, a life that
+    cannot be years. Checked before the ledger runs, so the message names the element and the field."""
+    if el.chip is not None:
+        problem = registry.catalogues.problem("chips", el.chip)
+        if problem:
+            return f"chip: {problem}"
+    site = el.site
+    if site.kind not in SITE_KINDS:
+        return f"site.kind: expected one of {', '.join(SITE_KINDS)}, got {site.kind!r}"
+    if site.link_path not in LINK_PATHS:
+        return f"site.link_path: expected one of {', '.join(LINK_PATHS)}, got {site.link_path!r}"
+    for label, value in (("utilisation", el.utilisation), ("site.eclipse_fraction", site.eclipse_fraction),
+                         ("site.solar_capacity_factor", site.solar_capacity_factor),
+                         ("throughput_factor", el.throughput_factor), ("host_fraction", el.host_fraction)):
+        if not (isinstance(value, (int, float)) and 0.0 <= value <= 1.0):
+            return f"{label}: expected a fraction from 0 to 1, got {value!r}"
+    life = el.lifetime_years
+    if not (isinstance(life, (int, float)) and 0.0 < life <= MAX_LIFETIME_YEARS):
+        return (f"lifetime_years: expected a design life above 0 and at most {MAX_LIFETIME_YEARS:g} years, got {life!r} "
+                "(p.si() gives seconds: divide by the seconds in a year)")
+    return ""
+
+
 def design_totals(design: Design, registry: Any, discount_rate: float, inputs: LedgerInputs = NOMINAL,
                   explain: bool = True) -> tuple[dict[str, Any], dict[str, list[str]], list[str]]:
     """Sum every element's ledger (worst dose, shortest life of the compute elements) and add the
@@ -84,6 +125,10 @@ def design_totals(design: Design, registry: Any, discount_rate: float, inputs: L
         raise EvaluationError(f"design function returned {type(design).__name__}, expected a sandbox.Design")
     if not design.elements:
         raise EvaluationError("design has no elements")
+    for el in design.elements:
+        problem = element_problem(el, registry)
+        if problem:
+            raise EvaluationError(f"element {getattr(el, 'name', '?')!r}: {problem}")
     totals: dict[str, Any] = {}
     traces: dict[str, list[str]] = {}
     notes = list(design.notes)
@@ -164,7 +209,10 @@ def _evaluate_with_links(design: Design, registry: Any, discount_rate: float, in
         import_heat: Any = 0.0
         flows: list[dict[str, Any]] = []
         for _ in range(60):  # a facility's cooling depends on the heat the receiver leaves in it: fixed-point steps
-            part = evaluate_element(el, registry, discount_rate, inputs, explain, import_heat_w=import_heat, **sent)
+            try:
+                part = evaluate_element(el, registry, discount_rate, inputs, explain, import_heat_w=import_heat, **sent)
+            except (ValueError, KeyError) as exc:  # a model refused one of the element's inputs: say which element
+                raise _naming(exc, f"element {name!r}") from None
             if not links:
                 break
             demand = part[0]["power.imported"]

@@ -413,7 +413,7 @@ def _bridge_instance(a: Scenario, b: Scenario, registry: Any, inst: str, metric:
         ends.append(float(values[metric]))
     scope = [inst] + ([baseline] if metric.endswith(".vs_baseline") and baseline and baseline != inst else [])
     keys = group_design_keys(differing_keys(a, b, registry, scope))
-    unit = unit_of_metric(metric)
+    unit = unit_of_metric(metric) or next((m.unit for m in run_a.ledgers[inst].metrics if m.name == metric), "")
     try:
         result = _bridge_one(a, b, registry, keys, inst, metric, unit, seed, False, scope)
     except InfeasibleMix:

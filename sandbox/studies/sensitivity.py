@@ -176,7 +176,7 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
     df["_arch"] = df["architecture"].map(order)
     df = df.sort_values(["_arch", "swing", "input"], ascending=[True, False, True], na_position="last", kind="stable")
     df = df.drop(columns="_arch").reset_index(drop=True)
-    df.attrs.update({"metric": metric, "errors": dict(result.errors)})
+    df.attrs.update({"metric": metric, "unit": result.unit(metric), "errors": dict(result.errors)})
     return df
 
 
