@@ -354,3 +354,248 @@ def test_serve_refuses_a_bad_scenario_with_one_line(tmp_path):
     assert done.stderr.strip().splitlines() == [f"error: {bad}: architectures.leo.altitude: expected a length, got '5 kg'"] \
         or done.stderr.startswith(f"error: {bad}: architectures.leo.altitude: ")
     assert "Traceback" not in done.stderr
+
+
+# ----------------------------------------------------------------------------- hostile input (probe B)
+WHITE_PAPER = ROOT / "scenarios" / "claims" / "starcloud_white_paper.toml"
+DEEP = b"[" * 200_000 + b"]" * 200_000
+POST_ROUTES = ("/api/evaluate", "/api/compare", "/api/bridge", "/api/sweep/0/view")
+
+
+def one_line_error(r) -> str:
+    """The one-line message of a refused request (no traceback, no second line)."""
+    assert "Traceback" not in r.text and "\n" not in r.text.strip(), r.text
+    return r.json()["error"]
+
+
+def test_a_line_break_in_a_free_text_value_stays_in_its_string_in_the_download(client, explorer, reg, tmp_path):
+    """A newline in study.name once started a live `[models]` line in the header comment; a NUL or CR made a file
+    `sandbox run` refused. Now the header shows each value escaped, the TOML keeps it in its string, and `sandbox run`
+    of the file gives every number of the page."""
+    r = client.get("/api/scenario.toml?s=0&study.name=x%0A%5Bmodels%5D%0A%22thermal.radiator_emissivity%22%20%3D%200.5")
+    assert r.status_code == 200
+    name = 'x\n[models]\n"thermal.radiator_emissivity" = 0.5'
+    assert '#   study.name = "x\\n[models]\\n\\"thermal.radiator_emissivity\\" = 0.5"\n' in r.text
+    data = tomllib.loads(r.text)
+    assert "models" not in data and data["study"]["name"] == name
+    assert shown(explorer.evaluate(0, {"study.name": name}, every=True)) == run_values(r.text, tmp_path, reg)
+    for raw, text, escaped in (("a%00b", "a\x00b", '"a\\u0000b"'), ("a%0Db", "a\rb", '"a\\rb"'),
+                               ("a%7Fb%E2%80%A8c", "a\x7fb\u2028c", '"a\\u007fb\\u2028c"')):
+        r = client.get(f"/api/scenario.toml?s=0&study.description={raw}&study.name={raw}")
+        assert r.status_code == 200
+        assert f"#   study.name = {escaped}\n" in r.text and f"#   study.description = {escaped}\n" in r.text
+        data = tomllib.loads(r.text)
+        assert data["study"]["name"] == data["study"]["description"] == text
+        assert run_values(r.text, tmp_path, reg) == shown(
+            explorer.evaluate(0, {"study.name": text, "study.description": text}, every=True))
+
+
+def test_a_deeply_nested_body_is_not_json(client):
+    for route in POST_ROUTES:
+        r = client.post(route, content=DEEP)
+        assert r.status_code == 400, route
+        assert one_line_error(r) == "request body is not JSON"
+
+
+def test_a_lone_surrogate_is_refused_with_one_line(client):
+    bodies = (b'{"s": 0, "values": {"study.name": "\\ud800"}}', b'{"s": 0, "values": {"\\udc00": "x"}}',
+              b'{"s": 0, "values": {}, "metric": "\\ud83d"}')
+    for route in POST_ROUTES:
+        for body in bodies:
+            r = client.post(route, content=body)
+            assert r.status_code == 400, (route, body)
+            assert one_line_error(r).startswith("request body: text holds a lone surrogate")
+    # a surrogate pair is a character like any other: accepted
+    r = client.post("/api/evaluate", content=b'{"s": 0, "values": {"study.name": "\\ud83d\\ude80"}}')
+    assert r.status_code == 200 and r.json()["name"] == "\U0001f680"
+
+
+def test_sweep_view_refuses_wrongly_typed_fields_with_one_line(client):
+    cases = {
+        '{"filters": "x"}': "filters: expected an object of input → [low, high], got 'x'",
+        '{"filters": [1]}': "filters: expected an object of input → [low, high], got [1]",
+        '{"filters": 5}': "filters: expected an object of input → [low, high], got 5",
+        '{"x": ["a"], "y": "leo.altitude"}': 'x: expected a name (text), got ["a"]',
+        '{"x": {"a": 1}, "y": "leo.altitude"}': 'x: expected a name (text), got {"a": 1}',
+        '{"metric": 3}': "metric: expected a name (text), got 3",
+        '{"architecture": ["leo"], "x": "leo.altitude", "y": "leo.altitude"}': 'architecture: expected a name (text), got ["leo"]',
+        '{"filters": {"architectures": "leo"}}': "architectures: expected a list of some of leo, ground, got 'leo'",
+        '{"filters": {"architectures": [["leo"]]}}': 'architectures: expected a list of some of leo, ground, got [["leo"]]',
+    }
+    for body, message in cases.items():
+        r = client.post("/api/sweep/0/view", content=body.encode())
+        assert r.status_code == 400, body
+        assert one_line_error(r) == message
+
+
+def test_sweep_view_with_every_architecture_unchecked_keeps_no_row(client):
+    """The page sends `"architectures": []` when every architecture box is unchecked: no row, not all of them."""
+    r = client.post("/api/sweep/0/view", json={"filters": {"architectures": []}})
+    assert r.status_code == 200
+    assert (r.json()["rows"], r.json()["summary"], r.json()["histogram"]) == (0, {}, None)
+    r = client.post("/api/sweep/0/view", json={"filters": {"architectures": ["ground"]}})
+    assert r.json()["rows"] == 24 and set(r.json()["summary"]) == {"ground"}
+
+
+def test_sweep_view_filtering_out_every_row_gives_an_empty_heat_map(client):
+    """A range no row falls in, with a heat map and no architecture named: the first non-baseline architecture's
+    heat map, every cell empty (it was a 400 naming architecture '')."""
+    r = client.post("/api/sweep/0/view", json={"x": "leo.altitude", "y": "models.cost.hardware_usd_per_kg_mass_produced",
+                                                "filters": {"leo.altitude": [0, 1]}})
+    assert r.status_code == 200
+    doc = r.json()
+    assert doc["rows"] == 0 and doc["summary"] == {}
+    heat = doc["heatmap"]
+    assert heat["architecture"] == "leo" and heat["xs"] == [550.0, 650.0] and len(heat["ys"]) == 4
+    assert heat["z"] == [[None, None]] * 4
+
+
+def _post_raw(app, headers: list[tuple[bytes, bytes]], chunk: int = 65_536, total: int = 8_000_000) -> tuple[int, dict, int]:
+    """POST /api/evaluate straight through ASGI with a ``total``-byte body in ``chunk``-byte parts: (status, answer,
+    bytes the app pulled from the client)."""
+    import asyncio
+
+    pulled = [0]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        pulled[0] += chunk
+        return {"type": "http.request", "body": b" " * chunk, "more_body": pulled[0] < total}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/api/evaluate", "raw_path": b"/api/evaluate", "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"127.0.0.1"), *headers], "client": ("127.0.0.1", 5000),
+             "server": ("127.0.0.1", 8000)}
+    asyncio.run(app(scope, receive, send))
+    return sent[0]["status"], json.loads(b"".join(m.get("body", b"") for m in sent[1:])), pulled[0]
+
+
+def test_a_large_body_is_refused_before_it_is_read(explorer):
+    from sandbox.serve.app import MAX_BODY
+
+    app = build_app(Settings(explorer, [], None, 30.0))
+    status, doc, pulled = _post_raw(app, [(b"content-length", b"150000000")])
+    assert (status, doc["error"], pulled) == (400, "request body larger than 1,000,000 bytes", 0)
+    status, doc, pulled = _post_raw(app, [])  # chunked: no Content-Length; reading stops past the limit
+    assert (status, doc["error"]) == (400, "request body larger than 1,000,000 bytes")
+    assert MAX_BODY < pulled <= MAX_BODY + 65_536
+    status, doc, _ = _post_raw(app, [(b"content-length", b"lots")])
+    assert (status, doc["error"]) == (400, "Content-Length: expected a number of bytes, got 'lots'")
+
+
+def test_a_loopback_server_answers_the_address_it_listens_on(tmp_path):
+    """`--host 127.0.0.2` is loopback (no token) and answers Host 127.0.0.2; a foreign Host is still refused."""
+    import urllib.error
+    import urllib.request
+
+    from sandbox.serve.app import allowed_hosts
+
+    assert allowed_hosts("127.0.0.2") == ["127.0.0.1", "localhost", "[::1]", "::1", "127.0.0.2"]
+    assert allowed_hosts("::1") == ["127.0.0.1", "localhost", "[::1]", "::1"]
+    assert allowed_hosts("0.0.0.0") == ["*"]
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox", "serve", str(DEFAULT), "--host", "127.0.0.2", "--port", "0"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stdout.readline()
+        assert "open http://127.0.0.2:" in line and "token" not in line, line
+        url = line.rsplit("open ", 1)[1].strip()
+        with urllib.request.urlopen(url + "api/session", timeout=30) as answer:
+            assert answer.status == 200 and json.loads(answer.read())["scenarios"][0]["file"] == "default.toml"
+        foreign = urllib.request.Request(url + "api/session", headers={"Host": "attacker.example"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(foreign, timeout=30)
+        assert refused.value.code == 400
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--host", ""], "error: --host: expected an address to listen on (e.g. 127.0.0.1, or 0.0.0.0 for every "
+                     "interface), got ''"),
+    (["--host", "  "], "error: --host: expected an address to listen on (e.g. 127.0.0.1, or 0.0.0.0 for every "
+                       "interface), got '  '"),
+    (["--token", "abc+def"], "error: --token: use only letters, digits and - _ . ~ (the token goes into the printed "
+                             "URL and a cookie), got 'abc+def'"),
+    (["--token", "a b;c=d"], "error: --token: use only letters, digits and - _ . ~ (the token goes into the printed "
+                             "URL and a cookie), got 'a b;c=d'"),
+    (["--host", "0.0.0.0", "--token", ""], "error: --token: expected a token, got ''"),
+])
+def test_serve_refuses_an_empty_host_and_unsafe_tokens(args, message):
+    done = subprocess.run([sys.executable, "-m", "sandbox", "serve", str(DEFAULT), "--port", "0", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [message]
+
+
+def test_a_token_of_safe_characters_works_in_the_url_and_the_cookie(explorer):
+    from sandbox.serve.app import token_problem
+
+    token = "Ab-9_z.~"
+    assert token_problem(token) is None and token_problem("a+b") is not None and token_problem("a%20b") is not None
+    c = TestClient(build_app(Settings(explorer, [], token, 30.0, ["*"])), base_url="http://192.0.2.10")
+    first = c.get(f"/?token={token}")
+    assert first.status_code == 200 and f"sandbox_token={token};" in first.headers["set-cookie"]
+    assert c.get("/api/session").status_code == 200  # the cookie alone
+
+
+def test_instance_names_with_a_dot_take_the_form_keys(reg):
+    """The form keys of an instance named "leo.a" (`architectures.leo.a.<parameter>`) are accepted and land in that
+    instance's table, beside an instance named "leo"."""
+    from sandbox.serve.form import param_fields
+
+    raw = {"architectures": {"leo.a": {"type": "leo"}, "leo": {}}}
+    keys = [f.key for f in param_fields("leo.a", reg.architectures["leo"], {}, reg)]
+    assert "architectures.leo.a.altitude" in keys
+    out = apply(raw, {"architectures.leo.a.altitude": "600 km", "architectures.leo.altitude": "700 km"}, {})
+    assert out["architectures"] == {"leo.a": {"type": "leo", "altitude": "600 km"}, "leo": {"altitude": "700 km"}}
+    out = apply(raw, {k: "1" for k in keys}, {})
+    assert set(out["architectures"]["leo.a"]) == {"type", *(k.rsplit(".", 1)[1] for k in keys)}
+    assert out["architectures"]["leo"] == {}
+    with pytest.raises(StateError, match="no architecture 'leo.b'"):
+        apply(raw, {"architectures.leo.b.altitude": "1 km"}, {})
+    with pytest.raises(StateError, match=r"expected architectures\.<instance>\.<parameter>"):
+        apply(raw, {"architectures.leo": "1 km"}, {})
+
+
+def test_catalogue_and_model_values_outside_the_form_are_typed_like_the_form(reg, tmp_path):
+    """A catalogue field the form does not list (TPU-v5e: no design of the white paper uses it) takes "200" as the
+    number 200, as a file and a JSON number do."""
+    ex = Explorer([read_source(0, WHITE_PAPER)], reg)
+    key = "catalogue.chips.TPU-v5e.power_w"
+    assert key not in ex.kinds(0)
+    c = TestClient(build_app(Settings(ex, [], None, 30.0)), base_url="http://127.0.0.1")
+    as_text = c.post("/api/evaluate", json={"s": 0, "values": {key: "200"}, "all": True})
+    as_number = c.post("/api/evaluate", json={"s": 0, "values": {key: 200}, "all": True})
+    assert as_text.status_code == as_number.status_code == 200
+    assert as_text.json()["metrics"] == as_number.json()["metrics"]
+    r = c.get(f"/api/scenario.toml?s=0&{key}=200")
+    assert tomllib.loads(r.text)["catalogue"]["chips"]["TPU-v5e"]["power_w"] == 200
+    assert shown(as_text.json()) == run_values(r.text, tmp_path, reg)
+    out = apply({}, {"models.thermal.some_default": "0.5", "catalogue.chips.X.mass_kg": "3", "study.name": "7"}, {})
+    assert out["models"] == {"thermal.some_default": 0.5} and out["catalogue"] == {"chips": {"X": {"mass_kg": 3}}}
+    assert out["study"] == {"name": "7"}  # a free-text field stays text
+
+
+def test_a_seed_beyond_64_bits_is_refused_as_a_file_would_be(client, reg, tmp_path):
+    path = tmp_path / "seed.toml"
+    path.write_text(DEFAULT.read_text(encoding="utf-8").replace("seed = ", "seed = 1e308 #", 1), encoding="utf-8")
+    with pytest.raises(ScenarioError) as direct:
+        api.load(path, reg)
+    from_file = direct.value.problems[0].removeprefix(f"{path}: ")
+    assert from_file == "study.seed: expected a whole number >= 0, got 1e+308"
+    r = client.post("/api/evaluate", json={"s": 0, "values": {"study.seed": "1e308"}})
+    assert r.status_code == 422 and r.json()["errors"]["study.seed"] == f"{DEFAULT}: {from_file}"
+    r = client.get("/api/scenario.toml?s=0&study.seed=1e308")
+    assert r.status_code == 422 and r.text == f"error: {DEFAULT}: {from_file}\n"
+    for big in ("99999999999999999999", 2**63):
+        r = client.post("/api/evaluate", json={"s": 0, "values": {"study.seed": big}})
+        assert r.status_code == 422
+        assert r.json()["errors"]["study.seed"] == (f"{DEFAULT}: study.seed: expected a whole number within the 64-bit "
+                                                    f"range of a TOML file (-2**63 to 2**63 - 1), got '{big}'")
+    assert client.post("/api/evaluate", json={"s": 0, "values": {"study.seed": str(2**63 - 1)}}).status_code == 200
+    assert coerce("integer", "3.0") == 3 and coerce("integer", "1e308") == 1e308
+    assert coerce("value", "99999999999999999999") == 99999999999999999999  # the digits, not a rounded float

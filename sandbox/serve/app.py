@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -50,6 +51,10 @@ STATIC = Path(__file__).parent / "static"
 #: Largest request body accepted (a state of every input of a large scenario is ~100 kB).
 MAX_BODY = 1_000_000
 TOKEN_COOKIE = "sandbox_token"
+#: ``Host`` header names a loopback server answers besides the address it listens on.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]", "::1")
+#: Characters a token may hold: it travels unencoded in the printed URL and in a cookie.
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~")
 log = logging.getLogger("sandbox.serve")
 
 
@@ -61,7 +66,7 @@ class Settings:
     sweeps: list[SweepFolder] = field(default_factory=list)
     token: str | None = None
     timeout_s: float = 30.0
-    allowed_hosts: list[str] = field(default_factory=lambda: ["127.0.0.1", "localhost", "[::1]", "::1"])
+    allowed_hosts: list[str] = field(default_factory=lambda: list(LOOPBACK_HOSTS))
 
 
 def plotly_js() -> Path:
@@ -113,8 +118,63 @@ def _cookie(header: str) -> str | None:
     return morsel.value if morsel else None
 
 
+class JSON(JSONResponse):
+    """A JSON answer in ASCII: any text a request brought (even a lone surrogate) renders as an escape."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False, separators=(",", ":")).encode("ascii")
+
+
 def _error(message: str, status: int = 400) -> JSONResponse:
-    return JSONResponse({"ok": False, "error": message}, status_code=status)
+    return JSON({"ok": False, "error": message}, status_code=status)
+
+
+async def read_body(request: Request) -> bytes:
+    """The request's body, refused (:class:`StateError`) beyond :data:`MAX_BODY` bytes before it is read:
+    by its ``Content-Length``, or (a chunked body has none) as soon as the stream passes the limit."""
+    too_large = StateError("", f"request body larger than {MAX_BODY:,} bytes")
+    length = request.headers.get("content-length")
+    if length is not None:
+        try:
+            declared = int(length)
+        except ValueError:
+            raise StateError("", f"Content-Length: expected a number of bytes, got {length[:40]!r}") from None
+        if declared > MAX_BODY:
+            raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    """A request body as a JSON object whose ``values`` map input names to text (or numbers, booleans).
+
+    Raises :class:`StateError` (a 400) for a body that is not JSON (nested too deeply to parse included),
+    not an object, or holds text that is not Unicode (a lone surrogate escape such as ``"\\ud800"``).
+    """
+    try:
+        doc = json.loads(raw or b"{}")
+    except (ValueError, RecursionError):
+        raise StateError("", "request body is not JSON") from None
+    try:
+        json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise StateError("", "request body: text holds a lone surrogate (\\ud800 to \\udfff), which is not "
+                             "Unicode") from None
+    except (ValueError, RecursionError):
+        raise StateError("", "request body is not JSON") from None
+    if not isinstance(doc, dict):
+        raise StateError("", "request body must be a JSON object")
+    values = doc.get("values", {})
+    if not isinstance(values, dict) or not all(isinstance(k, str) and isinstance(v, (str, int, float, bool))
+                                               for k, v in values.items()):
+        raise StateError("values", "values: expected an object of input name → text")
+    return doc
 
 
 def build_app(settings: Settings) -> Starlette:
@@ -128,39 +188,25 @@ def build_app(settings: Settings) -> Starlette:
         return await asyncio.wait_for(loop.run_in_executor(worker, fn), timeout=settings.timeout_s)
 
     async def guarded(fn: Callable[[], Any]) -> Response:
-        try:
-            result = await run(fn)
-        except Invalid as exc:
-            return JSONResponse({"ok": False, "errors": exc.errors}, status_code=422)
-        except (StateError, SweepViewError) as exc:
-            return _error(str(exc))
-        except TimeoutError:
-            return _error(f"the evaluation took longer than the time limit of {settings.timeout_s:g} s "
-                          "(`sandbox serve --timeout`); it finishes in the background and is remembered", 503)
+        try:  # the answer is rendered inside the guard too: a value it cannot hold is one line, not a traceback
+            try:
+                result = await run(fn)
+            except Invalid as exc:
+                return JSON({"ok": False, "errors": exc.errors}, status_code=422)
+            except (StateError, SweepViewError) as exc:
+                return _error(str(exc))
+            except TimeoutError:
+                return _error(f"the evaluation took longer than the time limit of {settings.timeout_s:g} s "
+                              "(`sandbox serve --timeout`); it finishes in the background and is remembered", 503)
+            if isinstance(result, Response):
+                return result
+            return JSON(result)
         except Exception as exc:  # a defect: one line to the page and the log, never a traceback
             log.error("error: %s: %s", type(exc).__name__, exc)
             return _error(f"internal error: {type(exc).__name__}: {exc}", 500)
-        if isinstance(result, Response):
-            return result
-        return JSONResponse(result)
 
     async def body(request: Request) -> dict[str, Any]:
-        raw = await request.body()
-        if len(raw) > MAX_BODY:
-            raise StateError("", f"request body larger than {MAX_BODY:,} bytes")
-        import json
-
-        try:
-            doc = json.loads(raw or b"{}")
-        except ValueError:
-            raise StateError("", "request body is not JSON") from None
-        if not isinstance(doc, dict):
-            raise StateError("", "request body must be a JSON object")
-        values = doc.get("values", {})
-        if not isinstance(values, dict) or not all(isinstance(k, str) and isinstance(v, (str, int, float, bool))
-                                                   for k, v in values.items()):
-            raise StateError("values", "values: expected an object of input name → text")
-        return doc
+        return parse_body(await read_body(request))
 
     def sid_of(doc: dict[str, Any]) -> int:
         sid = doc.get("s", 0)
@@ -186,7 +232,7 @@ def build_app(settings: Settings) -> Starlette:
     async def session(request: Request) -> Response:
         scenarios = [{"id": s.id, "label": s.label, "file": s.path.name} for s in (explorer.sources if explorer else [])]
         sweeps = [{"id": f.id, "name": f.path.name} for f in settings.sweeps]
-        return JSONResponse({"scenarios": scenarios, "sweeps": sweeps, "timeout_s": settings.timeout_s})
+        return JSON({"scenarios": scenarios, "sweeps": sweeps, "timeout_s": settings.timeout_s})
 
     async def form(request: Request) -> Response:
         try:
@@ -304,10 +350,45 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def allowed_hosts(host: str) -> list[str]:
+    """The ``Host`` header names a server listening on ``host`` answers.
+
+    On loopback: the loopback names and ``host`` itself (``--host 127.0.0.2`` is reached as
+    ``127.0.0.2``); any other name is refused, a defence against DNS rebinding. Beyond loopback:
+    any name (the token guards the server).
+    """
+    import ipaddress
+
+    if not is_loopback(host):
+        return ["*"]
+    names = list(LOOPBACK_HOSTS)
+    bare = host.strip().strip("[]").lower()
+    try:
+        address = ipaddress.ip_address(bare)
+    except ValueError:  # localhost
+        address = None
+    if isinstance(address, ipaddress.IPv6Address):
+        names += [f"[{bare}]", f"[{address.compressed}]"]
+    else:
+        names.append(str(address) if address is not None else bare)
+    return list(dict.fromkeys(names))
+
+
+def token_problem(token: str) -> str | None:
+    """Why ``token`` cannot be used (it goes unencoded into the printed URL and a cookie), or None."""
+    if not token:
+        return "--token: expected a token, got ''"
+    if not set(token) <= TOKEN_CHARS:
+        return ("--token: use only letters, digits and - _ . ~ (the token goes into the printed URL and a cookie), "
+                f"got {token!r}")
+    return None
+
+
 def new_token() -> str:
     import secrets
 
     return secrets.token_urlsafe(24)
 
 
-__all__ = ["Settings", "TokenGate", "build_app", "is_loopback", "new_token", "plotly_js"]
+__all__ = ["JSON", "Settings", "TokenGate", "allowed_hosts", "build_app", "is_loopback", "new_token", "parse_body",
+           "plotly_js", "read_body", "token_problem"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from sandbox import hookimpl
-from sandbox.cli.common import fail, registry_of
+from sandbox.cli.common import Seconds, fail, registry_of
 
 DEFAULT_SCENARIO = Path("scenarios") / "default.toml"
 
@@ -26,8 +26,9 @@ DEFAULT_SCENARIO = Path("scenarios") / "default.toml"
               help="Address to listen on. Any address other than loopback requires the token.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
               help="Port to listen on (0: any free port; the URL printed says which).")
-@click.option("--token", default=None, help="Access token (generated and printed when --host is not loopback).")
-@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=click.FloatRange(min=0.1),
+@click.option("--token", default=None, help="Access token: letters, digits and - _ . ~ (generated and printed when "
+              "--host is not loopback).")
+@click.option("--timeout", "timeout_s", default=30.0, show_default=True, type=Seconds(min=0.1),
               help="Time limit of one request, in seconds.")
 @click.pass_context
 def serve(ctx: click.Context, scenarios: tuple[str, ...], sweeps: tuple[str, ...], host: str, port: int,
@@ -39,10 +40,12 @@ def serve(ctx: click.Context, scenarios: tuple[str, ...], sweeps: tuple[str, ...
     "Download scenario.toml" writes a file that `sandbox run` reproduces exactly. Only the files
     named here are read. See docs/serve.md.
     """
+    if not host.strip():
+        fail(f"--host: expected an address to listen on (e.g. 127.0.0.1, or 0.0.0.0 for every interface), got {host!r}", 2)
     try:
         import uvicorn
 
-        from sandbox.serve.app import Settings, build_app, is_loopback, new_token
+        from sandbox.serve.app import Settings, allowed_hosts, build_app, is_loopback, new_token, token_problem
     except ImportError as exc:
         fail(f"sandbox serve needs Starlette and uvicorn ({exc}); reinstall the sandbox: pip install -e .", 2)
     from sandbox.core.scenario import ScenarioError
@@ -50,6 +53,8 @@ def serve(ctx: click.Context, scenarios: tuple[str, ...], sweeps: tuple[str, ...
     from sandbox.serve.state import read_source
     from sandbox.serve.sweepview import SweepFolder, SweepViewError
 
+    if token is not None and (problem := token_problem(token)):
+        fail(problem, 2)
     paths = [Path(p) for p in scenarios]
     if not paths and not sweeps:
         if not DEFAULT_SCENARIO.is_file():
@@ -92,10 +97,9 @@ def serve(ctx: click.Context, scenarios: tuple[str, ...], sweeps: tuple[str, ...
     except OSError as exc:
         fail(f"--host {host} --port {port}: cannot listen: {exc.strerror or exc}", 2)
     bound = sock.getsockname()[1]
-    shown = f"[{host}]" if ":" in host else host
+    shown = f"[{host.strip('[]')}]" if ":" in host else host
     url = f"http://{shown}:{bound}/" + (f"?token={token}" if token else "")
-    allowed = ["127.0.0.1", "localhost", "[::1]", "::1"] if loopback else ["*"]
-    app = build_app(Settings(explorer, folders, token, timeout_s, allowed))
+    app = build_app(Settings(explorer, folders, token, timeout_s, allowed_hosts(host)))
     if not loopback:
         click.echo(f"warning: listening on {host}, beyond this machine: anyone who can reach it and has the token "
                    "can use the explorer (it reads only the files named on the command line)", err=True)

@@ -281,7 +281,9 @@ class Explorer:
                 for name in COMPARE_METRICS:
                     if lg.has(name):
                         m = lg.metric(name)
-                        cells[name] = {"v": float(m.value), "t": fmt(float(m.value)) + ("~" if m.approximation else "")}
+                        v = float(m.value)
+                        cells[name] = {"v": v if math.isfinite(v) else None,
+                                       "t": fmt(v) + ("~" if m.approximation else "")}
                 rows.append({"scenario": label, "architecture": inst, "type": lg.architecture,
                              "baseline": inst == baseline, "cells": cells})
             for inst, message in failures.items():

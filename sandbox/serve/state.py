@@ -19,7 +19,9 @@ so ``sandbox run`` of the downloaded file evaluates exactly the same data.
 from __future__ import annotations
 
 import copy
+import json
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -32,6 +34,8 @@ RESERVED = ("s", "token")
 MAX_TEXT = 200
 #: Most changed inputs in one state.
 MAX_VALUES = 2000
+#: An input name the downloaded file's header comment shows as it is (any other is quoted and escaped).
+_BARE_KEY = re.compile(r"[A-Za-z0-9_.+-]+")
 
 
 class StateError(ValueError):
@@ -82,7 +86,12 @@ def coerce(kind: str, text: Any) -> Any:
             x = float(t)
         except ValueError:
             return t
-        return x if kind == "number" or not x.is_integer() or "." in t or "e" in t.lower() else int(x)
+        if kind == "value":
+            try:
+                return int(t)  # exactly the digits written, as a TOML integer
+            except ValueError:
+                pass
+        return x
     if kind == "integer":
         try:
             return int(t)
@@ -91,7 +100,8 @@ def coerce(kind: str, text: Any) -> Any:
                 x = float(t)
             except ValueError:
                 return t
-            return int(x) if math.isfinite(x) and x.is_integer() else x
+            # "3.0" is 3; a float beyond the 64-bit integers ("1e308") stays a float, refused as a file's would be
+            return int(x) if math.isfinite(x) and x.is_integer() and abs(x) < 2.0**63 else x
     if kind == "boolean":
         return {"true": True, "false": False}.get(t.lower(), t)
     if kind == "list":
@@ -135,13 +145,36 @@ def _set_catalogue(raw: dict[str, Any], key: str, rest: list[str], value: Any, e
         raise StateError(key, f"{key}: expected catalogue.<kind>.<entry>.<field>[.<key>]")
 
 
+def _architecture(archs: Any, key: str) -> tuple[str, str]:
+    """``(instance, parameter)`` of an ``architectures.<instance>.<parameter>`` key: the instance is the
+    longest of the scenario's instance names the key starts with (a name may hold dots: ``"leo.a"``)."""
+    rest = key.removeprefix("architectures.")
+    names = sorted((n for n in archs if isinstance(n, str)), key=len, reverse=True) if isinstance(archs, dict) else []
+    instance = next((n for n in names if rest.startswith(n + ".") and "." not in rest[len(n) + 1:]), None)
+    if instance is None:
+        if "." not in rest or not rest.rsplit(".", 1)[1]:
+            raise StateError(key, f"{key}: expected architectures.<instance>.<parameter>")
+        raise StateError(key, f"{key}: the scenario has no architecture {rest.rsplit('.', 1)[0]!r}")
+    parameter = rest[len(instance) + 1:]
+    if not parameter:
+        raise StateError(key, f"{key}: expected architectures.<instance>.<parameter>")
+    return instance, parameter
+
+
+#: TOML integers are 64-bit: a whole number beyond them has no scenario file.
+INT64 = (-(2**63), 2**63 - 1)
+
+
 def apply(raw: Mapping[str, Any], values: Mapping[str, Any], kinds: Mapping[str, str],
           entries: Mapping[str, Any] = {}) -> dict[str, Any]:  # noqa: B006 - read only
     """A copy of the scenario data ``raw`` with ``values`` (page text, typed by ``kinds[key]``) written in.
 
-    ``entries``: catalogue kind → entry names (to split entry names that hold dots). Raises
-    :class:`StateError` for a key that names no place in a scenario file (an unknown architecture
-    instance, a top-level table that does not exist); values themselves are left to validation.
+    A key ``kinds`` does not list is typed as text, except a ``models.…`` or ``catalogue.…`` key (a
+    model default or catalogue field the form does not show), typed like the form's: a number when
+    it reads as one. ``entries``: catalogue kind → entry names (to split entry names that hold dots).
+    Raises :class:`StateError` for a key that names no place in a scenario file (an unknown
+    architecture instance, a top-level table that does not exist) and for a whole number no TOML
+    file holds (beyond 64 bits); values themselves are left to validation.
     """
     if len(values) > MAX_VALUES:
         raise StateError("", f"too many changed inputs ({len(values)}; at most {MAX_VALUES})")
@@ -152,18 +185,18 @@ def apply(raw: Mapping[str, Any], values: Mapping[str, Any], kinds: Mapping[str,
             raise StateError(str(key), "empty input name")
         if isinstance(text, str) and len(text) > MAX_TEXT:
             raise StateError(key, f"{key}: value longer than {MAX_TEXT} characters")
-        value = coerce(kinds.get(key, "string"), text)
         parts = key.split(".")
         top = parts[0]
+        value = coerce(kinds.get(key) or ("value" if top in ("models", "catalogue") else "string"), text)
+        if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+            raise StateError(key, f"{key}: expected a whole number within the 64-bit range of a TOML file "
+                                  f"(-2**63 to 2**63 - 1), got {str(text)[:40]!r}")
         if top == "architectures":
             archs = out.get("architectures", {})
-            if len(parts) != 3:
-                raise StateError(key, f"{key}: expected architectures.<instance>.<parameter>")
-            if not isinstance(archs, dict) or parts[1] not in archs:
-                raise StateError(key, f"{key}: the scenario has no architecture {parts[1]!r}")
-            if not isinstance(archs[parts[1]], dict):
-                raise StateError(key, f"{key}: architectures.{parts[1]} is not a table in the scenario file")
-            archs[parts[1]][parts[2]] = value
+            instance, parameter = _architecture(archs, key)
+            if not isinstance(archs[instance], dict):
+                raise StateError(key, f"{key}: architectures.{instance} is not a table in the scenario file")
+            archs[instance][parameter] = value
         elif top in ("workload", "assumptions", "study"):
             if len(parts) != 2:
                 raise StateError(key, f"{key}: expected {top}.<field>")
@@ -199,8 +232,16 @@ def to_toml(data: Mapping[str, Any], source: Source, values: Mapping[str, Any]) 
     """The scenario file of a state: a header naming where it came from, then the data as TOML."""
     import tomli_w
 
-    changed = "".join(f"#   {k} = {v}\n" for k, v in values.items())
+    changed = "".join(f"#   {k if _BARE_KEY.fullmatch(k) else _comment(k)} = {_comment(v)}\n" for k, v in values.items())
     head = (f"# Written by `sandbox serve` from {source.path.name}"
             + (f", with {len(values)} changed input{'s' if len(values) != 1 else ''}:\n{changed}" if values else " (unchanged).\n")
             + "# `sandbox run` of this file gives the numbers the page showed.\n\n")
     return head + tomli_w.dumps(dict(data))
+
+
+def _comment(value: Any) -> str:
+    """``value`` as a TOML comment may hold it: JSON text, with every character a comment may not hold
+    (a line break, any other control character) or that is not printable written as an escape, so a
+    value never starts a line of its own."""
+    text = json.dumps(value, ensure_ascii=False)
+    return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text)

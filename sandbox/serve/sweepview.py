@@ -103,19 +103,28 @@ class SweepFolder:
 
     # ------------------------------------------------------------------ filtering
     def mask(self, filters: dict[str, Any] | None) -> np.ndarray:
-        """Rows that are valid and pass the filters: ``{"architectures": [...], "<dim>": [low, high]}``."""
-        filters = filters or {}
+        """Rows that are valid and pass the filters: ``{"architectures": [...], "<dim>": [low, high]}``.
+
+        An ``architectures`` list keeps the rows of those architectures (an empty list keeps none: the
+        page sends it when every architecture box is unchecked); no ``architectures`` keeps them all.
+        """
+        if filters is None:
+            filters = {}
+        if not isinstance(filters, dict):
+            raise SweepViewError(f"filters: expected an object of input → [low, high], got {_short(filters)}")
         keep = np.asarray(self.column("valid"), dtype=bool).copy()
         archs = filters.get("architectures")
-        if archs:
-            if not isinstance(archs, list) or any(a not in self.architectures for a in archs):
-                raise SweepViewError(f"architectures: expected some of {', '.join(self.architectures)}, got {archs!r}")
+        if archs is not None:
+            if not isinstance(archs, list) or any(not isinstance(a, str) or a not in self.architectures for a in archs):
+                raise SweepViewError(f"architectures: expected a list of some of {', '.join(self.architectures)}, "
+                                     f"got {_short(archs)}")
             keep &= np.isin(self.column("architecture"), archs)
+        dims = {d["key"] for d in self.dims}
         for key, bounds in filters.items():
             if key == "architectures":
                 continue
-            if key not in {d["key"] for d in self.dims}:
-                raise SweepViewError(f"filter {key!r}: not an input of this sweep")
+            if key not in dims:
+                raise SweepViewError(f"filter {_short(key)}: not an input of this sweep")
             lo, hi = _bounds(key, bounds)
             col = self.column(key)
             keep &= (col >= lo) & (col <= hi)
@@ -124,9 +133,12 @@ class SweepFolder:
     # ------------------------------------------------------------------ views
     def view(self, request: dict[str, Any]) -> dict[str, Any]:
         """The aggregates a page asks for (see the module docstring)."""
-        metric = request.get("metric", "cost.per_pflop_day")
+        for name in ("metric", "metric2", "x", "y", "architecture"):
+            if request.get(name) is not None and not isinstance(request.get(name), str):
+                raise SweepViewError(f"{name}: expected a name (text), got {_short(request.get(name))}")
+        metric = request.get("metric") or "cost.per_pflop_day"
         if metric not in self.metrics:
-            raise SweepViewError(f"metric {metric!r}: not a column of this sweep")
+            raise SweepViewError(f"metric {_short(metric)}: not a column of this sweep")
         keep = self.mask(request.get("filters"))
         values = self.column(metric)
         arch = self.column("architecture")
@@ -151,6 +163,8 @@ class SweepFolder:
     def _first(self, finite: np.ndarray) -> str:
         arch = self.column("architecture")
         present = [a for a in self.architectures if (finite & (arch == a)).any()]
+        # no row left (every row filtered out): the first architecture of the sweep, its heat map empty
+        present = present or self.architectures
         return next((a for a in present if a != self.manifest.get("baseline")), present[0] if present else "")
 
     def _histogram(self, values: np.ndarray, arch: np.ndarray, finite: np.ndarray) -> dict[str, Any]:
@@ -185,9 +199,9 @@ class SweepFolder:
         keys = {d["key"] for d in self.dims}
         for k in (x, y):
             if k not in keys:
-                raise SweepViewError(f"heat map input {k!r}: not an input of this sweep")
+                raise SweepViewError(f"heat map input {_short(k)}: not an input of this sweep")
         if architecture not in self.architectures:
-            raise SweepViewError(f"architecture {architecture!r}: not in this sweep")
+            raise SweepViewError(f"architecture {_short(architecture)}: not in this sweep")
         rows = finite & (self.column("architecture") == architecture)
         xi, xc = self._levels(x, self.column(x))
         yi, yc = self._levels(y, self.column(y))
@@ -207,7 +221,7 @@ class SweepFolder:
     def _pareto(self, metric: str, second: str, keep: np.ndarray) -> dict[str, Any]:
         """Per architecture, the rows that no other row of that architecture beats on both metrics."""
         if second not in self.metrics:
-            raise SweepViewError(f"metric2 {second!r}: not a column of this sweep")
+            raise SweepViewError(f"metric2 {_short(second)}: not a column of this sweep")
         a, b = self.column(metric), self.column(second)
         arch, point = self.column("architecture"), self.column("point")
         ok = keep & np.isfinite(a) & np.isfinite(b)
@@ -238,11 +252,21 @@ def pareto_front(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def _bounds(key: str, bounds: Any) -> tuple[float, float]:
     if not (isinstance(bounds, list) and len(bounds) == 2):
-        raise SweepViewError(f"filter {key!r}: expected [low, high], got {bounds!r}")
+        raise SweepViewError(f"filter {key!r}: expected [low, high], got {_short(bounds)}")
     try:
         lo, hi = (float(b) for b in bounds)
     except (TypeError, ValueError):
-        raise SweepViewError(f"filter {key!r}: expected two numbers, got {bounds!r}") from None
+        raise SweepViewError(f"filter {key!r}: expected two numbers, got {_short(bounds)}") from None
     if math.isnan(lo) or math.isnan(hi) or hi < lo:
-        raise SweepViewError(f"filter {key!r}: expected low <= high, got {bounds!r}")
+        raise SweepViewError(f"filter {key!r}: expected low <= high, got {_short(bounds)}")
     return lo, hi
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """``value`` in a one-line message: its JSON text, cut at ``limit`` characters (a request's value may be
+    deeply nested or long; the message stays one short line)."""
+    try:
+        text = repr(value) if isinstance(value, str) else json.dumps(value)
+    except (TypeError, ValueError, RecursionError):
+        text = type(value).__name__
+    return text if len(text) <= limit else text[:limit] + "…"
