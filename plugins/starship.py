@@ -245,7 +245,8 @@ def design(p: Params, ctx: Context) -> Design:
                source="two radiator faces edge-on to Earth"),
         Metric("thermal.absorbed_flux", absorbed, "W/m2", inputs=["radiator_absorptivity", "earth_ir", "earth_albedo",
                                                                   "thermal.earth_view_factor"],
-               source="hot case (albedo factor 1, Gilmore Vol. I ch. 2); radiators edge-on to the Sun"),
+               source="hot case at the year's smallest beta angle (albedo factor thermal.orbit_albedo_factor(beta_min), "
+                      "Gilmore Vol. I ch. 2); radiators edge-on to the Sun"),
     ]
 
     # ---- how many modules

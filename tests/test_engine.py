@@ -88,7 +88,9 @@ def hand():
     per_flight = math.floor(min(10_000.0 / dry, 100.0 / (dry / 120.0)))
     flights = math.ceil(10 / per_flight)
     chips = 80 * 20_000.0                                     # chips priced per unit (the toy chip needs no host)
-    power_capex = 10 * (100.0 * p_array + storage_j / 3.6e6 * 500.0)   # power priced per W and per kWh, not per kg
+    # power priced per W and per kWh, not per kg; the array at its rating, area × s0 × η × packing = P_array / pointing
+    # (bought at beginning of life: the pointing loss is made up by area, SMAD §11.4)
+    power_capex = 10 * (100.0 * area * s0 * 0.30 * 0.85 + storage_j / 3.6e6 * 500.0)
     # every other kilogram (structure, radiators) at the element's production class: small series by default
     class_kg = 0.2 * dry + 5.0 * radiator_m2
     per_kg = cost.DEFAULTS["hardware_usd_per_kg_small_series"].nominal * class_kg * 10

@@ -195,7 +195,9 @@ GROUND_CAPEX = 338 * 30_000 + 338 * 6_400 + 11.7 * GROUND_LOAD_KW * 1e3         
 GROUND_OPEX = (GROUND_LOAD_KW * 1.1 * 8766 * 0.081 + 0.03 * GROUND_CAPEX            # energy, operations
                + 0.105686 * 338 * (500 + 0.2 * 30_000))                             # repair on site
 GROUND_DELIVERED = 338 * 989.4e12 * 0.30 * (1 - 0.105686 * 3 / 365.25) / 1e15      # PFLOP/s
+GROUND_SITE = 11.7 * GROUND_LOAD_KW * 1e3                                           # building, over 15 yr
 CRF = 0.08 / (1 - 1.08**-5)                                                         # capital recovery, 8 %, 5 yr
+CRF_BUILDING = 0.08 / (1 - 1.08**-15)                                               # cost.building_life_years
 
 
 def test_catalogues_example():
@@ -212,11 +214,12 @@ def test_models_example():
     ground = ns["result"].ledgers["ground"]
     assert ground.get("cost.capex") == pytest.approx(GROUND_CAPEX / 1e6)           # 17.345315 MUSD
     assert ground.get("cost.opex") == pytest.approx(GROUND_OPEX / 1e6, rel=1e-6)   # 1.089145 MUSD/yr
-    # straight line over 5 yr: 17.345315 / 5 + 1.089145 = 4.558208 MUSD/yr
-    assert ground.get("cost.annual") == pytest.approx((GROUND_CAPEX / 5 + GROUND_OPEX) / 1e6, rel=1e-6)
-    # the replacement applies to the derived cost too: 4.558208e6 / (100.238 PFLOP/s x 365.25 d) = 124.50 USD
-    assert ground.get("cost.per_pflop_day") == pytest.approx(
-        (GROUND_CAPEX / 5 + GROUND_OPEX) / (GROUND_DELIVERED * 365.25), rel=1e-5)
+    # straight line, the servers over 5 yr and the building over 15: 12.3032 / 5 + 5.042115 / 15 + 1.089145
+    straight = (GROUND_CAPEX - GROUND_SITE) / 5 + GROUND_SITE / 15 + GROUND_OPEX
+    assert ground.get("cost.annual") == pytest.approx(straight / 1e6, rel=1e-6)
+    assert straight / 1e6 == pytest.approx(3.885926, rel=1e-6)
+    # the replacement applies to the derived cost too: 3.885926e6 / (100.238 PFLOP/s x 365.25 d) = 106.14 USD
+    assert ground.get("cost.per_pflop_day") == pytest.approx(straight / (GROUND_DELIVERED * 365.25), rel=1e-5)
 
 
 def test_architectures_example():
@@ -249,8 +252,9 @@ def test_extra_metrics_example():
 def test_run_finished_example():
     ns = run_block("run_finished")
     (summary,) = ns["cheapest"].summaries
-    # annual 17.345315 x CRF 0.2504565 + 1.089145 = 5.433391 MUSD/yr; / (100.238 x 365.25) = 148.405 USD
-    annual = GROUND_CAPEX * CRF + GROUND_OPEX
+    # annual 12.3032 x CRF 0.2504565 + 5.042115 x CRF(15 yr) 0.1168295 + 1.089145 = 4.759629 MUSD/yr;
+    # / (100.238 x 365.25) = 130.002 USD
+    annual = (GROUND_CAPEX - GROUND_SITE) * CRF + GROUND_SITE * CRF_BUILDING + GROUND_OPEX
     assert summary["usd_per_pflop_day"]["ground"] == pytest.approx(annual / (GROUND_DELIVERED * 365.25), rel=1e-5)
     assert summary["cheapest"] == "ground"
     # the legacy hall buys 430.95 kW x (1.58 - 1.1) = 206.856 kW more at 0.081 USD/kWh (same capex, same repairs)

@@ -87,16 +87,18 @@ def test_hardware_rate_moves_leo_by_its_capex_share_and_not_the_ground(case):
 
 
 def test_discount_rate_matches_the_annuity_by_hand(case, registry):
-    """Ground: cost per PFLOP-day = (capex × CRF(r, 5 yr) + opex) / (delivered PFLOP/s × 365.25 d)."""
+    """Ground: cost per PFLOP-day = ((capex − site) × CRF(r, 5 yr) + site × CRF(r, 15 yr) + opex) / (delivered
+    PFLOP/s × 365.25 d): the building and its plant over cost.building_life_years, the rest over the servers' life."""
     _, df, run = case
     led = run.ledgers["ground"]
     rate = registry.models.default("cost.discount_rate")
     r = row(df, "ground", "assumptions.discount_rate")
     assert (r.low, r.nominal, r.high) == (rate.low, 0.08, rate.high)  # range of the sourced default, scenario's nominal
-    capex, opex = led.get("cost.capex") * 1e6, led.get("cost.opex") * 1e6
+    capex, opex, site = (led.get(k) * 1e6 for k in ("cost.capex", "cost.opex", "capex.site"))
     days = led.get("compute.delivered") * 365.25
     for value, got in ((rate.low, r.metric_low), (0.08, r.metric_nominal), (rate.high, r.metric_high)):
-        assert got == pytest.approx((capex * crf(value, 5.0) + opex) / days, rel=1e-9)
+        annual = (capex - site) * crf(value, 5.0) + site * crf(value, 15.0) + opex
+        assert got == pytest.approx(annual / days, rel=1e-9)
 
 
 def test_explicit_inputs_with_architecture_parameters(registry, tmp_path):

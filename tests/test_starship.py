@@ -127,7 +127,7 @@ def test_orbit_changes_eclipse_radiation_and_latency():
     """Dawn-dusk SSO vs 53° LEO at 550 km: the SSO is eclipsed only near one solstice (mean fraction a few %),
     the 53° orbit ~1/3 of the time at low β (max fraction = acos(sqrt(h²+2Rh)/(R+h))/π = 0.373 at β = 0).
     Radiation: 'leo' table at 550 km vs the 'geo' table. Latency path through a GEO relay:
-    2 × (550 km + 2 × 35,786 km) / c = 0.481 s."""
+    up 35,786 − 550 km to the relay and down 35,786 km to its terminal, both ways: 2 × 71,022 km / c = 0.474 s."""
     res = run_standard("""
 [architectures.sso]
 type = "starship"
@@ -143,5 +143,5 @@ orbit = "leo"
     assert f_max == pytest.approx(0.373, abs=0.001)
     assert sso.get("orbit.eclipse_fraction") < 0.1 < leo.get("orbit.eclipse_fraction") < f_max
     assert leo.get("orbit.longest_eclipse") == pytest.approx(f_max * 2 * math.pi * math.sqrt((RE + h) ** 3 / MU) / 60, rel=0.02)
-    assert sso.get("latency.path_p50") == pytest.approx(2 * (550.0 + 2 * 35_786.0) / C_KM_S)
+    assert sso.get("latency.path_p50") == pytest.approx(2 * ((35_786.0 - 550.0) + 35_786.0) / C_KM_S)
     assert leo.get("mass.storage") > sso.get("mass.storage")

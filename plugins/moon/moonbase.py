@@ -49,7 +49,9 @@ from sandbox import (
     Site,
     ThermalSystem,
     envelope_params,
+    from_sourced,
     hookimpl,
+    models,
     trajectory,
 )
 
@@ -149,6 +151,9 @@ PARAMS = (
     Param("probe_redundancy", 3.0, "Copies computing each result (TMR = 3 for COTS parts; 1 for rad-hard).",
           source="Lyons & Vanderkulk 1962 (TMR); sandbox compute.DEFAULTS redundancy_cots_in_space range 1-3",
           minimum=1.0, maximum=5.0),
+    from_sourced("probe_failure_rate", models.compute.DEFAULTS["failure_rate_per_year_space"],
+                 "Processor failures per chip-year (no repair in deep space; the same rate as every space element).",
+                 maximum=10.0),
     Param("probe_utilisation", 0.3, "Fraction of peak the probe's inference uses.",
           source="sandbox compute.DEFAULTS utilisation_inference (Pope et al. 2022)", low=0.1, high=0.76,
           exclusive_minimum=True, maximum=1.0),
@@ -416,6 +421,7 @@ def design(p: Params, ctx: Context) -> Design:
         precision=precision,
         utilisation=p.probe_utilisation,
         redundancy=p.probe_redundancy,
+        failure_rate_per_year=float(p.probe_failure_rate.to_value(1 / u.yr)),
         shielding_g_cm2=float(p.probe_shielding.to_value(u.g / u.cm**2)),
         lifetime_years=p.si("probe_lifetime") / YEAR_S,
         site=Site(name=f"{p.target} ({sun_au:g} AU)", kind="orbit", sun_distance_au=sun_au, radiator_sink_k=space,

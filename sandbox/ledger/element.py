@@ -52,7 +52,8 @@ LEDGER_DEFAULTS = (
     "launch.payload_packing_density_kg_m3", "launch.ep_specific_mass_kg_per_kw",
     "cost.hardware_usd_per_kg_mass_produced", "cost.hardware_usd_per_kg_small_series",
     "cost.hardware_usd_per_kg_bespoke", "cost.integration_fraction", "cost.insurance_fraction",
-    "cost.ops_cost_fraction_per_year", "cost.ground_segment_cost_usd_per_year", "cost.repair_labour_usd",
+    "cost.ops_cost_fraction_per_year", "cost.ground_segment_cost_usd_per_year", "cost.building_life_years",
+    "cost.repair_labour_usd",
     "cost.repair_parts_fraction", "links.user_network_rtt_s", "links.query_processing_time_s",
     "links.geo_relay_path_m",
 )
@@ -332,14 +333,18 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
             generation_w = m.power.array_rating_for_capacity_factor_w(supply_w, site.solar_capacity_factor,
                                                                       site.eclipse_fraction, rte) / pmad
             flux, pointing = m.value("power.stc_irradiance_w_m2"), 1.0  # the capacity factor holds the orientation
+            rated_flux = flux
         else:
             generation_w = m.power.array_power_required_w(supply_w, site.eclipse_fraction, rte) / pmad
             flux, pointing = float(m.power.solar_flux_w_m2(site.sun_distance_au, m.value("power.solar_constant_w_m2"))), mv("power.pointing_factor")
-        array_area = m.power.array_area_m2(generation_w, flux, chk.need(src, "efficiency"), chk.need(src, "packing_factor"),
-                                           src.degradation_per_year, life, pointing)
+            rated_flux = m.value("power.solar_constant_w_m2")  # space cells are rated at AM0, 1 AU
+        eta, cell_packing = chk.need(src, "efficiency"), chk.need(src, "packing_factor")
+        array_area = m.power.array_area_m2(generation_w, flux, eta, cell_packing, src.degradation_per_year, life, pointing)
         if in_space:  # on the ground the plant is priced per W and per kWh, like the building: not massed
             power_mass = m.power.array_mass_kg(array_area, chk.need(src, "areal_density_kg_m2"))
-        power_capex = chk.need(src, "cost_usd_per_w") * generation_w
+        # bought at its beginning-of-life rating: the end-of-life area (degradation, pointing, a dimmer Sun) rated
+        rated_w = m.power.array_rating_w(array_area, rated_flux, eta, cell_packing)
+        power_capex = chk.need(src, "cost_usd_per_w") * rated_w
     elif kind in ("fission", "radioisotope", "beamed", "fuel"):
         generation_w = supply_w / pmad
         if in_space:
@@ -448,7 +453,9 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
                        + replaced * s.parts_fraction * chk.need(chip, "cost_usd") + spares_kg * usd_per_kg)
     plugin_opex = sum(el.extra_opex_usd_per_year.values())
     opex = energy_opex + ops_opex + repair_opex + plugin_opex
-    annual = m.cost.annualised_cost_usd(capex, opex, discount_rate, life)
+    # the building outlives the servers in it: its capex is annualised over its own life, the rest over the element's
+    annual = (m.cost.annualised_cost_usd(capex - site_capex, opex, discount_rate, life)
+              + m.cost.annualised_cost_usd(site_capex, 0.0, discount_rate, mv("cost.building_life_years")))
     # the power system's full cost: its hardware plus its share of integration, launch and insurance by mass
     with np.errstate(divide="ignore", invalid="ignore"):
         power_share = np.where(wet > 0, (power_mass + storage_mass) / np.where(wet > 0, wet, 1.0), 0.0)
@@ -527,6 +534,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         "host_usd": float(host_usd), "load_w": float(load_w), "rte": float(rte), "pmad": float(pmad), "flux": flux,
         "generation_w": float(generation_w), "wet": float(wet), "grid_w": float(grid_w),
         "energy_price": float(energy_price), "capex": float(capex), "opex": float(opex), "dry": float(dry),
+        "site_capex": float(site_capex),
         "discount_rate": float(discount_rate), "packing": float(packing), "usd_per_kg": float(usd_per_kg),
         "unit_volume": float(unit_volume), "fairing": float(fairing), "payload": float(payload),
         "price_per_flight": float(price_per_flight), "plugin_priced": sorted(plugin_priced),
@@ -654,7 +662,8 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
     trace["mass.propellant"] = (f"propellant_mass(dry, {el.transport.dv_after_drop_m_s:g} m/s, Isp {el.transport.isp_s:g} s) [element transport]"
                                 if el.transport is not None else "0 (no transport)")
     trace["mass.other"] = f"plugin items [element]: {', '.join(el.extra_mass_kg) or 'none'}"
-    trace["capex.power"] = "generation × $/W + storage energy × $/kWh [catalogue power sources] (power is priced per W, not per kg)"
+    trace["capex.power"] = ("array rating at beginning of life (area × reference flux × efficiency × packing) or generator "
+                            "power × $/W + storage energy × $/kWh [catalogue power sources] (power is priced per W, not per kg)")
     trace["capex.site"] = f"{site.capex_usd_per_w:g} USD/W [site] × load"
     cls = f"{v['usd_per_kg']:.4g} USD/kg [{PRODUCTION_CLASSES[el.production]}, production {el.production!r}]"
     if site.kind == "ground":
@@ -685,8 +694,11 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
                                 f"launched on {s.vehicle}) + {el.failure_rate_per_year:g}/chip-yr × {v['n_chips']:g} chips × "
                                 f"({s.parts_fraction:g} × {float(chip.cost_usd):.4g} USD + their launch) [element servicing]")
     trace["opex.other"] = f"plugin items [element]: {', '.join(el.extra_opex_usd_per_year) or 'none'}"
-    trace["cost.annual"] = (f"annualised_cost_usd(capex {v['capex']:.4g} USD, opex {v['opex']:.4g} USD/yr, discount "
-                            f"{v['discount_rate']:g} [assumptions], life {float(cc['life']):.3g} yr)")
+    trace["cost.annual"] = (f"annualised_cost_usd(capex {v['capex'] - v['site_capex']:.4g} USD, opex {v['opex']:.4g} USD/yr, "
+                            f"discount {v['discount_rate']:g} [assumptions], life {float(cc['life']):.3g} yr)"
+                            + (f" + annualised_cost_usd(site {v['site_capex']:.4g} USD, 0, life "
+                               f"{float(m.value('cost.building_life_years')):g} yr [cost.building_life_years])"
+                               if v["site_capex"] else ""))
 
 
 def _propellant_kg(dry_kg: Any, dv_m_s: float, isp_s: float) -> Any:

@@ -7,8 +7,8 @@
 - the path between that point and the compute: the plugin's samples when it modelled the path
   (waits for passes, inter-satellite hops, serialisation), else from the site's ``link_path``:
   ``"direct"`` = round-trip light time over ``distance_to_earth_m`` (0 on the ground) or
-  ``"geo-relay"`` = that plus twice ``links.geo_relay_path_m`` (up to a geostationary relay and
-  down to its terminal, both ways);
+  ``"geo-relay"`` = from the element to a geostationary relay and down to its ground terminal, both ways (the
+  one-way ground-relay-ground path is ``links.geo_relay_path_m``; an element below GEO is nearer the relay);
 - ``links.query_processing_time_s``: the time to answer once the query reaches the compute —
   the same for every architecture.
 
@@ -38,10 +38,13 @@ def path_samples_s(design: Design, models: Any, inputs: LedgerInputs = NOMINAL) 
     far = max(compute, key=lambda el: el.site.distance_to_earth_m)
     c = models.value("links.speed_of_light_m_s")
     if far.site.link_path == "geo-relay":
-        relay = inputs.model(models, "links.geo_relay_path_m")
-        path = 2.0 * (far.site.distance_to_earth_m + relay) / c
-        how = (f"round-trip light time over {far.site.distance_to_earth_m / 1e3:,.0f} km [site of {far.name!r}] plus a "
-               "GEO data relay both ways [links.geo_relay_path_m] (approximation)")
+        relay = inputs.model(models, "links.geo_relay_path_m")  # ground -> relay -> ground terminal, one way
+        half = relay / 2.0  # the relay's height above the ground
+        # from the element up (or down) to the relay, then down to the ground terminal: an element below GEO is
+        # that much nearer the relay than its ground terminal is
+        path = 2.0 * (np.abs(half - far.site.distance_to_earth_m) + half) / c
+        how = (f"round-trip light time from {far.site.distance_to_earth_m / 1e3:,.0f} km [site of {far.name!r}] through "
+               "a GEO data relay to its ground terminal, both ways [links.geo_relay_path_m] (approximation)")
     elif far.site.link_path == "direct":
         path = 2.0 * far.site.distance_to_earth_m / c
         how = (f"round-trip light time over {far.site.distance_to_earth_m / 1e3:,.0f} km [site of {far.name!r}]"

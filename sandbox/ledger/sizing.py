@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from sandbox.core.design import Element
-from sandbox.ledger.element import EvaluationError, compute_chain
+from sandbox.ledger.element import DEFAULT_CHIPS_PER_JOB, EvaluationError, compute_chain
 
 
 class Sizer:
@@ -34,8 +34,20 @@ class Sizer:
             each = float(compute_chain(element, self.registry)["delivered_per_unit"])
             what = "one unit"
         elif per == "chip":
-            one = dataclasses.replace(element, chips_per_unit=1.0)
-            each = float(compute_chain(one, self.registry)["delivered_per_unit"]) * float(element.count)
+            # one chip's share of the unit's compute, in jobs as large as the sized unit will run them (a single
+            # event stops a whole job: an 8-chip job loses 8 times what a 1-chip job does); the job size depends on
+            # the answer, so the answer is sought until it stands
+            n = max(1, math.ceil(float(element.chips_per_unit or 1.0)))
+            for _ in range(8):
+                job = element.chips_per_job if element.chips_per_job > 0 else min(n, DEFAULT_CHIPS_PER_JOB)
+                one = dataclasses.replace(element, chips_per_unit=1.0, chips_per_job=float(job))
+                each = float(compute_chain(one, self.registry)["delivered_per_unit"]) * float(element.count)
+                if not (each > 0 and math.isfinite(each)):
+                    break
+                found = max(1, math.ceil(self.target / each - 1e-9))
+                if found == n:
+                    break
+                n = found
             what = f"one chip in each of {element.count:g} units"
         else:
             raise ValueError(f"per must be 'unit' or 'chip', got {per!r}")

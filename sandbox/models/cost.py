@@ -88,6 +88,16 @@ DEFAULTS: dict[str, Sourced] = {
         high=0.10,
         note="yearly operations cost as a fraction of capex",
     ),
+    "building_life_years": Sourced(
+        15.0,
+        "yr",
+        "STACK Infrastructure, 'Aging data centers and why enterprises shouldn't retrofit them' (white paper): "
+        "'data centers can last 20 to 30 years, but its economically productive lifespan often caps at 10-15 years'",
+        low=10.0,
+        high=30.0,
+        note="life over which a site's building and its power and cooling plant (capex_usd_per_w) are annualised; the "
+             "servers in it are replaced on their own, shorter life",
+    ),
     "ground_segment_cost_usd_per_year": Sourced(
         5.0e6,
         "USD/yr",

@@ -243,7 +243,7 @@ DEFAULTS: dict[str, Sourced] = {
         "s",
         "MLCommons MLPerf Inference (datacenter, v4.1 rules), Llama-2-70B server scenario latency constraints: "
         "time to first token <= 2 s and time per output token <= 200 ms (99th percentile); nominal (estimate): "
-        "~1 s to the first token plus ~300 tokens at ~15 ms each",
+        "~1 s to the first token plus ~270 tokens at ~15 ms each (1 + 4.05 s ≈ 5 s)",
         low=1.0,
         high=60.0,
         note="time to answer one query once it reaches the compute: the same for every architecture",

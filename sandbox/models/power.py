@@ -333,6 +333,22 @@ def array_area_m2(
     return out(np.where(bad, np.nan, area), scalar)
 
 
+def array_rating_w(area_m2: ArrayLike, reference_flux_w_m2: ArrayLike, efficiency: ArrayLike,
+                   packing_factor: ArrayLike) -> FloatOrArray:
+    """The array's beginning-of-life rating, what a price per W is quoted on: ``P = A * S_ref * eta * k_pack``.
+
+    ``S_ref`` is the flux the cell efficiency is rated at: AM0 at 1 AU for a space cell (1,360.8 W/m²),
+    the standard test irradiance of 1,000 W/m² for a terrestrial module (IEC 61215 STC). An array sized
+    for end of life (:func:`array_area_m2`: pointing loss and degradation over the life, a dimmer Sun)
+    is rated above the power it must still deliver, and is bought at that rating (SMAD §11.4, "BOL/EOL").
+    """
+    scalar = is_scalar(area_m2, reference_flux_w_m2, efficiency, packing_factor)
+    a, s, eta, kp = (arr(x) for x in (area_m2, reference_flux_w_m2, efficiency, packing_factor))
+    bad = reject((a < 0) | (s < 0) | (eta < 0) | (eta > 1) | (kp < 0) | (kp > 1), scalar,
+                 "area_m2 and reference_flux_w_m2 must be >= 0, efficiency and packing_factor in [0, 1]")
+    return out(np.where(bad, np.nan, a * s * eta * kp), scalar)
+
+
 def array_mass_kg(area_m2: ArrayLike, areal_density_kg_m2: ArrayLike) -> FloatOrArray:
     """Array mass: ``m = A * rho_A`` (areal density of the whole wing, kg/m²)."""
     scalar = is_scalar(area_m2, areal_density_kg_m2)

@@ -241,7 +241,8 @@ ENVIRONMENT_COMPONENTS: dict[str, tuple[tuple[str, np.ndarray, str], ...]] = {
         ("galactic cosmic rays (measured floor, weakly dependent on depth at 1-10 mm)", _GCR_FREE_SPACE_KRAD * _FLAT, _MSL_SRC),
     ),
     "interplanetary": (
-        ("solar protons at 1 AU (falls off with distance from the Sun)", _SPE_NOMINAL_KRAD, _SPE_NOTE),
+        ("solar protons, the 1 AU value at any distance from the Sun (an upper bound beyond 1 AU: approximation)",
+         _SPE_NOMINAL_KRAD, _SPE_NOTE),
         ("galactic cosmic rays", _GCR_FREE_SPACE_KRAD * _FLAT, _MSL_SRC),
     ),
     "lunar_surface": (
