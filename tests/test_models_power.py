@@ -120,3 +120,15 @@ def test_radioisotope_decay_half_life():
     """After one Pu-238 half-life (87.7 yr) the heat output halves; after two, a quarter."""
     got = power.radioisotope_power_w(110.0, np.array([0.0, 87.7, 175.4]))
     assert got == pytest.approx([110.0, 55.0, 27.5])
+
+
+def test_array_rating_is_the_area_at_its_reference_flux():
+    """10 m² of 30 % cells at 85 % packing under AM0 (1,360.8 W/m², Kopp & Lean 2011): 10 × 1,360.8 × 0.30 × 0.85
+    = 3,470.04 W; the same module at STC (1,000 W/m², IEC 60904-3): 2,550 W."""
+    assert power.array_rating_w(10.0, 1360.8, 0.30, 0.85) == pytest.approx(3470.04, rel=1e-12)
+    assert power.array_rating_w(10.0, 1000.0, 0.30, 0.85) == pytest.approx(2550.0, rel=1e-12)
+    # the rating of the end-of-life area is above the power it must deliver: P / (pointing × (1 − d)^T)
+    area = power.array_area_m2(1000.0, 1360.8, 0.30, 0.85, 0.02, 5.0, 0.98)
+    assert power.array_rating_w(area, 1360.8, 0.30, 0.85) == pytest.approx(1000.0 / (0.98 * 0.98**5), rel=1e-12)
+    with pytest.raises(ValueError):
+        power.array_rating_w(10.0, 1360.8, 1.2, 0.85)
