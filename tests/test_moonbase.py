@@ -123,10 +123,16 @@ def test_rocket_vs_driver_vs_earth_by_hand():
 
 
 def test_base_load_and_fleet_through_the_engine():
-    """The base carries base_load 40 kW + charge 200 kW (its only load: no processors); the fleet is
-    50 probes/yr × 5 yr = 250 probes with 3 Orins each (750 chips, TMR)."""
+    """The base carries base_load 40 kW + the driver's draw at its full cadence (its only load: no processors):
+    E per launch × min(charge 200 kW / E, one launch per 2 h), the design case its plant and radiators are sized
+    for (the load counted 200 kW while the work leaving with the probes was the planned 50 a year's, so the
+    radiators rejected charger power the driver never drew). The fleet is 50 probes/yr × 5 yr = 250 probes with
+    3 Orins each (750 chips, TMR)."""
     led = run({"target": "escape"})
     assert led.get("probes.fleet") == 250
     assert led.get("compute.chips") == 750
     orin_w = 60.0
-    assert led.get("power.load") * 1e6 == pytest.approx(250 * 3 * orin_w + 40e3 + 200e3, rel=1e-9)
+    energy_j = led.get("driver.energy_per_launch") * 3.6e6
+    cadence_w = min(200e3, energy_j / 7200.0)
+    assert led.get("driver.max_launches_per_day") * energy_j / 86400.0 == pytest.approx(cadence_w, rel=1e-9)
+    assert led.get("power.load") * 1e6 == pytest.approx(250 * 3 * orin_w + 40e3 + cadence_w, rel=1e-9)

@@ -315,6 +315,12 @@ def design(p: Params, ctx: Context) -> Design:
         notes.append(f"driver capacity {capacity_per_year:.0f} launches/yr < {wanted:g} wanted: the fleet is cut to capacity")
     fleet = math.floor(per_year) * int(p.campaign_years)
     driver_avg_w = per_year * k["energy_j"] / YEAR_S
+    # the base is designed for the driver's full cadence: it draws E per launch at the sustainable rate, which the
+    # charger or the shortest launch interval limits; at that cadence the probes carry away η of it as work
+    cadence_w = rate * k["energy_j"]
+    if cadence_w < charge_w * (1.0 - 1e-9):
+        notes.append(f"the shortest launch interval caps the driver's draw at {cadence_w / 1e3:,.0f} kW of the "
+                     f"{charge_w / 1e3:,.0f} kW charge power: the base is sized for what the driver can use")
     inputs_k = ["probe_mass", "driver.exit_speed", "acceleration", "driver_efficiency"]
     metrics += [
         Metric("driver.track_length", k["length_m"] / 1e3, "km", inputs=["driver.exit_speed", "acceleration"],
@@ -458,9 +464,10 @@ def design(p: Params, ctx: Context) -> Design:
         lifetime_years=float(p.campaign_years),
         production=p.production,
         transport=transport,
-        extra_power_w=p.si("base_load") + charge_w,
-        # the kinetic energy the probes carry away is work, not heat at the base (E_k = η × electrical energy)
-        work_w=driver_avg_w * p.driver_efficiency,
+        extra_power_w=p.si("base_load") + cadence_w,
+        # the kinetic energy the probes carry away is work, not heat at the base (E_k = η × electrical energy), at the
+        # same full cadence the load is for: load and work are one design case
+        work_w=cadence_w * p.driver_efficiency,
         extra_mass_kg={"mass-driver track": track_kg, "driver pulsed-power buffer": buffer_kg},
         extra_capex_usd={"mass-driver track": track_kg * ctx.models.value(_CLASS_RATE[p.track_production])},
     )
@@ -471,8 +478,9 @@ def design(p: Params, ctx: Context) -> Design:
         f"probes at {sun_au:g} AU use {'the RTG' if use_rtg else 'solar arrays'}; radiation environment "
         f"'{env_name}' (cruise): the Jovian belts are NOT modelled" if p.target == "jupiter" else
         f"probes at {sun_au:g} AU use {'the RTG' if use_rtg else 'solar arrays'}; radiation environment '{env_name}'",
-        "the plant feeds the base through a power link: base_load + charge_power day and night; the driver's GW pulses "
-        "come from its buffer; the probes' kinetic energy leaves the base as work, the driver's losses are heat",
+        "the plant feeds the base through a power link: base_load + the driver's draw at its full cadence (min(charge "
+        "power, energy per launch / shortest interval)) day and night; the driver's GW pulses come from its buffer; "
+        "the probes' kinetic energy leaves the base as work, the driver's losses are heat",
         "dominant assumptions: probe mass × exit speed² / driver efficiency (energy), the acceleration limit (track "
         "length and mass), track mass per metre, and the production class's price per kg of shipped hardware",
         "moonbase delivers probes, not a data center: its cost per PFLOP-day is not comparable with a data hall",
