@@ -49,6 +49,7 @@ from sandbox import (
     PowerSystem,
     Site,
     ThermalSystem,
+    checkpoint_param,
     from_sourced,
     hookimpl,
     models,
@@ -106,6 +107,7 @@ PARAMS = (
     from_sourced("failure_rate", models.compute.DEFAULTS["failure_rate_per_year_ground"],
                  "Accelerator failures per chip-year (replaced by technicians within compute.repair_time_days).",
                  maximum=10.0),
+    checkpoint_param(),
     from_sourced("pue", models.thermal.DEFAULTS["pue_hyperscale"], "Power usage effectiveness (facility power / IT power).",
                  minimum=1.0, maximum=5.0),
     from_sourced("wue", models.thermal.DEFAULTS["wue_l_per_kwh"], "Water use per kWh of IT energy.", maximum=20.0),
@@ -228,6 +230,7 @@ def design(p: Params, ctx: Context) -> Design:
         chips_per_unit=1,
         precision=ctx.workload.precision,
         utilisation=p.utilisation,
+        checkpoint_overhead=p.checkpoint_overhead,  # training writes checkpoints here as in space (one envelope)
         failure_rate_per_year=float(p.failure_rate.to_value("1/yr")) if hasattr(p.failure_rate, "to_value") else float(p.failure_rate),
         repair="onsite",
         lifetime_years=life,

@@ -63,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "from_sourced": "sandbox.core.params",
     "Sourced": "sandbox.core.sourced",
     "compute_params": "sandbox.core.paramsets",
+    "checkpoint_param": "sandbox.core.paramsets",
     "radiator_params": "sandbox.core.paramsets",
     "spacecraft_params": "sandbox.core.paramsets",
     "lead_time_param": "sandbox.core.paramsets",

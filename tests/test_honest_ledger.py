@@ -121,7 +121,9 @@ def _context(scenario, registry):
 
 
 def test_cost_per_kwh_carries_the_power_systems_launch_and_integration(default_run):
-    """$/kWh = annualised (power hardware × (1 + f_int) + launch × power's mass share) × (1 + f_ins) / energy."""
+    """$/kWh = (annualised (power hardware × (1 + f_int) + launch × power's mass share) × (1 + f_ins) + operations
+    f_ops × power hardware × (1 + f_int)) / energy: the power system's operations are on its cost as a power
+    plant's are (a plant's whole annual cost is power cost), so orbital and ground $/kWh share one basis."""
     lg = default_run.ledgers["starship"]
     f_int, f_ins = cost.DEFAULTS["integration_fraction"].nominal, cost.DEFAULTS["insurance_fraction"].nominal
     units = lg.get("compute.units")
@@ -129,7 +131,8 @@ def test_cost_per_kwh_carries_the_power_systems_launch_and_integration(default_r
     share = (lg.get("mass.power") + lg.get("mass.storage")) / units / wet_per_unit
     capex = (lg.get("capex.power") * (1 + f_int) + lg.get("capex.launch") * share) * (1 + f_ins) * 1e6
     life, r = lg.get("life.effective"), 0.08
-    annual = capex * r / (1 - (1 + r) ** -life)
+    ops = cost.DEFAULTS["ops_cost_fraction_per_year"].nominal * lg.get("capex.power") * (1 + f_int) * 1e6
+    annual = capex * r / (1 - (1 + r) ** -life) + ops
     kwh = lg.get("power.load") * 1e6 * 8766.0 / 1000.0
     assert lg.get("cost.per_kwh") == pytest.approx(annual / kwh, rel=1e-9)
     # insurance and the ground segment are on every space ledger, not on the ground's

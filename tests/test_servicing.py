@@ -34,7 +34,9 @@ def test_servicing_raises_delivered_compute_as_the_hand_calculation_predicts(reg
     ship = registry.catalogues.launch_vehicles["Starship"]
     usd_per_kg = ship.price_usd / ship.payload("LEO")
     chip = registry.catalogues.chips[sat.chip]
-    replaced = lam * sat.count * sat.chips_per_unit
+    # each visit replaces what failed since the last, n (1 − e^(−λ/v)), v visits a year (λ n would replace more chips
+    # than can have failed: 0.2/yr × n against 0.1903 n at two visits a year)
+    replaced = sat.count * sat.chips_per_unit * (1 - math.exp(-lam / visits)) * visits
     per_year = (visits * (1e6 + 100.0 * usd_per_kg) + replaced * chip.cost_usd
                 + replaced * (chip.mass_kg + sat.host_fraction * chip.host_mass_kg) * usd_per_kg)
     assert fixed["opex.repair"] == pytest.approx(per_year, rel=1e-12)

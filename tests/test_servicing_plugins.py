@@ -55,7 +55,7 @@ def test_servicing_costs_per_visit_to_each_module_plus_parts(fixed, registry):
     usd_per_kg = ship.price_usd / ship.payload("LEO")
     modules, chips = 10, 10 * 1000
     visits = 2 * modules * (5e6 + 400 * usd_per_kg)
-    replaced = 0.2 * chips
+    replaced = chips * -math.expm1(-0.2 / 2) * 2  # what failed between two visits a year: 0.1903 per chip-year
     parts = replaced * (0.8 * b200.cost_usd + (b200.mass_kg + b200.host_mass_kg) * usd_per_kg)
     assert serviced.get("opex.repair") * 1e6 == pytest.approx(visits + parts, rel=1e-12)
     assert fixed.ledgers["plain"].get("opex.repair") == 0.0   # default: no servicing, nothing changes
@@ -95,7 +95,7 @@ def test_lagrange_takes_the_servicing_option(registry):
     usd_per_kg = ship.price_usd / ship.payload("LEO")
     chips = math.ceil(10e6 / b200.power_w - 1e-9)   # target_power / chip W
     assert el.chips_per_unit == chips
-    expected = 2 * (5e6 + 400 * usd_per_kg) + 0.2 * chips * (0.8 * b200.cost_usd + (b200.mass_kg + b200.host_mass_kg) * usd_per_kg)
+    expected = 2 * (5e6 + 400 * usd_per_kg) + chips * -math.expm1(-0.2 / 2) * 2 * (0.8 * b200.cost_usd + (b200.mass_kg + b200.host_mass_kg) * usd_per_kg)
     assert res.ledgers["station"].get("opex.repair") * 1e6 == pytest.approx(expected, rel=1e-12)
 
 

@@ -62,6 +62,7 @@ from sandbox import (
     Site,
     ThermalSystem,
     Transport,
+    checkpoint_param,
     envelope_params,
     from_sourced,
     hookimpl,
@@ -104,6 +105,7 @@ PARAMS = (
     from_sourced("failure_rate", models.compute.DEFAULTS["failure_rate_per_year_ground"],
                  "Accelerator failures per chip-year (replaced by technicians within compute.repair_time_days).",
                  maximum=10.0),
+    checkpoint_param(),
     from_sourced("pue", models.thermal.DEFAULTS["pue_hyperscale"], "Power usage effectiveness of the data hall.",
                  minimum=1.0, maximum=5.0),
     from_sourced("wue", models.thermal.DEFAULTS["wue_l_per_kwh"], "Water use per kWh of IT energy.", maximum=20.0),
@@ -294,6 +296,7 @@ def design(p: Params, ctx: Context) -> Design:
         chips_per_unit=1,
         precision=ctx.workload.precision,
         utilisation=p.utilisation,
+        checkpoint_overhead=p.checkpoint_overhead,  # training writes checkpoints here as in space (one envelope)
         failure_rate_per_year=float(p.failure_rate.to_value("1/yr")),
         repair="onsite",
         lifetime_years=_years(p, "lifetime"),

@@ -25,6 +25,18 @@ from sandbox.models import compute, launch, power, thermal
 TRAINING_UTILISATION = (("training", "compute.utilisation_training"),)
 
 
+#: A training workload writes checkpoints (compute.checkpoint_overhead); a serving one writes none.
+TRAINING_CHECKPOINTS = (("training", "compute.checkpoint_overhead"),)
+
+
+def checkpoint_param() -> Param:
+    """``checkpoint_overhead``: the fraction of time spent writing checkpoints, 0 for inference and
+    ``compute.checkpoint_overhead`` for training, on the ground as in space (one envelope)."""
+    return from_sourced("checkpoint_overhead", compute.DEFAULTS["checkpoint_overhead_inference"],
+                        "Fraction of time spent writing checkpoints: none when serving; a training workload's default "
+                        "is compute.checkpoint_overhead.", maximum=0.9, workload_defaults=TRAINING_CHECKPOINTS)
+
+
 def compute_params(failure: str = "space") -> tuple[Param, ...]:
     """``utilisation``, ``failure_rate`` (per chip-year; ``failure="space"`` unrepaired or ``"ground"``),
     ``redundancy``, ``checkpoint_overhead`` and ``scrub_overhead``."""
@@ -39,8 +51,7 @@ def compute_params(failure: str = "space") -> tuple[Param, ...]:
         from_sourced("redundancy", compute.DEFAULTS["redundancy_cots_in_space"],
                      "Hardware copies computing each useful result (1 none, 2 duplicate-and-compare, 3 TMR).",
                      minimum=1.0, maximum=5.0),
-        from_sourced("checkpoint_overhead", compute.DEFAULTS["checkpoint_overhead"],
-                     "Fraction of time spent writing checkpoints and redoing lost work.", maximum=0.9),
+        checkpoint_param(),
         from_sourced("scrub_overhead", compute.DEFAULTS["scrub_overhead"],
                      "Fraction of time lost to memory scrubbing.", maximum=0.9),
     )

@@ -447,7 +447,9 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         s = el.servicing
         carrier = _lookup(cat.launch_vehicles, "launch_vehicles", s.vehicle, where, inputs)
         usd_per_kg = chk.need(carrier, "price_usd") / carrier.payload("LEO")  # a share of a flight, by mass
-        replaced = el.failure_rate_per_year * n_chips  # chips per year
+        # chips per year: each visit replaces what failed since the last, n (1 − e^(−λ/v)), v visits a year (the same
+        # exponential survival between visits as the compute chain's working fraction; λ n only when v → ∞)
+        replaced = n_chips * -np.expm1(-el.failure_rate_per_year / s.visits_per_year) * s.visits_per_year
         spares_kg = replaced * (chk.need(chip, "mass_kg") + host_kg)
         repair_opex = (s.visits_per_year * (s.cost_per_visit_usd + s.launch_kg_per_visit * usd_per_kg)
                        + replaced * s.parts_fraction * chk.need(chip, "cost_usd") + spares_kg * usd_per_kg)
@@ -462,7 +464,9 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     power_capex_full = power_hw * (1.0 + (mv("cost.integration_fraction") if in_space else 0.0)) + launch_capex * power_share
     if in_space:
         power_capex_full = power_capex_full * (1.0 + mv("cost.insurance_fraction"))
-    power_annual = m.cost.annualised_cost_usd(power_capex_full, energy_opex, discount_rate, life)
+    # and its operations, as every element's hardware and as a power plant's whole annual cost (one basis for $/kWh)
+    power_ops = mv("cost.ops_cost_fraction_per_year") * power_hw * (1.0 + (mv("cost.integration_fraction") if in_space else 0.0))
+    power_annual = m.cost.annualised_cost_usd(power_capex_full, energy_opex + power_ops, discount_rate, life)
     if chip is None:  # an element without compute that sends power on is a power plant: all of its cost is power cost
         power_annual = np.where(np.asarray(export_w) > 0, annual, power_annual)
         power_annual = power_annual if np.ndim(power_annual) else float(power_annual)
@@ -691,7 +695,8 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
     if el.repair == "servicing" and chip is not None:
         s = el.servicing
         trace["opex.repair"] = (f"{s.visits_per_year:g} visits/yr × ({s.cost_per_visit_usd:.4g} USD + {s.launch_kg_per_visit:g} kg "
-                                f"launched on {s.vehicle}) + {el.failure_rate_per_year:g}/chip-yr × {v['n_chips']:g} chips × "
+                                f"launched on {s.vehicle}) + {v['n_chips']:g} chips × (1 − e^(−{el.failure_rate_per_year:g}/chip-yr"
+                                f" / {s.visits_per_year:g})) × {s.visits_per_year:g} visits/yr replaced × "
                                 f"({s.parts_fraction:g} × {float(chip.cost_usd):.4g} USD + their launch) [element servicing]")
     trace["opex.other"] = f"plugin items [element]: {', '.join(el.extra_opex_usd_per_year) or 'none'}"
     trace["cost.annual"] = (f"annualised_cost_usd(capex {v['capex'] - v['site_capex']:.4g} USD, opex {v['opex']:.4g} USD/yr, "

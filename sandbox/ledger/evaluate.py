@@ -225,7 +225,22 @@ def _nominal_ledger(run: ArchitectureRun, made: Made, registry: Any, timeout_s: 
         notes.append(f"plugin {plugin!r} printed during design: {made.printed[:500]}")
     ledger = Ledger(run.instance, run.spec.name, plugin, metrics, notes)
     made.plugin_calls = add_extra_metrics(ledger, design, ctx, registry, timeout_s)
+    campaign_note(ledger)
     return ledger
+
+
+def campaign_note(ledger: Ledger) -> None:
+    """Note a build-out that outlasts its hardware: a plugin's ``time.launch_campaign`` (yr) longer than
+    ``life.effective``. The ledger counts the whole fleet working at once (a steady state of replacements);
+    with flights at that cadence at most life / campaign of it can be working, so the figures are a bound."""
+    if not (ledger.has("time.launch_campaign") and ledger.has("life.effective")):
+        return
+    campaign, life = float(ledger.get("time.launch_campaign")), float(ledger.get("life.effective"))
+    if campaign > life > 0:
+        ledger.notes.append(
+            f"the launch campaign ({campaign:,.3g} yr) outlasts the hardware ({life:.3g} yr): at this cadence at most "
+            f"{life / campaign:.1%} of the fleet can be working at once, while its compute and costs are counted as if "
+            "all of it were (a steady state this cadence never reaches: raise the cadence or shrink the build-out)")
 
 
 def add_extra_metrics(ledger: Ledger, design: Design, ctx: Context, registry: Any,

@@ -68,7 +68,15 @@ DEFAULTS: dict[str, Sourced] = {
         "Young 1974, 'A first order approximation to the optimum checkpoint interval', CACM 17(9):530-531",
         low=0.01,
         high=0.10,
-        note="fraction of wall time spent writing checkpoints and redoing lost work",
+        note="training: fraction of wall time spent writing checkpoints, the same on the ground and in space (the "
+             "work redone after an interruption is the single-event and failure loss, counted apart)",
+    ),
+    "checkpoint_overhead_inference": Sourced(
+        0.0,
+        "",
+        "Definition: a serving (inference) workload holds no training state to checkpoint; what an interruption costs "
+        "it is the single-event loss (radiation.sdc_time_lost_per_event_s) and the failure loss, counted apart",
+        note="inference: no checkpoints are written",
     ),
     "scrub_overhead": Sourced(
         0.01,

@@ -4,7 +4,7 @@ Each year ``y`` from the scenario's ``start_year`` ``y0`` to ``end_year`` (defau
 is a world in which every architecture is built with that year's launch prices and chips:
 
 - **launch price on a learning curve** (Wright's law in cumulative mass launched to orbit
-  worldwide): every launch vehicle's ``price_usd`` is multiplied by
+  worldwide): every launch vehicle's ``price_usd`` and ``expendable_price_usd`` are multiplied by
   ``(M(y) / M(y0)) ** log2(LR)``, with ``M(y)`` the cumulative mass launched by the end of year
   ``y``: ``M(y) = M_ref + sum(m_ref * (1 + g) ** (k - ref), k = ref+1 .. y)``, ``m_ref`` the mass
   launched in the reference year ``ref`` and ``g`` its yearly growth. The price curve is the
@@ -361,9 +361,11 @@ def _block_points(registry: Any, dims: list[Any], u: np.ndarray, n_years: int, p
             points[key] = np.tile(nominal * value / d.nominal, n_years)
     cat = registry.catalogues
     for name, vehicle in sorted(cat.launch_vehicles.items()):
-        key = f"catalogue.launch_vehicles.{name}.price_usd"
-        if np.isfinite(vehicle.price_usd):
-            points[key] = points.get(key, np.full(n, float(vehicle.price_usd))) * price_f
+        for fname in ("price_usd", "expendable_price_usd"):  # a flight's price, reused or expended, learns alike
+            key = f"catalogue.launch_vehicles.{name}.{fname}"
+            price = float(getattr(vehicle, fname))
+            if np.isfinite(price):
+                points[key] = points.get(key, np.full(n, price)) * price_f
     for name, chip in sorted(cat.chips.items()):
         for precision, ops in sorted(chip.peak_ops_per_s.items()):
             key = f"catalogue.chips.{name}.peak_ops_per_s.{precision}"
