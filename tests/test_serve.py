@@ -194,7 +194,7 @@ def test_form_lists_every_parameter_with_unit_range_and_source(explorer, reg):
     assert (alt["low"], alt["high"], alt["value"]) == (500.0, 1000.0, "650 km")  # Param low/high in km
     assert alt["slider"] == {"min": 500.0, "max": 1000.0, "log": False, "integer": False}
     chips = fields["architectures.starship.chips_per_module"]  # 200..3000 (×15): linear; the file's 250 inside
-    assert chips["value"] == "251" and chips["slider"]["integer"] and chips["slider"]["min"] == 200
+    assert chips["value"] == "250" and chips["slider"]["integer"] and chips["slider"]["min"] == 200
     assert fields["architectures.leo.orbit"]["slider"] is None
 
 
