@@ -76,11 +76,11 @@ class Scenario:
 
 #: A catalogue-typed parameter whose default is ``"auto"`` lets the engine choose the entry by site type.
 AUTO = "auto"
-#: [sweep]: see sandbox.studies.plans; [models], [catalogue]: sandbox.core.overrides; [claim]: sandbox.core.claim
 #: An architecture instance's name: it heads dotted keys (``<name>.<parameter>`` in studies, ``architectures.<name>.…``).
 _INSTANCE = re.compile(r"[^\W_][\w-]*|_[\w-]+")
 #: Names a study's keys use for ledger inputs (``models.…``, ``catalogue.…``, ``assumptions.…``): not instance names.
 _RESERVED_INSTANCES = ("models", "catalogue", "assumptions")
+#: [sweep]: see sandbox.studies.plans; [models], [catalogue]: sandbox.core.overrides; [claim]: sandbox.core.claim
 _TOP = {"study", "workload", "assumptions", "architectures", "sweep", "models", "catalogue", "claim"}
 _STUDY = {"name", "description", "seed"}
 _WORKLOAD = {"kind", "sustained_compute", "precision", "latency_target", "users"}
@@ -241,8 +241,8 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
     for instance, table in archs.items():
         key = f"architectures.{instance}"
         if not _INSTANCE.fullmatch(instance) or instance in _RESERVED_INSTANCES:
-            bad("architectures", f"an architecture's name is letters, digits, '_' and '-' (it names study columns such as "
-                     f"<name>.<parameter>), and not {', '.join(_RESERVED_INSTANCES)}; got {instance!r}")
+            bad("architectures", "an architecture's name is letters, digits, '_' and '-' (it names study columns such "
+                                 f"as <name>.<parameter>), and not {', '.join(_RESERVED_INSTANCES)}; got {instance!r}")
             continue
         if not isinstance(table, dict):
             bad(key, f"expected a table, got {table!r}")

@@ -8,6 +8,7 @@ unit and the factor from the ledger value to it.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Any
 
 import numpy as np
@@ -108,10 +109,10 @@ def element_problem(el: Any, registry: Any) -> str:
     for label, value in (("utilisation", el.utilisation), ("site.eclipse_fraction", site.eclipse_fraction),
                          ("site.solar_capacity_factor", site.solar_capacity_factor),
                          ("throughput_factor", el.throughput_factor), ("host_fraction", el.host_fraction)):
-        if not (isinstance(value, (int, float)) and 0.0 <= value <= 1.0):
+        if not (isinstance(value, numbers.Real) and 0.0 <= value <= 1.0):
             return f"{label}: expected a fraction from 0 to 1, got {value!r}"
     life = el.lifetime_years
-    if not (isinstance(life, (int, float)) and 0.0 < life <= MAX_LIFETIME_YEARS):
+    if not (isinstance(life, numbers.Real) and 0.0 < life <= MAX_LIFETIME_YEARS):
         return (f"lifetime_years: expected a design life above 0 and at most {MAX_LIFETIME_YEARS:g} years, got {life!r} "
                 "(p.si() gives seconds: divide by the seconds in a year)")
     return ""
