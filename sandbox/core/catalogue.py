@@ -27,6 +27,8 @@ def _f(default: Any = _NAN, *, unit: str = "", doc: str, factory: Any = None) ->
 
 #: The precisions a chip's ``peak_ops_per_s`` may name (what ``[workload] precision`` chooses among).
 PRECISIONS = ("fp64", "fp32", "tf32", "bf16", "fp16", "fp8", "int8")
+#: Power-source fractions the ledger divides by (cell and storage efficiencies, packing, depth of discharge): in (0, 1].
+DIVIDING_FRACTIONS = ("efficiency", "packing_factor", "round_trip_efficiency", "depth_of_discharge")
 #: The destinations a launch vehicle's ``payload_kg`` names (a transport's ``destination``).
 DESTINATIONS = ("LEO", "SSO", "GTO", "TLI")
 
@@ -199,7 +201,7 @@ class PowerSource(_Entry):
 
     def check(self) -> None:
         super().check()
-        for fname in ("efficiency", "packing_factor", "round_trip_efficiency", "depth_of_discharge"):
+        for fname in DIVIDING_FRACTIONS:
             value = getattr(self, fname)
             if value > 1:  # NaN (not given) passes: the fields that do not apply to the kind stay NaN
                 raise ValueError(f"power source {self.name!r}: {fname} is a fraction of one, got {value}")

@@ -58,7 +58,16 @@ from typing import Any
 
 import astropy.units as u
 
-from sandbox.core.catalogue import DESTINATIONS, ENTRY_TYPES, KINDS, PRECISIONS, CatalogueError, Catalogues, field_unit
+from sandbox.core.catalogue import (
+    DESTINATIONS,
+    DIVIDING_FRACTIONS,
+    ENTRY_TYPES,
+    KINDS,
+    PRECISIONS,
+    CatalogueError,
+    Catalogues,
+    field_unit,
+)
 from sandbox.core.modelset import MODULES
 from sandbox.core.sourced import Sourced
 from sandbox.core.units import QuantityError, parse_quantity, unit_of
@@ -180,13 +189,10 @@ def _models(table: Any, defaults: Mapping[str, Sourced], where: Any, bad: Any) -
     if not isinstance(table, Mapping):
         bad("models", f"expected a table [models] of model defaults, got {table!r}")
         return {}, {}
-    flat = _flat_models(table)
     out: dict[str, Stated] = {}
     places: dict[str, str] = {}
-    written = [name for key, value in table.items() for name in
-               ([f"{key}.{sub}" for sub in value] if key in MODULES and isinstance(value, Mapping) and "value" not in value
-                else [key])]
-    for name in sorted({n for n in written if written.count(n) > 1}):  # "thermal.x" and [models.thermal] x: one key
+    flat, twice = _flat_models(table)
+    for name in sorted(twice):
         bad(f"models.{name}", "written twice (as a dotted key and inside its module's table): state it once")
         flat.pop(name, None)
     for name, (path, value) in flat.items():
@@ -232,21 +238,26 @@ def _models(table: Any, defaults: Mapping[str, Sourced], where: Any, bad: Any) -
     return out, places
 
 
-def _flat_models(table: Mapping[str, Any]) -> dict[str, tuple[tuple[str, ...], Any]]:
-    """``[models]`` entries by dotted name, each with the key path it was written at."""
+def _flat_models(table: Mapping[str, Any]) -> tuple[dict[str, tuple[tuple[str, ...], Any]], set[str]]:
+    """``[models]`` entries by dotted name, each with the key path it was written at (the last one), and the
+    names written twice (``"thermal.x"`` and ``[models.thermal] x`` are one key)."""
     flat: dict[str, tuple[tuple[str, ...], Any]] = {}
+    twice: set[str] = set()
     for key, value in table.items():
         if key in MODULES and isinstance(value, Mapping) and "value" not in value:
-            for sub, v in value.items():
-                flat[f"{key}.{sub}"] = (("models", key, sub), v)
+            entries = [(f"{key}.{sub}", (("models", key, sub), v)) for sub, v in value.items()]
         else:
-            flat[key] = (("models", key), value)
-    return flat
+            entries = [(key, (("models", key), value))]
+        for name, entry in entries:
+            if name in flat:
+                twice.add(name)
+            flat[name] = entry
+    return flat, twice
 
 
 def flat_models(table: Mapping[str, Any]) -> dict[str, Any]:
     """A ``[models]`` table with every entry under its dotted name (``[models.thermal] x = …`` → ``"thermal.x"``)."""
-    return {name: value for name, (_, value) in _flat_models(table).items()}
+    return {name: value for name, (_, value) in _flat_models(table)[0].items()}
 
 
 def _is_fraction(default: Sourced) -> bool:
@@ -446,7 +457,7 @@ def _number(fname: str, raw: Any) -> float:
         raise ValueError(f"expected a finite value >= 0{' ' + unit_text if unit_text else ''}, got {raw!r}")
     if value == 0 and fname.split(".")[0] in _POSITIVE:
         raise ValueError(f"expected a value > 0 {unit_text} ({_POSITIVE[fname.split('.')[0]]}), got {raw!r}")
-    if not unit_text and fname.split(".")[0] in _POSITIVE_FRACTIONS and not 0 < value <= 1:
+    if not unit_text and fname.split(".")[0] in DIVIDING_FRACTIONS and not 0 < value <= 1:
         # each of these divides a power, an area or an energy: zero has no meaning, only an infinite design
         raise ValueError(f"expected a fraction in (0, 1], got {raw!r}")
     return value
@@ -475,8 +486,6 @@ _POSITIVE = {"power_w": "a chip that computes draws power", **dict.fromkeys(
 #: Catalogue figures that may be negative, with their bounds (a ground station's geodetic position, deg).
 _SIGNED = {"lat_deg": (-90.0, 90.0), "lon_deg": (-180.0, 360.0)}
 
-#: Catalogue fractions the ledger divides by (cell and storage efficiencies, packing, depth of discharge).
-_POSITIVE_FRACTIONS = ("efficiency", "packing_factor", "round_trip_efficiency", "depth_of_discharge")
 
 
 def build_entry(kind: str, name: str, base: Any, fields: Mapping[str, Any], where: Mapping[str, str]) -> Any:

@@ -93,15 +93,17 @@ class Param:
             raise ValueError(f"parameter {self.name!r}: a numeric default needs a source")
         if self.kinds:
             _check_kinds(self)
+        checked = {}
         for label, value in (("default", self.default), ("low", self.low), ("high", self.high)):
             if value is None and label != "default":
                 continue
             try:
-                check_value(self, value)  # the default and the range must be valid values themselves
+                checked[label] = check_value(self, value)  # the default and the range must be valid values themselves
             except ValueError as exc:
                 raise ValueError(f"parameter {self.name!r}: {label} {value!r}: {exc}") from None
-        if self.low is not None and self.high is not None and self.kind in ("quantity", "number", "integer"):
-            low, default, high = (_si(self, v) for v in (self.low, self.default, self.high))
+        if len(checked) == 3 and self.kind in ("quantity", "number", "integer"):
+            low, default, high = (float(checked[k].to_value(self.si_unit)) if self.kind == "quantity" else float(checked[k])
+                                  for k in ("low", "default", "high"))
             if not low <= default <= high:  # the range is what studies draw around the default
                 raise ValueError(f"parameter {self.name!r}: expected low <= default <= high, got {self.low!r}, "
                                  f"{self.default!r}, {self.high!r}")
@@ -116,11 +118,6 @@ class Param:
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: A string default that is a number and a unit ("20 km"): a quantity whose ``unit=`` was forgotten.
 _LOOKS_LIKE_QUANTITY = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*[A-Za-z]")
-
-
-def _si(param: Param, value: Any) -> float:
-    checked = check_value(param, value)
-    return float(checked.to_value(param.si_unit)) if param.kind == "quantity" else float(checked)
 
 
 def _check_kinds(p: Param) -> None:

@@ -430,7 +430,8 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     avionics_capex = usd_per_kg * (el.avionics_mass_kg + propulsion_mass) * count
     other_capex = usd_per_kg * class_priced_extra * count + sum(el.extra_capex_usd.values())
     hardware = chips_capex + hosts_capex + power_hw + structure_capex + thermal_capex + avionics_capex + other_capex
-    integration = mv("cost.integration_fraction") * hardware if in_space else 0.0
+    f_integration = mv("cost.integration_fraction") if in_space else 0.0  # integration, assembly and test: in space only
+    integration = f_integration * hardware
     insurance = mv("cost.insurance_fraction") * (hardware + integration + launch_capex) if in_space else 0.0
     site_capex = site.capex_usd_per_w * load_w * count
     capex = hardware + integration + launch_capex + insurance + site_capex
@@ -461,11 +462,11 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     # the power system's full cost: its hardware plus its share of integration, launch and insurance by mass
     with np.errstate(divide="ignore", invalid="ignore"):
         power_share = np.where(wet > 0, (power_mass + storage_mass) / np.where(wet > 0, wet, 1.0), 0.0)
-    power_capex_full = power_hw * (1.0 + (mv("cost.integration_fraction") if in_space else 0.0)) + launch_capex * power_share
+    power_capex_full = power_hw * (1.0 + f_integration) + launch_capex * power_share
     if in_space:
         power_capex_full = power_capex_full * (1.0 + mv("cost.insurance_fraction"))
     # and its operations, as every element's hardware and as a power plant's whole annual cost (one basis for $/kWh)
-    power_ops = mv("cost.ops_cost_fraction_per_year") * power_hw * (1.0 + (mv("cost.integration_fraction") if in_space else 0.0))
+    power_ops = mv("cost.ops_cost_fraction_per_year") * power_hw * (1.0 + f_integration)
     power_annual = m.cost.annualised_cost_usd(power_capex_full, energy_opex + power_ops, discount_rate, life)
     if chip is None:  # an element without compute that sends power on is a power plant: all of its cost is power cost
         power_annual = np.where(np.asarray(export_w) > 0, annual, power_annual)
