@@ -539,6 +539,21 @@ POWER_SOURCES: list[PowerSource] = [
         ranges={"specific_energy_wh_per_kg": (90.0, 160.0), "round_trip_efficiency": (0.85, 0.95), "depth_of_discharge": (0.20, 0.80), "cost_usd_per_kwh": (3_000.0, 50_000.0)},
     ),
     PowerSource(
+        name="Li-ion-space-deep",
+        kind="storage",
+        specific_energy_wh_per_kg=120.0,
+        round_trip_efficiency=0.90,
+        depth_of_discharge=0.80,
+        cost_usd_per_kwh=10_000.0,
+        sources={
+            "specific_energy_wh_per_kg": "As Li-ion-space (the same cells): battery level 90–160 Wh/kg (NASA Ames 'State-of-the-Art of Small Spacecraft Technology' 2024, Power: Energy Storage)",
+            "round_trip_efficiency": "Typical Li-ion charge/discharge energy efficiency 0.85–0.95 (New SMAD 2011, ch. 21)",
+            "depth_of_discharge": "GEO practice: about 90 eclipses a year in two 45-day seasons (at most 72 min each) allow deep discharge, 60–80 % over a 15-year life (New SMAD 2011, ch. 21; Wertz & Larson, SMAD 3rd ed. 1999, §11.4)",
+            "cost_usd_per_kwh": "As Li-ion-space: no public price list; US$3,000–50,000 per kWh",
+        },
+        ranges={"specific_energy_wh_per_kg": (90.0, 160.0), "round_trip_efficiency": (0.85, 0.95), "depth_of_discharge": (0.60, 0.80), "cost_usd_per_kwh": (3_000.0, 50_000.0)},
+    ),
+    PowerSource(
         name="Li-ion-COTS",
         kind="storage",
         specific_energy_wh_per_kg=170.0,

@@ -17,9 +17,13 @@ year with :func:`sandbox.trajectory.eclipse_over_year`), the radiator environmen
 and albedo by view factor), the radiation environment, the light time and, above LEO, the transfer:
 Starship itself carries the module from a low parking orbit to the final orbit (Hohmann transfer
 from the adapter plus a plane change combined with the circularisation burn) and flies back to
-Earth, refuelled in the parking orbit by tanker flights. The module's own Δv is then 0 and the
-propellant for the ship's outbound and return burns (rocket equation with Raptor vacuum Isp and the
-ship's dry mass) sets ``Transport.tanker_flights_per_flight``.
+Earth, refuelled in the parking orbit by tanker flights. The propellant for the ship's outbound and
+return burns (rocket equation with Raptor vacuum Isp and the ship's dry mass) sets
+``Transport.tanker_flights_per_flight``.
+
+Station keeping, as every orbiting architecture carries it: each module's own thrusters (``isp``) hold
+its orbit for its life, drag make-up in LEO/SSO (as the LEO satellites) and north-south and east-west
+control in GEO; the propellant is launched with the module (``Transport.dv_after_drop_m_s``).
 """
 
 from __future__ import annotations
@@ -44,7 +48,9 @@ from sandbox import (
     derating_fields,
     envelope_params,
     from_sourced,
+    geo_keeping_params,
     hookimpl,
+    keeping_params,
     lead_time_param,
     models,
     radiator_params,
@@ -106,6 +112,8 @@ PARAMS = (
     *envelope_params("mass-produced", "modules are built in series on a production line for build-outs of hundreds "
                      "(the 1 GW and 100 GW scenarios; SpaceX's Starlink practice); set 'small-series' for a handful"),
     lead_time_param(),
+    *keeping_params(),
+    *geo_keeping_params(),
     *servicing_params(),
     *radiator_params(),
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
@@ -172,8 +180,22 @@ def _deorbit_m_s(alt_m: float, perigee_alt_m: float) -> float:
     return float(trajectory.deorbit_dv(alt_m * u.m, perigee_alt_m * u.m).to_value(u.m / u.s))
 
 
+def keeping_dv_m_s_per_year(p: Params, altitude_m: float) -> tuple[float, str]:
+    """Station-keeping Δv (m/s a year) of a module in the chosen orbit, and what it is: drag make-up in a low orbit
+    (``trajectory.drag_makeup_dv_m_s_per_year``), north-south and east-west control in GEO
+    (``trajectory.geo_station_keeping_dv_m_s_per_year``), none in MEO (no drag; lunisolar drift is left to drift)."""
+    if p.orbit in ("leo", "sso"):
+        return trajectory.drag_makeup_dv_m_s_per_year(altitude_m, p.si("ballistic_coefficient"), p.density_scale), \
+            "drag make-up ρv²/(2B)"
+    if p.orbit == "geo":
+        return trajectory.geo_station_keeping_dv_m_s_per_year(
+            altitude_m, float(p.geo_inclination_drift.to_value(u.deg / u.yr)),
+            float(p.geo_east_west_dv.to_value(u.m / u.s / u.yr))), "GEO north-south and east-west control"
+    return 0.0, "none (MEO: no drag)"
+
+
 def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, life: float) -> Element:
-    """``count`` docked modules at ``site``."""
+    """``count`` docked modules at ``site``, each carrying its station-keeping propellant for ``life`` years."""
     return Element(
         name="module",
         count=count,
@@ -192,7 +214,8 @@ def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, l
         structure_fraction=p.structure_fraction,
         production=p.production,
         host_fraction=p.host_fraction,
-        transport=Transport(vehicle=VEHICLE, destination="LEO", dv_after_drop_m_s=0.0, isp_s=p.si("raptor_isp"),
+        transport=Transport(vehicle=VEHICLE, destination="LEO",
+                            dv_after_drop_m_s=keeping_dv_m_s_per_year(p, site.altitude_m)[0] * life, isp_s=p.si("isp"),
                             tanker_flights_per_flight=tankers, packing_density_kg_m3=p.si("packing_density")),
         extra_mass_kg={"docking": p.si("docking_mass")},
         # above LEO the ship carries the module through the belts once (a fast chemical crossing)
@@ -261,6 +284,11 @@ def design(p: Params, ctx: Context) -> Design:
         modules = ctx.units_for_workload(_module(p, ctx, site, 1, 0.0, life))
         rule = "the engine's sizing: ceil(workload / delivered FLOP/s per module)"
     metrics.append(Metric("module.count", modules, "", inputs=[rule]))
+    keep, keep_kind = keeping_dv_m_s_per_year(p, alt)
+    metrics.append(Metric("module.keeping_dv", keep * life, "m/s", approximation=True,
+                          inputs=["ballistic_coefficient", "density_scale"] if p.orbit in ("leo", "sso") else
+                          ["geo_inclination_drift", "geo_east_west_dv"] if p.orbit == "geo" else [p.orbit],
+                          source=f"{keep_kind}: {keep:.3g} m/s a year × {life:g} yr; the module's own thrusters (isp)"))
     metrics.append(Metric("module.gpu_power", gpu_w_per_module / 1e6, "MW", inputs=["chips_per_module", f"{p.chip}.power_w"]))
 
     # ---- transport: Starship to the parking orbit; above LEO the refuelled ship carries the module on and flies back

@@ -67,6 +67,8 @@ _EXPORTS: dict[str, str] = {
     "radiator_params": "sandbox.core.paramsets",
     "spacecraft_params": "sandbox.core.paramsets",
     "lead_time_param": "sandbox.core.paramsets",
+    "keeping_params": "sandbox.core.paramsets",
+    "geo_keeping_params": "sandbox.core.paramsets",
     "derating_fields": "sandbox.core.paramsets",
     "envelope_params": "sandbox.core.paramsets",
     "radiator_system": "sandbox.core.paramsets",

@@ -16,7 +16,7 @@ import pytest
 from _scenarios import run_standard
 from sandbox_plugins import cluster as plugin
 
-from sandbox import api
+from sandbox import api, trajectory
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIO = ROOT / "scenarios" / "suncatcher.toml"
@@ -104,8 +104,8 @@ def test_keeping_dv_within_the_papers_bound(paper):
     assert paper.get("cluster.keeping_dv_max") - diff <= 3.0  # the paper's bound at R = 1 km
     assert paper.get("cluster.keeping_dv_mean") < paper.get("cluster.keeping_dv_max")
     assert paper.get("cluster.drag_makeup_dv") == pytest.approx(0.5 * rho * v * v / 100.0 * YEAR_S, rel=1e-9)
-    assert plugin.atmosphere_density_kg_m3(650e3) == pytest.approx(rho, rel=1e-12)
-    assert plugin.atmosphere_density_kg_m3(700e3) == pytest.approx(3.614e-14, rel=1e-12)  # a table row
+    assert trajectory.atmosphere_density_kg_m3(650e3) == pytest.approx(rho, rel=1e-12)
+    assert trajectory.atmosphere_density_kg_m3(700e3) == pytest.approx(3.614e-14, rel=1e-12)  # a table row
 
 
 def test_keeping_dv_becomes_propellant_through_the_rocket_equation(paper):

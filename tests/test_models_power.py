@@ -26,6 +26,16 @@ def test_array_power_required_hand_value():
     assert power.array_power_required_w(1000, 0.4, 0.9) == pytest.approx(1740.741, rel=1e-6)
 
 
+def test_a_quantity_is_refused_not_read_as_its_bare_number():
+    """numpy drops a Quantity's unit: 1 kW would silently be 1 W (1.740741 W instead of 1,740.741 W above). The model
+    functions take SI floats, so a Quantity is refused with a TypeError that says how to convert it."""
+    import astropy.units as u
+
+    with pytest.raises(TypeError, match=r"got the Quantity 1\.0 kW: convert it first"):
+        power.array_power_required_w(1 * u.kW, 0.4, 0.9)
+    assert power.array_power_required_w((1 * u.kW).to_value(u.W), 0.4, 0.9) == pytest.approx(1740.741, rel=1e-6)
+
+
 def test_array_power_required_energy_balance():
     """Surplus in sunlight (P - L)(1-f) equals what storage must absorb, L f / eta."""
     load, f, eta = 2500.0, 0.37, 0.85

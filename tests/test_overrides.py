@@ -149,6 +149,13 @@ def one_error(r, path: Path, key: str, expected: str) -> str:
      "expected a temperature, got '300 kg'"),
     ('[models]\n"thermal.radiator_emissivity" = 1.4\n', "models.thermal.radiator_emissivity",
      "expected a fraction between 0 and 1, got 1.4"),
+    # a yearly share of capex is a fraction of one by its name, as a study's values are checked (the run and a
+    # sweep accept the same values)
+    ('[models]\n"cost.ops_cost_fraction_per_year" = "1.5 1/yr"\n', "models.cost.ops_cost_fraction_per_year",
+     "expected a fraction between 0 and 1 (in 1/yr), got '1.5 1/yr'"),
+    ('[catalogue.power_sources.Si-COTS]\ndegradation_per_year = "1.2 1/yr"\n',
+     "catalogue.power_sources.Si-COTS.degradation_per_year",
+     "expected a fraction between 0 and 1 (in 1/yr), got '1.2 1/yr'"),
     ('[models]\n"cost.hardware_usd_per_kg_mass_produced" = "-5 USD/kg"\n', "models.cost.hardware_usd_per_kg_mass_produced",
      "expected a value > 0 USD/kg"),
     ('[models]\n"links.speed_of_light_m_s" = "3e8 m/s"\n', "models.links.speed_of_light_m_s",

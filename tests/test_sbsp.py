@@ -213,6 +213,24 @@ def test_transmitter_mass_and_launch(run, registry):
     assert metric(lg, "launch.flights") >= math.ceil(sat_t / 100.0)   # 100 t per Starship to LEO
 
 
+def test_powersats_carry_their_geo_station_keeping(run):
+    """GEO keeping, as every orbiting architecture carries it: north-south 2 v sin(di/2) with v = sqrt(GM/r) =
+    3,074.66 m/s at r = 42,164.1 km and di = 0.85°/yr (Soop 1994), 45.61 m/s a year, plus 2 m/s east-west: 47.61 m/s
+    a year, 1,428.4 m/s over 30 years. The rocket equation at the Hall thrusters' 1,500 s (g0 = 9.80665 m/s²) gives
+    propellant = dry × (exp(Δv / (g0 Isp)) − 1) = 10.20 % of the satellites' dry mass."""
+    lg = run.ledgers["sbsp"]
+    v = math.sqrt(3.986004418e14 / (R_E + GEO_ALT))
+    assert v == pytest.approx(3074.66, abs=0.01)
+    per_year = 2.0 * v * math.sin(math.radians(0.85) / 2.0) + 2.0
+    assert per_year == pytest.approx(47.61, abs=0.01)
+    assert metric(lg, "powersat.keeping_dv") == pytest.approx(30.0 * per_year, rel=1e-6)
+    ratio = math.exp(30.0 * per_year / (9.80665 * 1500.0)) - 1.0
+    assert ratio == pytest.approx(0.1020, abs=1e-4)
+    prop_t = metric(lg, "mass.propellant")
+    dry_t = metric(lg, "powersat.mass") - prop_t  # the satellites' wet mass less their propellant
+    assert prop_t == pytest.approx(dry_t * ratio, rel=1e-6)
+
+
 # ------------------------------------------------------------------ bad input
 def _sandbox(*args):
     return subprocess.run([sys.executable, "-m", "sandbox", *args], capture_output=True, text=True, timeout=120)

@@ -56,6 +56,11 @@ def test_geo_propellant_and_tankers_by_hand():
     expected = 2 * math.degrees(math.asin(RE / r2)) / 360.0 * 2 * math.pi * math.sqrt(r2**3 / MU) / 60.0
     assert expected == pytest.approx(69.4, abs=0.1)
     assert led.get("orbit.longest_eclipse") == pytest.approx(expected, rel=0.01)
+    # GEO's ~90 eclipses a year (at least 0.00938 × 525,960 min / 69.4 min = 71 from the site) let its batteries
+    # discharge deep: 80 % (New SMAD 2011, ch. 21: 60–80 % in GEO), so storage = supply × longest eclipse / 0.8
+    assert led.get("orbit.eclipse_fraction") * 525_960.0 / led.get("orbit.longest_eclipse") < 300.0
+    assert led.get("power.storage_energy") == pytest.approx(
+        led.get("power.supply") * led.get("orbit.longest_eclipse") / 60.0 / 0.80, rel=1e-9)
     # campaign: (module flights + tankers) ÷ 145 flights per year
     flights = led.get("launch.flights") + led.get("launch.tanker_flights")
     # lead time (default 2 yr, sandbox.core.paramsets.lead_time_param) + flights ÷ 145 per year
@@ -145,3 +150,29 @@ orbit = "leo"
     assert leo.get("orbit.longest_eclipse") == pytest.approx(f_max * 2 * math.pi * math.sqrt((RE + h) ** 3 / MU) / 60, rel=0.02)
     assert sso.get("latency.path_p50") == pytest.approx(2 * ((35_786.0 - 550.0) + 35_786.0) / C_KM_S)
     assert leo.get("mass.storage") > sso.get("mass.storage")
+    # a low orbit's thousands of eclipses a year keep its batteries shallow-cycled: 30 % (New SMAD 2011, ch. 21: 20–40 %
+    # in LEO), so storage = supply × longest eclipse / 0.3 (MW × min / 60 = MWh)
+    assert leo.get("power.storage_energy") == pytest.approx(
+        leo.get("power.supply") * leo.get("orbit.longest_eclipse") / 60.0 / 0.30, rel=1e-9)
+
+
+def test_modules_carry_their_station_keeping_as_every_orbiting_architecture():
+    """Dawn-dusk SSO at 550 km: drag make-up ρ v² / (2B) × 1 yr with ρ = 6.967e-13 × exp(−50/63.822) kg/m³ (Vallado
+    Table 8-4), v² = GM/(R + h), B = 100 kg/m² (SMAD ch. 8): 2.889 m/s a year, 14.45 m/s over the 5-year life, as the
+    LEO satellites carry theirs. GEO: north-south 2 v sin(0.85°/2) = 45.61 m/s a year plus 2 m/s east-west (Soop
+    1994), 238.1 m/s over 5 years. The module's Hall thrusters (1,500 s) turn it into propellant = dry × (exp(Δv /
+    (g0 Isp)) − 1); the metric is in t."""
+    res = run_standard('[architectures.sso]\ntype = "starship"\nmodules = 1\n'
+                       '[architectures.geo]\ntype = "starship"\norbit = "geo"\nmodules = 1\n')
+    sso, geo = res.ledgers["sso"], res.ledgers["geo"]
+    rho = 6.967e-13 * math.exp(-50.0 / 63.822)
+    drag = rho * MU * 1e9 / (RE * 1e3 + 550e3) / (2.0 * 100.0) * 365.25 * 86400.0
+    assert drag == pytest.approx(2.889, abs=0.001)
+    assert sso.get("module.keeping_dv") == pytest.approx(5.0 * drag, rel=1e-6)
+    v = math.sqrt(MU / (RE + 35_786.0)) * 1e3
+    assert geo.get("module.keeping_dv") == pytest.approx(5.0 * (2.0 * v * math.sin(math.radians(0.425)) + 2.0), rel=1e-6)
+    assert geo.get("module.keeping_dv") == pytest.approx(238.1, abs=0.1)
+    for led in (sso, geo):
+        prop = led.get("mass.propellant")
+        ratio = math.exp(led.get("module.keeping_dv") / (9.80665 * 1500.0)) - 1.0
+        assert prop == pytest.approx((led.get("mass.total") - prop) * ratio, rel=1e-6)

@@ -67,6 +67,7 @@ from sandbox import (
     envelope_params,
     from_sourced,
     hookimpl,
+    keeping_params,
     lead_time_param,
     models,
     radiator_params,
@@ -82,12 +83,7 @@ _SUNCATCHER = ("Agüera y Arcas et al. (Google), 'Towards a future space-based, 
                "system design' (Project Suncatcher), arXiv:2511.19468 (2025)")
 _KAPLAN = ("Kaplan et al. 2020, 'Scaling laws for neural language models', arXiv:2001.08361, §2.1: training "
            "compute C ≈ 6 N D FLOPs (forward 2 N per token, backward 4 N)")
-_VALLADO_ATM = ("Vallado, Fundamentals of Astrodynamics and Applications, 4th ed. (2013), Table 8-4 exponential "
-                "atmosphere (base altitude, density, scale height)")
-
-#: Vallado Table 8-4 rows (base altitude km, density kg/m³, scale height km) over 500-1,000 km.
-_ATMOSPHERE = ((500.0, 6.967e-13, 63.822), (600.0, 1.454e-13, 71.835), (700.0, 3.614e-14, 88.667),
-               (800.0, 1.170e-14, 124.64), (900.0, 5.245e-15, 181.05), (1000.0, 3.019e-15, 268.00))
+_VALLADO_ATM = trajectory.ATMOSPHERE_SOURCE
 
 _REL = trajectory.relative.DEFAULTS
 
@@ -114,14 +110,7 @@ PARAMS = (
                  "Formation-keeping Δv against J2 per km of a satellite's largest distance from the reference orbit."),
     from_sourced("delta_ballistic", _REL["delta_ballistic_coefficient_m2_kg"],
                  "Spread of C_D A/m between cluster members (differential drag)."),
-    Param("ballistic_coefficient", "100 kg/m2", "m / (C_D A) of a satellite (drag make-up of the reference orbit).",
-          unit="kg/m2", exclusive_minimum=True, low="25 kg/m2", high="200 kg/m2",
-          source="Wertz & Larson, SMAD 3rd ed. (1999), ch. 8 'Orbit lifetime' (m/(C_D A) of 25-200 kg/m²); as the LEO "
-                 "plugin's default (one envelope)"),
-    Param("density_scale", 1.0, "Multiplier on the atmosphere density (solar activity: ~0.3 at minimum, up to ~5 at maximum).",
-          exclusive_minimum=True, low=0.3, high=5.0,
-          source=_VALLADO_ATM + "; Emmert 2015, 'Thermospheric mass density: a review', Adv. Space Res. 56:773-824 "
-                 "(solar-cycle variation of ~x10 at 400-500 km)"),
+    *keeping_params(),
     Param("clusters", 0, "Number of clusters; 0 = as many whole clusters as the workload needs (the engine's sizing).",
           kind="integer", maximum=1e5, source="Sizing rule of this plugin (0 = derived from the workload)"),
     # ------------------------------------------------------------------ compute
@@ -194,23 +183,11 @@ PARAMS = (
     Param("vehicle", "Starship", "Launch vehicle (catalogue).", catalogue="launch_vehicles", kind="string",
           source="As the LEO and Starship plugins (one envelope); " + _SUNCATCHER + " §2.4 prices launch on Starship-class "
                  "vehicles"),
-    Param("isp", "1500 s", "Specific impulse of the satellites' thrusters (raise, drag make-up, formation keeping).",
-          unit="s", exclusive_minimum=True, low="1000 s", high="2500 s",
-          source="Hall thrusters: Busek BHT-600 ~1,500 s (datasheet); SpaceX Starlink V2-mini argon Hall thruster 2,500 s "
-                 "(SpaceX Starlink update, Feb 2023); as the LEO plugin's default"),
     lead_time_param(),
 )
 
 
 # ----------------------------------------------------------------------------- physics helpers
-def atmosphere_density_kg_m3(altitude_m: float) -> float:
-    """Exponential atmosphere (kg/m³) at ``altitude_m`` from Vallado's Table 8-4 band below it (500-1,000 km)."""
-    h_km = altitude_m / 1e3
-    base, rho0, scale = next(row for row in reversed(_ATMOSPHERE) if h_km >= row[0] - 1e-9) if h_km >= 500.0 \
-        else _ATMOSPHERE[0]
-    return float(rho0 * math.exp(-(h_km - base) / scale))
-
-
 def allreduce_step(cluster_flops: float, n_satellites: int, bisection_bps: float, parameters: float, tokens: float,
                    gradient_bytes: float, overlap: float) -> dict[str, float]:
     """One data-parallel training step over a cluster: compute and ring all-reduce times (s) and the throughput factor.
@@ -280,12 +257,10 @@ def design(p: Params, ctx: Context) -> Design:
     ltan = float(p.ltan.to_value(u.h))
     life = p.si("design_life") / SECONDS_PER_YEAR
     radius_m, spacing_m = p.si("cluster_radius"), p.si("spacing")
-    mu = float(trajectory.body_mu("Earth").to_value(u.m**3 / u.s**2))
     r_earth = float(trajectory.body_radius("Earth").to_value(u.m))
-    speed = math.sqrt(mu / (r_earth + alt))
 
     # ---------------------------------------------------------------- the formation (adapter)
-    density = atmosphere_density_kg_m3(alt) * float(p.density_scale)
+    density = trajectory.atmosphere_density_kg_m3(alt) * float(p.density_scale)
     j2_per_km = float(p.j2_keeping.to_value(_REL["j2_keeping_dv_m_s_per_year_per_km"].unit))
     d_beta = float(p.delta_ballistic.to_value(_REL["delta_ballistic_coefficient_m2_kg"].unit))
     ratio = trajectory.along_track_ratio(float(trajectory.schweighart_sedwick_c(r_earth + alt, inc))) if p.j2_aware else 2.0
@@ -299,7 +274,7 @@ def design(p: Params, ctx: Context) -> Design:
     if n < 2:
         raise ValueError(f"cluster_radius {radius_m / 1e3:g} km holds only {n} satellite at spacing {spacing_m:g} m: a "
                          f"cluster needs cluster_radius >= 2 × spacing ({2 * spacing_m / 1e3:g} km)")
-    drag_makeup = float(trajectory.differential_drag_dv_per_year(density, speed, 1.0 / p.si("ballistic_coefficient")))
+    drag_makeup = trajectory.drag_makeup_dv_m_s_per_year(alt, p.si("ballistic_coefficient"), float(p.density_scale))
     geo_inputs = ["cluster_radius", "spacing", "altitude", "j2_aware", "trajectory.cluster_geometry"]
     metrics += [
         Metric("cluster.n_satellites", n, "", inputs=geo_inputs,

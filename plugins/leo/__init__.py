@@ -49,6 +49,7 @@ from sandbox import (
     envelope_params,
     from_sourced,
     hookimpl,
+    keeping_params,
     models,
     radiator_params,
     radiator_system,
@@ -141,23 +142,12 @@ PARAMS = (
           source="Starlink: ~5-year satellite life (SpaceX FCC filings, e.g. SAT-MOD-20200417-00037 orbital debris "
                  "assessment)"),
     Param("station_keeping", True, "Satellites carry propulsion that cancels drag (else drag decay can end the life)."),
-    Param("ballistic_coefficient", "100 kg/m2", "m / (C_D A) of a satellite, for drag.", unit="kg/m2",
-          exclusive_minimum=True, low="25 kg/m2", high="200 kg/m2",
-          source="Wertz & Larson, SMAD 3rd ed. (1999), ch. 8 'Orbit lifetime' (lifetime curves for m/(C_D A) from "
-                 "25 to 200 kg/m²); large arrays and radiators push compute satellites to the low end"),
-    Param("density_scale", 1.0, "Multiplier on the atmosphere density (solar activity: ~0.3 at solar minimum, up to ~5-10 "
-          "at maximum).", exclusive_minimum=True, low=0.3, high=5.0, source=phys.ATMOSPHERE_SOURCE +
-          "; Emmert 2015, 'Thermospheric mass density: a review', Adv. Space Res. 56:773-824 (solar-cycle variation "
-          "of ~x10 at 400-500 km)"),
+    *keeping_params(),
     # ------------------------------------------------------------------ launch
     Param("vehicle", "Starship", "Launch vehicle (catalogue): e.g. 'Transporter' (rideshare), 'Falcon9', 'Starship', "
           "'LM-2D'. Default: Starship, as for the Starship modules (one envelope).", catalogue="launch_vehicles",
           kind="string",
           source="SpaceX: Starlink V3 satellites are built for launch on Starship (SpaceX Starlink V3 announcement, 2025)"),
-    Param("isp", "1500 s", "Specific impulse of the satellites' own propulsion (orbit raising, drag make-up).", unit="s",
-          exclusive_minimum=True, low="1000 s", high="2500 s",
-          source="Hall thrusters: Busek BHT-600 ~1,500 s (datasheet); SpaceX Starlink V2-mini argon Hall thruster "
-                 "2,500 s (SpaceX Starlink update, Feb 2023)"),
     Param("avionics_mass", "20 kg", "Per-satellite avionics not sized elsewhere: attitude control (wheels, star trackers, "
           "magnetorquers), on-board computer, TT&C radios, ISL terminal and thruster hardware.", unit="kg",
           low="5 kg", high="100 kg",
@@ -470,7 +460,7 @@ def design(p: Params, ctx: Context) -> Design:
                      "launches directly into a polar orbit with a smaller payload than this LEO figure (not modelled)")
     dv_drag = 0.0
     if p.station_keeping:
-        dv_drag = phys.drag_makeup_dv_m_s_per_year(alt, bc, p.density_scale, mu, radius) * life
+        dv_drag = trajectory.drag_makeup_dv_m_s_per_year(alt, bc, p.density_scale) * life
     dv_total = dv_raise + dv_drag
     metrics += [
         Metric("launch.drop_altitude", drop / 1e3, "km", inputs=["vehicle"], source=vehicle.sources.get("leo_altitude_m", "")),

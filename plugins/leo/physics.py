@@ -22,42 +22,10 @@ from sandbox import trajectory
 SECONDS_PER_YEAR = 365.25 * 86400.0
 
 # ----------------------------------------------------------------------------- atmosphere
-#: Exponential atmosphere, 300-1,000 km: base altitude (km), nominal density (kg/m³), scale height (km).
-#: Vallado, Fundamentals of Astrodynamics and Applications, 4th ed. (2013), Table 8-4 (CIRA-72 based,
-#: moderate solar activity). Solar activity changes LEO densities by up to ~x10: ``density_scale``.
-EXPONENTIAL_ATMOSPHERE = (
-    (300.0, 2.418e-11, 53.628),
-    (350.0, 9.518e-12, 53.298),
-    (400.0, 3.725e-12, 58.515),
-    (450.0, 1.585e-12, 60.828),
-    (500.0, 6.967e-13, 63.822),
-    (600.0, 1.454e-13, 71.835),
-    (700.0, 3.614e-14, 88.667),
-    (800.0, 1.170e-14, 124.64),
-    (900.0, 5.245e-15, 181.05),
-    (1000.0, 3.019e-15, 268.00),
-)
-ATMOSPHERE_SOURCE = (
-    "Vallado, Fundamentals of Astrodynamics and Applications, 4th ed. (Microcosm 2013), Table 8-4 "
-    "'Exponential atmospheric model' (CIRA-72, moderate solar activity)"
-)
+#: The exponential atmosphere of the trajectory adapter (Vallado Table 8-4), whose source the parameters cite.
+ATMOSPHERE_SOURCE = trajectory.ATMOSPHERE_SOURCE
 #: Lowest altitude of the decay integration (km): below ~200 km a satellite re-enters within days.
 REENTRY_ALTITUDE_KM = 200.0
-
-
-def atmosphere_density_kg_m3(altitude_km: np.ndarray | float) -> np.ndarray | float:
-    """Density (kg/m³) from :data:`EXPONENTIAL_ATMOSPHERE`: ``rho0 exp(-(h - h0) / H)`` in the band below h.
-
-    Valid 200-1,000 km (the 300 km band is extended down to 200 km; above 1,000 km the last band).
-    """
-    h = np.asarray(altitude_km, dtype=float)
-    bases = np.array([b[0] for b in EXPONENTIAL_ATMOSPHERE])
-    idx = np.clip(np.searchsorted(bases, h, side="right") - 1, 0, len(bases) - 1)
-    h0 = bases[idx]
-    rho0 = np.array([b[1] for b in EXPONENTIAL_ATMOSPHERE])[idx]
-    scale = np.array([b[2] for b in EXPONENTIAL_ATMOSPHERE])[idx]
-    rho = rho0 * np.exp(-(h - h0) / scale)
-    return float(rho) if rho.ndim == 0 else rho
 
 
 def drag_decay_life_years(altitude_m: float, ballistic_coefficient_kg_m2: float, density_scale: float = 1.0,
@@ -73,18 +41,10 @@ def drag_decay_life_years(altitude_m: float, ballistic_coefficient_kg_m2: float,
     if h_top <= REENTRY_ALTITUDE_KM:
         return 0.0
     h = np.linspace(REENTRY_ALTITUDE_KM, h_top, 2001)
-    rho = np.asarray(atmosphere_density_kg_m3(h)) * density_scale
+    rho = np.asarray(trajectory.atmosphere_density_kg_m3(h * 1e3)) * density_scale
     integrand = ballistic_coefficient_kg_m2 / (rho * np.sqrt(mu_m3_s2 * (radius_m + h * 1e3)))  # s per m
     seconds = float(np.sum(0.5 * (integrand[1:] + integrand[:-1]) * np.diff(h) * 1e3))
     return seconds / SECONDS_PER_YEAR
-
-
-def drag_makeup_dv_m_s_per_year(altitude_m: float, ballistic_coefficient_kg_m2: float, density_scale: float = 1.0,
-                                mu_m3_s2: float = 3.986004418e14, radius_m: float = 6378.1366e3) -> float:
-    """Δv per year (m/s) to cancel drag in a circular orbit: ``a_D = rho v² / (2 B)`` times one year."""
-    rho = float(atmosphere_density_kg_m3(altitude_m / 1e3)) * density_scale
-    v2 = mu_m3_s2 / (radius_m + altitude_m)
-    return rho * v2 / (2.0 * ballistic_coefficient_kg_m2) * SECONDS_PER_YEAR
 
 
 # ----------------------------------------------------------------------------- geometry

@@ -65,7 +65,9 @@ from sandbox import (
     checkpoint_param,
     envelope_params,
     from_sourced,
+    geo_keeping_params,
     hookimpl,
+    keeping_params,
     lead_time_param,
     models,
     radiator_params,
@@ -226,6 +228,8 @@ PARAMS = (
           maximum=120.0),
     Param("launch_cadence", "145 1/yr", "Starship flights per year (cargo and tankers).", unit="1/yr", source=_CADENCE,
           low="25 1/yr", high="1000 1/yr", exclusive_minimum=True),
+    *keeping_params(drag=False),
+    *geo_keeping_params(),
 )
 
 
@@ -428,6 +432,12 @@ def design(p: Params, ctx: Context) -> Design:
     notes.append(t_note)
     transmitter_kg = sent_w / 1e3 * p.transmitter_specific_mass.to_value("kg/kW")
     life = _years(p, "powersat_lifetime")
+    keep = trajectory.geo_station_keeping_dv_m_s_per_year(geo_alt, float(p.geo_inclination_drift.to_value(u.deg / u.yr)),
+                                                         float(p.geo_east_west_dv.to_value(u.m / u.s / u.yr)))
+    metrics.append(Metric("powersat.keeping_dv", keep * life, "m/s", approximation=True,
+                          inputs=["geo_inclination_drift", "geo_east_west_dv", "powersat_lifetime"],
+                          source=f"GEO north-south and east-west control {keep:.3g} m/s a year × {life:g} yr "
+                                 "(trajectory.geo_station_keeping_dv_m_s_per_year); its thrusters' isp"))
     sat = Element(
         name="powersat",
         count=n_sat,
@@ -441,7 +451,8 @@ def design(p: Params, ctx: Context) -> Design:
         lifetime_years=life,
         structure_fraction=p.structure_fraction,
         production=p.production,
-        transport=Transport(vehicle=VEHICLE, destination="LEO", isp_s=p.si("raptor_isp"), tanker_flights_per_flight=tankers,
+        transport=Transport(vehicle=VEHICLE, destination="LEO", dv_after_drop_m_s=keep * life, isp_s=p.si("isp"),
+                            tanker_flights_per_flight=tankers,
                             packing_density_kg_m3=p.si("packing_density")),
         extra_mass_kg={"microwave transmitter": transmitter_kg},
     )

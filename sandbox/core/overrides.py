@@ -22,7 +22,9 @@ A scenario states them as overrides, checked like every other input::
   under ``models``, with unit, source and range; docs/models.md tables them). Tables of a module may be written either way: ``[models.thermal] radiator_temperature_k = ...``.
   The value is a number for a dimensionless default, else a quantity string convertible to the
   default's unit. It must be finite and >= 0 (> 0 where the default's range excludes zero), and a
-  fraction (a dimensionless default whose range lies in [0, 1]) at most 1. A physical constant or a
+  fraction (a dimensionless default whose range lies in [0, 1], or a default or field whose name says
+  fraction, efficiency, depth of discharge or yearly degradation: :data:`FRACTION_WORDS`) at most 1, in a
+  scenario file and in a study's values alike. A physical constant or a
   definition (:attr:`sandbox.core.sourced.Sourced.constant`) cannot be overridden, nor a reference
   figure each catalogue entry holds for itself (``catalogue_field``: the message names the field to
   set). An override that
@@ -221,7 +223,7 @@ def _models(table: Any, defaults: Mapping[str, Sourced], where: Any, bad: Any) -
                 parsed.append(None)
                 continue
             try:
-                parsed.append(_model_value(default, spec[part]))
+                parsed.append(_model_value(default, spec[part], name))
             except ValueError as exc:
                 bad(full if part == "value" else f"{full}.{part}", str(exc))
                 break
@@ -260,11 +262,24 @@ def flat_models(table: Mapping[str, Any]) -> dict[str, Any]:
     return {name: value for name, (_, value) in _flat_models(table)[0].items()}
 
 
-def _is_fraction(default: Sourced) -> bool:
-    return default.unit in ("", "1") and 0 <= float(default.nominal) <= 1 and (default.high is None or default.high <= 1)
+#: Words that mark a ledger input as a fraction of one by its name (efficiencies, shares, depth of discharge, a
+#: yearly loss or cost share such as ``degradation_per_year`` or ``ops_cost_fraction_per_year``).
+FRACTION_WORDS = ("efficiency", "fraction", "depth_of_discharge", "degradation_per_year", "pointing_factor",
+                  "packing_factor")
 
 
-def _model_value(default: Sourced, raw: Any) -> float:
+def is_fraction_name(name: str) -> bool:
+    """Whether the model default or catalogue field ``name`` (dotted or bare) is a fraction of one by its name."""
+    return any(word in name.rsplit(".", 2)[-1] or name.endswith(word) for word in FRACTION_WORDS)
+
+
+def _is_fraction(default: Sourced, name: str) -> bool:
+    """A fraction of one: a dimensionless default whose range lies in [0, 1], or a name that says so."""
+    return is_fraction_name(name) or (
+        default.unit in ("", "1") and 0 <= float(default.nominal) <= 1 and (default.high is None or default.high <= 1))
+
+
+def _model_value(default: Sourced, raw: Any, name: str) -> float:
     """``raw`` as a float in ``default``'s unit, checked for the default's bounds; ``ValueError`` says what was expected."""
     unit = unit_of(default.unit) if default.unit not in ("", "1") else u.dimensionless_unscaled
     try:
@@ -273,20 +288,21 @@ def _model_value(default: Sourced, raw: Any) -> float:
         raise ValueError(str(exc)) from None
     except u.UnitsError:
         raise ValueError(f"expected a value in units of {default.unit}, got {raw!r}") from None
-    _model_bounds(default, value, raw)
+    _model_bounds(default, value, raw, name)
     return value
 
 
-def _model_bounds(default: Sourced, value: float, raw: Any) -> None:
-    """``ValueError`` unless ``value`` (in ``default``'s unit; ``raw`` as written) keeps the default's bounds."""
+def _model_bounds(default: Sourced, value: float, raw: Any, name: str) -> None:
+    """``ValueError`` unless ``value`` (in ``default``'s unit; ``raw`` as written) keeps the bounds of default
+    ``name``."""
     shown = f" {default.unit}" if default.unit not in ("", "1") else ""
     if not math.isfinite(value):
         raise ValueError(f"expected a finite value{' in ' + default.unit if shown else ''}, got {raw!r}")
     positive = default.low is None or default.low > 0
     if value < 0 or (positive and value == 0):
         raise ValueError(f"expected a value {'>' if positive else '>='} 0{shown}, got {raw!r}")
-    if _is_fraction(default) and value > 1:
-        raise ValueError(f"expected a fraction between 0 and 1, got {raw!r}")
+    if _is_fraction(default, name) and value > 1:
+        raise ValueError(f"expected a fraction between 0 and 1{' (in ' + default.unit + ')' if shown else ''}, got {raw!r}")
 
 
 def _catalogue(table: Any, catalogues: Any, where: Any, bad: Any) -> tuple[dict, set, dict]:
@@ -460,6 +476,8 @@ def _number(fname: str, raw: Any) -> float:
     if not unit_text and fname.split(".")[0] in DIVIDING_FRACTIONS and not 0 < value <= 1:
         # each of these divides a power, an area or an energy: zero has no meaning, only an infinite design
         raise ValueError(f"expected a fraction in (0, 1], got {raw!r}")
+    if is_fraction_name(fname) and value > 1:
+        raise ValueError(f"expected a fraction between 0 and 1{' (in ' + unit_text + ')' if unit_text else ''}, got {raw!r}")
     return value
 
 
@@ -470,7 +488,7 @@ def value_problem(defaults: Mapping[str, Sourced], key: str, value: float) -> st
     kind, _, rest = key.partition(".")
     try:
         if kind == "models" and rest in defaults:
-            _model_bounds(defaults[rest], float(value), value)
+            _model_bounds(defaults[rest], float(value), value, rest)
         elif kind == "catalogue":
             _number(rest.split(".", 2)[-1], value)
     except ValueError as exc:

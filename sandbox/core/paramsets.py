@@ -19,6 +19,8 @@ from typing import Any
 from sandbox.core.design import Servicing, ThermalSystem
 from sandbox.core.params import Param, Params, from_sourced
 from sandbox.models import compute, launch, power, thermal
+from sandbox.trajectory.keeping import ATMOSPHERE_SOURCE
+from sandbox.trajectory.keeping import DEFAULTS as KEEPING
 
 #: The ``workload_defaults`` of a ``utilisation`` parameter: a training workload's default is the
 #: pre-training model FLOP utilisation (compute.utilisation_training), not the serving one.
@@ -79,6 +81,41 @@ def lead_time_param(default: str = "2 yr") -> Param:
                         "of Small Spacecraft Technology' 2023, ch. 1); larger first-of-a-kind platforms take longer")
 
 
+def keeping_params(drag: bool = True) -> tuple[Param, ...]:
+    """``isp`` (s) of the spacecraft's own thrusters, with (``drag``) the ``ballistic_coefficient`` (m / (C_D A),
+    kg/m²) and ``density_scale`` (solar activity) of its drag make-up in low orbit
+    (``trajectory.drag_makeup_dv_m_s_per_year``): the station keeping every orbiting architecture carries the
+    same way."""
+    isp = Param("isp", "1500 s", "Specific impulse of the spacecraft's own thrusters (orbit raising, drag make-up, "
+                "station keeping).", unit="s", exclusive_minimum=True, low="1000 s", high="2500 s",
+                source="Hall thrusters: Busek BHT-600 ~1,500 s (datasheet); SpaceX Starlink V2-mini argon Hall thruster "
+                       "2,500 s (SpaceX Starlink update, Feb 2023)")
+    if not drag:
+        return (isp,)
+    return (
+        Param("ballistic_coefficient", "100 kg/m2", "m / (C_D A) of a spacecraft, for drag.", unit="kg/m2",
+              exclusive_minimum=True, low="25 kg/m2", high="200 kg/m2",
+              source="Wertz & Larson, SMAD 3rd ed. (1999), ch. 8 'Orbit lifetime' (lifetime curves for m/(C_D A) from "
+                     "25 to 200 kg/m²); large arrays and radiators push compute satellites to the low end"),
+        Param("density_scale", 1.0, "Multiplier on the atmosphere density (solar activity: ~0.3 at solar minimum, up to "
+              "~5-10 at maximum).", exclusive_minimum=True, low=0.3, high=5.0,
+              source=ATMOSPHERE_SOURCE + "; Emmert 2015, 'Thermospheric mass density: a review', Adv. Space Res. "
+                     "56:773-824 (solar-cycle variation of ~x10 at 400-500 km)"),
+        isp,
+    )
+
+
+def geo_keeping_params() -> tuple[Param, ...]:
+    """``geo_inclination_drift`` (deg/yr) and ``geo_east_west_dv`` (m/s a year) of a geostationary spacecraft's
+    station keeping (``trajectory.geo_station_keeping_dv_m_s_per_year``)."""
+    return (
+        from_sourced("geo_inclination_drift", KEEPING["geo_inclination_drift_deg_per_year"],
+                     "Yearly growth of a geostationary orbit's inclination that north-south control cancels."),
+        from_sourced("geo_east_west_dv", KEEPING["geo_east_west_dv_m_s_per_year"],
+                     "Yearly Δv of a geostationary spacecraft's east-west control (longitude drift, eccentricity)."),
+    )
+
+
 def spacecraft_params() -> tuple[Param, ...]:
     """``bus_power_fraction``, ``structure_fraction`` and ``packing_density`` (stowed bulk density)."""
     return (
@@ -117,7 +154,8 @@ def envelope_params(production: str, production_reason: str) -> tuple[Param, ...
               "silicon in low Earth orbit, III-V triple junction beyond (the same rule for every architecture).",
               catalogue="power_sources", kind="string"),
         Param("storage", "auto", "Storage for dark periods (catalogue power source of kind 'storage'); 'auto' = space "
-              "lithium-ion in orbit, regenerative fuel cells on a surface.", catalogue="power_sources", kind="string"),
+              "lithium-ion in orbit (deep-cycled where eclipses are few, as in GEO), regenerative fuel cells on a "
+              "surface.", catalogue="power_sources", kind="string"),
     )
 
 

@@ -36,6 +36,7 @@ import numpy as np
 
 from sandbox.core.design import Element
 from sandbox.ledger.inputs import NOMINAL, LedgerInputs, as_array
+from sandbox.models._util import SECONDS_PER_YEAR
 from sandbox.models.radiation import GCR_DEFAULTS
 
 HOURS_PER_YEAR = 8766.0  # Julian year, 365.25 d × 24 h
@@ -74,13 +75,28 @@ DEFAULT_CHIPS_PER_JOB = 8.0
 #: triple-junction beyond it, where proton fluence degrades silicon cells several times faster
 #: (practice of LEO constellations vs GEO and deep-space missions: NASA Ames, "State-of-the-Art of
 #: Small Spacecraft Technology", 2024, ch. 3 Power). Storage: space lithium-ion for orbits with
-#: eclipses, regenerative fuel cells for a surface site's night of days.
+#: eclipses, regenerative fuel cells for a surface site's night of days. An orbit's batteries are sized to the
+#: depth of discharge their number of cycles allows: shallow (~30 %) for the thousands of eclipses a year of a low
+#: orbit, deep (~80 %) for the few of GEO or a libration-point orbit (:data:`DEEP_CYCLE_MAX_PER_YEAR`).
 AUTO_TECHNOLOGY = {
     ("solar", "leo"): "Si-COTS",
     ("solar", "other"): "GaAs-ROSA",
     ("storage", "orbit"): "Li-ion-space",
+    ("storage", "deep-cycle orbit"): "Li-ion-space-deep",
     ("storage", "surface"): "RFC-lunar",
 }
+
+#: Eclipses a year below which an orbit's batteries are deep-cycled (an approximation: the border between the
+#: two practices of New SMAD (Wertz, Everett & Puschell 2011), ch. 21: ~90 eclipses a year in GEO allow 60–80 % depth
+#: of discharge, while a low orbit's ~1,000–5,500 a year limit it to 20–40 %). The count is estimated from the site
+#: as eclipse fraction × year / longest eclipse, a lower bound (GEO ~70, a 650 km dawn–dusk orbit ~1,100).
+DEEP_CYCLE_MAX_PER_YEAR = 300.0
+
+
+def eclipse_cycles_per_year(site: Any) -> float:
+    """Eclipses a year at ``site`` (orbit), at least: eclipse fraction × year / longest eclipse; 0 with no eclipse."""
+    fraction, longest_s = float(site.eclipse_fraction), float(site.longest_dark_s)
+    return fraction * SECONDS_PER_YEAR / longest_s if fraction > 0 and longest_s > 0 else 0.0
 
 
 class EvaluationError(Exception):
@@ -121,7 +137,10 @@ def auto_technology(kind: str, site: Any) -> str:
     """The catalogue entry an ``"auto"`` solar array or storage resolves to at ``site`` (:data:`AUTO_TECHNOLOGY`)."""
     if kind == "solar":
         return AUTO_TECHNOLOGY[("solar", "leo" if site.radiation_environment == "leo" else "other")]
-    return AUTO_TECHNOLOGY[("storage", "surface" if site.kind == "surface" else "orbit")]
+    if site.kind == "surface":
+        return AUTO_TECHNOLOGY[("storage", "surface")]
+    deep = eclipse_cycles_per_year(site) < DEEP_CYCLE_MAX_PER_YEAR
+    return AUTO_TECHNOLOGY[("storage", "deep-cycle orbit" if deep else "orbit")]
 
 
 def resolve_power(el: Element) -> tuple[str, str | None]:

@@ -26,7 +26,14 @@ def is_scalar(*values: ArrayLike) -> bool:
 
 
 def arr(value: ArrayLike) -> NDArray[np.float64]:
-    """``value`` as a float64 ndarray (0-d for a scalar)."""
+    """``value`` as a float64 ndarray (0-d for a scalar).
+
+    An astropy Quantity is refused (``TypeError``): numpy would keep its number and drop its unit, so
+    ``5 kW`` would be read as 5 W. The model functions take plain SI floats in the unit their argument names
+    carry; convert at the edge (``q.to_value(u.W)``)."""
+    if hasattr(value, "unit") and hasattr(value, "to_value"):
+        raise TypeError(f"model functions take plain numbers in the unit their argument name carries, got the "
+                        f"Quantity {value!s}: convert it first, e.g. q.to_value(u.W)")
     return np.asarray(value, dtype=float)
 
 

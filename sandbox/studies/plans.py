@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 
 from sandbox.core.catalogue import field_unit
-from sandbox.core.overrides import value_problem
+from sandbox.core.overrides import is_fraction_name, value_problem
 from sandbox.core.params import check_value
 from sandbox.core.scenario import Scenario, ScenarioError, param_range
 from sandbox.ledger.inputs import CATALOGUE_KINDS
@@ -392,18 +392,13 @@ def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimensio
     return dim
 
 
-#: Ledger inputs that are fractions of one (efficiencies, shares, depth of discharge, yearly loss).
-_FRACTIONS = ("efficiency", "fraction", "depth_of_discharge", "degradation_per_year", "pointing_factor",
-              "packing_factor")
-
-
 def ledger_bounds(key: str) -> tuple[float, float, bool]:
     """``(low, high, high included)`` a ledger input may take, the same rules as a scenario's values:
     the discount rate in [0, 1) as ``[assumptions] discount_rate``; fractions of one in [0, 1]; every
     other default or catalogue field (prices, masses, powers, densities, dose tolerances) >= 0."""
     if key == "assumptions.discount_rate":
         return 0.0, 1.0, False
-    if any(word in key.rsplit(".", 2)[-1] or key.endswith(word) for word in _FRACTIONS):
+    if is_fraction_name(key):
         return 0.0, 1.0, True
     return 0.0, math.inf, True
 

@@ -11,7 +11,8 @@ Modules
     ``library`` (library selection, numba cache, bodies), ``quantities`` (Quantity ↔ SI),
     ``constants``, ``memo`` (on-disk results of the compiled solvers, with integrity checks),
     ``transfers`` (Hohmann, bi-elliptic, Lambert, interplanetary, rocket equation), ``orbits``
-    (propagation, two-body and J2, circular speeds, J2 drift, sun-synchronous inclination),
+    (propagation, two-body and J2, circular speeds, J2 drift, sun-synchronous inclination), ``keeping``
+    (station keeping of one orbit: the exponential atmosphere and drag make-up, geostationary keeping),
     ``frames`` (GMST, Earth-fixed ↔ inertial, elevation, the Sun), ``eclipses``, ``visibility``
     (with the secular J2 rates), ``kernel`` (the constellation kernel), ``relative`` (formation
     flying: Hill/Clohessy–Wiltshire and Schweighart–Sedwick relative motion, clusters, separations,
@@ -63,6 +64,14 @@ from __future__ import annotations
 from .constants import EARTH_MOON_DISTANCE_KM, EARTH_ROTATION_RATE, G0, TROPICAL_YEAR_DAYS
 from .eclipses import EclipseStats, beta_angle, eclipse_fraction, eclipse_fraction_from_beta, eclipse_over_year
 from .frames import eci_to_ecef, elevation_deg, gmst, station_ecef, sun_direction
+from .keeping import (
+    ATMOSPHERE_SOURCE,
+    atmosphere_density_kg_m3,
+    drag_makeup_dv_m_s_per_year,
+    drag_makeup_dv_per_year,
+    geo_station_keeping_dv_m_s_per_year,
+    geo_station_keeping_dv_per_year,
+)
 from .kernel import ConstellationChunk, constellation_day, j2_mean_circular_state, mean_circular_elements
 from .library import ENV_LIBRARY, SUPPORTED_LIBRARIES, backend, enable_numba_cache, numba_cache_dir
 from .memo import ENV_MEMO, CacheWarning
@@ -120,6 +129,7 @@ from .visibility import (
 )
 
 __all__ = [
+    "ATMOSPHERE_SOURCE",
     "CacheWarning",
     "ClusterGeometry",
     "ConstellationChunk",
@@ -135,6 +145,7 @@ __all__ = [
     "Transfer",
     "VisibilityWindow",
     "along_track_ratio",
+    "atmosphere_density_kg_m3",
     "backend",
     "beta_angle",
     "bielliptic",
@@ -150,6 +161,8 @@ __all__ = [
     "deorbit_dv",
     "departure_speed",
     "differential_drag_dv_per_year",
+    "drag_makeup_dv_m_s_per_year",
+    "drag_makeup_dv_per_year",
     "drift_free_ellipse",
     "eci_to_ecef",
     "eclipse_fraction",
@@ -158,6 +171,8 @@ __all__ = [
     "elevation_deg",
     "enable_numba_cache",
     "escape_speed",
+    "geo_station_keeping_dv_m_s_per_year",
+    "geo_station_keeping_dv_per_year",
     "gmst",
     "hill_state",
     "hohmann",
