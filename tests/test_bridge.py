@@ -246,6 +246,25 @@ def test_the_engine_added_baseline_pairs_with_defaults(tmp_path):
     assert row["input"] == "hall.pue" and row["shapley"] == pytest.approx(ends[1] - ends[0], rel=1e-9)
 
 
+def test_files_with_no_common_architecture_bridge_the_baseline_and_name_the_rest(tmp_path):
+    """A states only leo, B only lunar: the one instance both have is the ground baseline the engine adds to each,
+    with its defaults in both, so its change is 0 (130 → 130 USD per PFLOP-day, the same run twice); the bridge
+    says which instances it could not pair (before, the mix of the two files had no [architectures] table left and
+    the bridge failed with "a mix of the two scenarios is invalid")."""
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text("[architectures.leo]\n", encoding="utf-8")
+    b.write_text("[architectures.lunar]\n", encoding="utf-8")
+    r = invoke("bridge", str(a), str(b), "--format", "json")
+    assert r.exit_code == 0, r.output
+    (doc,) = json.loads(r.stdout)["bridges"]
+    reg = default_registry()
+    ground = evaluate(load_scenario(a, reg), reg).ledgers["ground"].get("cost.per_pflop_day")
+    assert doc["architecture"] == "ground" and doc["a"] == doc["b"] == pytest.approx(ground, rel=1e-12)
+    assert doc["total"] == 0.0 and doc["inputs"] == []
+    assert "not bridged, no instance of the same type in the other file: A's 'leo' (leo), B's 'lunar' (lunar)" \
+        in doc["notes"]
+
+
 @pytest.mark.slow
 def test_bridge_report_renders_the_waterfall_in_chromium(toy, tmp_path_factory):
     """--out writes bridge.html with the waterfall of each architecture; headless Chromium decodes it."""

@@ -99,6 +99,12 @@ def test_a_dose_may_be_written_in_rad_or_gray():
     from sandbox.core.units import parse_quantity, unit_of
 
     dose, rate = unit_of("10 Gy"), unit_of("10 Gy/yr")
+    # a declared unit "krad" (what the radiation defaults carry, and what every table shows) is the rad of dose,
+    # not astropy's kilo-radian: 1 krad = 10 Gy
+    assert unit_of("krad") == dose and unit_of("krad/yr") == rate
+    from sandbox.models.radiation import DEFAULTS
+
+    assert DEFAULTS["cots_tid_krad"].unit == "krad"
     for text in ("2 krad", "2000 rad", "20 Gy", "2000 cGy"):
         assert parse_quantity(text, dose).to_value(u.Gy) == pytest.approx(20.0, rel=1e-12), text
     assert parse_quantity("0.2 krad/yr", rate).to_value(u.Gy / u.yr) == pytest.approx(2.0, rel=1e-12)

@@ -203,6 +203,11 @@ def test_sweep_outputs_and_refuses_another_study(write_scenario, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["status"] == "complete" and manifest["seed"] == 3 and manifest["rows"] == 24
     assert len(list((out / "results.parquet").glob("part-*.parquet"))) == 3  # ceil(12 / 5)
+    # a plugin's own metric carries the unit its Metric states (the LEO plugin's sat.mass, kg) into the manifest
+    # and the summary, next to the engine's own (an empty unit there was a plugin metric's unit lost on the way)
+    assert manifest["units"]["sat.mass"] == "kg" and manifest["units"]["cost.per_pflop_day"] == "USD"
+    summary = pd.read_csv(out / "summary.csv")
+    assert set(summary.loc[summary["metric"] == "sat.mass", "unit"]) == {"kg"}
     # the last line says what was written, and every file it names exists
     last = res.stdout.splitlines()[-1]
     assert last.startswith(f"wrote {out}/: ") and last.endswith("results.parquet/ (3 chunks)")

@@ -60,11 +60,17 @@ class QuantityError(ValueError):
     """A string is not a quantity of the expected kind; the message says what was expected."""
 
 
+#: Unit texts a default or parameter may declare for a dose: astropy reads "krad" as kilo-radians, so as a declared
+#: unit these two name the rad of absorbed dose (1 rad = 0.01 Gy, NIST SP 811, 2008 ed., Table 10): 1 krad = 10 Gy.
+#: (In a value such as "2 krad" the radian is read as the rad only where a dose is expected: :func:`parse_quantity`.)
+DOSE_UNITS = {"krad": "10 Gy", "krad/yr": "10 Gy / yr"}
+
+
 def unit_of(kind_or_unit: str) -> u.UnitBase:
     """The unit for a declared ``kind`` (a key of :data:`KINDS`) or a unit string (parsed once: units are immutable)."""
     if kind_or_unit in KINDS:
         return KINDS[kind_or_unit]
-    return _unit(kind_or_unit)
+    return _unit(DOSE_UNITS.get(kind_or_unit, kind_or_unit))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -25,7 +25,8 @@ Cross-check: Google's Project Suncatcher quotes 750 rad(Si) per 5 years (150 rad
 650 km dawn-dusk SSO; the table gives 1.4x that behind 10 mm Al, as expected for the solar-minimum
 proton model (the same IRBEM run with AP-8 MAX gives 159 rad/yr).
 
-Units: dose in krad(Si) (1 krad = 10 Gy; "10 Gy/yr" in ``DEFAULTS``), shielding as areal density
+Units: dose in krad(Si) (1 krad = 10 Gy; ``DEFAULTS`` write "krad" and "krad/yr", which
+:func:`sandbox.core.units.unit_of` reads as the rad of dose, not astropy's kilo-radian), shielding as areal density
 of aluminium in g/cm² (1 mm Al = 0.27 g/cm²), altitude in m, inclination in degrees, particle
 fluxes in cm⁻² h⁻¹, cross-sections in cm², rates per (Julian) year or per day as named.
 """
@@ -422,7 +423,7 @@ DEFAULTS: dict[str, Sourced] = {
     ),
     "cots_tid_krad": Sourced(
         2.0,
-        "10 Gy",
+        "krad",
         _SUNCATCHER,
         low=1.0,
         high=15.0,
@@ -434,7 +435,7 @@ DEFAULTS: dict[str, Sourced] = {
     ),
     "rad_hard_tid_krad": Sourced(
         100.0,
-        "10 Gy",
+        "krad",
         "BAE Systems RAD5545 / RAD750 product literature (total dose 100 krad(Si) and up; some RAD750 variants 1 Mrad)",
         low=100.0,
         high=1000.0,
@@ -447,7 +448,7 @@ DEFAULTS: dict[str, Sourced] = {
     ),
     "gcr_dose_free_space_krad_per_year": Sourced(
         _GCR_FREE_SPACE_KRAD,
-        "10 Gy/yr",
+        "krad/yr",
         _MSL_SRC,
         low=401e-6 * 365.25 / 10.0,
         high=561e-6 * 365.25 / 10.0,
@@ -455,7 +456,7 @@ DEFAULTS: dict[str, Sourced] = {
     ),
     "lunar_surface_gcr_dose_krad_per_year": Sourced(
         _LUNAR_SURFACE_KRAD,
-        "10 Gy/yr",
+        "krad/yr",
         _CE4_SRC,
         low=12.2e-6 * HOURS_PER_YEAR / 10.0,
         high=14.2e-6 * HOURS_PER_YEAR / 10.0,

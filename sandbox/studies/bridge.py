@@ -274,6 +274,8 @@ def _mixed_raw(a: Scenario, b: Scenario, keys: list[Key], mask: tuple[bool, ...]
     for inst in scope:  # an instance B has and A leaves out (the engine's baseline): B's type
         if inst not in raw["architectures"] and inst in (b.raw.get("architectures") or {}):
             raw["architectures"][inst] = {"type": b.raw["architectures"][inst].get("type", inst)}
+        elif inst not in raw["architectures"]:  # the baseline neither file states: the engine's, with its defaults
+            raw["architectures"][inst] = {}
     raw["models"] = flat_models(raw.get("models", {}))
     for kind, entry in b.overrides.added:
         if (kind, entry) not in a.overrides.added:
@@ -381,6 +383,11 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
             result.paired_from = source
             result.notes.insert(0, f"A's {source!r} is bridged to B's {inst!r} (the same architecture type)")
             results.append(result)
+    if architecture is None:
+        alone = [f"A's {i!r} ({r.spec.name})" for i, r in runs_a.items() if i not in common and i not in paired.values()]
+        alone += [f"B's {i!r} ({r.spec.name})" for i, r in runs_b.items() if i not in common and i not in paired]
+        if alone:
+            results[0].notes.append(f"not bridged, no instance of the same type in the other file: {', '.join(alone)}")
     return results
 
 

@@ -30,6 +30,8 @@ IMPOSSIBLE = "impossible inputs"
 #: Columns before the inputs, and between the inputs and the metrics.
 HEAD = ("point", "architecture", "type")
 FLAGS = ("valid", "error")
+#: Field-metadata key of a metric column's display unit (set for the metrics a plugin reports).
+UNIT_KEY = b"unit"
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,11 @@ def part_table(task: ChunkTask, result: dict[str, Any]) -> tuple[Any, dict[str, 
     columns["error"] = _strings(error_codes, messages)
     for j, m in enumerate(metrics):
         columns[m] = pa.array(block[j], type=pa.float32())
-    table = pa.table(columns)
+    units = result.get("units", {})
+    # a plugin metric's unit travels in its field's metadata (the engine's own metrics know theirs: unit_of_metric)
+    table = pa.table(columns, schema=pa.schema([
+        pa.field(name, col.type, metadata={UNIT_KEY: units[name]} if units.get(name) else None)
+        for name, col in columns.items()]))
     sketch = Sketch.of(groups, metrics) if task.sketch else None
     return table, invalid, failures, sketch
 
@@ -182,6 +188,12 @@ def stage_part(task: ChunkTask, out: dict[str, Any]) -> dict[str, Any]:
     name = stage(folder / part_name(task.chunk), out["part"], staged_part_name(task.chunk, task.marker)).name
     out["staged"], out["part"] = name, None
     return out
+
+
+def field_units(schema: Any) -> dict[str, str]:
+    """The units a part's fields carry in their metadata (a plugin's metrics), by column."""
+    return {f.name: f.metadata[UNIT_KEY].decode("utf-8") for f in schema
+            if f.metadata and UNIT_KEY in f.metadata}
 
 
 def metric_columns(names: list[str], inputs: list[str]) -> list[str]:

@@ -85,13 +85,14 @@ def seed_context(job: Job, registry: Any, scenario: Any) -> None:
 
 
 def evaluate_points(job: Job, inputs: dict[str, np.ndarray]) -> dict[str, Any]:
-    """Evaluate points of ``job``; returns ``{"n", "columns": {instance: {metric: array}}, "row_errors", "types"}``."""
+    """Evaluate points of ``job``; returns ``{"n", "columns": {instance: {metric: array}}, "row_errors", "types",
+    "units"}`` (``units``: the unit of each plugin metric, which the engine does not know)."""
     from sandbox.ledger.batch import evaluate_points as evaluate
 
     registry, scenario = context(job)
     n = len(next(iter(inputs.values()))) if inputs else 0
     res = evaluate(scenario, registry, inputs, n, job.design_timeout_s)
-    return {"n": n, "columns": res.columns, "row_errors": res.row_errors, "types": res.types}
+    return {"n": n, "columns": res.columns, "row_errors": res.row_errors, "types": res.types, "units": dict(res.units)}
 
 
 def evaluate_chunk(job: Job, task: ChunkTask) -> dict[str, Any]:

@@ -37,7 +37,17 @@ import numpy as np
 from sandbox.ledger.batch import HEADLINE, architecture_runs, unit_of_metric
 from sandbox.output.atomic import Staging
 from sandbox.studies import plans as study
-from sandbox.studies.chunks import FLAGS, HEAD, IMPOSSIBLE, ChunkTask, metric_columns, sketch_of, to_bytes
+from sandbox.studies.chunks import (
+    FLAGS,
+    HEAD,
+    IMPOSSIBLE,
+    UNIT_KEY,
+    ChunkTask,
+    field_units,
+    metric_columns,
+    sketch_of,
+    to_bytes,
+)
 from sandbox.studies.executor import Job
 from sandbox.studies.folder import DATASET, FORMAT, KIND, MANIFEST, ChunkRecord, FolderError, StudyFolder, part_name
 from sandbox.studies.progress import Progress
@@ -211,16 +221,19 @@ def _conform(folder: StudyFolder, dims: list[str]) -> tuple[Any, list[str]]:
     import pyarrow.parquet as pq
 
     types: dict[str, Any] = {}
+    units: dict[str, str] = {}
     schemas = {}
     for c, path in zip(sorted(folder.records), folder.parts(), strict=True):
         schemas[c] = pq.read_schema(path)
+        for name, unit in field_units(schemas[c]).items():
+            units.setdefault(name, unit)
         for f in schemas[c]:
             if f.name not in types or pa.types.is_null(types[f.name]):
                 types[f.name] = f.type
     names = list(types)
     metrics = metric_columns(names, dims)
     order = [*HEAD, *[d for d in dims if d in types], *FLAGS, *metrics]
-    target = pa.schema([pa.field(n, types[n]) for n in order])
+    target = pa.schema([pa.field(n, types[n], metadata={UNIT_KEY: units[n]} if n in units else None) for n in order])
     for c, schema in schemas.items():
         if schema.equals(target, check_metadata=False):
             continue
@@ -266,7 +279,7 @@ def _dataset_metadata(folder: StudyFolder, schema: Any) -> dict[str, bytes]:
     return out
 
 
-def _exact_summary(folder: StudyFolder, schema: Any, archs: list[str], metrics: list[str]) -> Any:
+def _exact_summary(folder: StudyFolder, schema: Any, archs: list[str], metrics: list[str], unit_of: Any) -> Any:
     """Summary of a small study from its table, read column-wise (``EXACT_ROWS`` rows at most)."""
     import pyarrow.dataset as ds
 
@@ -281,7 +294,7 @@ def _exact_summary(folder: StudyFolder, schema: Any, archs: list[str], metrics: 
     rows = []
     for a in archs:
         sel = ((codes == names.index(a)) & valid) if a in names else np.zeros(len(valid), dtype=bool)
-        rows.extend(exact_rows(a, metrics, [c[sel] for c in columns], unit_of_metric))
+        rows.extend(exact_rows(a, metrics, [c[sel] for c in columns], unit_of))
     return summary_frame(rows)
 
 
@@ -324,13 +337,18 @@ def _finish(folder: StudyFolder, manifest: dict[str, Any], plan: study.Plan, arc
             figures: bool, csv: bool | None, started: float, executor: str) -> SweepOutcome:
     dims = input_columns(plan)
     schema, metrics = _conform(folder, dims)
+    plugin_units = field_units(schema)
+
+    def unit_of(metric: str) -> str:
+        return unit_of_metric(metric) or plugin_units.get(metric, "")
+
     records = [folder.records[c] for c in sorted(folder.records)]
     rows = sum(r.rows for r in records)
     if acc is not None:
-        summary = from_sketch(acc.result(), archs, metrics, unit_of_metric)
+        summary = from_sketch(acc.result(), archs, metrics, unit_of)
         summary_method = f"sketch: relative error of p5/p50/p95 at most {REL_ERROR:.2%}"
     else:
-        summary = _exact_summary(folder, schema, archs, metrics)
+        summary = _exact_summary(folder, schema, archs, metrics, unit_of)
         summary_method = "exact"
     invalid = {a: sum(r.invalid.get(a, 0) for r in records) for a in archs}
     failures: dict[str, list[str]] = {}
@@ -342,7 +360,7 @@ def _finish(folder: StudyFolder, manifest: dict[str, Any], plan: study.Plan, arc
         "status": "complete",
         "rows": rows,
         "points_done": sum(r.stop - r.start for r in records),
-        "units": {m: unit_of_metric(m) for m in metrics},
+        "units": {m: unit_of(m) for m in metrics},
         "invalid_rows": invalid,
         "failures": failures,
         "summary_method": summary_method,
