@@ -36,6 +36,10 @@ CASES = [
     ("absurd scale", GOOD.replace("pue = 1.2", "").replace("[architectures.ground]", "[architectures.leo]\nsatellites = 1e30"),
      "architectures.leo.satellites: expected a value <= 1e+06"),
     ("wrong type", GOOD.replace("pue = 1.2", 'pue = "high"'), "architectures.ground.pue: expected a number, got 'high'"),
+    # a chip is whole: 2.5 chips a satellite used to be priced and flown as 2.5
+    ("fractional chips", GOOD.replace("pue = 1.2", "").replace("[architectures.ground]",
+                                                             "[architectures.leo]\nchips_per_satellite = 2.5"),
+     "architectures.leo.chips_per_satellite: expected a whole number, got 2.5"),
     # an instance name heads study keys (<name>.<parameter>): a dot, a newline or a ledger prefix made it unusable
     ("dot in a name", GOOD.replace("[architectures.ground]", '[architectures."a.b"]\ntype = "ground"'),
      "architectures: an architecture's name is letters, digits, '_' and '-'"),

@@ -116,8 +116,8 @@ PARAMS = (
     # ------------------------------------------------------------------ compute
     Param("chip", "TPU-v6e", "Accelerator on each satellite (catalogue chip).", catalogue="chips", kind="string",
           source=_SUNCATCHER + " §1.2, §2.3: Google TPUs (Trillium, v6e, radiation-tested)"),
-    Param("chips_per_satellite", 32.0, "Accelerators on each satellite.", minimum=0.0, exclusive_minimum=True,
-          low=8.0, high=128.0, maximum=1e5,
+    Param("chips_per_satellite", 32, "Accelerators on each satellite.", kind="integer", minimum=1,
+          low=8, high=128, maximum=1e5,
           source="Assumption: a Starlink V2-mini-class satellite (~28 kW of array power, " + _SUNCATCHER + " §4.4 "
                  "Table 1) carrying 32 TPU v6e with their host share (~22 kW) plus housekeeping and links; the paper "
                  "leaves the TPUs per satellite open (§1.2)"),

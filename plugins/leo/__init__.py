@@ -106,8 +106,8 @@ PARAMS = (
     # ------------------------------------------------------------------ compute
     Param("chip", "H100-SXM", "Accelerator on each satellite (catalogue chip); 'GuoXing-744TOPS' is GuoXing's whole "
           "per-satellite computer as quoted.", catalogue="chips", kind="string"),
-    Param("chips_per_satellite", 8.0, "Chips on each satellite (ignored when peak_compute_target is set).",
-          minimum=0.0, exclusive_minimum=True, low=1.0, high=64.0,
+    Param("chips_per_satellite", 8, "Chips on each satellite (ignored when peak_compute_target is set).",
+          kind="integer", minimum=1, low=1, high=64,
           source="NVIDIA HGX H100 8-GPU baseboard (NVIDIA DGX/HGX H100 datasheet, 2023): one server board per satellite "
                  "(assumption); Starcloud-1 flies 1 H100", maximum=1e6),
     Param("peak_compute_target", "0 PFLOPS", "Constellation peak (nameplate) compute to meet at the workload "
