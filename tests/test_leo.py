@@ -248,6 +248,14 @@ def test_guoxing_demo_latency_vs_under_two_minutes(demo):
     # the others wait for the next pass: far from "every question in under 2 minutes"
     assert led.get("latency.within_target") >= led.get("latency.in_contact") - 0.02
     assert led.get("latency.within_target") <= bound + 0.05
+    # the target is end to end, as latency.p50: a question takes at least latency.best (5.073 s, 5 s of it
+    # processing), so no question meets a 5 s target, whatever the path (it once compared the path alone)
+    import tomllib
+
+    data = tomllib.loads((ROOT / "scenarios" / "claims" / "guoxing_demo_2025.toml").read_text(encoding="utf-8"))
+    data["workload"]["latency_target"] = "5 s"
+    short = api.run(data).ledgers["guoxing_demo"]
+    assert short.get("latency.best") > 5.0 and short.get("latency.within_target") == 0.0
 
 
 def test_guoxing_demo_under_two_minutes_with_geo_relay(demo):

@@ -512,7 +512,7 @@ def design(p: Params, ctx: Context) -> Design:
         # the path part: the engine adds the same user network and processing time to every architecture
         latency = np.maximum(res.samples_s - processing_s - user_rtt_s, 0.0)
         target_s = ctx.workload.latency_target_s
-        within = float(np.mean(latency <= target_s))
+        within = float(np.mean(res.samples_s <= target_s))  # end to end, as the target is stated
         lat_inputs = ["ground_stations", "satellites", "planes", "altitude", "orbit", "isl", "isl_cross_plane", "relay",
                       "links.query_processing_time_s", "contact_setup_time", "uplink_rate", "query_size", "answer_size",
                       "visibility_step", "latency_samples", "study.seed"]
@@ -523,7 +523,9 @@ def design(p: Params, ctx: Context) -> Design:
                    source="fraction of questions arriving while a satellite is in view"),
             Metric("latency.best", res.best_s, "s", inputs=lat_inputs,
                    source="question and answer in one contact: user network + light time + serialisation + processing"),
-            Metric("latency.within_target", within, "", inputs=lat_inputs + ["workload.latency_target"]),
+            Metric("latency.within_target", within, "", inputs=lat_inputs + ["workload.latency_target"],
+                   source="share of questions answered end to end (user network, path and processing, as "
+                          "latency.p50) within workload.latency_target"),
             Metric("latency.mean_isl_hops", res.mean_hops, "", inputs=lat_inputs),
         ]
         if p.relay == "geo":
