@@ -175,9 +175,10 @@ def orbit_geometry(p: Params) -> dict:
     return {"altitude_m": p.si("geo_altitude"), "inclination_deg": 0.0, "ltan": None, "radiation": "geo"}
 
 
-def _deorbit_m_s(alt_m: float, perigee_alt_m: float) -> float:
-    """Retro-burn (m/s) from a circular orbit onto a perigee in the atmosphere (the adapter's ``deorbit_dv``)."""
-    return float(trajectory.deorbit_dv(alt_m * u.m, perigee_alt_m * u.m).to_value(u.m / u.s))
+def _deorbit_m_s(alt_m: float, perigee_alt_m: float, plane_deg: float = 0.0) -> float:
+    """Retro-burn (m/s) from a circular orbit onto a perigee in the atmosphere, turning the plane by ``plane_deg``
+    (the adapter's ``deorbit_dv``)."""
+    return float(trajectory.deorbit_dv(alt_m * u.m, perigee_alt_m * u.m, plane_change=plane_deg * u.deg).to_value(u.m / u.s))
 
 
 def keeping_dv_m_s_per_year(p: Params, altitude_m: float) -> tuple[float, str]:
@@ -300,9 +301,10 @@ def design(p: Params, ctx: Context) -> Design:
         dv_total = float(dv["total"].to_value(u.m / u.s))
         back = 0.0
         if p.ship_returns:
-            # the catalogue payload already carries the ship's deorbit reserve from the parking orbit: add the difference
-            back = max(_deorbit_m_s(alt, p.si("return_perigee")) - _deorbit_m_s(p.si("parking_altitude"), p.si("return_perigee")),
-                       0.0)
+            # the catalogue payload already carries the ship's deorbit reserve from the parking orbit: add the difference;
+            # the way back to the launch site turns the plane by as much as the way out (combined with the retro-burn)
+            back = max(_deorbit_m_s(alt, p.si("return_perigee"), plane)
+                       - _deorbit_m_s(p.si("parking_altitude"), p.si("return_perigee")), 0.0)
         payload = ship.payload("LEO")
         out, ret = trajectory.round_trip_propellant(payload * u.kg, dv_total * u.m / u.s, back * u.m / u.s,
                                                     p.si("ship_dry_mass") * u.kg, p.si("raptor_isp") * u.s)
@@ -315,7 +317,8 @@ def design(p: Params, ctx: Context) -> Design:
             Metric("transfer.dv_outbound", dv_total, "m/s", inputs=["trajectory.hohmann", "parking_altitude", "launch_latitude",
                                                                         f"plane change {plane:.2f} deg"],
                    source="Hohmann (adapter) with the plane change combined at apoapsis"),
-            Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.hohmann", "return_perigee"]),
+            Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.deorbit_dv", "return_perigee",
+                                                               f"plane change {plane:.2f} deg"]),
             Metric("transfer.plane_change", plane, "deg", inputs=["launch_latitude", "inclination"]),
             Metric("transfer.time", float(dv["tof"].to_value(u.s)) / 3600.0, "h", inputs=["trajectory.hohmann"]),
             Metric("transfer.ship_propellant", prop / 1e3, "t",

@@ -183,6 +183,21 @@ def test_deorbit_burn_by_hand():
     assert tr.deorbit_dv(400 * u.km, 400 * u.km).to_value(u.m / u.s) == pytest.approx(0.0, abs=1e-9)
 
 
+def test_deorbit_burn_with_a_plane_change_by_hand():
+    """From GEO (r = R + 35,786 km) onto a 50 km perigee with the plane turned by 26.0° (back to Starbase's
+    latitude), combined with the burn by the law of cosines (Vallado 4th ed. §6.4): v_c = sqrt(μ/r) = 3.0747 km/s,
+    the ellipse's speed there v_t = sqrt(2 μ r_p / (r (r + r_p))) = 1.5815 km/s, Δv = sqrt(v_c² + v_t² − 2 v_c v_t
+    cos 26°) = 1.7926 km/s, against v_c − v_t = 1.4932 km/s without the turn."""
+    mu, re_km = 398600.4418, tr.body_radius("Earth").to_value(u.km)
+    r, rp = re_km + 35_786.0, re_km + 50.0
+    vc, vt = math.sqrt(mu / r), math.sqrt(2 * mu * rp / (r * (r + rp)))
+    by_hand = math.sqrt(vc**2 + vt**2 - 2 * vc * vt * math.cos(math.radians(25.997))) * 1e3
+    assert by_hand == pytest.approx(1792.6, abs=0.1)
+    got = tr.deorbit_dv(35_786 * u.km, 50 * u.km, plane_change=25.997 * u.deg).to_value(u.m / u.s)
+    assert got == pytest.approx(by_hand, rel=1e-9)
+    assert tr.deorbit_dv(35_786 * u.km, 50 * u.km).to_value(u.m / u.s) == pytest.approx((vc - vt) * 1e3, rel=1e-9)
+
+
 def test_bielliptic_vallado_example_6_2():
     """Vallado Ex. 6-2: 1.03 ER → 60 ER via rb = 80 ER.
 

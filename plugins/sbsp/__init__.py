@@ -255,8 +255,10 @@ def _geo_transport(p: Params, ctx: Context) -> tuple[float, list[Metric], str]:
     plane = float(p.launch_latitude.to_value(u.deg))
     dv = float(trajectory.hohmann_plane_change(park * u.m, geo * u.m, plane * u.deg)["total"].to_value(u.m / u.s))
     perigee = p.si("return_perigee") * u.m
-    back = max(float((trajectory.deorbit_dv(geo * u.m, perigee) - trajectory.deorbit_dv(park * u.m, perigee)).to_value(u.m / u.s)),
-               0.0)
+    # back to the launch site: the return ellipse's plane turns from GEO's equator to the site's latitude (combined
+    # with the retro-burn); the catalogue payload already carries the deorbit reserve from the parking orbit
+    back = max(float((trajectory.deorbit_dv(geo * u.m, perigee, plane_change=plane * u.deg)
+                      - trajectory.deorbit_dv(park * u.m, perigee)).to_value(u.m / u.s)), 0.0)
     payload = ship.payload("LEO")
     out, ret = trajectory.round_trip_propellant(payload * u.kg, dv * u.m / u.s, back * u.m / u.s, p.si("ship_dry_mass") * u.kg,
                                                 p.si("raptor_isp") * u.s)
@@ -269,7 +271,8 @@ def _geo_transport(p: Params, ctx: Context) -> tuple[float, list[Metric], str]:
         Metric("transfer.dv_outbound", dv, "m/s", inputs=["trajectory.hohmann", "parking_altitude", "geo_altitude",
                                                                    f"plane change {plane:.2f} deg (launch_latitude)"],
                source="Hohmann (adapter) with the plane change combined at apoapsis"),
-        Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.hohmann", "return_perigee"]),
+        Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.deorbit_dv", "return_perigee",
+                                                           f"plane change {plane:.2f} deg (launch_latitude)"]),
         Metric("transfer.ship_propellant", prop / 1e3, "t", inputs=["trajectory.propellant_mass", "ship_dry_mass",
                                                                     "raptor_isp", f"payload {payload / 1e3:.0f} t"]),
         Metric("transfer.tankers_per_flight", tankers, "", inputs=["launch.tanker_flights", "tanker_payload"],

@@ -360,13 +360,24 @@ def hohmann_plane_change(park_altitude: Quantity, target_altitude: Quantity, pla
             "tof": q(value(tr.time_of_flight, "s"), "s")}
 
 
-def deorbit_dv(altitude: Quantity, perigee_altitude: Quantity, body: str = "Earth") -> Quantity:
+def deorbit_dv(altitude: Quantity, perigee_altitude: Quantity, body: str = "Earth",
+               plane_change: Quantity | None = None) -> Quantity:
     """Retro-burn (m/s) from a circular orbit at ``altitude`` onto an ellipse whose perigee is at
     ``perigee_altitude`` (dipping into the atmosphere): the first burn of a Hohmann transfer down to
-    the perigee radius (:func:`hohmann`; altitudes above the body's equatorial radius)."""
+    the perigee radius (:func:`hohmann`; altitudes above the body's equatorial radius). With
+    ``plane_change`` (e.g. from an equatorial orbit to one whose ground track reaches the landing site's
+    latitude) the turn is combined with the burn, by the law of cosines
+    ``sqrt(v_c² + v_t² − 2 v_c v_t cos Δi)`` with ``v_t = v_c − dv1`` the ellipse's speed there (Vallado 4th ed.
+    §6.4)."""
     r_e = value(body_radius(body), "m")
     tr = hohmann(q(r_e + value(altitude, "m"), "m"), q(r_e + value(perigee_altitude, "m"), "m"), body)
-    return q(value(tr.dv1, "m/s"), "m/s")
+    dv1 = value(tr.dv1, "m/s")
+    di = 0.0 if plane_change is None else math.radians(value(plane_change, "deg"))
+    if di == 0.0:
+        return q(dv1, "m/s")
+    v_c = value(circular_velocity(altitude, body), "m/s")
+    v_t = v_c - dv1
+    return q(math.sqrt(max(v_c**2 + v_t**2 - 2.0 * v_c * v_t * math.cos(di), 0.0)), "m/s")
 
 
 def round_trip_propellant(payload: Quantity, dv_out: Quantity, dv_back: Quantity, dry_mass: Quantity,
