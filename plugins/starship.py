@@ -175,12 +175,6 @@ def orbit_geometry(p: Params) -> dict:
     return {"altitude_m": p.si("geo_altitude"), "inclination_deg": 0.0, "ltan": None, "radiation": "geo"}
 
 
-def _deorbit_m_s(alt_m: float, perigee_alt_m: float, plane_deg: float = 0.0) -> float:
-    """Retro-burn (m/s) from a circular orbit onto a perigee in the atmosphere, turning the plane by ``plane_deg``
-    (the adapter's ``deorbit_dv``)."""
-    return float(trajectory.deorbit_dv(alt_m * u.m, perigee_alt_m * u.m, plane_change=plane_deg * u.deg).to_value(u.m / u.s))
-
-
 def keeping_dv_m_s_per_year(p: Params, altitude_m: float) -> tuple[float, str]:
     """Station-keeping Δv (m/s a year) of a module in the chosen orbit, and what it is: drag make-up in a low orbit
     (``trajectory.drag_makeup_dv_m_s_per_year``), north-south and east-west control in GEO
@@ -297,30 +291,26 @@ def design(p: Params, ctx: Context) -> Design:
     if p.orbit in ("meo", "geo"):
         lat = float(p.launch_latitude.to_value(u.deg))
         plane = abs(lat - inc) if inc < lat else 0.0  # launching straight into any inclination >= the site latitude
-        dv = trajectory.hohmann_plane_change(p.si("parking_altitude") * u.m, alt * u.m, plane * u.deg)
-        dv_total = float(dv["total"].to_value(u.m / u.s))
-        back = 0.0
-        if p.ship_returns:
-            # the catalogue payload already carries the ship's deorbit reserve from the parking orbit: add the difference;
-            # the way back to the launch site turns the plane by as much as the way out (combined with the retro-burn)
-            back = max(_deorbit_m_s(alt, p.si("return_perigee"), plane)
-                       - _deorbit_m_s(p.si("parking_altitude"), p.si("return_perigee")), 0.0)
         payload = ship.payload("LEO")
-        out, ret = trajectory.round_trip_propellant(payload * u.kg, dv_total * u.m / u.s, back * u.m / u.s,
-                                                    p.si("ship_dry_mass") * u.kg, p.si("raptor_isp") * u.s)
-        prop = float(out.to_value(u.kg)) + float(ret.to_value(u.kg))
+        # the ship flies back to its launch site turning its plane by as much as on the way out; the catalogue payload
+        # already carries its deorbit reserve from the parking orbit (trajectory.ferry_round_trip)
+        trip = trajectory.ferry_round_trip(p.si("parking_altitude") * u.m, alt * u.m, plane * u.deg, payload * u.kg,
+                                           p.si("ship_dry_mass") * u.kg, p.si("raptor_isp") * u.s,
+                                           p.si("return_perigee") * u.m if p.ship_returns else None)
+        dv_total, back = float(trip["dv_out"].to_value(u.m / u.s)), float(trip["dv_back"].to_value(u.m / u.s))
+        prop = float(trip["propellant"].to_value(u.kg))
         if prop > p.si("ship_propellant_capacity"):
             raise ValueError(f"a full {payload / 1e3:.0f} t cargo to {p.orbit.upper()} needs {prop / 1e3:,.0f} t of "
                              f"propellant, more than the ship holds ({p.si('ship_propellant_capacity') / 1e3:,.0f} t)")
         tankers = float(m.launch.tanker_flights(prop, p.si("tanker_payload")))
         metrics += [
-            Metric("transfer.dv_outbound", dv_total, "m/s", inputs=["trajectory.hohmann", "parking_altitude", "launch_latitude",
-                                                                        f"plane change {plane:.2f} deg"],
+            Metric("transfer.dv_outbound", dv_total, "m/s", inputs=["trajectory.ferry_round_trip", "parking_altitude",
+                                                                        "launch_latitude", f"plane change {plane:.2f} deg"],
                    source="Hohmann (adapter) with the plane change combined at apoapsis"),
-            Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.deorbit_dv", "return_perigee",
+            Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.ferry_round_trip", "return_perigee",
                                                                f"plane change {plane:.2f} deg"]),
             Metric("transfer.plane_change", plane, "deg", inputs=["launch_latitude", "inclination"]),
-            Metric("transfer.time", float(dv["tof"].to_value(u.s)) / 3600.0, "h", inputs=["trajectory.hohmann"]),
+            Metric("transfer.time", float(trip["tof"].to_value(u.s)) / 3600.0, "h", inputs=["trajectory.hohmann"]),
             Metric("transfer.ship_propellant", prop / 1e3, "t",
                    inputs=["trajectory.propellant_mass", "ship_dry_mass", "raptor_isp", f"payload {payload / 1e3:.0f} t"]),
             Metric("transfer.tankers_per_flight", tankers, "", inputs=["launch.tanker_flights", "tanker_payload"]),

@@ -198,6 +198,24 @@ def test_deorbit_burn_with_a_plane_change_by_hand():
     assert tr.deorbit_dv(35_786 * u.km, 50 * u.km).to_value(u.m / u.s) == pytest.approx((vc - vt) * 1e3, rel=1e-9)
 
 
+def test_ferry_round_trip_to_geo_by_hand():
+    """A refuelled ship carries 100 t from a 400 km parking orbit to GEO with a 26.0° plane change and flies back
+    to a 50 km perigee over its launch site (the hand figures of tests/test_starship.py): out 4.17 km/s (Hohmann,
+    plane change combined at apogee), back 1.690 km/s (the retro-burn with the plane turned back, less the parking
+    orbit's 0.102 km/s deorbit burn), and by the rocket equation at 380 s with a 120 t dry ship: 69 t for the way
+    back, 595 t out, 664 t in all. Without the return only the outbound burn is paid: (120 + 100) t × (e^(4.17/3.727) − 1)."""
+    trip = tr.ferry_round_trip(400 * u.km, 35_786 * u.km, 25.997 * u.deg, 100 * u.t, 120 * u.t, 380 * u.s, 50 * u.km)
+    assert trip["dv_out"].to_value(u.km / u.s) == pytest.approx(4.17, abs=0.01)
+    assert trip["dv_back"].to_value(u.km / u.s) == pytest.approx(1.690, abs=0.001)
+    assert trip["propellant_back"].to_value(u.t) == pytest.approx(68.9, abs=0.1)
+    assert trip["propellant"].to_value(u.t) == pytest.approx(663.6, abs=0.1)
+    one_way = tr.ferry_round_trip(400 * u.km, 35_786 * u.km, 25.997 * u.deg, 100 * u.t, 120 * u.t, 380 * u.s)
+    ve = 380.0 * 9.80665 / 1e3
+    assert one_way["dv_back"].to_value(u.m / u.s) == 0.0
+    assert one_way["propellant"].to_value(u.t) == pytest.approx(
+        220.0 * math.expm1(trip["dv_out"].to_value(u.km / u.s) / ve), rel=1e-9)
+
+
 def test_bielliptic_vallado_example_6_2():
     """Vallado Ex. 6-2: 1.03 ER → 60 ER via rb = 80 ER.
 

@@ -253,25 +253,22 @@ def _geo_transport(p: Params, ctx: Context) -> tuple[float, list[Metric], str]:
     ship = ctx.catalogues.launch_vehicles[VEHICLE]
     geo, park = p.si("geo_altitude"), p.si("parking_altitude")
     plane = float(p.launch_latitude.to_value(u.deg))
-    dv = float(trajectory.hohmann_plane_change(park * u.m, geo * u.m, plane * u.deg)["total"].to_value(u.m / u.s))
-    perigee = p.si("return_perigee") * u.m
-    # back to the launch site: the return ellipse's plane turns from GEO's equator to the site's latitude (combined
-    # with the retro-burn); the catalogue payload already carries the deorbit reserve from the parking orbit
-    back = max(float((trajectory.deorbit_dv(geo * u.m, perigee, plane_change=plane * u.deg)
-                      - trajectory.deorbit_dv(park * u.m, perigee)).to_value(u.m / u.s)), 0.0)
     payload = ship.payload("LEO")
-    out, ret = trajectory.round_trip_propellant(payload * u.kg, dv * u.m / u.s, back * u.m / u.s, p.si("ship_dry_mass") * u.kg,
-                                                p.si("raptor_isp") * u.s)
-    prop = float(out.to_value(u.kg)) + float(ret.to_value(u.kg))
+    # back to the launch site: the return ellipse's plane turns from GEO's equator to the site's latitude; the catalogue
+    # payload already carries the deorbit reserve from the parking orbit (trajectory.ferry_round_trip)
+    trip = trajectory.ferry_round_trip(park * u.m, geo * u.m, plane * u.deg, payload * u.kg, p.si("ship_dry_mass") * u.kg,
+                                       p.si("raptor_isp") * u.s, p.si("return_perigee") * u.m)
+    dv, back = float(trip["dv_out"].to_value(u.m / u.s)), float(trip["dv_back"].to_value(u.m / u.s))
+    prop = float(trip["propellant"].to_value(u.kg))
     if prop > p.si("ship_propellant_capacity"):
         raise ValueError(f"a full {payload / 1e3:.0f} t cargo to GEO needs {prop / 1e3:,.0f} t of propellant, more than the "
                          f"ship holds ({p.si('ship_propellant_capacity') / 1e3:,.0f} t)")
     tankers = float(ctx.models.launch.tanker_flights(prop, p.si("tanker_payload")))
     metrics = [
-        Metric("transfer.dv_outbound", dv, "m/s", inputs=["trajectory.hohmann", "parking_altitude", "geo_altitude",
+        Metric("transfer.dv_outbound", dv, "m/s", inputs=["trajectory.ferry_round_trip", "parking_altitude", "geo_altitude",
                                                                    f"plane change {plane:.2f} deg (launch_latitude)"],
                source="Hohmann (adapter) with the plane change combined at apoapsis"),
-        Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.deorbit_dv", "return_perigee",
+        Metric("transfer.dv_return", back, "m/s", inputs=["trajectory.ferry_round_trip", "return_perigee",
                                                            f"plane change {plane:.2f} deg (launch_latitude)"]),
         Metric("transfer.ship_propellant", prop / 1e3, "t", inputs=["trajectory.propellant_mass", "ship_dry_mass",
                                                                     "raptor_isp", f"payload {payload / 1e3:.0f} t"]),

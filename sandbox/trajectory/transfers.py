@@ -389,6 +389,29 @@ def round_trip_propellant(payload: Quantity, dv_out: Quantity, dv_back: Quantity
     return q(out, "kg"), q(back, "kg")
 
 
+def ferry_round_trip(park_altitude: Quantity, target_altitude: Quantity, plane_change: Quantity, payload: Quantity,
+                     dry_mass: Quantity, isp: Quantity, return_perigee: Quantity | None = None,
+                     body: str = "Earth") -> dict[str, Quantity]:
+    """A ship refuelled in a circular parking orbit that carries ``payload`` to a circular target orbit and, when
+    ``return_perigee`` is given, flies back empty to its launch site.
+
+    Out: :func:`hohmann_plane_change` (the plane change combined at apoapsis). Back: the retro-burn from the target
+    orbit onto ``return_perigee`` with the plane turned back by the same angle (:func:`deorbit_dv`), less the parking
+    orbit's own deorbit burn, which a launch vehicle's LEO payload figure already reserves. Propellant:
+    :func:`round_trip_propellant`. Returns ``dv_out``, ``dv_back`` (m/s), ``tof`` (s), ``propellant_out``,
+    ``propellant_back`` and ``propellant`` (kg).
+    """
+    out = hohmann_plane_change(park_altitude, target_altitude, plane_change, body)
+    back = 0.0
+    if return_perigee is not None:
+        back = max(value(deorbit_dv(target_altitude, return_perigee, body, plane_change), "m/s")
+                   - value(deorbit_dv(park_altitude, return_perigee, body), "m/s"), 0.0)
+    dv_out = value(out["total"], "m/s")
+    p_out, p_back = round_trip_propellant(payload, q(dv_out, "m/s"), q(back, "m/s"), dry_mass, isp)
+    return {"dv_out": q(dv_out, "m/s"), "dv_back": q(back, "m/s"), "tof": out["tof"], "propellant_out": p_out,
+            "propellant_back": p_back, "propellant": q(value(p_out, "kg") + value(p_back, "kg"), "kg")}
+
+
 def delta_v(initial_mass: Quantity, final_mass: Quantity, isp: Quantity) -> Quantity:
     """Rocket-equation velocity change (km/s): Δv = Isp g0 ln(m0/mf), g0 = 9.80665 m/s²."""
     ve = value(isp, "s") * G0
