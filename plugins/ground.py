@@ -278,7 +278,7 @@ def sandbox_register_architectures(register):
 
 # ----------------------------------------------------------------------------- catalogue entries for on-site power
 _HEAT_RATE_BTU_KWH = 6654.0  # EIA: NGCC units installed since 2015
-_GAS_USD_MMBTU = 2.21  # EIA: Henry Hub 2024 average
+_GAS_USD_MMBTU = 4.30  # EIA Short-Term Energy Outlook (Aug 2025): Henry Hub 2026 average forecast
 _CO2_KG_MMBTU = 53.06  # US EPA GHG emission factors hub (2024), natural gas
 
 GROUND_POWER = [
@@ -330,9 +330,11 @@ GROUND_POWER = [
                               "smaller plants cost more (EIA, 'Capital cost and performance characteristics for "
                               "utility-scale electric power generating technologies', Sargent & Lundy, Jan 2024)",
             "fuel_usd_per_kwh": "Heat rate × gas price: 6,654 Btu/kWh, the average of US combined-cycle units installed since "
-                                "2015 (EIA Today in Energy, 2020), × US$2.21/MMBtu, the 2024 Henry Hub average (EIA); range "
-                                "6,200-7,740 Btu/kWh (EIA Electric Power Annual Table 8.1: 7,740 = 2022 average of gas "
-                                "plants) × US$1.51-6.45/MMBtu (2024 monthly low; 2022 average)",
+                                "2015 (EIA Today in Energy, 2020), × US$4.30/MMBtu, the Henry Hub 2026 average EIA forecasts "
+                                "(Short-Term Energy Outlook, Aug 2025; the 2024 average, US$2.19-2.21, was the lowest in "
+                                "decades and a plant built for 2027 buys gas for 30 years); range 6,200-7,740 Btu/kWh (EIA "
+                                "Electric Power Annual Table 8.1: 7,740 = 2022 average of gas plants) × US$1.51-6.45/MMBtu "
+                                "(2024 monthly low; 2022 average)",
             "co2_kg_per_kwh": "Heat rate 6,654 Btu/kWh × 53.06 kg CO2/MMBtu (US EPA GHG Emission Factors Hub, natural gas)",
         },
         ranges={"cost_usd_per_w": (0.67, 2.5), "fuel_usd_per_kwh": (6200.0 * 1.51e-6, 7740.0 * 6.45e-6)},

@@ -123,18 +123,18 @@ def test_solar_storage_plant_sized_by_hand(claims):
 
 def test_gas_plant_by_hand(claims):
     """CCGT on site: capex 1.0 $/W of the demand D = 1.1 L (Duke Sutton 882 $/kW, FPL ~670 $/kW, newer plants more);
-    fuel = heat rate 6,654 Btu/kWh (EIA, NGCC units since 2015) × US$2.21/MMBtu (EIA, Henry Hub 2024) = 1.4705
+    fuel = heat rate 6,654 Btu/kWh (EIA, NGCC units since 2015) × US$4.30/MMBtu (EIA STEO Aug 2025, Henry Hub 2026) = 2.8612
     ¢/kWh, bought for D all year; CO2 6,654 Btu × 53.06 kg/MMBtu (EPA) = 0.3531 kg/kWh; years to service max(2, 3)."""
     gas = default_registry().catalogues.power_sources["CCGT"]
     assert gas.kind == "fuel"
-    assert gas.fuel_usd_per_kwh == pytest.approx(6654 * 2.21 / 1e6, rel=1e-12) == pytest.approx(0.014705, rel=1e-4)
+    assert gas.fuel_usd_per_kwh == pytest.approx(6654 * 4.30 / 1e6, rel=1e-12) == pytest.approx(0.028612, rel=1e-4)
     assert gas.co2_kg_per_kwh == pytest.approx(0.35306, rel=1e-4)
     lg = claims.ledgers["gas_onsite"]
     demand = 1.1 * lg.get("power.load") * 1e6
     assert lg.get("gas.fuel_cost") == pytest.approx(gas.fuel_usd_per_kwh)
     assert lg.get("power.generation") == pytest.approx(demand / 1e6, rel=1e-9)
     assert lg.get("capex.power") == pytest.approx(demand * 1.0 / 1e6, rel=1e-9)
-    assert lg.get("opex.energy") == pytest.approx(demand / 1e3 * H * 0.014705 / 1e6, rel=1e-4)
+    assert lg.get("opex.energy") == pytest.approx(demand / 1e3 * H * 0.028612 / 1e6, rel=1e-4)
     assert lg.get("time.years_to_service") == 3.0
     wrong = run_standard({"ground": {"power": "gas", "gas_plant": "grid-us"}}, allow_failures=True)
     assert "gas_plant 'grid-us' is a power source of kind 'grid'; it must be of kind 'fuel'" in wrong.failures["ground"]
@@ -161,7 +161,7 @@ def test_engine_prices_fuel_per_kwh_and_needs_a_mass_only_off_the_ground():
     the plant is not massed; in orbit a fuel plant needs a specific power, and the entry gives none: a clear error."""
     reg = default_registry()
     totals, _, _ = evaluate_element(_plant("CCGT"), reg, 0.08)
-    assert totals["opex.energy"] == pytest.approx(1e3 * H * 6654 * 2.21e-6, rel=1e-9)
+    assert totals["opex.energy"] == pytest.approx(1e3 * H * 6654 * 4.30e-6, rel=1e-9)
     assert totals["capex.power"] == pytest.approx(1e6 * 1.0)
     assert totals["mass.power"] == 0.0
     with pytest.raises(EvaluationError, match="'CCGT' gives no specific_power_w_per_kg"):
