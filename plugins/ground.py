@@ -67,12 +67,14 @@ _DUFFIE = ("Duffie & Beckman, Solar Engineering of Thermal Processes, 4th ed. (W
 @dataclass(frozen=True)
 class SolarSite:
     """A ground solar site: ``capacity_factor`` (mean DC output over the year / DC rating at 1,000 W/m²),
-    ``latitude_deg`` (for its nights) and where the figures come from."""
+    ``latitude_deg`` (for its nights), where the figures come from and whether its plants track the Sun
+    (``tracking``: single-axis trackers, spaced wider than fixed-tilt rows, take more land per MW)."""
 
     name: str
     capacity_factor: float
     latitude_deg: float
     source: str
+    tracking: bool = True
 
 
 #: Published yearly yields of good ground solar sites, as DC capacity factors (kWh per kWp over 8,766 h).
@@ -87,14 +89,17 @@ SOLAR_SITES = {
         "Namibia (national average, fixed optimal tilt)", 5.38 * 365.25 / HOURS_PER_YEAR, -22.6,
         "World Bank ESMAP & Solargis, 'Global Photovoltaic Power Potential by Country' (2020): Namibia has the highest "
         "national average PV output, 5.38 kWh/kWp per day for a fixed, optimally tilted plant (22.4 %); latitude of "
-        "Windhoek, 22.6° S"),
+        "Windhoek, 22.6° S", tracking=False),
     "us-median": SolarSite(
         "US utility-scale median (AC median over DC/AC ratio)", 0.24 * 1.08 / 1.43, 35.0,
         _LBNL_USS + ": the AC median 24 % is 24 % × 1.08/1.43 = 18.1 % of the DC rating; latitude 35° N is an estimate "
-        "of the US fleet's typical latitude"),
+        "of the US fleet's typical latitude; land as a tracking plant's (most US utility-scale plants built since 2015 "
+        "use single-axis trackers, same source)"),
 }
 
 POWER_OPTIONS = ("grid", "solar-storage", "gas")
+_BOLINGER = ("Bolinger & Bolinger 2022, 'Land requirements for utility-scale PV: an empirical update on power and energy "
+             "density', IEEE J. Photovoltaics 12(2)")
 
 PARAMS = (
     Param("chip", "H100-SXM", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string"),
@@ -140,12 +145,15 @@ PARAMS = (
           low="0.5 yr", high="2 yr", maximum=10.0,
           source="Estimate: utility-scale PV and battery plants are built in about 6-18 months once permitted (LBNL "
                  "'Utility-Scale Solar' series); no grid interconnection queue for an off-grid plant"),
-    Param("land_power_density", "0.59 MW/ha", "DC rating of solar plant per hectare of land (tracking plants).",
+    Param("land_power_density", "0.59 MW/ha", "DC nameplate of a single-axis tracking solar plant per hectare of land.",
           unit="MW/ha", low="0.41 MW/ha", high="0.87 MW/ha", exclusive_minimum=True,
-          source="Bolinger & Bolinger 2022, 'Land requirements for utility-scale PV: an empirical update on power and energy "
-                 "density', IEEE J. Photovoltaics 12(2): 2019 medians 0.24 MW_DC/acre (0.59 MW/ha) tracking, 0.35 "
-                 "MW_DC/acre (0.87 MW/ha) fixed tilt; 43 % denser than the 2011 plants of Ong et al. 2013, 'Land-use "
-                 "requirements for solar power plants in the United States', NREL/TP-6A20-56290 (low)"),
+          source=_BOLINGER + ": 2019 median 0.24 MW_DC/acre (0.59 MW/ha) for tracking plants; 43 % denser than the 2011 "
+                 "plants of Ong et al. 2013, 'Land-use requirements for solar power plants in the United States', "
+                 "NREL/TP-6A20-56290 (low)"),
+    Param("land_power_density_fixed", "0.87 MW/ha", "DC nameplate of a fixed-tilt solar plant per hectare of land.",
+          unit="MW/ha", low="0.57 MW/ha", high="1.2 MW/ha", exclusive_minimum=True,
+          source=_BOLINGER + ": 2019 median 0.35 MW_DC/acre (0.87 MW/ha) for fixed-tilt plants, 52 % denser than in 2011 "
+                 "(low: the 2011 median); high: an assumption for dense east-west layouts"),
     Param("gas_plant", "CCGT", "On-site gas plant (a catalogue power source of kind 'fuel').", catalogue="power_sources",
           kind="string"),
     Param("gas_plant_life", "30 yr", "Life over which the gas plant is paid for.", unit="yr", low="20 yr", high="40 yr",
@@ -186,6 +194,7 @@ def _plant(p: Params, ctx: Context, metrics: list[Metric], notes: list[str]) -> 
         night_s = longest_night_s(site.latitude_deg)
         share = mean_night_fraction(site.latitude_deg)
         stc = ctx.models.value("power.stc_irradiance_w_m2")
+        density = "land_power_density" if site.tracking else "land_power_density_fixed"
         metrics += [
             Metric("solar.capacity_factor", cf, "", inputs=["solar_site", "solar_capacity_factor"], source=site.source),
             Metric("solar.irradiation", stc * cf * HOURS_PER_YEAR / 1e3, "kWh/m2/yr",
@@ -194,8 +203,8 @@ def _plant(p: Params, ctx: Context, metrics: list[Metric], notes: list[str]) -> 
             Metric("solar.longest_night", night_s / 3600.0, "h", inputs=["solar_site"], source=_DUFFIE),
             Metric("solar.storage_share", share, "", inputs=["solar_site"],
                    source="mean share of the day without the Sun over a year: " + _DUFFIE),
-            Metric("solar.land_power_density", p.si("land_power_density") / 1e6 * 1e4, "MW/ha", inputs=["land_power_density"],
-                   source=SPEC.param("land_power_density").source),
+            Metric("solar.land_power_density", p.si(density) / 1e6 * 1e4, "MW/ha", inputs=["solar_site", density],
+                   source=SPEC.param(density).source),
         ]
         notes.append(f"solar-storage at {site.name}: capacity factor {cf:.3f}; batteries carry the longest night "
                      f"({night_s / 3600:.1f} h, sunset to sunrise at the winter solstice); the dim hours after sunrise and "
@@ -357,8 +366,16 @@ def sandbox_extra_metrics(architecture, design, ledger, context):
     out = [Metric("thermal.cooling_share", cooling / (load + cooling), "", inputs=["thermal.cooling_power", "power.load"],
                   source="cooling (facility overhead, PUE − 1 of the IT load) / (IT load + cooling): (PUE − 1)/PUE")]
     density = next((mt.value for mt in design.metrics if mt.name == "solar.land_power_density"), None)
-    if density:
-        out.append(Metric("solar.land_area", ledger.get("power.generation") / density, "ha",
-                          inputs=["power.generation", "solar.land_power_density"],
-                          source="rated (DC) array power / land power density"))
+    plant = next((el for el in design.elements if el.power.source not in ("link", "auto")
+                  and context.catalogues.power_sources[el.power.source].kind == "solar"), None)
+    if density and plant is not None:
+        # the land holds the nameplate bought at the start (area × 1,000 W/m² × efficiency × packing), not the
+        # end-of-life rating the sizing asks for
+        array = context.catalogues.power_sources[plant.power.source]
+        nameplate_mw = (ledger.get("power.array_area") * context.models.value("power.stc_irradiance_w_m2")
+                        * array.efficiency * array.packing_factor / 1e6)
+        out.append(Metric("solar.land_area", nameplate_mw / density, "ha",
+                          inputs=["power.array_area", f"{array.name}.efficiency", "solar.land_power_density"],
+                          source="DC nameplate at the start of life (array area × 1,000 W/m² STC × efficiency × packing) / "
+                                 "land power density (tracking or fixed tilt, by the site)"))
     return out

@@ -94,7 +94,7 @@ def test_solar_storage_plant_sized_by_hand(claims):
     P = D × ((1 − f) + f/η)/CF with f = mean night share, η = 0.85 (NREL ATB), CF = 0.2647; area P/(1,000 W/m² ×
     0.21 × 0.995²⁰) (IEC 60904-3 STC; end-of-life at 0.5 %/yr, Jordan & Kurtz 2013); batteries D × 13.49 h / 0.9;
     capex: the nameplate bought at the start, P / 0.995²⁰ (what still gives P after 20 years), × 1.08 $/W (LBNL 2024)
-    + kWh × 165 $ (BNEF 2024); land P / 0.59 MW/ha (Bolinger & Bolinger 2022). No
+    + kWh × 165 $ (BNEF 2024); land: that nameplate / 0.59 MW/ha (tracking; Bolinger & Bolinger 2022). No
     grid energy; the plant's hardware is annualised over its 20 years (CRF 8 %, 20 yr = 0.101852) and its operation
     costs 3 %/yr of that hardware (the engine's cost.ops_cost_fraction_per_year, as for every element): all of the
     plant's yearly cost is power cost, and cost.per_kwh is that over the hall's IT energy; years to service
@@ -112,7 +112,13 @@ def test_solar_storage_plant_sized_by_hand(claims):
     assert lg.get("power.storage_energy") == pytest.approx(storage_kwh / 1e3, rel=1e-9)
     capex_power = rating / 0.995**20 * 1.08 + storage_kwh * 165.0
     assert lg.get("capex.power") == pytest.approx(capex_power / 1e6, rel=1e-9)
-    assert lg.get("solar.land_area") == pytest.approx(rating / 1e6 / 0.59, rel=1e-9)
+    # the land holds the nameplate bought at the start, P / 0.995²⁰, at the tracking plants' 0.59 MW/ha
+    assert lg.get("solar.land_area") == pytest.approx(rating / 0.995**20 / 1e6 / 0.59, rel=1e-9)
+    # Namibia's figure is a fixed-tilt plant's: 0.87 MW/ha (Bolinger & Bolinger 2022), on its own nameplate
+    nam = claims.ledgers["solar_namibia"]
+    assert nam.get("solar.land_power_density") == pytest.approx(0.87, rel=1e-12)
+    assert nam.get("solar.land_area") == pytest.approx(
+        nam.get("power.array_area") * 1000 * 0.21 / 1e6 / 0.87, rel=1e-9)
     assert lg.get("power.grid") == 0 and lg.get("opex.energy") == 0
     assert lg.get("mass.power") == 0 and lg.get("mass.storage") == 0  # the plant is priced, not massed, on the ground
     crf = 0.08 / (1 - 1.08**-20)
