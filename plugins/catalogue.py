@@ -465,6 +465,34 @@ _MMRTG_W, _MMRTG_KG, _MMRTG_USD = 110.0, 45.0, 110e6
 EGRID2022_US_LB_PER_MWH = 823.1
 _LB_KG = 0.45359237
 
+_LI_ION_SPACE = PowerSource(
+    name="Li-ion-space",
+    kind="storage",
+    specific_energy_wh_per_kg=120.0,
+    round_trip_efficiency=0.90,
+    depth_of_discharge=0.30,
+    cost_usd_per_kwh=10_000.0,
+    sources={
+        "specific_energy_wh_per_kg": "Saft VES16/VES180 space Li-ion cells ~150–165 Wh/kg; battery level (packaging, harness, heaters) 90–160 Wh/kg (NASA Ames 'State-of-the-Art of Small Spacecraft Technology' 2024, Power: Energy Storage)",
+        "round_trip_efficiency": "Typical Li-ion charge/discharge energy efficiency 0.85–0.95 (New SMAD 2011, ch. 21)",
+        "depth_of_discharge": "LEO practice: ~5,500 cycles/yr limits DoD to ~20–40 % for multi-year life (New SMAD 2011, ch. 21); GEO/lunar-night use allows 60–80 %",
+        "cost_usd_per_kwh": "Estimate: no public price list; space-qualified batteries cost orders of magnitude more than automotive packs, US$3,000–50,000 per kWh",
+    },
+    ranges={"specific_energy_wh_per_kg": (90.0, 160.0), "round_trip_efficiency": (0.85, 0.95), "depth_of_discharge": (0.20, 0.80), "cost_usd_per_kwh": (3_000.0, 50_000.0)},
+)
+
+#: The same cells discharged deep where eclipses are few (GEO's ~90 a year): only the depth of discharge differs.
+_LI_ION_SPACE_DEEP = dataclasses.replace(
+    _LI_ION_SPACE,
+    name="Li-ion-space-deep",
+    depth_of_discharge=0.80,
+    sources={**_LI_ION_SPACE.sources,
+             "depth_of_discharge": "GEO practice: about 90 eclipses a year in two 45-day seasons (at most 72 min each) "
+                                   "allow deep discharge, 60–80 % over a 15-year life (New SMAD 2011, ch. 21; Wertz & "
+                                   "Larson, SMAD 3rd ed. 1999, §11.4)"},
+    ranges={**_LI_ION_SPACE.ranges, "depth_of_discharge": (0.60, 0.80)},
+)
+
 POWER_SOURCES: list[PowerSource] = [
     PowerSource(
         name="GaAs-rigid",
@@ -523,36 +551,8 @@ POWER_SOURCES: list[PowerSource] = [
         },
         ranges={"efficiency": (0.169, 0.22), "packing_factor": (0.85, 0.95), "areal_density_kg_m2": (1.5, 3.0), "degradation_per_year": (0.01, 0.04), "cost_usd_per_w": (10.0, 150.0)},
     ),
-    PowerSource(
-        name="Li-ion-space",
-        kind="storage",
-        specific_energy_wh_per_kg=120.0,
-        round_trip_efficiency=0.90,
-        depth_of_discharge=0.30,
-        cost_usd_per_kwh=10_000.0,
-        sources={
-            "specific_energy_wh_per_kg": "Saft VES16/VES180 space Li-ion cells ~150–165 Wh/kg; battery level (packaging, harness, heaters) 90–160 Wh/kg (NASA Ames 'State-of-the-Art of Small Spacecraft Technology' 2024, Power: Energy Storage)",
-            "round_trip_efficiency": "Typical Li-ion charge/discharge energy efficiency 0.85–0.95 (New SMAD 2011, ch. 21)",
-            "depth_of_discharge": "LEO practice: ~5,500 cycles/yr limits DoD to ~20–40 % for multi-year life (New SMAD 2011, ch. 21); GEO/lunar-night use allows 60–80 %",
-            "cost_usd_per_kwh": "Estimate: no public price list; space-qualified batteries cost orders of magnitude more than automotive packs, US$3,000–50,000 per kWh",
-        },
-        ranges={"specific_energy_wh_per_kg": (90.0, 160.0), "round_trip_efficiency": (0.85, 0.95), "depth_of_discharge": (0.20, 0.80), "cost_usd_per_kwh": (3_000.0, 50_000.0)},
-    ),
-    PowerSource(
-        name="Li-ion-space-deep",
-        kind="storage",
-        specific_energy_wh_per_kg=120.0,
-        round_trip_efficiency=0.90,
-        depth_of_discharge=0.80,
-        cost_usd_per_kwh=10_000.0,
-        sources={
-            "specific_energy_wh_per_kg": "As Li-ion-space (the same cells): battery level 90–160 Wh/kg (NASA Ames 'State-of-the-Art of Small Spacecraft Technology' 2024, Power: Energy Storage)",
-            "round_trip_efficiency": "Typical Li-ion charge/discharge energy efficiency 0.85–0.95 (New SMAD 2011, ch. 21)",
-            "depth_of_discharge": "GEO practice: about 90 eclipses a year in two 45-day seasons (at most 72 min each) allow deep discharge, 60–80 % over a 15-year life (New SMAD 2011, ch. 21; Wertz & Larson, SMAD 3rd ed. 1999, §11.4)",
-            "cost_usd_per_kwh": "As Li-ion-space: no public price list; US$3,000–50,000 per kWh",
-        },
-        ranges={"specific_energy_wh_per_kg": (90.0, 160.0), "round_trip_efficiency": (0.85, 0.95), "depth_of_discharge": (0.60, 0.80), "cost_usd_per_kwh": (3_000.0, 50_000.0)},
-    ),
+    _LI_ION_SPACE,
+    _LI_ION_SPACE_DEEP,
     PowerSource(
         name="Li-ion-COTS",
         kind="storage",
