@@ -189,8 +189,10 @@ def keeping_dv_m_s_per_year(p: Params, altitude_m: float) -> tuple[float, str]:
     return 0.0, "none (MEO: no drag)"
 
 
-def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, life: float) -> Element:
-    """``count`` docked modules at ``site``, each carrying its station-keeping propellant for ``life`` years."""
+def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, life: float,
+            keeping_dv_m_s: float) -> Element:
+    """``count`` docked modules at ``site``, each carrying the propellant of ``keeping_dv_m_s`` (m/s) of station
+    keeping over its ``life`` years."""
     return Element(
         name="module",
         count=count,
@@ -210,7 +212,7 @@ def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, l
         production=p.production,
         host_fraction=p.host_fraction,
         transport=Transport(vehicle=VEHICLE, destination="LEO",
-                            dv_after_drop_m_s=keeping_dv_m_s_per_year(p, site.altitude_m)[0] * life, isp_s=p.si("isp"),
+                            dv_after_drop_m_s=keeping_dv_m_s, isp_s=p.si("isp"),
                             tanker_flights_per_flight=tankers, packing_density_kg_m3=p.si("packing_density")),
         extra_mass_kg={"docking": p.si("docking_mass")},
         # above LEO the ship carries the module through the belts once (a fast chemical crossing)
@@ -267,6 +269,9 @@ def design(p: Params, ctx: Context) -> Design:
                       "Gilmore Vol. I ch. 2); radiators edge-on to the Sun"),
     ]
 
+    # ---- station keeping over the life (the module's own thrusters)
+    keep, keep_kind = keeping_dv_m_s_per_year(p, alt)
+
     # ---- how many modules
     n_chip = p.chips_per_module
     gpu_w_per_module = n_chip * chip.power_w
@@ -276,10 +281,9 @@ def design(p: Params, ctx: Context) -> Design:
         modules = math.ceil(p.si("target_power") / gpu_w_per_module - 1e-9)
         rule = "ceil(target_power / (chips_per_module × chip W))"
     else:
-        modules = ctx.units_for_workload(_module(p, ctx, site, 1, 0.0, life))
+        modules = ctx.units_for_workload(_module(p, ctx, site, 1, 0.0, life, keep * life))
         rule = "the engine's sizing: ceil(workload / delivered FLOP/s per module)"
     metrics.append(Metric("module.count", modules, "", inputs=[rule]))
-    keep, keep_kind = keeping_dv_m_s_per_year(p, alt)
     metrics.append(Metric("module.keeping_dv", keep * life, "m/s", approximation=True,
                           inputs=["ballistic_coefficient", "density_scale"] if p.orbit in ("leo", "sso") else
                           ["geo_inclination_drift", "geo_east_west_dv"] if p.orbit == "geo" else [p.orbit],
@@ -338,7 +342,7 @@ def design(p: Params, ctx: Context) -> Design:
     metrics.append(Metric("launch.cadence", cadence, "1/yr", inputs=["launch_cadence"], source=_CADENCE))
     metrics.append(Metric("time.lead", p.si("lead_time") / SECONDS_PER_YEAR, "yr", inputs=["lead_time"],
                           source=SPEC.param("lead_time").source))
-    element = _module(p, ctx, site, modules, tankers, life)
+    element = _module(p, ctx, site, modules, tankers, life, keep * life)
     notes.append("latency path: through a GEO data relay below GEO (no pass waits modelled; an approximation), direct "
                  "from GEO; the engine adds the user network and processing time")
     notes.append("years to service = lead time + (module + tanker flights) ÷ launch cadence: to full capacity")
