@@ -30,12 +30,10 @@ from sandbox.core.sourced import Sourced
 
 from .bodies import gm_radius
 from .quantities import altitude_m, q
+from .relative import differential_drag_dv_per_year
 
 if TYPE_CHECKING:
     from astropy.units import Quantity
-
-#: Seconds in a Julian year (365.25 d).
-SECONDS_PER_YEAR = 365.25 * 86400.0
 
 #: Exponential atmosphere: base altitude (km), nominal density (kg/m³), scale height (km); valid 200-1,000 km
 #: (the 300 km band is extended down to 200 km; above 1,000 km the last band). Moderate solar activity: solar
@@ -103,7 +101,8 @@ def drag_makeup_dv_m_s_per_year(altitude_m: Any, ballistic_coefficient_kg_m2: An
     mu, radius = gm_radius(body)
     h = np.asarray(altitude_m, dtype=float)
     rho = np.asarray(atmosphere_density_kg_m3(h)) * density_scale
-    dv = rho * (mu / (radius + h)) / (2.0 * np.asarray(ballistic_coefficient_kg_m2, dtype=float)) * SECONDS_PER_YEAR
+    # the whole C_D A/m of one spacecraft against the air, as the formation's drag difference between two
+    dv = differential_drag_dv_per_year(rho, np.sqrt(mu / (radius + h)), 1.0 / np.asarray(ballistic_coefficient_kg_m2, float))
     return float(dv) if np.ndim(dv) == 0 else dv
 
 
