@@ -42,6 +42,8 @@ from sandbox import (
     PowerSystem,
     Site,
     Transport,
+    avionics_note,
+    avionics_param,
     compute_params,
     derating_fields,
     envelope_params,
@@ -94,6 +96,7 @@ PARAMS = (
     Param("shielding", "2.7 g/cm2", "Aluminium-equivalent shield around the racks.", unit="g/cm2",
           source="Assumption: 10 mm Al equivalent, the thickest depth of the shared radiation table", low="1.08 g/cm2",
           high="5 g/cm2"),
+    avionics_param("station"),
     from_sourced("lifetime", models.cost.DEFAULTS["hardware_lifetime_years"], "Design life of the station's compute.",
                  exclusive_minimum=True, maximum=30.0),
     Param("vehicle", "Starship", "Launch vehicle to LEO (a catalogue vehicle).", catalogue="launch_vehicles", kind="string"),
@@ -361,6 +364,7 @@ def design(p: Params, ctx: Context) -> Design:
         transport=Transport(vehicle=p.vehicle, destination="LEO", dv_after_drop_m_s=dv_total, isp_s=isp,
                             packing_density_kg_m3=p.si("packing_density")),
         transit_dose_krad=transit,
+        avionics_mass_kg=p.si("avionics_mass"),
     )
     if p.si("target_power") > 0:
         element.chips_per_unit = math.ceil(p.si("target_power") / chip.power_w - 1e-9)
@@ -378,6 +382,7 @@ def design(p: Params, ctx: Context) -> Design:
     notes.append("propellant for the transfer and for station keeping over the life is launched with the station "
                  "(tank and thruster dry mass not counted separately)")
     notes.append("years to service = lead time + launch campaign (flights ÷ cadence) + transfer time")
+    notes += avionics_note(p, "station")
     return Design(elements=[element], link_to_earth_bps=rate * p.downlink_terminals, years_to_service=0.0,
                   metrics=metrics, notes=notes)
 

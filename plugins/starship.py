@@ -44,6 +44,8 @@ from sandbox import (
     PowerSystem,
     Site,
     Transport,
+    avionics_note,
+    avionics_param,
     compute_params,
     derating_fields,
     envelope_params,
@@ -122,6 +124,7 @@ PARAMS = (
     Param("docking_mass", "526 kg", "Docking adapter and berthing hardware per module.", unit="kg",
           source="NASA International Docking Adapter (IDA, IDSS-compliant) fact sheet: ~526 kg (1,160 lb)",
           low="300 kg", high="1000 kg"),
+    avionics_param("module"),
     from_sourced("lifetime", models.cost.DEFAULTS["hardware_lifetime_years"], "Design life of a module.", exclusive_minimum=True,
                  maximum=30.0),
     Param("ship_dry_mass", "120 t", "Starship upper-stage dry mass (matters for the refuelled transfer).", unit="t",
@@ -215,6 +218,7 @@ def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, l
                             dv_after_drop_m_s=keeping_dv_m_s, isp_s=p.si("isp"),
                             tanker_flights_per_flight=tankers, packing_density_kg_m3=p.si("packing_density")),
         extra_mass_kg={"docking": p.si("docking_mass")},
+        avionics_mass_kg=p.si("avionics_mass"),
         # above LEO the ship carries the module through the belts once (a fast chemical crossing)
         transit_dose_krad=float(ctx.models.radiation.transit_dose_krad("chemical", p.si("shielding") * 0.1))
         if p.orbit in ("meo", "geo") else 0.0,
@@ -346,6 +350,7 @@ def design(p: Params, ctx: Context) -> Design:
     notes.append("latency path: through a GEO data relay below GEO (no pass waits modelled; an approximation), direct "
                  "from GEO; the engine adds the user network and processing time")
     notes.append("years to service = lead time + (module + tanker flights) ÷ launch cadence: to full capacity")
+    notes += avionics_note(p, "module")
     return Design(
         elements=[element],
         link_to_earth_bps=link,

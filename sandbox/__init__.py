@@ -71,6 +71,8 @@ _EXPORTS: dict[str, str] = {
     "geo_keeping_params": "sandbox.core.paramsets",
     "derating_fields": "sandbox.core.paramsets",
     "envelope_params": "sandbox.core.paramsets",
+    "avionics_param": "sandbox.core.paramsets",
+    "avionics_note": "sandbox.core.paramsets",
     "radiator_system": "sandbox.core.paramsets",
     "servicing_params": "sandbox.core.paramsets",
     "servicing_fields": "sandbox.core.paramsets",

@@ -49,6 +49,34 @@ def test_power_is_priced_per_watt_not_per_kilogram(default_run):
         assert per_kg_usd / rates[cls] == pytest.approx((lg.get("mass.total") - other) * 1e3, rel=1e-9), name
 
 
+def test_large_spacecraft_state_their_avionics_and_carry_a_set_mass(default_run, registry):
+    """The LEO satellites carry 20 kg of avionics each (NASA Ames smallsat component masses); a Starship module
+    and a Lagrange station carry none by default and say so in a note. A scenario's mass is carried like the
+    LEO one: mass.avionics = units × mass; capex.avionics = class rate (USD/kg) × that mass (no propulsion
+    hardware here: both burn chemically or keep station on propellant alone); the rest of the dry mass grows by
+    the structure that holds it (structure = f / (1 − f) × subsystems, launch.structure_mass_kg)."""
+    leo = default_run.ledgers["leo"]
+    assert leo.get("mass.avionics") * 1e3 == pytest.approx(20.0 * default_run.designs["leo"].elements[0].count, rel=1e-12)
+    rates = {"starship": cost.DEFAULTS["hardware_usd_per_kg_mass_produced"].nominal,
+             "lagrange": cost.DEFAULTS["hardware_usd_per_kg_small_series"].nominal}
+    f = launch.DEFAULTS["structure_fraction"].nominal
+    for name, unit in (("starship", "module"), ("lagrange", "station")):
+        base = default_run.ledgers[name]
+        assert base.get("mass.avionics") == 0.0 and base.get("capex.avionics") == 0.0
+        assert any(f"no avionics mass carried per {unit}" in n for n in default_run.designs[name].notes)
+        s = api.load(DEFAULT, registry)
+        arch = {**s.raw["architectures"], name: {**s.raw["architectures"][name], "avionics_mass": "1000 kg"}}
+        with_avionics = validate({**s.raw, "architectures": arch}, registry)
+        res = api.run(with_avionics, registry)
+        lg = res.ledgers[name]
+        units = res.designs[name].elements[0].count
+        assert units == default_run.designs[name].elements[0].count
+        assert lg.get("mass.avionics") == pytest.approx(units * 1.0, rel=1e-12)  # t
+        assert lg.get("capex.avionics") == pytest.approx(rates[name] * units * 1000.0 / 1e6, rel=1e-12)  # MUSD
+        assert lg.get("mass.structure") - base.get("mass.structure") == pytest.approx(units * f / (1 - f), rel=1e-9)
+        assert not any("no avionics mass carried" in n for n in res.designs[name].notes)
+
+
 def test_ground_failures_are_repaired_on_site(default_run):
     """Llama 3 GPU-attributed failure rate 256 / 2,422.3 GPU-years, repaired within 3 days: availability
     1 − 0.10568 × 3 / 365.25; repairs cost labour + 20 % of a chip each (cost.DEFAULTS)."""

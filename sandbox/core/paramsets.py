@@ -129,6 +129,33 @@ def spacecraft_params() -> tuple[Param, ...]:
     )
 
 
+def avionics_param(unit_name: str) -> Param:
+    """``avionics_mass`` (kg per ``unit_name``) for a large spacecraft, 0 kg by default: avionics not carried.
+
+    The LEO and cluster satellites carry a component estimate (20 kg each) for 50-300 kg smallsats. No
+    published figure fits a module of tens of tonnes that is mostly arrays, radiators and servers, and the
+    dry-mass shares of conventional spacecraft would give several tonnes; so the large spacecraft carry none
+    by default, say so in a note (:func:`avionics_note`), and a scenario can set a mass.
+    """
+    return Param("avionics_mass", "0 kg", f"Avionics per {unit_name} not sized elsewhere (attitude control, "
+                 "on-board computer, radios). Not carried by default: the LEO satellites' 20 kg is a component "
+                 "estimate for 50-300 kg smallsats, and the published shares of dry mass (TT&C 2-7 %, on-board "
+                 "processing 3-5 %, attitude control 6-8 %) describe spacecraft whose payload is 15-41 % of dry "
+                 "mass, not one that is mostly arrays, radiators and servers. Set a mass to carry it.", unit="kg",
+                 minimum=0.0, maximum=1e7,
+                 source="Wertz, Everett & Puschell, Space Mission Engineering: The New SMAD (2011), table 14-18 "
+                        "(average mass by subsystem as a percentage of dry mass); 0 kg is a stated omission, not a "
+                        "measurement")
+
+
+def avionics_note(p: Params, unit_name: str) -> list[str]:
+    """The design note of :func:`avionics_param`: ``[]`` when the scenario carries an avionics mass."""
+    if p.si("avionics_mass") > 0:
+        return []
+    return [f"no avionics mass carried per {unit_name} (avionics_mass = 0 kg: no published figure for a spacecraft "
+            "that is mostly arrays, radiators and servers; the LEO satellites carry 20 kg each)"]
+
+
 PRODUCTION_CLASSES = ("mass-produced", "small-series", "bespoke")
 
 
