@@ -379,8 +379,8 @@ def design(p: Params, ctx: Context) -> Design:
         element.propulsion_power_w = it_w * (1.0 + p.bus_power_fraction)
         notes.append(f"electric propulsion rated {element.propulsion_power_w / 1e3:,.0f} kW (the station's load): thruster "
                      "and power-processor mass from launch.ep_specific_mass_kg_per_kw")
-    notes.append("propellant for the transfer and for station keeping over the life is launched with the station "
-                 "(tank and thruster dry mass not counted separately)")
+    notes.append("propellant for the transfer and for station keeping over the life is launched with the station, "
+                 "with its tanks, feed and engine (the engine's launch.propellant_tankage_fraction)")
     notes.append("years to service = lead time + launch campaign (flights ÷ cadence) + transfer time")
     notes += avionics_note(p, "station")
     return Design(elements=[element], link_to_earth_bps=rate * p.downlink_terminals, years_to_service=0.0,

@@ -52,8 +52,8 @@ def test_power_is_priced_per_watt_not_per_kilogram(default_run):
 def test_large_spacecraft_state_their_avionics_and_carry_a_set_mass(default_run, registry):
     """The LEO satellites carry 20 kg of avionics each (NASA Ames smallsat component masses); a Starship module
     and a Lagrange station carry none by default and say so in a note. A scenario's mass is carried like the
-    LEO one: mass.avionics = units × mass; capex.avionics = class rate (USD/kg) × that mass (no propulsion
-    hardware here: both burn chemically or keep station on propellant alone); the rest of the dry mass grows by
+    LEO one: mass.avionics = units × mass; capex.avionics = class rate (USD/kg) × (that mass + the propulsion
+    hardware, here the tankage of their own propellant); the rest of the dry mass grows by
     the structure that holds it (structure = f / (1 − f) × subsystems, launch.structure_mass_kg)."""
     leo = default_run.ledgers["leo"]
     assert leo.get("mass.avionics") * 1e3 == pytest.approx(20.0 * default_run.designs["leo"].elements[0].count, rel=1e-12)
@@ -62,7 +62,9 @@ def test_large_spacecraft_state_their_avionics_and_carry_a_set_mass(default_run,
     f = launch.DEFAULTS["structure_fraction"].nominal
     for name, unit in (("starship", "module"), ("lagrange", "station")):
         base = default_run.ledgers[name]
-        assert base.get("mass.avionics") == 0.0 and base.get("capex.avionics") == 0.0
+        # capex.avionics also prices the propulsion hardware (the tankage of the station-keeping propellant)
+        assert base.get("mass.avionics") == 0.0
+        assert base.get("capex.avionics") == pytest.approx(rates[name] * base.get("mass.propulsion") * 1e3 / 1e6, rel=1e-12)
         assert any(f"no avionics mass carried per {unit}" in n for n in default_run.designs[name].notes)
         s = api.load(DEFAULT, registry)
         arch = {**s.raw["architectures"], name: {**s.raw["architectures"][name], "avionics_mass": "1000 kg"}}
@@ -72,9 +74,29 @@ def test_large_spacecraft_state_their_avionics_and_carry_a_set_mass(default_run,
         units = res.designs[name].elements[0].count
         assert units == default_run.designs[name].elements[0].count
         assert lg.get("mass.avionics") == pytest.approx(units * 1.0, rel=1e-12)  # t
-        assert lg.get("capex.avionics") == pytest.approx(rates[name] * units * 1000.0 / 1e6, rel=1e-12)  # MUSD
+        avionics_usd = lg.get("capex.avionics") * 1e6 - rates[name] * lg.get("mass.propulsion") * 1e3
+        assert avionics_usd == pytest.approx(rates[name] * units * 1000.0, rel=1e-9)
         assert lg.get("mass.structure") - base.get("mass.structure") == pytest.approx(units * f / (1 - f), rel=1e-9)
         assert not any("no avionics mass carried" in n for n in res.designs[name].notes)
+
+
+def test_propellant_carries_its_tanks_feed_and_engine(default_run):
+    """The Lagrange station burns 3.77 km/s plus its halo keeping at Isp 380 s from its own propellant: the
+    tankage (launch.propellant_tankage_fraction, 0.108 kg per kg: Centaur III, ULA Atlas V user's guide 2010) is on
+    mass.propulsion, priced per kg at the station's class, and Tsiolkovsky closes on everything left after the burn
+    (dry mass + tankage). The LEO satellites' drag make-up carries the same fraction."""
+    f = launch.DEFAULTS["propellant_tankage_fraction"].nominal
+    rate = cost.DEFAULTS["hardware_usd_per_kg_small_series"].nominal
+    for name in ("lagrange", "leo"):
+        lg = default_run.ledgers[name]
+        t = default_run.designs[name].elements[0].transport
+        prop, tank = lg.get("mass.propellant"), lg.get("mass.propulsion")  # t
+        assert tank == pytest.approx(f * prop, rel=1e-12), name
+        after_burn = lg.get("mass.total") - prop
+        assert prop == pytest.approx(launch.rocket_propellant_kg(after_burn, t.dv_after_drop_m_s, t.isp_s), rel=1e-9), name
+    lag = default_run.ledgers["lagrange"]
+    assert lag.get("mass.propellant") > 30.0  # t: a 3.77 km/s chemical transfer of a ~18 t station
+    assert lag.get("capex.avionics") == pytest.approx(rate * lag.get("mass.propulsion") * 1e3 / 1e6, rel=1e-12)
 
 
 def test_ground_failures_are_repaired_on_site(default_run):
@@ -136,7 +158,9 @@ def test_electric_propulsion_hardware_has_mass_and_the_spiral_its_belt_dose(regi
     part, _, _ = evaluate_element(dataclasses.replace(station, transit_dose_krad=0.0), registry, 0.08)
     kw = station.propulsion_power_w / 1e3
     assert kw == pytest.approx(part["power.it"] * 1.10 / 1e3, rel=1e-9)  # rated to the station's load (bus 0.10)
-    assert part["mass.propulsion"] == pytest.approx(kw * launch.DEFAULTS["ep_specific_mass_kg_per_kw"].nominal, rel=1e-9)
+    tankage = launch.DEFAULTS["propellant_tankage_fraction"].nominal * part["mass.propellant"]  # kg, the xenon's tanks
+    assert part["mass.propulsion"] == pytest.approx(kw * launch.DEFAULTS["ep_specific_mass_kg_per_kw"].nominal + tankage,
+                                                    rel=1e-9)
 
 
 def _context(scenario, registry):

@@ -1,5 +1,7 @@
 """Tests for sandbox.models.launch against hand calculations."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -73,3 +75,28 @@ def test_rocket_equation_doubling_mass():
     1000 kg final mass needs 1000 kg of propellant."""
     assert launch.rocket_propellant_kg(1000.0, 2583.0317, 380.0) == pytest.approx(1000.0, rel=1e-6)
     assert launch.rocket_propellant_kg(1000.0, 0.0, 380.0) == 0.0
+
+
+def test_propellant_with_tankage_closes_the_rocket_equation():
+    """Centaur III (ULA Atlas V user's guide, 2010): 2,247 kg empty for 20,830 kg of propellant, f = 0.108.
+    10 t dry, 3.77 km/s at Isp 380 s: R = exp(3770 / (380 × 9.80665)) = 2.7502; p0 = 10 t × 1.7502 = 17.502 t;
+    with tankage m_p = 17.502 / (1 − 0.108 × 1.7502) = 21.58 t, and the burn closes: the final mass
+    10 t + 0.108 m_p gives m_p again by Tsiolkovsky."""
+    r = math.exp(3770.0 / (380.0 * 9.80665))
+    p0 = 10_000.0 * (r - 1.0)
+    mp = launch.propellant_with_tankage_kg(p0, 10_000.0, 0.108)
+    assert mp == pytest.approx(p0 / (1.0 - 0.108 * (r - 1.0)), rel=1e-12)
+    assert mp == pytest.approx(21_580.0, rel=1e-3)
+    assert mp == pytest.approx(launch.rocket_propellant_kg(10_000.0 + 0.108 * mp, 3770.0, 380.0), rel=1e-12)
+    assert launch.DEFAULTS["propellant_tankage_fraction"].nominal == pytest.approx(2247.0 / 20830.0, abs=5e-4)
+    assert launch.propellant_with_tankage_kg(0.0, 10_000.0, 0.108) == 0.0
+    assert launch.propellant_with_tankage_kg(p0, 10_000.0, 0.0) == pytest.approx(p0, rel=1e-15)
+
+
+def test_a_stage_cannot_carry_its_own_tanks_beyond_one_over_f():
+    """f (R − 1) ≥ 1: no finite propellant (R − 1 = 1 / 0.108 = 9.26, i.e. Δv ≥ Isp g0 ln 10.26)."""
+    assert math.isinf(launch.propellant_with_tankage_kg(100_000.0, 10_000.0, 0.108))
+    out = launch.propellant_with_tankage_kg(np.array([100_000.0, 1_000.0]), np.array([10_000.0, 10_000.0]), 0.108)
+    assert np.isinf(out[0]) and out[1] == pytest.approx(1_000.0 / (1 - 0.0108), rel=1e-12)
+    with pytest.raises(ValueError, match="tankage_fraction"):
+        launch.propellant_with_tankage_kg(1.0, 1.0, 1.0)

@@ -50,7 +50,7 @@ LEDGER_DEFAULTS = (
     "radiation.dose_rate_scale", "radiation.cots_tid_krad", "radiation.design_margin",
     "radiation.cots_see_cross_section_cm2", "radiation.see_flux_scale", "radiation.sdc_time_lost_per_event_s",
     "compute.repair_time_days", "power.pmad_efficiency", "power.pointing_factor",
-    "launch.payload_packing_density_kg_m3", "launch.ep_specific_mass_kg_per_kw",
+    "launch.payload_packing_density_kg_m3", "launch.ep_specific_mass_kg_per_kw", "launch.propellant_tankage_fraction",
     "cost.hardware_usd_per_kg_mass_produced", "cost.hardware_usd_per_kg_small_series",
     "cost.hardware_usd_per_kg_bespoke", "cost.integration_fraction", "cost.insurance_fraction",
     "cost.ops_cost_fraction_per_year", "cost.ground_segment_cost_usd_per_year", "cost.building_life_years",
@@ -396,6 +396,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     structure_mass = m.launch.structure_mass_kg(subsystems, el.structure_fraction) if el.structure_fraction > 0 else 0.0
     dry = subsystems + structure_mass
     propellant: Any = 0.0
+    tankage: Any = 0.0  # kg of tanks, feed and engines per unit for its own propellant
     flights: Any = 0.0
     tanker_flights = launch_capex = co2_t = 0.0
     vehicle = None
@@ -408,8 +409,17 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         t = el.transport
         vehicle = _lookup(cat.launch_vehicles, "launch_vehicles", t.vehicle, where, inputs)
         if t.dv_after_drop_m_s > 0:
-            propellant = _propellant_kg(dry, t.dv_after_drop_m_s, t.isp_s)
-        wet = as_array(dry + propellant)
+            # the rocket equation for the dry mass, then the tanks, feed and engines that carry the propellant
+            # (launch.propellant_tankage_fraction kg per kg), which ride to the end of the burn too
+            propellant = m.launch.propellant_with_tankage_kg(_propellant_kg(dry, t.dv_after_drop_m_s, t.isp_s), dry,
+                                                             mv("launch.propellant_tankage_fraction"))
+            if bool(np.any(~np.isfinite(propellant))) and np.ndim(propellant) == 0:
+                raise EvaluationError(
+                    f"{where}: {t.dv_after_drop_m_s:,.0f} m/s at Isp {t.isp_s:g} s is beyond a stage that carries its own "
+                    f"tanks ({mv('launch.propellant_tankage_fraction'):g} kg per kg of propellant, "
+                    "launch.propellant_tankage_fraction): lower the Δv or raise the Isp")
+            tankage = mv("launch.propellant_tankage_fraction") * propellant
+        wet = as_array(dry + tankage + propellant)
         try:
             payload = vehicle.payload(t.destination)
         except KeyError as exc:
@@ -446,7 +456,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     power_hw = (power_capex + storage_capex) * count
     structure_capex = usd_per_kg * (structure_mass + shield_mass) * count
     thermal_capex = usd_per_kg * thermal_mass * count
-    avionics_capex = usd_per_kg * (el.avionics_mass_kg + propulsion_mass) * count
+    avionics_capex = usd_per_kg * (el.avionics_mass_kg + propulsion_mass + tankage) * count
     other_capex = usd_per_kg * class_priced_extra * count + sum(el.extra_capex_usd.values())
     hardware = chips_capex + hosts_capex + power_hw + structure_capex + thermal_capex + avionics_capex + other_capex
     f_integration = mv("cost.integration_fraction") if in_space else 0.0  # integration, assembly and test: in space only
@@ -516,7 +526,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         "mass.thermal": thermal_mass * count,
         "mass.shielding": shield_mass * count,
         "mass.avionics": el.avionics_mass_kg * count,
-        "mass.propulsion": propulsion_mass * count,
+        "mass.propulsion": (propulsion_mass + tankage) * count,
         "mass.structure": structure_mass * count,
         "mass.propellant": propellant * count,
         "mass.other": extra_mass * count,
@@ -680,10 +690,13 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
     trace["mass.shielding"] = (f"{el.shielding_g_cm2:g} g/cm2 [element] over a cube of electronics (chips and hosts) at "
                                f"{v['packing']:g} kg/m3 [launch.payload_packing_density_kg_m3] (approximation)")
     trace["mass.avionics"] = f"{count:g} × {el.avionics_mass_kg:g} kg [element]"
-    trace["mass.propulsion"] = (f"{count:g} × {el.propulsion_power_w / 1e3:g} kW × {mv('launch.ep_specific_mass_kg_per_kw'):g} kg/kW "
-                                "[launch.ep_specific_mass_kg_per_kw] (thrusters, power processors, feed)")
+    trace["mass.propulsion"] = (f"{count:g} × ({el.propulsion_power_w / 1e3:g} kW × {mv('launch.ep_specific_mass_kg_per_kw'):g} kg/kW "
+                                "[launch.ep_specific_mass_kg_per_kw] (thrusters, power processors, feed) + propellant × "
+                                f"{mv('launch.propellant_tankage_fraction'):g} [launch.propellant_tankage_fraction] (tanks, "
+                                "feed, chemical engines))")
     trace["mass.structure"] = f"structure_mass_kg(subsystems, {el.structure_fraction:g} [element])"
-    trace["mass.propellant"] = (f"propellant_mass(dry, {el.transport.dv_after_drop_m_s:g} m/s, Isp {el.transport.isp_s:g} s) [element transport]"
+    trace["mass.propellant"] = (f"propellant_with_tankage_kg(propellant_mass(dry, {el.transport.dv_after_drop_m_s:g} m/s, Isp "
+                                f"{el.transport.isp_s:g} s) [element transport], dry, launch.propellant_tankage_fraction)"
                                 if el.transport is not None else "0 (no transport)")
     trace["mass.other"] = f"plugin items [element]: {', '.join(el.extra_mass_kg) or 'none'}"
     trace["capex.power"] = ("array rating at beginning of life (area × reference flux × efficiency × packing) or generator "

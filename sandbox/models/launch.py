@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULTS",
     "STANDARD_GRAVITY_M_S2",
     "structure_mass_kg",
+    "propellant_with_tankage_kg",
     "payload_volume_m3",
     "flights_needed",
     "tanker_flights",
@@ -82,7 +83,39 @@ DEFAULTS: dict[str, Sourced] = {
         high=12.0,
         note="thrusters, power processing units and feed system per kW of rated input power (tanks excluded)",
     ),
+    "propellant_tankage_fraction": Sourced(
+        0.108,
+        "",
+        "Centaur III, single engine: 2,247 kg empty for 20,830 kg of LOX/LH2 (United Launch Alliance, Atlas V "
+        "Launch Services User's Guide, 2010) = 0.108 kg of tanks, feed, engine and stage structure per kg of "
+        "propellant. Range an assumption: 0.05 for large tanks of dense propellant, 0.2 for small propulsion "
+        "modules and gas stored at high pressure (xenon, krypton, argon in composite overwrapped vessels)",
+        low=0.05,
+        high=0.2,
+        note="inert mass carried per kg of an element's own propellant (tanks, feed, chemical engines); electric "
+        "thrusters and power processors are counted per kW (ep_specific_mass_kg_per_kw)",
+    ),
 }
+
+
+def propellant_with_tankage_kg(bare_propellant_kg: ArrayLike, dry_kg: ArrayLike,
+                                tankage_fraction: ArrayLike) -> FloatOrArray:
+    """Propellant (kg) when its tanks, feed and engines (``f`` kg per kg of propellant) ride along.
+
+    The rocket equation for the dry mass alone gives ``p0 = m_dry (R − 1)``; the tankage ``f m_p`` stays
+    after the burn, so ``m_p = (m_dry + f m_p)(R − 1)``, i.e. ``m_p = p0 / (1 − f (R − 1))`` with
+    ``R − 1 = p0 / m_dry``. No finite propellant reaches the Δv when ``f (R − 1) ≥ 1``: ``inf``, which callers
+    refuse (the stage cannot carry its own tanks that far).
+    """
+    scalar = is_scalar(bare_propellant_kg, dry_kg, tankage_fraction)
+    p0, m, f = arr(bare_propellant_kg), arr(dry_kg), arr(tankage_fraction)
+    bad = reject((p0 < 0) | (m < 0), scalar, "bare_propellant_kg and dry_kg must be >= 0")
+    bad = bad | reject((f < 0) | (f >= 1), scalar, "tankage_fraction must be in [0, 1)")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(m > 0, p0 / np.where(m > 0, m, 1.0), 0.0)  # R − 1
+        denom = 1.0 - f * ratio
+        mp = np.where(p0 <= 0, 0.0, np.where(denom > 0, p0 / np.where(denom > 0, denom, 1.0), np.inf))
+    return out(np.where(bad, np.nan, mp), scalar)
 
 
 def structure_mass_kg(subsystem_mass_kg: ArrayLike, structure_fraction: ArrayLike) -> FloatOrArray:
