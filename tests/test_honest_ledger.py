@@ -99,6 +99,15 @@ def test_propellant_carries_its_tanks_feed_and_engine(default_run):
     assert lag.get("capex.avionics") == pytest.approx(rate * lag.get("mass.propulsion") * 1e3 / 1e6, rel=1e-12)
 
 
+def test_a_transfer_beyond_what_a_stage_can_carry_its_tanks_is_refused(registry):
+    """At Isp 100 s (v_e 981 m/s) the station's 3.77 km/s + 5 × 20 m/s needs R = e^(3,870 / 981) ≈ 52, so
+    f (R − 1) = 0.108 × 51 > 1: no finite propellant lifts its own tanks that far, and the run says so."""
+    s = validate({"architectures": {"st": {"type": "lagrange", "chemical_isp": "100 s"}}}, registry)
+    res = api.run(s, registry)
+    assert "beyond a stage that carries its own tanks" in res.failures["st"]
+    assert "launch.propellant_tankage_fraction" in res.failures["st"]
+
+
 def test_ground_failures_are_repaired_on_site(default_run):
     """Llama 3 GPU-attributed failure rate 256 / 2,422.3 GPU-years, repaired within 3 days: availability
     1 − 0.10568 × 3 / 365.25; repairs cost labour + 20 % of a chip each (cost.DEFAULTS)."""
