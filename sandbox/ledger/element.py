@@ -410,15 +410,15 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         vehicle = _lookup(cat.launch_vehicles, "launch_vehicles", t.vehicle, where, inputs)
         if t.dv_after_drop_m_s > 0:
             # the rocket equation for the dry mass, then the tanks, feed and engines that carry the propellant
-            # (launch.propellant_tankage_fraction kg per kg), which ride to the end of the burn too
-            propellant = m.launch.propellant_with_tankage_kg(_propellant_kg(dry, t.dv_after_drop_m_s, t.isp_s), dry,
-                                                             mv("launch.propellant_tankage_fraction"))
-            if bool(np.any(~np.isfinite(propellant))) and np.ndim(propellant) == 0:
+            # (f_tank kg per kg), which ride to the end of the burn too
+            f_tank = mv("launch.propellant_tankage_fraction")
+            propellant = m.launch.propellant_with_tankage_kg(_propellant_kg(dry, t.dv_after_drop_m_s, t.isp_s), dry, f_tank)
+            if np.ndim(propellant) == 0 and not math.isfinite(propellant):  # a study's inf is refused with its totals
                 raise EvaluationError(
                     f"{where}: {t.dv_after_drop_m_s:,.0f} m/s at Isp {t.isp_s:g} s is beyond a stage that carries its own "
-                    f"tanks ({mv('launch.propellant_tankage_fraction'):g} kg per kg of propellant, "
-                    "launch.propellant_tankage_fraction): lower the Δv or raise the Isp")
-            tankage = mv("launch.propellant_tankage_fraction") * propellant
+                    f"tanks ({f_tank:g} kg per kg of propellant, launch.propellant_tankage_fraction): lower the Δv or "
+                    "raise the Isp")
+            tankage = f_tank * propellant
         wet = as_array(dry + tankage + propellant)
         try:
             payload = vehicle.payload(t.destination)
