@@ -155,7 +155,7 @@ PARAMS = (
           source=_BOLINGER + ": 2019 median 0.35 MW_DC/acre (0.87 MW/ha) for fixed-tilt plants, 52 % denser than in 2011 "
                  "(low: the 2011 median); high: an assumption for dense east-west layouts"),
     Param("gas_plant", "CCGT", "On-site gas plant (a catalogue power source of kind 'fuel').", catalogue="power_sources",
-          kind="string"),
+          kinds=("fuel",), kind="string"),
     Param("gas_plant_life", "30 yr", "Life over which the gas plant is paid for.", unit="yr", low="20 yr", high="40 yr",
           exclusive_minimum=True, maximum=60.0,
           source="NREL Annual Technology Baseline 2024, natural gas combined cycle: 30-year cost recovery period"),

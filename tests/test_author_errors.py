@@ -447,3 +447,70 @@ def test_si_of_a_text_parameter_names_the_parameter():
     params = Params({"chip": "H100-SXM"})
     with pytest.raises(TypeError, match=r"parameter 'chip' is str 'H100-SXM', not a number: p\.si\(\) takes a quantity"):
         params.si("chip")
+
+
+# ------------------------------------------------------------------ rules between parameters (ArchitectureSpec.check)
+@pytest.mark.parametrize(("arch", "table", "expected"), [
+    # an equatorial hall has no crater for a rim cable to feed (the run used to fail only after validation said "valid")
+    ("lunar", {"site": "equator", "power": "rim-cable"},
+     "architectures.lunar.power: power = 'rim-cable' carries rim power into a crater: it needs site = 'psr' "
+     "(site is 'equator')"),
+    ("lunar", {"site": "psr", "power": "solar"},
+     "architectures.lunar.power: a permanently shadowed crater gets no sunlight: choose power = 'rim-cable', "
+     "'rim-beamed' or 'fission'"),
+    ("leo", {"orbit": "low-inclination", "inclination": "50 deg"},
+     "architectures.leo.inclination: orbit 'low-inclination' needs inclination <= 30 deg, got 50 deg; set "
+     "`inclination` (e.g. \"15 deg\") or use orbit = 'inclined'"),
+    ("leo", {"ground_stations": []}, "architectures.leo.ground_stations: give at least one catalogue ground station"),
+    # catalogue kinds: an on-site gas plant burns fuel, the SBSP eclipse cover is a grid
+    ("ground", {"power": "gas", "gas_plant": "grid-us"},
+     "architectures.ground.gas_plant: 'grid-us' is a grid power source, but this parameter takes only a power source "
+     "of kind 'fuel'; did you mean 'CCGT'?"),
+    ("sbsp", {"grid": "CCGT"}, "architectures.sbsp.grid: 'CCGT' is a fuel power source, but this parameter takes only "
+                               "a power source of kind 'grid'; did you mean 'grid-us'?"),
+])
+def test_a_rule_between_parameters_is_refused_at_validation_with_its_key(registry, arch, table, expected):
+    with pytest.raises(ScenarioError) as err:
+        validate({"architectures": {arch: table}}, registry, "s.toml")
+    assert err.value.problems == [f"s.toml: {expected}"]
+
+
+def test_the_design_refuses_what_check_refuses(registry):
+    # a study's points are not validated one by one: the design must refuse the same values
+    from sandbox.core.params import Params, check_value
+    from sandbox.core.scenario import default_params
+
+    for arch, table in (("lunar", {"site": "equator", "power": "rim-cable"}), ("leo", {"ground_stations": []})):
+        spec = registry.architectures[arch]
+        values, _ = default_params(spec, registry)
+        values.update({k: check_value(spec.param(k), v) for k, v in table.items()})
+        params = Params(values, frozenset(), {})
+        ((key, message),) = spec.check(params)
+        with pytest.raises(ValueError) as info:
+            spec.design(params, None)  # refused before the design reads its context
+        assert message in str(info.value)
+
+
+def test_a_third_party_check_is_reported_and_a_check_that_raises_blames_no_file():
+    def plugin(check):
+        class P:
+            @hookimpl
+            def sandbox_register_architectures(self, register):
+                from sandbox import ArchitectureSpec
+
+                register(ArchitectureSpec(name="pair", title="Pair", description="Two sizes with a rule.",
+                                          params=(Param("inner", "1 m", "Inner size.", unit="m", source="test"),
+                                                  Param("outer", "2 m", "Outer size.", unit="m", source="test")),
+                                          design=lambda p, ctx: None, check=check))
+        return P()
+
+    def rule(p):
+        return [("outer", "must exceed inner")] if p.si("outer") <= p.si("inner") else []
+
+    reg = api.registry([("pair-plugin", plugin(rule))])
+    validate({"architectures": {"pair": {}}}, reg, "s.toml")
+    with pytest.raises(ScenarioError) as err:
+        validate({"architectures": {"pair": {"outer": "50 cm"}}}, reg, "s.toml")
+    assert err.value.problems == ["s.toml: architectures.pair.outer: must exceed inner"]
+    reg = api.registry([("pair-plugin", plugin(lambda p: 1 / 0))])
+    validate({"architectures": {"pair": {"outer": "50 cm"}}}, reg, "s.toml")  # the plugin's bug, not the file's

@@ -51,6 +51,19 @@ CASES = [
     ("reversed claim band", GOOD + '[claim]\ntitle = "t"\nsource = "s"\nbridge_from = "none"\n[[claim.figures]]\n'
      'architecture = "ground"\nmetric = "specific.mass"\nclaimed = "40 kg/kW"\nlow = "59 kg/kW"\nhigh = "34 kg/kW"\n',
      "claim.figures[0]: expected low <= claimed <= high"),
+    # a type that is not a string was looked up in a dict and raised TypeError (unhashable list)
+    ("list as type", GOOD.replace("[architectures.ground]", '[architectures.g]\ntype = []'),
+     "architectures.g.type: expected the name of an installed architecture (a string), got []"),
+    # one fault, one line: a non-table [architectures] no longer adds "expected at least one ...", nor a
+    # claim figure naming an architecture of the file whose own table is wrong
+    ("architectures not a table", 'architectures = "x"\n' + GOOD.replace("[architectures.ground]\npue = 1.2", ""),
+     "architectures: expected a table [architectures], got 'x'"),
+    ("bad table named by a claim", GOOD.replace("[architectures.ground]\npue = 1.2", "[architectures]\nleo = 3")
+     + '[claim]\ntitle = "t"\nsource = "s"\nbridge_from = "none"\n[[claim.figures]]\narchitecture = "leo"\n'
+     'metric = "specific.mass"\nclaimed = "40 kg/kW"\n', "architectures.leo: expected a table, got 3"),
+    ("list as a claim's architecture", GOOD + '[claim]\ntitle = "t"\nsource = "s"\nbridge_from = "none"\n'
+     '[[claim.figures]]\narchitecture = ["ground"]\nmetric = "specific.mass"\nclaimed = "40 kg/kW"\n',
+     "claim.figures[0].architecture: expected one of the scenario's architectures (ground), got ['ground']"),
     ("missing bridge_from", GOOD + '[claim]\ntitle = "t"\nsource = "s"\nbridge_from = "nope.toml"\n[[claim.figures]]\n'
      'architecture = "ground"\nmetric = "specific.mass"\nclaimed = "40 kg/kW"\n',
      "claim.bridge_from: no scenario file 'nope.toml' beside this file"),

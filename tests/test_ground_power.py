@@ -17,6 +17,7 @@ from sandbox_plugins import ground as plugin
 
 from sandbox import Element, PowerSystem, Site, ThermalSystem, api, trajectory
 from sandbox.core.registry import default_registry
+from sandbox.core.scenario import ScenarioError
 from sandbox.ledger.element import EvaluationError, evaluate_element
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,8 +143,10 @@ def test_gas_plant_by_hand(claims):
     assert lg.get("capex.power") == pytest.approx(demand * 1.0 / 1e6, rel=1e-9)
     assert lg.get("opex.energy") == pytest.approx(demand / 1e3 * H * 0.028612 / 1e6, rel=1e-4)
     assert lg.get("time.years_to_service") == 3.0
-    wrong = run_standard({"ground": {"power": "gas", "gas_plant": "grid-us"}}, allow_failures=True)
-    assert "gas_plant 'grid-us' is a power source of kind 'grid'; it must be of kind 'fuel'" in wrong.failures["ground"]
+    # a grid is not a gas plant: refused when the scenario is validated (the parameter takes kind 'fuel' only)
+    with pytest.raises(ScenarioError, match=r"architectures\.ground\.gas_plant: 'grid-us' is a grid power source, but "
+                                            r"this parameter takes only a power source of kind 'fuel'"):
+        run_standard({"ground": {"power": "gas", "gas_plant": "grid-us"}}, allow_failures=True)
 
 
 def test_grid_is_still_the_default(claims):

@@ -183,6 +183,7 @@ def test_bad_sweep_tables_name_file_and_key(registry, write_scenario, tmp_path, 
     with pytest.raises(ScenarioError) as info:
         study.parse_plan(load_scenario(path, registry), registry)
     assert f"{path}: {message}" in str(info.value)
+    assert len(info.value.problems) == 1, info.value.problems  # one fault, one line (a bad method once added "points: missing")
     out = tmp_path / "out"
     res = CliRunner().invoke(cli, ["sweep", str(path), "--out", str(out)])
     assert res.exit_code == 2 and "Traceback" not in res.output

@@ -250,16 +250,27 @@ def _orbit(p: Params, ctx: Context) -> tuple[float, float | None, str]:
         ltan = 18.0 if p.orbit == "sso-dawn-dusk" else float(p.ltan.to_value(u.h))
         return inc, ltan, f"sun-synchronous, i = {inc:.2f}° (J2), LTAN {ltan:g} h"
     inc = float(p.inclination.to_value(u.deg))
-    if p.orbit == "low-inclination" and inc > LOW_INCLINATION_MAX_DEG:
-        raise ValueError(f"orbit 'low-inclination' needs inclination <= {LOW_INCLINATION_MAX_DEG:g} deg, got {inc:g} deg; "
-                         "set `inclination` (e.g. \"15 deg\") or use orbit = 'inclined'")
     return inc, None, f"circular, i = {inc:g}°"
+
+
+def check(p: Params) -> list[tuple[str, str]]:
+    """Rules between parameters (checked when a scenario is validated, and by the design)."""
+    import astropy.units as u
+
+    found = []
+    inc = float(p.inclination.to_value(u.deg))
+    if p.orbit == "low-inclination" and inc > LOW_INCLINATION_MAX_DEG:
+        found.append(("inclination", f"orbit 'low-inclination' needs inclination <= {LOW_INCLINATION_MAX_DEG:g} deg, "
+                                     f"got {inc:g} deg; set `inclination` (e.g. \"15 deg\") or use orbit = 'inclined'"))
+    if p.si("peak_compute_target") > 0 and int(p.satellites) <= 0:
+        found.append(("peak_compute_target", "needs `satellites` (the count the target is spread over)"))
+    if not list(p.ground_stations):
+        found.append(("ground_stations", "give at least one catalogue ground station"))
+    return found
 
 
 def _stations(p: Params, ctx: Context) -> list:
     names = list(p.ground_stations)
-    if not names:
-        raise ValueError("ground_stations: give at least one catalogue ground station")
     known = ctx.catalogues.ground_stations
     missing = [n for n in names if n not in known]
     if missing:
@@ -272,6 +283,8 @@ def design(p: Params, ctx: Context) -> Design:
 
     from sandbox import trajectory
 
+    for key, problem in check(p):  # (a study may reach values the scenario's validation never saw)
+        raise ValueError(f"{key}: {problem}")
     m = ctx.models
     metrics: list[Metric] = []
     notes: list[str] = []
@@ -310,8 +323,6 @@ def design(p: Params, ctx: Context) -> Design:
     n_sat = int(p.satellites)
     utilisation = p.utilisation * perf
     if target > 0:
-        if n_sat <= 0:
-            raise ValueError("peak_compute_target needs `satellites` (the count the target is spread over)")
         implied = target / n_sat
         chips = float(math.ceil(implied / (chip_peak * perf) - 1e-9))
         metrics.append(Metric("sat.implied_peak_compute", implied * 1e-15, ops_unit,
@@ -567,6 +578,7 @@ SPEC = ArchitectureSpec(
                 "visibility and query latency computed from the orbit; ISLs, drag and dose.",
     params=PARAMS,
     design=design,
+    check=check,
 )
 
 

@@ -123,14 +123,22 @@ PARAMS = (
 
 
 # ------------------------------------------------------------------------------ design
+def check(p: Params) -> list[tuple[str, str]]:
+    """The site rules out some power options (checked when a scenario is validated, and by the design)."""
+    if p.site == "psr" and p.power == "solar":
+        return [("power", "a permanently shadowed crater gets no sunlight: choose power = 'rim-cable', 'rim-beamed' "
+                          "or 'fission'")]
+    if p.site != "psr" and p.power in ("rim-cable", "rim-beamed"):
+        return [("power", f"power = {p.power!r} carries rim power into a crater: it needs site = 'psr' "
+                          f"(site is {p.site!r})")]
+    return []
+
+
 def design(p: Params, ctx: Context) -> Design:
     """A data hall sized to the workload, at the chosen lunar site and power option."""
     site, mode = p.site, p.power
-    if site == "psr" and mode == "solar":
-        raise ValueError("a permanently shadowed crater gets no sunlight: choose power = 'rim-cable', 'rim-beamed' "
-                         "or 'fission'")
-    if site != "psr" and mode in ("rim-cable", "rim-beamed"):
-        raise ValueError(f"power = {mode!r} carries rim power into a crater: it needs site = 'psr'")
+    for _, problem in check(p):
+        raise ValueError(problem)
     notes: list[str] = []
     metrics: list[Metric] = []
     shielding = float(p.shielding.to_value(u.g / u.cm**2))
@@ -287,6 +295,7 @@ SPEC = ArchitectureSpec(
                 "polar rim or equator (solar + storage across the night, or fission); radiators against the regolith.",
     params=PARAMS,
     design=design,
+    check=check,
 )
 
 @hookimpl

@@ -120,7 +120,7 @@ PARAMS = (
           source="Amazon 2024 10-K: servers depreciated over 5 years from 2025 (6 before); Alphabet and Microsoft use 6 years",
           low="4 yr", high="6 yr", exclusive_minimum=True, maximum=30.0),
     Param("grid", "grid-us", "Grid that carries the data centre through the satellites' eclipses (a catalogue power "
-          "source of kind 'grid').", catalogue="power_sources", kind="string"),
+          "source of kind 'grid').", catalogue="power_sources", kinds=("grid",), kind="string"),
     *envelope_params("mass-produced", "a powersat is millions of identical modules built on production lines (NASA's "
                      "2024 study assumes 1.5-2 million modules with learning curves)"),
     # ------------------------------------------------------------------ orbit and the ground site

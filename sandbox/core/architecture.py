@@ -23,6 +23,11 @@ class ArchitectureSpec:
     costs or totals itself (the engine does, the same way for every architecture).
     ``baseline=True`` marks the architecture every comparison is shown relative to (the ground
     data center); a scenario without one gets it added with its defaults.
+    ``check(params)``, optional, states the rules between parameters that one parameter's bounds
+    cannot (a site that rules out a power option): it returns ``(parameter, message)`` pairs, which
+    validation reports as ``<file>: architectures.<instance>.<parameter>: <message>`` (exit status
+    2) before anything runs. The design function should refuse the same values too (a study may
+    reach them), best by calling the same function.
     """
 
     name: str
@@ -31,6 +36,7 @@ class ArchitectureSpec:
     params: tuple[Param, ...]
     design: Callable[[Params, Context], Design]
     baseline: bool = False
+    check: Callable[[Params], list[tuple[str, str]]] | None = None
 
     def __post_init__(self) -> None:
         if not self.name or not self.name.replace("_", "").replace("-", "").isalnum() or self.name.lower() != self.name:

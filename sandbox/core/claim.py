@@ -66,8 +66,12 @@ class Claim:
     bridge_from: str = ""  # the scenario the validation page bridges from (relative to the file; default ../default.toml)
 
 
-def parse_claim(table: Any, instances: set[str], bad: Any) -> Claim | None:
-    """Check a ``[claim]`` table; report problems through ``bad(key, message)``."""
+def parse_claim(table: Any, instances: set[str] | None, bad: Any) -> Claim | None:
+    """Check a ``[claim]`` table; report problems through ``bad(key, message)``.
+
+    ``instances`` are the architectures a figure may name; None skips that check (the scenario's
+    ``[architectures]`` table is itself invalid and already reported).
+    """
     if not isinstance(table, dict):
         bad("claim", f"expected a table [claim], got {table!r}")
         return None
@@ -100,9 +104,9 @@ def parse_claim(table: Any, instances: set[str], bad: Any) -> Claim | None:
             bad(f"{where}.{sorted(unknown)[0]}", f"unknown key; expected one of {', '.join(sorted(_FIGURE_KEYS))}")
             continue
         arch, metric = fig.get("architecture"), fig.get("metric")
-        if arch not in instances:
-            bad(f"{where}.architecture", f"expected one of the scenario's architectures ({', '.join(sorted(instances))}), "
-                                         f"got {arch!r}")
+        if not isinstance(arch, str) or (instances is not None and arch not in instances):
+            known = f" ({', '.join(sorted(instances))})" if instances is not None else ""
+            bad(f"{where}.architecture", f"expected one of the scenario's architectures{known}, got {arch!r}")
             continue
         if not isinstance(metric, str) or not metric:
             bad(f"{where}.metric", f"expected a metric name such as 'cost.per_pflop_day', got {metric!r}")

@@ -234,9 +234,10 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
     workload = _workload(_table(data, "workload", bad), bad)
     assumptions = _assumptions(_table(data, "assumptions", bad), registry, bad)
 
+    archs_table = isinstance(data.get("architectures", {}), dict)
     archs = _table(data, "architectures", bad)
     runs: list[ArchitectureRun] = []
-    if not archs and "architectures" not in problems:
+    if not archs and archs_table:
         bad("architectures", "expected at least one [architectures.<name>] table")
     for instance, table in archs.items():
         key = f"architectures.{instance}"
@@ -248,8 +249,11 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             bad(key, f"expected a table, got {table!r}")
             continue
         kind = table.get("type", instance)
+        where = f"{key}.type" if "type" in table else key
+        if not isinstance(kind, str):
+            bad(where, f"expected the name of an installed architecture (a string), got {kind!r}")
+            continue
         if kind not in registry.architectures:
-            where = f"{key}.type" if "type" in table else key
             unavailable = getattr(registry, "unavailable", {})
             if isinstance(kind, str) and kind in unavailable:
                 bad(where, f"architecture {kind!r} is unavailable: {unavailable[kind]}")
@@ -263,6 +267,7 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             bad(where, f"no installed architecture {kind!r}{hint}")
             continue
         spec = registry.architectures[kind]
+        before = len(problems)
         values, origins = default_params(spec, registry, overrides, set(table), lambda k, m, key=key: bad(k, f"as {key}.{m}"),
                                          workload.kind)
         overridden = set()
@@ -280,12 +285,18 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             if param.catalogue and param.name in values and not (values[param.name] == AUTO and param.default == AUTO):
                 _catalogue_param(registry, spec.name, param, values[param.name], param.name in overridden,
                                  f"{key}.{param.name}", shown, bad, problems)
-        runs.append(ArchitectureRun(instance, spec, Params(values, frozenset(overridden), origins)))
+        params = Params(values, frozenset(overridden), origins)
+        if spec.check is not None and len(problems) == before:
+            _cross_check(spec, params, key, bad)
+        runs.append(ArchitectureRun(instance, spec, params))
     claim = None
     if "claim" in data:
         from sandbox.core.claim import parse_claim  # only files that state a claim need it
 
-        named = {r.instance for r in runs} | {s.name for s in registry.architectures.values() if s.baseline}
+        # every architecture the file declares, valid or not (a bad one is reported once, above); None when
+        # [architectures] itself is not a table, so that the claim's figures are not checked against it
+        named = ({str(k) for k in archs} | {s.name for s in registry.architectures.values() if s.baseline}
+                 if archs_table else None)
         claim = parse_claim(data["claim"], named, bad)
     if problems:
         raise ScenarioError(problems)
@@ -343,6 +354,21 @@ def param_range(param: Any, models: Any, workload_kind: str = "") -> tuple[Any, 
         if default.low is not None and default.high is not None:
             return sourced_text(default.low, default.unit), sourced_text(default.high, default.unit), default.source
     return param.low, param.high, param.source
+
+
+def _cross_check(spec: ArchitectureSpec, params: Params, key: str, bad: Any) -> None:
+    """The architecture's own rules between its parameters (``ArchitectureSpec.check``).
+
+    A check that itself fails is the plugin's fault, not the file's: it is skipped here, and the
+    design function (which refuses the same values) names the architecture when it runs.
+    """
+    try:
+        found = list(spec.check(params) or ())  # type: ignore[misc]
+    except Exception:  # noqa: BLE001 - a plugin's bug must not stop the other architectures' validation
+        return
+    for item in found:
+        if isinstance(item, tuple) and len(item) == 2:
+            bad(f"{key}.{item[0]}", str(item[1]))
 
 
 def _table(data: dict, key: str, bad: Any) -> dict:

@@ -236,7 +236,8 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
             bad("sweep.points", f"a grid has the product of its steps ({grid_points:,} points), got {points!r}")
         points = grid_points
     elif points is None:
-        bad("sweep.points", "missing: say how many points to draw (points = N in [sweep], or --points N)")
+        if method in METHODS:  # (an unknown method is already reported: it may have been meant as a grid)
+            bad("sweep.points", "missing: say how many points to draw (points = N in [sweep], or --points N)")
         points = 1
     elif isinstance(points, bool) or not isinstance(points, int) or points < 1:
         bad("sweep.points", f"expected a whole number >= 1, got {points!r}")
