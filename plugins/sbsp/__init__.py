@@ -282,6 +282,21 @@ def _geo_transport(p: Params, ctx: Context) -> tuple[float, list[Metric], str]:
     return tankers, metrics, note
 
 
+def _look(p: Params) -> dict[str, float]:
+    """The rectenna's look angles to its satellites (raises ValueError below the horizon)."""
+    return beam.geo_look(float(p.rectenna_latitude.to_value(u.deg)), float(p.longitude_offset.to_value(u.deg)),
+                         p.si("geo_altitude"))
+
+
+def check(p: Params) -> list[tuple[str, str]]:
+    """A rectenna must see its satellites (checked when a scenario is validated, and by the design)."""
+    try:
+        _look(p)
+    except ValueError as exc:
+        return [("rectenna_latitude", f"{exc}: choose a rectenna latitude and longitude offset that see GEO")]
+    return []
+
+
 def design(p: Params, ctx: Context) -> Design:
     """The data centre sized to the workload, the powersats and rectennas sized to its demand."""
     m, cat = ctx.models, ctx.catalogues
@@ -328,7 +343,7 @@ def design(p: Params, ctx: Context) -> Design:
 
     # ---- geometry and diffraction
     geo_alt = p.si("geo_altitude")
-    look = beam.geo_look(float(p.rectenna_latitude.to_value(u.deg)), float(p.longitude_offset.to_value(u.deg)), geo_alt)
+    look = _look(p)
     d, el = look["slant_range_m"], look["elevation_deg"]
     lam = beam.wavelength_m(p.si("frequency"))
     d_t = p.si("transmitter_diameter")
@@ -505,6 +520,7 @@ SPEC = ArchitectureSpec(
                 "facility): diffraction-sized apertures, efficiency chain, eclipses on the grid, Starship to GEO.",
     params=PARAMS,
     design=design,
+    check=check,
 )
 
 
