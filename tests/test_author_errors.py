@@ -520,3 +520,24 @@ def test_a_third_party_check_is_reported_and_a_check_that_raises_blames_no_file(
     assert err.value.problems == ["s.toml: architectures.pair.outer: must exceed inner"]
     reg = api.registry([("pair-plugin", plugin(lambda p: 1 / 0))])
     validate({"architectures": {"pair": {"outer": "50 cm"}}}, reg, "s.toml")  # the plugin's bug, not the file's
+
+
+def test_a_check_cannot_change_the_parameters_or_print(capsys):
+    def meddling(p):
+        print("check was here")  # noqa: T201
+        p.values["outer"] = 99 * u.m
+        return []
+
+    class P:
+        @hookimpl
+        def sandbox_register_architectures(self, register):
+            from sandbox import ArchitectureSpec
+
+            register(ArchitectureSpec(name="pair", title="Pair", description="Two sizes.",
+                                      params=(Param("outer", "2 m", "Outer size.", unit="m", source="test"),),
+                                      design=lambda p, ctx: None, check=meddling))
+
+    scenario = validate({"architectures": {"pair": {}}}, api.registry([("pair-plugin", P())]), "s.toml")
+    (run,) = [r for r in scenario.architectures if r.instance == "pair"]
+    assert run.params.si("outer") == 2.0
+    assert capsys.readouterr().out == ""

@@ -69,15 +69,16 @@ def _hostile(where: str, *targets: object) -> None:
 
 
 def hostile_plugin() -> types.SimpleNamespace:
-    """Registers an architecture, then vandalises, prints, sleeps and raises in its design, in every
-    architecture's extra metrics and when the run finishes."""
+    """Registers an architecture, then vandalises, prints, sleeps and raises in its parameter check and
+    design, in every architecture's extra metrics and when the run finishes."""
     def design(p, ctx):
         _hostile("design", p, ctx, ctx.catalogues, ctx.workload, ctx.assumptions)
 
     @hookimpl
     def sandbox_register_architectures(register):
         print("hostile plugin was here: architectures")  # noqa: T201
-        register(ArchitectureSpec("hostile", "hostile", "vandal architecture", (), design))
+        register(ArchitectureSpec("hostile", "hostile", "vandal architecture", (), design,
+                                  check=lambda p: _hostile("check", p)))
 
     @hookimpl
     def sandbox_extra_metrics(architecture, design, ledger, context):

@@ -13,6 +13,7 @@ name that is not valid UTF-8 is shown with replacement characters.
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import math
@@ -29,6 +30,7 @@ import astropy.units as u
 from sandbox.core import overrides as _overrides
 from sandbox.core.architecture import WORKLOAD_KINDS, ArchitectureSpec, Assumptions, Workload
 from sandbox.core.catalogue import PRECISIONS
+from sandbox.core.hooks import call_with_timeout, captured_stdout
 from sandbox.core.params import Params, check_value, sourced_text
 from sandbox.core.units import FLOPS, QuantityError, parse_quantity
 
@@ -356,14 +358,22 @@ def param_range(param: Any, models: Any, workload_kind: str = "") -> tuple[Any, 
     return param.low, param.high, param.source
 
 
+#: Seconds an architecture's ``check`` may take when a scenario is validated.
+CHECK_TIMEOUT_S = 10.0
+
+
 def _cross_check(spec: ArchitectureSpec, params: Params, key: str, bad: Any) -> None:
     """The architecture's own rules between its parameters (``ArchitectureSpec.check``).
 
-    A check that itself fails is the plugin's fault, not the file's: it is skipped here, and the
+    The check gets a copy of the parameters (it cannot change the run's), its printing is
+    discarded, and it has :data:`CHECK_TIMEOUT_S`. A check that itself fails (raises, returns
+    something else, hangs) is the plugin's fault, not the file's: it is skipped here, and the
     design function (which refuses the same values) names the architecture when it runs.
     """
     try:
-        found = list(spec.check(params) or ())  # type: ignore[misc]
+        with captured_stdout():
+            found = call_with_timeout(lambda: list(spec.check(copy.deepcopy(params)) or ()),  # type: ignore[misc]
+                                      CHECK_TIMEOUT_S)
     except Exception:  # noqa: BLE001 - a plugin's bug must not stop the other architectures' validation
         return
     for item in found:
