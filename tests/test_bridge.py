@@ -293,3 +293,35 @@ def test_bridge_report_renders_the_waterfall_in_chromium(toy, tmp_path_factory):
     (table,) = dom.find("table", data_table="bridge")
     inputs = [tr.find("td")[3].text() for tr in table.find("tbody")[0].find("tr")]
     assert set(inputs) == {LAUNCH_KEY, GRID_KEY, "(interaction)"}
+
+
+def test_a_claims_file_bridges_its_renamed_instance_although_its_claim_names_the_old_one():
+    """musk_100gw.toml's Starship instance is named musk_100gw and its [claim] names it; bridged to the default's
+    starship it is renamed, and the renamed copy used to fail validation on the claim (a traceback). The two ends
+    equal the runs of the two files and the Shapley shares sum to the change."""
+    a, b = ROOT / "scenarios" / "claims" / "musk_100gw.toml", ROOT / "scenarios" / "default.toml"
+    r = invoke("bridge", str(a), str(b), "--architecture", "starship", "--format", "json")
+    assert r.exit_code == 0, r.output
+    (doc,) = json.loads(r.stdout)["bridges"]
+    reg = default_registry()
+    ends = (evaluate(load_scenario(a, reg), reg).ledgers["musk_100gw"].get("cost.per_pflop_day"),
+            evaluate(load_scenario(b, reg), reg).ledgers["starship"].get("cost.per_pflop_day"))
+    assert doc["paired_from"] == "musk_100gw" and (doc["a"], doc["b"]) == pytest.approx(ends, rel=1e-9)
+    assert sum(row["shapley"] for row in doc["inputs"]) == pytest.approx(ends[1] - ends[0], rel=1e-9)
+
+
+def test_inputs_a_rule_ties_together_are_bridged_as_one():
+    """guoxing_2035.toml spreads a peak target over a stated satellite count; the default sizes the cluster to the
+    workload (satellites 0, no target). A's target with B's count breaks the LEO rule 'a peak target needs
+    satellites', so those inputs (and the workload that the sizing reads with them) are joined into one input,
+    as for a mix the design refuses, instead of stopping the bridge."""
+    a, b = ROOT / "scenarios" / "claims" / "guoxing_2035.toml", ROOT / "scenarios" / "default.toml"
+    r = invoke("bridge", str(a), str(b), "--architecture", "leo", "--format", "json")
+    assert r.exit_code == 0, r.output
+    (doc,) = json.loads(r.stdout)["bridges"]
+    joined = [row["input"] for row in doc["inputs"] if "leo.peak_compute_target" in row["input"]]
+    assert joined and "leo.satellites" in joined[0]
+    assert sum(row["shapley"] for row in doc["inputs"]) == pytest.approx(doc["total"], rel=1e-9)
+    reg = default_registry()
+    assert doc["a"] == pytest.approx(evaluate(load_scenario(a, reg), reg).ledgers["guoxing_inference"]
+                                     .get("cost.per_pflop_day"), rel=1e-9)

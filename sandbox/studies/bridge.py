@@ -331,7 +331,12 @@ def _evaluate(a: Scenario, b: Scenario, registry: Any, keys: list[Key], masks: l
         try:
             scenario = validate(raw, registry, f"{a.path} with inputs of {b.path}", "")
         except ScenarioError as exc:
-            raise BridgeError(f"a mix of the two scenarios is invalid: {exc}") from None
+            # both files are valid, so the mix breaks a rule between inputs (an architecture's check: A's peak
+            # target with B's satellite count): those inputs are inseparable, as for a mix the design refuses
+            if strict:
+                raise InfeasibleMix(f"a mix of the two scenarios is invalid: {exc}") from None
+            out.update({m: math.nan for m in group_masks})
+            continue
         n = len(group_masks)
         points = {keys[i].name: np.array([float(keys[i].value(m[i])) for m in group_masks]) for i in ledger_idx}
         res = evaluate_points(scenario, registry, points, n)
@@ -395,6 +400,7 @@ def pair_instance(a: Scenario, source: str, inst: str, kind: str, registry: Any)
     """``a`` with its instance ``source`` renamed ``inst`` (of type ``kind``), so that it can be bridged to another
     scenario's ``inst``; a ``source`` the file does not name (the baseline the engine adds) has its defaults."""
     raw = dict(a.raw)
+    raw.pop("claim", None)  # a claim names A's instances, not the renamed one; the bridge does not read it
     tables = dict(raw.get("architectures") or {})
     table = dict(tables.pop(source, None) or {})
     table["type"] = kind
