@@ -325,3 +325,28 @@ def test_inputs_a_rule_ties_together_are_bridged_as_one():
     reg = default_registry()
     assert doc["a"] == pytest.approx(evaluate(load_scenario(a, reg), reg).ledgers["guoxing_inference"]
                                      .get("cost.per_pflop_day"), rel=1e-9)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_the_baseline_a_file_leaves_to_the_engine_is_bridged_with_the_other_files_parameters(tmp_path, reverse):
+    """A file stating only leo gets the engine's ground with its defaults; the white paper states its ground (B200,
+    PUE 1.05, 10 yr). Those parameters used to be left out of the bridge of ground (the end points missed them:
+    98.96 USD instead of the run's 37.61, and the bridge stopped). They are now the same inputs as against a file
+    that states an empty [architectures.ground] table, with the same shares."""
+    paper = ROOT / "scenarios" / "claims" / "starcloud_white_paper.toml"
+    bare, stated = tmp_path / "bare.toml", tmp_path / "stated.toml"
+    bare.write_text("[architectures.leo]\n", encoding="utf-8")
+    stated.write_text("[architectures.leo]\n[architectures.ground]\n", encoding="utf-8")
+    docs = []
+    for other in (bare, stated):
+        pair = (paper, other) if reverse else (other, paper)
+        r = invoke("bridge", *map(str, pair), "--architecture", "ground", "--format", "json")
+        assert r.exit_code == 0, r.output
+        (doc,) = json.loads(r.stdout)["bridges"]
+        docs.append(doc)
+    assert {row["input"]: row["shapley"] for row in docs[0]["inputs"]} == \
+        pytest.approx({row["input"]: row["shapley"] for row in docs[1]["inputs"]}, rel=1e-12)
+    assert "ground (chip, lifetime, pue)" in {row["input"] for row in docs[0]["inputs"]}
+    reg = default_registry()
+    paper_ground = evaluate(load_scenario(paper, reg), reg).ledgers["ground"].get("cost.per_pflop_day")
+    assert docs[0]["a" if reverse else "b"] == pytest.approx(paper_ground, rel=1e-9)

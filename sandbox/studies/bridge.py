@@ -181,12 +181,14 @@ def differing_keys(a: Scenario, b: Scenario, registry: Any, instances: list[str]
     not numbers of a run and are left out.
     """
     from sandbox.ledger.element import LEDGER_DEFAULTS
+    from sandbox.ledger.engine import architecture_runs
 
     keys: list[Key] = []
     tables = [(("workload",), a.raw.get("workload", {}), b.raw.get("workload", {})),
               (("assumptions",), a.raw.get("assumptions", {}), b.raw.get("assumptions", {}))]
-    runs_a = {r.instance: r for r in a.architectures}
-    runs_b = {r.instance: r for r in b.architectures}
+    # with the baseline the engine adds to a file that states none (its parameters are then its defaults)
+    runs_a = {r.instance: r for r in architecture_runs(a, registry)[0]}
+    runs_b = {r.instance: r for r in architecture_runs(b, registry)[0]}
     arch_a, arch_b = a.raw.get("architectures", {}), b.raw.get("architectures", {})
     for inst in instances:
         if inst in runs_a and inst in runs_b:
@@ -195,7 +197,7 @@ def differing_keys(a: Scenario, b: Scenario, registry: Any, instances: list[str]
         for name in sorted(set(ta) | set(tb)):
             if name == "type" or not _differs(ta.get(name), tb.get(name)):
                 continue
-            if not _differs(*_validated(a, b, path, name)):
+            if not _differs(*_validated(a, b, runs_a, runs_b, path, name)):
                 continue  # the same value written two ways ("550 km", "550000 m"), or stated as its default
             keys.append(Key(".".join((*path[-1:], name)), (*path, name), ta.get(name), tb.get(name), False))
     ma, mb = a.overrides.models, b.overrides.models
@@ -229,12 +231,12 @@ def differing_keys(a: Scenario, b: Scenario, registry: Any, instances: list[str]
     return keys
 
 
-def _validated(a: Scenario, b: Scenario, path: tuple[str, ...], name: str) -> tuple[Any, Any]:
-    """The checked values of ``path.name`` in ``a`` and ``b`` (to tell one value written two ways from two values)."""
+def _validated(a: Scenario, b: Scenario, runs_a: Mapping[str, Any], runs_b: Mapping[str, Any], path: tuple[str, ...],
+               name: str) -> tuple[Any, Any]:
+    """The checked values of ``path.name`` in ``a`` and ``b`` (to tell one value written two ways from two values);
+    ``runs_a``, ``runs_b``: each file's architecture runs by instance."""
     if path[0] == "architectures":
-        ra = next(r for r in a.architectures if r.instance == path[1])
-        rb = next(r for r in b.architectures if r.instance == path[1])
-        return ra.params.values.get(name), rb.params.values.get(name)
+        return runs_a[path[1]].params.values.get(name), runs_b[path[1]].params.values.get(name)
     attr = {"sustained_compute": "sustained_flops", "latency_target": "latency_target_s"}.get(name, name)
     group = path[0]
     return getattr(getattr(a, group), attr, None), getattr(getattr(b, group), attr, None)
