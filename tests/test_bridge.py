@@ -350,3 +350,20 @@ def test_the_baseline_a_file_leaves_to_the_engine_is_bridged_with_the_other_file
     reg = default_registry()
     paper_ground = evaluate(load_scenario(paper, reg), reg).ledgers["ground"].get("cost.per_pflop_day")
     assert docs[0]["a" if reverse else "b"] == pytest.approx(paper_ground, rel=1e-9)
+
+
+def test_a_stated_value_equal_to_a_default_other_inputs_move_is_still_an_input():
+    """guoxing_2035.toml states utilisation = 0.40 for its training cluster under an inference workload; the white
+    paper leaves its leo's utilisation to the default, which its training workload makes 0.40 too. Equal in the two
+    files, yet a mix with the inference workload takes the inference default: the parameter was skipped as
+    "stated as its default", and the bridge's B end (771 USD per PFLOP-day) missed the run of B (578)."""
+    a, b = ROOT / "scenarios" / "claims" / "starcloud_white_paper.toml", ROOT / "scenarios" / "claims" / "guoxing_2035.toml"
+    r = invoke("bridge", str(a), str(b), "--architecture", "guoxing_training", "--format", "json")
+    assert r.exit_code == 0, r.output
+    (doc,) = json.loads(r.stdout)["bridges"]
+    reg = default_registry()
+    ends = (evaluate(load_scenario(a, reg), reg).ledgers["leo"].get("cost.per_pflop_day"),
+            evaluate(load_scenario(b, reg), reg).ledgers["guoxing_training"].get("cost.per_pflop_day"))
+    assert (doc["a"], doc["b"]) == pytest.approx(ends, rel=1e-9)
+    assert any("utilisation" in row["input"] for row in doc["inputs"])
+    assert sum(row["shapley"] for row in doc["inputs"]) == pytest.approx(ends[1] - ends[0], rel=1e-9)

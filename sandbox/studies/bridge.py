@@ -197,7 +197,8 @@ def differing_keys(a: Scenario, b: Scenario, registry: Any, instances: list[str]
         for name in sorted(set(ta) | set(tb)):
             if name == "type" or not _differs(ta.get(name), tb.get(name)):
                 continue
-            if not _differs(*_validated(a, b, runs_a, runs_b, path, name)):
+            if not _differs(*_validated(a, b, runs_a, runs_b, path, name)) and not _moving_default(runs_a, path, name,
+                                                                                                 ta, tb):
                 continue  # the same value written two ways ("550 km", "550000 m"), or stated as its default
             keys.append(Key(".".join((*path[-1:], name)), (*path, name), ta.get(name), tb.get(name), False))
     ma, mb = a.overrides.models, b.overrides.models
@@ -240,6 +241,19 @@ def _validated(a: Scenario, b: Scenario, runs_a: Mapping[str, Any], runs_b: Mapp
     attr = {"sustained_compute": "sustained_flops", "latency_target": "latency_target_s"}.get(name, name)
     group = path[0]
     return getattr(getattr(a, group), attr, None), getattr(getattr(b, group), attr, None)
+
+
+def _moving_default(runs: Mapping[str, Any], path: tuple[str, ...], name: str, ta: Mapping, tb: Mapping) -> bool:
+    """Whether one file states architecture parameter ``path.name`` and the other leaves it to a default that
+    other inputs move (the workload kind, a ``[models]`` default): equal in the two files, yet not in a mix (a
+    stated utilisation of 0.40 against a training workload's default of 0.40, mixed with an inference workload)."""
+    if path[0] != "architectures" or (name in ta) == (name in tb):
+        return False
+    try:
+        param = runs[path[1]].spec.param(name)
+    except KeyError:
+        return True
+    return bool(param.workload_defaults or param.model_default)
 
 
 def _number(x: Any) -> bool:
