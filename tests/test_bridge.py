@@ -367,3 +367,23 @@ def test_a_stated_value_equal_to_a_default_other_inputs_move_is_still_an_input()
     assert (doc["a"], doc["b"]) == pytest.approx(ends, rel=1e-9)
     assert any("utilisation" in row["input"] for row in doc["inputs"])
     assert sum(row["shapley"] for row in doc["inputs"]) == pytest.approx(ends[1] - ends[0], rel=1e-9)
+
+
+def test_a_second_ground_hall_is_bridged_relative_to_the_other_files_baseline(tmp_path):
+    """solar_in_orbit_vs_ground.toml has the baseline 'ground' and a second hall 'ground_pue158' (PUE 1.58). From a
+    file with one ground, that ground was renamed ground_pue158 and so became its own baseline: both ends of
+    cost.per_pflop_day.vs_baseline were 1 against the run's 1.03, and the bridge stopped. A's ground now stays
+    the baseline and a copy is bridged, so the ends are the runs and the PUE carries the whole change."""
+    a, b = tmp_path / "a.toml", ROOT / "scenarios" / "claims" / "solar_in_orbit_vs_ground.toml"
+    a.write_text("[architectures.leo]\n", encoding="utf-8")
+    r = invoke("bridge", str(a), str(b), "--architecture", "ground_pue158", "--metric", METRIC, "--format", "json")
+    assert r.exit_code == 0, r.output
+    (doc,) = json.loads(r.stdout)["bridges"]
+    reg = default_registry()
+    run_b = evaluate(load_scenario(b, reg), reg)
+    assert doc["a"] == 1.0
+    assert doc["b"] == pytest.approx(run_b.ledgers["ground_pue158"].get(METRIC), rel=1e-9)
+    assert doc["b"] == pytest.approx(run_b.ledgers["ground_pue158"].get("cost.per_pflop_day")
+                                     / run_b.ledgers["ground"].get("cost.per_pflop_day"), rel=1e-9)
+    (top, *_) = doc["inputs"]
+    assert top["input"] == "ground_pue158.pue" and top["shapley"] == pytest.approx(doc["total"], rel=1e-9)

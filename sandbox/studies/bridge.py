@@ -197,8 +197,8 @@ def differing_keys(a: Scenario, b: Scenario, registry: Any, instances: list[str]
         for name in sorted(set(ta) | set(tb)):
             if name == "type" or not _differs(ta.get(name), tb.get(name)):
                 continue
-            if not _differs(*_validated(a, b, runs_a, runs_b, path, name)) and not _moving_default(runs_a, path, name,
-                                                                                                 ta, tb):
+            if not _differs(*_validated(a, b, runs_a, runs_b, path, name)) and not _moving_default(a, b, runs_a, path,
+                                                                                                 name, ta, tb):
                 continue  # the same value written two ways ("550 km", "550000 m"), or stated as its default
             keys.append(Key(".".join((*path[-1:], name)), (*path, name), ta.get(name), tb.get(name), False))
     ma, mb = a.overrides.models, b.overrides.models
@@ -243,17 +243,22 @@ def _validated(a: Scenario, b: Scenario, runs_a: Mapping[str, Any], runs_b: Mapp
     return getattr(getattr(a, group), attr, None), getattr(getattr(b, group), attr, None)
 
 
-def _moving_default(runs: Mapping[str, Any], path: tuple[str, ...], name: str, ta: Mapping, tb: Mapping) -> bool:
+def _moving_default(a: Scenario, b: Scenario, runs: Mapping[str, Any], path: tuple[str, ...], name: str, ta: Mapping,
+                    tb: Mapping) -> bool:
     """Whether one file states architecture parameter ``path.name`` and the other leaves it to a default that
-    other inputs move (the workload kind, a ``[models]`` default): equal in the two files, yet not in a mix (a
-    stated utilisation of 0.40 against a training workload's default of 0.40, mixed with an inference workload)."""
+    the other inputs of the bridge move: a workload-kind default when the two workloads differ in kind, or a
+    shared-model default either file overrides. Equal in the two files, it is not in every mix (a stated
+    utilisation of 0.40 against a training workload's default of 0.40, mixed with an inference workload)."""
     if path[0] != "architectures" or (name in ta) == (name in tb):
         return False
     try:
         param = runs[path[1]].spec.param(name)
     except KeyError:
         return True
-    return bool(param.workload_defaults or param.model_default)
+    if param.workload_defaults and a.workload.kind != b.workload.kind:
+        return True
+    moved = set(a.overrides.models) | set(b.overrides.models)
+    return bool({param.model_default, *(m for _, m in param.workload_defaults)} & moved)
 
 
 def _number(x: Any) -> bool:
@@ -379,7 +384,8 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
 
     listed_a, baseline = architecture_runs(a, registry)[:2]
     runs_a = {r.instance: r for r in listed_a}
-    runs_b = {r.instance: r for r in architecture_runs(b, registry)[0]}
+    listed_b, baseline_b = architecture_runs(b, registry)[:2]
+    runs_b = {r.instance: r for r in listed_b}
     common = [i for i in runs_a if i in runs_b and runs_a[i].spec.name == runs_b[i].spec.name]
     # an instance of B that A lacks is bridged from A's first instance of the same type (B's guoxing_demo from A's leo)
     paired = {i: next(j for j, r in runs_a.items() if r.spec.name == run.spec.name) for i, run in runs_b.items()
@@ -398,7 +404,8 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
         results += [_bridge_instance(a, b, registry, inst, metric, seed, run_a, run_b, baseline) for inst in common]
     if paired:
         for inst, source in paired.items():
-            renamed = pair_instance(a, source, inst, runs_b[inst].spec.name, registry)
+            renamed = pair_instance(a, source, inst, runs_b[inst].spec.name, registry,
+                                    keep_source=source == baseline and inst != baseline_b)
             result = _bridge_instance(renamed, b, registry, inst, metric, seed, evaluate(renamed, registry), run_b,
                                       architecture_runs(renamed, registry)[1])  # a renamed ground is the baseline
             result.paired_from = source
@@ -412,16 +419,26 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
     return results
 
 
-def pair_instance(a: Scenario, source: str, inst: str, kind: str, registry: Any) -> Scenario:
+def pair_instance(a: Scenario, source: str, inst: str, kind: str, registry: Any, keep_source: bool = False) -> Scenario:
     """``a`` with its instance ``source`` renamed ``inst`` (of type ``kind``), so that it can be bridged to another
-    scenario's ``inst``; a ``source`` the file does not name (the baseline the engine adds) has its defaults."""
+    scenario's ``inst``; a ``source`` the file does not name (the baseline the engine adds) has its defaults.
+
+    ``keep_source``: copy instead of rename, the copy after ``source`` (A's baseline bridged to an instance of the
+    same type that is not B's baseline: B's second ground hall. A's baseline stays the baseline, so that a metric
+    relative to it compares with B's).
+    """
     raw = dict(a.raw)
     raw.pop("claim", None)  # a claim names A's instances, not the renamed one; the bridge does not read it
     tables = dict(raw.get("architectures") or {})
-    table = dict(tables.pop(source, None) or {})
+    table = dict((tables.get(source) if keep_source else tables.pop(source, None)) or {})
     table["type"] = kind
     tables.pop(inst, None)
-    raw["architectures"] = {inst: table, **tables}
+    if keep_source:
+        if source not in tables:  # the engine's baseline, stated so that it stays first of its type
+            tables = {source: {"type": kind}, **tables}
+        raw["architectures"] = {**tables, inst: table}
+    else:
+        raw["architectures"] = {inst: table, **tables}
     return validate(raw, registry, a.path, a.sha256)
 
 
