@@ -257,7 +257,7 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
             continue
         if kind not in registry.architectures:
             unavailable = getattr(registry, "unavailable", {})
-            if isinstance(kind, str) and kind in unavailable:
+            if kind in unavailable:
                 bad(where, f"architecture {kind!r} is unavailable: {unavailable[kind]}")
                 continue
             known = sorted(registry.architectures)
