@@ -50,6 +50,20 @@ def invoke(*args: str):
     return CliRunner().invoke(cli, list(args), obj={})
 
 
+def bridged(a: Path, b: Path, *options: str) -> dict:
+    """``sandbox bridge A B --format json [options]`` for one architecture: its bridge, checked to exit 0."""
+    r = invoke("bridge", str(a), str(b), *options, "--format", "json")
+    assert r.exit_code == 0, r.output
+    (doc,) = json.loads(r.stdout)["bridges"]
+    return doc
+
+
+def run_value(path: Path, instance: str, metric: str = "cost.per_pflop_day") -> float:
+    """``metric`` of ``instance`` in a plain run of the scenario file ``path``."""
+    reg = default_registry()
+    return evaluate(load_scenario(path, reg), reg).ledgers[instance].get(metric)
+
+
 @pytest.fixture(scope="module")
 def toy(tmp_path_factory):
     """A (defaults) and B (launch and electricity prices), and the four coalitions as separate files."""
@@ -235,12 +249,8 @@ def test_the_engine_added_baseline_pairs_with_defaults(tmp_path):
     a, b = tmp_path / "a.toml", tmp_path / "b.toml"
     a.write_text("[architectures.leo]\n", encoding="utf-8")
     b.write_text('[architectures.hall]\ntype = "ground"\npue = 1.3\n', encoding="utf-8")
-    r = invoke("bridge", str(a), str(b), "--architecture", "hall", "--format", "json")
-    assert r.exit_code == 0, r.output
-    (doc,) = json.loads(r.stdout)["bridges"]
-    reg = default_registry()
-    ends = (evaluate(load_scenario(a, reg), reg).ledgers["ground"].get("cost.per_pflop_day"),
-            evaluate(load_scenario(b, reg), reg).ledgers["hall"].get("cost.per_pflop_day"))
+    doc = bridged(a, b, "--architecture", "hall")
+    ends = (run_value(a, "ground"), run_value(b, "hall"))
     assert doc["paired_from"] == "ground" and (doc["a"], doc["b"]) == pytest.approx(ends, rel=1e-9)
     (row,) = doc["inputs"]
     assert row["input"] == "hall.pue" and row["shapley"] == pytest.approx(ends[1] - ends[0], rel=1e-9)
@@ -254,12 +264,8 @@ def test_files_with_no_common_architecture_bridge_the_baseline_and_name_the_rest
     a, b = tmp_path / "a.toml", tmp_path / "b.toml"
     a.write_text("[architectures.leo]\n", encoding="utf-8")
     b.write_text("[architectures.lunar]\n", encoding="utf-8")
-    r = invoke("bridge", str(a), str(b), "--format", "json")
-    assert r.exit_code == 0, r.output
-    (doc,) = json.loads(r.stdout)["bridges"]
-    reg = default_registry()
-    ground = evaluate(load_scenario(a, reg), reg).ledgers["ground"].get("cost.per_pflop_day")
-    assert doc["architecture"] == "ground" and doc["a"] == doc["b"] == pytest.approx(ground, rel=1e-12)
+    doc = bridged(a, b)
+    assert doc["architecture"] == "ground" and doc["a"] == doc["b"] == pytest.approx(run_value(a, "ground"), rel=1e-12)
     assert doc["total"] == 0.0 and doc["inputs"] == []
     assert "not bridged, no instance of the same type in the other file: A's 'leo' (leo), B's 'lunar' (lunar)" \
         in doc["notes"]
@@ -300,12 +306,8 @@ def test_a_claims_file_bridges_its_renamed_instance_although_its_claim_names_the
     starship it is renamed, and the renamed copy used to fail validation on the claim (a traceback). The two ends
     equal the runs of the two files and the Shapley shares sum to the change."""
     a, b = ROOT / "scenarios" / "claims" / "musk_100gw.toml", ROOT / "scenarios" / "default.toml"
-    r = invoke("bridge", str(a), str(b), "--architecture", "starship", "--format", "json")
-    assert r.exit_code == 0, r.output
-    (doc,) = json.loads(r.stdout)["bridges"]
-    reg = default_registry()
-    ends = (evaluate(load_scenario(a, reg), reg).ledgers["musk_100gw"].get("cost.per_pflop_day"),
-            evaluate(load_scenario(b, reg), reg).ledgers["starship"].get("cost.per_pflop_day"))
+    doc = bridged(a, b, "--architecture", "starship")
+    ends = (run_value(a, "musk_100gw"), run_value(b, "starship"))
     assert doc["paired_from"] == "musk_100gw" and (doc["a"], doc["b"]) == pytest.approx(ends, rel=1e-9)
     assert sum(row["shapley"] for row in doc["inputs"]) == pytest.approx(ends[1] - ends[0], rel=1e-9)
 
@@ -316,15 +318,11 @@ def test_inputs_a_rule_ties_together_are_bridged_as_one():
     satellites', so those inputs (and the workload that the sizing reads with them) are joined into one input,
     as for a mix the design refuses, instead of stopping the bridge."""
     a, b = ROOT / "scenarios" / "claims" / "guoxing_2035.toml", ROOT / "scenarios" / "default.toml"
-    r = invoke("bridge", str(a), str(b), "--architecture", "leo", "--format", "json")
-    assert r.exit_code == 0, r.output
-    (doc,) = json.loads(r.stdout)["bridges"]
+    doc = bridged(a, b, "--architecture", "leo")
     joined = [row["input"] for row in doc["inputs"] if "leo.peak_compute_target" in row["input"]]
     assert joined and "leo.satellites" in joined[0]
     assert sum(row["shapley"] for row in doc["inputs"]) == pytest.approx(doc["total"], rel=1e-9)
-    reg = default_registry()
-    assert doc["a"] == pytest.approx(evaluate(load_scenario(a, reg), reg).ledgers["guoxing_inference"]
-                                     .get("cost.per_pflop_day"), rel=1e-9)
+    assert doc["a"] == pytest.approx(run_value(a, "guoxing_inference"), rel=1e-9)
 
 
 @pytest.mark.parametrize("reverse", [False, True])
@@ -340,16 +338,11 @@ def test_the_baseline_a_file_leaves_to_the_engine_is_bridged_with_the_other_file
     docs = []
     for other in (bare, stated):
         pair = (paper, other) if reverse else (other, paper)
-        r = invoke("bridge", *map(str, pair), "--architecture", "ground", "--format", "json")
-        assert r.exit_code == 0, r.output
-        (doc,) = json.loads(r.stdout)["bridges"]
-        docs.append(doc)
+        docs.append(bridged(*pair, "--architecture", "ground"))
     assert {row["input"]: row["shapley"] for row in docs[0]["inputs"]} == \
         pytest.approx({row["input"]: row["shapley"] for row in docs[1]["inputs"]}, rel=1e-12)
     assert "ground (chip, lifetime, pue)" in {row["input"] for row in docs[0]["inputs"]}
-    reg = default_registry()
-    paper_ground = evaluate(load_scenario(paper, reg), reg).ledgers["ground"].get("cost.per_pflop_day")
-    assert docs[0]["a" if reverse else "b"] == pytest.approx(paper_ground, rel=1e-9)
+    assert docs[0]["a" if reverse else "b"] == pytest.approx(run_value(paper, "ground"), rel=1e-9)
 
 
 def test_a_stated_value_equal_to_a_default_other_inputs_move_is_still_an_input():
@@ -358,12 +351,8 @@ def test_a_stated_value_equal_to_a_default_other_inputs_move_is_still_an_input()
     files, yet a mix with the inference workload takes the inference default: the parameter was skipped as
     "stated as its default", and the bridge's B end (771 USD per PFLOP-day) missed the run of B (578)."""
     a, b = ROOT / "scenarios" / "claims" / "starcloud_white_paper.toml", ROOT / "scenarios" / "claims" / "guoxing_2035.toml"
-    r = invoke("bridge", str(a), str(b), "--architecture", "guoxing_training", "--format", "json")
-    assert r.exit_code == 0, r.output
-    (doc,) = json.loads(r.stdout)["bridges"]
-    reg = default_registry()
-    ends = (evaluate(load_scenario(a, reg), reg).ledgers["leo"].get("cost.per_pflop_day"),
-            evaluate(load_scenario(b, reg), reg).ledgers["guoxing_training"].get("cost.per_pflop_day"))
+    doc = bridged(a, b, "--architecture", "guoxing_training")
+    ends = (run_value(a, "leo"), run_value(b, "guoxing_training"))
     assert (doc["a"], doc["b"]) == pytest.approx(ends, rel=1e-9)
     assert any("utilisation" in row["input"] for row in doc["inputs"])
     assert sum(row["shapley"] for row in doc["inputs"]) == pytest.approx(ends[1] - ends[0], rel=1e-9)
@@ -376,9 +365,7 @@ def test_a_second_ground_hall_is_bridged_relative_to_the_other_files_baseline(tm
     the baseline and a copy is bridged, so the ends are the runs and the PUE carries the whole change."""
     a, b = tmp_path / "a.toml", ROOT / "scenarios" / "claims" / "solar_in_orbit_vs_ground.toml"
     a.write_text("[architectures.leo]\n", encoding="utf-8")
-    r = invoke("bridge", str(a), str(b), "--architecture", "ground_pue158", "--metric", METRIC, "--format", "json")
-    assert r.exit_code == 0, r.output
-    (doc,) = json.loads(r.stdout)["bridges"]
+    doc = bridged(a, b, "--architecture", "ground_pue158", "--metric", METRIC)
     reg = default_registry()
     run_b = evaluate(load_scenario(b, reg), reg)
     assert doc["a"] == 1.0
