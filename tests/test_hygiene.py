@@ -56,6 +56,23 @@ def test_no_citation_of_documents_outside_the_repository():
         f"{k}:{line}" for k, lines in unexpected.items() for line in lines)
 
 
+# ------------------------------------------------------------------ the commands the docs show
+#: A repository path a shown command names: a scenario, an example's file.
+REPO_PATH = re.compile(r"(?<![\w/.])((?:scenarios|examples)/[\w./-]+\.toml)\b")
+
+
+def test_every_file_a_documented_command_names_exists():
+    # a user copies `sandbox sweep scenarios/....toml` from a doc: the file it names is in the repository
+    missing = []
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
+            if not re.match(r"\s*(\$ )?sandbox ", line):
+                continue
+            missing += [f"{doc.relative_to(ROOT)}:{number}: {p}" for p in REPO_PATH.findall(line)
+                        if not (ROOT / p).is_file()]
+    assert not missing, "\n".join(missing)
+
+
 # ------------------------------------------------------------------ quantities in their units
 def test_explain_prints_quantities_in_their_units(tmp_path):
     path = tmp_path / "s.toml"
