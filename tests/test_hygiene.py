@@ -11,6 +11,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -59,18 +60,52 @@ def test_no_citation_of_documents_outside_the_repository():
 # ------------------------------------------------------------------ the commands the docs show
 #: A repository path a shown command names: a scenario, an example's file.
 REPO_PATH = re.compile(r"(?<![\w/.])((?:scenarios|examples)/[\w./-]+\.toml)\b")
+#: A line of a doc that is a command: ``sandbox ...``, ``$ sandbox ...``, ``.venv/bin/sandbox ...``.
+COMMAND = re.compile(r"\s*(\$ )?(\.venv/bin/)?sandbox ")
+
+
+def _documented_commands() -> list[tuple[str, str]]:
+    """Every ``sandbox ...`` command line of the README and docs/ (continuation lines joined), with where."""
+    found = []
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        lines = doc.read_text(encoding="utf-8").splitlines()
+        number = 0
+        while number < len(lines):
+            start, line = number + 1, lines[number]
+            while COMMAND.match(line) and line.rstrip().endswith("\\") and number + 1 < len(lines):
+                number += 1
+                line = line.rstrip()[:-1] + " " + lines[number]
+            if COMMAND.match(line):
+                found.append((f"{doc.relative_to(ROOT)}:{start}", line.split("#")[0]))
+            number += 1
+    return found
 
 
 def test_every_file_a_documented_command_names_exists():
     # a user copies `sandbox sweep scenarios/....toml` from a doc: the file it names is in the repository
-    missing = []
-    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
-        for number, line in enumerate(doc.read_text(encoding="utf-8").splitlines(), 1):
-            if not re.match(r"\s*(\$ )?sandbox ", line):
-                continue
-            missing += [f"{doc.relative_to(ROOT)}:{number}: {p}" for p in REPO_PATH.findall(line)
-                        if not (ROOT / p).is_file()]
+    missing = [f"{where}: {p}" for where, line in _documented_commands() for p in REPO_PATH.findall(line)
+               if not (ROOT / p).is_file()]
     assert not missing, "\n".join(missing)
+
+
+def test_every_option_a_documented_command_uses_exists():
+    # `sandbox sweep ... --chunk 20000` in a doc: `sweep` has a `--chunk` option
+    context = click.Context(cli)
+    wrong = []
+    for where, line in _documented_commands():
+        words = line.split()
+        name = next(words[i + 1] for i, w in enumerate(words) if w.endswith("sandbox"))
+        if name.startswith("-"):
+            continue
+        command = cli.get_command(context, name)
+        if command is None:
+            wrong.append(f"{where}: no command {name!r}")
+            continue
+        options = {"--help"} | {o for p in command.params for o in (*p.opts, *p.secondary_opts)}
+        wrong += [f"{where}: {name} has no option {o}" for o in re.findall(r"(?<![\w-])(--[\w-]+)", line)
+                  if o not in options]
+    assert len(_documented_commands()) > 30
+    assert not wrong, "\n".join(wrong)
 
 
 # ------------------------------------------------------------------ quantities in their units
