@@ -155,12 +155,13 @@ PARAMS = (
 
 
 @functools.lru_cache(maxsize=64)
-def _eclipse(altitude_km: float, inclination_deg: float, ltan_h: float | None, n_days: int) -> tuple[float, float, float]:
-    """(mean eclipse fraction, longest eclipse in s, smallest |β| of the year in deg) over a year, from the adapter."""
+def _eclipse(altitude_km: float, inclination_deg: float, ltan_h: float | None, n_days: int) -> tuple[float, float, float, float]:
+    """(mean eclipse fraction, longest eclipse in s, smallest |β| of the year in deg, dark share of the darkest orbit)
+    over a year, from the adapter."""
     kw = {"ltan_hours": ltan_h} if ltan_h is not None else {"raan": 0.0 * u.deg}
     stats = trajectory.eclipse_over_year(altitude_km * u.km, inclination_deg * u.deg, n_days=n_days, **kw)
     beta_min = float(abs(stats.beta_angles.to_value(u.deg)).min())
-    return stats.mean_fraction, float(stats.max_duration.to_value(u.s)), beta_min
+    return stats.mean_fraction, float(stats.max_duration.to_value(u.s)), beta_min, stats.max_fraction
 
 
 def orbit_geometry(p: Params) -> dict:
@@ -238,7 +239,7 @@ def design(p: Params, ctx: Context) -> Design:
 
     # ---- environment: eclipses over a year (adapter), Earth IR/albedo on the radiators, radiation, light time
     n_days = 365 if p.orbit in ("meo", "geo") else 73
-    ecl, dark_s, beta_min = _eclipse(round(alt / 1e3, 3), round(inc, 6), geo["ltan"], n_days)
+    ecl, dark_s, beta_min, worst = _eclipse(round(alt / 1e3, 3), round(inc, 6), geo["ltan"], n_days)
     albedo_factor = float(m.thermal.orbit_albedo_factor(beta_min))
     r_earth = m.value("thermal.earth_radius_m")
     f_earth = 2.0 * float(m.thermal.earth_view_factor(alt, r_earth, "edge"))  # two faces, edge-on to Earth
@@ -251,6 +252,7 @@ def design(p: Params, ctx: Context) -> Design:
         kind="orbit",
         eclipse_fraction=ecl,
         longest_dark_s=dark_s,
+        worst_eclipse_fraction=worst,
         radiator_sink_k=m.value("thermal.deep_space_temperature_k"),
         absorbed_w_m2=absorbed,
         distance_to_earth_m=alt,
@@ -265,6 +267,8 @@ def design(p: Params, ctx: Context) -> Design:
         Metric("orbit.eclipse_fraction", ecl, "", inputs=["trajectory.eclipse_over_year", "altitude", "inclination"],
                source="cylindrical shadow, β angle sampled over a year"),
         Metric("orbit.longest_eclipse", dark_s / 60.0, "min", inputs=["trajectory.eclipse_over_year"]),
+        Metric("orbit.worst_eclipse_fraction", worst, "", inputs=["trajectory.eclipse_over_year", "altitude", "inclination"],
+               source="dark share of the darkest orbit of the year (the array is sized for it)"),
         Metric("thermal.earth_view_factor", f_earth, "", inputs=["thermal.earth_view_factor", "altitude"],
                source="two radiator faces edge-on to Earth"),
         Metric("thermal.absorbed_flux", absorbed, "W/m2", inputs=["radiator_absorptivity", "earth_ir", "earth_albedo",

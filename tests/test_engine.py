@@ -254,3 +254,93 @@ def test_faulty_design_is_reported_and_others_survive():
     result = evaluate(scenario, reg)
     assert result.failures == {"b": "architecture 'b' (plugin 'faulty'): ZeroDivisionError: oops"}
     assert result.ledgers["ground"].get("compute.delivered") >= 100.0
+
+
+def _toy_run(design, name: str = "variant") -> object:
+    """The toy satellite made by ``design(p, ctx)``, run at 40 PFLOP/s: (its ledger, the result)."""
+    def register(register):
+        register(ArchitectureSpec(name, "Toy satellite variant", "test", (Param("count", 10, "satellites", source="test"),),
+                                  design))
+
+    reg = load([("toy", types.SimpleNamespace(sandbox_register_catalogues=sandbox_register_catalogues,
+                                              sandbox_register_architectures=hookimpl(register)))])
+    result = evaluate(validate({"workload": {"sustained_compute": "40 PFLOPS"}, "assumptions": {"discount_rate": 0.08},
+                                "architectures": {"toy": {"type": name}}}, reg), reg)
+    assert result.failures == {}
+    return result.ledgers["toy"], result
+
+
+def test_the_array_is_sized_for_the_darkest_orbit():
+    """An orbit dark 35 % of the time on average and 45 % in its darkest orbit (eclipse season): the array must carry
+    the load and refill the battery within that orbit, P = load (1 + 0.45 / (0.55 × 0.9)) / PMAD (SMAD §11.4), not the
+    mean's load (1 + 0.35 / (0.65 × 0.9)) / PMAD; the battery's mean round-trip loss (the radiators' heat) stays at
+    the mean share, 8 kW × 0.35 × (1/0.9 − 1)."""
+    def design(p, ctx):
+        d = toy_design(p, ctx)
+        (e,) = d.elements
+        return Design(elements=[dataclasses.replace(e, site=dataclasses.replace(e.site, worst_eclipse_fraction=0.45))])
+
+    lg, _ = _toy_run(design)
+    pmad = power.DEFAULTS["pmad_efficiency"].nominal
+    p_array = 8000.0 * (1 + 0.45 / (0.55 * 0.9)) / pmad
+    assert lg.get("power.generation") == pytest.approx(10 * p_array / 1e6)
+    assert lg.get("power.generation") / (10 * hand()["p_array"] / 1e6) == pytest.approx(
+        (1 + 0.45 / (0.55 * 0.9)) / (1 + 0.35 / (0.65 * 0.9)))  # 1.909 / 1.598 = 1.195
+    assert lg.get("thermal.radiator_area") == pytest.approx(10 * hand()["radiator_m2"])
+    assert "eclipse fraction of the darkest orbit 0.45" in " ".join(lg.metric("power.generation").inputs)
+
+
+def test_a_darkest_orbit_lighter_than_the_mean_is_refused():
+    def design(p, ctx):
+        d = toy_design(p, ctx)
+        (e,) = d.elements
+        return Design(elements=[dataclasses.replace(e, site=dataclasses.replace(e.site, worst_eclipse_fraction=0.2))])
+
+    def register(register):
+        register(ArchitectureSpec("badsite", "Toy", "test", (Param("count", 10, "satellites", source="test"),), design))
+
+    reg = load([("toy", types.SimpleNamespace(sandbox_register_catalogues=sandbox_register_catalogues,
+                                              sandbox_register_architectures=hookimpl(register)))])
+    result = evaluate(validate({"workload": {"sustained_compute": "40 PFLOPS"},
+                                "architectures": {"toy": {"type": "badsite"}}}, reg), reg)
+    assert "site.worst_eclipse_fraction: expected a fraction from eclipse_fraction (0.35) to 1, got 0.2" in result.failures["toy"]
+
+
+def test_the_shield_encloses_the_electronics_at_a_servers_density():
+    """1 g/cm² (10 kg/m²) of aluminium over the six faces of a cube holding the 8 toy chips (10 kg each, no host):
+    side = (80 kg / 848 kg/m³)^(1/3) = 0.4554 m (a DGX H100: 130.45 kg in 0.154 m³), shield 6 × 0.4554² × 10 =
+    12.44 kg per satellite; at a fairing's 120 kg/m³ it would have been 6 × (80/120)^(2/3) × 10 = 45.8 kg."""
+    from sandbox.models import radiation
+
+    def design(p, ctx):
+        d = toy_design(p, ctx)
+        (e,) = d.elements
+        return Design(elements=[dataclasses.replace(e, shielding_g_cm2=1.0)])
+
+    lg, _ = _toy_run(design)
+    density = radiation.DEFAULTS["shielded_electronics_density_kg_m3"].nominal
+    assert density == 848.0  # 130.45 kg / (0.356 × 0.4822 × 0.8971 m³) = 847.1 kg/m³
+    shield_kg = 6 * (80.0 / density) ** (2 / 3) * 10.0
+    assert shield_kg == pytest.approx(12.44, rel=1e-3)
+    assert lg.get("mass.shielding") == pytest.approx(10 * shield_kg / 1e3)
+
+
+def test_the_annual_cost_explains_the_ground_segment(ledger):
+    # capex × CRF + opex (the element's line) + 5 MUSD/yr ground segment (the design's line): both in the explanation
+    lg, _ = ledger
+    inputs = lg.metric("cost.annual").inputs
+    assert inputs[0].startswith("annualised_cost_usd(capex ")
+    gs = cost.DEFAULTS["ground_segment_cost_usd_per_year"].nominal
+    assert inputs[1] == f"+ ground segment {gs:.4g} USD/yr [cost.ground_segment_cost_usd_per_year] (opex.ground_segment)"
+
+
+def test_plugin_priced_items_are_explained_with_their_price():
+    """An item with a price and no mass (a licence, 2 MUSD) is explained as priced by the plugin, not "× their mass"."""
+    def design(p, ctx):
+        d = toy_design(p, ctx)
+        (e,) = d.elements
+        return Design(elements=[dataclasses.replace(e, extra_capex_usd={"licence": 2e6})])
+
+    lg, _ = _toy_run(design)
+    assert lg.get("capex.other") == pytest.approx(2.0)  # MUSD
+    assert lg.metric("capex.other").inputs == ["plugin items [element]: priced by the plugin: licence 2e+06 USD"]

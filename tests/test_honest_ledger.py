@@ -237,9 +237,10 @@ def test_designs_are_memoised_on_content_not_on_a_label(registry):
 
 
 def test_every_architecture_carries_its_accelerators_host(default_run):
-    """IT load = chips × (chip TDP + host power) for the ground hall, the LEO satellites and the Starship modules."""
-    hosts = {"H100-SXM": (700.0, 10_200.0 / 8 - 700.0), "B200": (1_000.0, 120_000.0 / 72 - 1_000.0)}
-    for name, chip in (("ground", "H100-SXM"), ("leo", "H100-SXM"), ("starship", "B200"), ("lagrange", "B200")):
+    """IT load = chips × (chip TDP + host power) for the ground hall, the LEO satellites, the Starship modules and the
+    Lagrange station (a DGX H100: 10.2 kW for 8 GPUs of 700 W; NVIDIA DGX H100 datasheet)."""
+    hosts = {"H100-SXM": (700.0, 10_200.0 / 8 - 700.0)}
+    for name, chip in (("ground", "H100-SXM"), ("leo", "H100-SXM"), ("starship", "H100-SXM"), ("lagrange", "H100-SXM")):
         lg = default_run.ledgers[name]
         tdp, host = hosts[chip]
         assert lg.get("power.it") == pytest.approx(lg.get("compute.chips") * (tdp + host) / 1e6, rel=1e-9), name
@@ -355,3 +356,22 @@ def test_sizing_per_chip_counts_the_single_event_loss_of_the_jobs_it_will_run(de
         delivered, chips = lg.get("compute.delivered"), lg.get("compute.chips")
         assert delivered >= 100.0 - 1e-9, name
         assert delivered * (chips - 1) / chips < 100.0, name  # per-chip delivery is linear in the chip count
+
+
+def test_the_default_compares_places_on_one_chip_and_a_different_chip_is_noted(default_run, registry):
+    # the default table puts the ground's H100 in every data centre, so its ratios compare places, not chips
+    # (a B200 delivers 2.25 PFLOP/s dense FP16 against an H100's 0.99: NVIDIA datasheets, in the catalogue)
+    for name in ("ground", "leo", "starship", "lagrange", "lunar"):
+        design = default_run.designs[name]
+        assert {el.chip for el in design.elements if el.chip} == {"H100-SXM"}, name
+        assert not any("the baseline ground on" in n for n in default_run.ledgers[name].notes), name
+    # Moonbase's probes carry a Jetson: said in a note, as for any architecture whose chips differ from the baseline's
+    assert any("computes on AGX-Orin-64GB, the baseline ground on H100-SXM" in n for n in default_run.ledgers["moonbase"].notes)
+    data = {"workload": {"sustained_compute": "100 PFLOPS"},
+            "architectures": {"ground": {}, "starship": {"chip": "B200", "chips_per_module": 250}}}
+    result = api.run(data, registry)
+    # a B200 with its share of a GB200 NVL72 rack's 120 kW (72 GPUs; NVIDIA GB200 NVL72 datasheet): 1,666.7 W per chip
+    lg = result.ledgers["starship"]
+    assert lg.get("power.it") == pytest.approx(lg.get("compute.chips") * 120_000.0 / 72 / 1e6, rel=1e-9)
+    assert any(n.startswith("computes on B200, the baseline ground on H100-SXM: the .vs_baseline ratios include")
+               for n in result.ledgers["starship"].notes)

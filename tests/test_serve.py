@@ -193,8 +193,8 @@ def test_form_lists_every_parameter_with_unit_range_and_source(explorer, reg):
     alt = fields["architectures.leo.altitude"]
     assert (alt["low"], alt["high"], alt["value"]) == (500.0, 1000.0, "650 km")  # Param low/high in km
     assert alt["slider"] == {"min": 500.0, "max": 1000.0, "log": False, "integer": False}
-    chips = fields["architectures.starship.chips_per_module"]  # 200..3000 (×15): linear; the file's 250 inside
-    assert chips["value"] == "250" and chips["slider"]["integer"] and chips["slider"]["min"] == 200
+    chips = fields["architectures.starship.chips_per_module"]  # 200..3000 (×15): linear; the file's 275 inside
+    assert chips["value"] == "275" and chips["slider"]["integer"] and chips["slider"]["min"] == 200
     assert fields["architectures.leo.orbit"]["slider"] is None
 
 

@@ -101,23 +101,25 @@ def test_host_servers_from_nvl72_as_every_architecture_carries_them():
 def test_flights_from_mass_and_volume():
     """Starship: 100 t and 1,000 m³ per flight; flights per module = ceil(max(m / 100 t, V / 1,000 m³)).
 
-    - volume binds: the default module (~83 t) stowed at 50 kg/m³ → V = m / 50 ≈ 1,670 m³ → 2 flights, mass alone 1;
-    - mass binds: 1,300 GPUs (~108 t) at 300 kg/m³ → ≈ 360 m³ → mass 1.08 → 2 flights, volume alone 1;
-    - neither: the default module at 120 kg/m³ → 1 flight.
+    - volume binds: a module of 900 B200 (~92 t) stowed at 50 kg/m³ → V = m / 50 ≈ 1,830 m³ → 2 flights, mass alone 1;
+    - mass binds: the default module of 1,000 B200 (~101 t: its arrays sized for the darkest orbit of the year) at
+      300 kg/m³ → ≈ 340 m³ → mass 1.01 → 2 flights, volume alone 1;
+    - neither: the 900-GPU module at 120 kg/m³ → 1 flight.
     """
     res = run_standard("""
 [architectures.vol]
 type = "starship"
 modules = 1
+chips_per_module = 900
 packing_density = "50 kg/m3"
 [architectures.mass]
 type = "starship"
 modules = 1
-chips_per_module = 1300
 packing_density = "300 kg/m3"
 [architectures.fits]
 type = "starship"
 modules = 1
+chips_per_module = 900
 """)
     for name, density in (("vol", 50.0), ("mass", 300.0), ("fits", 120.0)):
         led = res.ledgers[name]

@@ -220,10 +220,12 @@ def _geometry(radius_m: float, spacing_m: float, altitude_m: float, inc_rad: flo
 
 
 @functools.lru_cache(maxsize=32)
-def _eclipse(altitude_km: float, inclination_deg: float, ltan_h: float) -> tuple[float, float, float]:
-    """(mean eclipse fraction, longest eclipse in s, smallest |β| in deg) over a year (adapter, 73 days)."""
+def _eclipse(altitude_km: float, inclination_deg: float, ltan_h: float) -> tuple[float, float, float, float]:
+    """(mean eclipse fraction, longest eclipse in s, smallest |β| in deg, dark share of the darkest orbit) over a
+    year (adapter, 73 days)."""
     stats = trajectory.eclipse_over_year(altitude_km * u.km, inclination_deg * u.deg, ltan_hours=ltan_h, n_days=73)
-    return stats.mean_fraction, float(stats.max_duration.to_value(u.s)), float(np.abs(stats.beta_angles.to_value(u.deg)).min())
+    return (stats.mean_fraction, float(stats.max_duration.to_value(u.s)),
+            float(np.abs(stats.beta_angles.to_value(u.deg)).min()), stats.max_fraction)
 
 
 def _tbps(bps: float) -> str:
@@ -353,7 +355,7 @@ def design(p: Params, ctx: Context) -> Design:
                      f"{g.link_max_m:.0f} m ({_tbps(capacity)}): the links carry the capacity")
 
     # ---------------------------------------------------------------- environment: eclipses, radiator, radiation
-    ecl, dark_s, beta_min = _eclipse(round(alt / 1e3, 3), round(inc_deg, 6), ltan)
+    ecl, dark_s, beta_min, worst = _eclipse(round(alt / 1e3, 3), round(inc_deg, 6), ltan)
     f_earth = 2.0 * float(m.thermal.earth_view_factor(alt, m.value("thermal.earth_radius_m"), "edge"))
     solar = float(m.power.solar_flux_w_m2(1.0, m.value("power.solar_constant_w_m2")))  # W/m² at 1 AU
     absorbed = float(m.thermal.absorbed_flux_w_m2(
@@ -362,7 +364,7 @@ def design(p: Params, ctx: Context) -> Design:
     pointing = m.value("power.pointing_factor")
     solar_cf = (1.0 - ecl) * pointing
     site = Site(f"SSO {alt / 1e3:.0f} km, {inc_deg:.2f}°, LTAN {ltan:g} h", kind="orbit", eclipse_fraction=ecl,
-                longest_dark_s=dark_s, radiator_sink_k=m.value("thermal.deep_space_temperature_k"), absorbed_w_m2=absorbed,
+                longest_dark_s=dark_s, worst_eclipse_fraction=worst, radiator_sink_k=m.value("thermal.deep_space_temperature_k"), absorbed_w_m2=absorbed,
                 distance_to_earth_m=alt, link_path="geo-relay", radiation_environment="leo", altitude_m=alt,
                 inclination_deg=inc_deg)
     eclipse_inputs = ["altitude", "ltan", "trajectory.eclipse_over_year"]
@@ -371,6 +373,8 @@ def design(p: Params, ctx: Context) -> Design:
         Metric("orbit.eclipse_fraction", ecl, "", inputs=eclipse_inputs,
                source="trajectory.eclipse_over_year: β angle from the Sun's ephemeris, cylindrical shadow, 73 days"),
         Metric("orbit.longest_eclipse", dark_s / 60.0, "min", inputs=eclipse_inputs),
+        Metric("orbit.worst_eclipse_fraction", worst, "", inputs=eclipse_inputs,
+               source="dark share of the darkest orbit of the year (the array is sized for it)"),
         Metric("solar.capacity_factor", solar_cf, "", inputs=["orbit.eclipse_fraction", "power.pointing_factor"],
                source="mean array output / output at normal incidence in sunlight: (1 − eclipse fraction) × pointing"),
         Metric("solar.irradiation", solar * solar_cf * 8.766, "kWh/m2/yr",

@@ -417,6 +417,8 @@ def design(p: Params, ctx: Context) -> Design:
                source="trajectory.eclipse_over_year (β angle from the Sun's ephemeris, cylindrical shadow)"),
         Metric("orbit.longest_eclipse", ecl.longest_dark_s / 60.0, "min", inputs=eclipse_inputs,
                source="trajectory.eclipse_over_year max_duration"),
+        Metric("orbit.worst_eclipse_fraction", ecl.worst_fraction, "", inputs=eclipse_inputs,
+               source="dark share of the darkest orbit of the year, any sampled plane (the array is sized for it)"),
         Metric("orbit.beta_min", ecl.beta_min_abs_deg, "deg", inputs=eclipse_inputs),
         Metric("orbit.beta_max", ecl.beta_max_abs_deg, "deg", inputs=eclipse_inputs),
     ]
@@ -555,6 +557,7 @@ def design(p: Params, ctx: Context) -> Design:
     # ---------------------------------------------------------------- the satellite, with what the orbit gives it
     sat.site = Site(f"LEO {alt / 1e3:.0f} km, {orbit_text}", kind="orbit", sun_distance_au=1.0,
                     eclipse_fraction=ecl.mean_fraction, longest_dark_s=ecl.longest_dark_s,
+                    worst_eclipse_fraction=ecl.worst_fraction,
                     radiator_sink_k=m.value("thermal.deep_space_temperature_k"), absorbed_w_m2=absorbed,
                     distance_to_earth_m=slant, radiation_environment="leo", altitude_m=alt, inclination_deg=inc_deg)
     sat.transport = transport

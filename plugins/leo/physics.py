@@ -113,18 +113,20 @@ def slant_range_m(altitude_m: float, elevation_deg: float, radius_m: float) -> f
 # ----------------------------------------------------------------------------- eclipses
 @dataclass(frozen=True)
 class EclipseSummary:
-    """Eclipse statistics over the planes sampled: mean fraction, longest shadow (s), β range (deg)."""
+    """Eclipse statistics over the planes sampled: mean fraction, longest shadow (s), β range (deg), and the
+    dark share of the darkest orbit of any sampled plane (``worst_fraction``)."""
 
     mean_fraction: float
     longest_dark_s: float
     beta_min_abs_deg: float
     beta_max_abs_deg: float
     planes_sampled: int
+    worst_fraction: float
 
 
 @functools.lru_cache(maxsize=256)
 def _plane_eclipse(altitude_m: float, inclination_deg: float, ltan_h: float | None, raan_deg: float | None,
-                   year: int, n_days: int) -> tuple[float, float, float, float]:
+                   year: int, n_days: int) -> tuple[float, float, float, float, float]:
     import astropy.units as u
 
     kwargs = {"ltan_hours": ltan_h} if ltan_h is not None else {"raan": raan_deg * u.deg}
@@ -132,7 +134,8 @@ def _plane_eclipse(altitude_m: float, inclination_deg: float, ltan_h: float | No
         warnings.filterwarnings("ignore", message=".*dubious year.*")
         stats = trajectory.eclipse_over_year(altitude_m * u.m, inclination_deg * u.deg, year=year, n_days=n_days, **kwargs)
     betas = np.abs(stats.beta_angles.to_value(u.deg))
-    return (stats.mean_fraction, float(stats.max_duration.to_value(u.s)), float(betas.min()), float(betas.max()))
+    return (stats.mean_fraction, float(stats.max_duration.to_value(u.s)), float(betas.min()), float(betas.max()),
+            stats.max_fraction)
 
 
 def constellation_eclipse(altitude_m: float, inclination_deg: float, plane_ltans_h: list[float] | None,
@@ -140,7 +143,8 @@ def constellation_eclipse(altitude_m: float, inclination_deg: float, plane_ltans
     """Eclipses of up to ``max_planes`` planes (evenly sampled), each over a year with ``eclipse_over_year``.
 
     Mean fraction = average over the sampled planes (the constellation's energy balance); longest
-    shadow = the worst plane's longest pass through the shadow (battery sizing).
+    shadow = the worst plane's longest pass through the shadow (battery sizing); worst fraction = the
+    darkest orbit of the worst plane (array sizing).
     """
     items = plane_ltans_h if plane_ltans_h is not None else plane_raans_deg
     assert items is not None
@@ -153,7 +157,7 @@ def constellation_eclipse(altitude_m: float, inclination_deg: float, plane_ltans
             rows.append(_plane_eclipse(float(altitude_m), float(inclination_deg), None, float(plane_raans_deg[i]), year, n_days))
     arr = np.array(rows)
     return EclipseSummary(float(arr[:, 0].mean()), float(arr[:, 1].max()), float(arr[:, 2].min()), float(arr[:, 3].max()),
-                          len(pick))
+                          len(pick), float(arr[:, 4].max()))
 
 
 # ----------------------------------------------------------------------------- latency

@@ -107,6 +107,10 @@ class Site:
     - ``kind``: ``"ground"``, ``"orbit"`` or ``"surface"`` (a body's surface other than Earth).
     - ``sun_distance_au``: heliocentric distance (AU) for solar flux.
     - ``eclipse_fraction``: mean fraction of time without sunlight (0–1), computed from the orbit.
+    - ``worst_eclipse_fraction``: the dark share of the darkest cycle (an orbit in eclipse season),
+      0–1 and at least ``eclipse_fraction``; a solar array in space is sized for it, since it must
+      carry the load and refill storage in every cycle (SMAD §11.4). ``None``: the same as
+      ``eclipse_fraction`` (a site whose dark share does not change from cycle to cycle).
     - ``longest_dark_s``: longest continuous dark period (s) that storage must bridge.
     - ``radiator_sink_k``: effective sink temperature the radiators see (K).
     - ``absorbed_w_m2``: environmental heat absorbed per m² of radiator panel (sunlight, planet
@@ -133,6 +137,7 @@ class Site:
     sun_distance_au: float = 1.0
     eclipse_fraction: float = 0.0
     longest_dark_s: float = 0.0
+    worst_eclipse_fraction: float | None = None
     radiator_sink_k: float = 3.0
     absorbed_w_m2: float = 0.0
     distance_to_earth_m: float = 0.0

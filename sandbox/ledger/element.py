@@ -50,7 +50,7 @@ LEDGER_DEFAULTS = (
     "radiation.dose_rate_scale", "radiation.cots_tid_krad", "radiation.design_margin",
     "radiation.cots_see_cross_section_cm2", "radiation.see_flux_scale", "radiation.sdc_time_lost_per_event_s",
     "compute.repair_time_days", "power.pmad_efficiency", "power.pointing_factor",
-    "launch.payload_packing_density_kg_m3", "launch.ep_specific_mass_kg_per_kw", "launch.propellant_tankage_fraction",
+    "radiation.shielded_electronics_density_kg_m3", "launch.ep_specific_mass_kg_per_kw", "launch.propellant_tankage_fraction",
     "cost.hardware_usd_per_kg_mass_produced", "cost.hardware_usd_per_kg_small_series",
     "cost.hardware_usd_per_kg_bespoke", "cost.integration_fraction", "cost.insurance_fraction",
     "cost.ops_cost_fraction_per_year", "cost.ground_segment_cost_usd_per_year", "cost.building_life_years",
@@ -91,6 +91,12 @@ AUTO_TECHNOLOGY = {
 #: of discharge, while a low orbit's ~1,000–5,500 a year limit it to 20–40 %). The count is estimated from the site
 #: as eclipse fraction × year / longest eclipse, a lower bound (GEO ~70, a 650 km dawn–dusk orbit ~1,100).
 DEEP_CYCLE_MAX_PER_YEAR = 300.0
+
+
+def worst_eclipse(site: Any) -> float:
+    """The dark share of the site's darkest cycle, which a solar array must carry (``eclipse_fraction`` if not given)."""
+    worst = site.worst_eclipse_fraction
+    return float(site.eclipse_fraction if worst is None else worst)
 
 
 def eclipse_cycles_per_year(site: Any) -> float:
@@ -354,7 +360,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
             flux, pointing = m.value("power.stc_irradiance_w_m2"), 1.0  # the capacity factor holds the orientation
             rated_flux = flux
         else:
-            generation_w = m.power.array_power_required_w(supply_w, site.eclipse_fraction, rte) / pmad
+            generation_w = m.power.array_power_required_w(supply_w, worst_eclipse(site), rte) / pmad
             flux, pointing = float(m.power.solar_flux_w_m2(site.sun_distance_au, m.value("power.solar_constant_w_m2"))), mv("power.pointing_factor")
             rated_flux = m.value("power.solar_constant_w_m2")  # space cells are rated at AM0, 1 AU
         eta, cell_packing = chk.need(src, "efficiency"), chk.need(src, "packing_factor")
@@ -383,10 +389,10 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     compute_mass = el.chips_per_unit * chk.need(chip, "mass_kg") if chip is not None else 0.0
     hosts_mass = el.chips_per_unit * host_kg
     shield_mass: Any = 0.0
-    packing = mv("launch.payload_packing_density_kg_m3")
+    packing = mv("radiation.shielded_electronics_density_kg_m3")
     electronics = compute_mass + hosts_mass
     if el.shielding_g_cm2 > 0:
-        # Approximation: the electronics (chips and hosts) sit in a cube of payload bulk density; the shield covers its faces.
+        # Approximation: the electronics (chips and hosts) sit in a cube at a server's bulk density; the shield covers its faces.
         side_m = (electronics / packing) ** (1.0 / 3.0)
         shield_mass = np.where(electronics > 0, m.radiation.shielding_mass_kg(6.0 * side_m**2, el.shielding_g_cm2), 0.0)
     propulsion_mass = el.propulsion_power_w / 1e3 * mv("launch.ep_specific_mass_kg_per_kw") if el.propulsion_power_w else 0.0
@@ -571,7 +577,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         "site_capex": float(site_capex),
         "discount_rate": float(discount_rate), "packing": float(packing), "usd_per_kg": float(usd_per_kg),
         "unit_volume": float(unit_volume), "fairing": float(fairing), "payload": float(payload),
-        "price_per_flight": float(price_per_flight), "plugin_priced": sorted(plugin_priced),
+        "price_per_flight": float(price_per_flight), "class_priced": sorted(set(el.extra_mass_kg) - plugin_priced),
         "propulsion_mass": float(propulsion_mass), "power_share": float(power_share),
         "supply_w": float(supply_w), "heat_w": float(heat_w), "export_w": float(export_w), "demand_w": float(demand_w),
         "export_heat_w": float(export_heat_w), "import_heat_w": float(import_heat_w), "cooling_w": float(cooling_w),
@@ -642,8 +648,8 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
                                      f"degradation {src.degradation_per_year:g}/yr [{src.name}], life {float(cc['life']):.3g} yr; "
                                      f"orientation and weather are in the capacity factor) × {count:g}")
     elif skind == "solar":
-        trace["power.generation"] = (f"array_power_required_w(supply {v['supply_w']:.4g} W, eclipse fraction {site.eclipse_fraction:.4g} "
-                                     f"[site], round trip {v['rte']:g} [{getattr(storage, 'name', '-')}]) / PMAD {pmad:g} "
+        trace["power.generation"] = (f"array_power_required_w(supply {v['supply_w']:.4g} W, eclipse fraction of the darkest "
+                                     f"orbit {worst_eclipse(site):.4g} [site], round trip {v['rte']:g} [{getattr(storage, 'name', '-')}]) / PMAD {pmad:g} "
                                      "[power.pmad_efficiency]")
         trace["power.array_area"] = (f"array_area_m2({v['generation_w']:.4g} W, flux {v['flux']:.1f} W/m2 at {site.sun_distance_au:g} AU "
                                      f"[power.solar_constant_w_m2], cell {src.efficiency:g}, packing {src.packing_factor:g}, "
@@ -688,7 +694,7 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
                              f"storage energy / {storage.specific_energy_wh_per_kg:g} Wh/kg [{storage.name}]")
     trace["mass.thermal"] = f"radiator area × {th.areal_density_kg_m2:g} kg/m2 [element]" if th.kind == "radiator" else "0 (facility cooling)"
     trace["mass.shielding"] = (f"{el.shielding_g_cm2:g} g/cm2 [element] over a cube of electronics (chips and hosts) at "
-                               f"{v['packing']:g} kg/m3 [launch.payload_packing_density_kg_m3] (approximation)")
+                               f"{v['packing']:g} kg/m3 [radiation.shielded_electronics_density_kg_m3] (approximation)")
     trace["mass.avionics"] = f"{count:g} × {el.avionics_mass_kg:g} kg [element]"
     trace["mass.propulsion"] = (f"{count:g} × ({el.propulsion_power_w / 1e3:g} kW × {mv('launch.ep_specific_mass_kg_per_kw'):g} kg/kW "
                                 "[launch.ep_specific_mass_kg_per_kw] (thrusters, power processors, feed) + propellant × "
@@ -713,9 +719,12 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
         trace["capex.integration"] = f"{mv('cost.integration_fraction'):g} [cost.integration_fraction] × hardware"
         trace["capex.insurance"] = (f"{mv('cost.insurance_fraction'):g} [cost.insurance_fraction] × (hardware + integration + "
                                     "launch): launch and first-year cover")
-    priced = ", ".join(v["plugin_priced"])
-    trace["capex.other"] = (f"plugin items [element]: {cls if site.kind != 'ground' else '0 USD/kg'} × their mass"
-                            + (f"; priced by the plugin: {priced}" if priced else ""))
+    by_mass = (f"{cls if site.kind != 'ground' else '0 USD/kg'} × mass of {', '.join(v['class_priced'])}"
+               if v["class_priced"] else "")
+    by_plugin = ", ".join(f"{k} {float(x):.4g} USD" for k, x in el.extra_capex_usd.items())
+    trace["capex.other"] = ("plugin items [element]: " + " + ".join(
+        part for part in (by_mass, f"priced by the plugin: {by_plugin}" if by_plugin else "") if part) if by_mass or by_plugin
+        else "0 (no plugin items)")
     trace["opex.energy"] = (f"grid power {v['grid_w'] * count:.4g} W × 8766 h × {v['energy_price']:g} USD/kWh [{src.name}]"
                             if skind == "grid" else
                             f"generation {v['generation_w'] * count:.4g} W × 8766 h × fuel {float(src.fuel_usd_per_kwh):.4g} USD/kWh "

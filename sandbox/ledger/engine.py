@@ -63,6 +63,8 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
         for metric, value in ratios.items():
             base = metric.removesuffix(".vs_baseline")
             ledgers[name].metrics.append(Metric(metric, value, "x", inputs=[base, f"{baseline}.{base}"]))
+    for name, text in chip_notes(designs, baseline).items():
+        ledgers[name].notes.append(text)
     provenance = _provenance(scenario, registry, started, added_baseline, baseline)
     result = RunResult(scenario, ledgers, failures, baseline, provenance, designs, unread_overrides(scenario, registry, read))
     if result.warnings:
@@ -73,6 +75,24 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
         if call.failure is not None:
             result.failures.setdefault("sandbox_run_finished", str(call.failure))
     return result
+
+
+def _chips(design: Any) -> set[str]:
+    return {el.chip for el in getattr(design, "elements", ()) if el.chip and el.chips_per_unit > 0}
+
+
+def chip_notes(designs: dict[str, Any], baseline: str | None) -> dict[str, str]:
+    """``{instance: note}`` for every architecture whose accelerators differ from the baseline's: its ratios to the
+    baseline then hold the difference between the chips as well as between the places."""
+    base = _chips(designs.get(baseline)) if baseline in designs else set()
+    notes = {}
+    for name, design in designs.items():
+        chips = _chips(design)
+        if name != baseline and base and chips and chips != base:
+            notes[name] = (f"computes on {', '.join(sorted(chips))}, the baseline {baseline} on {', '.join(sorted(base))}: "
+                           "the .vs_baseline ratios include the difference between the chips (put the same accelerator in "
+                           "both to compare the places alone)")
+    return notes
 
 
 def unread_overrides(scenario: Scenario, registry: Any, design_reads: set[str] | None) -> list[str]:

@@ -111,6 +111,10 @@ def element_problem(el: Any, registry: Any) -> str:
                          ("throughput_factor", el.throughput_factor), ("host_fraction", el.host_fraction)):
         if not (isinstance(value, numbers.Real) and 0.0 <= value <= 1.0):
             return f"{label}: expected a fraction from 0 to 1, got {value!r}"
+    worst = site.worst_eclipse_fraction
+    if worst is not None and not (isinstance(worst, numbers.Real) and site.eclipse_fraction <= worst <= 1.0):
+        return (f"site.worst_eclipse_fraction: expected a fraction from eclipse_fraction ({site.eclipse_fraction!r}) to 1, "
+                f"got {worst!r}")
     life = el.lifetime_years
     if not (isinstance(life, numbers.Real) and 0.0 < life <= MAX_LIFETIME_YEARS):
         return (f"lifetime_years: expected a design life above 0 and at most {MAX_LIFETIME_YEARS:g} years, got {life!r} "
@@ -163,6 +167,8 @@ def design_totals(design: Design, registry: Any, discount_rate: float, inputs: L
         if explain:
             traces["opex.ground_segment"] = [f"{float(gs):.4g} USD/yr [cost.ground_segment_cost_usd_per_year]: mission "
                                              "operations and ground stations, once per architecture in space"]
+            traces.setdefault("cost.annual", []).append(f"+ ground segment {float(gs):.4g} USD/yr "
+                                                        "[cost.ground_segment_cost_usd_per_year] (opex.ground_segment)")
     else:
         totals["opex.ground_segment"] = 0.0
         if explain:

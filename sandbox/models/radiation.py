@@ -440,6 +440,16 @@ DEFAULTS: dict[str, Sourced] = {
         low=100.0,
         high=1000.0,
     ),
+    "shielded_electronics_density_kg_m3": Sourced(
+        848.0,
+        "kg/m3",
+        "NVIDIA DGX H100 User Guide, system specifications: 130.45 kg in a 356 x 482.2 x 897.1 mm chassis (0.154 m3) "
+        "-> 848 kg/m3 for eight accelerators with their host server, power supplies and fans",
+        low=500.0,
+        high=1000.0,
+        note="bulk density of the accelerators and their hosts inside the shield (its faces enclose them); low = boards "
+        "spaced for cold plates and fluid loops, high = denser than a server chassis (the range is an assumption)",
+    ),
     "aluminium_density_g_cm3": Sourced(
         ALUMINIUM_DENSITY_G_CM3, "g/cm3", "CRC Handbook of Chemistry and Physics (Al 2.70 g/cm3)",
         note="the density of the mm <-> g/cm2 conversion of the dose tables (pure aluminium): a definition here; "
