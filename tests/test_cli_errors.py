@@ -20,6 +20,8 @@ pue = 1.2
 def sandbox(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sandbox", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
+#: A grid over one scenario key (``{key}``), three steps.
+SWEEP = '[sweep]\nmethod = "grid"\n[sweep.params]\n"{key}" = {{ low = 1.1, high = 1.5, steps = 3 }}\n'
 
 CASES = [
     ("malformed", "[study\nname = 1\n", "malformed TOML"),
@@ -67,6 +69,11 @@ CASES = [
     ("missing bridge_from", GOOD + '[claim]\ntitle = "t"\nsource = "s"\nbridge_from = "nope.toml"\n[[claim.figures]]\n'
      'architecture = "ground"\nmetric = "specific.mass"\nclaimed = "40 kg/kW"\n',
      "claim.bridge_from: no scenario file 'nope.toml' beside this file"),
+    # a broken [sweep] table is bad input for `run` too (it ran with exit 0 and no word before)
+    ("misspelt sweep parameter", GOOD + SWEEP.format(key="ground.peu"),
+     "sweep.params.ground.peu: architecture 'ground' has no parameter 'peu'; did you mean 'pue'?"),
+    ("unknown sweep key", GOOD + '[sweep]\npoints = 10\nmethd = "grid"\n', "sweep.methd: unknown key; expected one of chunk, "
+                                                              "method, params, points, seed, uncertain"),
 ]
 
 
@@ -108,3 +115,26 @@ def test_unwritable_output_folder_is_refused_before_running(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"error: --out {blocker}: exists and is not a folder"
     assert blocker.read_text() == "keep me"  # nothing the user had is lost
+
+
+@pytest.mark.parametrize("command", [["compare"], ["sensitivity"], ["timeline", "--nominal"]])
+def test_every_command_refuses_a_broken_sweep_table(tmp_path, command):
+    """As `validate` and `run`: one line naming the file and key, exit 2 (before: exit 0, no word)."""
+    path = tmp_path / "bad.toml"
+    path.write_text(GOOD + SWEEP.format(key="ground.peu"))
+    proc = sandbox(command[0], str(path), *command[1:])
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == (f"error: {path}: sweep.params.ground.peu: architecture 'ground' has no parameter "
+                                   "'peu'; did you mean 'pue'?")
+    assert proc.stdout == ""
+
+
+def test_run_does_not_ask_for_the_points_sweep_may_be_given(tmp_path):
+    """A Monte Carlo [sweep] without `points` is complete with `sandbox sweep --points N` (docs/studies.md):
+    `run` does not refuse it, and a sound [sweep] changes nothing in the run."""
+    plain, swept = tmp_path / "plain.toml", tmp_path / "swept.toml"
+    plain.write_text(GOOD)
+    swept.write_text(GOOD + '[sweep]\nmethod = "montecarlo"\n')
+    a, b = sandbox("run", str(plain), "--format", "csv"), sandbox("run", str(swept), "--format", "csv")
+    assert a.returncode == b.returncode == 0, b.stderr
+    assert b.stderr == "" and a.stdout == b.stdout

@@ -132,29 +132,63 @@ def sandbox_register_architectures(register):
 
 
 def test_plugin_raising_at_registration_fails_only_its_architectures(tmp_path, monkeypatch):
-    """On e7401e5: a plugin that raised at registration made every command exit 1. Now it is
-    dropped and named; other scenarios run with unchanged numbers; one naming its architecture
-    fails with its error."""
+    """On e7401e5: a plugin that raised at registration made every command exit 1. Now an installed
+    one is dropped and named in a warning; other scenarios run with unchanged numbers; one naming its
+    architecture fails with its error."""
     (tmp_path / "boomplug.py").write_text(BOOM)
-    monkeypatch.syspath_prepend(str(tmp_path))
+    dist = tmp_path / "boomplug-1.0.dist-info"  # installed: an entry point of group "sandbox"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: boomplug\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[sandbox]\nboom = boomplug\n")
+    monkeypatch.delenv("SANDBOX_PLUGINS", raising=False)
+    monkeypatch.setenv("SANDBOX_CLI_CACHE", "0")
     clean = CliRunner().invoke(cli, ["run", str(DEFAULT), "--format", "json"], obj={})
-    res = CliRunner().invoke(cli, ["--plugin", "boomplug", "run", str(DEFAULT), "--format", "json"], obj={})
+    monkeypatch.syspath_prepend(str(tmp_path))
+    res = CliRunner().invoke(cli, ["run", str(DEFAULT), "--format", "json"], obj={})
     assert res.exit_code == 0, res.output
-    assert res.stderr.strip() == ("warning: plugin 'boomplug' failed to load: sandbox_register_architectures raised "
+    assert res.stderr.strip() == ("warning: plugin 'boom' failed to load: sandbox_register_architectures raised "
                                   "RuntimeError: disk on fire")
     a, b = json.loads(clean.stdout), json.loads(res.stdout)
     assert a["records"] == b["records"] and a["failures"] == b["failures"] == {}  # the others' numbers, unchanged
     scenario = tmp_path / "s.toml"
     scenario.write_text("[architectures.b]\ntype = 'boomarch'\n[architectures.ground]\n")
-    res = CliRunner().invoke(cli, ["--plugin", "boomplug", "run", str(scenario)], obj={})
+    res = CliRunner().invoke(cli, ["run", str(scenario)], obj={})
     assert res.exit_code == 2
     assert one_error(res.stderr) == (f"error: {scenario}: architectures.b.type: architecture 'boomarch' is "
-                                     "unavailable: plugin 'boomplug' failed to load: sandbox_register_architectures "
+                                     "unavailable: plugin 'boom' failed to load: sandbox_register_architectures "
                                      "raised RuntimeError: disk on fire")
-    listing = CliRunner().invoke(cli, ["--plugin", "boomplug", "plugins", "--format", "json"], obj={})
+    listing = CliRunner().invoke(cli, ["plugins", "--format", "json"], obj={})
     assert listing.exit_code == 0
-    assert {"name": "boomplug", "error": "sandbox_register_architectures raised RuntimeError: disk on fire"} in \
+    assert {"name": "boom", "error": "sandbox_register_architectures raised RuntimeError: disk on fire"} in \
         json.loads(listing.stdout)["load_errors"]
+
+
+RAISES_BEFORE_REGISTERING = '''
+from sandbox import hookimpl
+
+
+@hookimpl
+def sandbox_register_architectures(register):
+    raise RuntimeError("disk on fire")
+'''
+
+
+@pytest.mark.parametrize("source", [BOOM, RAISES_BEFORE_REGISTERING], ids=["after-registering", "before-registering"])
+@pytest.mark.parametrize("command", [["run", "{scenario}"], ["validate", "{scenario}"], ["plugins"]])
+def test_a_requested_plugin_raising_at_registration_exits_2(tmp_path, monkeypatch, source, command):
+    """docs/plugins.md: a plugin asked for with --plugin that raises in a registration hook is bad input:
+    one error line naming the plugin and the hook, exit 2, before any scenario is read (so a scenario
+    naming its architecture is not blamed). Before the fix: a warning and exit 0."""
+    (tmp_path / "boomplug.py").write_text(source)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    scenario = tmp_path / "s.toml"
+    scenario.write_text("[architectures.b]\ntype = 'boomarch'\n[architectures.ground]\n")
+    args = [a.format(scenario=scenario) for a in command]
+    res = CliRunner().invoke(cli, ["--plugin", "boomplug", *args], obj={})
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip() == ("error: --plugin boomplug: failed to load: sandbox_register_architectures raised "
+                                  "RuntimeError: disk on fire")
+    assert res.stdout == ""
 
 
 def test_plugin_command_registration_failure_is_contained(tmp_path, monkeypatch):

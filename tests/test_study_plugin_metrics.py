@@ -103,3 +103,110 @@ def test_a_failing_plugin_call_keeps_no_reference_cycle_to_its_arrays():
     # the failure is still reported by its message (the plugin's metrics left out, the ledger unchanged)
     assert any("plugin 'failing' failed in sandbox_extra_metrics: ValueError: does not broadcast" in n
                for n in result.ledgers["ground"].notes)
+
+
+# ----------------------------------------------------------------- a plugin whose arithmetic is scalar only
+SCALAR_PLUGIN = '''
+from sandbox import Metric, hookimpl
+
+
+@hookimpl
+def sandbox_extra_metrics(architecture, design, ledger, context):
+    if architecture != "leo":
+        return None
+    return [Metric("haps.x", 2.0 * float(ledger.get("cost.annual")), "MUSD/yr", ("cost.annual",), "Assumption: test")]
+'''
+
+STUDY = """
+[study]
+name = "scalar plugin"
+seed = 1
+[workload]
+sustained_compute = "100 PFLOPS"
+[architectures.ground]
+[architectures.leo]
+[sweep]
+method = "grid"
+[sweep.params]
+"models.cost.hardware_usd_per_kg_mass_produced" = { steps = 3 }
+"""
+
+NOMINAL_WARNING = ("warning: leo: plugin metrics evaluated at the nominal ledger (a plugin's arithmetic did not "
+                   "broadcast over points)")
+
+
+@pytest.fixture
+def scalar_plugin(tmp_path, monkeypatch):
+    """``scalar_haps`` on sys.path (a metric hook doing ``float(ledger.get(...))``) and the study scenario."""
+    (tmp_path / "scalar_haps.py").write_text(SCALAR_PLUGIN)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setenv("SANDBOX_CLI_CACHE", "0")
+    path = tmp_path / "study.toml"
+    path.write_text(STUDY)
+    return path
+
+
+def fmt(value: float) -> str:
+    from sandbox.output.report import fmt as report_fmt
+
+    return report_fmt(value)
+
+
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from sandbox.cli import cli
+
+    return CliRunner().invoke(cli, list(args), obj={})
+
+
+def test_sweep_reports_plugin_metrics_evaluated_at_the_nominal_ledger(scalar_plugin, tmp_path):
+    """Before: the note was dropped with each chunk; no warning, nothing in manifest.json."""
+    import json
+
+    out = tmp_path / "out"
+    args = ("--plugin", "scalar_haps", "sweep", str(scalar_plugin), "--out", str(out), "--workers", "1",
+            "--no-figures", "--chunk", "2")
+    res = _cli(*args)
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines() == [NOMINAL_WARNING]  # once, though two chunks carried it
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["notes"] == {"leo": [NOMINAL_WARNING.removeprefix("warning: leo: ")]}
+    again = _cli(*args)  # finished: the notes come back from the journal
+    assert again.exit_code == 0 and again.stderr.splitlines() == [NOMINAL_WARNING]
+    clean = _cli("sweep", str(scalar_plugin), "--out", str(tmp_path / "clean"), "--workers", "1", "--no-figures")
+    assert clean.exit_code == 0 and clean.stderr == ""
+    assert json.loads((tmp_path / "clean" / "manifest.json").read_text())["notes"] == {}
+
+
+def test_sensitivity_says_a_nominal_only_metric_was_not_evaluated_per_point(scalar_plugin):
+    """Before: 'no input moves it' for leo and ground alike, and no warning."""
+    import json
+
+    reg = api.registry([("scalar_haps", __import__("scalar_haps"))])
+    nominal = api.run(api.load(str(scalar_plugin), reg), reg).ledgers["leo"]
+    res = _cli("--plugin", "scalar_haps", "sensitivity", str(scalar_plugin), "--metric", "haps.x")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines() == [NOMINAL_WARNING]
+    assert "no input moves it" not in res.stdout
+    assert "\nground (ground): does not report haps.x\n" in res.stdout
+    haps = fmt(2.0 * nominal.get("cost.annual"))  # 120 MUSD/yr at this writing
+    assert (f"leo (leo): nominal {haps} MUSD/yr\n  not evaluated per point: leo's plugin metrics were evaluated at "
+            "the nominal ledger only") in res.stdout
+    doc = json.loads(_cli("--plugin", "scalar_haps", "sensitivity", str(scalar_plugin), "--metric", "haps.x",
+                          "--format", "json").stdout)
+    assert doc["not_per_point"] == ["leo"] and doc["not_reported"] == ["ground"]
+    leo = [r for r in doc["rows"] if r["architecture"] == "leo"]
+    assert leo and all(r["metric_nominal"] == pytest.approx(2.0 * nominal.get("cost.annual"), rel=1e-9) for r in leo)
+
+
+def test_sensitivity_names_the_architectures_that_do_not_report_the_metric(scalar_plugin):
+    """Before: 'ground (ground): nominal – kg / no input moves it' for a metric only LEO reports."""
+    reg = api.registry()
+    nominal = api.run(api.load(str(scalar_plugin), reg), reg).ledgers["leo"].get("sat.mass")  # 695 kg at this writing
+    res = _cli("sensitivity", str(scalar_plugin), "--metric", "sat.mass", "--top", "2")
+    assert res.exit_code == 0, res.output
+    assert res.stderr == ""
+    ground, leo = res.stdout.split("\n\n")[1:]
+    assert ground == "ground (ground): does not report sat.mass"
+    assert leo.startswith(f"leo (leo): nominal {fmt(nominal)} kg\n  input ") and "more inputs move it" in leo

@@ -46,9 +46,10 @@ def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.core.registry.R
             fail(str(exc), 2)
         except PluginError as exc:
             fail(str(exc), 1)
-        for info in obj["registry"].load_errors:
-            if info.misspelt and info.name in requested:  # the author asked for it: a spelling mistake is bad input
-                fail(info.error, 2)
+        for info in obj["registry"].load_errors:  # the author asked for it: its failure is bad input
+            if info.name in requested or info.module.split(":")[0] in requested:  # (or its entry point, same module)
+                fail(info.error if info.misspelt else
+                     f"--plugin {info.name}: failed to load: {' '.join(info.error.split())}", 2)
         for info in obj["registry"].load_errors:
             click.echo(f"warning: plugin {info.name!r} failed to load: {info.error}", err=True)
     return obj["registry"]
@@ -72,14 +73,41 @@ def shown(path: str | Path) -> str:
     return os.fsencode(path).decode("utf-8", "replace")
 
 
-def scenario_or_exit(ctx: click.Context, path: str):  # noqa: ANN201 - a sandbox.core.scenario.Scenario
-    """The validated scenario at ``path``, or exit 2 with its problems, one line each."""
+def scenario_or_exit(ctx: click.Context, path: str, check_sweep: bool = True):  # noqa: ANN201 - a Scenario
+    """The validated scenario at ``path``, or exit 2 with its problems, one line each.
+
+    ``check_sweep``: also check its ``[sweep]`` table, if any, as ``sandbox validate`` does (see
+    :func:`plan_or_exit`; a points count left to ``sweep --points`` is not required), so that no command
+    runs a scenario file whose study plan is broken. ``sweep`` passes False: it checks the table with its
+    own options.
+    """
     from sandbox.core.scenario import ScenarioError, load_scenario
 
     try:
-        return load_scenario(path, registry_of(ctx))
+        scenario = load_scenario(path, registry_of(ctx))
     except ScenarioError as exc:
         fail(str(exc), 2)
+    if check_sweep and "sweep" in scenario.raw:
+        plan_or_exit(ctx, scenario, need_points=False)
+    return scenario
+
+
+def plan_or_exit(ctx: click.Context, scenario: Any, overrides: dict[str, Any] | None = None,
+                 need_points: bool = True):  # noqa: ANN201 - a sandbox.studies.plans.Plan, or None
+    """The study plan of ``scenario``'s ``[sweep]`` table (with the command line's ``overrides``), or exit 2
+    with its problems, one line each. ``need_points=False``: a missing ``points`` (which ``sweep --points``
+    may give) is no problem; the plan is then None."""
+    from sandbox.core.scenario import ScenarioError
+    from sandbox.studies.plans import parse_plan
+
+    try:
+        return parse_plan(scenario, registry_of(ctx), overrides)
+    except ScenarioError as exc:
+        missing = f"{scenario.path}: sweep.points: missing"
+        problems = [p for p in exc.problems if need_points or not p.startswith(missing)]
+        if problems:
+            fail("\n".join(problems), 2)
+    return None
 
 
 def check_writable(path: Path) -> None:

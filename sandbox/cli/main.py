@@ -21,6 +21,7 @@ from sandbox.cli.common import (
     claim_output_folder,
     deadline,
     fail,
+    plan_or_exit,
     registry_of,
     report_written,
     scenario_or_exit,
@@ -275,16 +276,10 @@ def plugins(ctx: click.Context, fmt: str, hook: str | None, show_all: bool) -> N
 @click.pass_context
 def validate(ctx: click.Context, scenario: str) -> None:
     """Validate SCENARIO against the installed plugins' schemas; nothing runs."""
-    s = scenario_or_exit(ctx, scenario)
+    s = scenario_or_exit(ctx, scenario, check_sweep=False)
     extra = ""
     if "sweep" in s.raw:
-        from sandbox.core.scenario import ScenarioError
-        from sandbox.studies.plans import parse_plan
-
-        try:
-            plan = parse_plan(s, registry_of(ctx))
-        except ScenarioError as exc:
-            fail(str(exc), 2)
+        plan = plan_or_exit(ctx, s)
         extra = f"; sweep: {plan.method}, {plan.points:,} points over {len(plan.dimensions)} inputs"
     click.echo(f"{scenario}: valid ({len(s.architectures)} architectures: {', '.join(r.instance for r in s.architectures)}){extra}")
 

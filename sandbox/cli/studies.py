@@ -27,6 +27,7 @@ from sandbox.cli.common import (
     claim_output_folder,
     fail,
     output_marker,
+    plan_or_exit,
     registry_of,
     report_written,
     scenario_or_exit,
@@ -106,6 +107,17 @@ def _records(df: Any) -> list[dict[str, Any]]:
     return json.loads(df.to_json(orient="records"))
 
 
+def _echo_notes(notes: dict[str, list[str]]) -> None:
+    """Each architecture note of a study (e.g. plugin metrics evaluated at the nominal ledger) as one
+    ``warning:`` line on stderr, naming the architectures it applies to."""
+    by_note: dict[str, list[str]] = {}
+    for arch, messages in notes.items():
+        for message in messages:
+            by_note.setdefault(message, []).append(arch)
+    for message, archs in by_note.items():
+        click.echo(f"warning: {', '.join(archs)}: {message}", err=True)
+
+
 def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "_"
 
@@ -146,7 +158,10 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
         fail(f"--metric: {exc}", 2)
     unit = df.attrs.get("unit") or unit_of_metric(metric)
     if fmt == "json":
-        click.echo(json.dumps({"scenario": s.path, "metric": metric, "unit": unit, "rows": _records(df)}, indent=2))
+        click.echo(json.dumps({"scenario": s.path, "metric": metric, "unit": unit, "rows": _records(df),
+                               "not_reported": df.attrs.get("not_reported", []),
+                               "not_per_point": df.attrs.get("not_per_point", []),
+                               "notes": df.attrs.get("notes", {})}, indent=2))
     elif fmt == "csv":
         click.echo(df.to_csv(index=False), nl=False)
     else:
@@ -156,8 +171,10 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
 
         files: dict[str, str | bytes] = {**_frame_files("sensitivity", df), **output_marker("sensitivity")}
         for arch in df["architecture"].unique():
-            files.update(_figure_files(f"tornado-{_safe(str(arch))}", tornado(df, metric, arch, unit)))
+            if arch not in df.attrs.get("not_reported", []):
+                files.update(_figure_files(f"tornado-{_safe(str(arch))}", tornado(df, metric, arch, unit)))
         _write_outputs(out_dir, files, fmt)
+    _echo_notes(df.attrs.get("notes", {}))
     failed = False
     nominal = df.groupby("architecture", sort=False)["metric_nominal"].first() if len(df) else {}
     for arch, messages in df.attrs.get("errors", {}).items():
@@ -175,8 +192,15 @@ def _sensitivity_table(df: Any, metric: str, unit: str, shown: Any) -> str:
         rows = df[df["architecture"] == arch]
         kind = rows["type"].iloc[0]
         lines.append("")
+        if arch in df.attrs.get("not_reported", []):
+            lines.append(f"{arch} ({kind}): does not report {metric}")
+            continue
         lines.append(f"{arch} ({kind}): nominal {_num(rows['metric_nominal'].iloc[0])} {unit}")
         picked = shown[shown["architecture"] == arch]
+        if arch in df.attrs.get("not_per_point", []):
+            lines.append(f"  not evaluated per point: {arch}'s plugin metrics were evaluated at the nominal ledger only "
+                         "(a plugin's arithmetic did not broadcast over points), so its swing is unknown")
+            continue
         if picked.empty:
             lines.append("  no input moves it")
             continue
@@ -339,18 +363,13 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
     """
     import os
 
-    from sandbox.core.scenario import ScenarioError
     from sandbox.output import report
     from sandbox.studies.executor import DaskExecutor, ExecutorError, Job, LocalExecutor, seed_context
-    from sandbox.studies.plans import parse_plan
     from sandbox.studies.sweep import DATASET, SweepError, run_sweep
 
-    s = scenario_or_exit(ctx, scenario)
+    s = scenario_or_exit(ctx, scenario, check_sweep=False)
     registry = registry_of(ctx)
-    try:
-        plan = parse_plan(s, registry, {"method": method, "points": points, "seed": seed, "chunk": chunk})
-    except ScenarioError as exc:
-        fail(str(exc), 2)
+    plan = plan_or_exit(ctx, s, {"method": method, "points": points, "seed": seed, "chunk": chunk})
     from sandbox.studies import remote
 
     url = out_dir if remote.is_url(out_dir) else None
@@ -398,6 +417,7 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
     click.echo()
     report_written(url or out, [*outcome.files, f"{DATASET}/ ({outcome.computed_chunks + outcome.resumed_chunks} chunks)"],
                    machine_output=False)
+    _echo_notes(m.get("notes", {}))
     for arch, messages in outcome.failures.items():
         for message in messages[:3]:
             click.echo(f"error: {arch}: {message}", err=True)

@@ -68,6 +68,7 @@ class ChunkRecord:
     stop: int
     invalid: dict[str, int] = field(default_factory=dict)
     failures: dict[str, list[str]] = field(default_factory=dict)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # per architecture (batch.PointResults.notes)
 
     def line(self, study: str) -> str:
         return json.dumps({"study": study, **asdict(self)}, sort_keys=True) + "\n"
@@ -81,7 +82,8 @@ class ChunkRecord:
             rec = cls(int(doc["chunk"]), str(doc["file"]), int(doc["bytes"]), str(doc["sha256"]), int(doc["rows"]),
                       int(doc["start"]), int(doc["stop"]),
                       {str(k): int(v) for k, v in dict(doc.get("invalid", {})).items()},
-                      {str(k): [str(m) for m in v] for k, v in dict(doc.get("failures", {})).items()})
+                      {str(k): [str(m) for m in v] for k, v in dict(doc.get("failures", {})).items()},
+                      {str(k): [str(m) for m in v] for k, v in dict(doc.get("notes", {})).items()})
         except (KeyError, TypeError, ValueError):
             return None
         return rec if rec.file == part_name(rec.chunk) and len(rec.sha256) == 64 else None

@@ -35,6 +35,11 @@ COLUMNS = ("architecture", "type", "input", "unit", "low", "nominal", "high", "m
            "metric_high", "swing", "source")
 
 
+#: Part of the note a study records for an architecture whose plugin metrics were evaluated at the
+#: nominal ledger only (:func:`sandbox.ledger.evaluate._point_values`).
+NOMINAL_NOTE = "plugin metrics evaluated at the nominal ledger"
+
+
 class SensitivityError(ValueError):
     """An input or metric the study cannot use (unknown key, no range, unknown metric)."""
 
@@ -124,10 +129,16 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
     (architecture, input), ``metric_*`` in the metric's display unit
     (:func:`sandbox.ledger.batch.unit_of_metric`), sorted by ``swing`` descending within each architecture.
     Raises :class:`SensitivityError` for an unusable input or an unknown metric.
+
+    ``df.attrs``: ``metric``, ``unit``, ``errors`` and ``notes`` (per architecture, as
+    :class:`sandbox.ledger.batch.PointResults`), ``not_reported`` (the architectures that report no
+    such metric: their rows are NaN) and ``not_per_point`` (those whose plugin computed the metric at
+    the nominal ledger only, because its arithmetic did not broadcast over points: a swing of 0 there
+    says nothing about the inputs).
     """
     import pandas as pd
 
-    from sandbox.ledger.batch import architecture_runs, evaluate_points, metric_names
+    from sandbox.ledger.batch import architecture_runs, evaluate_points, metric_names, unit_of_metric
 
     registry = scenario.registry(registry)
     dims = default_inputs(scenario, registry) if inputs is None else _explicit(scenario, registry, inputs)
@@ -172,11 +183,18 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
     df = pd.DataFrame(rows, columns=list(COLUMNS))
     if df.empty:
         return df
-    order = {r.instance: j for j, r in enumerate(architecture_runs(scenario, registry))}
+    runs = architecture_runs(scenario, registry)
+    order = {r.instance: j for j, r in enumerate(runs)}
     df["_arch"] = df["architecture"].map(order)
     df = df.sort_values(["_arch", "swing", "input"], ascending=[True, False, True], na_position="last", kind="stable")
     df = df.drop(columns="_arch").reset_index(drop=True)
-    df.attrs.update({"metric": metric, "unit": result.unit(metric), "errors": dict(result.errors)})
+    not_reported = [r.instance for r in runs
+                    if metric not in result.columns.get(r.instance, {}) and r.instance not in result.errors]
+    not_per_point = [r.instance for r in runs if r.instance not in not_reported and not unit_of_metric(metric)
+                     and any(NOMINAL_NOTE in n for n in result.notes.get(r.instance, []))]
+    df.attrs.update({"metric": metric, "unit": result.unit(metric), "errors": dict(result.errors),
+                     "notes": {k: list(v) for k, v in result.notes.items()}, "not_reported": not_reported,
+                     "not_per_point": not_per_point})
     return df
 
 

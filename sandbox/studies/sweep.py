@@ -195,7 +195,8 @@ def _compute(job: Job, plan: study.Plan, todo: list[int], folder: StudyFolder, e
         for result in executor.run(job, tasks()):
             c = result["chunk"]
             rec = ChunkRecord(c, part_name(c), result["bytes"], result["sha256"], result["rows"],
-                              c * plan.chunk, c * plan.chunk + result["n"], result["invalid"], result["failures"])
+                              c * plan.chunk, c * plan.chunk + result["n"], result["invalid"], result["failures"],
+                              result.get("notes", {}))
             if result.get("staged"):
                 if not folder.add_staged(rec, result["staged"]):
                     continue  # not there as written: missing, so computed again by the caller's second pass
@@ -251,7 +252,7 @@ def _conform(folder: StudyFolder, dims: list[str]) -> tuple[Any, list[str]]:
         import hashlib
 
         folder.replace(ChunkRecord(rec.chunk, rec.file, len(data), hashlib.sha256(data).hexdigest(), rec.rows,
-                                   rec.start, rec.stop, rec.invalid, rec.failures), data)
+                                   rec.start, rec.stop, rec.invalid, rec.failures, rec.notes), data)
     return target, metrics
 
 
@@ -356,6 +357,8 @@ def _finish(folder: StudyFolder, manifest: dict[str, Any], plan: study.Plan, arc
         messages = sorted({m for r in records for m in r.failures.get(a, [])})
         if messages:
             failures[a] = messages
+    notes = {a: list(dict.fromkeys(m for r in records for m in r.notes.get(a, []))) for a in archs}
+    notes = {a: messages for a, messages in notes.items() if messages}
     manifest.update({
         "status": "complete",
         "rows": rows,
@@ -363,6 +366,7 @@ def _finish(folder: StudyFolder, manifest: dict[str, Any], plan: study.Plan, arc
         "units": {m: unit_of(m) for m in metrics},
         "invalid_rows": invalid,
         "failures": failures,
+        "notes": notes,
         "summary_method": summary_method,
         "executor": executor,
         "elapsed_s": round(time.time() - started, 3),
