@@ -131,10 +131,14 @@ def test_every_command_refuses_a_broken_sweep_table(tmp_path, command):
 
 def test_run_does_not_ask_for_the_points_sweep_may_be_given(tmp_path):
     """A Monte Carlo [sweep] without `points` is complete with `sandbox sweep --points N` (docs/studies.md):
-    `run` does not refuse it, and a sound [sweep] changes nothing in the run."""
+    neither `run` nor `validate` refuses it, and a sound [sweep] changes nothing in the run."""
     plain, swept = tmp_path / "plain.toml", tmp_path / "swept.toml"
     plain.write_text(GOOD)
     swept.write_text(GOOD + '[sweep]\nmethod = "montecarlo"\n')
     a, b = sandbox("run", str(plain), "--format", "csv"), sandbox("run", str(swept), "--format", "csv")
     assert a.returncode == b.returncode == 0, b.stderr
     assert b.stderr == "" and a.stdout == b.stdout
+    # validate says the same: the file is valid, its points to come from the command line
+    v = sandbox("validate", str(swept))
+    assert v.returncode == 0, v.stderr
+    assert v.stdout.endswith("valid (1 architectures: ground); sweep: points to be given with `sandbox sweep --points N`\n")

@@ -279,8 +279,9 @@ def validate(ctx: click.Context, scenario: str) -> None:
     s = scenario_or_exit(ctx, scenario, check_sweep=False)
     extra = ""
     if "sweep" in s.raw:
-        plan = plan_or_exit(ctx, s)
-        extra = f"; sweep: {plan.method}, {plan.points:,} points over {len(plan.dimensions)} inputs"
+        plan = plan_or_exit(ctx, s, need_points=False)
+        extra = (f"; sweep: {plan.method}, {plan.points:,} points over {len(plan.dimensions)} inputs" if plan else
+                 "; sweep: points to be given with `sandbox sweep --points N`")
     click.echo(f"{scenario}: valid ({len(s.architectures)} architectures: {', '.join(r.instance for r in s.architectures)}){extra}")
 
 
