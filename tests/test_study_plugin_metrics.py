@@ -172,6 +172,10 @@ def test_sweep_reports_plugin_metrics_evaluated_at_the_nominal_ledger(scalar_plu
     assert res.stderr.splitlines() == [NOMINAL_WARNING]  # once, though two chunks carried it
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["notes"] == {"leo": [NOMINAL_WARNING.removeprefix("warning: leo: ")]}
+    from sandbox.output.html import render_study
+
+    report = render_study("notes", manifest, {}, {})  # the study's report shows the note beside the failures
+    assert '<h3>Notes</h3><div class="note" data-noted="leo"><strong>leo</strong>: plugin metrics evaluated' in report
     again = _cli(*args)  # finished: the notes come back from the journal
     assert again.exit_code == 0 and again.stderr.splitlines() == [NOMINAL_WARNING]
     clean = _cli("sweep", str(scalar_plugin), "--out", str(tmp_path / "clean"), "--workers", "1", "--no-figures")

@@ -412,7 +412,10 @@ def _study_summary(manifest: Mapping[str, Any]) -> str:
     failures = manifest.get("failures") or {}
     failed = "".join(f"<div class=\"failure\" data-failed=\"{e(a)}\"><strong>{e(a)}</strong>: "
                      f"{e('; '.join(str(m) for m in msgs))}</div>" for a, msgs in failures.items())
-    return _facts(items) + inputs + (f"<h3>Failures</h3>{failed}" if failed else "")
+    notes = "".join(f"<div class=\"note\" data-noted=\"{e(a)}\"><strong>{e(a)}</strong>: {e('; '.join(str(m) for m in msgs))}"
+                    "</div>" for a, msgs in (manifest.get("notes") or {}).items())
+    return (_facts(items) + inputs + (f"<h3>Failures</h3>{failed}" if failed else "")
+            + (f"<h3>Notes</h3>{notes}" if notes else ""))
 
 
 def _dimension_range(d: Mapping[str, Any]) -> str:
