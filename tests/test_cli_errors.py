@@ -69,6 +69,16 @@ CASES = [
     ("missing bridge_from", GOOD + '[claim]\ntitle = "t"\nsource = "s"\nbridge_from = "nope.toml"\n[[claim.figures]]\n'
      'architecture = "ground"\nmetric = "specific.mass"\nclaimed = "40 kg/kW"\n',
      "claim.bridge_from: no scenario file 'nope.toml' beside this file"),
+    # a list where one name is expected, and a list of names that are not ground stations: validate passed them and
+    # the run failed with KeyError / "unknown" and no file or key named
+    ("reference chip as a list", GOOD.replace('name = "t"', 'name = "t"\n[assumptions]\nreference_chip = ["H100-SXM"]'),
+     "assumptions.reference_chip: expected one chip's name (a string), got ['H100-SXM']"),
+    ("unknown ground station", GOOD.replace("pue = 1.2", "").replace("[architectures.ground]",
+                                                                  '[architectures.leo]\nground_stations = ["nope"]'),
+     "architectures.leo.ground_stations: no ground station named 'nope' in the catalogues"),
+    ("ground station as a list", GOOD.replace("pue = 1.2", "").replace("[architectures.ground]",
+                                                                     '[architectures.leo]\nground_stations = [["SvalSat"]]'),
+     "architectures.leo.ground_stations: expected a ground station's name (a string), got ['SvalSat']"),
     # a broken [sweep] table is bad input for `run` too (it ran with exit 0 and no word before)
     ("misspelt sweep parameter", GOOD + SWEEP.format(key="ground.peu"),
      "sweep.params.ground.peu: architecture 'ground' has no parameter 'peu'; did you mean 'pue'?"),

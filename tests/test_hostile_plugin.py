@@ -156,3 +156,31 @@ def test_the_hostile_plugin_failures_are_named(runs):
                    for n in dropped), name
     dropped = {info.name: info.error for info in reg.load_errors}
     assert "hostile_registration" in dropped and "Boom: hostile plugin raises in catalogues" in dropped["hostile_registration"]
+
+
+def test_a_plugin_calling_sys_exit_fails_alone():
+    """sys.exit(0) in a design and in an extra-metrics hook: before, the whole command ended with status 0 and no
+    output; now the design's architecture fails with the cause named, the hook's metrics are left out with a note,
+    and the other architectures are evaluated."""
+    import sys
+
+    def design(p, ctx):
+        sys.exit(0)
+
+    @hookimpl
+    def sandbox_register_architectures(register):
+        register(ArchitectureSpec("quitter", "quitter", "calls sys.exit", (), design))
+
+    @hookimpl
+    def sandbox_extra_metrics(architecture, design, ledger, context):
+        sys.exit(3)
+
+    reg = load([("quitter", types.SimpleNamespace(sandbox_register_architectures=sandbox_register_architectures,
+                                                  sandbox_extra_metrics=sandbox_extra_metrics))])
+    from sandbox.core.scenario import validate
+
+    result = evaluate(validate({"workload": {"sustained_compute": "10 PFLOPS"},
+                                "architectures": {"quitter": {}, "ground": {}}}, reg), reg)
+    assert result.failures == {"quitter": "architecture 'quitter' (plugin 'quitter'): PluginExit: called sys.exit(0)"}
+    assert result.ledgers["ground"].get("cost.per_pflop_day") > 0
+    assert any("PluginExit: called sys.exit(3)" in n for n in result.ledgers["ground"].notes)

@@ -155,7 +155,7 @@ PARAMS = (
                  "ch. 5 GNC, ch. 8 C&DH, ch. 9 Communications, ch. 4 Propulsion: ~10-40 kg for a 50-300 kg smallsat"),
     # ------------------------------------------------------------------ ground segment and links
     Param("ground_stations", DEFAULT_STATIONS, "Ground stations (catalogue names) the users' questions go through.",
-          kind="list"),
+          kind="list", catalogue="ground_stations"),
     Param("isl", True, "Laser inter-satellite links (in-plane ring neighbours)."),
     Param("isl_cross_plane", False, "Also link neighbouring planes (then any satellite can downlink the answer)."),
     from_sourced("isl_tx_power", models.links.DEFAULTS["optical_tx_power_w"], "ISL laser transmit power (> 0; "

@@ -305,6 +305,8 @@ class Catalogues:
 
         table = getattr(self, kind)
         label = kind[:-1].replace("_", " ")
+        if not isinstance(name, str):
+            return f"expected a {label}'s name (a string), got {name!r}"
         allowed = sorted(n for n, e in table.items() if not kinds or getattr(e, "kind", None) in kinds)
         wanted = f" of kind {' or '.join(repr(k) for k in kinds)}" if kinds else ""
         if name in table and name in allowed:

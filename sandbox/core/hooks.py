@@ -120,13 +120,28 @@ def _run_off_main(fn: Callable[[], Any], timeout_s: float) -> Any:
     return box["value"]
 
 
+class PluginExit(RuntimeError):
+    """A plugin called ``sys.exit`` (raised ``SystemExit``): a fault of that plugin, not the end of the command."""
+
+
+def _no_exit(fn: Callable[[], Any]) -> Callable[[], Any]:
+    def call() -> Any:
+        try:
+            return fn()
+        except SystemExit as exc:
+            raise PluginExit(f"called sys.exit({exc.code!r})") from None
+    return call
+
+
 def call_with_timeout(fn: Callable[[], Any], timeout_s: float | None) -> Any:
     """``fn()``, stopped with :class:`PluginTimeout` after ``timeout_s`` seconds (None or 0: no limit).
 
     In the main thread a SIGALRM interval timer interrupts the call (a busy loop included); in
     other threads the call runs in a reusable daemon worker (:class:`_Worker`), abandoned if it
-    does not return in time.
+    does not return in time. A ``SystemExit`` the call raises comes out as :class:`PluginExit`, so
+    that one plugin cannot end the command for every other.
     """
+    fn = _no_exit(fn)
     if not timeout_s or timeout_s <= 0:
         return fn()
     if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):

@@ -199,7 +199,7 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
         dist, version = _distribution(ep)
         try:
             plugin = ep.load()
-        except Exception as exc:  # a broken plugin must not take the others down
+        except (Exception, SystemExit) as exc:  # a broken plugin (sys.exit at import included) must not take the others down
             errors.append(PluginInfo(ep.name, ep.value, dist, version, error=f"{type(exc).__name__}: {exc}"))
             continue
         try:

@@ -476,7 +476,10 @@ def _assumptions(table: dict, registry: Any, bad: Any) -> Assumptions:
         bad("assumptions.discount_rate", f"expected a fraction per year in [0, 1), e.g. 0.08, got {rate!r}")
         rate = 0.0
     chip = table.get("reference_chip", DEFAULT_ASSUMPTIONS["reference_chip"][0])
-    _catalogue_name(registry, "chips", chip, "assumptions.reference_chip", bad)
+    if isinstance(chip, str):
+        _catalogue_name(registry, "chips", chip, "assumptions.reference_chip", bad)
+    else:
+        bad("assumptions.reference_chip", f"expected one chip's name (a string), got {chip!r}")
     return Assumptions(int(year) if isinstance(year, int) else 0, float(rate), str(chip))
 
 

@@ -34,7 +34,7 @@ import numpy as np
 
 from sandbox.core.scenario import ArchitectureRun, Scenario
 from sandbox.ledger import engine
-from sandbox.ledger.evaluate import DEFAULT_TIMEOUT_S, evaluate_architecture, relative
+from sandbox.ledger.evaluate import DEFAULT_TIMEOUT_S, evaluate_architecture, hashable, relative
 from sandbox.ledger.inputs import LedgerInputs
 from sandbox.ledger.totals import HEADLINE_UNITS, unit_of_metric
 
@@ -67,15 +67,17 @@ def architecture_runs(scenario: Scenario, registry: Any) -> list[ArchitectureRun
 
 
 def _groups(run: ArchitectureRun, arch_keys: Mapping[str, np.ndarray], n: int) -> list[tuple[tuple, np.ndarray]]:
+    """The points of ``run`` grouped by the values of its own parameters (one design per group)."""
     own = sorted(k for k in arch_keys if k.split(".", 1)[0] == run.instance)
     if not own:
         return [((), np.arange(n))]
-    keys = list(zip(*(np.asarray(arch_keys[k]).tolist() for k in own), strict=True))
-    groups: dict[tuple, list[int]] = {}
-    for i, key in enumerate(keys):
-        groups.setdefault(key, []).append(i)
-    return [(tuple((k.split(".", 1)[1], v) for k, v in zip(own, key, strict=True)), np.asarray(idx))
-            for key, idx in groups.items()]
+    rows = list(zip(*(list(arch_keys[k]) for k in own), strict=True))
+    groups: dict[tuple, tuple[tuple, list[int]]] = {}
+    for i, row in enumerate(rows):
+        values = tuple(v.tolist() if isinstance(v, np.ndarray | np.generic) else v for v in row)
+        groups.setdefault(hashable(values), (values, []))[1].append(i)
+    return [(tuple((k.split(".", 1)[1], v) for k, v in zip(own, values, strict=True)), np.asarray(idx))
+            for values, idx in groups.values()]
 
 
 def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.ndarray], n: int,
@@ -88,6 +90,9 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
     ledger_keys = {k: np.asarray(v, dtype=float) for k, v in points.items() if k not in arch_keys}
     LedgerInputs.from_keys(n, ledger_keys)  # refuse unknown keys before any work
     result = PointResults(n)
+    # where each architecture's metric was computed: a design made at some points only (a parameter the study
+    # varies that changes what is built) leaves the others empty, which is not an impossible input
+    given: dict[str, dict[str, np.ndarray]] = {}
     for run in runs:
         result.types[run.instance] = run.spec.name
         cols: dict[str, np.ndarray] = {}
@@ -108,7 +113,9 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
             for k, v in res.values.items():
                 if k not in cols:
                     cols[k] = np.full(n, np.nan)
+                    given.setdefault(run.instance, {})[k] = np.zeros(n, bool)
                 cols[k][idx] = v
+                given[run.instance][k][idx] = True
         if errors:
             result.errors[run.instance] = sorted(set(errors))
         if notes:
@@ -117,10 +124,15 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
         result.columns[run.instance] = cols
     for instance, ratios in relative(result.columns, baseline).items():
         result.columns[instance].update(ratios)
-    for cols in result.columns.values():
+        for k in ratios:
+            base = k.removesuffix(".vs_baseline")
+            given[instance][k] = given[instance][base] & given.get(baseline, {}).get(base, np.zeros(n, bool))
+    for instance, cols in result.columns.items():
         if cols:
             stacked = np.vstack([np.asarray(v, dtype=float) for v in cols.values()])
-            cols["valid"] = np.all(np.isfinite(stacked) & (stacked >= 0), axis=0) if stacked.size else np.zeros(n, bool)
+            computed = np.vstack([given[instance][k] for k in cols])
+            good = (np.isfinite(stacked) & (stacked >= 0)) | ~computed
+            cols["valid"] = np.all(good, axis=0) & computed.any(axis=0) if stacked.size else np.zeros(n, bool)
             for k in list(cols):
                 if k != "valid":
                     cols[k] = np.where(cols["valid"], cols[k], np.nan)

@@ -108,6 +108,15 @@ def with_overrides(run: ArchitectureRun, values: Mapping[str, Any]) -> Params:
     return Params(new, run.params.overridden | frozenset(values))
 
 
+def hashable(value: Any) -> Any:
+    """``value`` as a dictionary key: lists (a list parameter, e.g. ground stations) and tables as tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), hashable(v)) for k, v in value.items()))
+    return value
+
+
 def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrides: tuple = (),
                 timeout_s: float | None = DEFAULT_TIMEOUT_S) -> Made:
     """Call ``run``'s design function (memoised per process on content, plugin set and overrides).
@@ -120,7 +129,7 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
     so its designs are not indexed this way.
     """
     registry = scenario.registry(registry)
-    key = (getattr(registry, "token", id(registry)), scenario_content_key(scenario), run.instance, overrides)
+    key = (getattr(registry, "token", id(registry)), scenario_content_key(scenario), run.instance, hashable(overrides))
     if key in _DESIGNS:
         return _DESIGNS[key]
     loose = _loose_key(run, scenario, registry) if not overrides else None

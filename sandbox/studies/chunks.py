@@ -69,7 +69,12 @@ def _column(values: Any) -> Any:
 
     values = np.asarray(values)
     if values.dtype == object:
-        return pa.array(values.tolist())
+        items = values.tolist()
+        if any(isinstance(v, list | tuple | dict) for v in items):  # a list parameter's values: as JSON text
+            import json
+
+            return pa.array([json.dumps(v) for v in items], type=pa.string())
+        return pa.array(items)
     return pa.array(values)
 
 

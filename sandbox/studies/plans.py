@@ -107,7 +107,7 @@ class Dimension:
         """Map uniform [0, 1) numbers to this dimension (uniform in value or in log value)."""
         if self.values is not None:
             idx = np.minimum((u01 * len(self.values)).astype(int), len(self.values) - 1)
-            return np.asarray(self.values, dtype=object)[idx] if _mixed(self.values) else np.asarray(self.values)[idx]
+            return _as_array(self.values)[idx]
         if self.scale == "log":
             x = np.exp(np.log(self.low) + u01 * (np.log(self.high) - np.log(self.low)))
         else:
@@ -146,7 +146,18 @@ class Dimension:
 
 
 def _mixed(values: list[Any]) -> bool:
-    return any(isinstance(v, (str, bool)) for v in values)
+    return any(isinstance(v, (str, bool, list, tuple, dict)) for v in values)
+
+
+def _as_array(values: list[Any]) -> np.ndarray:
+    """``values`` as a one-dimensional array: of objects when any is a string, a flag, a list or a table (a list
+    parameter's values are lists, one per point, never a second axis)."""
+    if not _mixed(values):
+        return np.asarray(values)
+    arr = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        arr[i] = v
+    return arr
 
 
 @dataclass
@@ -515,8 +526,7 @@ def points(plan: Plan, start: int = 0, stop: int | None = None) -> dict[str, np.
         rest = idx.copy()
         for d in reversed(plan.dimensions):
             values = d.grid()
-            arr = np.asarray(values, dtype=object) if _mixed(values) else np.asarray(values)
-            out[d.key] = arr[rest % len(values)]
+            out[d.key] = _as_array(values)[rest % len(values)]
             rest //= len(values)
         return {d.key: out[d.key] for d in plan.dimensions}
     if plan.method == "lhs":
