@@ -68,10 +68,22 @@ def _hostile(where: str, *targets: object) -> None:
     raise Boom(f"hostile plugin raises in {where}")
 
 
+def _break_in(ctx) -> None:
+    """Past the read-only views: a frozen catalogue entry and a frozen sourced default changed with
+    object.__setattr__, and the model set's tables through its private attributes."""
+    chip = ctx.catalogues.chips["H100-SXM"]
+    object.__setattr__(chip, "cost_usd", chip.cost_usd * 100)
+    default = ctx.models.default("cost.hardware_usd_per_kg_mass_produced")
+    object.__setattr__(default, "nominal", default.nominal / 100)
+    ctx.models._defaults["cost.integration_fraction"] = ctx.models.default("cost.insurance_fraction")
+    ctx.models._functions.pop("cost.cost_per_pflop_day_usd")
+
+
 def hostile_plugin() -> types.SimpleNamespace:
     """Registers an architecture, then vandalises, prints, sleeps and raises in its parameter check and
     design, in every architecture's extra metrics and when the run finishes."""
     def design(p, ctx):
+        _break_in(ctx)
         _hostile("design", p, ctx, ctx.catalogues, ctx.workload, ctx.assumptions)
 
     @hookimpl
@@ -82,6 +94,9 @@ def hostile_plugin() -> types.SimpleNamespace:
 
     @hookimpl
     def sandbox_extra_metrics(architecture, design, ledger, context):
+        _break_in(context)
+        if architecture == "ground":  # a call that returns normally after breaking in fails all the same
+            return [Metric("hostile.value", 1.0, "")]
         _hostile("extra_metrics", design, context, context.catalogues, context.workload, context.assumptions)
         return [Metric("hostile.value", 1.0, "")]
 
@@ -151,6 +166,11 @@ def test_the_hostile_plugin_failures_are_named(runs):
     for name, ledger in with_hostile.ledgers.items():
         assert not ledger.has("hostile.value"), name
         dropped = [n for n in ledger.notes if n.startswith("plugin 'hostile'")]
+        if name == "ground":  # it returned a metric after breaking in: left out, what it changed named and put back
+            assert any("SharedDataChanged: plugin 'hostile' changed shared data other architectures read "
+                       "(chips.H100-SXM.cost_usd, model components, model defaults, "
+                       "models.cost.hardware_usd_per_kg_mass_produced.nominal); put back" in n for n in dropped), dropped
+            continue
         assert any("printed: hostile plugin was here: extra_metrics" in n for n in dropped), name
         assert any("Boom: hostile plugin raises in extra_metrics" in n and "the ledger is unchanged" in n
                    for n in dropped), name

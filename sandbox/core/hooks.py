@@ -218,7 +218,8 @@ class Hooks:
         return [impl.plugin_name for impl in getattr(self.pm.hook, hook).get_hookimpls()]
 
     def _each(self, hook: str, kwargs_for: Callable[[str], dict[str, Any]],
-              plugins: set[str] | None = None, timeout_s: float | None = None) -> list[HookCall]:
+              plugins: set[str] | None = None, timeout_s: float | None = None,
+              after: Callable[[str], None] | None = None) -> list[HookCall]:
         calls: list[HookCall] = []
         for impl in getattr(self.pm.hook, hook).get_hookimpls():  # registration order
             if plugins is not None and impl.plugin_name not in plugins:
@@ -231,6 +232,12 @@ class Hooks:
                     call.result = call_with_timeout(lambda f=impl.function, a=args: f(**a), timeout_s)
                 except Exception as exc:  # one plugin's fault is reported, the others still run
                     call.failure = HookFailure(impl.plugin_name, hook, exc)
+                if after is not None:  # e.g. the shared catalogues unchanged (sandbox.core.guard)
+                    try:
+                        after(impl.plugin_name)
+                    except Exception as exc:  # noqa: BLE001 - the check's verdict on this call
+                        if call.failure is None:  # a call that raised keeps its own cause
+                            call.result, call.failure = None, HookFailure(impl.plugin_name, hook, exc)
             call.output = out.getvalue()
             calls.append(call)
         return calls
@@ -256,16 +263,19 @@ class Hooks:
         return self._each(REGISTER_COMMANDS, lambda _p: {"cli": cli}, plugins)
 
     # ------------------------------------------------------------------ evaluation phase
-    def extra_metrics(self, architecture: str, design: Design, ledger: Any, context: Context) -> list[HookCall]:
+    def extra_metrics(self, architecture: str, design: Design, ledger: Any, context: Context,
+                      after: Callable[[str], None] | None = None) -> list[HookCall]:
         """``sandbox_extra_metrics(architecture, design, ledger, context)`` → lists of :class:`Metric`.
 
         ``ledger`` may be a callable ``plugin name → ledger view``, so each plugin gets a view that
         knows who is calling (a plugin may refine only the ledgers of its own architectures).
+        ``after(plugin)`` runs after each plugin's call; what it raises is that call's failure.
         """
         fresh = copier(design)
         return self._each(EXTRA_METRICS, lambda p: {"architecture": architecture, "design": fresh(),
                                                     "ledger": ledger(p) if callable(ledger) else ledger,
-                                                    "context": private_context(context)}, timeout_s=self.timeout_s)
+                                                    "context": private_context(context)}, timeout_s=self.timeout_s,
+                          after=after)
 
     def run_finished(self, result: RunResult) -> list[HookCall]:
         """``sandbox_run_finished(result)`` after a run, before output. Each plugin receives its own

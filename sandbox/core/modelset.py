@@ -117,6 +117,24 @@ class ModelSet:
         copy.parent = self if isinstance(self, RecordingModelSet) else None
         return copy
 
+    def snapshot(self) -> tuple[dict[str, Callable], dict[str, str], dict[str, Sourced]]:
+        """The components, their owners and the defaults as they are now (for :meth:`restore`)."""
+        return dict(self._functions), dict(self._owner), dict(self._defaults)
+
+    def restore(self, snapshot: tuple[dict[str, Callable], dict[str, str], dict[str, Sourced]]) -> list[str]:
+        """Make the tables hold exactly ``snapshot`` again (a plugin that changed them after registration, through
+        :meth:`add` or a private attribute); the names of the tables that had changed."""
+        changed = []
+        for name, live, kept in (("components", self._functions, snapshot[0]), ("owners", self._owner, snapshot[1]),
+                                 ("defaults", self._defaults, snapshot[2])):
+            if live.keys() != kept.keys() or any(live[k] is not v for k, v in kept.items()):
+                live.clear()
+                live.update(kept)
+                changed.append(f"model {name}")
+        if changed:
+            self.__dict__.pop("_grouped", None)
+        return changed
+
     @property
     def replaced(self) -> dict[str, str]:
         """Components a plugin replaced or added: name → plugin."""

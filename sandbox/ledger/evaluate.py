@@ -29,6 +29,7 @@ import numpy as np
 
 from sandbox.core.architecture import Context
 from sandbox.core.design import Design, Metric
+from sandbox.core.guard import SharedDataChanged, changed_message, check_unchanged, shared_state
 from sandbox.core.hooks import PluginTimeout, call_with_timeout, captured_stdout, private_context
 from sandbox.core.overrides import unscoped
 from sandbox.core.params import Params, check_value
@@ -146,6 +147,7 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
         ctx = private_context(Context(registry.catalogues.read_only(), models, scenario.workload,
                                       scenario.assumptions, design_rng(scenario.seed, run.instance), run.instance,
                                       sizer=Sizer(_WithModels(registry, models), scenario.workload.sustained_flops)))
+        state = shared_state(registry)
         with captured_stdout() as out:
             try:
                 made.design = call_with_timeout(lambda: run.spec.design(params, ctx), timeout_s)
@@ -155,6 +157,9 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
                 raise
             finally:
                 made.printed = out.getvalue().strip()
+                changed = state.restore()  # whatever happened in the call, nothing it changed outlives it
+        if changed:
+            raise SharedDataChanged(changed_message(changed, "its design"))
         made.ctx = ctx
         if not isinstance(made.design, Design):
             raise EvaluationError(f"design function returned {type(made.design).__name__}, expected a sandbox.Design")
@@ -263,7 +268,9 @@ def add_extra_metrics(ledger: Ledger, design: Design, ctx: Context, registry: An
     accepted: list[tuple[str, list[Metric]]] = []
     hooks = registry.hooks
     hooks.timeout_s = timeout_s
-    for call in hooks.extra_metrics(ledger.instance, design, ledger.view, ctx):
+    state = shared_state(registry)
+    for call in hooks.extra_metrics(ledger.instance, design, ledger.view, ctx,
+                                    after=lambda plugin: check_unchanged(state, f"plugin {plugin!r}")):
         own = call.plugin == ledger.plugin
         if call.output.strip():
             ledger.notes.append(f"plugin {call.plugin!r} printed: {call.output.strip()[:500]}")
