@@ -14,7 +14,19 @@ from typing import Any
 import click
 
 from sandbox import hookimpl
-from sandbox.cli.common import cannot_write, claim_output_folder, fail, output_marker, registry_of, scenario_or_exit
+from sandbox.cli.common import (
+    cannot_write,
+    claim_output_folder,
+    fail,
+    local_out_or_exit,
+    output_marker,
+    registry_of,
+    scenario_or_exit,
+    shown,
+)
+
+#: The largest page ``claims --check`` reads (bytes): generous for a Markdown page, small enough for memory.
+MAX_CHECK_BYTES = 50 * 1024 * 1024
 
 
 @click.command("bridge")
@@ -25,7 +37,8 @@ from sandbox.cli.common import cannot_write, claim_output_folder, fail, output_m
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed of the sampled orders (more than 12 differing inputs).")
 @click.option("--out", "out_dir", type=click.Path(), default=None,
-              help="Write bridge.json, bridge.csv, waterfall-<architecture>.png/.svg and bridge.html into this folder.")
+              help="Write bridge.json, bridge.csv, waterfall-<architecture>.png/.svg and bridge.html into this local "
+                   "folder (not a URL).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.pass_context
 def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric: str, architecture: str | None,
@@ -37,11 +50,12 @@ def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric:
     change (the shares sum to the total), its change alone, and its step in a stated order (largest
     share first); the interaction remainder is the total less the changes alone.
     """
+    out = local_out_or_exit(out_dir, "bridge") if out_dir is not None else None
     a = scenario_or_exit(ctx, scenario_a)
     b = scenario_or_exit(ctx, scenario_b)
     registry = registry_of(ctx)
-    if out_dir is not None:
-        claim_output_folder(Path(out_dir), "bridge")
+    if out is not None:
+        claim_output_folder(out, "bridge")
     from sandbox.studies.bridge import BridgeError, bridge
 
     try:
@@ -55,8 +69,8 @@ def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric:
         click.echo(_csv(results), nl=False)
     else:
         click.echo("\n\n".join(table(r, a.path, b.path) for r in results))
-    if out_dir is not None:
-        _write(Path(out_dir), results, doc, a, b)
+    if out is not None:
+        _write(out, results, doc, a, b)
         if fmt == "table":
             click.echo(f"\nwrote {out_dir}/bridge.json, bridge.csv, bridge.html, waterfall-<architecture>.png/.svg")
 
@@ -166,15 +180,12 @@ def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | N
             except ScenarioError as exc:
                 fail(f"{s.path}: claim.bridge_from: {exc}", 2)
 
+    current = _read_page(check_against) if check_against is not None else None  # a bad --check before anything runs
     try:
         page = validation_page(list(paths), registry)
     except ClaimError as exc:
         fail(str(exc), 2)
     if check_against is not None:
-        try:
-            current = Path(check_against).read_text(encoding="utf-8")
-        except OSError as exc:
-            fail(f"--check {check_against}: cannot read: {exc.strerror or exc}", 2)
         if current != page:
             fail(f"{check_against} is stale: regenerate it with `make validation`", 1)
         click.echo(f"{check_against}: up to date ({_claims(len(paths))})")
@@ -189,6 +200,43 @@ def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | N
         click.echo(f"wrote {write_to} ({_claims(len(paths))})")
     if write_to is None and check_against is None:
         click.echo(page, nl=False)
+
+
+def _read_page(path: str) -> str:
+    """The text of the page ``--check`` compares, or exit 2 with one line: a FIFO, a device or a folder is
+    refused before any read (opened without blocking, checked with ``fstat``), and so is a file larger than
+    :data:`MAX_CHECK_BYTES` or one that is not UTF-8 text."""
+    import os
+    import stat
+
+    name = f"--check {shown(path)}"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError as exc:
+        fail(f"{name}: cannot read: {exc.strerror or exc}", 2)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a folder" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode) else
+                    "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else
+                    "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+            fail(f"{name}: is {kind}, expected the validation page (a Markdown file)", 2)
+        chunks, size = [], 0
+        while block := os.read(fd, 1 << 20):
+            size += len(block)
+            if size > MAX_CHECK_BYTES:
+                fail(f"{name}: more than {MAX_CHECK_BYTES:,} bytes, not a validation page", 2)
+            chunks.append(block)
+    except OSError as exc:
+        fail(f"{name}: cannot read: {exc.strerror or exc}", 2)
+    finally:
+        os.close(fd)
+    text = ""
+    try:
+        text = b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        fail(f"{name}: is not UTF-8 text (byte {exc.start:,} cannot be decoded), expected the validation page", 2)
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # newlines as a text-mode read gives them
 
 
 def _claims(n: int) -> str:

@@ -38,7 +38,7 @@ def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.core.registry.R
         for module_name in requested:
             try:
                 extra.append((module_name, importlib.import_module(module_name)))
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:  # sys.exit at import is the module's fault too
                 fail(f"--plugin {module_name}: cannot import: {type(exc).__name__}: {exc}", 2)
         try:
             obj["registry"] = load(extra)
@@ -125,6 +125,22 @@ def check_writable(path: Path) -> None:
         fail(f"--out {shown(path)}: {shown(probe)} is not a folder", 2)
     if not os.access(probe, os.W_OK):
         fail(f"--out {shown(path)}: folder {shown(probe)} is not writable", 2)
+
+
+#: The commands whose ``--out`` also takes an fsspec URL (``s3://…``, ``memory://…``; see sandbox.studies.remote).
+URL_OUT_COMMANDS = ("sweep", "sensitivity", "timeline")
+
+
+def local_out_or_exit(out: str, command: str) -> Path:
+    """The local folder ``--out`` names (a plain path or a ``file://`` URL), or exit 2 when it is another
+    URL: only the commands of :data:`URL_OUT_COMMANDS` write to a URL, and a URL taken as a path would
+    write into a local folder named ``s3:`` while saying it wrote the URL."""
+    from sandbox.studies import remote
+
+    if remote.is_url(out):
+        fail(f"--out {shown(out)}: `sandbox {command}` writes to a local folder only (a URL is accepted by "
+             f"{', '.join(URL_OUT_COMMANDS[:-1])} and {URL_OUT_COMMANDS[-1]}); give a folder", 2)
+    return remote.local_path(out)
 
 
 def _json(path: Path) -> Any:

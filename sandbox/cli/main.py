@@ -21,10 +21,12 @@ from sandbox.cli.common import (
     claim_output_folder,
     deadline,
     fail,
+    local_out_or_exit,
     plan_or_exit,
     registry_of,
     report_written,
     scenario_or_exit,
+    shown,
     timeout_option,
 )
 
@@ -298,7 +300,8 @@ def schema(ctx: click.Context) -> None:
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--out", "out_dir", type=click.Path(), default=None,
-              help="Also write results (JSON, CSV, table) and a provenance record into this folder.")
+              help="Also write results (JSON, CSV, table) and a provenance record into this local folder "
+                   "(not a URL).")
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
 @click.option("--explain", is_flag=True, help="After the table, show the inputs and sources behind every metric.")
 @timeout_option(600.0)
@@ -308,15 +311,17 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
     """Run SCENARIO and print the comparison with the ground baseline.
 
     --out writes into a new or empty folder, or one an earlier `sandbox run` wrote (it has its
-    provenance.json); any other folder is refused.
+    provenance.json); any other folder, and a URL, is refused. A run in which no architecture could
+    be evaluated writes nothing (the folder keeps what it had) and exits 1, even with --keep-going.
     """
     from sandbox.ledger.engine import evaluate
     from sandbox.output import report
 
+    out = local_out_or_exit(out_dir, "run") if out_dir is not None else None
     with deadline(timeout_s, "run"):
         s = scenario_or_exit(ctx, scenario)
-        if out_dir is not None:
-            claim_output_folder(Path(out_dir), "run")
+        if out is not None:
+            claim_output_folder(out, "run")
         result = evaluate(s, registry_of(ctx))
         claimed: list = []
         if s.claim is not None:
@@ -334,18 +339,22 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
         if explain and fmt == "table":
             text += "\n\n" + report.explain(result)
         written: list[Path] = []
-        if out_dir is not None:
+        nothing = out is not None and not result.ledgers  # every architecture failed: keep the folder as it was
+        if out is not None and not nothing:
             try:
-                written = report.write_outputs(result, Path(out_dir))
+                written = report.write_outputs(result, out)
             except OSError as exc:
                 fail(cannot_write(out_dir, exc), 2)
     click.echo(text)
-    if out_dir is not None:
+    if out is not None and not nothing:
         report_written(out_dir, written, machine_output=fmt != "table")
     for message in result.warnings:
         click.echo(f"warning: {message}", err=True)
     for message in result.failures.values():
         click.echo(f"error: {message}", err=True)
+    if nothing:
+        fail(f"--out {shown(out_dir)}: no architecture could be evaluated; nothing was written (the folder is as "
+             "it was)", 1)
     if result.failures and not keep_going:
         sys.exit(1)
 
@@ -356,7 +365,13 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
 @timeout_option(600.0)
 @click.pass_context
 def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str, timeout_s: float) -> None:
-    """Run several SCENARIOS and show them side by side, each relative to its ground baseline."""
+    """Run several SCENARIOS and show them side by side, each relative to its ground baseline.
+
+    Columns (and the `scenario` field of JSON and CSV records) are labelled by the file's stem:
+    `default:leo`. Files with the same stem are told apart by their trailing folders, as few as
+    needed (`scenarios/default:leo`, `other/default:leo`); the same file given twice is numbered
+    (`default`, `default (2)`).
+    """
     from sandbox.ledger.engine import evaluate
     from sandbox.output import report
 

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import math
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from sandbox.ledger.engine import Ledger, RunResult
@@ -53,25 +53,60 @@ def table(result: RunResult) -> str:
     return "\n".join(out)
 
 
-def _label(result: RunResult) -> str:
-    return Path(result.scenario.path).stem
+def scenario_labels(paths: list[str]) -> list[str]:
+    """A distinct label per scenario file, in order: its stem (``default``); files that share a stem
+    get their trailing folders, as few as tell them apart (``scenarios/default``, ``other/default``);
+    names still alike (the same file twice) are numbered: ``default``, ``default (2)``."""
+    parts = []
+    for path in paths:
+        p = PurePath(path)
+        names = list(p.parts[1:] if p.anchor else p.parts) or [p.stem]
+        names[-1] = p.stem
+        parts.append(names)
+    labels = [names[-1] for names in parts]
+    for stem in {label for label in labels if labels.count(label) > 1}:
+        group = [i for i, label in enumerate(labels) if label == stem]
+        files = len({tuple(parts[i]) for i in group})  # how many different paths the group holds
+        for depth in range(2, max(len(parts[i]) for i in group) + 1) if files > 1 else ():
+            found = ["/".join(parts[i][-depth:]) for i in group]
+            if len(set(found)) == files:
+                for i, label in zip(group, found, strict=True):
+                    labels[i] = label
+                break
+    unique: list[str] = []
+    for label in labels:
+        shown, n = label, 1
+        while shown in unique or (n > 1 and shown in labels):
+            n += 1
+            shown = f"{label} ({n})"
+        unique.append(shown)
+    return unique
+
+
+def _labels(results: list[RunResult]) -> list[str]:
+    return scenario_labels([r.scenario.path for r in results])
 
 
 def compare_table(results: list[RunResult]) -> str:
-    """Several scenarios side by side: one column per ``scenario:architecture``; each scenario's
-    ``*.vs_baseline`` rows are relative to its own ground baseline."""
-    columns = {f"{_label(r)}:{name}": ledger for r in results for name, ledger in r.ledgers.items()}
-    out = [f"{len(results)} scenarios: " + "; ".join(f"{_label(r)} = {r.scenario.name} (seed {r.scenario.seed})"
-                                                        for r in results), *_grid(columns)]
-    for r in results:
+    """Several scenarios side by side: one column per ``scenario:architecture`` (see :func:`scenario_labels`);
+    each scenario's ``*.vs_baseline`` rows are relative to its own ground baseline."""
+    labels = _labels(results)
+    columns = {f"{label}:{name}": ledger for label, r in zip(labels, results, strict=True)
+               for name, ledger in r.ledgers.items()}
+    out = [f"{len(results)} scenarios: " + "; ".join(f"{label} = {r.scenario.name} (seed {r.scenario.seed})"
+                                                        for label, r in zip(labels, results, strict=True)),
+           *_grid(columns)]
+    for label, r in zip(labels, results, strict=True):
         for name, message in r.failures.items():
-            out.append(f"FAILED [{_label(r)}:{name}]: {message}")
+            out.append(f"FAILED [{label}:{name}]: {message}")
     return "\n".join(out)
 
 
 def compare_records(results: list[RunResult]) -> list[dict[str, Any]]:
-    """Tidy records of several scenarios, each with a ``scenario`` field (the file's stem)."""
-    return [{"scenario": _label(r), **rec} for r in results for rec in r.explained_records()]
+    """Tidy records of several scenarios, each with a ``scenario`` field: the file's label
+    (its stem, made distinct by :func:`scenario_labels`)."""
+    return [{"scenario": label, **rec} for label, r in zip(_labels(results), results, strict=True)
+            for rec in r.explained_records()]
 
 
 def param_text(value: Any, unit: str) -> str:
