@@ -358,20 +358,13 @@ def test_outputs_never_leave_the_folder(tmp_path):
     assert not (tmp_path / "x.csv").exists()
 
 
-def _object_array(values: list) -> np.ndarray:
-    arr = np.empty(len(values), dtype=object)
-    for i, v in enumerate(values):
-        arr[i] = v
-    return arr
-
-
 def test_a_point_whose_design_lacks_another_points_metric_is_still_valid(registry):
     """The ground on the grid reports no storage metrics that the ground on solar with storage does: each point is
     what `sandbox run` gives for its own value. Before, every ground row of such a sweep was marked invalid
     ("impossible inputs"), and the summary dropped the ground while still showing the others' ratios to it."""
     base = {"workload": {"sustained_compute": "10 PFLOPS"}, "architectures": {"ground": {}}}
     res = batch.evaluate_points(validate(base, registry), registry,
-                                {"ground.power": _object_array(["grid", "solar-storage"])}, 2)
+                                {"ground.power": study._as_array(["grid", "solar-storage"])}, 2)
     cols = res.columns["ground"]
     assert cols["valid"].tolist() == [True, True]
     for i, power in enumerate(("grid", "solar-storage")):
@@ -385,7 +378,7 @@ def test_a_list_parameter_can_be_swept(registry):
     from sandbox.studies.chunks import _column
 
     base = {"workload": {"sustained_compute": "10 PFLOPS"}, "architectures": {"leo": {}}}
-    values = _object_array([["SvalSat"], ["Esrange"], ["SvalSat"]])
+    values = study._as_array([["SvalSat"], ["Esrange"], ["SvalSat"]])
     res = batch.evaluate_points(validate(base, registry), registry, {"leo.ground_stations": values}, 3)
     cols = res.columns["leo"]
     assert cols["valid"].tolist() == [True, True, True]
