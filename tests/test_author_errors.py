@@ -462,6 +462,8 @@ def test_si_of_a_text_parameter_names_the_parameter():
      "architectures.leo.inclination: orbit 'low-inclination' needs inclination <= 30 deg, got 50 deg; set "
      "`inclination` (e.g. \"15 deg\") or use orbit = 'inclined'"),
     ("leo", {"ground_stations": []}, "architectures.leo.ground_stations: give at least one catalogue ground station"),
+    ("leo", {"ground_stations": ["SvalSat", "Wallops", "SvalSat"]},
+     "architectures.leo.ground_stations: lists 'SvalSat' more than once; name each station once"),
     # GEO seen from 70° N, 70° off the slot: cos γ = cos 70° cos 70° = 0.1170 < R_E/r = 6,378/42,164 = 0.1513, so the
     # elevation atan2(cos γ − R_E/r, sin γ) = atan2(−0.0343, 0.9931) = −2.0° (look-angle geometry, Pratt et al.,
     # Satellite Communications, 2nd ed. 2003, §2.2)

@@ -170,3 +170,18 @@ def test_stale_page_fails_check_with_exit_1(tmp_path, monkeypatch):
     r = invoke("claims", one, "--check", str(fresh))
     assert r.exit_code == 1
     assert r.stderr.strip().splitlines() == [f"error: {fresh} is stale: regenerate it with `make validation`"]
+
+
+def test_write_to_a_url_or_a_folder_is_refused_before_anything_runs(tmp_path, monkeypatch):
+    """`claims --write s3://b/page.md` would write a local folder named ``s3:``: one line, exit 2, and
+    nothing written; so for a folder, or a path through a file. The checks come before the claims run."""
+    monkeypatch.chdir(tmp_path)
+    one = str(ROOT / "scenarios" / "claims" / "starcloud1.toml")
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    for target, words in (("s3://bucket/page.md", "local file only"), (str(tmp_path), "is a folder"),
+                          ("afile/page.md", "afile is not a folder")):
+        r = invoke("claims", one, "--write", target)
+        assert r.exit_code == 2, r.output
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: --write {target}") and words in lines[0], lines
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]

@@ -72,7 +72,7 @@ CASES = [
     # a list where one name is expected, and a list of names that are not ground stations: validate passed them and
     # the run failed with KeyError / "unknown" and no file or key named
     ("reference chip as a list", GOOD.replace('name = "t"', 'name = "t"\n[assumptions]\nreference_chip = ["H100-SXM"]'),
-     "assumptions.reference_chip: expected one chip's name (a string), got ['H100-SXM']"),
+     "assumptions.reference_chip: expected a chip's name (a string), got ['H100-SXM']"),
     ("unknown ground station", GOOD.replace("pue = 1.2", "").replace("[architectures.ground]",
                                                                   '[architectures.leo]\nground_stations = ["nope"]'),
      "architectures.leo.ground_stations: no ground station named 'nope' in the catalogues"),

@@ -356,6 +356,21 @@ def test_serve_refuses_a_bad_scenario_with_one_line(tmp_path):
     assert "Traceback" not in done.stderr
 
 
+def test_serve_refuses_a_broken_sweep_table_as_run_does(tmp_path):
+    """A scenario whose [sweep] plan is broken is refused by `serve` with the line `sandbox run` gives (exit 2),
+    before anything listens: the downloaded scenario.toml would carry the same broken plan."""
+    bad = tmp_path / "bad_sweep.toml"
+    bad.write_text('[architectures.leo]\n[sweep]\nmethod = "grid"\n[sweep.params]\n"leo.altitude" = ["5 kg"]\n')
+    line = (f"error: {bad}: sweep.params.leo.altitude: expected a table such as "
+            "{ low = ..., high = ..., steps = ... }, got ['5 kg']")
+    for command in (["run"], ["serve", "--port", "0"]):
+        done = subprocess.run([sys.executable, "-m", "sandbox", command[0], str(bad), *command[1:]], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2, command
+        assert done.stderr.strip().splitlines() == [line], command
+        assert "open http" not in done.stdout
+
+
 # ----------------------------------------------------------------------------- hostile input (probe B)
 WHITE_PAPER = ROOT / "scenarios" / "claims" / "starcloud_white_paper.toml"
 DEEP = b"[" * 200_000 + b"]" * 200_000

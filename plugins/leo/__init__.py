@@ -264,8 +264,12 @@ def check(p: Params) -> list[tuple[str, str]]:
                                      f"got {inc:g} deg; set `inclination` (e.g. \"15 deg\") or use orbit = 'inclined'"))
     if p.si("peak_compute_target") > 0 and int(p.satellites) <= 0:
         found.append(("peak_compute_target", "needs `satellites` (the count the target is spread over)"))
-    if not list(p.ground_stations):
+    names = list(p.ground_stations)
+    if not names:
         found.append(("ground_stations", "give at least one catalogue ground station"))
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # a repeated name adds no station: most likely a typo for another one
+        found.append(("ground_stations", f"lists {', '.join(map(repr, twice))} more than once; name each station once"))
     return found
 
 

@@ -157,9 +157,9 @@ def _safe(name: str) -> str:
 
 @click.command("claims")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("--write", "write_to", type=click.Path(dir_okay=False), default=None,
+@click.option("--write", "write_to", type=click.Path(), default=None,
               help="Write the validation page (Markdown) to this file, e.g. docs/validation.md.")
-@click.option("--check", "check_against", type=click.Path(dir_okay=False), default=None,
+@click.option("--check", "check_against", type=click.Path(), default=None,
               help="Exit 1 when this file differs from the page the claims give now (stale).")
 @click.pass_context
 def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | None, check_against: str | None) -> None:
@@ -181,6 +181,7 @@ def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | N
                 fail(f"{s.path}: claim.bridge_from: {exc}", 2)
 
     current = _read_page(check_against) if check_against is not None else None  # a bad --check before anything runs
+    target = _write_target(write_to) if write_to is not None else None  # a bad --write before anything runs
     try:
         page = validation_page(list(paths), registry)
     except ClaimError as exc:
@@ -189,17 +190,39 @@ def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | N
         if current != page:
             fail(f"{check_against} is stale: regenerate it with `make validation`", 1)
         click.echo(f"{check_against}: up to date ({_claims(len(paths))})")
-    if write_to is not None:
+    if target is not None:
         from sandbox.output.atomic import write_all
 
-        target = Path(write_to)
         try:
-            write_all(target.parent if str(target.parent) else Path("."), {target.name: page})
+            write_all(target.parent, {target.name: page})
         except OSError as exc:
             fail(f"--write {write_to}: cannot write: {exc.strerror or exc}", 2)
         click.echo(f"wrote {write_to} ({_claims(len(paths))})")
     if write_to is None and check_against is None:
         click.echo(page, nl=False)
+
+
+def _write_target(write_to: str) -> Path:
+    """The local file ``--write`` names (missing folders are created on writing), or exit 2 with one line:
+    a URL (``s3://…`` taken as a path would write a local folder named ``s3:``), a folder, a path through
+    a file, or a place that cannot be written."""
+    import os
+
+    from sandbox.studies import remote
+
+    if remote.is_url(write_to):
+        fail(f"--write {shown(write_to)}: the validation page is written to a local file only; give a path", 2)
+    target = remote.local_path(write_to)
+    if target.is_dir():
+        fail(f"--write {shown(write_to)}: is a folder; give a file name", 2)
+    probe = target.parent  # the nearest folder that exists: the missing ones are created on writing
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        fail(f"--write {shown(write_to)}: {shown(probe)} is not a folder", 2)
+    if not os.access(probe, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        fail(f"--write {shown(write_to)}: cannot write into {shown(probe)} (permission denied)", 2)
+    return target
 
 
 def _read_page(path: str) -> str:

@@ -476,10 +476,8 @@ def _assumptions(table: dict, registry: Any, bad: Any) -> Assumptions:
         bad("assumptions.discount_rate", f"expected a fraction per year in [0, 1), e.g. 0.08, got {rate!r}")
         rate = 0.0
     chip = table.get("reference_chip", DEFAULT_ASSUMPTIONS["reference_chip"][0])
-    if isinstance(chip, str):
-        _catalogue_name(registry, "chips", chip, "assumptions.reference_chip", bad)
-    else:
-        bad("assumptions.reference_chip", f"expected one chip's name (a string), got {chip!r}")
+    if problem := registry.catalogues.problem("chips", chip):
+        bad("assumptions.reference_chip", problem)
     return Assumptions(int(year) if isinstance(year, int) else 0, float(rate), str(chip))
 
 
@@ -501,14 +499,3 @@ def _catalogue_param(registry: Any, arch_type: str, param: Any, value: Any, over
             problems.append(f"plugin {plugin!r}: architecture {arch_type!r}: the default of parameter {param.name!r} "
                             f"is unusable: {problem} (a fault in plugin {plugin!r}, not in {shown}; setting {full} "
                             "there works around it)")
-
-
-def _catalogue_name(registry: Any, kind: str, name: Any, full: str, bad: Any) -> None:
-    names = list(getattr(registry.catalogues, kind))
-    values = name if isinstance(name, list) else [name]
-    for value in values:
-        if value in names:
-            continue
-        close = difflib.get_close_matches(str(value), names, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(names)) or 'none'}"
-        bad(full, f"no {kind[:-1].replace('_', ' ')} named {value!r} in the catalogues{hint}")

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from sandbox import hookimpl
-from sandbox.cli.common import Seconds, fail, registry_of
+from sandbox.cli.common import Seconds, fail, registry_of, scenario_or_exit
 
 DEFAULT_SCENARIO = Path("scenarios") / "default.toml"
 
@@ -79,6 +79,8 @@ def serve(ctx: click.Context, scenarios: tuple[str, ...], sweeps: tuple[str, ...
             fail(str(exc), 2)
         except Exception as exc:
             fail(f"{d}: cannot read the sweep: {type(exc).__name__}: {exc}", 2)
+    for path in paths:  # the whole file as `sandbox run` checks it, [sweep] included: no command serves a broken plan
+        scenario_or_exit(ctx, str(path))
     registry = registry_of(ctx)
     explorer = Explorer(sources, registry, timeout_s) if sources else None
     for src in sources:  # validated and evaluated once before serving: bad files stop here, the first page is warm
