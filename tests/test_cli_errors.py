@@ -84,6 +84,19 @@ CASES = [
      "sweep.params.ground.peu: architecture 'ground' has no parameter 'peu'; did you mean 'pue'?"),
     ("unknown sweep key", GOOD + '[sweep]\npoints = 10\nmethd = "grid"\n', "sweep.methd: unknown key; expected one of chunk, "
                                                               "method, params, points, seed, uncertain"),
+    # a LEO constellation named "ground" in a scenario without a baseline: the engine's added ground baseline took
+    # its name, and the run compared the baseline with itself (vs_baseline 1) with no word
+    ("another type named as the baseline", GOOD.replace("pue = 1.2", 'type = "leo"'),
+     "architectures.ground: an architecture of type 'leo' cannot be named 'ground' here: the engine adds the 'ground' "
+     "baseline under that name when a scenario has none"),
+    # an instance named after a family of the ledger's metrics: its swept input `mass.shielding` and the metric
+    # `mass.shielding` (t) shared one column, and the results held the metric only
+    ("instance named as a metric family", GOOD + '[architectures.mass]\ntype = "leo"\n[sweep]\nmethod = "grid"\n'
+     '[sweep.params]\n"mass.shielding" = { values = ["1 g/cm2", "5 g/cm2"] }\n',
+     "sweep.params.mass.shielding: the architecture's name 'mass' is also the first name of the ledger's metrics"),
+    # printed in tables and reports: an escape sequence would act on the reader's terminal
+    ("control character in the study name", GOOD.replace('name = "t"', 'name = "t\\u001b[2J"'),
+     "study.name: expected a name without control characters, got 't\\x1b[2J'"),
 ]
 
 

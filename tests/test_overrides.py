@@ -154,8 +154,7 @@ def one_error(r, path: Path, key: str, expected: str) -> str:
     ('[models]\n"cost.ops_cost_fraction_per_year" = "1.5 1/yr"\n', "models.cost.ops_cost_fraction_per_year",
      "expected a fraction between 0 and 1 (in 1/yr), got '1.5 1/yr'"),
     ('[catalogue.power_sources.Si-COTS]\ndegradation_per_year = "1.2 1/yr"\n',
-     "catalogue.power_sources.Si-COTS.degradation_per_year",
-     "expected a fraction between 0 and 1 (in 1/yr), got '1.2 1/yr'"),
+     "catalogue.power_sources.Si-COTS.degradation_per_year", "expected a value in [0, 1) 1/yr"),
     ('[models]\n"cost.hardware_usd_per_kg_mass_produced" = "-5 USD/kg"\n', "models.cost.hardware_usd_per_kg_mass_produced",
      "expected a value > 0 USD/kg"),
     ('[models]\n"links.speed_of_light_m_s" = "3e8 m/s"\n', "models.links.speed_of_light_m_s",
@@ -208,7 +207,7 @@ def one_error(r, path: Path, key: str, expected: str) -> str:
     ('[catalogue.chips.H100-SXM]\nranges = { "peak_ops_per_s.FP16" = [1e15, 2e15] }\n', "catalogue.chips.H100-SXM.ranges",
      "peak_ops_per_s.FP16: 'peak_ops_per_s' has no key 'FP16'"),
     ('[catalogue.ground_stations.Wallops]\nlat_deg = -95\n', "catalogue.ground_stations.Wallops.lat_deg",
-     "expected a finite value from -90 to 90 deg, got -95"),
+     "expected a finite value from -90 to 90 deg (geodetic latitude, WGS84), got -95"),
 ])
 def test_bad_override_exits_2_with_one_line_and_writes_nothing(tmp_path, table, key, expected):
     path = tmp_path / "bad.toml"
@@ -217,6 +216,84 @@ def test_bad_override_exits_2_with_one_line_and_writes_nothing(tmp_path, table, 
     one_error(invoke("run", str(path), "--out", str(out)), path, key, expected)
     assert not out.exists()
     one_error(invoke("validate", str(path)), path, key, expected)
+
+
+NEW_CHIP = 'peak_ops_per_s = { fp16 = 1e15 }\npower_w = 500\nmass_kg = 2\ncost_usd = 1e4\nsources = { power_w = "toy" }\n'
+DEGRADATION = ("the fraction of output lost each year: at 1 nothing is left after the first year, and the array, sized "
+               "by (1 - d)^T, would be infinite")
+ALTITUDE = "height above the WGS84 ellipsoid: Earth's land lies between the Dead Sea shore and Everest"
+
+
+@pytest.mark.parametrize(("table", "key", "message"), [
+    # SMAD (Wertz & Larson 1999) sec. 11.4 sizes an array for the end of its life, P / (1 - d)^T: the model
+    # (power.array_area_m2) refuses d >= 1, so the run failed with exit 1 after validation had passed
+    ('[catalogue.power_sources.Si-COTS]\ndegradation_per_year = 1\n',
+     "catalogue.power_sources.Si-COTS.degradation_per_year", f"expected a value in [0, 1) 1/yr ({DEGRADATION}), got 1"),
+    ('[catalogue.power_sources.Si-COTS]\nranges = { degradation_per_year = [0.01, 1] }\n',
+     "catalogue.power_sources.Si-COTS.ranges",
+     f"degradation_per_year: expected a value in [0, 1) 1/yr ({DEGRADATION}), got 1"),
+    # a solar cell made a grid source has no price per kWh: the run failed with "gives no price_usd_per_kwh", exit 1
+    ('[catalogue.power_sources.Si-COTS]\nkind = "grid"\n', "catalogue.power_sources.Si-COTS.kind",
+     "'Si-COTS' is a solar power source, and a scenario cannot change an entry's kind; add a new entry "
+     '[catalogue.power_sources.<name>] with kind = "grid" and the fields a grid power source needs'),
+    # the ledger divides the workload by the chip's peak rate: 0 failed every architecture at run time
+    ('[catalogue.chips.H100-SXM]\npeak_ops_per_s = { fp16 = 0 }\n', "catalogue.chips.H100-SXM.peak_ops_per_s",
+     "fp16: expected a value > 0 FLOP/s (the ledger divides by it), got 0"),
+    # an elevation is an angle above the local horizon, 0 to 90 deg: 95 is past the zenith, -5 below the ground
+    ('[catalogue.ground_stations.SvalSat]\nmin_elevation_deg = 95\n', "catalogue.ground_stations.SvalSat.min_elevation_deg",
+     "expected a finite value from 0 to 90 deg (an elevation above the local horizon), got 95"),
+    ('[catalogue.ground_stations.SvalSat]\nmin_elevation_deg = -5\n', "catalogue.ground_stations.SvalSat.min_elevation_deg",
+     "expected a finite value from 0 to 90 deg (an elevation above the local horizon), got -5"),
+    # Everest 8,849 m (2020 survey) + the highest geoid point, +85 m (EGM2008), is below 9,000 m; Dead Sea shore
+    # about -430 m + the deepest geoid point, -106 m (EGM2008), is above -600 m
+    ('[catalogue.ground_stations.SvalSat]\nalt_m = 1e9\n', "catalogue.ground_stations.SvalSat.alt_m",
+     f"expected a finite value from -600 to 9000 m ({ALTITUDE}), got 1000000000.0"),
+    ('[catalogue.ground_stations.SvalSat]\nalt_m = "-1 km"\n', "catalogue.ground_stations.SvalSat.alt_m",
+     f"expected a finite value from -600 to 9000 m ({ALTITUDE}), got '-1 km'"),
+    # a name that differs from an installed one only by case was a second chip, silently, not the override meant
+    (f'[catalogue.chips.h100-sxm]\n{NEW_CHIP}', "catalogue.chips.h100-sxm",
+     "differs from 'H100-SXM' only by case; to override that entry write [catalogue.chips.H100-SXM]"),
+    (f'[catalogue.chips.ToyASIC]\n{NEW_CHIP}[catalogue.chips.toyasic]\n{NEW_CHIP}', "catalogue.chips.toyasic",
+     "differs from 'ToyASIC', a new entry of this file, only by case: give the two entries names that differ"),
+    (f'[catalogue.chips.""]\n{NEW_CHIP}', 'catalogue.chips.""',
+     "an entry needs a name (scenarios, parameters and designs refer to an entry by it), got an empty one"),
+])
+def test_an_override_the_run_would_refuse_is_refused_at_validation(tmp_path, table, key, message):
+    """Each of these passed `sandbox validate` and then failed `sandbox run` with exit 1 (or was silently taken for
+    something else): now both refuse it before anything runs, with exactly this line and exit 2."""
+    path = tmp_path / "bad.toml"
+    path.write_text(HEAD + "\n" + table + "\n[architectures.ground]\n[architectures.leo]\n", encoding="utf-8")
+    for command in ("validate", "run"):
+        line = one_error(invoke(command, str(path)), path, key, message)
+        assert line == f"error: {path}: {key}: {message}", command
+
+
+def test_a_study_value_obeys_the_same_bounds():
+    """A sweep cannot reach a value the scenario file refuses: a yearly loss of 1, a zero peak rate, a mask past 90 deg."""
+    from sandbox.core.overrides import value_problem
+
+    defaults = default_registry().models.defaults
+    assert value_problem(defaults, "catalogue.power_sources.Si-COTS.degradation_per_year", 1.0) == (
+        f"expected a value in [0, 1) 1/yr ({DEGRADATION}), got 1.0")
+    assert value_problem(defaults, "catalogue.chips.H100-SXM.peak_ops_per_s.fp16", 0.0) == (
+        "expected a value > 0 FLOP/s (the ledger divides by it), got 0.0")
+    assert value_problem(defaults, "catalogue.ground_stations.SvalSat.min_elevation_deg", 90.5) == (
+        "expected a finite value from 0 to 90 deg (an elevation above the local horizon), got 90.5")
+    assert value_problem(defaults, "catalogue.power_sources.Si-COTS.degradation_per_year", 0.99) is None
+
+
+def test_the_bounds_keep_every_real_value(tmp_path):
+    """The ends of the bounds are real: a station at the Dead Sea shore (-430 m) or on Everest (8,849 m), a mask of
+    0 deg (the horizon) or 90 deg (the zenith), a yearly loss of 0.99; stating an entry's own kind changes nothing."""
+    entry, _ = scoped_entry(tmp_path, "[catalogue.ground_stations.SvalSat]\nalt_m = -430\nmin_elevation_deg = 0\n",
+                            "ground_stations", "SvalSat")
+    assert (entry.alt_m, entry.min_elevation_deg) == (-430.0, 0.0)
+    entry, _ = scoped_entry(tmp_path, '[catalogue.ground_stations.SvalSat]\nalt_m = "8.849 km"\nmin_elevation_deg = 90\n',
+                            "ground_stations", "SvalSat")
+    assert (entry.alt_m, entry.min_elevation_deg) == (pytest.approx(8849.0), 90.0)
+    entry, _ = scoped_entry(tmp_path, '[catalogue.power_sources.Si-COTS]\nkind = "solar"\ndegradation_per_year = 0.99\n',
+                            "power_sources", "Si-COTS")
+    assert (entry.kind, entry.degradation_per_year) == ("solar", 0.99)
 
 
 def test_the_cosmic_ray_doses_of_a_scenario_reach_the_dose_tables(tmp_path):

@@ -115,3 +115,18 @@ def test_a_dose_may_be_written_in_rad_or_gray():
         parse_quantity("2 krad", rate)
     with pytest.raises(ValueError, match="expected a specific energy, got '2 krad'"):
         parse_quantity("2 krad", unit_of("W h/kg"))
+
+
+def test_an_angle_other_than_the_radian_is_never_a_dose():
+    """Only the radian is read as the rad of dose: "2 deg", "2 arcmin" or "2 cycle" are angles, and were read as
+    2 × (π/180) rad of dose, a LEO life of 8.3e-5 yr. "krad(Si)", the dose in silicon as datasheets write it
+    (e.g. BAE Systems RAD750 product literature), is the same rad: 0.5 krad(Si) = 5 Gy (NIST SP 811, 2008, Table 10)."""
+    from sandbox.core.units import parse_quantity, unit_of
+
+    dose, rate = unit_of("10 Gy"), unit_of("10 Gy/yr")
+    for text, unit in (("2 deg", dose), ("2 arcmin", dose), ("2 cycle", dose), ("1 deg/yr", rate)):
+        with pytest.raises(ValueError, match="expected a radiation dose"):
+            parse_quantity(text, unit)
+    assert parse_quantity("0.5 krad(Si)", dose).to_value(u.Gy) == pytest.approx(5.0, rel=1e-12)
+    assert parse_quantity("1 krad(Si)/yr", rate).to_value(u.Gy / u.yr) == pytest.approx(10.0, rel=1e-12)
+    assert parse_quantity("2 Mrad", dose).to_value(u.Gy) == pytest.approx(20_000.0, rel=1e-12)

@@ -191,6 +191,22 @@ def test_bad_sweep_tables_name_file_and_key(registry, write_scenario, tmp_path, 
     assert not out.exists()
 
 
+def test_an_input_and_a_plugin_metric_of_one_name_stop_the_sweep_with_one_line(tmp_path):
+    """A Starship instance named ``orbit``: its swept input ``orbit.altitude`` and the plugin's metric
+    ``orbit.altitude`` (km) would share one results column, and the input was lost (the column held the metric).
+    A plugin's metric names are known only once it runs, so the first chunk stops the study: exit 2, one line."""
+    path = tmp_path / "orbit.toml"
+    path.write_text('[study]\nname = "t"\n[architectures.ground]\n[architectures.orbit]\ntype = "starship"\n'
+                    '[sweep]\nmethod = "grid"\n[sweep.params]\n"orbit.altitude" = { values = ["500 km", "600 km"] }\n')
+    res = CliRunner().invoke(cli, ["sweep", str(path), "--out", str(tmp_path / "out"), "--workers", "1", "--no-figures"])
+    assert res.exit_code == 2, res.output
+    assert res.stderr.strip().splitlines() == [
+        f"error: {path}: sweep.params.orbit.altitude: the architecture 'orbit' also reports a metric named "
+        "'orbit.altitude', so the input and the metric would share one column; rename the architecture in "
+        "[architectures] (e.g. [architectures.orbit-1] with its type) and run with --restart"]
+    assert not (tmp_path / "out" / "results.csv").exists()
+
+
 # --------------------------------------------------------------------------- outputs, resume, executors
 def test_sweep_outputs_and_refuses_another_study(write_scenario, tmp_path):
     path = write_scenario(LEO_GRID.format(chunk=5, steps=6))

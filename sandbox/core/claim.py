@@ -18,6 +18,9 @@ A claims file (``scenarios/claims/``) states a published position's own inputs a
     high = "6 MUSD"
     what = "one Starship launch"
 
+A figure (``claimed``, ``low``, ``high``) is finite and >= 0: every metric the ledger reports is a cost, a mass,
+a power, a time, a rate, a count or a ratio, none of which is negative.
+
 ``sandbox run`` prints the project's figure next to each claimed one (:mod:`sandbox.studies.claims`).
 This module checks the table's form only; whether the metric exists is known once the run is done.
 """
@@ -117,7 +120,12 @@ def parse_claim(table: Any, instances: set[str] | None, bad: Any) -> Claim | Non
             if value is None and key != "claimed":
                 continue
             if not _number_or_quantity(value):
-                bad(f"{where}.{key}", f"expected a number (in the metric's display unit) or a quantity string, got {value!r}")
+                bad(f"{where}.{key}", f"expected a finite number (in the metric's display unit) or a quantity string, "
+                                      f"got {value!r}")
+                break
+            if _magnitude(value) < 0:
+                bad(f"{where}.{key}", f"expected a figure >= 0 (every metric the ledger reports, a cost, a mass, a power, "
+                                      f"a time, a rate, a count or a ratio, is >= 0), got {value!r}")
                 break
             values[key] = value
         else:
@@ -145,6 +153,11 @@ def _ordered(*values: Any) -> bool:
     except (TypeError, ValueError, u.UnitsError):
         return True  # a mix of units is reported when the figure is compared (in the metric's unit)
     return numbers == sorted(numbers)
+
+
+def _magnitude(value: Any) -> float:
+    """The number of a figure as written (a number, or a quantity string's value in its own unit)."""
+    return float(u.Quantity(value.strip()).value) if isinstance(value, str) else float(value)
 
 
 def _number_or_quantity(value: Any) -> bool:

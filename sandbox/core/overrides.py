@@ -33,9 +33,12 @@ A scenario states them as overrides, checked like every other input::
   unit the field name carries (``power_w`` W, ``price_usd`` USD, ``payload_kg`` kg per destination);
   a quantity string converts (``power_w = "0.7 kW"``); the fractions the ledger divides by (``efficiency``,
   ``packing_factor``, ``round_trip_efficiency``, ``depth_of_discharge``) lie in (0, 1] and its other divisors
-  (``power_w``, ``payload_kg``, ``fairing_volume_m3``, specific energy and power) are above 0. ``ranges = { field =
-  [low, high] }`` takes the same units and bounds, for numeric fields of the entry only (``payload_kg.LEO``
-  for a table). The result is checked like a plugin's entry.
+  (``power_w``, ``peak_ops_per_s``, ``payload_kg``, ``fairing_volume_m3``, specific energy and power) are above 0;
+  ``degradation_per_year`` lies in [0, 1), a ground station's ``min_elevation_deg`` in [0, 90] and its ``alt_m``
+  in [-600, 9000] m (:data:`_BOUNDED`). ``ranges = { field = [low, high] }`` takes the same units and bounds, for
+  numeric fields of the entry only (``payload_kg.LEO`` for a table). The result is checked like a plugin's entry.
+  An entry's ``kind`` cannot change (add a new entry of the other kind), and a new entry's name is not empty
+  and differs from every other name of its catalogue by more than case.
 
 Every override is applied to this scenario only, through a scoped registry (:func:`scoped`): a copy
 of the catalogues with the changed entries and a model set whose defaults carry the scenario's
@@ -321,8 +324,14 @@ def _catalogue(table: Any, catalogues: Any, where: Any, bad: Any) -> tuple[dict,
         if not isinstance(entries, Mapping):
             bad(f"catalogue.{kind}", f"expected tables [catalogue.{kind}.<entry>], got {entries!r}")
             continue
+        seen: list[str] = []
         for name, fields in entries.items():
             prefix = f"catalogue.{kind}.{name}"
+            problem = _name_problem(kind, str(name), getattr(catalogues, kind), seen)
+            seen.append(str(name))
+            if problem:
+                bad(prefix if str(name).strip() else f"catalogue.{kind}.{json.dumps(str(name))}", problem)
+                continue
             if not isinstance(fields, Mapping) or not fields:
                 bad(prefix, f"expected a table of fields, got {fields!r}")
                 continue
@@ -347,6 +356,22 @@ def _catalogue(table: Any, catalogues: Any, where: Any, bad: Any) -> tuple[dict,
                     dotted = fname if sub is None else f"{fname}.{sub}"
                     places[f"{prefix}.{dotted}"] = where(("catalogue", kind, name, fname, *([sub] if sub else [])))
     return out, added, places
+
+
+def _name_problem(kind: str, name: str, installed: Mapping[str, Any], seen: list[str]) -> str:
+    """Why ``name`` cannot name an entry of ``kind`` (empty, or differing only by case from an installed entry or
+    from one written earlier in the file: two names a reader takes for one), or ``""``."""
+    if not name.strip():
+        return "an entry needs a name (scenarios, parameters and designs refer to an entry by it), got an empty one"
+    if name in installed:
+        return ""
+    twin = next((n for n in installed if n.casefold() == name.casefold()), None)
+    if twin is not None:
+        return f"differs from {twin!r} only by case; to override that entry write [catalogue.{kind}.{twin}]"
+    twin = next((n for n in seen if n != name and n.casefold() == name.casefold()), None)
+    if twin is not None:
+        return f"differs from {twin!r}, a new entry of this file, only by case: give the two entries names that differ"
+    return ""
 
 
 def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, prefix: str, bad: Any) -> dict | None:
@@ -374,6 +399,13 @@ def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, pr
             bad(key, str(exc))
             ok = False
             continue
+        if fname == "kind" and base is not None and checked[fname] != base.kind:
+            # the entry's other fields are those its kind reads: a grid source made of a solar cell has no price
+            label = kind[:-1].replace("_", " ")
+            bad(key, f"{name!r} is a {base.kind} {label}, and a scenario cannot change an entry's kind; add a new "
+                     f"entry [catalogue.{kind}.<name>] with kind = {json.dumps(checked[fname])} and the fields a "
+                     f"{checked[fname]} {label} needs")
+            ok = False
     if base is None and "sources" not in checked:
         bad(prefix, f"a new {kind[:-1].replace('_', ' ')} needs sources = {{ <field> = \"<public reference>\" }}")
         ok = False
@@ -444,7 +476,13 @@ def _field_value(fname: str, raw: Any, current: Any) -> Any:
                 what = "precision" if fname == "peak_ops_per_s" else "destination"
                 raise ValueError(f"no {what} {k!r}" + (f"; did you mean {close[0]!r}?" if close else
                                                        f"; expected one of {', '.join(known)}"))
-        return {str(k): _number(f"{fname}.{k}", v) for k, v in raw.items()}
+        numbers: dict[str, float] = {}
+        for k, v in raw.items():
+            try:
+                numbers[str(k)] = _number(f"{fname}.{k}", v)
+            except ValueError as exc:
+                raise ValueError(f"{k}: {exc}") from None
+        return numbers
     return _number(fname, raw)
 
 
@@ -464,15 +502,17 @@ def _number(fname: str, raw: Any) -> float:
     else:
         raise ValueError(f"expected a number{' in ' + unit_text if unit_text else ''} (or a quantity string), got {raw!r}")
     head = fname.split(".")[0]
-    if head in _SIGNED:  # a station's latitude and longitude (WGS84) may be negative
-        lo, hi = _SIGNED[head]
+    if head in _BOUNDED:  # a ground station's position (latitude and longitude may be negative) and horizon mask
+        lo, hi, why = _BOUNDED[head]
         if not (math.isfinite(value) and lo <= value <= hi):
-            raise ValueError(f"expected a finite value from {lo:g} to {hi:g} {unit_text}, got {raw!r}")
+            raise ValueError(f"expected a finite value from {lo:g} to {hi:g} {unit_text} ({why}), got {raw!r}")
         return value
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"expected a finite value >= 0{' ' + unit_text if unit_text else ''}, got {raw!r}")
-    if value == 0 and fname.split(".")[0] in _POSITIVE:
-        raise ValueError(f"expected a value > 0 {unit_text} ({_POSITIVE[fname.split('.')[0]]}), got {raw!r}")
+    if value == 0 and head in _POSITIVE:
+        raise ValueError(f"expected a value > 0 {unit_text} ({_POSITIVE[head]}), got {raw!r}")
+    if head in _BELOW_ONE and value >= 1:
+        raise ValueError(f"expected a value in [0, 1) {unit_text} ({_BELOW_ONE[head]}), got {raw!r}")
     if not unit_text and fname.split(".")[0] in DIVIDING_FRACTIONS and not 0 < value <= 1:
         # each of these divides a power, an area or an energy: zero has no meaning, only an infinite design
         raise ValueError(f"expected a fraction in (0, 1], got {raw!r}")
@@ -497,12 +537,30 @@ def value_problem(defaults: Mapping[str, Sourced], key: str, value: float) -> st
 
 
 #: Catalogue figures that must be above 0, and why: a chip's board power (zero would give its compute for free), and
-#: the divisors of the ledger (a vehicle's payload and volume per flight, storage and generator mass per unit).
+#: the divisors of the ledger (a chip's peak rate, a vehicle's payload and volume per flight, storage and generator
+#: mass per unit).
 _POSITIVE = {"power_w": "a chip that computes draws power", **dict.fromkeys(
-    ("payload_kg", "fairing_volume_m3", "specific_energy_wh_per_kg", "specific_power_w_per_kg"), "the ledger divides by it")}
+    ("peak_ops_per_s", "payload_kg", "fairing_volume_m3", "specific_energy_wh_per_kg", "specific_power_w_per_kg"),
+    "the ledger divides by it")}
 
-#: Catalogue figures that may be negative, with their bounds (a ground station's geodetic position, deg).
-_SIGNED = {"lat_deg": (-90.0, 90.0), "lon_deg": (-180.0, 360.0)}
+#: Catalogue figures that must stay below 1, and why. A power source's yearly loss: the array is sized for the end of
+#: its life, A = P / (S eta k (1 - d)^T) (SMAD, Wertz & Larson 1999, sec. 11.4; sandbox.models.power.array_area_m2
+#: refuses d >= 1), and a loss of all output each year leaves nothing to size.
+_BELOW_ONE = {"degradation_per_year": "the fraction of output lost each year: at 1 nothing is left after the first "
+                                      "year, and the array, sized by (1 - d)^T, would be infinite"}
+
+#: Catalogue figures bounded on both sides (a ground station's position and horizon mask), with the bounds and why.
+#: Height above the WGS84 ellipsoid of a point on Earth's land surface: the lowest dry land, the Dead Sea shore at
+#: about -430 m (below mean sea level), less the deepest geoid depression, -106 m (EGM2008, Pavlis et al. 2012), is
+#: -536 m; the highest, Everest at 8,849 m (China-Nepal survey, 2020), plus the geoid's highest point, +85 m, is
+#: 8,934 m. An elevation is an angle above the local horizon: 0 to 90 deg (a negative mask sees through the ground).
+_BOUNDED: dict[str, tuple[float, float, str]] = {
+    "lat_deg": (-90.0, 90.0, "geodetic latitude, WGS84"),
+    "lon_deg": (-180.0, 360.0, "longitude east, WGS84"),
+    "alt_m": (-600.0, 9000.0, "height above the WGS84 ellipsoid: Earth's land lies between the Dead Sea shore and "
+                              "Everest"),
+    "min_elevation_deg": (0.0, 90.0, "an elevation above the local horizon"),
+}
 
 
 

@@ -21,6 +21,7 @@ import os
 import re
 import stat
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -221,9 +222,13 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
     name = study.get("name", Path(shown).stem)
     if not isinstance(name, str) or not name.strip():
         bad("study.name", f"expected a non-empty string, got {name!r}")
+    elif _control(name, ""):  # printed in tables and reports: an escape sequence would act on the reader's terminal
+        bad("study.name", f"expected a name without control characters, got {name!r}")
     description = study.get("description", "")
     if not isinstance(description, str):
         bad("study.description", f"expected a string, got {description!r}")
+    elif _control(description, "\n\t"):
+        bad("study.description", f"expected text without control characters (line breaks and tabs are fine), got {description!r}")
     seed = study.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         bad("study.seed", f"expected a whole number >= 0, got {seed!r}")
@@ -291,6 +296,7 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
         if spec.check is not None and len(problems) == before:
             _cross_check(spec, params, key, bad)
         runs.append(ArchitectureRun(instance, spec, params))
+    _baseline_name_free(runs, registry, bad)
     claim = None
     if "claim" in data:
         from sandbox.core.claim import parse_claim  # only files that state a claim need it
@@ -499,3 +505,21 @@ def _catalogue_param(registry: Any, arch_type: str, param: Any, value: Any, over
             problems.append(f"plugin {plugin!r}: architecture {arch_type!r}: the default of parameter {param.name!r} "
                             f"is unusable: {problem} (a fault in plugin {plugin!r}, not in {shown}; setting {full} "
                             "there works around it)")
+
+
+def _baseline_name_free(runs: list[ArchitectureRun], registry: Any, bad: Any) -> None:
+    """A scenario without a baseline gets one from the engine under the baseline architecture's name: an instance
+    of another type named so would be overwritten by it (and compared with itself)."""
+    spec = next((s for s in registry.architectures.values() if s.baseline), None)
+    if spec is None or any(r.spec.baseline for r in runs):
+        return
+    for run in runs:
+        if run.instance == spec.name:
+            bad(f"architectures.{run.instance}", f"an architecture of type {run.spec.name!r} cannot be named {spec.name!r} "
+                f"here: the engine adds the {spec.name!r} baseline under that name when a scenario has none; rename "
+                f"this one, or add the baseline yourself ([architectures.<name>] with type = {spec.name!r})")
+
+
+def _control(text: str, allowed: str) -> bool:
+    """Whether ``text`` holds a control character (Unicode category Cc: ESC, NUL, BEL, ...) other than ``allowed``."""
+    return any(unicodedata.category(c) == "Cc" and c not in allowed for c in text)

@@ -130,6 +130,8 @@ def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity
     if not isinstance(text, str):
         how = "" if _dimensionless(unit) else " as a string with a unit"
         raise QuantityError(f"expected {what or _describe(unit)}{how}, got {type(text).__name__} {text!r}")
+    if "(Si)" in text and _names_gray(unit):  # "2 krad(Si)": the dose in silicon, as datasheets and the catalogue write it
+        text = text.replace("(Si)", "", 1)
     try:
         q = _parsed(text)  # a fresh Quantity: callers may change theirs
     except (TypeError, ValueError):
@@ -160,6 +162,9 @@ def _rad_as_dose(given: u.UnitBase, unit: u.UnitBase) -> u.UnitBase | None:
     """``given`` with its radian read as the rad of dose (``krad`` → 10 Gy, ``krad/yr`` → 10 Gy/yr) when ``unit``
     is a dose or a dose rate in grays and that reading matches it; None otherwise."""
     if not _names_gray(unit):
+        return None
+    angles = [b for b in getattr(given, "bases", [given]) if b.physical_type == "angle"]
+    if not angles or not all(b.name.endswith("rad") for b in angles):  # "2 deg" or "2 arcmin" is an angle, never a dose
         return None
     dose = given / u.rad * _RAD_DOSE
     if dose.is_equivalent(unit) and not dose.is_equivalent(u.dimensionless_unscaled):

@@ -51,6 +51,10 @@ HEADLINE_UNITS: dict[str, str] = {
     "specific.mass": "kg/kW", "specific.capex": "USD/W",
 }
 
+#: The first names of the ledger's own metrics (``mass.…``, ``cost.…``): a study's input columns are named
+#: ``<instance>.<parameter>``, so an instance of one of these names could share a column with a metric.
+ENGINE_METRIC_FAMILIES = frozenset(name.split(".", 1)[0] for name in (*UNITS, *HEADLINE_UNITS))
+
 #: Metrics also reported relative to the baseline (``<metric>.vs_baseline``, in ``x``), in runs and studies.
 RELATIVE = ("cost.per_pflop_day", "cost.per_gpu_hour", "cost.per_kwh", "specific.capex", "latency.p50", "energy.use",
             "time.years_to_service")

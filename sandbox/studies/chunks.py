@@ -64,6 +64,18 @@ class ChunkTask:
         return replace(self, inputs=points(self.plan, self.start, self.stop))
 
 
+class ColumnClash(ValueError):
+    """A study input (``<instance>.<parameter>``) and a plugin's metric share a column name (the ledger's own
+    metric families are refused when the plan is read: sandbox.studies.plans)."""
+
+
+def _clash(column: str) -> ColumnClash:
+    instance = column.split(".", 1)[0]
+    return ColumnClash(f"sweep.params.{column}: the architecture {instance!r} also reports a metric named {column!r}, "
+                       "so the input and the metric would share one column; rename the architecture in [architectures] "
+                       f"(e.g. [architectures.{instance}-1] with its type) and run with --restart")
+
+
 def _column(values: Any) -> Any:
     import pyarrow as pa
 
@@ -97,6 +109,9 @@ def part_table(task: ChunkTask, result: dict[str, Any]) -> tuple[Any, dict[str, 
     for cols in result["columns"].values():
         metrics.extend(k for k in cols if k != "valid" and k not in metrics)
     k = len(instances)
+    shared = sorted(set(metrics) & set(task.inputs))
+    if shared:  # an input column `<instance>.<param>` and a plugin's metric of the same name: one would overwrite the other
+        raise _clash(shared[0])
     invalid: dict[str, int] = {}
     failures: dict[str, list[str]] = {}
     groups = []

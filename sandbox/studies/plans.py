@@ -57,6 +57,7 @@ from sandbox.core.overrides import is_fraction_name, value_problem
 from sandbox.core.params import check_value
 from sandbox.core.scenario import Scenario, ScenarioError, param_range
 from sandbox.ledger.inputs import CATALOGUE_KINDS
+from sandbox.ledger.totals import ENGINE_METRIC_FAMILIES
 
 METHODS = ("grid", "random", "lhs", "montecarlo")
 DEFAULT_CHUNK = 5000
@@ -276,6 +277,11 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
         return None
     head, _, rest = key.partition(".")
     instances = {r.instance: r for r in scenario.architectures}
+    if head in instances and head in ENGINE_METRIC_FAMILIES:
+        bad("", f"the architecture's name {head!r} is also the first name of the ledger's metrics ({head}.…), so this "
+                "input's column could be taken by a metric of the same name; rename it in [architectures] "
+                f"(e.g. [architectures.{head}-1] with type = {instances[head].spec.name!r})")
+        return None
     if head in instances:
         dim = architecture_dimension(instances[head], rest, key, spec, bad, registry, scenario.workload.kind)
     elif head in ("models", "catalogue", "assumptions"):

@@ -43,6 +43,7 @@ from sandbox.studies.chunks import (
     IMPOSSIBLE,
     UNIT_KEY,
     ChunkTask,
+    ColumnClash,
     field_units,
     metric_columns,
     sketch_of,
@@ -205,6 +206,8 @@ def _compute(job: Job, plan: study.Plan, todo: list[int], folder: StudyFolder, e
             if acc is not None:
                 acc.add(c, result["sketch"])
             bar.update(result["n"])
+    except ColumnClash as exc:  # the scenario's names, not a fault of the run: bad input
+        raise SweepError(f"{job.scenario_path}: {exc}", status=2) from None
     finally:
         folder.close_incoming(marker)
 
