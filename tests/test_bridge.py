@@ -374,3 +374,90 @@ def test_a_second_ground_hall_is_bridged_relative_to_the_other_files_baseline(tm
                                      / run_b.ledgers["ground"].get("cost.per_pflop_day"), rel=1e-9)
     (top, *_) = doc["inputs"]
     assert top["input"] == "ground_pue158.pue" and top["shapley"] == pytest.approx(doc["total"], rel=1e-9)
+
+
+def test_a_metric_some_architectures_lack_bridges_those_that_report_it(tmp_path):
+    """orbit.period is a LEO metric the ground hall does not report: the bridge of leo is made (the altitude is the
+    whole change, as the two runs give it) and one note on stderr says the ground was left out and why; only when no
+    architecture reports the metric in both files is it refused (before, any architecture without it refused it)."""
+    a, b, c = tmp_path / "a.toml", tmp_path / "b.toml", tmp_path / "c.toml"
+    a.write_text("[architectures.ground]\n[architectures.leo]\n", encoding="utf-8")
+    b.write_text('[architectures.ground]\n[architectures.leo]\naltitude = "550 km"\n', encoding="utf-8")
+    c.write_text("[architectures.ground]\n[architectures.leo]\nmodel_latency = false\n", encoding="utf-8")
+    r = invoke("bridge", str(a), str(b), "--metric", "orbit.period", "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert r.stderr.splitlines() == ["note: --metric 'orbit.period': not bridged for ground (no such metric); "
+                                     "bridged for leo"]
+    (doc,) = json.loads(r.stdout)["bridges"]
+    ends = (run_value(a, "leo", "orbit.period"), run_value(b, "leo", "orbit.period"))
+    assert doc["architecture"] == "leo" and doc["unit"] == "min"
+    assert (doc["a"], doc["b"]) == pytest.approx(ends, rel=1e-9) and ends[1] < ends[0]  # lower orbit, shorter period
+    (row,) = doc["inputs"]
+    assert row["input"] == "leo.altitude" and row["shapley"] == pytest.approx(ends[1] - ends[0], rel=1e-9)
+    for args, message in (
+            (("--metric", "orbit.period", "--architecture", "ground"),
+             "error: --metric 'orbit.period': ground has no such metric"),
+            (("--metric", "latency.best"),  # c's leo does not model latency: reported in A only
+             f"error: --metric 'latency.best': ground has no such metric; leo has no such metric in B ({c})")):
+        r = invoke("bridge", str(a), str(c if args[1] == "latency.best" else b), *args)
+        assert r.exit_code == 2 and r.stdout == ""
+        assert r.stderr.splitlines() == [message]
+
+
+def test_a_bridge_with_no_change_says_so_instead_of_attributing_all_of_it(tmp_path):
+    """B lowers leo's orbit, which leaves its latency coverage at 1: the table said "attributed to named inputs:
+    100.0% of the change" of a change of 0; it now says there is no change to attribute."""
+    a, b = tmp_path / "a.toml", tmp_path / "b.toml"
+    a.write_text("[architectures.ground]\n[architectures.leo]\n", encoding="utf-8")
+    b.write_text('[architectures.ground]\n[architectures.leo]\naltitude = "550 km"\n', encoding="utf-8")
+    r = invoke("bridge", str(a), str(b), "--metric", "latency.coverage", "--architecture", "leo")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == f"leo: latency.coverage from 1 (A: {a}) to 1 (B: {b}), change 0"
+    assert lines[-1] == "  no change: A and B give the same latency.coverage for leo, nothing to attribute"
+    assert "attributed" not in r.stdout
+
+
+def test_a_second_bridge_into_its_folder_removes_the_first_ones_other_files(toy, tmp_path):
+    """B bridges ground and leo, C only the ground: the second `bridge --out` into the same folder used to leave
+    waterfall-leo.png/.svg of the first beside a bridge.json that no longer names leo. They are removed (the marker
+    lists what the command wrote); the user's own file stays."""
+    files, _ = toy
+    c = tmp_path / "c.toml"
+    c.write_text(HEAD.format(name="c").split("[architectures.leo]")[0] + GRID, encoding="utf-8")
+    out = tmp_path / "out"
+    r = invoke("bridge", str(files["a"]), str(files["b"]), "--metric", METRIC, "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == [".sandbox-output.json", "bridge.csv", "bridge.html", "bridge.json",
+                                                    "waterfall-ground.png", "waterfall-ground.svg", "waterfall-leo.png",
+                                                    "waterfall-leo.svg"]
+    (out / "my-notes.txt").write_text("mine", encoding="utf-8")
+    r = invoke("bridge", str(files["a"]), str(c), "--metric", METRIC, "--out", str(out))
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == [".sandbox-output.json", "bridge.csv", "bridge.html", "bridge.json",
+                                                    "my-notes.txt", "waterfall-ground.png", "waterfall-ground.svg"]
+    assert (out / "my-notes.txt").read_text(encoding="utf-8") == "mine"
+    assert r.stdout.splitlines()[-1] == f"removed from {out}/ (earlier output, not written this time): waterfall-leo.png/.svg"
+    assert [x["architecture"] for x in json.loads((out / "bridge.json").read_text(encoding="utf-8"))["bridges"]] == ["ground"]
+    marker = json.loads((out / ".sandbox-output.json").read_text(encoding="utf-8"))
+    assert marker["command"] == "bridge" and marker["files"] == ["bridge.csv", "bridge.html", "bridge.json",
+                                                                 "waterfall-ground.png", "waterfall-ground.svg"]
+
+
+def test_a_second_bridge_that_cannot_be_written_keeps_the_first_whole(toy, tmp_path):
+    """The second bridge's waterfall-hall.png has a folder in its way: nothing is written and the first bridge's files,
+    waterfall-leo.png/.svg included, are all there as they were (removing them is part of the same commit)."""
+    files, _ = toy
+    c = tmp_path / "c.toml"
+    c.write_text(HEAD.format(name="c").replace("[architectures.leo]\nmodel_latency = false\n",
+                                               '[architectures.hall]\ntype = "ground"\npue = 1.3\n'), encoding="utf-8")
+    out = tmp_path / "out"
+    r = invoke("bridge", str(files["a"]), str(files["b"]), "--metric", METRIC, "--out", str(out))
+    assert r.exit_code == 0, r.output
+    (out / "waterfall-hall.png").mkdir()
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    r = invoke("bridge", str(files["a"]), str(c), "--metric", METRIC, "--out", str(out))
+    assert r.exit_code == 2
+    assert r.stderr.splitlines() == [f"error: --out {out}: cannot write waterfall-hall.png: a folder is in the way"]
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in out.iterdir()) == sorted([*before, "waterfall-hall.png"])

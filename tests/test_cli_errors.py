@@ -94,6 +94,10 @@ CASES = [
     ("instance named as a metric family", GOOD + '[architectures.mass]\ntype = "leo"\n[sweep]\nmethod = "grid"\n'
      '[sweep.params]\n"mass.shielding" = { values = ["1 g/cm2", "5 g/cm2"] }\n',
      "sweep.params.mass.shielding: the architecture's name 'mass' is also the first name of the ledger's metrics"),
+    # TOML's unquoted date is a date value, not the ISO string the parameter takes
+    ("unquoted TOML date", GOOD.replace("[architectures.ground]\npue = 1.2", "[architectures.moonbase]\ndeparture = 2033-04-30"),
+     'architectures.moonbase.departure: expected a string: write the date as one, e.g. "2033-04-30" (quoted), got the '
+     "TOML date 2033-04-30"),
     # printed in tables and reports: an escape sequence would act on the reader's terminal
     ("control character in the study name", GOOD.replace('name = "t"', 'name = "t\\u001b[2J"'),
      "study.name: expected a name without control characters, got 't\\x1b[2J'"),

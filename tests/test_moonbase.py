@@ -12,7 +12,10 @@ References:
 
 from __future__ import annotations
 
+import json
 import math
+import subprocess
+import sys
 
 import pytest
 from _scenarios import run_standard
@@ -136,3 +139,121 @@ def test_base_load_and_fleet_through_the_engine():
     cadence_w = min(200e3, energy_j / 7200.0)
     assert led.get("driver.max_launches_per_day") * energy_j / 86400.0 == pytest.approx(cadence_w, rel=1e-9)
     assert led.get("power.load") * 1e6 == pytest.approx(250 * 3 * orin_w + 40e3 + cadence_w, rel=1e-9)
+
+
+# ------------------------------------------------------------------------------ the departure date
+# Bound: the planets' states come from astropy's default 'builtin' ephemeris (ERFA epv00 for the Earth, valid
+# 1900-2100 AD: status +1 "date outside the range 1900-2100 AD" beyond 100 Julian years of J2000 TDB, i.e. before
+# 1899-12-31 12:00 TDB or after 2100-01-01 12:00 TDB; ERFA/SOFA epv00 documentation).
+_EPHEMERIS = "astropy's 'builtin' ephemeris of the planets (ERFA epv00, valid 1900-2100 AD)"
+_REFUSED = [
+    ({"departure": "2033-02-30"}, "'2033-02-30' is not a calendar date (day is out of range for month); write an ISO "
+                                  'date "YYYY-MM-DD", e.g. "2033-04-30"'),
+    ({"departure": "yesterday"}, 'expected an ISO date "YYYY-MM-DD" (UTC), e.g. "2033-04-30", got \'yesterday\''),
+    ({"departure": "30/04/2033"}, 'expected an ISO date "YYYY-MM-DD" (UTC), e.g. "2033-04-30", got \'30/04/2033\''),
+    ({"departure": "9999-12-31"}, f"9999-12-31 is outside 1900-01-01 to 2100-01-01, the years of {_EPHEMERIS}"),
+    ({"departure": "1899-12-31"}, f"1899-12-31 is outside 1900-01-01 to 2100-01-01, the years of {_EPHEMERIS}"),
+    # 2099-03-27 + 280 d = 2100-01-01 00:00 (accepted); 281 d arrives a day after the ephemeris ends
+    ({"departure": "2099-03-27", "time_of_flight": "281 d"},
+     f"arrival 2100-01-02 (departure + time_of_flight 281 d) is after 2100-01-01, the end of {_EPHEMERIS}; choose an "
+     "earlier departure or a shorter time_of_flight"),
+    # a bad date is a typo whatever the target (the date itself is only used for a planet)
+    ({"target": "llo", "departure": "yesterday"},
+     'expected an ISO date "YYYY-MM-DD" (UTC), e.g. "2033-04-30", got \'yesterday\''),
+]
+
+
+def _scenario(table: dict) -> dict:
+    return {"workload": {"kind": "inference", "sustained_compute": "1 PFLOPS"}, "architectures": {"moonbase": table}}
+
+
+@pytest.mark.parametrize(("table", "message"), _REFUSED, ids=[str(t) for t, _ in _REFUSED])
+def test_a_bad_departure_is_refused_when_the_scenario_is_validated(registry, table, message):
+    from sandbox.core.scenario import ScenarioError, validate
+
+    with pytest.raises(ScenarioError) as err:
+        validate(_scenario(table), registry, "s.toml")
+    assert err.value.problems == [f"s.toml: architectures.moonbase.departure: {message}"]
+
+
+def test_dates_inside_the_ephemeris_and_iso_date_times_are_accepted(registry):
+    from sandbox.core.scenario import validate
+
+    for table in ({"departure": "1900-01-01"}, {"departure": "2099-03-27", "time_of_flight": "280 d"},
+                  {"departure": "2033-04-30T12:00"}, {"departure": "2033-04-30 12:00:00.5"},
+                  {"target": "llo", "departure": "9999-12-31"}):  # not a planet: the (valid) date is not used
+        validate(_scenario(table), registry, "s.toml")
+
+
+def test_the_bound_is_where_the_ephemeris_stops_warning(monkeypatch):
+    """Inside [1900-01-01, 2100-01-01] the transfer is computed without an ERFA range warning; a day before the
+    first date (refused above) ERFA epv00 warns "date outside the range 1900-2100 AD"."""
+    import warnings
+
+    import astropy.units as u
+
+    from sandbox import trajectory
+
+    monkeypatch.setenv("SANDBOX_ORBIT_MEMO", "0")  # compute, do not read a remembered transfer
+    for departure, tof in (("1900-01-01", 280.0), ("2099-03-27", 280.0)):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("error", message=".*outside")
+            t = trajectory.interplanetary_transfer("Earth", "Mars", departure, tof * u.day)
+        assert 0.0 < t.v_inf_departure.to_value(u.km / u.s) < 50.0
+    with pytest.warns(Warning, match='"epv00" yielded 1 of "warning: date outside'):
+        trajectory.interplanetary_transfer("Earth", "Mars", "1899-12-31", 280 * u.day)
+
+
+def test_the_design_refuses_what_check_refuses(registry):
+    # a study's points are not validated one by one: the design refuses the same departure
+    from sandbox.core.params import Params, check_value
+    from sandbox.core.scenario import default_params
+
+    spec = registry.architectures["moonbase"]
+    values, _ = default_params(spec, registry)
+    values["departure"] = check_value(spec.param("departure"), "2033-02-30")
+    params = Params(values, frozenset(), {})
+    ((key, message),) = spec.check(params)
+    assert key == "departure"
+    with pytest.raises(ValueError) as info:
+        spec.design(params, None)  # refused before the design reads its context
+    assert str(info.value) == f"departure: {message}"
+
+
+def _cli(tmp_path, text: str, *args: str) -> subprocess.CompletedProcess:
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "sandbox", *args, "s.toml"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=300)
+
+
+_CLI_SCENARIO = """
+[workload]
+kind = "inference"
+sustained_compute = "1 PFLOPS"
+[architectures.moonbase]
+departure = "{departure}"
+time_of_flight = "309 d"
+"""
+
+
+def test_the_command_line_refuses_a_bad_departure_in_one_line_before_running(tmp_path):
+    for command in ("validate", "run"):
+        done = _cli(tmp_path, _CLI_SCENARIO.format(departure="2033-02-30"), command)
+        assert done.returncode == 2
+        assert done.stdout == ""
+        assert done.stderr.splitlines() == [
+            "error: s.toml: architectures.moonbase.departure: '2033-02-30' is not a calendar date (day is out of range "
+            'for month); write an ISO date "YYYY-MM-DD", e.g. "2033-04-30"']
+
+
+def test_a_good_departure_still_runs_from_the_command_line(tmp_path):
+    """Curtis Ex. 8.8 departure (1996-11-07, 309 d to Mars): v∞ = 3.1644 km/s (3 %: astropy ephemeris); the same
+    instant written as an ISO date-time gives the same arc."""
+    done = _cli(tmp_path, _CLI_SCENARIO.format(departure="1996-11-07"), "run", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""
+    records = {r["metric"]: r["value"] for r in json.loads(done.stdout)["records"] if r["architecture"] == "moonbase"}
+    assert records["trajectory.v_inf_earth"] == pytest.approx(3.1644, rel=0.03)
+    v_inf = moonbase._transfer("mars", "1996-11-07T00:00:00", 309.0)[0]
+    assert records["trajectory.v_inf_earth"] == v_inf / 1e3

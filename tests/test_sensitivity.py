@@ -232,3 +232,30 @@ def test_a_plugin_metric_is_ranked_in_its_plugins_unit(registry):
     run = evaluate(scenario, registry).ledgers["leo"]
     per_sat = run.get("mass.total") * 1e3 / run.get("compute.units")  # t -> kg per satellite
     assert leo and all(r["metric_nominal"] == pytest.approx(per_sat, rel=1e-9) for r in leo)
+
+
+def test_a_second_run_into_its_folder_removes_the_first_runs_other_tornados(tmp_path):
+    """The first run has ground and leo, the second only the ground: the second `sensitivity --out` into the same
+    folder used to leave tornado-leo.png/.svg of the first beside a sensitivity.csv without leo. They are removed (the
+    marker lists what the command wrote); a file of the user's, even one named like an output, stays."""
+    both, ground = tmp_path / "both.toml", tmp_path / "ground.toml"
+    both.write_text(SCENARIO, encoding="utf-8")
+    ground.write_text(SCENARIO.replace("[architectures.leo]\n", ""), encoding="utf-8")
+    out = tmp_path / "out"
+    res = CliRunner().invoke(cli, ["sensitivity", str(both), "--out", str(out)], obj={})
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == [".sandbox-output.json", "sensitivity.csv", "sensitivity.parquet",
+                                                    "tornado-ground.png", "tornado-ground.svg", "tornado-leo.png",
+                                                    "tornado-leo.svg"]
+    (out / "tornado-mine.png").write_bytes(b"mine")
+    res = CliRunner().invoke(cli, ["sensitivity", str(ground), "--out", str(out), "--format", "csv"], obj={})
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == [".sandbox-output.json", "sensitivity.csv", "sensitivity.parquet",
+                                                    "tornado-ground.png", "tornado-ground.svg", "tornado-mine.png"]
+    assert (out / "tornado-mine.png").read_bytes() == b"mine"
+    assert set(pd.read_csv(out / "sensitivity.csv")["architecture"]) == {"ground"}
+    assert res.stderr.splitlines() == [f"wrote {out}/: sensitivity.csv/.parquet, tornado-ground.png/.svg",
+                                       f"removed from {out}/ (earlier output, not written this time): "
+                                       "tornado-leo.png/.svg"]
+    assert json.loads((out / ".sandbox-output.json").read_text(encoding="utf-8"))["files"] == [
+        "sensitivity.csv", "sensitivity.parquet", "tornado-ground.png", "tornado-ground.svg"]

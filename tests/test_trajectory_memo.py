@@ -147,3 +147,59 @@ def test_a_corrupted_memo_file_is_detected_ignored_and_rewritten(runs, tmp_path)
     assert _numbers(third) == _numbers(reference)
     assert "integrity" not in stderr  # nothing left to repair
     assert third["imported"] == []
+
+
+def test_an_unusable_cache_folder_is_one_warning_and_values_are_kept_per_process(monkeypatch, tmp_path):
+    """A cache folder that cannot be created (here: under a regular file, as under XDG_CACHE_HOME=/dev/null) gives
+    one CacheWarning for the numba cache and the memo together; values are computed once per process."""
+    import warnings
+
+    from sandbox.trajectory import library, memo
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    folder = blocker / "numba"
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(folder))
+    monkeypatch.setenv("SANDBOX_ORBIT_MEMO", "1")
+    library.cache_folder_usable.cache_clear()
+    memo.clear_process_memo()
+    calls = []
+
+    def compute() -> float:
+        calls.append(1)
+        return 1.5
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert memo.memo_dir() is None
+            assert library.enable_numba_cache() is None
+            assert [memo.memoised("unusable-test", (1,), compute) for _ in range(3)] == [1.5, 1.5, 1.5]
+    finally:
+        library.cache_folder_usable.cache_clear()
+        memo.clear_process_memo()
+    assert len(calls) == 1
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (memo.CacheWarning, f"cache folder {folder} unusable (Not a directory); continuing without a disk cache")]
+    assert not blocker.read_text()  # nothing written anywhere
+
+
+def test_the_command_line_shows_an_unusable_cache_folder_as_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    astropy_cache = tmp_path / "astropy"  # astropy's own cache elsewhere: its warning about XDG is not ours
+    astropy_cache.mkdir()
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('[workload]\nkind = "inference"\nsustained_compute = "1 PFLOPS"\n'
+                        '[architectures.moonbase]\ntarget = "escape"\n', encoding="utf-8")
+    env = dict(os.environ, XDG_CACHE_HOME=str(blocker), ASTROPY_CACHE_DIR=str(astropy_cache))
+    env.pop("NUMBA_CACHE_DIR", None)
+    done = subprocess.run([sys.executable, "-m", "sandbox", "run", str(scenario), "--format", "json"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        f"warning: cache folder {blocker}/space-sandbox/numba unusable (Not a directory); continuing without a disk "
+        "cache"]
+    # the numbers are unchanged: lunar escape sqrt(2 GM/R) = sqrt(2·4902.79981/1737.4) = 2.3757 km/s (NASA: 2.38)
+    speed = next(r["value"] for r in json.loads(done.stdout)["records"] if r["metric"] == "driver.exit_speed")
+    assert speed == pytest.approx((2 * 4902.79981 / 1737.4) ** 0.5, rel=1e-6)

@@ -30,8 +30,10 @@ surface (propellant from the rocket equation for the same exit speed) and launch
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import math
+import re
 
 import astropy.units as u
 
@@ -73,10 +75,25 @@ _SP428 = ("NASA SP-428 'Space Resources and Space Settlements' (1979), Arnold et
 _GUN = ("Gun-launched electronics: Raytheon/US Army M982 Excalibur guided projectile (GPS/IMU electronics survive "
         "~15,000 g at gun launch); US Army ARL 'gun-hardened electronics' programme (>10,000 g)")
 
+#: Planet states for a planetary target come from astropy's default 'builtin' solar-system ephemeris
+#: (trajectory.interplanetary_transfer → astropy.coordinates.get_body_barycentric_posvel): ERFA ``epv00`` for the
+#: Earth, ``plan94`` for the planets. epv00 is valid for 1900-2100 AD (ERFA/SOFA epv00 docs: status +1 "date outside
+#: the range 1900-2100 AD", i.e. more than 100 Julian years from J2000 TDB: before 1899-12-31 12:00 or after
+#: 2100-01-01 12:00 TDB); plan94 is valid for 1000-3000 AD. Outside, astropy prints ErfaWarnings and the states
+#: degrade. So both the departure and the arrival (departure + time_of_flight) must lie in these UTC instants.
+EPHEMERIS_FIRST = dt.datetime(1900, 1, 1)
+EPHEMERIS_LAST = dt.datetime(2100, 1, 1)
+_EPHEMERIS = "astropy's 'builtin' ephemeris of the planets (ERFA epv00, valid 1900-2100 AD)"
+#: What `departure` accepts: an ISO date, optionally with a UTC time (both astropy Time and datetime read these).
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?")
+_EXAMPLE_DATE = '"2033-04-30"'
+
 PARAMS = (
     Param("target", "mars", "Where the probes go: a planet (Lambert arc from Earth on `departure` with "
           "`time_of_flight`), lunar escape, low lunar orbit, or a given Moon-relative v∞.", choices=_TARGETS),
-    Param("departure", "2033-04-30", "Launch date (UTC, ISO) for a planetary target.", kind="string"),
+    Param("departure", "2033-04-30", "Launch date for a planetary target: an ISO date \"YYYY-MM-DD\" (UTC; a time "
+          "\"YYYY-MM-DDTHH:MM:SS\" may follow), departure and arrival within 1900-01-01 to 2100-01-01 (the planets' "
+          "ephemeris).", kind="string"),
     Param("time_of_flight", "280 d", "Time of flight of the heliocentric transfer.", unit="d",
           source="Chosen near the minimum departure v∞ of the April 2033 Earth→Mars window on a 15-day × 20-day grid "
                  "of trajectory.interplanetary_transfer (v∞ 2.83 km/s); Jupiter: 2032-04-10, 850 d (v∞ 9.36 km/s)",
@@ -189,6 +206,38 @@ PARAMS = (
 )
 
 
+# ------------------------------------------------------------------------------ rules between parameters
+def departure_instant(text: str) -> dt.datetime:
+    """The UTC instant of a ``departure`` string; ``ValueError`` with a one-line message when it is not an ISO date."""
+    if not _ISO_DATE.fullmatch(text.strip()):
+        raise ValueError(f"expected an ISO date \"YYYY-MM-DD\" (UTC), e.g. {_EXAMPLE_DATE}, got {text!r}")
+    try:
+        return dt.datetime.fromisoformat(text.strip())
+    except ValueError as exc:  # the right shape, not a day of the calendar: "2033-02-30"
+        raise ValueError(f"{text!r} is not a calendar date ({exc}); write an ISO date \"YYYY-MM-DD\", e.g. "
+                         f"{_EXAMPLE_DATE}") from None
+
+
+def check(p: Params) -> list[tuple[str, str]]:
+    """Rules between parameters (checked when a scenario is validated, and by the design)."""
+    try:
+        start = departure_instant(p.departure)
+    except ValueError as exc:
+        return [("departure", str(exc))]
+    if p.target not in PLANET_AU:  # the date is only used for a planetary target
+        return []
+    if not EPHEMERIS_FIRST <= start <= EPHEMERIS_LAST:
+        return [("departure", f"{p.departure.strip()} is outside {EPHEMERIS_FIRST:%Y-%m-%d} to {EPHEMERIS_LAST:%Y-%m-%d}, "
+                              f"the years of {_EPHEMERIS}")]
+    tof_d = float(p.time_of_flight.to_value(u.day))
+    arrival = start + dt.timedelta(days=tof_d)
+    if arrival > EPHEMERIS_LAST:
+        return [("departure", f"arrival {arrival:%Y-%m-%d} (departure + time_of_flight {tof_d:g} d) is after "
+                              f"{EPHEMERIS_LAST:%Y-%m-%d}, the end of {_EPHEMERIS}; choose an earlier departure or a "
+                              "shorter time_of_flight")]
+    return []
+
+
 # ------------------------------------------------------------------------------ physics
 def driver_kinematics(mass_kg: float, v_m_s: float, a_m_s2: float, efficiency: float) -> dict[str, float]:
     """Constant-acceleration launch: L = v²/(2a), t = v/a, E = ½ m v²/η, P_peak = m a v/η (SI)."""
@@ -294,6 +343,8 @@ def _surface_site(p: Params, ctx: Context, site: str, fission: bool) -> tuple[Si
 
 # ------------------------------------------------------------------------------ design
 def design(p: Params, ctx: Context) -> Design:
+    for key, problem in check(p):  # (a study may reach values the scenario's validation never saw)
+        raise ValueError(f"{key}: {problem}")
     notes: list[str] = []
     m = p.si("probe_mass")
     a = p.si("acceleration")
@@ -496,6 +547,7 @@ SPEC = ArchitectureSpec(
                 "planets (Lambert arcs); the base's plant across the lunar night; probe fleet with rad-tolerant AI.",
     params=PARAMS,
     design=design,
+    check=check,
 )
 
 

@@ -19,10 +19,11 @@ from sandbox.cli.common import (
     claim_output_folder,
     fail,
     local_out_or_exit,
-    output_marker,
     registry_of,
+    report_removed,
     scenario_or_exit,
     shown,
+    write_outputs,
 )
 
 #: The largest page ``claims --check`` reads (bytes): generous for a Markdown page, small enough for memory.
@@ -32,7 +33,9 @@ MAX_CHECK_BYTES = 50 * 1024 * 1024
 @click.command("bridge")
 @click.argument("scenario_a", metavar="A", type=click.Path(dir_okay=True))
 @click.argument("scenario_b", metavar="B", type=click.Path(dir_okay=True))
-@click.option("--metric", default="cost.per_pflop_day", show_default=True, help="The metric to bridge.")
+@click.option("--metric", default="cost.per_pflop_day", show_default=True,
+              help="The metric to bridge (an architecture whose run of A or B does not report it is left out, with a "
+                   "note on stderr; refused when none reports it).")
 @click.option("--architecture", default=None, help="One architecture instance (default: every one both files have).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed of the sampled orders (more than 12 differing inputs).")
@@ -49,6 +52,10 @@ def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric:
     [catalogue] fields, workload and assumptions) gets its order-averaged (Shapley) share of the
     change (the shares sum to the total), its change alone, and its step in a stated order (largest
     share first); the interaction remainder is the total less the changes alone.
+
+    --out writes into a new or empty folder, or one an earlier `sandbox bridge` wrote: the files of that
+    earlier bridge which this one does not write (another architecture's waterfall) are removed; files of
+    your own stay.
     """
     out = local_out_or_exit(out_dir, "bridge") if out_dir is not None else None
     a = scenario_or_exit(ctx, scenario_a)
@@ -56,10 +63,10 @@ def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric:
     registry = registry_of(ctx)
     if out is not None:
         claim_output_folder(out, "bridge")
-    from sandbox.studies.bridge import BridgeError, bridge
+    from sandbox.studies.bridge import BridgeError, bridge_reporting
 
     try:
-        results = bridge(a, b, registry, metric=metric, architecture=architecture, seed=seed)
+        results, lacking = bridge_reporting(a, b, registry, metric=metric, architecture=architecture, seed=seed)
     except BridgeError as exc:
         fail(str(exc), 2)
     doc = {"a": a.path, "b": b.path, "metric": metric, "bridges": [r.to_dict() for r in results]}
@@ -69,10 +76,15 @@ def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric:
         click.echo(_csv(results), nl=False)
     else:
         click.echo("\n\n".join(table(r, a.path, b.path) for r in results))
+    if lacking:
+        click.echo(f"note: --metric {metric!r}: not bridged for "
+                   + ", ".join(f"{inst} ({why})" for inst, why in lacking.items())
+                   + f"; bridged for {', '.join(r.architecture for r in results)}", err=True)
     if out is not None:
-        _write(out, results, doc, a, b)
+        removed = _write(out, results, doc, a, b)
         if fmt == "table":
             click.echo(f"\nwrote {out_dir}/bridge.json, bridge.csv, bridge.html, waterfall-<architecture>.png/.svg")
+        report_removed(out_dir, removed, machine_output=fmt != "table")
 
 
 def table(result: Any, a_path: str, b_path: str) -> str:
@@ -94,8 +106,12 @@ def table(result: Any, a_path: str, b_path: str) -> str:
                      f"{share:>7}  {_signed(r['alone']):>11}  {_signed(r['sequential']):>11}")
     lines.append(f"  {'interaction (total − Σ alone)':<{name_w}}  {'':>{val_w}}  {'':>{val_w}}  {'':>11}  {'':>7}  "
                  f"{_signed(result.interaction):>11}")
-    lines.append(f"  attributed to named inputs: {100 * result.attributed:.1f}% of the change (Σ Shapley = "
-                 f"{_signed(sum(result.shapley.values()))}{unit})")
+    if result.a_value == result.b_value:
+        lines.append(f"  no change: A and B give the same {result.metric} for {result.architecture}, nothing to "
+                     "attribute")
+    else:
+        lines.append(f"  attributed to named inputs: {100 * result.attributed:.1f}% of the change (Σ Shapley = "
+                     f"{_signed(sum(result.shapley.values()))}{unit})")
     lines += [f"  note: {n}" for n in result.notes]
     return "\n".join(lines)
 
@@ -124,9 +140,10 @@ def _csv(results: list[Any]) -> str:
     return _frame(results).to_csv(index=False)
 
 
-def _write(out: Path, results: list[Any], doc: dict, a: Any, b: Any) -> None:
+def _write(out: Path, results: list[Any], doc: dict, a: Any, b: Any) -> list[str]:
+    """Write the bridge's files into ``out`` all or nothing, and remove the files of an earlier bridge there that
+    this one does not write (another architecture's waterfall); returns the names removed."""
     from sandbox import __version__
-    from sandbox.output.atomic import write_all
     from sandbox.output.figures import to_bytes
     from sandbox.output.html import render_study
     from sandbox.output.waterfall import waterfall
@@ -144,11 +161,12 @@ def _write(out: Path, results: list[Any], doc: dict, a: Any, b: Any) -> None:
                          "points": sum(r.evaluations for r in results)},
                 "sandbox_version": __version__}
     files["bridge.html"] = render_study(f"Bridge of {doc['metric']}", manifest, {"bridge": _frame(results)}, figures)
-    files.update(output_marker("bridge"))
+    removed: list[str] = []
     try:
-        write_all(out, files)
+        removed = write_outputs(out, files, "bridge")[1]
     except OSError as exc:
         fail(cannot_write(out, exc), 2)
+    return removed
 
 
 def _safe(name: str) -> str:

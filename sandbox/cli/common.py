@@ -21,7 +21,8 @@ from typing import Any
 
 import click
 
-#: Hidden file that marks a folder written by ``sensitivity`` or ``timeline`` (``run`` has provenance.json).
+#: Hidden file that marks a folder written by ``bridge``, ``sensitivity`` or ``timeline`` (``run`` has
+#: provenance.json); it lists the files the command wrote there (see :func:`write_outputs`).
 OUTPUT_MARKER = ".sandbox-output.json"
 #: Seconds a timed-out command is given to stop cleanly before the process is ended.
 TIMEOUT_GRACE_S = 10.0
@@ -180,11 +181,71 @@ def claim_output_folder(path: Path, command: str) -> None:
          "folder", 2)
 
 
-def output_marker(command: str) -> dict[str, str]:
-    """The marker file a command writes with its outputs (see :func:`claim_output_folder`)."""
+def output_marker(command: str, names: Iterable[str] = ()) -> dict[str, str]:
+    """The marker file a command writes with its outputs (see :func:`claim_output_folder`): the command, the
+    version and the ``names`` of the files it writes (the marker itself left out), so that a later run of the
+    command into the same folder can remove the files it does not write again (:func:`write_outputs`)."""
     from sandbox import __version__
 
-    return {OUTPUT_MARKER: json.dumps({"command": command, "sandbox_version": __version__}) + "\n"}
+    files = sorted({str(n) for n in names} - {OUTPUT_MARKER})
+    return {OUTPUT_MARKER: json.dumps({"command": command, "sandbox_version": __version__, "files": files}) + "\n"}
+
+
+def earlier_outputs(marker: Any, command: str) -> list[str]:
+    """The file names an earlier run of ``command`` wrote, as its marker (parsed JSON) lists them: none when
+    the marker is another command's or lists no files (a version before the list). Only plain file names
+    are returned, the marker itself left out."""
+    from sandbox.output.atomic import check_name
+
+    if not isinstance(marker, dict) or marker.get("command") != command or not isinstance(marker.get("files"), list):
+        return []
+    names = []
+    for name in marker["files"]:
+        if isinstance(name, str) and not name.startswith("."):  # the marker and staged files are hidden
+            with contextlib.suppress(ValueError):
+                names.append(check_name(name))
+    return names
+
+
+def write_outputs(out: Path, files: dict[str, str | bytes], command: str) -> tuple[list[Path], list[str]]:
+    """Write ``files`` and ``command``'s marker (listing them) into the local folder ``out``, all or nothing,
+    and remove the files of ``command``'s earlier output there that ``files`` does not contain (the marker
+    lists them; a file the user added is never listed, so never removed). Returns the paths written and the
+    names removed.
+
+    The files to remove are renamed aside (hidden, beside them) before the new files are renamed into
+    place: when that fails, they get their names back and the folder is as it was; once every new file is
+    in place, they are deleted.
+    """
+    import secrets
+
+    from sandbox.output.atomic import Staging, check_name
+
+    stale = [n for n in earlier_outputs(_json(out / OUTPUT_MARKER), command) if n not in files]
+    files = {**files, **output_marker(command, files)}
+    for name in files:
+        check_name(name)
+    aside: dict[Path, Path] = {}
+    with Staging(out) as staging:
+        for name, data in files.items():
+            staging.add(name, data)
+        try:
+            for name in stale:
+                path = out / name
+                if path.is_file() and not path.is_symlink():  # a folder or a link in its place is the user's
+                    keep = out / f".{name}.{secrets.token_hex(6)}.old.tmp"
+                    os.rename(path, keep)
+                    aside[path] = keep
+            written = staging.commit()
+        except BaseException:
+            for path, keep in aside.items():
+                with contextlib.suppress(OSError):
+                    os.rename(keep, path)
+            raise
+    for keep in aside.values():
+        with contextlib.suppress(OSError):
+            keep.unlink()
+    return written, [p.name for p in aside]
 
 
 class CommandTimeout(BaseException):
@@ -298,3 +359,13 @@ def report_written(out_dir: str | Path, names: Iterable[str | Path], machine_out
     listed = [n.name if isinstance(n, Path) else n for n in names]
     listed = [n for n in listed if n != OUTPUT_MARKER]
     click.echo(f"wrote {shown(out_dir)}/: {files_text(listed)}", err=machine_output)
+
+
+def report_removed(out_dir: str | Path, names: Iterable[str], machine_output: bool) -> None:
+    """Say which files of the earlier output in ``--out`` were removed (the new output does not have them):
+    ``removed from DIR/ (earlier output, not written this time): a.png/.svg``; nothing when there are none.
+    On the stream of :func:`report_written`."""
+    names = list(names)
+    if names:
+        click.echo(f"removed from {shown(out_dir)}/ (earlier output, not written this time): {files_text(names)}",
+                   err=machine_output)

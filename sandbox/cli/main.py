@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -42,6 +43,8 @@ from sandbox.cli.common import (
 # soon as a plugin command runs or any command needs the registry.
 
 CACHE_ENV = "SANDBOX_CLI_CACHE"
+#: ``ctx.meta`` key: the subcommand's arguments ask for its help (set when the group resolves the command).
+_ASKS_HELP = "sandbox.asks_help"
 #: Layout of the listing cache file; a file with another one is rebuilt.
 CACHE_FORMAT = 2
 
@@ -210,6 +213,11 @@ class _Group(click.Group):
             return None  # the (current) listing says no plugin has it: nothing to import
         return self._plugin_commands(ctx).get(name)
 
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta[_ASKS_HELP] = any(a in ctx.help_option_names for a in rest)  # (read by the group's callback)
+        return name, command, rest
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         obj = ctx.ensure_object(dict)
         if "plugin_commands" in obj:  # plugins already loaded: the real commands
@@ -239,6 +247,33 @@ def cli(ctx: click.Context, plugin_modules: tuple[str, ...]) -> None:
     (an empty value loads none).
     """
     ctx.ensure_object(dict)
+    if ctx.invoked_subcommand not in _NO_ORBITS and not ctx.meta.get(_ASKS_HELP):
+        _check_orbit_library()
+
+
+#: Commands that never compute an orbit: they run whatever SANDBOX_ORBIT_LIBRARY says (as does `<command> --help`).
+_NO_ORBITS = frozenset({"plugins", "schema", "catalogue"})
+#: sandbox.trajectory.library.ENV_LIBRARY, named here so that start-up imports nothing when it is unset.
+ORBIT_LIBRARY_ENV = "SANDBOX_ORBIT_LIBRARY"
+
+
+def _check_orbit_library() -> None:
+    """Exit 2 with one line when SANDBOX_ORBIT_LIBRARY names no usable library, before anything runs.
+
+    Otherwise every architecture that computes an orbit would fail on its own with the same
+    message (exit 1, one line per architecture) after the scenario was declared valid. Nothing is
+    imported when the variable is unset (``import sandbox.trajectory`` loads numpy).
+    """
+    import os
+
+    if not os.environ.get(ORBIT_LIBRARY_ENV, "").strip():
+        return
+    from sandbox.trajectory.library import OrbitLibraryError, requested_library
+
+    try:
+        requested_library()
+    except OrbitLibraryError as exc:
+        fail(str(exc), 2)
 
 
 @cli.command()
@@ -411,8 +446,39 @@ cli.add_command(catalogue)
 FULL_EXIT_ENV = "SANDBOX_FULL_EXIT"
 
 
+def _one_line_warnings() -> None:
+    """Show warnings of the sandbox's own categories (e.g. the trajectory memo's ``CacheWarning``: "cache folder
+    … unusable; continuing without a disk cache") as one ``warning:`` line, without the source line Python adds.
+
+    Only how they are shown changes: which warnings are shown (filters, ``-W``) is untouched, and every
+    other library's warning keeps Python's format. Installed once per process.
+    """
+    import warnings
+
+    default = warnings.showwarning
+    if getattr(default, "_sandbox_one_line", False):
+        return
+
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int, file: TextIO | None = None,
+             line: str | None = None) -> None:
+        if category.__module__.split(".")[0] != "sandbox":
+            default(message, category, filename, lineno, file, line)
+            return
+        out = file if file is not None else sys.stderr
+        if out is None:  # no stderr (pythonw): nowhere to show it, as Python's own showwarning
+            return
+        try:
+            out.write(f"warning: {message}\n")
+        except OSError:  # a closed stderr: dropped, as Python's own showwarning does
+            pass
+
+    show._sandbox_one_line = True  # type: ignore[attr-defined]
+    warnings.showwarning = show
+
+
 def main() -> None:
     """Console-script entry point."""
+    _one_line_warnings()
     try:
         cli(obj={})
     except SystemExit as exc:

@@ -25,15 +25,18 @@ from sandbox.cli.common import (
     cannot_write,
     check_writable,
     claim_output_folder,
+    earlier_outputs,
     fail,
     output_marker,
     plan_or_exit,
     registry_of,
+    report_removed,
     report_written,
     scenario_or_exit,
     shown,
     timed,
     timeout_option,
+    write_outputs,
 )
 
 #: Inputs per architecture the sensitivity table shows.
@@ -50,18 +53,22 @@ def _num(value: Any) -> str:
     return "–" if v != v else fmt(v)
 
 
-def _write_outputs(out: str, files: dict[str, str | bytes], fmt: str) -> None:
-    """Write ``files`` into ``out`` atomically (each staged beside its final name, then renamed),
-    or to the fsspec URL ``out`` (the marker file last), and say what was written (on stderr when
-    ``fmt`` is json or csv)."""
-    from sandbox.output.atomic import write_all
+def _write_outputs(out: str, files: dict[str, str | bytes], fmt: str, command: str) -> None:
+    """Write ``files`` and ``command``'s marker into ``out`` atomically (each staged beside its final name,
+    then renamed), or to the fsspec URL ``out`` (the marker file last), remove the files of the command's
+    earlier output there that ``files`` does not contain, and say what was written and removed (on stderr
+    when ``fmt`` is json or csv)."""
     from sandbox.studies import remote
 
+    removed: list[str] = []
     try:
         if remote.is_url(out):
-            written: list = remote.write_files(out, files, last=OUTPUT_MARKER)
+            fs, root = remote.filesystem(out)
+            stale = [n for n in earlier_outputs(_remote_json(fs, f"{root}/{OUTPUT_MARKER}"), command) if n not in files]
+            written: list = remote.write_files(out, {**files, **output_marker(command, files)}, last=OUTPUT_MARKER)
+            removed = _remove_remote(fs, root, stale)
         else:
-            written = write_all(remote.local_path(out), files)
+            written, removed = write_outputs(remote.local_path(out), files, command)
     except remote.RemoteError as exc:
         fail(f"--out {exc}", 2)
     except OSError as exc:
@@ -69,6 +76,34 @@ def _write_outputs(out: str, files: dict[str, str | bytes], fmt: str) -> None:
     if fmt == "table":
         click.echo()
     report_written(out, written, machine_output=fmt != "table")
+    report_removed(out, removed, machine_output=fmt != "table")
+
+
+def _remote_json(fs: Any, path: str) -> Any:
+    """The JSON document at ``path`` of the fsspec filesystem ``fs``; None when it is missing or not JSON."""
+    try:
+        with fs.open(path, "rb") as fh:
+            return json.loads(fh.read().decode("utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _remove_remote(fs: Any, root: str, names: list[str]) -> list[str]:
+    """Remove the files ``names`` under ``root`` (an earlier output's, after the new one is written); returns those
+    removed. One that cannot be removed is named in a warning line (the new output is complete)."""
+    removed = []
+    for name in names:
+        path = f"{root}/{name}"
+        try:
+            if not fs.isfile(path):
+                continue
+            fs.rm_file(path)
+        except OSError as exc:
+            click.echo(f"warning: --out {shown(root)}: cannot remove {shown(name)} of the earlier output: "
+                       f"{exc.strerror or exc}", err=True)
+            continue
+        removed.append(name)
+    return removed
 
 
 def _claim_output(out: str, command: str) -> None:
@@ -169,11 +204,11 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
     if out_dir is not None:
         from sandbox.output.study_plots import tornado
 
-        files: dict[str, str | bytes] = {**_frame_files("sensitivity", df), **output_marker("sensitivity")}
+        files: dict[str, str | bytes] = _frame_files("sensitivity", df)
         for arch in df["architecture"].unique():
             if arch not in df.attrs.get("not_reported", []):
                 files.update(_figure_files(f"tornado-{_safe(str(arch))}", tornado(df, metric, arch, unit)))
-        _write_outputs(out_dir, files, fmt)
+        _write_outputs(out_dir, files, fmt, "sensitivity")
     _echo_notes(df.attrs.get("notes", {}))
     failed = False
     nominal = df.groupby("architecture", sort=False)["metric_nominal"].first() if len(df) else {}
@@ -272,14 +307,13 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
     if out_dir is not None:
         from sandbox.output.study_plots import timeline_bands
 
-        files: dict[str, str | bytes] = dict(output_marker("timeline"))
-        files.update(_frame_files("timeline", result.table))
+        files: dict[str, str | bytes] = _frame_files("timeline", result.table)
         files.update(_frame_files("timeline-summary", result.summary))
         files.update(_frame_files("timeline-crossover", result.crossover))
         files.update(_frame_files("timeline-factors", result.factors))
         files["timeline-assumptions.csv"] = result.assumptions.to_csv(index=False).encode("utf-8")
         files.update(_figure_files("timeline", timeline_bands(result.summary, result.crossover, result.baseline, "USD")))
-        _write_outputs(out_dir, files, fmt)
+        _write_outputs(out_dir, files, fmt, "timeline")
     for messages in result.errors.values():
         for message in messages[:3]:
             click.echo(f"error: {message}", err=True)

@@ -9,6 +9,7 @@ loader adds those.
 
 from __future__ import annotations
 
+import datetime
 import math
 import re
 import sys
@@ -217,6 +218,9 @@ def check_value(param: Param, value: Any) -> Any:
             raise ValueError(f"expected a list, got {value!r}")
         return list(value)
     if not isinstance(value, str):
+        if isinstance(value, datetime.date | datetime.time):  # TOML's own date, datetime and time values
+            raise ValueError(f"expected a string: write the date as one, e.g. \"{value.isoformat()}\" (quoted), "
+                             f"got the TOML date {value.isoformat()}")
         raise ValueError(f"expected a string, got {value!r}")
     if param.choices and value not in param.choices:
         import difflib

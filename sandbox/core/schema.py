@@ -7,10 +7,14 @@ from typing import Any
 from sandbox.core.catalogue import KINDS
 from sandbox.core.params import Param
 from sandbox.core.registry import Registry
-from sandbox.core.scenario import PRECISIONS, WORKLOAD_KINDS
+from sandbox.core.scenario import _INSTANCE, _RESERVED_INSTANCES, AUTO, PRECISIONS, WORKLOAD_KINDS
 from sandbox.core.sourced import Sourced
 
 _QUANTITY = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*\S.*$"
+#: An architecture instance's name, as ``sandbox validate`` checks it (sandbox.core.scenario): the whole name
+#: matches (``(?![\s\S])``: the end of the text, as ``$`` would also take a name ending in a newline).
+INSTANCE_PATTERN = f"^(?:{_INSTANCE.pattern})(?![\\s\\S])"
+RESERVED_INSTANCES = _RESERVED_INSTANCES
 
 
 def _param_schema(p: Param, registry: Registry) -> dict[str, Any]:
@@ -28,16 +32,35 @@ def _param_schema(p: Param, registry: Registry) -> dict[str, Any]:
         doc.update(type="boolean", default=p.default)
     elif p.kind == "list":
         doc.update(type="array", default=list(p.default))
+        if p.catalogue:
+            items = _catalogue_name(registry, p.catalogue, p.kinds)
+            doc["description"] += " " + items.pop("description")
+            doc["items"] = items
+    elif p.catalogue:  # a scenario may add entries ([catalogue.<kind>.<name>]): the installed ones are examples
+        entry = _catalogue_name(registry, p.catalogue, p.kinds, auto=p.default == AUTO)
+        doc["description"] += " " + entry.pop("description")
+        doc.update(entry, default=p.default)
     else:
         doc.update(type="string", default=p.default)
-        choices = list(p.choices) or (sorted(getattr(registry.catalogues, p.catalogue)) if p.catalogue else [])
-        if p.catalogue and p.default == "auto":
-            choices = ["auto", *choices]
-        if choices:
-            doc["enum"] = choices
+        if p.choices:
+            doc["enum"] = list(p.choices)
     if p.low is not None or p.high is not None:
         doc["description"] += f" Plausible range: {p.low} to {p.high}."
     return doc
+
+
+def _catalogue_name(registry: Registry, kind: str, kinds: tuple[str, ...] = (), auto: bool = False) -> dict[str, Any]:
+    """The schema of the name of an entry of catalogue ``kind`` (of one of ``kinds`` when given; ``auto``: or
+    ``"auto"``): any non-empty string, for a scenario may add entries under ``[catalogue.<kind>.<name>]``
+    (``sandbox validate`` checks the name against the installed and the added entries); the installed entries
+    are its ``examples``, and its description (taken out by the caller) says so."""
+    table = getattr(registry.catalogues, kind)
+    installed = sorted(n for n, e in table.items() if not kinds or getattr(e, "kind", None) in kinds)
+    label = kind[:-1].replace("_", " ")
+    of_kind = f" of kind {' or '.join(repr(k) for k in kinds)}" if kinds else ""
+    text = (f"A catalogue {label}{of_kind}" + (" (or 'auto': chosen by site type)" if auto else "")
+            + f": an installed entry (the examples) or one the scenario adds under [catalogue.{kind}.<name>].")
+    return {"type": "string", "minLength": 1, "examples": (["auto"] if auto else []) + installed, "description": text}
 
 
 def scenario_schema(registry: Registry) -> dict[str, Any]:
@@ -50,6 +73,8 @@ def scenario_schema(registry: Registry) -> dict[str, Any]:
         arch_variants.append({"title": spec.title, "description": spec.description, "type": "object",
                               "properties": props, "additionalProperties": False})
     quantity = {"type": "string", "pattern": _QUANTITY}
+    reference_chip = _catalogue_name(registry, "chips")
+    reference_chip["description"] = "The chip $/GPU-hour equivalents are quoted for. " + reference_chip["description"]
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "sandbox scenario",
@@ -57,7 +82,11 @@ def scenario_schema(registry: Registry) -> dict[str, Any]:
         "additionalProperties": False,
         "properties": {
             "study": {"type": "object", "additionalProperties": False, "properties": {
-                "name": {"type": "string"}, "description": {"type": "string"},
+                "name": {"type": "string", "minLength": 1, "pattern": r"^(?=[\s\S]*\S)[^\x00-\x1f\x7f-\x9f]*$",
+                         "description": "The study's name (not empty nor only spaces, no control characters; default: "
+                                        "the file's name)."},
+                "description": {"type": "string", "pattern": r"^[^\x00-\x08\x0b-\x1f\x7f-\x9f]*$",
+                                "description": "Free text (line breaks and tabs, no other control characters)."},
                 "seed": {"type": "integer", "minimum": 0}}},
             "workload": {"type": "object", "additionalProperties": False, "properties": {
                 "kind": {"enum": list(WORKLOAD_KINDS)},
@@ -70,8 +99,12 @@ def scenario_schema(registry: Registry) -> dict[str, Any]:
             "assumptions": {"type": "object", "additionalProperties": False, "properties": {
                 "start_year": {"type": "integer", "minimum": 1950, "maximum": 2200},
                 "discount_rate": {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
-                "reference_chip": {"enum": sorted(registry.catalogues.chips)}}},
+                "reference_chip": reference_chip}},
             "architectures": {"type": "object", "minProperties": 1,
+                              "propertyNames": {"pattern": INSTANCE_PATTERN, "not": {"enum": list(RESERVED_INSTANCES)},
+                                                "description": "An architecture instance's name: letters, digits, '_' "
+                                                               "and '-', starting with a letter, a digit or '_' (not "
+                                                               f"'_' alone), and not {', '.join(RESERVED_INSTANCES)}."},
                               "additionalProperties": {"anyOf": arch_variants} if arch_variants else {"type": "object"}},
             "models": {"type": "object", "additionalProperties": False,
                        "description": "The scenario's own shared-model defaults, by dotted name (sandbox.core.overrides).",

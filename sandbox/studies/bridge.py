@@ -375,10 +375,22 @@ def _evaluate(a: Scenario, b: Scenario, registry: Any, keys: list[Key], masks: l
 
 def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflop_day",
            architecture: str | None = None, seed: int = 0) -> list[BridgeResult]:
-    """Bridge ``metric`` from ``a`` to ``b`` for ``architecture`` (default: every instance both scenarios have).
+    """Bridge ``metric`` from ``a`` to ``b`` for ``architecture`` (default: every instance both scenarios have
+    whose runs report ``metric``; see :func:`bridge_reporting`, which also names those left out).
 
-    Raises :class:`BridgeError` when the two share no architecture, the metric is unknown, or a mix
+    Raises :class:`BridgeError` when the two share no architecture, no instance reports the metric, or a mix
     of the two files is not a valid scenario.
+    """
+    return bridge_reporting(a, b, registry, metric, architecture, seed)[0]
+
+
+def bridge_reporting(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflop_day",
+                     architecture: str | None = None, seed: int = 0) -> tuple[list[BridgeResult], dict[str, str]]:
+    """The bridges of :func:`bridge`, and the instances left out because their run of A or of B does not report
+    ``metric`` (``latency.coverage`` of a ground hall, when the LEO cluster of the same files reports it), each
+    with why (``"no such metric"``, or ``"no such metric in B (b.toml)"`` when only one side lacks it).
+
+    Raises :class:`BridgeError` when none of the instances to bridge reports ``metric`` (with a did-you-mean).
     """
     from sandbox.ledger.engine import architecture_runs, evaluate
 
@@ -398,25 +410,51 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
     if not common and not paired:
         raise BridgeError("the two scenarios share no architecture instance of the same type")
     run_b = evaluate(b, registry)
-    results = []
+    # (instance, A's scenario, its run, its baseline, the instance of A it is paired from, or "")
+    jobs: list[tuple[str, Scenario, Any, str | None, str]] = []
     if common:
         run_a = evaluate(a, registry)
-        results += [_bridge_instance(a, b, registry, inst, metric, seed, run_a, run_b, baseline) for inst in common]
-    if paired:
-        for inst, source in paired.items():
-            renamed = pair_instance(a, source, inst, runs_b[inst].spec.name, registry,
-                                    keep_source=source == baseline and inst != baseline_b)
-            result = _bridge_instance(renamed, b, registry, inst, metric, seed, evaluate(renamed, registry), run_b,
-                                      architecture_runs(renamed, registry)[1])  # a renamed ground is the baseline
+        jobs += [(inst, a, run_a, baseline, "") for inst in common]
+    for inst, source in paired.items():
+        renamed = pair_instance(a, source, inst, runs_b[inst].spec.name, registry,
+                                keep_source=source == baseline and inst != baseline_b)
+        # a renamed ground is the baseline
+        jobs.append((inst, renamed, evaluate(renamed, registry), architecture_runs(renamed, registry)[1], source))
+    lacking: dict[str, str] = {}  # instance -> why it is left out
+    reporting = []
+    for job in jobs:
+        sides = [side for side, run in (("A", job[2]), ("B", run_b)) if not _reports(run, job[0], metric)]
+        if sides:
+            lacking[job[0]] = "no such metric" + (f" in {sides[0]} ({(a if sides[0] == 'A' else b).path})"
+                                                  if len(sides) == 1 else "")
+        else:
+            reporting.append(job)
+    if not reporting:
+        names = {m.name for job in jobs for run in (job[2], run_b) if job[0] in run.ledgers
+                 for m in run.ledgers[job[0]].metrics}
+        close = [] if metric in names else difflib.get_close_matches(metric, sorted(names), n=1)
+        raise BridgeError(f"--metric {metric!r}: " + "; ".join(f"{i} has {why}" for i, why in lacking.items())
+                          + (f"; did you mean {close[0]!r}?" if close else ""))
+    results = []
+    for inst, scenario_a, run_a, base, source in reporting:
+        result = _bridge_instance(scenario_a, b, registry, inst, metric, seed, run_a, run_b, base)
+        if source:
             result.paired_from = source
             result.notes.insert(0, f"A's {source!r} is bridged to B's {inst!r} (the same architecture type)")
-            results.append(result)
+        results.append(result)
     if architecture is None:
         alone = [f"A's {i!r} ({r.spec.name})" for i, r in runs_a.items() if i not in common and i not in paired.values()]
         alone += [f"B's {i!r} ({r.spec.name})" for i, r in runs_b.items() if i not in common and i not in paired]
         if alone:
             results[0].notes.append(f"not bridged, no instance of the same type in the other file: {', '.join(alone)}")
-    return results
+    return results, lacking
+
+
+def _reports(run: Any, inst: str, metric: str) -> bool:
+    """Whether ``inst``'s ledger in ``run`` reports ``metric``; True when it failed (the bridge then says why)."""
+    if inst in run.failures or inst not in run.ledgers:
+        return True
+    return any(m.name == metric for m in run.ledgers[inst].metrics)
 
 
 def pair_instance(a: Scenario, source: str, inst: str, kind: str, registry: Any, keep_source: bool = False) -> Scenario:

@@ -51,14 +51,41 @@ BODY_NAMES = {
 # --------------------------------------------------------------------------------------
 
 
+class OrbitLibraryError(ValueError):
+    """``SANDBOX_ORBIT_LIBRARY`` names no library the adapter can use: a bad setting of the user's environment.
+
+    The CLI checks the variable once at start-up (:func:`requested_library`) and turns this into
+    one ``error:`` line and exit status 2, before anything runs.
+    """
+
+
+class OrbitLibraryNotInstalled(OrbitLibraryError, ImportError):
+    """``SANDBOX_ORBIT_LIBRARY`` names a supported library that is not installed."""
+
+
+def requested_library() -> str | None:
+    """The library ``SANDBOX_ORBIT_LIBRARY`` asks for (None when unset or empty); cheap: imports nothing.
+
+    Raises :class:`OrbitLibraryError` when the value is not a supported library, and
+    :class:`OrbitLibraryNotInstalled` when that library is not installed.
+    """
+    raw = os.environ.get(ENV_LIBRARY, "")
+    requested = raw.strip().lower()
+    if not requested:
+        return None
+    if requested not in SUPPORTED_LIBRARIES:
+        raise OrbitLibraryError(f"environment variable {ENV_LIBRARY}={raw!r}: choose one of "
+                                f"{', '.join(SUPPORTED_LIBRARIES)}, or unset it to use the one installed")
+    if importlib.util.find_spec(requested) is None:
+        raise OrbitLibraryNotInstalled(f"environment variable {ENV_LIBRARY}={raw!r}: {requested!r} is not installed; "
+                                       "install it, or unset the variable to use the one installed")
+    return requested
+
+
 def library_name() -> str:
     """Name of the library to use, from ``SANDBOX_ORBIT_LIBRARY`` or what is installed."""
-    requested = os.environ.get(ENV_LIBRARY, "").strip().lower()
+    requested = requested_library()
     if requested:
-        if requested not in SUPPORTED_LIBRARIES:
-            raise ValueError(f"{ENV_LIBRARY}={requested!r}: choose one of {', '.join(SUPPORTED_LIBRARIES)}")
-        if importlib.util.find_spec(requested) is None:
-            raise ImportError(f"{ENV_LIBRARY}={requested} but {requested!r} is not installed")
         return requested
     for name in SUPPORTED_LIBRARIES:
         if importlib.util.find_spec(name) is not None:
@@ -86,6 +113,30 @@ def numba_cache_dir() -> Path:
     """Default numba cache directory: ``$XDG_CACHE_HOME/space-sandbox/numba`` (or ``~/.cache/...``)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "space-sandbox" / "numba"
+
+
+class CacheWarning(UserWarning):
+    """A cache entry, file or folder was bad: the value is recomputed (the result is still right)."""
+
+
+@functools.lru_cache(maxsize=16)
+def cache_folder_usable(folder: str) -> bool:
+    """Whether the disk-cache ``folder`` exists or can be created; warns once (per process and folder) when not.
+
+    The numba kernels and the trajectory memo share this folder (``$NUMBA_CACHE_DIR``, by default
+    :func:`numba_cache_dir`). When it cannot be created (``XDG_CACHE_HOME=/dev/null``, a read-only
+    home) one :class:`CacheWarning` says so and both continue without a disk cache: every value is
+    computed (and kept for the process), only slower. An existing folder that is read-only is usable
+    (entries are read; writes that fail only cost speed).
+    """
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        warnings.warn(f"cache folder {folder} unusable ({reason}); continuing without a disk cache", CacheWarning,
+                      stacklevel=3)
+        return False
+    return True
 
 
 _CACHE_MARK = "_sandbox_cache_default"
@@ -128,15 +179,13 @@ def enable_numba_cache() -> Path | None:
     Sets ``NUMBA_CACHE_DIR`` to :func:`numba_cache_dir` unless the user has set it, and
     wraps ``numba.njit``/``numba.jit`` once (idempotent) so ``cache=True`` is the default.
     Must run before the orbital library is first imported. Returns None (and changes
-    nothing) when numba is absent or the directory cannot be created.
+    nothing) when numba is absent or the directory cannot be created (one :class:`CacheWarning`,
+    see :func:`cache_folder_usable`).
     """
     if not os.environ.get("NUMBA_CACHE_DIR"):
         os.environ["NUMBA_CACHE_DIR"] = str(numba_cache_dir())
     path = Path(os.environ["NUMBA_CACHE_DIR"])
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        warnings.warn(f"numba cache disabled, cannot create {path}: {exc}", RuntimeWarning, stacklevel=2)
+    if not cache_folder_usable(str(path)):  # warned once, for the memo too
         return None
     try:
         import numba

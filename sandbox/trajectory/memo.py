@@ -29,9 +29,11 @@ recomputed and rewritten. Values are stored exactly (floats through ``repr``), s
 result equals the computed one to the bit. Writes go to a temporary file in the same folder,
 renamed into place (atomic: concurrent processes such as Dask workers never see half a file), and
 the temporary file is removed whatever happens. A memo that cannot be read or written only costs
-speed. At most :data:`MAX_ENTRIES` files are written per kind and stamp (fewer for the larger
-visibility masks), so a study over a continuous range of orbits cannot fill the disk; beyond
-that, values are only remembered per process.
+speed; a cache folder that cannot be created (``XDG_CACHE_HOME=/dev/null``) gives one
+:class:`CacheWarning` per process and values are then kept for the process only. At most
+:data:`MAX_ENTRIES` files are written per kind and stamp (fewer for the larger visibility masks),
+so a study over a continuous range of orbits cannot fill the disk; beyond that, values are only
+remembered per process.
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .library import ENV_LIBRARY, backend, numba_cache_dir
+from .library import ENV_LIBRARY, CacheWarning, backend, cache_folder_usable, numba_cache_dir
 
 ENV_MEMO = "SANDBOX_ORBIT_MEMO"
 #: Version of the file layout; a file with another version is ignored and rewritten.
@@ -61,10 +63,6 @@ _LOCAL: dict[str, Any] = {}
 #: Entries kept per process at most (then forgotten all at once; the files stay).
 LOCAL_MAX = 4096
 _WRITTEN: dict[str, int] = {}
-
-
-class CacheWarning(UserWarning):
-    """A cache entry or file was bad and has been recomputed (the result is still right)."""
 
 
 def enabled() -> bool:
@@ -91,10 +89,14 @@ def stamp() -> str:
 
 
 def memo_dir() -> Path | None:
-    """The folder of the current stamp, or None when ``SANDBOX_ORBIT_MEMO`` turns the memo off."""
+    """The folder of the current stamp, or None when ``SANDBOX_ORBIT_MEMO`` turns the memo off or the cache
+    folder cannot be created (then one :class:`CacheWarning` says so and values are kept per process only)."""
     if not enabled():
         return None
-    return _memo_dir(os.environ.get("NUMBA_CACHE_DIR") or str(numba_cache_dir()), os.environ.get(ENV_LIBRARY, ""))
+    base = os.environ.get("NUMBA_CACHE_DIR") or str(numba_cache_dir())
+    if not cache_folder_usable(base):
+        return None
+    return _memo_dir(base, os.environ.get(ENV_LIBRARY, ""))
 
 
 @functools.lru_cache(maxsize=8)
@@ -177,12 +179,12 @@ def memoised(kind: str, key: tuple, compute: Callable[[], Any], decode: Callable
     the rest of the process (decoded afresh on every call) unless ``keep`` is False.
     """
     path = entry_path(kind, key)
-    if path is None:
+    if path is None and not enabled():
         return decode(compute())
     name = f"{kind}{key!r}"
     if name in _LOCAL:
         return decode(_LOCAL[name])
-    found, stored = _read(path, kind, name)
+    found, stored = _read(path, kind, name) if path is not None else (False, None)  # None: no usable cache folder
     if found:
         try:
             result = decode(stored)
@@ -195,7 +197,8 @@ def memoised(kind: str, key: tuple, compute: Callable[[], Any], decode: Callable
             return result
     value = compute()
     result = decode(value)
-    _write(path, kind, name, value, limit)
+    if path is not None:
+        _write(path, kind, name, value, limit)
     if keep:
         _remember(name, value)
     return result

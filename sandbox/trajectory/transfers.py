@@ -89,7 +89,7 @@ def _utc(iso: str) -> Time:
 
     with warnings.catch_warnings():  # future years: ERFA's "dubious year" (leap seconds not yet known)
         warnings.filterwarnings("ignore", message=".*dubious year.*")
-        return Time(iso, scale="utc")
+        return Time(iso.strip(), scale="utc")  # stripped, as the memo key is
 
 
 # --------------------------------------------------------------------------------------
