@@ -60,3 +60,16 @@ def serve_sweep_dir(tmp_path_factory) -> Path:
                            "--no-figures"], capture_output=True, text=True, cwd=ROOT, timeout=900)
     assert done.returncode == 0, done.stderr
     return out
+
+
+@pytest.fixture
+def memfs():
+    """fsspec's in-memory filesystem, empty before and after the test (its store is shared by the process)."""
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    fs.store.clear()
+    fs.pseudo_dirs.clear()
+    fs.pseudo_dirs.append("")
+    yield fs
+    fs.store.clear()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import fsspec
 import pytest
 from click.testing import CliRunner
 
@@ -82,16 +81,6 @@ def test_a_failed_rewrite_keeps_the_earlier_output_whole(tmp_path):
         write_outputs(out, {"a.csv": "2\n", "new.png": b"new"}, "bridge")
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in out.iterdir()) == [OUTPUT_MARKER, "a.csv", "new.png", "old.png"]  # no .tmp left
-
-
-@pytest.fixture
-def memfs():
-    fs = fsspec.filesystem("memory")
-    fs.store.clear()
-    fs.pseudo_dirs.clear()
-    fs.pseudo_dirs.append("")
-    yield fs
-    fs.store.clear()
 
 
 def test_a_second_sensitivity_at_a_url_removes_the_first_ones_other_tornados(tmp_path, memfs):

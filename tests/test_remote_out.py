@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 
-import fsspec
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -31,16 +30,6 @@ chunk = 4
 """
 #: Manifest fields that describe the run rather than the results.
 RUN_FIELDS = ("elapsed_s", "finished_utc", "executor")
-
-
-@pytest.fixture
-def memfs():
-    fs = fsspec.filesystem("memory")
-    fs.store.clear()
-    fs.pseudo_dirs.clear()
-    fs.pseudo_dirs.append("")
-    yield fs
-    fs.store.clear()
 
 
 @pytest.fixture

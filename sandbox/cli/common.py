@@ -191,17 +191,18 @@ def output_marker(command: str, names: Iterable[str] = ()) -> dict[str, str]:
     return {OUTPUT_MARKER: json.dumps({"command": command, "sandbox_version": __version__, "files": files}) + "\n"}
 
 
-def earlier_outputs(marker: Any, command: str) -> list[str]:
-    """The file names an earlier run of ``command`` wrote, as its marker (parsed JSON) lists them: none when
-    the marker is another command's or lists no files (a version before the list). Only plain file names
-    are returned, the marker itself left out."""
+def earlier_outputs(marker: Any, command: str, keep: Iterable[str] = ()) -> list[str]:
+    """The file names an earlier run of ``command`` wrote, as its marker (parsed JSON) lists them, less those
+    in ``keep`` (what this run writes again): none when the marker is another command's or lists no files (a
+    version before the list). Only plain file names are returned, the marker itself left out."""
     from sandbox.output.atomic import check_name
 
     if not isinstance(marker, dict) or marker.get("command") != command or not isinstance(marker.get("files"), list):
         return []
     names = []
+    keep = set(keep)
     for name in marker["files"]:
-        if isinstance(name, str) and not name.startswith("."):  # the marker and staged files are hidden
+        if isinstance(name, str) and not name.startswith(".") and name not in keep:  # the marker, staged files: hidden
             with contextlib.suppress(ValueError):
                 names.append(check_name(name))
     return names
@@ -221,7 +222,7 @@ def write_outputs(out: Path, files: dict[str, str | bytes], command: str) -> tup
 
     from sandbox.output.atomic import Staging, check_name
 
-    stale = [n for n in earlier_outputs(_json(out / OUTPUT_MARKER), command) if n not in files]
+    stale = earlier_outputs(_json(out / OUTPUT_MARKER), command, keep=files)
     files = {**files, **output_marker(command, files)}
     for name in files:
         check_name(name)

@@ -64,7 +64,7 @@ def _write_outputs(out: str, files: dict[str, str | bytes], fmt: str, command: s
     try:
         if remote.is_url(out):
             fs, root = remote.filesystem(out)
-            stale = [n for n in earlier_outputs(_remote_json(fs, f"{root}/{OUTPUT_MARKER}"), command) if n not in files]
+            stale = earlier_outputs(_remote_json(fs, f"{root}/{OUTPUT_MARKER}"), command, keep=files)
             written: list = remote.write_files(out, {**files, **output_marker(command, files)}, last=OUTPUT_MARKER)
             removed = _remove_remote(fs, root, stale)
         else:

@@ -80,9 +80,9 @@ class Scenario:
 #: A catalogue-typed parameter whose default is ``"auto"`` lets the engine choose the entry by site type.
 AUTO = "auto"
 #: An architecture instance's name: it heads dotted keys (``<name>.<parameter>`` in studies, ``architectures.<name>.…``).
-_INSTANCE = re.compile(r"[^\W_][\w-]*|_[\w-]+")
+INSTANCE_NAME = re.compile(r"[^\W_][\w-]*|_[\w-]+")
 #: Names a study's keys use for ledger inputs (``models.…``, ``catalogue.…``, ``assumptions.…``): not instance names.
-_RESERVED_INSTANCES = ("models", "catalogue", "assumptions")
+RESERVED_INSTANCES = ("models", "catalogue", "assumptions")
 #: [sweep]: see sandbox.studies.plans; [models], [catalogue]: sandbox.core.overrides; [claim]: sandbox.core.claim
 _TOP = {"study", "workload", "assumptions", "architectures", "sweep", "models", "catalogue", "claim"}
 _STUDY = {"name", "description", "seed"}
@@ -248,9 +248,9 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
         bad("architectures", "expected at least one [architectures.<name>] table")
     for instance, table in archs.items():
         key = f"architectures.{instance}"
-        if not _INSTANCE.fullmatch(instance) or instance in _RESERVED_INSTANCES:
+        if not INSTANCE_NAME.fullmatch(instance) or instance in RESERVED_INSTANCES:
             bad("architectures", "an architecture's name is letters, digits, '_' and '-' (it names study columns such "
-                                 f"as <name>.<parameter>), and not {', '.join(_RESERVED_INSTANCES)}; got {instance!r}")
+                                 f"as <name>.<parameter>), and not {', '.join(RESERVED_INSTANCES)}; got {instance!r}")
             continue
         if not isinstance(table, dict):
             bad(key, f"expected a table, got {table!r}")

@@ -7,14 +7,13 @@ from typing import Any
 from sandbox.core.catalogue import KINDS
 from sandbox.core.params import Param
 from sandbox.core.registry import Registry
-from sandbox.core.scenario import _INSTANCE, _RESERVED_INSTANCES, AUTO, PRECISIONS, WORKLOAD_KINDS
+from sandbox.core.scenario import AUTO, INSTANCE_NAME, PRECISIONS, RESERVED_INSTANCES, WORKLOAD_KINDS
 from sandbox.core.sourced import Sourced
 
 _QUANTITY = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*\S.*$"
 #: An architecture instance's name, as ``sandbox validate`` checks it (sandbox.core.scenario): the whole name
 #: matches (``(?![\s\S])``: the end of the text, as ``$`` would also take a name ending in a newline).
-INSTANCE_PATTERN = f"^(?:{_INSTANCE.pattern})(?![\\s\\S])"
-RESERVED_INSTANCES = _RESERVED_INSTANCES
+INSTANCE_PATTERN = f"^(?:{INSTANCE_NAME.pattern})(?![\\s\\S])"
 
 
 def _param_schema(p: Param, registry: Registry) -> dict[str, Any]:

@@ -55,7 +55,7 @@ import numpy as np
 from sandbox.core.catalogue import field_unit
 from sandbox.core.overrides import is_fraction_name, value_problem
 from sandbox.core.params import check_value
-from sandbox.core.scenario import Scenario, ScenarioError, param_range
+from sandbox.core.scenario import RESERVED_INSTANCES, Scenario, ScenarioError, param_range
 from sandbox.ledger.inputs import CATALOGUE_KINDS
 from sandbox.ledger.totals import ENGINE_METRIC_FAMILIES
 
@@ -284,7 +284,7 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
         return None
     if head in instances:
         dim = architecture_dimension(instances[head], rest, key, spec, bad, registry, scenario.workload.kind)
-    elif head in ("models", "catalogue", "assumptions"):
+    elif head in RESERVED_INSTANCES:  # the ledger's inputs
         dim = _ledger_dimension(registry, key, spec, bad)
     else:
         bad("", f"expected <architecture>.<param> (one of {', '.join(sorted(instances)) or 'none'}), "
