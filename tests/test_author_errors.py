@@ -381,7 +381,7 @@ def test_a_param_that_cannot_work_is_refused_when_the_plugin_builds_it(kwargs, e
                                         sources={"power_w": "datasheet"}, ranges={"cost_usd": (0.5, 2.0)}),
      "Chip 'X': ranges.cost_usd has no source"),
     (lambda: __import__("sandbox").PowerSource("Y", kind="solar", efficiency=1.3, sources={"efficiency": "a paper"}),
-     "power source 'Y': efficiency is a fraction of one, got 1.3"),
+     "PowerSource 'Y': efficiency: expected a fraction in (0, 1], got 1.3"),
     (lambda: __import__("sandbox").PowerSource("Y", kind="solar", efficiency=0.3, sources={"efficiency": "a paper"},
                                                ranges={"cost_usd_per_w": (1.0, 2.0)}),
      "PowerSource 'Y': ranges.cost_usd_per_w has no source"),

@@ -7,6 +7,7 @@ load), so a typo in the catalogue shows up as a disagreement with the source.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import MISSING, fields, replace
 from importlib.metadata import entry_points
@@ -16,7 +17,7 @@ import pytest
 from sandbox_plugins import catalogue as plugin
 
 import sandbox.core.hookspecs
-from sandbox.core.catalogue import Catalogues, Chip, GroundStation, LaunchVehicle, PowerSource
+from sandbox.core.catalogue import CatalogueError, Catalogues, Chip, GroundStation, LaunchVehicle, PowerSource
 
 
 def _collect() -> list:
@@ -329,5 +330,32 @@ def test_a_chip_that_draws_no_power_is_refused():
     plugin's entry is checked like a scenario's override, which refuses power_w = 0 in tests/test_overrides.py)."""
     good = next(e for e in ENTRIES if isinstance(e, Chip) and e.name == "H100-SXM")
     good.check()
-    with pytest.raises(ValueError, match=r"Chip 'H100-SXM': power_w must be > 0 W"):
+    with pytest.raises(ValueError, match=r"Chip 'H100-SXM': power_w: expected a value > 0 W \(a chip that computes"):
         replace(good, power_w=0.0).check()
+
+
+@pytest.mark.parametrize(("kind", "name", "change", "expected"), [
+    # the divisors of the ledger: a peak rate, a payload per flight (launches = mass / payload)
+    (Chip, "H100-SXM", {"peak_ops_per_s": {"fp16": 0.0}}, "peak_ops_per_s.fp16: expected a value > 0 FLOP/s"),
+    (LaunchVehicle, "Starship", {"payload_kg": {"LEO": 0}}, "payload_kg.LEO: expected a value > 0 kg"),
+    (Chip, "H100-SXM", {"cost_usd": float("inf")}, "cost_usd: expected a finite value >= 0 USD, got inf"),
+    (Chip, "H100-SXM", {"peak_ops_per_s": {"fp16": "lots"}}, "peak_ops_per_s.fp16 must be a number, got 'lots'"),
+    # an array sized for the end of life, A = P / (S eta k (1 - d)^T) (SMAD sec. 11.4), has no size at d = 1
+    (PowerSource, "GaAs-rigid", {"degradation_per_year": 1.5}, "degradation_per_year: expected a value in [0, 1)"),
+    # Earth's land lies between -536 m (Dead Sea shore less the geoid low) and 8,934 m (Everest plus the geoid high)
+    (GroundStation, "Goldstone", {"alt_m": 20_000.0}, "alt_m: expected a finite value from -600 to 9000 m"),
+    # an elevation mask below the horizon would see through the Earth
+    (GroundStation, "Goldstone", {"min_elevation_deg": -5.0}, "min_elevation_deg: expected a finite value from 0 to 90"),
+    (GroundStation, "Goldstone", {"lat_deg": float("nan")}, "GroundStation 'Goldstone': lat_deg not given"),
+])
+def test_a_plugins_entry_obeys_the_rules_a_scenario_override_obeys(kind, name, change, expected):
+    """One set of field rules (sandbox.core.catalogue.field_problem) for an entry a plugin registers and for a
+    scenario's [catalogue] override of it (tests/test_overrides.py), so neither path reaches a figure the other
+    refuses. Catalogues.add names the plugin: the registry reports it and sets that plugin aside."""
+    good = next(e for e in ENTRIES if isinstance(e, kind) and e.name == name)
+    good.check()
+    bad = replace(good, **change)
+    with pytest.raises(ValueError, match=re.escape(expected)):
+        bad.check()
+    with pytest.raises(CatalogueError, match=r"^plugin 'someone': " + re.escape(f"{kind.__name__} {name!r}")):
+        Catalogues().add(bad, "someone")

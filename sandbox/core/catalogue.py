@@ -8,6 +8,7 @@ a field name to its (low, high) plausible range for Monte Carlo.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields
 from types import MappingProxyType
@@ -32,6 +33,60 @@ DIVIDING_FRACTIONS = ("efficiency", "packing_factor", "round_trip_efficiency", "
 #: The destinations a launch vehicle's ``payload_kg`` names (a transport's ``destination``).
 DESTINATIONS = ("LEO", "SSO", "GTO", "TLI")
 
+#: Catalogue figures that must be above 0, and why: a chip's board power (zero would give its compute for free), and
+#: the divisors of the ledger (a chip's peak rate, a vehicle's payload and volume per flight, storage and generator
+#: mass per unit).
+POSITIVE_FIELDS: Mapping[str, str] = MappingProxyType({"power_w": "a chip that computes draws power", **dict.fromkeys(
+    ("peak_ops_per_s", "payload_kg", "fairing_volume_m3", "specific_energy_wh_per_kg", "specific_power_w_per_kg"),
+    "the ledger divides by it")})
+
+#: Catalogue figures that must stay below 1, and why. A power source's yearly loss: the array is sized for the end of
+#: its life, A = P / (S eta k (1 - d)^T) (SMAD, Wertz & Larson 1999, sec. 11.4; sandbox.models.power.array_area_m2
+#: refuses d >= 1), and a loss of all output each year leaves nothing to size.
+BELOW_ONE_FIELDS: Mapping[str, str] = MappingProxyType({
+    "degradation_per_year": "the fraction of output lost each year: at 1 nothing is left after the first year, and "
+                            "the array, sized by (1 - d)^T, would be infinite"})
+
+#: Catalogue figures bounded on both sides (a ground station's position and horizon mask), with the bounds and why.
+#: Height above the WGS84 ellipsoid of a point on Earth's land surface: the lowest dry land, the Dead Sea shore at
+#: about -430 m (below mean sea level), less the deepest geoid depression, -106 m (EGM2008, Pavlis et al. 2012), is
+#: -536 m; the highest, Everest at 8,849 m (China-Nepal survey, 2020), plus the geoid's highest point, +85 m, is
+#: 8,934 m. An elevation is an angle above the local horizon: 0 to 90 deg (a negative mask sees through the ground).
+BOUNDED_FIELDS: Mapping[str, tuple[float, float, str]] = MappingProxyType({
+    "lat_deg": (-90.0, 90.0, "geodetic latitude, WGS84"),
+    "lon_deg": (-180.0, 360.0, "longitude east, WGS84"),
+    "alt_m": (-600.0, 9000.0, "height above the WGS84 ellipsoid: Earth's land lies between the Dead Sea shore and "
+                              "Everest"),
+    "min_elevation_deg": (0.0, 90.0, "an elevation above the local horizon"),
+})
+
+
+def field_problem(fname: str, value: float, unit_text: str = "", *, allow_nan: bool = True) -> str | None:
+    """Why ``value`` (a plain number in the unit the name carries) cannot be catalogue field ``fname`` (bare, or
+    dotted as ``payload_kg.LEO``), or ``None``: the rules every entry obeys, whether a plugin registers it or a
+    scenario's ``[catalogue]`` table changes it. NaN is an entry's "not given" and passes unless ``allow_nan`` is
+    false (a value a scenario states must be a number)."""
+    head = fname.split(".")[0]
+    shown = f" {unit_text}" if unit_text else ""
+    if value != value and allow_nan:
+        return None
+    if head in BOUNDED_FIELDS:
+        lo, hi, why = BOUNDED_FIELDS[head]
+        if not (math.isfinite(value) and lo <= value <= hi):
+            return f"expected a finite value from {lo:g} to {hi:g}{shown} ({why}), got {value:g}"
+        return None
+    if not math.isfinite(value) or value < 0:
+        return f"expected a finite value >= 0{shown}, got {value:g}"
+    if value == 0 and head in POSITIVE_FIELDS:
+        return f"expected a value > 0{shown} ({POSITIVE_FIELDS[head]}), got {value:g}"
+    if head in BELOW_ONE_FIELDS and value >= 1:
+        return f"expected a value in [0, 1){shown} ({BELOW_ONE_FIELDS[head]}), got {value:g}"
+    if head in DIVIDING_FRACTIONS and not 0 < value <= 1:
+        # each of these divides a power, an area or an energy: zero has no meaning, only an infinite design
+        return f"expected a fraction in (0, 1], got {value:g}"
+    return None
+
+
 _SOURCES_DOC = "field name -> public reference of its value (at least one)"
 _RANGES_DOC = "field name -> (low, high) plausible range, in the field's unit (Monte Carlo draws within it)"
 
@@ -41,12 +96,20 @@ class _Entry:
     name: str = field(metadata={"unit": "", "doc": "the entry's name: what scenarios, parameters and designs refer to"})
 
     def check(self) -> None:
-        """Raise ``ValueError`` when a numeric field is negative or a source is missing."""
+        """Raise ``ValueError`` when a number breaks its field's rule (:func:`field_problem`: none negative or
+        infinite, divisors above 0, fractions and bounded fields within their bounds) or a source is missing."""
+        label = f"{type(self).__name__} {self.name!r}"
         for f in fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, float) and value < 0:
-                raise ValueError(f"{type(self).__name__} {self.name!r}: {f.name} must be >= 0, got {value}")
-        label = f"{type(self).__name__} {self.name!r}"
+            numbers = value.items() if isinstance(value, Mapping) and f.name not in ("sources", "ranges") else (
+                [("", value)] if isinstance(value, (int, float)) and not isinstance(value, bool) else [])
+            for sub, number in numbers:
+                key = f"{f.name}.{sub}" if sub else f.name
+                if isinstance(number, bool) or not isinstance(number, (int, float)):
+                    raise ValueError(f"{label}: {key} must be a number, got {number!r}")
+                why = field_problem(key, float(number), f.metadata.get("unit", ""))
+                if why:
+                    raise ValueError(f"{label}: {key}: {why}")
         sources = getattr(self, "sources", None)
         if not sources:
             raise ValueError(f"{label}: needs at least one source")
@@ -112,12 +175,6 @@ class Chip(_Entry):
     ranges: Mapping[str, tuple[float, float]] = _f(factory=dict, doc=_RANGES_DOC)
     see_cross_section_cm2: float = _f(  # last, so positional construction keeps working
         0.0, unit="cm2", doc="per-chip cross-section for single events that stop or corrupt work (0 = not characterised)")
-
-    def check(self) -> None:
-        """As :meth:`_Entry.check`, and a chip draws power: ``power_w`` 0 would give compute for free."""
-        if self.power_w == 0:
-            raise ValueError(f"Chip {self.name!r}: power_w must be > 0 W (a chip that computes draws power), got 0")
-        super().check()
 
     def ops(self, precision: str) -> float:
         """Peak operations per second at ``precision``; ``KeyError`` names what exists."""
@@ -201,10 +258,6 @@ class PowerSource(_Entry):
 
     def check(self) -> None:
         super().check()
-        for fname in DIVIDING_FRACTIONS:
-            value = getattr(self, fname)
-            if value > 1:  # NaN (not given) passes: the fields that do not apply to the kind stay NaN
-                raise ValueError(f"power source {self.name!r}: {fname} is a fraction of one, got {value}")
         if self.kind not in self.KINDS:
             raise ValueError(f"power source {self.name!r}: kind must be one of {', '.join(self.KINDS)}, got {self.kind!r}")
 
@@ -222,10 +275,11 @@ class GroundStation(_Entry):
     sources: Mapping[str, str] = _f(factory=dict, doc=_SOURCES_DOC)
 
     def check(self) -> None:
-        if not (-90 <= self.lat_deg <= 90 and -180 <= self.lon_deg <= 360):
-            raise ValueError(f"ground station {self.name!r}: latitude/longitude out of range")
-        if not self.sources:
-            raise ValueError(f"ground station {self.name!r}: needs at least one source")
+        """As :meth:`_Entry.check`; a station has a position, so ``lat_deg`` and ``lon_deg`` are required."""
+        missing = [f for f in ("lat_deg", "lon_deg") if getattr(self, f) != getattr(self, f)]
+        if missing:
+            raise ValueError(f"GroundStation {self.name!r}: {' and '.join(missing)} not given (a station has a position)")
+        super().check()
 
 
 CatalogueEntry = Chip | LaunchVehicle | PowerSource | GroundStation

@@ -35,7 +35,7 @@ A scenario states them as overrides, checked like every other input::
   ``packing_factor``, ``round_trip_efficiency``, ``depth_of_discharge``) lie in (0, 1] and its other divisors
   (``power_w``, ``peak_ops_per_s``, ``payload_kg``, ``fairing_volume_m3``, specific energy and power) are above 0;
   ``degradation_per_year`` lies in [0, 1), a ground station's ``min_elevation_deg`` in [0, 90] and its ``alt_m``
-  in [-600, 9000] m (:data:`_BOUNDED`). ``ranges = { field = [low, high] }`` takes the same units and bounds, for
+  in [-600, 9000] m (:data:`sandbox.core.catalogue.BOUNDED_FIELDS`, one set of rules with a plugin's entries). ``ranges = { field = [low, high] }`` takes the same units and bounds, for
   numeric fields of the entry only (``payload_kg.LEO`` for a table). The result is checked like a plugin's entry.
   An entry's ``kind`` cannot change (add a new entry of the other kind), and a new entry's name is not empty
   and differs from every other name of its catalogue by more than case.
@@ -65,12 +65,12 @@ import astropy.units as u
 
 from sandbox.core.catalogue import (
     DESTINATIONS,
-    DIVIDING_FRACTIONS,
     ENTRY_TYPES,
     KINDS,
     PRECISIONS,
     CatalogueError,
     Catalogues,
+    field_problem,
     field_unit,
 )
 from sandbox.core.modelset import MODULES
@@ -501,21 +501,9 @@ def _number(fname: str, raw: Any) -> float:
         value = float(raw)
     else:
         raise ValueError(f"expected a number{' in ' + unit_text if unit_text else ''} (or a quantity string), got {raw!r}")
-    head = fname.split(".")[0]
-    if head in _BOUNDED:  # a ground station's position (latitude and longitude may be negative) and horizon mask
-        lo, hi, why = _BOUNDED[head]
-        if not (math.isfinite(value) and lo <= value <= hi):
-            raise ValueError(f"expected a finite value from {lo:g} to {hi:g} {unit_text} ({why}), got {raw!r}")
-        return value
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"expected a finite value >= 0{' ' + unit_text if unit_text else ''}, got {raw!r}")
-    if value == 0 and head in _POSITIVE:
-        raise ValueError(f"expected a value > 0 {unit_text} ({_POSITIVE[head]}), got {raw!r}")
-    if head in _BELOW_ONE and value >= 1:
-        raise ValueError(f"expected a value in [0, 1) {unit_text} ({_BELOW_ONE[head]}), got {raw!r}")
-    if not unit_text and fname.split(".")[0] in DIVIDING_FRACTIONS and not 0 < value <= 1:
-        # each of these divides a power, an area or an energy: zero has no meaning, only an infinite design
-        raise ValueError(f"expected a fraction in (0, 1], got {raw!r}")
+    why = field_problem(fname, value, unit_text, allow_nan=False)
+    if why:
+        raise ValueError(why.rsplit(", got ", 1)[0] + f", got {raw!r}")
     if is_fraction_name(fname) and value > 1:
         raise ValueError(f"expected a fraction between 0 and 1{' (in ' + unit_text + ')' if unit_text else ''}, got {raw!r}")
     return value
@@ -534,34 +522,6 @@ def value_problem(defaults: Mapping[str, Sourced], key: str, value: float) -> st
     except ValueError as exc:
         return str(exc)
     return None
-
-
-#: Catalogue figures that must be above 0, and why: a chip's board power (zero would give its compute for free), and
-#: the divisors of the ledger (a chip's peak rate, a vehicle's payload and volume per flight, storage and generator
-#: mass per unit).
-_POSITIVE = {"power_w": "a chip that computes draws power", **dict.fromkeys(
-    ("peak_ops_per_s", "payload_kg", "fairing_volume_m3", "specific_energy_wh_per_kg", "specific_power_w_per_kg"),
-    "the ledger divides by it")}
-
-#: Catalogue figures that must stay below 1, and why. A power source's yearly loss: the array is sized for the end of
-#: its life, A = P / (S eta k (1 - d)^T) (SMAD, Wertz & Larson 1999, sec. 11.4; sandbox.models.power.array_area_m2
-#: refuses d >= 1), and a loss of all output each year leaves nothing to size.
-_BELOW_ONE = {"degradation_per_year": "the fraction of output lost each year: at 1 nothing is left after the first "
-                                      "year, and the array, sized by (1 - d)^T, would be infinite"}
-
-#: Catalogue figures bounded on both sides (a ground station's position and horizon mask), with the bounds and why.
-#: Height above the WGS84 ellipsoid of a point on Earth's land surface: the lowest dry land, the Dead Sea shore at
-#: about -430 m (below mean sea level), less the deepest geoid depression, -106 m (EGM2008, Pavlis et al. 2012), is
-#: -536 m; the highest, Everest at 8,849 m (China-Nepal survey, 2020), plus the geoid's highest point, +85 m, is
-#: 8,934 m. An elevation is an angle above the local horizon: 0 to 90 deg (a negative mask sees through the ground).
-_BOUNDED: dict[str, tuple[float, float, str]] = {
-    "lat_deg": (-90.0, 90.0, "geodetic latitude, WGS84"),
-    "lon_deg": (-180.0, 360.0, "longitude east, WGS84"),
-    "alt_m": (-600.0, 9000.0, "height above the WGS84 ellipsoid: Earth's land lies between the Dead Sea shore and "
-                              "Everest"),
-    "min_elevation_deg": (0.0, 90.0, "an elevation above the local horizon"),
-}
-
 
 
 def build_entry(kind: str, name: str, base: Any, fields: Mapping[str, Any], where: Mapping[str, str]) -> Any:
