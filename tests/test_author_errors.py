@@ -361,6 +361,10 @@ def test_a_workload_default_that_names_nothing_is_blamed_on_the_plugin(pairs, ex
      "parameter 'altitude': expected low <= default <= high, got '25 km', '20 km', '30 km'"),
     (dict(name="chips", default=8.0, low=16.0, high=4.0), "parameter 'chips': expected low <= default <= high"),
     (dict(name="chip", default="H100-SXM", catalogue="chip"), "parameter 'chip': no catalogue 'chip'; did you mean 'chips'?"),
+    # a half range was dropped: the parameter was then certain, a sweep refused it and sensitivity skipped it
+    (dict(name="altitude", default="8000 km", unit="km", low="5000 km"),
+     "parameter 'altitude': low '5000 km' is given without high: give both ends"),
+    (dict(name="chips", default=8, high=16), "parameter 'chips': high 16 is given without low"),
 ])
 def test_a_param_that_cannot_work_is_refused_when_the_plugin_builds_it(kwargs, expected):
     """Each of these was accepted: a swapped or foreign range was then drawn by sensitivity, a forgotten unit made a

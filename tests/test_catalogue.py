@@ -347,6 +347,10 @@ def test_a_chip_that_draws_no_power_is_refused():
     # an elevation mask below the horizon would see through the Earth
     (GroundStation, "Goldstone", {"min_elevation_deg": -5.0}, "min_elevation_deg: expected a finite value from 0 to 90"),
     (GroundStation, "Goldstone", {"lat_deg": float("nan")}, "GroundStation 'Goldstone': lat_deg not given"),
+    # what every design reads: NaN (not given) would fail only when an architecture used the entry
+    (Chip, "H100-SXM", {"power_w": float("nan")}, "Chip 'H100-SXM': missing power_w (every design reads them)"),
+    (LaunchVehicle, "Starship", {"payload_kg": {}, "price_usd": float("nan")},
+     "LaunchVehicle 'Starship': missing payload_kg, price_usd"),
 ])
 def test_a_plugins_entry_obeys_the_rules_a_scenario_override_obeys(kind, name, change, expected):
     """One set of field rules (sandbox.core.catalogue.field_problem) for an entry a plugin registers and for a
@@ -359,3 +363,15 @@ def test_a_plugins_entry_obeys_the_rules_a_scenario_override_obeys(kind, name, c
         bad.check()
     with pytest.raises(CatalogueError, match=r"^plugin 'someone': " + re.escape(f"{kind.__name__} {name!r}")):
         Catalogues().add(bad, "someone")
+
+
+def test_a_name_that_differs_only_by_case_is_refused():
+    """'h100-sxm' beside 'H100-SXM': a design or scenario naming one would get the other by a slip of case (a
+    scenario's [catalogue] table refuses the same, tests/test_overrides.py)."""
+    cats = Catalogues()
+    h100 = next(e for e in ENTRIES if isinstance(e, Chip) and e.name == "H100-SXM")
+    cats.add(h100, "catalogue")
+    with pytest.raises(CatalogueError, match=re.escape(
+            "plugin 'mine' registered chip 'h100-sxm', which differs only by case from 'H100-SXM' of plugin 'catalogue'")):
+        cats.add(replace(h100, name="h100-sxm"), "mine")
+    assert list(cats.chips) == ["H100-SXM"]

@@ -375,3 +375,34 @@ def test_the_default_compares_places_on_one_chip_and_a_different_chip_is_noted(d
     assert lg.get("power.it") == pytest.approx(lg.get("compute.chips") * 120_000.0 / 72 / 1e6, rel=1e-9)
     assert any(n.startswith("computes on B200, the baseline ground on H100-SXM: the .vs_baseline ratios include")
                for n in result.ledgers["starship"].notes)
+
+
+def test_a_mass_drivers_track_is_priced_at_its_class_rate_in_runs_and_studies(registry):
+    """The track is a series of identical coil segments (production class 'mass-produced') beside a one-off base: the
+    ledger prices its mass at that class's rate (Element.extra_production), so a study that moves the rate moves
+    the track's cost exactly as a run with that rate in [models] does (it stayed at the nominal 1,100 USD/kg)."""
+    s = api.load(DEFAULT, registry)
+    rates = np.array([1_100.0, 6_700.0])
+    pts = batch.evaluate_points(s, registry, {"models.cost.hardware_usd_per_kg_mass_produced": rates}, 2)
+    nominal = api.run(DEFAULT, registry).ledgers["moonbase"]
+    track_t = nominal.get("driver.track_mass")
+    # the track's capex moves by its mass × the change of rate, with the integration share the ledger adds to
+    # hardware and the insurance on hardware and integration: Δ = m Δr (1 + f_int)(1 + f_ins)
+    f_int, f_ins = (registry.models.value(f"cost.{k}_fraction") for k in ("integration", "insurance"))
+    step = track_t * 1e3 * (6_700.0 - 1_100.0) * (1 + f_int) * (1 + f_ins) / 1e6
+    capex = pts.columns["moonbase"]["cost.capex"]
+    assert capex[0] == pytest.approx(nominal.get("cost.capex"), rel=1e-9)
+    assert capex[1] - capex[0] == pytest.approx(step, rel=1e-6)
+    text = DEFAULT.read_text() + '\n[models]\n"cost.hardware_usd_per_kg_mass_produced" = "6700 USD/kg"\n'
+    from sandbox.core.scenario import parse_toml
+
+    ran = api.run(validate(parse_toml(text.encode(), "s.toml"), registry, "s.toml"), registry).ledgers["moonbase"]
+    assert pts.columns["moonbase"]["cost.per_pflop_day"][1] == pytest.approx(ran.get("cost.per_pflop_day"), rel=1e-6)
+    # the two metrics the design computes itself from that rate stay at the nominal design, and a note names them
+    assert pts.columns["moonbase"]["driver.cost_per_m"][1] == pytest.approx(nominal.get("driver.cost_per_m"))
+    assert ran.get("driver.cost_per_m") == pytest.approx(nominal.get("driver.cost_per_m") * 6_700 / 1_100)
+    assert pts.notes["moonbase"] == [
+        "its design read cost.hardware_usd_per_kg_mass_produced at the nominal value: the metrics it computes from "
+        "them (driver.cost_per_m, compare.driver_capex_per_probe) stay there, while the ledger's own use of them "
+        "follows each point (a run with the value in [models] redesigns)"]
+    assert "leo" not in pts.notes and "ground" not in pts.notes  # no metric of theirs is computed from it

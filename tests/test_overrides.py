@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from sandbox.cli import cli
 from sandbox.core.registry import default_registry
-from sandbox.core.scenario import load_scenario
+from sandbox.core.scenario import ScenarioError, load_scenario
 from sandbox.ledger.engine import evaluate
 
 HOURS_PER_YEAR = 8766.0  # Julian year
@@ -455,3 +455,16 @@ def test_a_peak_rate_override_takes_flop_per_second_and_int8_op_per_second(tmp_p
     entry, _ = scoped_entry(tmp_path, '[catalogue.chips.H100-SXM]\npeak_ops_per_s = { fp16 = "989.4 TFLOP/s", '
                             'int8 = "1979 TOP/s" }\n', "chips", "H100-SXM")
     assert entry.peak_ops_per_s["fp16"] == pytest.approx(989.4e12) and entry.peak_ops_per_s["int8"] == pytest.approx(1979e12)
+
+
+def test_a_certain_default_of_zero_may_be_restated():
+    """compute.checkpoint_overhead_inference is 0 by definition (a serving workload holds no training state to
+    checkpoint): writing its own value in [models] was refused as 'expected a value > 0'; a negative one still is."""
+    from sandbox import api
+
+    base = {"workload": {"sustained_compute": "1 PFLOPS"}, "architectures": {"ground": {}}}
+    same = api.run({**base, "models": {"compute.checkpoint_overhead_inference": 0}})
+    plain = api.run(base)
+    assert same.ledgers["ground"].get("cost.per_pflop_day") == plain.ledgers["ground"].get("cost.per_pflop_day")
+    with pytest.raises(ScenarioError, match=r"models\.compute\.checkpoint_overhead_inference: expected a value >= 0"):
+        api.run({**base, "models": {"compute.checkpoint_overhead_inference": -0.1}})

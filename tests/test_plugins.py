@@ -9,7 +9,9 @@ import subprocess
 import sys
 import types
 
-from sandbox import hookimpl
+import pytest
+
+from sandbox import api, hookimpl
 from sandbox.core import hookspecs
 from sandbox.core.catalogue import Chip
 from sandbox.core.registry import load
@@ -76,6 +78,16 @@ def test_catalogue_clash_and_replace():
     reg = load([("override", plugin("override", sandbox_register_catalogues=replace))])
     assert reg.catalogues.chips["H100-SXM"].ops("fp16") == 1.0e15
     assert reg.catalogues.owner[("chips", "H100-SXM")] == "override"
+    # every architecture computing on the H100 now uses the replacement: a run records it in its provenance and
+    # warns, also when a scenario's [catalogue] table changes the replaced entry further (that is no replacement)
+    scenario = {"workload": {"sustained_compute": "1 PFLOPS"}, "architectures": {"ground": {}},
+                "catalogue": {"chips": {"H100-SXM": {"cost_usd": 2.0}}}}
+    result = api.run(scenario, reg)
+    assert result.provenance["replaced_catalogue"] == {"chips.H100-SXM": {"by": "override", "was": "catalogue"}}
+    assert ("catalogue entry chips.H100-SXM is plugin 'override''s replacement of plugin 'catalogue''s: every "
+            "architecture that reads it uses the replacement") in result.warnings
+    assert api.run({"workload": {"sustained_compute": "1 PFLOPS"}, "architectures": {"ground": {}}},
+                   load()).provenance["replaced_catalogue"] == {}
 
 
 def test_model_replacement_is_global_and_conflicts_name_both():
@@ -135,3 +147,43 @@ def test_builtins_use_only_public_hooks(registry):
     for info in builtins:
         assert info.distribution == "space-sandbox"
         assert set(info.hooks) <= names
+
+
+def test_a_design_short_of_the_workload_is_noted():
+    """A hall of 100 H100s at 50 % utilisation delivers 100 × 989.4 TFLOP/s dense FP16 (NVIDIA H100 SXM5 datasheet)
+    × 0.5 = 49.47 PFLOP/s against 100 PFLOP/s asked: its cost per PFLOP-day holds, its totals are not the workload's,
+    and a note says so with the share (49.5 %)."""
+    from sandbox.core.architecture import ArchitectureSpec
+    from sandbox.core.design import Design, Element, PowerSystem, Site, ThermalSystem
+
+    def design(p, ctx):
+        return Design(elements=[Element(
+            name="hall", count=1, chip="H100-SXM", chips_per_unit=100, utilisation=0.5,
+            site=Site("ground", kind="ground", radiation_environment="ground"),
+            power=PowerSystem(source="grid-us"), thermal=ThermalSystem(kind="facility", pue=1.1))])
+
+    def register(register):
+        register(ArchitectureSpec(name="smallhall", title="Small hall", description="100 chips, whatever is asked.",
+                                  params=(), design=design))
+
+    reg = load([("small", plugin("small", sandbox_register_architectures=register))])
+    result = api.run({"workload": {"sustained_compute": "100 PFLOPS"}, "architectures": {"smallhall": {}}}, reg)
+    ledger = result.ledgers["smallhall"]
+    assert ledger.get("compute.delivered") == pytest.approx(49.47, rel=1e-3)
+    assert ("delivers 49.5 PFLOP/s, 49.5% of the 100 PFLOP/s the workload asks: its cost per PFLOP-day is for what "
+            "it delivers, its totals (capex, energy, mass) are not the workload's") in ledger.notes
+    assert not any(n.startswith("delivers ") for n in result.ledgers["ground"].notes)  # sized to the workload
+
+
+def test_with_two_ground_instances_the_first_in_the_file_is_the_baseline_and_a_note_says_so():
+    """The .vs_baseline ratios divide by the baseline: which of two ground halls that is follows the file's order, so
+    the note names the rule and the other instance (a hall at PUE 1.58, the Uptime Institute 2023 survey average,
+    costs more than the default's 1.1, and its ratio to the first is above 1 only while the first is the default)."""
+    halls = {"lean": {"type": "ground"}, "average": {"type": "ground", "pue": 1.58}}
+    first = api.run({"workload": {"sustained_compute": "1 PFLOPS"}, "architectures": halls})
+    second = api.run({"workload": {"sustained_compute": "1 PFLOPS"}, "architectures": dict(reversed(halls.items()))})
+    assert first.baseline == "lean" and second.baseline == "average"
+    ratio = first.ledgers["average"].get("cost.per_pflop_day.vs_baseline")
+    assert ratio > 1 and second.ledgers["lean"].get("cost.per_pflop_day.vs_baseline") == pytest.approx(1 / ratio)
+    assert ("the baseline of every .vs_baseline ratio: the first instance in the file of an architecture that can be "
+            "the baseline; average is compared with it (put the one to compare against first)") in first.ledgers["lean"].notes

@@ -109,3 +109,57 @@ def test_cached_plugin_listing_follows_installs(third_party, tmp_path):
     assert list((tmp_path / "cache" / "space-sandbox" / "cli").glob("plugins-*.json"))
     installed = json.loads(run(env, "plugins", "--format", "json").stdout)["plugins"]
     assert {p["name"] for p in installed} == {p["name"] for p in first} | {"tinyhall"}
+
+
+IMPOSTORS = '''
+from sandbox import hookimpl
+from sandbox.core.architecture import ArchitectureSpec
+from sandbox.core.catalogue import Chip
+from tinyhall_plugin import design
+
+
+class TakesLeo:
+    @hookimpl
+    def sandbox_register_architectures(self, register):
+        register(ArchitectureSpec(name="leo", title="Not LEO", description="A clash.", params=(), design=design))
+
+
+class TakesH100:
+    @hookimpl
+    def sandbox_register_catalogues(self, register):
+        register(Chip("H100-SXM", peak_ops_per_s={"fp16": 1e12}, power_w=1.0, mass_kg=1.0, cost_usd=1.0,
+                      sources={"power_w": "a clash"}))
+
+
+takes_leo, takes_h100 = TakesLeo(), TakesH100()
+'''
+
+
+def test_an_installed_plugin_cannot_displace_a_built_in(third_party, tmp_path):
+    """The built-ins register before any other installed plugin, so a third party that registers a built-in's
+    architecture or chip name (without replace=True) is the one dropped, whatever its entry-point name sorts as
+    ('aaa' sorts before 'catalogue' and 'leo'); an entry-point name that another distribution already uses is
+    reported, not silently skipped. The built-in's numbers are those of a run without the impostors."""
+    site = tmp_path / "site"
+    (site / "impostors.py").write_text(IMPOSTORS)
+    dist = site / "impostors-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: impostors\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text(
+        "[sandbox]\naaa = impostors:takes_leo\naab = impostors:takes_h100\nleo = impostors:takes_leo\n")
+    with_them = run(third_party, "run", "scenarios/default.toml", "--format", "json")
+    without = run(dict(third_party, PYTHONPATH=os.environ.get("PYTHONPATH", "")), "run", "scenarios/default.toml",
+                  "--format", "json")
+    assert with_them.returncode == without.returncode == 0, with_them.stderr + without.stderr
+    doc, clean = json.loads(with_them.stdout), json.loads(without.stdout)
+
+    def numbers(d):
+        return {(r["architecture"], r["metric"]): r["value"] for r in d["records"]}
+
+    assert numbers(doc) == numbers(clean)
+    errors = {e["name"]: e["error"] for e in doc["provenance"]["plugin_load_errors"]}
+    assert errors["aaa"] == "plugin 'aaa' registered architecture 'leo', already registered by plugin 'leo'"
+    assert errors["aab"].startswith("plugin 'aab' registered chip 'H100-SXM', already registered by plugin 'catalogue'")
+    assert errors["leo"] == ("entry-point name 'leo' is taken by 'sandbox_plugins.leo' (space-sandbox), so "
+                             "'impostors:takes_leo' was not loaded: give it an entry-point name of its own")
+    assert "catalogue" not in errors and "leo" in {p["name"] for p in doc["provenance"]["plugins"]}

@@ -520,7 +520,7 @@ def design(p: Params, ctx: Context) -> Design:
         # same full cadence the load is for: load and work are one design case
         work_w=cadence_w * p.driver_efficiency,
         extra_mass_kg={"mass-driver track": track_kg, "driver pulsed-power buffer": buffer_kg},
-        extra_capex_usd={"mass-driver track": track_kg * ctx.models.value(_CLASS_RATE[p.track_production])},
+        extra_production={"mass-driver track": p.track_production},  # priced by the ledger at that class's rate
     )
     feed = PowerLink(plant.name, base.name, [LinkStage("base power bus", 1.0)], kind="cable")
     notes += [

@@ -95,10 +95,16 @@ _RANGES_DOC = "field name -> (low, high) plausible range, in the field's unit (M
 class _Entry:
     name: str = field(metadata={"unit": "", "doc": "the entry's name: what scenarios, parameters and designs refer to"})
 
+    #: Fields every design reads from an entry of this type: NaN (or an empty table) is refused.
+    REQUIRED = ()
+
     def check(self) -> None:
         """Raise ``ValueError`` when a number breaks its field's rule (:func:`field_problem`: none negative or
         infinite, divisors above 0, fractions and bounded fields within their bounds) or a source is missing."""
         label = f"{type(self).__name__} {self.name!r}"
+        missing = [f for f in self.REQUIRED if getattr(self, f) != getattr(self, f) or getattr(self, f) == {}]
+        if missing:
+            raise ValueError(f"{label}: missing {', '.join(missing)} (every design reads them)")
         for f in fields(self):
             value = getattr(self, f.name)
             numbers = value.items() if isinstance(value, Mapping) and f.name not in ("sources", "ranges") else (
@@ -176,6 +182,8 @@ class Chip(_Entry):
     see_cross_section_cm2: float = _f(  # last, so positional construction keeps working
         0.0, unit="cm2", doc="per-chip cross-section for single events that stop or corrupt work (0 = not characterised)")
 
+    REQUIRED = ("peak_ops_per_s", "power_w", "mass_kg", "cost_usd")
+
     def ops(self, precision: str) -> float:
         """Peak operations per second at ``precision``; ``KeyError`` names what exists."""
         try:
@@ -208,6 +216,8 @@ class LaunchVehicle(_Entry):
     year: int = _f(0, unit="", doc="year of first flight or of the figures (0 = not given)")
     sources: Mapping[str, str] = _f(factory=dict, doc=_SOURCES_DOC)
     ranges: Mapping[str, tuple[float, float]] = _f(factory=dict, doc=_RANGES_DOC)
+
+    REQUIRED = ("payload_kg", "price_usd")
 
     def payload(self, destination: str) -> float:
         """Payload mass (kg) to ``destination``; ``KeyError`` names what exists."""
@@ -324,6 +334,9 @@ class Catalogues:
     power_sources: dict[str, PowerSource] = field(default_factory=dict)
     ground_stations: dict[str, GroundStation] = field(default_factory=dict)
     owner: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: Entries a plugin registered with ``replace=True`` over another plugin's: ``"kind.name"`` → (new owner,
+    #: previous owner). Every architecture reads the replacement, so runs record it (provenance, a warning).
+    replaced: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def add(self, entry: CatalogueEntry, plugin: str, replace: bool = False) -> None:
         """Add ``entry`` registered by ``plugin``.
@@ -340,6 +353,10 @@ class Catalogues:
             raise CatalogueError(f"plugin {plugin!r}: {exc}") from None
         table = getattr(self, kind)
         key = (kind, entry.name)
+        twin = next((n for n in table if n != entry.name and n.casefold() == entry.name.casefold()), None)
+        if twin is not None:  # a design or scenario naming one of the two would get the other by a typo of case
+            raise CatalogueError(f"plugin {plugin!r} registered {kind[:-1].replace('_', ' ')} {entry.name!r}, which "
+                                 f"differs only by case from {twin!r} of plugin {self.owner[(kind, twin)]!r}")
         if entry.name in table and not replace:
             raise CatalogueError(
                 f"plugin {plugin!r} registered {kind[:-1].replace('_', ' ')} {entry.name!r}, "
@@ -349,6 +366,9 @@ class Catalogues:
             value = getattr(entry, f.name)
             if isinstance(value, Mapping) and not isinstance(value, MappingProxyType):
                 object.__setattr__(entry, f.name, MappingProxyType(dict(value)))
+        if entry.name in table and self.owner[key] != plugin:
+            self.replaced[f"{kind}.{entry.name}"] = (plugin, self.replaced.get(f"{kind}.{entry.name}",
+                                                                           (None, self.owner[key]))[1])
         table[entry.name] = entry
         self.owner[key] = plugin
 

@@ -270,7 +270,9 @@ class Element(_Plain):
     applied by the engine's derating with ``throughput_reason`` shown in ``--explain``.
     ``extra_*``: plugin-specific items (e.g. a mass driver's track) that the ledger adds as given,
     each keyed by a name that appears in the breakdown; an ``extra_mass_kg`` item is priced at the
-    production-class rate unless ``extra_capex_usd`` has the same key (then the plugin prices it).
+    production-class rate unless ``extra_capex_usd`` has the same key (then the plugin prices it);
+    ``extra_production`` names another production class for an item (a mass driver's track built as a series
+    beside a one-off base), whose rate the ledger applies, so that studies drawing the rate move its cost too.
     """
 
     name: str
@@ -307,6 +309,7 @@ class Element(_Plain):
     extra_mass_kg: dict[str, float] = field(default_factory=dict)
     extra_capex_usd: dict[str, float] = field(default_factory=dict)
     extra_opex_usd_per_year: dict[str, float] = field(default_factory=dict)
+    extra_production: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

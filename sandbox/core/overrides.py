@@ -301,7 +301,8 @@ def _model_bounds(default: Sourced, value: float, raw: Any, name: str) -> None:
     shown = f" {default.unit}" if default.unit not in ("", "1") else ""
     if not math.isfinite(value):
         raise ValueError(f"expected a finite value{' in ' + default.unit if shown else ''}, got {raw!r}")
-    positive = default.low is None or default.low > 0
+    # a certain default must stay above 0 (a divisor, a rate) unless 0 is its own value (a definition: no checkpoints)
+    positive = (default.low is None and float(default.nominal) > 0) or (default.low is not None and default.low > 0)
     if value < 0 or (positive and value == 0):
         raise ValueError(f"expected a value {'>' if positive else '>='} 0{shown}, got {raw!r}")
     if _is_fraction(default, name) and value > 1:
@@ -554,20 +555,7 @@ def build_entry(kind: str, name: str, base: Any, fields: Mapping[str, Any], wher
         extra = {"ranges": ranges} if ranges is not None else {}
         entry = ENTRY_TYPES[kind](name=name, **changes, sources=sources, **extra)
     entry.check()
-    _needs_numbers(kind, entry)
     return entry
-
-
-def _needs_numbers(kind: str, entry: Any) -> None:
-    """A new chip or launch vehicle must give the numbers every design reads (NaN means "not given")."""
-    required = {"chips": ("power_w", "mass_kg", "cost_usd"), "launch_vehicles": ("price_usd",)}.get(kind, ())
-    missing = [f for f in required if isinstance(getattr(entry, f), float) and math.isnan(getattr(entry, f))]
-    if kind == "chips" and not entry.peak_ops_per_s:
-        missing.insert(0, "peak_ops_per_s")
-    if kind == "launch_vehicles" and not entry.payload_kg:
-        missing.insert(0, "payload_kg")
-    if missing:
-        raise ValueError(f"missing {', '.join(missing)}")
 
 
 # ----------------------------------------------------------------------------- the scoped registry
@@ -600,16 +588,21 @@ def scoped(registry: Any, overrides: Overrides) -> Any:
     if hit is not None:
         return hit
     cats = Catalogues(**{kind: dict(getattr(registry.catalogues, kind)) for kind in KINDS},
-                      owner=dict(registry.catalogues.owner))
+                      owner=dict(registry.catalogues.owner), replaced=dict(registry.catalogues.replaced))
     for (kind, name), fields in overrides.catalogue.items():
         base = getattr(registry.catalogues, kind).get(name)
         prefix = f"catalogue.{kind}.{name}."
         where = {k[len(prefix):].split(".")[0]: v for k, v in overrides.where.items() if k.startswith(prefix)}
         entry = build_entry(kind, name, base, fields, where)
+        by_plugin = cats.replaced.get(f"{kind}.{name}")  # a plugin's replacement stays recorded; the file's is not one
         try:
             cats.add(entry, "scenario", replace=True)
         except CatalogueError as exc:  # checked at validation; kept as an error rather than a silent skip
             raise ValueError(str(exc)) from None
+        if by_plugin is None:
+            cats.replaced.pop(f"{kind}.{name}", None)
+        else:
+            cats.replaced[f"{kind}.{name}"] = by_plugin
     defaults = {}
     for name, stated in overrides.models.items():
         old = registry.models.default(name)

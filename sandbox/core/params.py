@@ -102,6 +102,10 @@ class Param:
                 checked[label] = check_value(self, value)  # the default and the range must be valid values themselves
             except ValueError as exc:
                 raise ValueError(f"parameter {self.name!r}: {label} {value!r}: {exc}") from None
+        if (self.low is None) != (self.high is None):  # a half range would be dropped: the parameter read as certain
+            given, missing = ("low", "high") if self.high is None else ("high", "low")
+            raise ValueError(f"parameter {self.name!r}: {given} {getattr(self, given)!r} is given without {missing}: "
+                             "give both ends of the range studies draw within, or neither (a certain value)")
         if len(checked) == 3 and self.kind in ("quantity", "number", "integer"):
             low, default, high = (float(checked[k].to_value(self.si_unit)) if self.kind == "quantity" else float(checked[k])
                                   for k in ("low", "default", "high"))

@@ -43,6 +43,8 @@ ENV_VAR = "SANDBOX_PLUGINS"
 #: Modules of the host itself that use the public hooks (like datasette's default plugins):
 #: always loaded, listed by ``sandbox plugins --all``.
 HOST_PLUGINS = ("sandbox.cli.studies", "sandbox.cli.bridge", "sandbox.serve.command")
+#: The distribution the built-in plugins come with: they register before any other installed plugin.
+OWN_DISTRIBUTION = "space-sandbox"
 
 
 class PluginError(Exception):
@@ -185,18 +187,27 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
     pm.add_hookspecs(hookspecs)
     infos: list[PluginInfo] = []
     errors: list[PluginInfo] = []
-    eps = sorted(metadata.entry_points(group=GROUP), key=lambda e: e.name)
+    # the sandbox's own plugins register first, then the others by entry-point name: on a name clash the plugin
+    # registered later is the one dropped, so an installed third-party plugin can never displace a built-in
+    eps = sorted(metadata.entry_points(group=GROUP), key=lambda e: (_distribution(e)[0] != OWN_DISTRIBUTION, e.name))
     wanted = _selected(e.name for e in eps)
-    seen: set[str] = set()
+    seen: dict[str, metadata.EntryPoint] = {}
     for module_name in HOST_PLUGINS:
         plugin = importlib.import_module(module_name)
         _register(pm, plugin, module_name)
-        infos.append(PluginInfo(module_name, module_name, "space-sandbox", _version(), _hook_names(pm, plugin), host=True))
+        infos.append(PluginInfo(module_name, module_name, OWN_DISTRIBUTION, _version(), _hook_names(pm, plugin), host=True))
     for ep in eps:
-        if ep.name in seen or (wanted is not None and ep.name not in wanted):
+        if wanted is not None and ep.name not in wanted:
             continue
-        seen.add(ep.name)
         dist, version = _distribution(ep)
+        if ep.name in seen:  # the same name from another distribution: only the first can be selected or shown
+            first = seen[ep.name]
+            if first.value != ep.value:
+                errors.append(PluginInfo(ep.name, ep.value, dist, version, error=(
+                    f"entry-point name {ep.name!r} is taken by {first.value!r} ({_distribution(first)[0] or '?'}), "
+                    f"so {ep.value!r} was not loaded: give it an entry-point name of its own")))
+            continue
+        seen[ep.name] = ep
         try:
             plugin = ep.load()
         except (Exception, SystemExit) as exc:  # a broken plugin (sys.exit at import included) must not take the others down

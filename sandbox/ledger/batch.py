@@ -106,7 +106,7 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
                 errors.append(res.error)
                 row_errors[idx] = res.error
                 continue
-            notes += [x for x in res.notes if x not in notes]
+            notes += [x for x in res.notes + design_read_notes(res, ledger_keys, registry) if x not in notes]
             for m in res.ledger.metrics if res.ledger is not None else ():
                 if not unit_of_metric(m.name) and m.unit:
                     result.units.setdefault(m.name, m.unit)
@@ -137,6 +137,26 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
                 if k != "valid":
                     cols[k] = np.where(cols["valid"], cols[k], np.nan)
     return result
+
+
+def design_read_notes(res: Any, ledger_keys: Mapping[str, np.ndarray], registry: Any) -> list[str]:
+    """A note when the study moves a shared-model default that a metric of the architecture's own design names among
+    its inputs: the design is made once with the nominal value, so that metric stays there, while the ledger's own use
+    of the input follows every point (a run with the value in ``[models]`` redesigns, so the two differ by exactly
+    these figures). Inputs the design reads only to size what it builds (through the engine's sizing) are the plan
+    made with the best estimates, as documented above, and are not named. Catalogue reads are not recorded."""
+    reads = getattr(res, "reads", None) or ()
+    moved = [k[7:] for k, v in sorted(ledger_keys.items()) if k.startswith("models.") and k[7:] in reads
+             and np.any(np.asarray(v, dtype=float) != registry.models.value(k[7:]))]
+    named = {n: [m.name for m in getattr(res.design, "metrics", ()) or () if any(n in str(i) for i in m.inputs)]
+             for n in moved}
+    named = {n: ms for n, ms in named.items() if ms}
+    if not named:
+        return []
+    metrics = list(dict.fromkeys(m for ms in named.values() for m in ms))
+    shown = ", ".join(metrics[:4]) + (f" and {len(metrics) - 4} more" if len(metrics) > 4 else "")
+    return [f"its design read {', '.join(named)} at the nominal value: the metrics it computes from them ({shown}) stay "
+            "there, while the ledger's own use of them follows each point (a run with the value in [models] redesigns)"]
 
 
 def metric_names(result: PointResults) -> list[str]:

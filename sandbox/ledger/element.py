@@ -189,6 +189,13 @@ def _validate(el: Element, where: str) -> None:
     for label, value in checks:
         if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
             raise EvaluationError(f"{where}: {label} = {value!r} (must be a finite number >= 0)")
+    for item, cls in el.extra_production.items():
+        if item not in el.extra_mass_kg or item in el.extra_capex_usd:
+            raise EvaluationError(f"{where}: extra_production[{item!r}] names no item of extra_mass_kg that the ledger "
+                                  "prices (an item in extra_capex_usd is priced by the plugin)")
+        if cls not in PRODUCTION_CLASSES:
+            raise EvaluationError(f"{where}: extra_production[{item!r}] must be one of "
+                                  f"{', '.join(PRODUCTION_CLASSES)}, got {cls!r}")
 
 
 def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, chk: _Checks | None = None) -> dict[str, Any]:
@@ -456,14 +463,16 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     rate_key = PRODUCTION_CLASSES[el.production]
     usd_per_kg = mv(rate_key) if in_space else 0.0  # on the ground the building is priced per W (site capex)
     plugin_priced = {k for k in el.extra_mass_kg if k in el.extra_capex_usd}
-    class_priced_extra = sum(v for k, v in el.extra_mass_kg.items() if k not in plugin_priced)
+    class_priced_extra = sum(v for k, v in el.extra_mass_kg.items() if k not in plugin_priced and k not in el.extra_production)
+    own_class_extra = sum((mv(PRODUCTION_CLASSES[c]) if in_space else 0.0) * el.extra_mass_kg[k]
+                          for k, c in el.extra_production.items())
     chips_capex = n_chips * chk.need(chip, "cost_usd") if chip is not None else 0.0
     hosts_capex = n_chips * host_usd
     power_hw = (power_capex + storage_capex) * count
     structure_capex = usd_per_kg * (structure_mass + shield_mass) * count
     thermal_capex = usd_per_kg * thermal_mass * count
     avionics_capex = usd_per_kg * (el.avionics_mass_kg + propulsion_mass + tankage) * count
-    other_capex = usd_per_kg * class_priced_extra * count + sum(el.extra_capex_usd.values())
+    other_capex = (usd_per_kg * class_priced_extra + own_class_extra) * count + sum(el.extra_capex_usd.values())
     hardware = chips_capex + hosts_capex + power_hw + structure_capex + thermal_capex + avionics_capex + other_capex
     f_integration = mv("cost.integration_fraction") if in_space else 0.0  # integration, assembly and test: in space only
     integration = f_integration * hardware
@@ -565,7 +574,7 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
 
     totals = {k: float(v) for k, v in totals.items()}
     if has_electronics and float(cc["tid_life"]) < el.lifetime_years:
-        notes.append(f"{where}: total dose limits life to {float(cc['tid_life']):.1f} yr (design life {el.lifetime_years:g} yr)")
+        notes.append(f"{where}: total dose limits life to {_years(float(cc['tid_life']))} yr (design life {el.lifetime_years:g} yr)")
     if source_name != el.power.source or storage_name != el.power.storage:
         notes.append(f"{where}: power technology by site type: array {source_name}"
                      + (f", storage {storage_name}" if storage_name else "") + " (docs/models.md, one envelope)")
@@ -719,8 +728,12 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
         trace["capex.integration"] = f"{mv('cost.integration_fraction'):g} [cost.integration_fraction] × hardware"
         trace["capex.insurance"] = (f"{mv('cost.insurance_fraction'):g} [cost.insurance_fraction] × (hardware + integration + "
                                     "launch): launch and first-year cover")
-    by_mass = (f"{cls if site.kind != 'ground' else '0 USD/kg'} × mass of {', '.join(v['class_priced'])}"
-               if v["class_priced"] else "")
+    own = set(el.extra_production)
+    by_mass = " + ".join(
+        [f"{cls if site.kind != 'ground' else '0 USD/kg'} × mass of {', '.join(k for k in v['class_priced'] if k not in own)}"]
+        * any(k not in own for k in v["class_priced"])
+        + [f"{mv(PRODUCTION_CLASSES[c]) if site.kind != 'ground' else 0:,.4g} USD/kg [{PRODUCTION_CLASSES[c]}] × mass of {k}"
+           for k, c in el.extra_production.items()])
     by_plugin = ", ".join(f"{k} {float(x):.4g} USD" for k, x in el.extra_capex_usd.items())
     trace["capex.other"] = ("plugin items [element]: " + " + ".join(
         part for part in (by_mass, f"priced by the plugin: {by_plugin}" if by_plugin else "") if part) if by_mass or by_plugin
@@ -756,3 +769,9 @@ def _propellant_kg(dry_kg: Any, dv_m_s: float, isp_s: float) -> Any:
 
     value = trajectory.propellant_mass(as_array(dry_kg) * u.kg, dv_m_s * u.m / u.s, isp_s * u.s).to_value(u.kg)
     return value if np.ndim(value) else float(value)
+
+
+def _years(value: float) -> str:
+    """A life in years as a note shows it: one decimal, or two significant figures below 0.1 yr (a dose-limited life
+    of hours is not '0.0 yr')."""
+    return f"{value:.1f}" if value >= 0.1 else f"{value:.2g}"

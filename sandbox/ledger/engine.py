@@ -65,8 +65,15 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
             ledgers[name].metrics.append(Metric(metric, value, "x", inputs=[base, f"{baseline}.{base}"]))
     for name, text in chip_notes(designs, baseline).items():
         ledgers[name].notes.append(text)
+    others = [r.instance for r in runs if r.spec.baseline and r.instance != baseline]
+    if others and baseline in ledgers:  # which one is the baseline follows the file's order: say so
+        ledgers[baseline].notes.append(
+            "the baseline of every .vs_baseline ratio: the first instance in the file of an architecture that can be the "
+            f"baseline; {', '.join(others)} {'is' if len(others) == 1 else 'are'} compared with it (put the one to "
+            "compare against first)")
     provenance = _provenance(scenario, registry, started, added_baseline, baseline)
-    result = RunResult(scenario, ledgers, failures, baseline, provenance, designs, unread_overrides(scenario, registry, read))
+    result = RunResult(scenario, ledgers, failures, baseline, provenance, designs,
+                       replaced_entries(registry) + unread_overrides(scenario, registry, read))
     if result.warnings:
         provenance["warnings"] = list(result.warnings)
     hooks = registry.hooks
@@ -93,6 +100,13 @@ def chip_notes(designs: dict[str, Any], baseline: str | None) -> dict[str, str]:
                            "the .vs_baseline ratios include the difference between the chips (put the same accelerator in "
                            "both to compare the places alone)")
     return notes
+
+
+def replaced_entries(registry: Any) -> list[str]:
+    """One warning per catalogue entry a plugin replaced over another plugin's (``register(entry, replace=True)``):
+    every architecture that reads it computes with the replacement, a change no scenario file shows."""
+    return [f"catalogue entry {key} is plugin {new!r}'s replacement of plugin {old!r}'s: every architecture that "
+            "reads it uses the replacement" for key, (new, old) in getattr(registry.catalogues, "replaced", {}).items()]
 
 
 def unread_overrides(scenario: Scenario, registry: Any, design_reads: set[str] | None) -> list[str]:
@@ -124,10 +138,9 @@ def _orbit_library() -> str:
 
 
 def _provenance(scenario: Scenario, registry: Registry, started: float, added_baseline: bool, baseline: str | None) -> dict[str, Any]:
-    import sys
-
     from sandbox import __version__
     from sandbox.ledger.evaluate import scenario_content_key
+    from sandbox.trajectory import library_results_used
 
     return {
         "scenario": {"path": scenario.path, "sha256": scenario.sha256, "content_sha256": scenario_content_key(scenario),
@@ -138,8 +151,10 @@ def _provenance(scenario: Scenario, registry: Registry, started: float, added_ba
                     for p in registry.plugins],
         "plugin_load_errors": [{"name": p.name, "error": p.error} for p in registry.load_errors],
         "replaced_models": registry.models.replaced,
+        "replaced_catalogue": {key: {"by": new, "was": old}
+                               for key, (new, old) in registry.catalogues.replaced.items()},
         "scenario_overrides": dict(scenario.overrides.where),
-        "orbit_library": _orbit_library() if ("boinor" in sys.modules or "poliastro" in sys.modules) else None,
+        "orbit_library": _orbit_library() if library_results_used() else None,
         "baseline": baseline,
         "baseline_added_by_engine": added_baseline,
         "parameters": {r.instance: {"type": r.spec.name, "overridden": sorted(r.params.overridden),

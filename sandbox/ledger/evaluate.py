@@ -240,7 +240,21 @@ def _nominal_ledger(run: ArchitectureRun, made: Made, registry: Any, timeout_s: 
     ledger = Ledger(run.instance, run.spec.name, plugin, metrics, notes)
     made.plugin_calls = add_extra_metrics(ledger, design, ctx, registry, timeout_s)
     campaign_note(ledger)
+    shortfall_note(ledger, ctx.workload.sustained_flops)
     return ledger
+
+
+def shortfall_note(ledger: Ledger, asked_flops: float) -> None:
+    """Note a design that delivers less than the workload asks (``asked_flops`` in FLOP/s): its per-PFLOP-day and
+    per-GPU-hour figures hold for what it delivers, but its totals (capex, energy, mass) are not the workload's."""
+    if not ledger.has("compute.delivered") or not asked_flops > 0:
+        return
+    delivered = float(ledger.get("compute.delivered")) * 1e15  # the ledger's figure is in PFLOP/s
+    if delivered < 0.99 * asked_flops:
+        ledger.notes.append(
+            f"delivers {delivered / 1e15:,.3g} PFLOP/s, {delivered / asked_flops:.1%} of the {asked_flops / 1e15:,.3g} "
+            "PFLOP/s the workload asks: its cost per PFLOP-day is for what it delivers, its totals (capex, energy, "
+            "mass) are not the workload's")
 
 
 def campaign_note(ledger: Ledger) -> None:

@@ -316,6 +316,7 @@ def _provenance(result: RunResult) -> str:
         ("orbit library", prov.get("orbit_library") or "not used"),
         ("baseline", f"{prov.get('baseline')}{' (added by the engine)' if prov.get('baseline_added_by_engine') else ''}"),
         ("replaced model components", json.dumps(prov.get("replaced_models", {}), default=str) or "none"),
+        ("replaced catalogue entries", json.dumps(prov.get("replaced_catalogue", {}), default=str) or "none"),
         ("started (UTC)", prov.get("started_utc", "")),
         ("elapsed", f"{prov.get('elapsed_s', '')} s"),
     ])

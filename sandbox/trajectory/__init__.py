@@ -74,7 +74,7 @@ from .keeping import (
 )
 from .kernel import ConstellationChunk, constellation_day, j2_mean_circular_state, mean_circular_elements
 from .library import ENV_LIBRARY, SUPPORTED_LIBRARIES, backend, enable_numba_cache, numba_cache_dir
-from .memo import ENV_MEMO, CacheWarning
+from .memo import ENV_MEMO, CacheWarning, library_results_used
 from .orbits import (
     body_mu,
     body_radius,
@@ -185,6 +185,7 @@ __all__ = [
     "lagrange_distance_from_earth",
     "lagrange_points",
     "lambert",
+    "library_results_used",
     "lattice_cluster",
     "lattice_links",
     "lattice_points",

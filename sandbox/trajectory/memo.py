@@ -63,6 +63,9 @@ _LOCAL: dict[str, Any] = {}
 #: Entries kept per process at most (then forgotten all at once; the files stay).
 LOCAL_MAX = 4096
 _WRITTEN: dict[str, int] = {}
+#: Whether this process has asked for a memoised result (from disk, the process memo or the library itself): the
+#: values then come from the orbit library whose name and version key the memo, even when it was never imported.
+_ASKED = False
 
 
 def enabled() -> bool:
@@ -178,6 +181,8 @@ def memoised(kind: str, key: tuple, compute: Callable[[], Any], decode: Callable
     kind are written (per stamp). Stored values are also kept for
     the rest of the process (decoded afresh on every call) unless ``keep`` is False.
     """
+    global _ASKED
+    _ASKED = True
     path = entry_path(kind, key)
     if path is None and not enabled():
         return decode(compute())
@@ -202,6 +207,14 @@ def memoised(kind: str, key: tuple, compute: Callable[[], Any], decode: Callable
     if keep:
         _remember(name, value)
     return result
+
+
+def library_results_used() -> bool:
+    """Whether this process used a result of the orbit library: computed by it, or read from the memo it keys
+    (a warm run reads every value from the memo and never imports the library; its provenance still names it)."""
+    import sys
+
+    return _ASKED or any(name in sys.modules for name in ("boinor", "poliastro"))
 
 
 def _remember(name: str, value: Any) -> None:
