@@ -35,8 +35,9 @@ A scenario states them as overrides, checked like every other input::
   ``packing_factor``, ``round_trip_efficiency``, ``depth_of_discharge``) lie in (0, 1] and its other divisors
   (``power_w``, ``peak_ops_per_s``, ``payload_kg``, ``fairing_volume_m3``, specific energy and power) are above 0;
   ``degradation_per_year`` lies in [0, 1), a ground station's ``min_elevation_deg`` in [0, 90] and its ``alt_m``
-  in [-600, 9000] m (:data:`sandbox.core.catalogue.BOUNDED_FIELDS`, one set of rules with a plugin's entries). ``ranges = { field = [low, high] }`` takes the same units and bounds, for
-  numeric fields of the entry only (``payload_kg.LEO`` for a table). The result is checked like a plugin's entry.
+  in [-600, 9000] m: the rules a plugin's entries obey too (:func:`sandbox.core.catalogue.field_problem`).
+  ``ranges = { field = [low, high] }`` takes the same units and bounds, for numeric fields of the entry only
+  (``payload_kg.LEO`` for a table). The result is checked like a plugin's entry.
   An entry's ``kind`` cannot change (add a new entry of the other kind), and a new entry's name is not empty
   and differs from every other name of its catalogue by more than case.
 

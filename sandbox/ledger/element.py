@@ -728,12 +728,11 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
         trace["capex.integration"] = f"{mv('cost.integration_fraction'):g} [cost.integration_fraction] × hardware"
         trace["capex.insurance"] = (f"{mv('cost.insurance_fraction'):g} [cost.insurance_fraction] × (hardware + integration + "
                                     "launch): launch and first-year cover")
-    own = set(el.extra_production)
-    by_mass = " + ".join(
-        [f"{cls if site.kind != 'ground' else '0 USD/kg'} × mass of {', '.join(k for k in v['class_priced'] if k not in own)}"]
-        * any(k not in own for k in v["class_priced"])
-        + [f"{mv(PRODUCTION_CLASSES[c]) if site.kind != 'ground' else 0:,.4g} USD/kg [{PRODUCTION_CLASSES[c]}] × mass of {k}"
-           for k, c in el.extra_production.items()])
+    at_element_rate = [k for k in v["class_priced"] if k not in el.extra_production]
+    parts = [f"{cls if site.kind != 'ground' else '0 USD/kg'} × mass of {', '.join(at_element_rate)}"] if at_element_rate else []
+    parts += [f"{mv(PRODUCTION_CLASSES[c]) if site.kind != 'ground' else 0:,.4g} USD/kg [{PRODUCTION_CLASSES[c]}] × mass of {k}"
+              for k, c in el.extra_production.items()]
+    by_mass = " + ".join(parts)
     by_plugin = ", ".join(f"{k} {float(x):.4g} USD" for k, x in el.extra_capex_usd.items())
     trace["capex.other"] = ("plugin items [element]: " + " + ".join(
         part for part in (by_mass, f"priced by the plugin: {by_plugin}" if by_plugin else "") if part) if by_mass or by_plugin
