@@ -61,29 +61,32 @@ BOUNDED_FIELDS: Mapping[str, tuple[float, float, str]] = MappingProxyType({
 })
 
 
-def field_problem(fname: str, value: float, unit_text: str = "", *, allow_nan: bool = True) -> str | None:
+def field_problem(fname: str, value: float, unit_text: str = "", *, allow_nan: bool = True,
+                  written: str = "") -> str | None:
     """Why ``value`` (a plain number in the unit the name carries) cannot be catalogue field ``fname`` (bare, or
     dotted as ``payload_kg.LEO``), or ``None``: the rules every entry obeys, whether a plugin registers it or a
     scenario's ``[catalogue]`` table changes it. NaN is an entry's "not given" and passes unless ``allow_nan`` is
-    false (a value a scenario states must be a number)."""
+    false (a value a scenario states must be a number). ``written``: the value as the user wrote it, shown in the
+    message instead of ``value``."""
     head = fname.split(".")[0]
+    got = written or f"{value:g}"
     shown = f" {unit_text}" if unit_text else ""
     if value != value and allow_nan:
         return None
     if head in BOUNDED_FIELDS:
         lo, hi, why = BOUNDED_FIELDS[head]
         if not (math.isfinite(value) and lo <= value <= hi):
-            return f"expected a finite value from {lo:g} to {hi:g}{shown} ({why}), got {value:g}"
+            return f"expected a finite value from {lo:g} to {hi:g}{shown} ({why}), got {got}"
         return None
     if not math.isfinite(value) or value < 0:
-        return f"expected a finite value >= 0{shown}, got {value:g}"
+        return f"expected a finite value >= 0{shown}, got {got}"
     if value == 0 and head in POSITIVE_FIELDS:
-        return f"expected a value > 0{shown} ({POSITIVE_FIELDS[head]}), got {value:g}"
+        return f"expected a value > 0{shown} ({POSITIVE_FIELDS[head]}), got {got}"
     if head in BELOW_ONE_FIELDS and value >= 1:
-        return f"expected a value in [0, 1){shown} ({BELOW_ONE_FIELDS[head]}), got {value:g}"
+        return f"expected a value in [0, 1){shown} ({BELOW_ONE_FIELDS[head]}), got {got}"
     if head in DIVIDING_FRACTIONS and not 0 < value <= 1:
         # each of these divides a power, an area or an energy: zero has no meaning, only an infinite design
-        return f"expected a fraction in (0, 1], got {value:g}"
+        return f"expected a fraction in (0, 1], got {got}"
     return None
 
 

@@ -503,9 +503,9 @@ def _number(fname: str, raw: Any) -> float:
         value = float(raw)
     else:
         raise ValueError(f"expected a number{' in ' + unit_text if unit_text else ''} (or a quantity string), got {raw!r}")
-    why = field_problem(fname, value, unit_text, allow_nan=False)
+    why = field_problem(fname, value, unit_text, allow_nan=False, written=repr(raw))
     if why:
-        raise ValueError(why.rsplit(", got ", 1)[0] + f", got {raw!r}")
+        raise ValueError(why)
     if is_fraction_name(fname) and value > 1:
         raise ValueError(f"expected a fraction between 0 and 1{' (in ' + unit_text + ')' if unit_text else ''}, got {raw!r}")
     return value
@@ -589,21 +589,17 @@ def scoped(registry: Any, overrides: Overrides) -> Any:
     if hit is not None:
         return hit
     cats = Catalogues(**{kind: dict(getattr(registry.catalogues, kind)) for kind in KINDS},
-                      owner=dict(registry.catalogues.owner), replaced=dict(registry.catalogues.replaced))
+                      owner=dict(registry.catalogues.owner))
     for (kind, name), fields in overrides.catalogue.items():
         base = getattr(registry.catalogues, kind).get(name)
         prefix = f"catalogue.{kind}.{name}."
         where = {k[len(prefix):].split(".")[0]: v for k, v in overrides.where.items() if k.startswith(prefix)}
         entry = build_entry(kind, name, base, fields, where)
-        by_plugin = cats.replaced.get(f"{kind}.{name}")  # a plugin's replacement stays recorded; the file's is not one
         try:
             cats.add(entry, "scenario", replace=True)
         except CatalogueError as exc:  # checked at validation; kept as an error rather than a silent skip
             raise ValueError(str(exc)) from None
-        if by_plugin is None:
-            cats.replaced.pop(f"{kind}.{name}", None)
-        else:
-            cats.replaced[f"{kind}.{name}"] = by_plugin
+    cats.replaced = dict(registry.catalogues.replaced)  # the plugins' replacements; the file's changes are not ones
     defaults = {}
     for name, stated in overrides.models.items():
         old = registry.models.default(name)

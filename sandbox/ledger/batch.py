@@ -90,6 +90,9 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
     ledger_keys = {k: np.asarray(v, dtype=float) for k, v in points.items() if k not in arch_keys}
     LedgerInputs.from_keys(n, ledger_keys)  # refuse unknown keys before any work
     result = PointResults(n)
+    # the shared-model defaults some point moves off their nominal value (what a design made at nominal may miss)
+    moved = [k[7:] for k, v in sorted(ledger_keys.items())
+             if k.startswith("models.") and np.any(v != registry.models.value(k[7:]))]
     # where each architecture's metric was computed: a design made at some points only (a parameter the study
     # varies that changes what is built) leaves the others empty, which is not an impossible input
     given: dict[str, dict[str, np.ndarray]] = {}
@@ -106,7 +109,7 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
                 errors.append(res.error)
                 row_errors[idx] = res.error
                 continue
-            notes += [x for x in res.notes + design_read_notes(res, ledger_keys, registry) if x not in notes]
+            notes += [x for x in res.notes + design_read_notes(res, moved) if x not in notes]
             for m in res.ledger.metrics if res.ledger is not None else ():
                 if not unit_of_metric(m.name) and m.unit:
                     result.units.setdefault(m.name, m.unit)
@@ -139,17 +142,16 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
     return result
 
 
-def design_read_notes(res: Any, ledger_keys: Mapping[str, np.ndarray], registry: Any) -> list[str]:
-    """A note when the study moves a shared-model default that a metric of the architecture's own design names among
+def design_read_notes(res: Any, moved: list[str]) -> list[str]:
+    """A note when the study moves a shared-model default (``moved``: names off their nominal value at some point)
+    that a metric of the architecture's own design names among
     its inputs: the design is made once with the nominal value, so that metric stays there, while the ledger's own use
     of the input follows every point (a run with the value in ``[models]`` redesigns, so the two differ by exactly
     these figures). Inputs the design reads only to size what it builds (through the engine's sizing) are the plan
     made with the best estimates, as documented above, and are not named. Catalogue reads are not recorded."""
     reads = getattr(res, "reads", None) or ()
-    moved = [k[7:] for k, v in sorted(ledger_keys.items()) if k.startswith("models.") and k[7:] in reads
-             and np.any(np.asarray(v, dtype=float) != registry.models.value(k[7:]))]
     named = {n: [m.name for m in getattr(res.design, "metrics", ()) or () if any(n in str(i) for i in m.inputs)]
-             for n in moved}
+             for n in moved if n in reads}
     named = {n: ms for n, ms in named.items() if ms}
     if not named:
         return []
