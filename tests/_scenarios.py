@@ -1,4 +1,5 @@
-"""The standard test scenario shared by the architecture tests: 100 PFLOP/s of FP16 inference."""
+"""Scenario text shared by the tests: the standard scenario of the architecture tests (100 PFLOP/s of FP16
+inference) and a new chip written in a scenario file."""
 
 from __future__ import annotations
 
@@ -49,4 +50,15 @@ latency_target = "1 s"
 start_year = 2027
 discount_rate = 0.08
 reference_chip = "H100-SXM"
+"""
+
+
+#: A new chip written in a scenario file (1 PFLOP/s FP16 at 0.5 kW, 2 kg, 10,000 USD): a toy, not a product.
+TOY_ASIC_TABLE = """
+[catalogue.chips.ToyASIC]
+peak_ops_per_s = { fp16 = 1e15 }
+power_w = "0.5 kW"
+mass_kg = 2.0
+cost_usd = 10000
+sources = { peak_ops_per_s = "toy", power_w = "toy", mass_kg = "toy", cost_usd = "toy" }
 """

@@ -87,6 +87,31 @@ model_latency = false
     assert led.get("sat.peak_compute") == pytest.approx(0.744, rel=1e-12)
 
 
+def test_an_integer_design_short_of_its_workload_says_so_in_operations():
+    """Half the seed's twelve 744-TOPS satellites deliver 6 × 744e12 = 4.46e15 int8 OP/s (less a SEE loss
+    below 1e-3, as above): 50.0 % of the 8.928 POP/s asked, and the note counts operations, not FLOPs."""
+    result = run("""
+[architectures.demo]
+type = "leo"
+satellites = 6
+altitude = "500 km"
+orbit = "sso"
+chip = "GuoXing-744TOPS"
+chips_per_satellite = 1
+utilisation = 1.0
+redundancy = 1.0
+checkpoint_overhead = 0.0
+scrub_overhead = 0.0
+failure_rate = "0 1/yr"
+vehicle = "LM-2D"
+model_latency = false
+""", compute="8.928 PFLOPS", precision="int8")
+    led = result.ledgers["demo"]
+    assert led.metric("compute.delivered").unit == "POP/s"
+    note = next(n for n in led.notes if n.startswith("delivers "))
+    assert note.startswith("delivers 4.46 POP/s, 50.0% of the 8.93 POP/s the workload asks")
+
+
 # ------------------------------------------------------------------------------ eclipses
 def _sun(days_since_j2000: np.ndarray):
     """Sun's apparent RA, declination and mean longitude (rad), low-precision formula of the

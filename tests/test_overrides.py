@@ -9,6 +9,7 @@ import math
 from pathlib import Path
 
 import pytest
+from _scenarios import TOY_ASIC_TABLE
 from click.testing import CliRunner
 
 from sandbox.cli import cli
@@ -42,14 +43,7 @@ CATALOGUE = """
 [catalogue.power_sources.grid-us]
 price_usd_per_kwh = 0.2
 sources = { price_usd_per_kwh = "a test's tariff" }
-
-[catalogue.chips.ToyASIC]
-peak_ops_per_s = { fp16 = 1e15 }
-power_w = "0.5 kW"
-mass_kg = 2.0
-cost_usd = 10000
-sources = { peak_ops_per_s = "toy", power_w = "toy", mass_kg = "toy", cost_usd = "toy" }
-"""
+""" + TOY_ASIC_TABLE
 
 
 def invoke(*args: str):
@@ -186,6 +180,10 @@ def one_error(r, path: Path, key: str, expected: str) -> str:
      "LaunchVehicle has no field 'prise_usd'; did you mean 'price_usd'?"),
     ('[catalogue.chips.ToyASIC]\npeak_ops_per_s = { fp16 = 1e15 }\npower_w = 500\nmass_kg = 2\ncost_usd = 1e4\n',
      "catalogue.chips.ToyASIC", 'a new chip needs sources = { <field> = "<public reference>" }'),
+    # a near miss of an installed entry's name reads as a new entry: say which one it probably meant
+    ('[catalogue.chips.H100]\ntid_krad = 5\n', "catalogue.chips.H100",
+     'a new chip needs sources = { <field> = "<public reference>" }; to override the installed entry write '
+     "[catalogue.chips.H100-SXM]"),
     # the scenario's one discount rate is [assumptions] discount_rate: a [models] value beside it was unread
     ('[models]\n"cost.discount_rate" = 0.5\n', "models.cost.discount_rate",
      "the default of the scenario's assumptions.discount_rate, which the engine reads: set [assumptions] discount_rate "

@@ -15,6 +15,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from _scenarios import TOY_ASIC_TABLE
 from click.testing import CliRunner
 
 from sandbox.cli import cli
@@ -34,14 +35,7 @@ chip = "ToyASIC"
 
 [architectures.leo]
 chip = "ToyASIC"
-
-[catalogue.chips.ToyASIC]
-peak_ops_per_s = { fp16 = 1e15 }
-power_w = "0.5 kW"
-mass_kg = 2.0
-cost_usd = 10000
-sources = { peak_ops_per_s = "toy", power_w = "toy", mass_kg = "toy", cost_usd = "toy" }
-"""
+""" + TOY_ASIC_TABLE
 
 def problems(value: Any, schema: dict[str, Any]) -> list[str]:
     """Where ``value`` breaks ``schema`` (empty: it satisfies it), as ``.path.to.key: message``, checked by jsonschema

@@ -101,6 +101,25 @@ def test_discount_rate_matches_the_annuity_by_hand(case, registry):
         assert got == pytest.approx(annual / days, rel=1e-9)
 
 
+@pytest.mark.parametrize("given", [None, (0.03, 0.10)])
+def test_an_explicit_discount_rate_is_priced_at_the_scenarios_rate(case, registry, given):
+    """Named in ``inputs``, the discount rate has the scenario's rate as its nominal and, without a
+    range, the sourced range of ``cost.discount_rate`` (the default inputs' range); the ground's cost
+    per PFLOP-day follows the same annuity by hand as above (Newnan, ch. 4)."""
+    scenario, _, run = case
+    df = sensitivity(scenario, registry, inputs={"assumptions.discount_rate": given})
+    rate = registry.models.default("cost.discount_rate")
+    r = row(df, "ground", "assumptions.discount_rate")
+    low, high = given or (rate.low, rate.high)
+    assert (r.low, r.nominal, r.high) == (low, 0.08, high)
+    led = run.ledgers["ground"]
+    capex, opex, site = (led.get(k) * 1e6 for k in ("cost.capex", "cost.opex", "capex.site"))
+    days = led.get("compute.delivered") * 365.25
+    for value, got in ((low, r.metric_low), (0.08, r.metric_nominal), (high, r.metric_high)):
+        annual = (capex - site) * crf(value, 5.0) + site * crf(value, 15.0) + opex
+        assert got == pytest.approx(annual / days, rel=1e-9)
+
+
 def test_explicit_inputs_with_architecture_parameters(registry, tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(SCENARIO, encoding="utf-8")

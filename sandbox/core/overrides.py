@@ -338,7 +338,7 @@ def _catalogue(table: Any, catalogues: Any, where: Any, bad: Any) -> tuple[dict,
                 bad(prefix, f"expected a table of fields, got {fields!r}")
                 continue
             base = getattr(catalogues, kind).get(name)
-            checked = _entry_fields(kind, name, fields, base, prefix, bad)
+            checked = _entry_fields(kind, name, fields, base, prefix, bad, getattr(catalogues, kind))
             if checked is None:
                 continue
             try:
@@ -376,7 +376,8 @@ def _name_problem(kind: str, name: str, installed: Mapping[str, Any], seen: list
     return ""
 
 
-def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, prefix: str, bad: Any) -> dict | None:
+def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, prefix: str, bad: Any,
+                  installed: Mapping[str, Any]) -> dict | None:
     cls = ENTRY_TYPES[kind]
     known = {f.name: f for f in dataclasses.fields(cls) if f.name != "name"}
     checked: dict[str, Any] = {}
@@ -409,7 +410,9 @@ def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, pr
                      f"{checked[fname]} {label} needs")
             ok = False
     if base is None and "sources" not in checked:
-        bad(prefix, f"a new {kind[:-1].replace('_', ' ')} needs sources = {{ <field> = \"<public reference>\" }}")
+        close = difflib.get_close_matches(str(name), list(installed), n=1)  # "H100" meant "H100-SXM"?
+        bad(prefix, f"a new {kind[:-1].replace('_', ' ')} needs sources = {{ <field> = \"<public reference>\" }}"
+                    + (f"; to override the installed entry write [catalogue.{kind}.{close[0]}]" if close else ""))
         ok = False
     return checked if ok else None
 

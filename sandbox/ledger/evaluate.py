@@ -249,11 +249,13 @@ def shortfall_note(ledger: Ledger, asked_flops: float) -> None:
     per-GPU-hour figures hold for what it delivers, but its totals (capex, energy, mass) are not the workload's."""
     if not ledger.has("compute.delivered") or not asked_flops > 0:
         return
-    delivered = float(ledger.get("compute.delivered")) * 1e15  # the ledger's figure is in PFLOP/s
+    metric = ledger.metric("compute.delivered")
+    delivered = float(metric.value) * 1e15  # the ledger's figure is in PFLOP/s (POP/s for an int8 design)
     if delivered < 0.99 * asked_flops:
+        unit = metric.unit
         ledger.notes.append(
-            f"delivers {delivered / 1e15:,.3g} PFLOP/s, {delivered / asked_flops:.1%} of the {asked_flops / 1e15:,.3g} "
-            "PFLOP/s the workload asks: its cost per PFLOP-day is for what it delivers, its totals (capex, energy, "
+            f"delivers {delivered / 1e15:,.3g} {unit}, {delivered / asked_flops:.1%} of the {asked_flops / 1e15:,.3g} "
+            f"{unit} the workload asks: its cost per PFLOP-day is for what it delivers, its totals (capex, energy, "
             "mass) are not the workload's")
 
 

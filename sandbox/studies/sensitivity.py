@@ -46,18 +46,27 @@ class SensitivityError(ValueError):
 
 def default_inputs(scenario: Any, registry: Any) -> list[Any]:
     """The inputs :func:`sensitivity` varies by default, as :class:`sandbox.studies.plans.Dimension` objects."""
-    from sandbox.studies.plans import Dimension, uncertain_inputs
+    from sandbox.studies.plans import uncertain_inputs
 
     registry = scenario.registry(registry)
     dims = list(uncertain_inputs(registry))
-    rate = registry.models.defaults.get("cost.discount_rate")
-    if rate is not None and rate.uncertain:
-        nominal = float(scenario.assumptions.discount_rate)
-        low, high = min(float(rate.low), nominal), max(float(rate.high), nominal)
-        if high > low:
-            dims.append(Dimension("assumptions.discount_rate", low=low, high=high, nominal=nominal, unit="1/yr",
-                                  source=rate.source))
+    rate = _discount_dimension(scenario, registry)
+    if rate is not None and rate.high > rate.low:
+        dims.append(rate)
     return dims
+
+
+def _discount_dimension(scenario: Any, registry: Any) -> Any:
+    """``assumptions.discount_rate`` at the scenario's rate, over the range of the sourced shared-model
+    default ``cost.discount_rate`` widened to include that rate (None when the default declares no range)."""
+    from sandbox.studies.plans import Dimension
+
+    rate = registry.models.defaults.get("cost.discount_rate")
+    if rate is None or not rate.uncertain:
+        return None
+    nominal = float(scenario.assumptions.discount_rate)
+    return Dimension("assumptions.discount_rate", low=min(float(rate.low), nominal),
+                     high=max(float(rate.high), nominal), nominal=nominal, unit="1/yr", source=rate.source)
 
 
 def architecture_inputs(scenario: Any, registry: Any) -> list[Any]:
@@ -98,6 +107,13 @@ def _explicit(scenario: Any, registry: Any, inputs: Mapping[str, Any] | Iterable
     items = inputs.items() if isinstance(inputs, Mapping) else ((k, None) for k in inputs)
     dims = []
     for key, rng in items:
+        if key == "assumptions.discount_rate" and rng is None:  # the same range the default inputs use
+            rate = _discount_dimension(scenario, registry)
+            if rate is None or not rate.high > rate.low:
+                raise SensitivityError(f"input {key!r}: give (low, high); the shared-model default "
+                                       "cost.discount_rate declares no range")
+            dims.append(rate)
+            continue
         spec: dict[str, Any] = {}
         if rng is not None:
             try:
@@ -111,6 +127,8 @@ def _explicit(scenario: Any, registry: Any, inputs: Mapping[str, Any] | Iterable
             raise SensitivityError("; ".join(problems) or f"input {key!r}: not usable")
         if dim.values is not None:
             raise SensitivityError(f"input {key!r}: give a numeric (low, high) range")
+        if key == "assumptions.discount_rate":  # the ledger input's nominal is the scenario's own rate
+            dim.nominal = float(scenario.assumptions.discount_rate)
         if not math.isfinite(dim.nominal):
             raise SensitivityError(f"input {key!r}: has no numeric nominal value")
         dims.append(dim)
