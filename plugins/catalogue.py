@@ -263,8 +263,8 @@ CHIPS += [
 _DGX_H100 = ("NVIDIA DGX H100 datasheet (2023): 8 × H100 SXM, 2 × Xeon Platinum 8480C, 2 TB memory, ~10.2 kW max, "
              "130.45 kg (287.6 lb)")
 _DGX_A100 = "NVIDIA DGX A100 datasheet (2020): 8 × A100 SXM4, 2 × AMD EPYC 7742, 6.5 kW max, 123.16 kg (271.5 lb)"
-_NVL72 = ("NVIDIA GB200 NVL72 (GTC, Mar 2024): 72 Blackwell GPUs + 36 Grace CPUs in one rack, ~120 kW (up to 132 kW, "
-          "Supermicro GB200 NVL72 brochure) and ~1.36 t (3,000 lb)")
+_DGX_B200 = ("NVIDIA DGX B200 User Guide (2024), hardware overview: 8 × B200 (the HGX B200's 1,000 W GPUs, as the chip "
+             "entry), 2 × Xeon Platinum 8570, 2 TB memory, 14.3 kW max, 142.4 kg (313.9 lb) max")
 _HOST_COST = ("Estimate: CPUs (Intel ARK list price of a Xeon Platinum 8480+, US$10,710, two per 8 GPUs), ~2 TB DDR5, "
               "8 × 400G NICs, NVSwitch baseboard, chassis and power supplies ≈ US$50k per 8-GPU server")
 _SOC = "The module is a complete computer (CPU, memory and I/O on the module or board): no separate host"
@@ -277,8 +277,10 @@ _HOSTS: dict[str, tuple[float, float, float, dict[str, str], dict[str, tuple[flo
                  {"host_power_w": _DGX_A100 + ": 6.5 kW / 8 − 400 W GPU TDP",
                   "host_mass_kg": _DGX_A100 + ": 123.16 kg / 8 − 1.0 kg module", "host_cost_usd": _HOST_COST},
                  {"host_power_w": (300.0, 600.0), "host_mass_kg": (10.0, 19.0), "host_cost_usd": (3_000.0, 15_000.0)}),
-    "B200": (120_000.0 / 72 - 1_000.0, 1_360.0 / 72 - 1.5, 6_700.0,
-             {"host_power_w": _NVL72 + ": 120 kW / 72 − 1,000 W GPU", "host_mass_kg": _NVL72 + ": 1,360 kg / 72 − 1.5 kg module",
+    # the host of the system whose GPUs the chip entry describes (1,000 W): a GB200 NVL72 rack (120 kW and 1.36 t for
+    # 72 GPUs run at ~1,200 W each, NVIDIA GTC 2024) gives 667 W and 17.4 kg, the low end of the ranges
+    "B200": (14_300.0 / 8 - 1_000.0, 142.4 / 8 - 1.5, 6_700.0,
+             {"host_power_w": _DGX_B200 + ": 14.3 kW / 8 − 1,000 W GPU", "host_mass_kg": _DGX_B200 + ": 142.4 kg / 8 − 1.5 kg module",
               "host_cost_usd": "Estimate: a GB200 NVL72 rack reported at US$2–3 M (press, 2024) less 72 GPUs at US$35k"},
              {"host_power_w": (600.0, 833.0), "host_mass_kg": (15.0, 19.0), "host_cost_usd": (3_000.0, 15_000.0)}),
     "TPU-v5e": (250.0, 8.0, 3_000.0,

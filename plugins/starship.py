@@ -102,9 +102,10 @@ PARAMS = (
           "propellant-transfer demonstrations are planned in low LEO (NASA HLS)", low="250 km", high="500 km",
           minimum=150.0, maximum=2000.0),
     Param("chip", "B200", "Accelerator in the module racks (a catalogue chip).", catalogue="chips", kind="string"),
-    Param("chips_per_module", 1000, "GPUs per module (the module's size).",
-          source="Design choice: ~1,000 B200-class GPUs (14 NVL72-class racks) fill ~60-100 t of a Starship with arrays and "
-                 "radiators; range 200-3,000 GPUs per module", low=200, high=3000, minimum=1, maximum=1e6),
+    Param("chips_per_module", 900, "GPUs per module (the module's size).",
+          source="Design choice: the most B200 GPUs, in steps of 50, whose module with its hosts, arrays, radiators, "
+                 "structure and shielding fits one Starship (100 t) in the default 550 km dawn-dusk SSO "
+                 "(module.mass_fill 0.95); range 200-3,000 GPUs per module", low=200, high=3000, minimum=1, maximum=1e6),
     Param("modules", 0, "Number of docked modules; 0 = as many as `target_power` or, if that is 0, the workload needs.",
           source="Sizing rule of this plugin (0 = derived from the workload)", kind="integer", maximum=1e7),
     Param("target_power", "0 W", "GPU power of the build-out (chips × chip TDP); sets `modules` when > 0.", unit="W",

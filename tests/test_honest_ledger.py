@@ -370,9 +370,9 @@ def test_the_default_compares_places_on_one_chip_and_a_different_chip_is_noted(d
     data = {"workload": {"sustained_compute": "100 PFLOPS"},
             "architectures": {"ground": {}, "starship": {"chip": "B200", "chips_per_module": 250}}}
     result = api.run(data, registry)
-    # a B200 with its share of a GB200 NVL72 rack's 120 kW (72 GPUs; NVIDIA GB200 NVL72 datasheet): 1,666.7 W per chip
+    # a B200 with its share of a DGX B200's 14.3 kW (8 GPUs; NVIDIA DGX B200 User Guide): 1,787.5 W per chip
     lg = result.ledgers["starship"]
-    assert lg.get("power.it") == pytest.approx(lg.get("compute.chips") * 120_000.0 / 72 / 1e6, rel=1e-9)
+    assert lg.get("power.it") == pytest.approx(lg.get("compute.chips") * 14_300.0 / 8 / 1e6, rel=1e-9)
     assert any(n.startswith("computes on B200, the baseline ground on H100-SXM: the .vs_baseline ratios include")
                for n in result.ledgers["starship"].notes)
 

@@ -223,9 +223,9 @@ def test_guoxing_2035_per_satellite_implied_compute():
     assert inf.get("compute.chips") == 19 * 2_400 and tr.get("compute.chips") == 1_112 * 400
     # the plan's peak is met: 19 × 2.25 = 42.75 ≥ 41.67 PFLOPS per satellite
     assert inf.get("sat.peak_compute") == pytest.approx(19 * 2.25, rel=1e-12)
-    # a training satellite draws 1,112 × (1,000 W B200 TDP + 666.7 W of NVL72 host: 120 kW / 72 − 1 kW)
-    # × (1 + 0.10 bus share) = 2,038.7 kW
-    assert tr.get("sat.power_load") == pytest.approx(1_112 * (120_000.0 / 72) * 1.10 / 1e3, rel=1e-9)  # kW
+    # a training satellite draws 1,112 × (1,000 W B200 TDP + 787.5 W of DGX B200 host: 14.3 kW / 8 − 1 kW)
+    # × (1 + 0.10 bus share) = 2,186.5 kW
+    assert tr.get("sat.power_load") == pytest.approx(1_112 * (14_300.0 / 8) * 1.10 / 1e3, rel=1e-9)  # kW
 
 
 # ------------------------------------------------------------------------------ latency

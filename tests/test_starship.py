@@ -79,31 +79,32 @@ def test_ship_propellant_over_capacity_is_refused():
 
 
 def test_one_gw_module_count_by_hand():
-    """1 GW of GPU power with 1,000 B200 (1,000 W each, NVIDIA HGX B200 datasheet) per module = 1 MW per module
-    → 1,000 modules; with 1,200 GPUs: 1e9 / 1.2e6 = 833.3 → 834 modules."""
+    """1 GW of GPU power with the default 900 B200 (1,000 W each, NVIDIA HGX B200 datasheet) per module = 0.9 MW per
+    module → 1e9 / 0.9e6 = 1,111.1 → 1,112 modules; with 1,200 GPUs: 1e9 / 1.2e6 = 833.3 → 834 modules."""
     res = run_standard('[architectures.a]\ntype = "starship"\ntarget_power = "1 GW"\n'
               '[architectures.b]\ntype = "starship"\ntarget_power = "1 GW"\nchips_per_module = 1200\n')
-    assert res.ledgers["a"].get("module.count") == 1000
-    assert res.ledgers["a"].get("compute.chips") == 1_000_000
+    assert res.ledgers["a"].get("module.count") == 1112
+    assert res.ledgers["a"].get("compute.chips") == 1112 * 900
     assert res.ledgers["b"].get("module.count") == 834
 
 
-def test_host_servers_from_nvl72_as_every_architecture_carries_them():
-    """GB200 NVL72: 1,360 kg and 120 kW for 72 GPUs → 18.89 kg and 1,667 W per GPU; less the B200's own 1.5 kg and
-    1,000 W: a host of 17.39 kg and 666.7 W per GPU (the catalogue's B200 host fields, one envelope for all)."""
+def test_host_servers_from_the_dgx_b200_as_every_architecture_carries_them():
+    """DGX B200 (NVIDIA DGX B200 User Guide): 142.4 kg and 14.3 kW for 8 GPUs → 17.8 kg and 1,787.5 W per GPU; less
+    the B200's own 1.5 kg and 1,000 W: a host of 16.3 kg and 787.5 W per GPU (the catalogue's B200 host fields, one
+    envelope for all, as the DGX H100 and DGX A100 give the H100's and the A100's)."""
     led = run_standard('[architectures.s]\ntype = "starship"\nmodules = 1\n').ledgers["s"]
-    assert led.get("mass.hosts") == pytest.approx(1000 * (1360 / 72 - 1.5) / 1e3)
-    # IT load per module: 1,000 × (1,000 + 666.7) W = 1.667 MW; with the 10 % bus: 1.833 MW
-    assert led.get("power.it") == pytest.approx(1.0 * (120e3 / 72) / 1e3, rel=1e-9)
-    assert led.get("power.load") == pytest.approx(1.0 * (120e3 / 72) / 1e3 * 1.10, rel=1e-9)
+    assert led.get("mass.hosts") == pytest.approx(900 * (142.4 / 8 - 1.5) / 1e3)
+    # IT load per module: 900 × (1,000 + 787.5) W = 1.609 MW; with the 10 % bus: 1.770 MW
+    assert led.get("power.it") == pytest.approx(0.9 * (14.3e3 / 8) / 1e3, rel=1e-9)
+    assert led.get("power.load") == pytest.approx(0.9 * (14.3e3 / 8) / 1e3 * 1.10, rel=1e-9)
 
 
 def test_flights_from_mass_and_volume():
     """Starship: 100 t and 1,000 m³ per flight; flights per module = ceil(max(m / 100 t, V / 1,000 m³)).
 
-    - volume binds: a module of 900 B200 (~92 t) stowed at 50 kg/m³ → V = m / 50 ≈ 1,830 m³ → 2 flights, mass alone 1;
-    - mass binds: the default module of 1,000 B200 (~101 t: its arrays sized for the darkest orbit of the year) at
-      300 kg/m³ → ≈ 340 m³ → mass 1.01 → 2 flights, volume alone 1;
+    - volume binds: a module of 900 B200 (~95 t) stowed at 50 kg/m³ → V = m / 50 ≈ 1,900 m³ → 2 flights, mass alone 1;
+    - mass binds: a module of 1,000 B200 (~106 t: its arrays sized for the darkest orbit of the year) at
+      300 kg/m³ → ≈ 350 m³ → mass 1.06 → 2 flights, volume alone 1 (the default 900 fit one flight);
     - neither: the 900-GPU module at 120 kg/m³ → 1 flight.
     """
     res = run_standard("""
@@ -115,6 +116,7 @@ packing_density = "50 kg/m3"
 [architectures.mass]
 type = "starship"
 modules = 1
+chips_per_module = 1000
 packing_density = "300 kg/m3"
 [architectures.fits]
 type = "starship"
@@ -131,6 +133,11 @@ chips_per_module = 900
     vol, mass, fits = (res.ledgers[n] for n in ("vol", "mass", "fits"))
     assert vol.get("module.volume_fill") > 1.0 > vol.get("module.mass_fill") and vol.get("launch.flights") == 2
     assert mass.get("module.mass_fill") > 1.0 > mass.get("module.volume_fill") and mass.get("launch.flights") == 2
+    # the run says by how much the module misses one flight, and the size that would fit: 1 / fill of it
+    fill = mass.get("mass.total") * 1e3 / 100e3
+    assert (f"element 'module': one unit is {fill:.3g}× what one Starship flight carries ({fill * 100:.4g} t of 100 t): "
+            f"launched in 2 pieces and assembled in orbit; a unit at most {1 / fill:.1%} of this size would fit one "
+            "flight") in mass.notes
     assert fits.get("launch.flights") == 1
 
 

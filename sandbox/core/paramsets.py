@@ -175,7 +175,7 @@ def envelope_params(production: str, production_reason: str) -> tuple[Param, ...
         Param("host_fraction", 1.0, "Share of each accelerator's host server (CPUs, memory, NICs, chassis; the chip's "
               "host_* catalogue fields) carried: 1 = a full server per accelerator, as every architecture by default.",
               minimum=0.0, maximum=1.0, low=0.5, high=1.0,
-              source="NVIDIA DGX H100 and GB200 NVL72 system figures (see the chip entries' host_* sources); lower only "
+              source="NVIDIA DGX H100, DGX A100 and DGX B200 system figures (see the chip entries' host_* sources); lower only "
                      "when the plugin or scenario states a leaner host"),
         Param("solar_array", "auto", "Solar array (catalogue power source of kind 'solar'); 'auto' = by site type: "
               "silicon in low Earth orbit, III-V triple junction beyond (the same rule for every architecture).",

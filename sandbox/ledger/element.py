@@ -448,7 +448,8 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         if bool(np.any(pieces)):
             split = count * m.launch.flights_needed(np.where(pieces, wet, 0.0), np.where(pieces, unit_volume, 0.0), payload, fairing)
             if explain:
-                notes.append(f"{where}: one unit needs several flights and in-orbit assembly")
+                notes.append(_pieces_note(where, t.vehicle, float(np.max(wet)), float(np.max(unit_volume)),
+                                          float(np.min(payload)), float(np.min(fairing))))
         else:
             split = 0.0
         flights = np.where(wet <= 0, 0.0, np.where(per_flight >= 1, whole, split))
@@ -774,3 +775,18 @@ def _years(value: float) -> str:
     """A life in years as a note shows it: one decimal, or two significant figures below 0.1 yr (a dose-limited life
     of hours is not '0.0 yr')."""
     return f"{value:.1f}" if value >= 0.1 else f"{value:.2g}"
+
+
+def _pieces_note(where: str, vehicle: str, wet_kg: float, volume_m3: float, payload_kg: float, fairing_m3: float) -> str:
+    """The note for a unit larger than one flight: by how much, and the size of unit that would fit one."""
+    by_mass, by_volume = wet_kg / payload_kg, volume_m3 / fairing_m3
+    fill = max(by_mass, by_volume)
+    def num(x: float) -> str:
+        return f"{x:,.0f}" if x >= 1e3 else f"{x:.4g}"
+
+    limit = (f"{num(wet_kg / 1e3)} t of {num(payload_kg / 1e3)} t" if by_mass >= by_volume
+             else f"{num(volume_m3)} m³ of {num(fairing_m3)} m³")
+    times = f"{fill:,.0f}" if fill >= 100 else f"{fill:.3g}"
+    near = f"; a unit at most {1 / fill:.1%} of this size would fit one flight" if fill < 2 else ""  # a near miss
+    return (f"{where}: one unit is {times}× what one {vehicle} flight carries ({limit}): launched in "
+            f"{math.ceil(fill):,} pieces and assembled in orbit{near}")

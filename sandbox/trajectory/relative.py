@@ -57,8 +57,9 @@ DEFAULTS: dict[str, Sourced] = {
     "delta_ballistic_coefficient_m2_kg": Sourced(
         1.0e-3,
         "m2/kg",
-        "Spread of C_D A/m between cluster members: 0.25 % of 2.2 x 105 m2 / 575 kg = 0.40 m2/kg (Starlink v2 "
-        "mini array area and mass, " + _SUNCATCHER + " Table 1 and §4.4; C_D = 2.2, Vallado 4th ed. §8.6.2)",
+        "Spread of C_D A/m between cluster members: 0.25 % of a member's C_D A/m = 2.2 x 105 m2 / 575 kg = "
+        "0.40 m2/kg, i.e. 1.0e-3 m2/kg (Starlink v2 mini array area and mass, " + _SUNCATCHER + " Table 1 and "
+        "§4.4; C_D = 2.2, Vallado 4th ed. §8.6.2)",
         low=0.0,
         high=1.0e-2,
         note="the 0.25 % spread (0-2.5 %) is an assumption: identical satellites flown at the same attitude",
