@@ -169,3 +169,15 @@ def test_run_does_not_ask_for_the_points_sweep_may_be_given(tmp_path):
     v = sandbox("validate", str(swept))
     assert v.returncode == 0, v.stderr
     assert v.stdout.endswith("valid (1 architectures: ground); sweep: points to be given with `sandbox sweep --points N`\n")
+
+
+@pytest.mark.parametrize("command", ["run", "sweep", "sensitivity", "timeline", "bridge"])
+def test_an_empty_out_is_refused_not_taken_for_the_working_folder(tmp_path, command):
+    """`--out ""` named the working folder and `run` wrote its files there while saying "wrote /"."""
+    path = tmp_path / "s.toml"
+    path.write_text(GOOD, encoding="utf-8")
+    args = [command, str(path)] + ([str(path)] if command == "bridge" else []) + ["--out", ""]
+    r = sandbox(*args, cwd=tmp_path)
+    assert r.returncode == 2 and r.stderr.strip().splitlines() == ['error: --out: an empty path; give a folder (or `.` '
+                                                                  'for this one)']
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]

@@ -61,6 +61,30 @@ def test_batch_at_nominal_equals_the_run(registry):
     assert compared > 6 * 40
 
 
+def test_a_swept_catalogue_field_no_ledger_reads_is_named(registry):
+    """The launch site's altitude of Starship's LEO payload figure is read by design functions only (a transfer's
+    Δv), at its nominal value: a grid over it gives the same result at every point, which the study says, while the
+    H100's power, which the ledger reads per point, moves the LEO cluster's power load in proportion (chips ×
+    (TDP + host) × (1 + bus share), sandbox/ledger/element.py) and is not named."""
+    data = {"study": {"name": "unread"}, "workload": {"sustained_compute": "100 PFLOPS"},
+            "architectures": {"ground": {}, "leo": {"model_latency": False}},
+            "sweep": {"method": "grid", "params": {
+                "catalogue.launch_vehicles.Starship.leo_altitude_m": {"values": [300e3, 500e3]},
+                "catalogue.chips.H100-SXM.power_w": {"values": [500.0, 700.0]}}}}
+    s = validate(data, registry)
+    points = {"catalogue.launch_vehicles.Starship.leo_altitude_m": np.array([300e3, 500e3, 300e3]),
+              "catalogue.chips.H100-SXM.power_w": np.array([700.0, 700.0, 500.0])}
+    res = batch.evaluate_points(s, registry, points, 3)
+    leo = res.columns["leo"]
+    assert leo["mass.total"][0] == leo["mass.total"][1]  # the altitude changes nothing in a study
+    chips = leo["compute.chips"][0]
+    assert leo["power.load"][2] - leo["power.load"][0] == pytest.approx(chips * (500.0 - 700.0) * 1.10 / 1e6, rel=1e-9)
+    for instance in ("ground", "leo"):
+        named = [n for n in res.notes[instance] if "no architecture's ledger reads" in n]
+        assert len(named) == 1 and named[0].startswith("catalogue.launch_vehicles.Starship.leo_altitude_m: ")
+        assert "power_w" not in named[0]
+
+
 def test_ledger_inputs_vectorised_against_hand_calculation(registry):
     """capex.structure = hardware $/kg × (structure + shielding) mass × units (engine): doubling the $/kg
     doubles it and leaves mass and flights alone; doubling the Starship price doubles capex.launch only."""
@@ -177,6 +201,11 @@ def test_montecarlo_draws_split_triangular_and_reproducible(registry):
     (('"models.cost', '"models.cots'), "sweep.params.models.cots.hardware_usd_per_kg_mass_produced: no shared-model default"),
     (("chunk = 7", "chunk = 7\nworkers = 2"), "sweep.workers: unknown key"),
     (('method = "grid"', 'method = "random"'), "sweep.points: missing: say how many points to draw"),
+    # a ground station's place sets pass geometry in the design; the entry has no ranges (this was a traceback)
+    (('"models.cost.hardware_usd_per_kg_mass_produced"', '"catalogue.ground_stations.SvalSat.lat_deg"'),
+     "sweep.params.catalogue.ground_stations.SvalSat.lat_deg: ground_stations fields are read by design functions at "
+     "their nominal value, not by the ledger a study varies, so every point would give the same result; set them in "
+     "[catalogue] and run"),
 ])
 def test_bad_sweep_tables_name_file_and_key(registry, write_scenario, tmp_path, edit, message):
     path = write_scenario(LEO_GRID.format(chunk=7, steps=6).replace(*edit))

@@ -19,6 +19,7 @@ from sandbox.cli.common import (
     claim_output_folder,
     fail,
     local_out_or_exit,
+    out_given,
     registry_of,
     report_removed,
     scenario_or_exit,
@@ -39,7 +40,7 @@ MAX_CHECK_BYTES = 50 * 1024 * 1024
 @click.option("--architecture", default=None, help="One architecture instance (default: every one both files have).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
               help="Seed of the sampled orders (more than 12 differing inputs).")
-@click.option("--out", "out_dir", type=click.Path(), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None, callback=out_given,
               help="Write bridge.json, bridge.csv, waterfall-<architecture>.png/.svg and bridge.html into this local "
                    "folder (not a URL).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)

@@ -63,6 +63,13 @@ def fail(message: str, status: int) -> None:
     sys.exit(status)
 
 
+def out_given(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """``--out`` as given, refusing an empty path (which would name the working folder without saying so)."""
+    if value is not None and not str(value).strip():
+        fail("--out: an empty path; give a folder (or `.` for this one)", 2)
+    return value
+
+
 def cannot_write(out: str | Path, exc: OSError) -> str:
     """The one line for an output that could not be written: the folder, the file when known, and why."""
     name = Path(exc.filename).name if isinstance(exc.filename, str) and exc.filename else ""

@@ -23,6 +23,7 @@ from sandbox.cli.common import (
     deadline,
     fail,
     local_out_or_exit,
+    out_given,
     plan_or_exit,
     registry_of,
     report_written,
@@ -334,7 +335,7 @@ def schema(ctx: click.Context) -> None:
 @cli.command()
 @click.argument("scenario", type=click.Path(dir_okay=True))
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@click.option("--out", "out_dir", type=click.Path(), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None, callback=out_given,
               help="Also write results (JSON, CSV, table) and a provenance record into this local folder "
                    "(not a URL).")
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")

@@ -27,6 +27,7 @@ from sandbox.cli.common import (
     claim_output_folder,
     earlier_outputs,
     fail,
+    out_given,
     output_marker,
     plan_or_exit,
     registry_of,
@@ -164,7 +165,7 @@ def _safe(name: str) -> str:
               help="Also vary every architecture parameter that declares a low/high range (one design per value).")
 @click.option("--top", "top_n", type=click.IntRange(min=1), default=TOP_INPUTS, show_default=True,
               help="Inputs per architecture in the table.")
-@click.option("--out", "out_dir", type=click.Path(), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None, callback=out_given,
               help="Write sensitivity.csv/.parquet and a tornado chart per architecture (PNG, SVG) into this folder "
                    "or fsspec URL (s3://, gs://, memory://...).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
@@ -259,7 +260,7 @@ def _sensitivity_table(df: Any, metric: str, unit: str, shown: Any) -> str:
               help="One world at the nominal values of every input and timeline parameter (no Monte Carlo).")
 @click.option("--every", type=click.IntRange(min=1), default=5, show_default=True,
               help="Years between the rows of the cost table.")
-@click.option("--out", "out_dir", type=click.Path(), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None, callback=out_given,
               help="Write the table, summary, crossover and assumptions (CSV, Parquet) and the figure (PNG, SVG) "
                    "into this folder or fsspec URL (s3://, gs://, memory://...).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
@@ -356,7 +357,7 @@ def _timeline_table(result: Any, every: int) -> str:
 
 @click.command("sweep")
 @click.argument("scenario", type=click.Path(dir_okay=True))
-@click.option("--out", "out_dir", type=click.Path(), default=None,
+@click.option("--out", "out_dir", type=click.Path(), default=None, callback=out_given,
               help="Study folder (default: sweep-<scenario name>). Holds the manifest, finished chunks and results. "
                    "An fsspec URL (s3://, gs://, memory://...) runs in a local staging folder and uploads the "
                    "finished study there, manifest last (docs/scaling.md).")

@@ -93,6 +93,9 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
     # the shared-model defaults some point moves off their nominal value (what a design made at nominal may miss)
     moved = [k[7:] for k, v in sorted(ledger_keys.items())
              if k.startswith("models.") and np.any(v != registry.models.value(k[7:]))]
+    # the catalogue fields the scenario's [sweep.params] name, and those some architecture's ledger reads
+    asked = [k for k in (scenario.raw.get("sweep") or {}).get("params") or {} if str(k).startswith("catalogue.")]
+    read: set[str] = set()
     # where each architecture's metric was computed: a design made at some points only (a parameter the study
     # varies that changes what is built) leaves the others empty, which is not an impossible input
     given: dict[str, dict[str, np.ndarray]] = {}
@@ -105,6 +108,7 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
         for overrides, idx in _groups(run, arch_keys, n):
             inputs = LedgerInputs.from_keys(len(idx), {k: v[idx] for k, v in ledger_keys.items()})
             res = evaluate_architecture(run, scenario, registry, inputs, overrides, design_timeout_s)
+            read |= inputs.read
             if res.error:
                 errors.append(res.error)
                 row_errors[idx] = res.error
@@ -125,6 +129,9 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
             result.notes[run.instance] = notes
         result.row_errors[run.instance] = row_errors
         result.columns[run.instance] = cols
+    unread = unread_note([k for k in asked if k in ledger_keys and k not in read])
+    for instance in result.columns if unread else ():
+        result.notes.setdefault(instance, []).append(unread)
     for instance, ratios in relative(result.columns, baseline).items():
         result.columns[instance].update(ratios)
         for k in ratios:
@@ -140,6 +147,18 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
                 if k != "valid":
                     cols[k] = np.where(cols["valid"], cols[k], np.nan)
     return result
+
+
+def unread_note(keys: list[str]) -> str:
+    """The note for catalogue fields a study varies that no architecture's ledger reads (empty: none): a field only
+    design functions read (a launch site's altitude, a chip's year), another precision than the workload's, or an
+    entry no architecture uses. Every point then gives the same result, which a run with the value would not."""
+    if not keys:
+        return ""
+    return (f"{', '.join(keys)}: no architecture's ledger reads {'it' if len(keys) == 1 else 'them'} (a field only "
+            "design functions read, at its nominal value, another precision than the workload's, or an entry no "
+            "architecture uses), so every point gives the same result for it; a run with the value in [catalogue] "
+            "redesigns")
 
 
 def design_read_notes(res: Any, moved: list[str]) -> list[str]:

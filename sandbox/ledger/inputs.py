@@ -30,22 +30,28 @@ CATALOGUE_KINDS = KINDS
 class EntryView:
     """A catalogue entry whose numeric fields may be overridden by arrays (one value per point)."""
 
-    def __init__(self, entry: Any, overrides: Mapping[str, Any]):
+    def __init__(self, entry: Any, overrides: Mapping[str, Any], read: set[str] | None = None, prefix: str = ""):
         self._entry = entry
         self._over = overrides
+        self._read = read if read is not None else set()  # the override keys the engine has read
+        self._prefix = prefix
+
+    def _use(self, key: str) -> Any:
+        self._read.add(self._prefix + key)
+        return self._over[key]
 
     def __getattr__(self, name: str) -> Any:
         if name in self._over:
-            return self._over[name]
+            return self._use(name)
         return getattr(self._entry, name)
 
     def ops(self, precision: str) -> Any:
         key = f"peak_ops_per_s.{precision}"
-        return self._over[key] if key in self._over else self._entry.ops(precision)
+        return self._use(key) if key in self._over else self._entry.ops(precision)
 
     def payload(self, destination: str) -> Any:
         key = f"payload_kg.{destination}"
-        return self._over[key] if key in self._over else self._entry.payload(destination)
+        return self._use(key) if key in self._over else self._entry.payload(destination)
 
 
 @dataclass
@@ -60,6 +66,8 @@ class LedgerInputs:
     models: dict[str, Any] = field(default_factory=dict)
     catalogue: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     discount_rate: Any = None
+    #: the catalogue override keys (``catalogue.<kind>.<entry>.<field>``) the engine has read so far
+    read: set[str] = field(default_factory=set)
 
     @classmethod
     def from_keys(cls, n: int, values: Mapping[str, Any]) -> LedgerInputs:
@@ -89,7 +97,7 @@ class LedgerInputs:
     def entry(self, kind: str, entry: Any) -> Any:
         """``entry`` of catalogue ``kind``, wrapped when some of its fields are overridden."""
         over = self.catalogue.get((kind, entry.name))
-        return EntryView(entry, over) if over else entry
+        return EntryView(entry, over, self.read, f"catalogue.{kind}.{entry.name}.") if over else entry
 
 
 NOMINAL = LedgerInputs()

@@ -466,6 +466,9 @@ def ledger_input(registry: Any, key: str) -> Dimension | str:
         if parts[1] not in table:
             return f"no {parts[0]} entry {parts[1]!r} in the catalogues"
         entry = table[parts[1]]
+        if not hasattr(entry, "ranges"):  # read by design functions only (a station's place sets pass geometry)
+            return (f"{parts[0]} fields are read by design functions at their nominal value, not by the ledger a "
+                    "study varies, so every point would give the same result; set them in [catalogue] and run")
         fname, _, sub = parts[2].partition(".")
         value = getattr(entry, fname, None)
         if sub and isinstance(value, Mapping):
