@@ -278,7 +278,7 @@ _HOSTS: dict[str, tuple[float, float, float, dict[str, str], dict[str, tuple[flo
                   "host_mass_kg": _DGX_A100 + ": 123.16 kg / 8 − 1.0 kg module", "host_cost_usd": _HOST_COST},
                  {"host_power_w": (300.0, 600.0), "host_mass_kg": (10.0, 19.0), "host_cost_usd": (3_000.0, 15_000.0)}),
     # the host of the system whose GPUs the chip entry describes (1,000 W): a GB200 NVL72 rack (120 kW and 1.36 t for
-    # 72 GPUs run at ~1,200 W each, NVIDIA GTC 2024) gives 667 W and 17.4 kg, the low end of the ranges
+    # 72 GPUs run at ~1,200 W each, NVIDIA GTC 2024) would give 667 W and 17.4 kg, inside the ranges
     "B200": (14_300.0 / 8 - 1_000.0, 142.4 / 8 - 1.5, 6_700.0,
              {"host_power_w": _DGX_B200 + ": 14.3 kW / 8 − 1,000 W GPU", "host_mass_kg": _DGX_B200 + ": 142.4 kg / 8 − 1.5 kg module",
               "host_cost_usd": "Estimate: a GB200 NVL72 rack reported at US$2–3 M (press, 2024) less 72 GPUs at US$35k"},

@@ -781,6 +781,7 @@ def _pieces_note(where: str, vehicle: str, wet_kg: float, volume_m3: float, payl
     """The note for a unit larger than one flight: by how much, and the size of unit that would fit one."""
     by_mass, by_volume = wet_kg / payload_kg, volume_m3 / fairing_m3
     fill = max(by_mass, by_volume)
+
     def num(x: float) -> str:
         return f"{x:,.0f}" if x >= 1e3 else f"{x:.4g}"
 
