@@ -49,20 +49,11 @@ def run(arch_toml: str, compute: str = "1 PFLOPS", precision: str = "fp16"):
 
 
 # ------------------------------------------------------------------------------ seed totals
-def test_guoxing_seed_total_is_12_times_744_tops():
-    """Source: 744 TOPS per satellite, 12 satellites (CASC/ADA Space, May 2025).
-
-    Hand: 12 × 744e12 OP/s = 8.928e15 OP/s = 8.928 POP/s. With utilisation 1, no redundancy,
-    no checkpoint/scrub overhead and no failures the engine's delivered compute is the peak, less
-    the single-event loss every architecture carries: each satellite's computer (a one-chip job)
-    stops for radiation.sdc_time_lost_per_event_s at σ × Φ events a year, Φ the 500 km SSO hadron
-    flux (tests/test_models_radiation.py). (The published "5 POPS" total does not match its own
-    per-unit figure.)
-    """
-    result = run("""
+#: The seed's demo satellites with one 744-TOPS chip each, every derating off but the single-event loss.
+GUOXING_DEMO = """
 [architectures.demo]
 type = "leo"
-satellites = 12
+satellites = {satellites}
 altitude = "500 km"
 orbit = "sso"
 chip = "GuoXing-744TOPS"
@@ -74,7 +65,20 @@ scrub_overhead = 0.0
 failure_rate = "0 1/yr"
 vehicle = "LM-2D"
 model_latency = false
-""", compute="8.928 PFLOPS", precision="int8")
+"""
+
+
+def test_guoxing_seed_total_is_12_times_744_tops():
+    """Source: 744 TOPS per satellite, 12 satellites (CASC/ADA Space, May 2025).
+
+    Hand: 12 × 744e12 OP/s = 8.928e15 OP/s = 8.928 POP/s. With utilisation 1, no redundancy,
+    no checkpoint/scrub overhead and no failures the engine's delivered compute is the peak, less
+    the single-event loss every architecture carries: each satellite's computer (a one-chip job)
+    stops for radiation.sdc_time_lost_per_event_s at σ × Φ events a year, Φ the 500 km SSO hadron
+    flux (tests/test_models_radiation.py). (The published "5 POPS" total does not match its own
+    per-unit figure.)
+    """
+    result = run(GUOXING_DEMO.format(satellites=12), compute="8.928 PFLOPS", precision="int8")
     led = result.ledgers["demo"]
     assert led.get("compute.units") == 12
     from sandbox.models import radiation
@@ -90,22 +94,7 @@ model_latency = false
 def test_an_integer_design_short_of_its_workload_says_so_in_operations():
     """Half the seed's twelve 744-TOPS satellites deliver 6 × 744e12 = 4.46e15 int8 OP/s (less a SEE loss
     below 1e-3, as above): 50.0 % of the 8.928 POP/s asked, and the note counts operations, not FLOPs."""
-    result = run("""
-[architectures.demo]
-type = "leo"
-satellites = 6
-altitude = "500 km"
-orbit = "sso"
-chip = "GuoXing-744TOPS"
-chips_per_satellite = 1
-utilisation = 1.0
-redundancy = 1.0
-checkpoint_overhead = 0.0
-scrub_overhead = 0.0
-failure_rate = "0 1/yr"
-vehicle = "LM-2D"
-model_latency = false
-""", compute="8.928 PFLOPS", precision="int8")
+    result = run(GUOXING_DEMO.format(satellites=6), compute="8.928 PFLOPS", precision="int8")
     led = result.ledgers["demo"]
     assert led.metric("compute.delivered").unit == "POP/s"
     note = next(n for n in led.notes if n.startswith("delivers "))
