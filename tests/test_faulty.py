@@ -114,3 +114,56 @@ def test_scenario_text_is_never_executed(tmp_path):
     assert r.exit_code == 2
     assert "architectures.ground.pue: expected a number" in r.stderr
     assert not marker.exists()
+
+
+def _two_files(tmp_path, monkeypatch):
+    """A.toml and B.toml with the failing 'b', a LEO cluster and the ground; B at a 5 % discount rate."""
+    a = _faulty_module(tmp_path, monkeypatch)
+    a.write_text("[architectures.b]\ntype = 'boom'\n[architectures.leo]\n[architectures.ground]\n")
+    b = tmp_path / "b.toml"
+    b.write_text(a.read_text() + "[assumptions]\ndiscount_rate = 0.05\n")
+    clean = tmp_path / "clean"  # the same two files without the failing architecture
+    clean.mkdir()
+    for f in (a, b):
+        (clean / f.name).write_text(f.read_text().replace("[architectures.b]\ntype = 'boom'\n", ""))
+    return a, b, clean
+
+
+def test_bridge_goes_past_a_failing_architecture(tmp_path, monkeypatch):
+    a, b, clean = _two_files(tmp_path, monkeypatch)
+    melted = f"b fails in {a}: architecture 'b' (plugin 'faulty_mod'): RuntimeError: melted"
+    r = CliRunner().invoke(cli, ["--plugin", "faulty_mod", "bridge", str(a), str(b), "--format", "json"], obj={})
+    assert r.exit_code == 1
+    assert r.stderr.strip() == f"error: {melted}; the others are bridged"
+    doc = json.loads(r.stdout)
+    assert doc["failures"] == {"b": melted}
+    # the others are bridged exactly as in the files without 'b' (no fault changes another's numbers)
+    ref = json.loads(CliRunner().invoke(cli, ["bridge", str(clean / a.name), str(clean / b.name), "--format",
+                                              "json"], obj={}).stdout)
+    assert [x["architecture"] for x in doc["bridges"]] == ["leo", "ground"]
+    for got, want in zip(doc["bridges"], ref["bridges"], strict=True):
+        assert (got["a"], got["b"], got["inputs"]) == (want["a"], want["b"], want["inputs"])
+    r = CliRunner().invoke(cli, ["--plugin", "faulty_mod", "bridge", str(a), str(b), "--keep-going"], obj={})
+    assert r.exit_code == 0 and r.stdout.startswith("leo: cost.per_pflop_day from ")
+    # only the failing one asked for: nothing to bridge, the failure and exit 1
+    r = CliRunner().invoke(cli, ["--plugin", "faulty_mod", "bridge", str(a), str(b), "--architecture", "b"], obj={})
+    assert (r.exit_code, r.stdout, r.stderr.strip()) == (1, "", f"error: {melted}")
+
+
+def test_timeline_and_sensitivity_say_failed_not_never(tmp_path, monkeypatch):
+    a, _b, clean = _two_files(tmp_path, monkeypatch)
+    r = CliRunner().invoke(cli, ["--plugin", "faulty_mod", "timeline", str(a), "--draws", "20"], obj={})
+    assert r.exit_code == 1
+    assert "  b              failed in every draw (the error is below)" in r.stdout.splitlines()
+    assert "  year        leo     ground" in r.stdout.splitlines()  # no column of dashes for 'b'
+    doc = json.loads(CliRunner().invoke(cli, ["--plugin", "faulty_mod", "timeline", str(a), "--draws", "20",
+                                              "--format", "json", "--keep-going"], obj={}).stdout)
+    ref = json.loads(CliRunner().invoke(cli, ["timeline", str(clean / a.name), "--draws", "20", "--format", "json"],
+                                        obj={}).stdout)
+    row = {c["architecture"]: c for c in doc["crossover"]}
+    assert row["b"]["failed_fraction"] == 1.0 and row["b"]["never_fraction"] is None  # NaN: not "never"
+    assert row["leo"] == {**ref["crossover"][0], "failed_fraction": 0.0}
+    r = CliRunner().invoke(cli, ["--plugin", "faulty_mod", "sensitivity", str(a)], obj={})
+    assert r.exit_code == 1
+    assert "b (boom): failed at the nominal inputs (the error is below)" in r.stdout.splitlines()
+    assert "no input moves it" not in r.stdout

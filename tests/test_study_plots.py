@@ -293,6 +293,14 @@ def test_timeline_has_bands_lines_and_the_crossover(timeline):
     assert base.get_linestyle() == "--"
 
 
+def test_timeline_names_an_architecture_that_failed_in_every_draw(timeline):
+    summary, crossover = timeline
+    failed = crossover.assign(failed_fraction=[0.0, 1.0], never_fraction=[0.1, np.nan])  # moon's design failed
+    fig = study_plots.timeline_bands(summary, failed, "ground", "USD")
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert labels == ["leo crosses 2042 (never in 10%)", "moon: failed in every draw"]
+
+
 # --------------------------------------------------------------------------- run figures
 def test_latency_distribution_of_the_default_run(result):
     fig = views.latency_distribution(result)

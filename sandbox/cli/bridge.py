@@ -2,12 +2,14 @@
 (published claims next to the project's figures; writes docs/validation.md).
 
 Registered through the public ``sandbox_register_commands`` hook as a host plugin, like the study
-commands. Exit status: 0 success, 2 bad input (a scenario, the metric, the architecture, --out).
+commands. Exit status: 0 success, 1 an architecture failed in A or B (the others are bridged; 0 with
+``--keep-going``), 2 bad input (a scenario, the metric, the architecture, --out).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +46,11 @@ MAX_CHECK_BYTES = 50 * 1024 * 1024
               help="Write bridge.json, bridge.csv, waterfall-<architecture>.png/.svg and bridge.html into this local "
                    "folder (not a URL).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--keep-going", is_flag=True,
+              help="Exit 0 even when an architecture failed in A or B (still reported; the others are bridged).")
 @click.pass_context
 def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric: str, architecture: str | None,
-                   seed: int, out_dir: str | None, fmt: str) -> None:
+                   seed: int, out_dir: str | None, fmt: str, keep_going: bool) -> None:
     """Explain the change of a metric from scenario A to scenario B by the inputs that differ.
 
     Every input the two files write differently (architecture parameters, [models] defaults,
@@ -67,10 +71,16 @@ def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric:
     from sandbox.studies.bridge import BridgeError, bridge_reporting
 
     try:
-        results, lacking = bridge_reporting(a, b, registry, metric=metric, architecture=architecture, seed=seed)
+        results, lacking, failed = bridge_reporting(a, b, registry, metric=metric, architecture=architecture,
+                                                    seed=seed)
     except BridgeError as exc:
         fail(str(exc), 2)
-    doc = {"a": a.path, "b": b.path, "metric": metric, "bridges": [r.to_dict() for r in results]}
+    if not results:  # every instance to bridge failed: nothing to show or write
+        for message in failed.values():
+            click.echo(f"error: {message}", err=True)
+        sys.exit(1)
+    doc = {"a": a.path, "b": b.path, "metric": metric, "bridges": [r.to_dict() for r in results],
+           "failures": failed}
     if fmt == "json":
         click.echo(json.dumps(doc, indent=2, default=str))
     elif fmt == "csv":
@@ -86,6 +96,10 @@ def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric:
         if fmt == "table":
             click.echo(f"\nwrote {out_dir}/bridge.json, bridge.csv, bridge.html, waterfall-<architecture>.png/.svg")
         report_removed(out_dir, removed, machine_output=fmt != "table")
+    for message in failed.values():
+        click.echo(f"error: {message}; the others are bridged", err=True)
+    if failed and not keep_going:
+        sys.exit(1)
 
 
 def table(result: Any, a_path: str, b_path: str) -> str:

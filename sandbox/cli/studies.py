@@ -231,7 +231,11 @@ def _sensitivity_table(df: Any, metric: str, unit: str, shown: Any) -> str:
         if arch in df.attrs.get("not_reported", []):
             lines.append(f"{arch} ({kind}): does not report {metric}")
             continue
-        lines.append(f"{arch} ({kind}): nominal {_num(rows['metric_nominal'].iloc[0])} {unit}")
+        nominal = rows["metric_nominal"].iloc[0]
+        if nominal != nominal and arch in df.attrs.get("errors", {}):
+            lines.append(f"{arch} ({kind}): failed at the nominal inputs (the error is below)")
+            continue
+        lines.append(f"{arch} ({kind}): nominal {_num(nominal)} {unit}")
         picked = shown[shown["architecture"] == arch]
         if arch in df.attrs.get("not_per_point", []):
             lines.append(f"  not evaluated per point: {arch}'s plugin metrics were evaluated at the nominal ledger only "
@@ -339,13 +343,18 @@ def _timeline_table(result: Any, every: int) -> str:
              "(in the same draw; 'never' = not by the end year)",
              f"  {'architecture':<14} {'available':>9} {'p05':>6} {'p50':>6} {'p95':>6} {'never':>7}"]
     for r in result.crossover.itertuples():
+        if r.failed_fraction == 1.0:
+            lines.append(f"  {r.architecture:<14} failed in every draw (the error is below)")
+            continue
         lines.append(f"  {r.architecture:<14} {_year(r.available_from):>9} {_year(r.p05):>6} {_year(r.p50):>6} "
-                     f"{_year(r.p95):>6} {r.never_fraction:>7.0%}")
+                     f"{_year(r.p95):>6} {r.never_fraction:>7.0%}"
+                     + (f"  (failed in {r.failed_fraction:.0%} of the draws, left out)" if r.failed_fraction > 0 else ""))
     years = list(range(result.start_year, result.end_year + 1, every))
     if years[-1] != result.end_year:
         years.append(result.end_year)
     summary = result.summary
-    archs = list(dict.fromkeys(summary["architecture"]))
+    dead = set(result.crossover.loc[result.crossover["failed_fraction"] == 1.0, "architecture"])
+    archs = [a for a in dict.fromkeys(summary["architecture"]) if a not in dead]
     width = max(10, *(len(a) for a in archs)) if archs else 10
     lines += ["", "p50 cost.per_pflop_day (USD) of the available draws ('–': not yet in service)",
               "  year " + " ".join(f"{a:>{width}}" for a in archs)]

@@ -447,7 +447,9 @@ def _crossover_ticks(ax: Axes, crossover: pd.DataFrame | None, colour: dict[str,
         never = float(getattr(row, "never_fraction", 0.0) or 0.0)
         p50 = float(row.p50) if row.p50 is not None else math.nan
         if not math.isfinite(p50):
-            ax.annotate(f"{name}: never crosses ({never:.0%} of draws)", (0.01, 0.04 + 0.07 * k), xycoords="axes fraction",
+            failed = float(getattr(row, "failed_fraction", 0.0) or 0.0) >= 1.0
+            ax.annotate(f"{name}: failed in every draw" if failed else f"{name}: never crosses ({never:.0%} of draws)",
+                        (0.01, 0.04 + 0.07 * k), xycoords="axes fraction",
                         fontsize=8, color=c, fontweight="bold", bbox=_LABEL_BOX, zorder=6)
             k += 1
             continue

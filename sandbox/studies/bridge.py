@@ -378,19 +378,27 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
     """Bridge ``metric`` from ``a`` to ``b`` for ``architecture`` (default: every instance both scenarios have
     whose runs report ``metric``; see :func:`bridge_reporting`, which also names those left out).
 
-    Raises :class:`BridgeError` when the two share no architecture, no instance reports the metric, or a mix
-    of the two files is not a valid scenario.
+    Raises :class:`BridgeError` when the two share no architecture, no instance reports the metric, a mix
+    of the two files is not a valid scenario, or an instance to bridge fails in the run of A or of B (the
+    first such failure; :func:`bridge_reporting` bridges the others and names the failures instead).
     """
-    return bridge_reporting(a, b, registry, metric, architecture, seed)[0]
+    results, _lacking, failed = bridge_reporting(a, b, registry, metric, architecture, seed)
+    if failed:
+        raise BridgeError(next(iter(failed.values())))
+    return results
 
 
 def bridge_reporting(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflop_day",
-                     architecture: str | None = None, seed: int = 0) -> tuple[list[BridgeResult], dict[str, str]]:
-    """The bridges of :func:`bridge`, and the instances left out because their run of A or of B does not report
+                     architecture: str | None = None, seed: int = 0
+                     ) -> tuple[list[BridgeResult], dict[str, str], dict[str, str]]:
+    """The bridges of :func:`bridge`, the instances left out because their run of A or of B does not report
     ``metric`` (``latency.coverage`` of a ground hall, when the LEO cluster of the same files reports it), each
-    with why (``"no such metric"``, or ``"no such metric in B (b.toml)"`` when only one side lacks it).
+    with why (``"no such metric"``, or ``"no such metric in B (b.toml)"`` when only one side lacks it), and
+    the instances left out because their design or ledger fails in the run of A or of B, each with the
+    failure (``"b fails in a.toml: architecture 'b' (plugin 'p'): RuntimeError: …"``). A failing instance
+    does not stop the others: each is bridged on its own.
 
-    Raises :class:`BridgeError` when none of the instances to bridge reports ``metric`` (with a did-you-mean).
+    Raises :class:`BridgeError` when none of the instances that run reports ``metric`` (with a did-you-mean).
     """
     from sandbox.ledger.engine import architecture_runs, evaluate
 
@@ -421,14 +429,21 @@ def bridge_reporting(a: Scenario, b: Scenario, registry: Any, metric: str = "cos
         # a renamed ground is the baseline
         jobs.append((inst, renamed, evaluate(renamed, registry), architecture_runs(renamed, registry)[1], source))
     lacking: dict[str, str] = {}  # instance -> why it is left out
+    failed: dict[str, str] = {}  # instance -> its failure in the run of A or of B
     reporting = []
     for job in jobs:
+        broken = [run for run in (job[2], run_b) if job[0] in run.failures]
+        if broken:
+            failed[job[0]] = f"{job[0]} fails in {broken[0].scenario.path}: {broken[0].failures[job[0]]}"
+            continue
         sides = [side for side, run in (("A", job[2]), ("B", run_b)) if not _reports(run, job[0], metric)]
         if sides:
             lacking[job[0]] = "no such metric" + (f" in {sides[0]} ({(a if sides[0] == 'A' else b).path})"
                                                   if len(sides) == 1 else "")
         else:
             reporting.append(job)
+    if not reporting and not lacking:
+        return [], {}, failed
     if not reporting:
         names = {m.name for job in jobs for run in (job[2], run_b) if job[0] in run.ledgers
                  for m in run.ledgers[job[0]].metrics}
@@ -445,16 +460,14 @@ def bridge_reporting(a: Scenario, b: Scenario, registry: Any, metric: str = "cos
     if architecture is None:
         alone = [f"A's {i!r} ({r.spec.name})" for i, r in runs_a.items() if i not in common and i not in paired.values()]
         alone += [f"B's {i!r} ({r.spec.name})" for i, r in runs_b.items() if i not in common and i not in paired]
-        if alone:
+        if alone and results:
             results[0].notes.append(f"not bridged, no instance of the same type in the other file: {', '.join(alone)}")
-    return results, lacking
+    return results, lacking, failed
 
 
 def _reports(run: Any, inst: str, metric: str) -> bool:
-    """Whether ``inst``'s ledger in ``run`` reports ``metric``; True when it failed (the bridge then says why)."""
-    if inst in run.failures or inst not in run.ledgers:
-        return True
-    return any(m.name == metric for m in run.ledgers[inst].metrics)
+    """Whether ``inst``'s ledger in ``run`` reports ``metric`` (``inst`` ran: its failures are sorted out first)."""
+    return inst in run.ledgers and any(m.name == metric for m in run.ledgers[inst].metrics)
 
 
 def pair_instance(a: Scenario, source: str, inst: str, kind: str, registry: Any, keep_source: bool = False) -> Scenario:
@@ -487,9 +500,7 @@ def _bridge_instance(a: Scenario, b: Scenario, registry: Any, inst: str, metric:
 
     ends = []
     for run in (run_a, run_b):
-        if inst in run.failures:
-            raise BridgeError(f"{inst} fails in {run.scenario.path}: {run.failures[inst]}")
-        # (every instance bridged here reports the metric: bridge_reporting leaves out those that do not)
+        # (every instance bridged here runs and reports the metric: bridge_reporting leaves out those that do not)
         ends.append(float(next(m.value for m in run.ledgers[inst].metrics if m.name == metric)))
     scope = [inst] + ([baseline] if metric.endswith(".vs_baseline") and baseline and baseline != inst else [])
     keys = group_design_keys(differing_keys(a, b, registry, scope))

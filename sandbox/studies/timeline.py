@@ -29,7 +29,10 @@ The crossover year of a draw is the first year in which the architecture is avai
 cost per delivered PFLOP-day is below the ground baseline's in the same draw and year (the
 ground's own build time is not counted against it: the comparison is of cost, and the ground
 baseline stands for capacity that can be bought on the grid). Draws without one count in
-``never_fraction``; a percentile that falls among them is reported as NaN ("never").
+``never_fraction``; a percentile that falls among them is reported as NaN ("never"). A draw in which
+the architecture or the baseline gave no cost in any year (its evaluation failed: ``errors``) is
+not a "never": it counts in ``failed_fraction`` and is left out of the percentiles and of
+``never_fraction`` (NaN when every draw failed).
 
 Costs are those of a system built in year ``y`` (annualised capex + opex over its life, at the
 scenario's discount rate), not discounted back to ``y0``.
@@ -118,7 +121,7 @@ class TimelineResult:
     ``table``: one row per (year, architecture, draw): ``cost.per_pflop_day`` (USD), ``available``,
     ``vs_baseline`` (cost over the ground's in the same draw and year). ``summary``: per (year,
     architecture) the p05/p50/p95 cost among the available draws. ``crossover``: per architecture
-    the p05/p50/p95 of the crossover year and ``never_fraction``. ``assumptions``: the timeline
+    the p05/p50/p95 of the crossover year, ``never_fraction`` and ``failed_fraction``. ``assumptions``: the timeline
     parameters with their sources. ``factors``: per (year, draw) the launch price and chip
     performance multipliers.
     """
@@ -328,19 +331,24 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
                                  "p95": float(q[2]), "available_fraction": float(a2[i].mean())})
         if run.instance == baseline:
             continue
+        b2 = base_cost.reshape(n_years, draws)
         with np.errstate(invalid="ignore"):
-            wins = (a2 & (c2 < base_cost.reshape(n_years, draws))).T  # (draws, years)
-        first = np.where(wins.any(axis=1), years[np.argmax(wins, axis=1)].astype(float), np.inf)
+            wins = (a2 & (c2 < b2)).T  # (draws, years)
+        # a draw in which the architecture or the baseline gave no cost in any year failed: not a "never"
+        failed = ~np.isfinite(c2).any(axis=0) | ~np.isfinite(b2).any(axis=0)
+        first = np.where(wins.any(axis=1), years[np.argmax(wins, axis=1)].astype(float), np.inf)[~failed]
         valid_yts = yts[np.isfinite(yts)]
         from_year = float(y0 + np.ceil(np.min(valid_yts) - 1e-9)) if valid_yts.size else float("nan")
         p05, p50, p95 = _percentiles(first, (5, 50, 95))
+        never = float(np.mean(~np.isfinite(first))) if first.size else float("nan")
         cross_rows.append({"architecture": run.instance, "type": run.spec.name, "p05": p05, "p50": p50, "p95": p95,
-                           "never_fraction": float(np.mean(~np.isfinite(first))), "available_from": from_year})
+                           "never_fraction": never, "available_from": from_year,
+                           "failed_fraction": float(np.mean(failed))})
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["year", "architecture", "draw", "cost.per_pflop_day", "available", "vs_baseline"])
     summary = pd.DataFrame(summary_rows, columns=["year", "architecture", "p05", "p50", "p95", "available_fraction"])
     crossover = pd.DataFrame(cross_rows, columns=["architecture", "type", "p05", "p50", "p95", "never_fraction",
-                                                  "available_from"])
+                                                  "available_from", "failed_fraction"])
     factors = pd.DataFrame({"year": year_col, "draw": draw_col, "launch_price_factor": price_f,
                             "chip_ops_factor": chip_f})
     return TimelineResult(table=table, summary=summary, crossover=crossover, assumptions=assumptions_frame(p),
