@@ -181,3 +181,21 @@ def test_an_empty_out_is_refused_not_taken_for_the_working_folder(tmp_path, comm
     assert r.returncode == 2 and r.stderr.strip().splitlines() == ['error: --out: an empty path; give a folder (or `.` '
                                                                   'for this one)']
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.toml"]
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (["timeline", "scenarios/default.toml", "--draws", "abc"],
+     "error: --draws: 'abc' is not a valid integer (see python -m sandbox timeline --help)"),
+    (["run", "scenarios/default.toml", "--format", "xml"],
+     "error: --format: 'xml' is not one of 'table', 'json', 'csv' (see python -m sandbox run --help)"),
+    (["run"], "error: Missing argument 'SCENARIO' (see python -m sandbox run --help)"),
+    (["runn"], "error: No such command 'runn'. Did you mean 'run'? (see python -m sandbox --help)"),
+    (["run", "scenarios/default.toml", "--bogus"],
+     "error: No such option '--bogus'. Did you mean '--out'? (see python -m sandbox run --help)"),
+])
+def test_a_usage_error_is_one_line(args, line):
+    """click's usage block (Usage:, Try '... --help', Error:) is one ``error:`` line naming the option."""
+    import pathlib
+
+    proc = sandbox(*args, cwd=pathlib.Path(__file__).parent.parent)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", line + "\n")

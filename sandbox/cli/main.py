@@ -173,14 +173,54 @@ def _listing(ctx: click.Context) -> dict:
     return doc
 
 
+class _OneLineUsageError(click.UsageError):
+    """A usage error (a bad option value, a missing argument, an unknown command) shown as one ``error:`` line
+    naming the option, with where the help is, instead of click's usage block."""
+
+    def __init__(self, error: click.UsageError) -> None:
+        super().__init__(error.message, error.ctx)
+        self.exit_code = error.exit_code
+        self.line = usage_line(error)
+
+    def show(self, file: TextIO | None = None) -> None:
+        click.echo(f"error: {self.line}", file=file, err=file is None)
+
+
+def usage_line(error: click.UsageError) -> str:
+    """The one line for a click usage error: ``--draws: 'abc' is not a valid integer (see sandbox timeline
+    --help)``; the option (or argument) first when the error names one."""
+    message = error.format_message().rstrip(".")
+    if isinstance(error, click.BadParameter) and not isinstance(error, click.MissingParameter) and error.param:
+        names = error.param.opts if isinstance(error.param, click.Option) else [error.param.human_readable_name]
+        message = f"{'/'.join(names)}: {error.message}".rstrip(".")
+    where = f" (see {error.ctx.command_path} --help)" if error.ctx is not None else ""
+    return message + where
+
+
 class _Group(click.Group):
     """Adds plugin commands (``sandbox_register_commands``) when the group is listed or used.
 
     Plugins add their commands to a fresh group per invocation, kept in the click context, so
     that one invocation's ``--plugin`` never leaks into another's. Listing (``--help``) uses
     the cached names and help texts (see :func:`_listing`); running a plugin command loads
-    the plugins.
+    the plugins. Usage errors, its own and its commands', are one ``error:`` line
+    (:class:`_OneLineUsageError`).
     """
+
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: object) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _OneLineUsageError(exc) from None
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except _OneLineUsageError:
+            raise
+        except click.UsageError as exc:
+            raise _OneLineUsageError(exc) from None
 
     def _plugin_commands(self, ctx: click.Context) -> dict[str, click.Command]:
         obj = ctx.ensure_object(dict)
