@@ -220,6 +220,19 @@ def test_bad_sweep_tables_name_file_and_key(registry, write_scenario, tmp_path, 
     assert not out.exists()
 
 
+@pytest.mark.parametrize(("args", "line"), [
+    # the grid of LEO_GRID: 6 altitudes × 2 hardware prices = 12 points, so --points 5 contradicts it
+    (["--points", "5"], "error: --points: a grid has the product of its steps (12 points), got 5"),
+    (["--method", "montecarlo", "--points", "10000001"],
+     "error: --points: 10,000,001 points is more than the 10,000,000 a study may hold"),
+])
+def test_a_bad_option_is_blamed_on_the_option_not_the_file(write_scenario, tmp_path, args, line):
+    path = write_scenario(LEO_GRID.format(chunk=7, steps=6))
+    res = CliRunner().invoke(cli, ["sweep", str(path), "--out", str(tmp_path / "out"), *args])
+    assert (res.exit_code, res.stderr) == (2, line + "\n")
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_input_and_a_plugin_metric_of_one_name_stop_the_sweep_with_one_line(tmp_path):
     """A Starship instance named ``orbit``: its swept input ``orbit.altitude`` and the plugin's metric
     ``orbit.altitude`` (km) would share one results column, and the input was lost (the column held the metric).

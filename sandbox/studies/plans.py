@@ -198,14 +198,17 @@ def _num(x: float) -> float | None:
 def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | None = None) -> Plan:
     """Read ``[sweep]`` of ``scenario`` (plus command-line ``overrides`` of method/points/seed/chunk).
 
-    Raises :class:`~sandbox.core.scenario.ScenarioError` naming the file and key.
+    Raises :class:`~sandbox.core.scenario.ScenarioError` naming the file and key, or the option
+    (``--points: …``) for a value the overrides gave.
     """
     shown = scenario.path
     registry = scenario.registry(registry)
     problems: list[str] = []
+    given = {k for k, v in (overrides or {}).items() if v is not None}
 
     def bad(key: str, message: str) -> None:
-        problems.append(f"{shown}: {key}: {message}")
+        option = key.removeprefix("sweep.")
+        problems.append(f"--{option}: {message}" if option in given else f"{shown}: {key}: {message}")
 
     table = scenario.raw.get("sweep", {})
     if not isinstance(table, dict):
