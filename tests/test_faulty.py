@@ -167,3 +167,10 @@ def test_timeline_and_sensitivity_say_failed_not_never(tmp_path, monkeypatch):
     assert r.exit_code == 1
     assert "b (boom): failed at the nominal inputs (the error is below)" in r.stdout.splitlines()
     assert "no input moves it" not in r.stdout
+
+
+def test_compare_names_the_file_of_a_failure(tmp_path, monkeypatch):
+    a, _b, clean = _two_files(tmp_path, monkeypatch)
+    r = CliRunner().invoke(cli, ["--plugin", "faulty_mod", "compare", str(a), str(clean / a.name)], obj={})
+    assert r.exit_code == 1
+    assert r.stderr == f"error: {a}: architecture 'b' (plugin 'faulty_mod'): RuntimeError: melted\n"
