@@ -102,7 +102,7 @@ _BOLINGER = ("Bolinger & Bolinger 2022, 'Land requirements for utility-scale PV:
              "density', IEEE J. Photovoltaics 12(2)")
 
 PARAMS = (
-    Param("chip", "H100-SXM", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string"),
+    Param("chip", "H100-SXM", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload"),
     Param("grid", "grid-us", "Electricity supply (a catalogue power source of kind 'grid').", catalogue="power_sources",
           kinds=("grid",), kind="string"),
     from_sourced("utilisation", models.compute.DEFAULTS["utilisation_inference"],

@@ -79,7 +79,7 @@ _AEPS = ("NASA/Aerojet Rocketdyne AEPS 12.5 kW Hall thruster for the Gateway Pow
 # Electricity 2024); 10^6 chips per unit is ~14,000 NVL72 racks.
 PARAMS = (
     Param("point", "EML1", "Where the station flies.", choices=tuple(POINTS)),
-    Param("chip", "B200", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string"),
+    Param("chip", "B200", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload"),
     Param("target_power", "0 W", "GPU power of the station (chips × chip TDP); 0 = size to the workload.", unit="W",
           source="Sizing rule of this plugin (0 = derived from the workload), e.g. '100 MW'", maximum=1e13),
     *compute_params(),

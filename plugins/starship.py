@@ -101,7 +101,7 @@ PARAMS = (
           unit="km", source="Assumption: the reference altitude of the catalogue's LEO payload figure (sandbox LaunchVehicle default 400 km); "
           "propellant-transfer demonstrations are planned in low LEO (NASA HLS)", low="250 km", high="500 km",
           minimum=150.0, maximum=2000.0),
-    Param("chip", "B200", "Accelerator in the module racks (a catalogue chip).", catalogue="chips", kind="string"),
+    Param("chip", "B200", "Accelerator in the module racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload"),
     Param("chips_per_module", 900, "GPUs per module (the module's size).",
           source="Design choice: the most B200 GPUs, in steps of 50, whose module with its hosts, arrays, radiators, "
                  "structure and shielding fits one Starship (100 t) in the default 550 km dawn-dusk SSO "

@@ -98,6 +98,18 @@ CASES = [
     ("unquoted TOML date", GOOD.replace("[architectures.ground]\npue = 1.2", "[architectures.moonbase]\ndeparture = 2033-04-30"),
      'architectures.moonbase.departure: expected a string: write the date as one, e.g. "2033-04-30" (quoted), got the '
      "TOML date 2033-04-30"),
+    # a chip without the workload's precision passed validation, and the run failed with exit 1, no file or key
+    # (catalogue: the A100 quotes no fp8 figure, NVIDIA A100 datasheet 2021; the B200 no fp32 one, DGX B200 2024)
+    ("chip without the workload's precision", GOOD.replace("pue = 1.2", 'chip = "A100-SXM"').replace(
+        "[workload]", '[workload]\nprecision = "fp8"'),
+     "architectures.ground.chip: chip 'A100-SXM' has no 'fp8' figure (has: bf16, fp16, fp32, fp64, int8, tf32), and the "
+     "design counts its peak at the workload's precision"),
+    ("default chip without the workload's precision", GOOD.replace("[architectures.ground]\npue = 1.2",
+                                                                   "[architectures.lagrange]").replace(
+        "[workload]", '[workload]\nprecision = "fp32"'),
+     "architectures.lagrange.chip: chip 'B200' has no 'fp32' figure (has: bf16, fp16, fp64, fp8, int8, tf32), and the "
+     "design counts its peak at the workload's precision: choose a chip with it, or set workload.precision to one of "
+     "these (the default chip)"),
     # printed in tables and reports: an escape sequence would act on the reader's terminal
     ("control character in the study name", GOOD.replace('name = "t"', 'name = "t\\u001b[2J"'),
      "study.name: expected a name without control characters, got 't\\x1b[2J'"),
@@ -199,3 +211,20 @@ def test_a_usage_error_is_one_line(args, line):
 
     proc = sandbox(*args, cwd=pathlib.Path(__file__).parent.parent)
     assert (proc.returncode, proc.stdout, proc.stderr) == (2, "", line + "\n")
+
+
+def test_a_chip_the_design_runs_at_another_precision_is_accepted(tmp_path):
+    """The Suncatcher cluster runs a 16-bit workload at bf16 on a TPU (which quotes bf16 only), and the Moonbase
+    probe falls back to its chip's figure with a note: neither is refused by the precision check."""
+    path = tmp_path / "ok.toml"
+    path.write_text('[workload]\nprecision = "fp8"\n[architectures.moonbase]\n[architectures.cluster]\n'
+                    'chip = "H100-SXM"\n[architectures.ground]\n')
+    assert sandbox("validate", str(path)).returncode == 0
+    path.write_text('[architectures.cluster]\nchip = "TPU-v6e"\n[architectures.ground]\n')  # fp16 workload
+    assert sandbox("validate", str(path)).returncode == 0
+    path.write_text('[architectures.leo]\nchip = "TPU-v6e"\n[architectures.ground]\n')  # LEO counts fp16 exactly
+    proc = sandbox("validate", str(path))
+    assert (proc.returncode, proc.stderr.splitlines()[0]) == (
+        2, f"error: {path}: architectures.leo.chip: chip 'TPU-v6e' has no 'fp16' figure (has: bf16, int8), and the "
+           "design counts its peak at the workload's precision: choose a chip with it, or set workload.precision to "
+           "one of these")

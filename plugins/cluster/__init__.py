@@ -115,6 +115,7 @@ PARAMS = (
           kind="integer", maximum=1e5, source="Sizing rule of this plugin (0 = derived from the workload)"),
     # ------------------------------------------------------------------ compute
     Param("chip", "TPU-v6e", "Accelerator on each satellite (catalogue chip).", catalogue="chips", kind="string",
+          precision="workload-or-bf16",
           source=_SUNCATCHER + " §1.2, §2.3: Google TPUs (Trillium, v6e, radiation-tested)"),
     Param("chips_per_satellite", 32, "Accelerators on each satellite.", kind="integer", minimum=1,
           low=8, high=128, maximum=1e5,

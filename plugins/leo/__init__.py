@@ -105,7 +105,7 @@ PARAMS = (
                  "sun-synchronous ~1°/day)"),
     # ------------------------------------------------------------------ compute
     Param("chip", "H100-SXM", "Accelerator on each satellite (catalogue chip); 'GuoXing-744TOPS' is GuoXing's whole "
-          "per-satellite computer as quoted.", catalogue="chips", kind="string"),
+          "per-satellite computer as quoted.", catalogue="chips", kind="string", precision="workload"),
     Param("chips_per_satellite", 8, "Chips on each satellite (ignored when peak_compute_target is set).",
           kind="integer", minimum=1, low=1, high=64,
           source="NVIDIA HGX H100 8-GPU baseboard (NVIDIA DGX/HGX H100 datasheet, 2023): one server board per satellite "

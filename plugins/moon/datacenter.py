@@ -58,7 +58,7 @@ PARAMS = (
           "crater rim, or the equator.", choices=_SITES),
     Param("power", "rim-cable", "Power: rim solar by cable into the crater, rim solar by laser beam, local solar with "
           "storage (rim or equator), or a fission reactor.", choices=_POWER),
-    Param("chip", "H100-SXM", "Accelerator (a catalogue chip).", catalogue="chips", kind="string"),
+    Param("chip", "H100-SXM", "Accelerator (a catalogue chip).", catalogue="chips", kind="string", precision="workload"),
     *COMPUTE_PARAMS,
     Param("lifetime", "5 yr", "Design life of the hardware.", unit="yr",
           source="As the ground baseline: servers depreciated over 5-6 years (Amazon/Alphabet/Microsoft filings)",

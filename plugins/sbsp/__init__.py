@@ -97,7 +97,7 @@ _CPI = "US BLS CPI-U annual averages (1977: 60.6, 1979: 72.6, 2024: 313.7)"
 
 PARAMS = (
     # ------------------------------------------------------------------ the data centre (as the ground baseline)
-    Param("chip", "H100-SXM", "Accelerator in the data centre's racks (a catalogue chip).", catalogue="chips", kind="string"),
+    Param("chip", "H100-SXM", "Accelerator in the data centre's racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload"),
     Param("target_power", "0 W", "GPU power of the data centre (chips × chip TDP); 0 = size the chips to the workload.",
           unit="W", source="Sizing rule of this plugin (0 = derived from the workload), e.g. '100 GW'", maximum=1e13),
     from_sourced("utilisation", models.compute.DEFAULTS["utilisation_inference"],

@@ -25,6 +25,20 @@ from sandbox.core.units import QuantityError, convert, parse_quantity, unit_of
 KINDS = ("quantity", "number", "integer", "string", "boolean", "list")
 
 
+#: ``Param.precision`` values: the precision at which a design counts a chip parameter's peak.
+PRECISION_RULES = ("workload", "workload-or-bf16")
+
+
+def chip_precision_problem(chip: Any, want: str, rule: str) -> str | None:
+    """Why ``chip`` (a catalogue chip) cannot run a ``want``-precision workload under ``rule`` (a
+    :data:`PRECISION_RULES` value), as one line; ``None`` when it can."""
+    have = chip.peak_ops_per_s
+    if not rule or want in have or (rule == "workload-or-bf16" and want == "fp16" and "bf16" in have):
+        return None
+    return (f"chip {chip.name!r} has no {want!r} figure (has: {', '.join(sorted(have))}), and the design counts "
+            f"its peak at the workload's precision: choose a chip with it, or set workload.precision to one of these")
+
+
 @dataclass(frozen=True)
 class Param:
     """One architecture parameter.
@@ -48,7 +62,11 @@ class Param:
     the shared-model default this parameter's default is for that kind instead
     (``(("training", "compute.utilisation_training"),)``: pre-training runs at a higher model FLOP
     utilisation than serving); the scenario's value of that default is used, unless the scenario sets
-    the parameter itself.
+    the parameter itself. ``precision`` (a ``"chips"`` parameter only) says at which precision the
+    design counts the chip's peak: ``"workload"`` (the workload's: validation refuses a chip that has
+    no figure at it, naming the file and key) or ``"workload-or-bf16"`` (as ``"workload"``, but a
+    16-bit workload may run at bf16 on a chip that quotes only bf16, as TPUs do); ``""`` leaves it to
+    the design (one that falls back to another precision, with a note).
     """
 
     name: str
@@ -67,6 +85,7 @@ class Param:
     kinds: tuple[str, ...] = ()
     model_default: str = ""
     workload_defaults: tuple[tuple[str, str], ...] = ()
+    precision: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not _NAME.fullmatch(self.name):
@@ -90,6 +109,9 @@ class Param:
                 close = difflib.get_close_matches(str(self.catalogue), CATALOGUE_KINDS, n=1)
                 raise ValueError(f"parameter {self.name!r}: no catalogue {self.catalogue!r}" + (
                     f"; did you mean {close[0]!r}?" if close else f" (catalogues: {', '.join(CATALOGUE_KINDS)})"))
+        if self.precision and (self.precision not in PRECISION_RULES or self.catalogue != "chips"):
+            raise ValueError(f"parameter {self.name!r}: precision={self.precision!r}: expected one of "
+                             f"{', '.join(repr(r) for r in PRECISION_RULES)}, on a catalogue='chips' parameter")
         if self.kind in ("quantity", "number", "integer") and not self.source:
             raise ValueError(f"parameter {self.name!r}: a numeric default needs a source")
         if self.kinds:

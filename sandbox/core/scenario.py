@@ -32,7 +32,7 @@ from sandbox.core import overrides as _overrides
 from sandbox.core.architecture import WORKLOAD_KINDS, ArchitectureSpec, Assumptions, Workload
 from sandbox.core.catalogue import PRECISIONS
 from sandbox.core.hooks import call_with_timeout, captured_stdout
-from sandbox.core.params import Params, check_value, sourced_text
+from sandbox.core.params import Params, check_value, chip_precision_problem, sourced_text
 from sandbox.core.units import FLOPS, QuantityError, parse_quantity
 
 if TYPE_CHECKING:
@@ -291,7 +291,7 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
         for param in spec.params:
             if param.catalogue and param.name in values and not (values[param.name] == AUTO and param.default == AUTO):
                 _catalogue_param(registry, spec.name, param, values[param.name], param.name in overridden,
-                                 f"{key}.{param.name}", shown, bad, problems)
+                                 f"{key}.{param.name}", shown, bad, problems, workload.precision)
         params = Params(values, frozenset(overridden), origins)
         if spec.check is not None and len(problems) == before:
             _cross_check(spec, params, key, bad)
@@ -488,15 +488,21 @@ def _assumptions(table: dict, registry: Any, bad: Any) -> Assumptions:
 
 
 def _catalogue_param(registry: Any, arch_type: str, param: Any, value: Any, overridden: bool, full: str, shown: str,
-                     bad: Any, problems: list[str]) -> None:
-    """A catalogue-typed parameter names installed entries (of the kinds it accepts).
+                     bad: Any, problems: list[str], precision: str) -> None:
+    """A catalogue-typed parameter names installed entries (of the kinds it accepts), and a chip the
+    design counts at the workload's ``precision`` (``Param.precision``) has a figure at it.
 
     A value from the scenario is the user's mistake (``file: key: ...``); a default the user did
     not touch is the plugin's, and the message blames the plugin that registered the architecture.
+    A default chip without the workload's precision is the workload's choice: ``file: key: ...`` too.
     """
     for name in value if isinstance(value, list) else [value]:
         problem = registry.catalogues.problem(param.catalogue, name, tuple(param.kinds))
         if problem is None:
+            lacking = chip_precision_problem(registry.catalogues.chips[name], precision, param.precision) \
+                if param.precision else None
+            if lacking is not None:
+                bad(full, lacking if overridden else f"{lacking} (the default chip)")
             continue
         if overridden:
             bad(full, problem)

@@ -35,7 +35,8 @@ from sandbox import (
 __version__ = "0.1.0"
 
 PARAMS = (
-    Param("module", "AGX-Orin-64GB", "Compute module in the pods (a catalogue chip).", catalogue="chips", kind="string"),
+    Param("module", "AGX-Orin-64GB", "Compute module in the pods (a catalogue chip).", catalogue="chips", kind="string",
+          precision="workload"),
     Param("grid", "grid-us", "Electricity supply (a catalogue power source of kind 'grid').",
           catalogue="power_sources", kinds=("grid",), kind="string"),
     Param("pod_power", "20 kW", "IT power one pod cabinet can supply and cool; sets modules per pod.", unit="kW",

@@ -68,7 +68,8 @@ _NASA_MARS_DISTANCE = ("NASA Science, 'Mars Close Approach' and Mars facts: clos
                        "~401 million km, average ~225 million km")
 
 PARAMS = (
-    Param("chip", "H100-SXM", "Accelerator in the stations (a catalogue chip).", catalogue="chips", kind="string"),
+    Param("chip", "H100-SXM", "Accelerator in the stations (a catalogue chip).", catalogue="chips", kind="string",
+          precision="workload"),
     Param("chips_per_station", 64, "Accelerators per station.", minimum=1, maximum=100_000,
           source="Assumption: a 45 kW station (64 x 700 W), the power class of the ISS's arrays (~100 kW), "
                  "one Starship flight per station with its propellant; low 16, high 256",
