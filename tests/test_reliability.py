@@ -805,3 +805,20 @@ def test_a_misspelt_name_in_sandbox_plugins_is_named(monkeypatch):
     res = CliRunner().invoke(cli, ["plugins"], obj={})
     assert ("warning: plugin 'graund' failed to load: no installed plugin of that name in SANDBOX_PLUGINS; did you "
             "mean 'ground'?") in res.stderr.splitlines()
+
+
+def test_a_plugin_set_without_the_catalogue_is_named_as_the_cause(monkeypatch, tmp_path):
+    """``SANDBOX_PLUGINS=ground``: the ground plugin's default chip and grid are catalogue entries no loaded plugin
+    registers. Each line said "known: none" and blamed plugin 'ground'; now each names the missing catalogue."""
+    monkeypatch.setenv("SANDBOX_PLUGINS", "ground")
+    monkeypatch.setenv("SANDBOX_CLI_CACHE", "0")
+    path = tmp_path / "g.toml"
+    path.write_text("[architectures.ground]\n")
+    res = CliRunner().invoke(cli, ["validate", str(path)], obj={})
+    tail = "(the built-in entries come with plugin 'catalogue'; is it left out of SANDBOX_PLUGINS?)"
+    assert res.exit_code == 2
+    assert res.stderr.splitlines() == [
+        f"error: {path}: assumptions.reference_chip: no chip named 'H100-SXM': no plugin loaded registers any chip {tail}",
+        f"error: {path}: architectures.ground.chip: no chip named 'H100-SXM': no plugin loaded registers any chip {tail}",
+        f"error: {path}: architectures.ground.grid: no power source named 'grid-us': no plugin loaded registers any power "
+        f"source of kind 'grid' {tail}"]

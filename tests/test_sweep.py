@@ -444,3 +444,20 @@ def test_a_list_parameter_can_be_swept(registry):
         one = evaluate(validate({**base, "architectures": {"leo": {"ground_stations": stations}}}, registry), registry)
         assert cols["latency.p50"][i] == pytest.approx(one.ledgers["leo"].get("latency.p50"), rel=1e-12)
     assert _column(values).to_pylist() == ['["SvalSat"]', '["Esrange"]', '["SvalSat"]']
+
+
+@pytest.mark.parametrize(("values", "line"), [
+    ('["550 km", "550000 m"]', "'550000 m' (item 2) repeats '550 km' (item 1)"),  # 550 km = 550,000 m
+    ('["500 km", "600 km", "600 km"]', "'600 km' (item 3) repeats '600 km' (item 2)"),
+])
+def test_a_grid_value_given_twice_is_refused(write_scenario, values, line):
+    """A repeated grid value evaluated the same points twice and weighed them twice in every summary."""
+    path = write_scenario(LEO_GRID.format(chunk=7, steps=6).replace(
+        '{ low = "500 km", high = "1000 km", steps = 6 }', f"{{ values = {values} }}"))
+    res = CliRunner().invoke(cli, ["validate", str(path)])
+    assert (res.exit_code, res.stderr) == (2, f"error: {path}: sweep.params.leo.altitude.values: {line}: each value "
+                                              "once, or the points at it count twice in every summary\n")
+    # a random draw from a list may repeat a value to weigh it
+    random = path.read_text().replace('method = "grid"', 'method = "random"\npoints = 10')
+    path.write_text(random)
+    assert CliRunner().invoke(cli, ["validate", str(path)]).exit_code == 0

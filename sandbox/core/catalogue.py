@@ -388,6 +388,9 @@ class Catalogues:
         wanted = f" of kind {' or '.join(repr(k) for k in kinds)}" if kinds else ""
         if name in table and name in allowed:
             return None
+        if not allowed and name not in table:  # a plugin set without the catalogue: the set's fault, not the name's
+            return (f"no {label} named {name!r}: no plugin loaded registers any {label}{wanted} (the built-in "
+                    "entries come with plugin 'catalogue'; is it left out of SANDBOX_PLUGINS?)")
         if name in table:
             entry_kind = getattr(table[name], "kind", "?")
             if not allowed:

@@ -233,7 +233,10 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
     dims = []
     for key, spec in params.items():
         dim = dimension(scenario, registry, key, spec, method, lambda k, msg, key=key: bad(f"sweep.params.{key}{k}", msg))
-        if dim is not None:
+        twice = _repeated(dim.values, spec["values"]) if method == "grid" and dim is not None and dim.values else ""
+        if twice:
+            bad(f"sweep.params.{key}.values", twice)
+        elif dim is not None:
             dims.append(dim)
     uncertain = table.get("uncertain", True)
     if not isinstance(uncertain, bool):
@@ -373,6 +376,22 @@ def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, 
         bad("", str(exc))
         return None
     return dim
+
+
+def _repeated(values: list, written: list) -> str:
+    """Why a grid's ``values`` list is refused for naming one value twice (``"1 km"`` and ``"1000 m"`` alike:
+    the converted ``values`` are compared), or ``""``: a repeated grid value evaluates the same points twice
+    and weighs them twice in every summary. (A random or Latin-hypercube draw from a list may repeat a value
+    on purpose, to weigh it.)"""
+    seen: dict[Any, int] = {}
+    for i, v in enumerate(values):
+        key = repr(v) if isinstance(v, list) else v
+        if key in seen:
+            first = seen[key]
+            return (f"{written[i]!r} (item {i + 1}) repeats {written[first]!r} (item {first + 1}): each value once, "
+                    "or the points at it count twice in every summary")
+        seen[key] = i
+    return ""
 
 
 def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimension | None:
