@@ -461,3 +461,15 @@ def test_a_second_bridge_that_cannot_be_written_keeps_the_first_whole(toy, tmp_p
     assert r.stderr.splitlines() == [f"error: --out {out}: cannot write waterfall-hall.png: a folder is in the way"]
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
     assert sorted(p.name for p in out.iterdir()) == sorted([*before, "waterfall-hall.png"])
+
+
+def test_a_share_that_rounds_to_nothing_is_never_shown_as_minus_zero():
+    """An input worth −0.01 of a +100 change (−0.01 %) printed as "-0.0%" beside the +100.0 % of the other."""
+    from sandbox.cli.bridge import table
+    from sandbox.studies.bridge import BridgeResult, Key
+
+    keys = [Key("x", ("x",), 1.0, 2.0, True), Key("y", ("y",), 1.0, 2.0, True)]
+    result = BridgeResult("leo", "cost.per_pflop_day", "USD", 100.0, 200.0, keys, {"x": 100.01, "y": -0.01},
+                          {"x": 100.01, "y": -0.01}, [("x", 100.01), ("y", -0.01)], "exact", 4)
+    rows = {line.split()[0]: line.split() for line in table(result, "a.toml", "b.toml").splitlines()[4:6]}
+    assert rows["x"][4] == "100.0%" and rows["y"][4] == "0.0%"  # 100.01 / 100 and −0.01 / 100 of the change

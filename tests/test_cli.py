@@ -54,7 +54,9 @@ def test_same_scenario_same_numbers():
 
 
 def test_run_csv_matches_json():
-    rows = list(csv.DictReader(io.StringIO(invoke("run", DEFAULT, "--format", "csv").stdout)))
+    text = invoke("run", DEFAULT, "--format", "csv").stdout
+    assert text.endswith("\n") and not text.endswith("\n\n")  # no empty last line (a row of nothing to a reader)
+    rows = list(csv.DictReader(io.StringIO(text)))
     records = json.loads(invoke("run", DEFAULT, "--format", "json").stdout)["records"]
     assert len(rows) == len(records)
     assert float(rows[0]["value"]) == pytest.approx(records[0]["value"])

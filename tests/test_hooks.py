@@ -160,12 +160,19 @@ def test_run_finished_receives_the_run_result_with_its_ledgers():
 
 
 def test_run_finished_also_fires_when_an_architecture_failed():
+    from sandbox.core.architecture import ArchitectureSpec
+
+    def melt(p, ctx):
+        raise RuntimeError("melted")
+
     results = []
-    scenario = {**TWO_GROUNDS, "architectures": {"ground": {}, "ground_legacy": {"type": "ground", "chip": "RAD750"}}}
-    reg = api.registry([("collector", plugin(sandbox_run_finished=lambda result: results.append(result)))])
+    scenario = {**TWO_GROUNDS, "architectures": {"ground": {}, "broken": {"type": "melting"}}}
+    reg = api.registry([("collector", plugin(sandbox_run_finished=lambda result: results.append(result))),
+                        ("melting", plugin(sandbox_register_architectures=lambda register: register(
+                            ArchitectureSpec("melting", "Melting", "raises", (), melt))))])
     api.run(scenario, reg)
     (result,) = results
-    assert list(result.failures) == ["ground_legacy"]  # a rad-hard CPU has no fp16 figure
+    assert list(result.failures) == ["broken"]
     assert result.ledgers["ground"].get("compute.chips") == 338
 
 

@@ -116,7 +116,7 @@ def table(result: Any, a_path: str, b_path: str) -> str:
     head = f"  {'input':<{name_w}}  {'A':>{val_w}}  {'B':>{val_w}}  {'Shapley':>11}  {'share':>7}  {'alone':>11}  {'in order':>11}"
     lines += [head, "  " + "-" * (len(head) - 2)]
     for r in rows:
-        share = "" if r["share"] != r["share"] else f"{100 * r['share']:.1f}%"
+        share = "" if r["share"] != r["share"] else f"{round(100 * r['share'], 1) or 0.0:.1f}%"  # never "-0.0%"
         lines.append(f"  {r['input']:<{name_w}}  {r['a']:>{val_w}}  {r['b']:>{val_w}}  {_signed(r['shapley']):>11}  "
                      f"{share:>7}  {_signed(r['alone']):>11}  {_signed(r['sequential']):>11}")
     lines.append(f"  {'interaction (total − Σ alone)':<{name_w}}  {'':>{val_w}}  {'':>{val_w}}  {'':>11}  {'':>7}  "

@@ -421,7 +421,7 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
                 written = report.write_outputs(result, out)
             except OSError as exc:
                 fail(cannot_write(out_dir, exc), 2)
-    click.echo(text)
+    click.echo(text, nl=not text.endswith("\n"))  # CSV ends in its own newline: no empty last line
     if out is not None and not nothing:
         report_written(out_dir, written, machine_output=fmt != "table")
     for message in result.warnings:
