@@ -216,7 +216,7 @@ def test_bad_override_exits_2_with_one_line_and_writes_nothing(tmp_path, table, 
     one_error(invoke("validate", str(path)), path, key, expected)
 
 
-NEW_CHIP = 'peak_ops_per_s = { fp16 = 1e15 }\npower_w = 500\nmass_kg = 2\ncost_usd = 1e4\nsources = { power_w = "toy" }\n'
+NEW_CHIP = 'peak_ops_per_s = { fp16 = 1e15 }\npower_w = 500\nmass_kg = 2\ncost_usd = 1e4\nsources = { peak_ops_per_s = "toy", power_w = "toy", mass_kg = "toy", cost_usd = "toy" }\n'
 DEGRADATION = ("the fraction of output lost each year: at 1 nothing is left after the first year, and the array, sized "
                "by (1 - d)^T, would be infinite")
 ALTITUDE = "height above the WGS84 ellipsoid: Earth's land lies between the Dead Sea shore and Everest"
@@ -466,3 +466,16 @@ def test_a_certain_default_of_zero_may_be_restated():
     assert same.ledgers["ground"].get("cost.per_pflop_day") == plain.ledgers["ground"].get("cost.per_pflop_day")
     with pytest.raises(ScenarioError, match=r"models\.compute\.checkpoint_overhead_inference: expected a value >= 0"):
         api.run({**base, "models": {"compute.checkpoint_overhead_inference": -0.1}})
+
+
+def test_every_figure_of_a_new_entry_needs_its_source(tmp_path):
+    """A new chip sourcing its peak only passed validation, with three figures from nowhere; and a chip the
+    architecture names that the refused table defines was reported a second time as "no chip named"."""
+    path = tmp_path / "bad.toml"
+    path.write_text('[catalogue.chips.MyChip]\npeak_ops_per_s = { fp16 = "500 TFLOPS" }\npower_w = "400 W"\n'
+                    'mass_kg = "1 kg"\ncost_usd = 10000\nsources = { peak_ops_per_s = "a datasheet" }\n'
+                    '[architectures.ground]\nchip = "MyChip"\n[assumptions]\nreference_chip = "MyChip"\n')
+    r = CliRunner().invoke(cli, ["validate", str(path)], obj={})
+    assert (r.exit_code, r.stderr) == (2, f"error: {path}: catalogue.chips.MyChip.sources: no source for power_w, "
+                                          "mass_kg, cost_usd: a new entry states where each of its figures comes from "
+                                          '(power_w = "<public reference>")\n')

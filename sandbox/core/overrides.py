@@ -414,6 +414,14 @@ def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, pr
         bad(prefix, f"a new {kind[:-1].replace('_', ' ')} needs sources = {{ <field> = \"<public reference>\" }}"
                     + (f"; to override the installed entry write [catalogue.{kind}.{close[0]}]" if close else ""))
         ok = False
+    elif base is None and isinstance(checked["sources"], Mapping):
+        # every figure of a new entry says where it comes from (a name, a kind or a flag is no figure)
+        unsourced = [f for f, v in checked.items() if f not in _ENTRY_META and f not in checked["sources"]
+                     and (isinstance(v, Mapping) or (isinstance(v, (int, float)) and not isinstance(v, bool)))]
+        if unsourced:
+            bad(f"{prefix}.sources", f"no source for {', '.join(unsourced)}: a new entry states where each of its "
+                                     f"figures comes from ({unsourced[0]} = \"<public reference>\")")
+            ok = False
     return checked if ok else None
 
 

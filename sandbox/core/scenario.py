@@ -236,10 +236,15 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
 
     before = len(problems)
     overrides = _overrides.parse(data, registry, shown, text, bad)
+    # entries the file writes, when its [catalogue] was refused (already reported): a name of one is not another fault
+    refused: set[tuple[str, str]] = set()
     if len(problems) == before:
         registry = _overrides.scoped(registry, overrides)
+    elif isinstance(data.get("catalogue"), dict):
+        refused = {(kind, str(name)) for kind, entries in data["catalogue"].items() if isinstance(entries, dict)
+                   for name in entries}
     workload = _workload(_table(data, "workload", bad), bad)
-    assumptions = _assumptions(_table(data, "assumptions", bad), registry, bad)
+    assumptions = _assumptions(_table(data, "assumptions", bad), registry, bad, refused)
 
     archs_table = isinstance(data.get("architectures", {}), dict)
     archs = _table(data, "architectures", bad)
@@ -291,7 +296,7 @@ def validate(data: dict[str, Any], registry: Any, shown: str = "<scenario>", sha
         for param in spec.params:
             if param.catalogue and param.name in values and not (values[param.name] == AUTO and param.default == AUTO):
                 _catalogue_param(registry, spec.name, param, values[param.name], param.name in overridden,
-                                 f"{key}.{param.name}", shown, bad, problems, workload.precision)
+                                 f"{key}.{param.name}", shown, bad, problems, workload.precision, refused)
         params = Params(values, frozenset(overridden), origins)
         if spec.check is not None and len(problems) == before:
             _cross_check(spec, params, key, bad)
@@ -472,7 +477,7 @@ def _angle(table: dict, key: str, full: str, limit: float, bad: Any) -> float:
     return value
 
 
-def _assumptions(table: dict, registry: Any, bad: Any) -> Assumptions:
+def _assumptions(table: dict, registry: Any, bad: Any, refused: set[tuple[str, str]]) -> Assumptions:
     _unknown(table, _ASSUMPTIONS, "assumptions.", bad)
     year = table.get("start_year", DEFAULT_ASSUMPTIONS["start_year"][0])
     if isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= 2200:
@@ -482,21 +487,24 @@ def _assumptions(table: dict, registry: Any, bad: Any) -> Assumptions:
         bad("assumptions.discount_rate", f"expected a fraction per year in [0, 1), e.g. 0.08, got {rate!r}")
         rate = 0.0
     chip = table.get("reference_chip", DEFAULT_ASSUMPTIONS["reference_chip"][0])
-    if problem := registry.catalogues.problem("chips", chip):
+    if ("chips", str(chip)) not in refused and (problem := registry.catalogues.problem("chips", chip)):
         bad("assumptions.reference_chip", problem)
     return Assumptions(int(year) if isinstance(year, int) else 0, float(rate), str(chip))
 
 
 def _catalogue_param(registry: Any, arch_type: str, param: Any, value: Any, overridden: bool, full: str, shown: str,
-                     bad: Any, problems: list[str], precision: str) -> None:
+                     bad: Any, problems: list[str], precision: str, refused: set[tuple[str, str]]) -> None:
     """A catalogue-typed parameter names installed entries (of the kinds it accepts), and a chip the
     design counts at the workload's ``precision`` (``Param.precision``) has a figure at it.
 
     A value from the scenario is the user's mistake (``file: key: ...``); a default the user did
     not touch is the plugin's, and the message blames the plugin that registered the architecture.
     A default chip without the workload's precision is the workload's choice: ``file: key: ...`` too.
+    A name of one of the file's own ``refused`` entries (its ``[catalogue]`` table was reported) is passed.
     """
     for name in value if isinstance(value, list) else [value]:
+        if (param.catalogue, str(name)) in refused:
+            continue
         problem = registry.catalogues.problem(param.catalogue, name, tuple(param.kinds))
         if problem is None:
             lacking = chip_precision_problem(registry.catalogues.chips[name], precision, param.precision) \
