@@ -139,6 +139,16 @@ def test_import_failure_is_reported_and_the_rest_load(tmp_path):
     assert "warning: plugin 'broken' failed to load: ImportError: needs a missing library" in proc.stderr
 
 
+def test_a_module_without_hooks_asked_for_with_plugin_is_refused():
+    """`--plugin os` loaded the standard library's os module as a plugin that did nothing, without a word."""
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "--plugin", "os", "run", "scenarios/default.toml"],
+                          capture_output=True, text=True, timeout=120,
+                          cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == ("error: --plugin os: implements no sandbox hook: a plugin module has functions marked "
+                           "@sandbox.hookimpl, such as sandbox_register_architectures (docs/plugins.md)\n")
+
+
 def test_builtins_use_only_public_hooks(registry):
     # Each built-in is registered through the entry-point group and implements only hookspec hooks.
     names = {n for n in vars(hookspecs) if n.startswith("sandbox_")}

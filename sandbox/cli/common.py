@@ -51,6 +51,10 @@ def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.core.registry.R
             if info.name in requested or info.module.split(":")[0] in requested:  # (or its entry point, same module)
                 fail(info.error if info.misspelt else
                      f"--plugin {info.name}: failed to load: {' '.join(info.error.split())}", 2)
+        for info in obj["registry"].plugins:  # a module without hooks (`--plugin os`) would load and do nothing
+            if info.name in requested and not info.hooks:
+                fail(f"--plugin {info.name}: implements no sandbox hook: a plugin module has functions marked "
+                     "@sandbox.hookimpl, such as sandbox_register_architectures (docs/plugins.md)", 2)
         for info in obj["registry"].load_errors:
             click.echo(f"warning: plugin {info.name!r} failed to load: {info.error}", err=True)
     return obj["registry"]
