@@ -54,7 +54,7 @@ import numpy as np
 
 from sandbox.core.catalogue import field_unit
 from sandbox.core.overrides import is_fraction_name, value_problem
-from sandbox.core.params import check_value
+from sandbox.core.params import check_value, chip_precision_problem
 from sandbox.core.scenario import RESERVED_INSTANCES, Scenario, ScenarioError, param_range
 from sandbox.ledger.inputs import CATALOGUE_KINDS
 from sandbox.ledger.totals import ENGINE_METRIC_FAMILIES
@@ -289,7 +289,8 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
                 f"(e.g. [architectures.{head}-1] with type = {instances[head].spec.name!r})")
         return None
     if head in instances:
-        dim = architecture_dimension(instances[head], rest, key, spec, bad, registry, scenario.workload.kind)
+        dim = architecture_dimension(instances[head], rest, key, spec, bad, registry, scenario.workload.kind,
+                                     scenario.workload.precision)
     elif head in RESERVED_INSTANCES:  # the ledger's inputs
         dim = _ledger_dimension(registry, key, spec, bad)
     else:
@@ -322,9 +323,10 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
 
 
 def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, registry: Any,
-                           workload_kind: str) -> Dimension | None:
+                           workload_kind: str, precision: str = "") -> Dimension | None:
     """The dimension of parameter ``name`` of architecture ``run``; catalogue-typed values are checked
-    against ``registry``'s catalogues (and the kinds the parameter accepts). Without ``low`` and ``high``
+    against ``registry``'s catalogues (and the kinds the parameter accepts), and a chip against the
+    workload's ``precision`` when the parameter says the design counts it there. Without ``low`` and ``high``
     in ``spec`` the range is the parameter's for a ``workload_kind`` workload
     (:func:`sandbox.core.scenario.param_range`, read from ``registry``'s models)."""
     try:
@@ -358,6 +360,8 @@ def architecture_dimension(run: Any, name: str, key: str, spec: dict, bad: Any, 
                 checked = check_value(param, v)
                 problem = registry.catalogues.problem(param.catalogue, checked, tuple(param.kinds)) \
                     if param.catalogue else None
+                if not problem and param.precision and precision:
+                    problem = chip_precision_problem(registry.catalogues.chips[checked], precision, param.precision)
                 if problem:
                     bad(".values", problem)
                     return None
