@@ -61,6 +61,7 @@ _EXPORTS: dict[str, str] = {
     "Param": "sandbox.core.params",
     "Params": "sandbox.core.params",
     "from_sourced": "sandbox.core.params",
+    "chip_precision_problem": "sandbox.core.params",
     "Sourced": "sandbox.core.sourced",
     "compute_params": "sandbox.core.paramsets",
     "checkpoint_param": "sandbox.core.paramsets",

@@ -62,6 +62,7 @@ from sandbox import (
     PowerSystem,
     Site,
     Transport,
+    chip_precision_problem,
     compute_params,
     derating_fields,
     envelope_params,
@@ -236,12 +237,10 @@ def _tbps(bps: float) -> str:
 def _precision(ctx: Context, chip) -> str:
     """The workload's precision, or bf16 for a 16-bit workload on a chip that only quotes bf16 (TPUs)."""
     want = ctx.workload.precision
-    if want in chip.peak_ops_per_s:
-        return want
-    if want == "fp16" and "bf16" in chip.peak_ops_per_s:
-        return "bf16"
-    have = ", ".join(sorted(chip.peak_ops_per_s))
-    raise ValueError(f"chip {chip.name!r} has no {want!r} figure (has: {have}); set the workload precision to one of them")
+    problem = chip_precision_problem(chip, want, "workload-or-bf16")  # the rule validation applies to `chip`
+    if problem:
+        raise ValueError(problem)
+    return want if want in chip.peak_ops_per_s else "bf16"
 
 
 # ----------------------------------------------------------------------------- design

@@ -44,6 +44,7 @@ from sandbox import (
     PowerSystem,
     Site,
     Transport,
+    chip_precision_problem,
     compute_params,
     derating_fields,
     envelope_params,
@@ -295,10 +296,9 @@ def design(p: Params, ctx: Context) -> Design:
     precision = ctx.workload.precision
     ops_unit = "POP/s" if precision.startswith("int") else "PFLOP/s"
     chip = ctx.catalogues.chips[p.chip]
-    try:
-        chip_peak = chip.ops(precision)
-    except KeyError as exc:
-        raise ValueError(f"{exc.args[0]}; set the workload precision to one the chip has") from None
+    if problem := chip_precision_problem(chip, precision, "workload"):  # the rule validation applies to `chip`
+        raise ValueError(problem)
+    chip_peak = chip.ops(precision)
     mu, radius = phys.earth_constants()
     alt = p.si("altitude")
     year = int(ctx.assumptions.start_year)
