@@ -375,6 +375,10 @@ class Catalogues:
         table[entry.name] = entry
         self.owner[key] = plugin
 
+    def usable(self, kind: str, kinds: tuple[str, ...] = ()) -> list[str]:
+        """The names of catalogue ``kind``'s entries (of ``kinds`` when given), sorted."""
+        return sorted(n for n, e in getattr(self, kind).items() if not kinds or getattr(e, "kind", None) in kinds)
+
     def problem(self, kind: str, name: object, kinds: tuple[str, ...] = ()) -> str | None:
         """Why ``name`` cannot be used as an entry of catalogue ``kind`` (restricted to entries of
         ``kinds`` when given), as one line with a did-you-mean; ``None`` when it can."""
@@ -384,7 +388,7 @@ class Catalogues:
         label = kind[:-1].replace("_", " ")
         if not isinstance(name, str):
             return f"expected a {label}'s name (a string), got {name!r}"
-        allowed = sorted(n for n, e in table.items() if not kinds or getattr(e, "kind", None) in kinds)
+        allowed = self.usable(kind, kinds)
         wanted = f" of kind {' or '.join(repr(k) for k in kinds)}" if kinds else ""
         if name in table and name in allowed:
             return None

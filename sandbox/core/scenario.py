@@ -512,9 +512,8 @@ def _catalogue_param(registry: Any, arch_type: str, param: Any, value: Any, over
             if lacking is not None:
                 bad(full, lacking if overridden else f"{lacking} (the default chip)")
             continue
-        installed = any(not param.kinds or getattr(e, "kind", None) in param.kinds
-                        for e in getattr(registry.catalogues, param.catalogue).values())
-        if overridden or not installed:  # none of its kind loaded: the plugin set's fault, not the plugin's
+        if overridden or not registry.catalogues.usable(param.catalogue, tuple(param.kinds)):
+            # (none of its kind loaded: the plugin set's fault, not the plugin's)
             bad(full, problem)
         else:
             plugin = registry.architecture_owner.get(arch_type, "?")
