@@ -188,3 +188,13 @@ def test_the_quick_exit_runs_exit_handlers_and_loses_no_output(tmp_path):
     missing = subprocess.run([sys.executable, "-m", "sandbox", "run", str(tmp_path / "missing.toml")],
                              capture_output=True, text=True, env=env, timeout=300)
     assert missing.returncode == 2 and missing.stderr.startswith("error: ")
+
+
+def test_compare_names_a_file_once_in_a_warning(tmp_path):
+    """A warning about a file already names it and its line: compare does not add the file again."""
+    path = tmp_path / "w.toml"
+    path.write_text('[models]\n"links.rf_system_noise_temperature_k" = "300 K"\n[architectures.ground]\n')
+    r = invoke("compare", str(path), str(path))
+    line = (f"warning: scenario {path}, line 2: [models] 'links.rf_system_noise_temperature_k' is read by nothing in "
+            "this scenario (no architecture here uses it), so it changes no number")
+    assert r.exit_code == 0 and r.stderr.splitlines() == [line, line]

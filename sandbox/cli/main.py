@@ -469,10 +469,10 @@ def compare(ctx: click.Context, scenarios: tuple[str, ...], fmt: str, timeout_s:
         writer.writeheader()
         writer.writerows(report.compare_records(results))
         click.echo(buf.getvalue(), nl=False)
-    for r in results:  # each line names the file: two files may hold instances of one name
-        for message in r.warnings:
-            click.echo(f"warning: {r.scenario.path}: {message}", err=True)
-        for message in r.failures.values():
+    for r in results:
+        for message in r.warnings:  # (a warning about the file names it and its line; the others are the plugins')
+            click.echo(f"warning: {message}", err=True)
+        for message in r.failures.values():  # named with its file: two files may hold instances of one name
             click.echo(f"error: {r.scenario.path}: {message}", err=True)
     if any(r.failures for r in results):
         sys.exit(1)
