@@ -681,6 +681,30 @@ def test_ctrl_c_stops_a_sweep_within_5_s_and_no_worker_outlives_it(tmp_path):
     assert alive == []
 
 
+def test_ctrl_c_inside_the_wait_on_the_workers_is_raised_after_the_wait_returns():
+    """The Ctrl-C test above hung once in about 60 runs: the sweep printed its message and did not
+    exit. Python raises KeyboardInterrupt between any two bytecodes, here inside
+    ``concurrent.futures.wait`` after it had locked some futures; the pool's thread then waited for
+    those locks forever. The coordinator now holds a Ctrl-C that lands while it waits and raises it
+    once the wait has returned (and released what it held)."""
+    from sandbox.studies import executor
+
+    steps: list[str] = []
+
+    def wait_some(pending: set, timeout_s: float) -> tuple[set, set]:
+        assert timeout_s == executor.INTERRUPT_POLL_S == 0.2
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C lands inside the library's wait
+        steps.append("released its locks")  # what the library still does before it returns
+        return set(), pending
+
+    submitted: list[int] = []
+    with pytest.raises(KeyboardInterrupt):
+        next(executor._bounded(lambda t: submitted.append(t) or t, iter(range(10)), 4, wait_some))
+    assert steps == ["released its locks"]  # one wait, finished, then the interrupt
+    assert submitted == [0, 1, 2, 3]  # 4 in flight, no more submitted after Ctrl-C
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_plugin_calls_off_the_main_thread_share_one_worker_until_one_hangs():
     """Off the main thread each plugin call ran in a thread of its own (≈ 0.3-1 ms to start; an explorer update makes
     ~50 calls). Calls now share one reusable worker per calling thread (``PLUGIN_WORKER``); a call that times out leaves

@@ -33,6 +33,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -322,8 +323,11 @@ class DaskExecutor:
         except Exception as exc:
             raise ExecutorError(f"the Dask scheduler at {self.address} stopped answering: {_reason(exc)}") from None
 
-        def waiter(pending: set) -> tuple[set, set]:
-            done = wait(list(pending), return_when="FIRST_COMPLETED")
+        def waiter(pending: set, timeout_s: float) -> tuple[set, set]:
+            try:
+                done = wait(list(pending), timeout=timeout_s, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # distributed's wait raises when none finished in time
+                return set(), pending
             return set(done.done), set(done.not_done)
 
         try:
@@ -360,28 +364,66 @@ def _is_connection_loss(exc: BaseException) -> bool:
         isinstance(exc, (OSError, TimeoutError, CancelledError))
 
 
-def _futures_wait(pending: set) -> tuple[set, set]:
+def _futures_wait(pending: set, timeout_s: float) -> tuple[set, set]:
     from concurrent.futures import FIRST_COMPLETED, wait
 
-    done, not_done = wait(pending, return_when=FIRST_COMPLETED)
+    done, not_done = wait(pending, timeout=timeout_s, return_when=FIRST_COMPLETED)
     return set(done), set(not_done)
 
 
+#: How often (s) a coordinator waiting on its workers looks for a Ctrl-C it has deferred.
+INTERRUPT_POLL_S = 0.2
+
+
+@contextmanager
+def _interrupt_deferred() -> Iterator[Any]:
+    """Hold a Ctrl-C that arrives while the coordinator submits chunks or waits on its workers, and
+    raise it (``KeyboardInterrupt``) where that is safe: on leaving the block.
+
+    Python raises ``KeyboardInterrupt`` between any two bytecodes of the main thread, so it could land
+    inside :func:`concurrent.futures.wait` after it had locked some of the futures and before it
+    released them. The pool's manager thread then waited for those locks forever while marking the
+    futures of the killed workers failed, and the interrupted sweep did not exit (seen once in about
+    60 runs of the Ctrl-C test). Yields a function that tells whether Ctrl-C was pressed. Outside
+    the main thread, or when SIGINT is not Python's default handler (an application that handles it
+    itself), it changes nothing.
+    """
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
+        yield lambda: False
+        return
+    pressed: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield lambda: bool(pressed)
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if pressed:
+        raise KeyboardInterrupt
+
+
 def _bounded(submit: Any, tasks: Iterator, ahead: int, wait_some: Any) -> Iterator[dict[str, Any]]:
-    """Submit tasks keeping at most ``ahead`` in flight; yield results as they complete."""
+    """Submit tasks keeping at most ``ahead`` in flight; yield results as they complete.
+
+    ``wait_some(pending, timeout_s)`` returns ``(done, not_done)``, ``done`` empty after the
+    timeout. Ctrl-C while submitting or waiting is raised between waits (:func:`_interrupt_deferred`).
+    """
     pending: set = set()
     tasks = iter(tasks)
     exhausted = False
     while pending or not exhausted:
-        while not exhausted and len(pending) < ahead:
-            try:
-                task = next(tasks)
-            except StopIteration:
-                exhausted = True
-                break
-            pending.add(submit(task))
-        if not pending:
+        done: set = set()
+        with _interrupt_deferred() as interrupted:
+            while not exhausted and len(pending) < ahead and not interrupted():
+                try:
+                    task = next(tasks)
+                except StopIteration:
+                    exhausted = True
+                    break
+                pending.add(submit(task))
+            while pending and not done and not interrupted():
+                done, pending = wait_some(pending, INTERRUPT_POLL_S)
+        if not pending and not done:
             break
-        done, pending = wait_some(pending)
         for fut in done:
             yield fut.result()
