@@ -683,9 +683,9 @@ def test_ctrl_c_stops_a_sweep_within_5_s_and_no_worker_outlives_it(tmp_path):
 
 def test_ctrl_c_inside_the_wait_on_the_workers_is_raised_after_the_wait_returns():
     """The Ctrl-C test above hung once in about 60 runs: the sweep printed its message and did not
-    exit. Python raises KeyboardInterrupt between any two bytecodes, here inside
-    ``concurrent.futures.wait`` after it had locked some futures; the pool's thread then waited for
-    those locks forever. The coordinator now holds a Ctrl-C that lands while it waits and raises it
+    exit. Python raises KeyboardInterrupt between any two bytecodes, so it can land inside
+    ``concurrent.futures.wait`` after it has locked some futures; the pool's thread then waits for
+    those locks forever (the likely cause). The coordinator now holds a Ctrl-C that lands while it waits and raises it
     once the wait has returned (and released what it held)."""
     from sandbox.studies import executor
 

@@ -382,9 +382,9 @@ def _interrupt_deferred() -> Iterator[Any]:
 
     Python raises ``KeyboardInterrupt`` between any two bytecodes of the main thread, so it could land
     inside :func:`concurrent.futures.wait` after it had locked some of the futures and before it
-    released them. The pool's manager thread then waited for those locks forever while marking the
-    futures of the killed workers failed, and the interrupted sweep did not exit (seen once in about
-    60 runs of the Ctrl-C test). Yields a function that tells whether Ctrl-C was pressed. Outside
+    released them; the pool's manager thread would then wait for those locks forever while marking the
+    futures of the killed workers failed, and the interrupted sweep would not exit (the likely cause
+    of the one hang seen in about 60 runs of the Ctrl-C test: message printed, no exit in 5 s). Yields a function that tells whether Ctrl-C was pressed. Outside
     the main thread, or when SIGINT is not Python's default handler (an application that handles it
     itself), it changes nothing.
     """
