@@ -144,3 +144,110 @@ def test_every_shipped_scenario_satisfies_the_schema(schema, path):
     r = validate_cli(path)
     assert r.exit_code == 0, r.output
     assert problems(tomllib.loads(path.read_text(encoding="utf-8")), schema) == []
+
+
+# ----------------------------------------------------------------------------- [models] and [claim]
+def _agree(tmp_path: Path, schema: dict[str, Any], text: str) -> bool:
+    """Whether `sandbox validate` accepts the scenario ``text``, asserting that the schema says the same."""
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    r = validate_cli(path)
+    assert r.exit_code in (0, 2), r.output
+    found = problems(tomllib.loads(text), schema)
+    assert (r.exit_code == 0) == (found == []), (r.output, found)
+    return r.exit_code == 0
+
+
+BASE = '[study]\nname = "s"\n[architectures.ground]\n'
+
+
+@pytest.mark.parametrize(("models", "accepted"), [
+    # a frequency (unit 1/yr, default 0.106): a unit is required, the value >= 0
+    ('"compute.failure_rate_per_year_ground" = "0.1 1/yr"', True),
+    ('"compute.failure_rate_per_year_ground" = "0.1/yr"', True),
+    ('"compute.failure_rate_per_year_ground" = 0.1', False),  # a bare number where a unit is expected
+    ('"compute.failure_rate_per_year_ground" = "0.1"', False),  # the same, in a string
+    ('"compute.failure_rate_per_year_ground" = "-0.1 1/yr"', False),
+    ('"compute.failure_rate_per_year_ground" = { value = "0.1 1/yr", low = "0.05 1/yr", high = "0.2 1/yr", '
+     'source = "a citation" }', True),
+    ('"compute.failure_rate_per_year_ground" = { value = "0.1 1/yr", low = "0.05 1/yr" }', False),  # low, no high
+    ('"compute.failure_rate_per_year_ground" = { value = "0.1 1/yr", typo = 1 }', False),
+    ('"compute.failure_rate_per_year_ground" = { low = "0.05 1/yr", high = "0.2 1/yr" }', False),  # no value
+    # a fraction (dimensionless, default 0.4, range 0.3-0.5): a number or a string, in (0, 1]
+    ('"compute.utilisation_training" = 0.5', True),
+    ('"compute.utilisation_training" = "50 %"', True),
+    ('"compute.utilisation_training" = "0.5"', True),
+    ('"compute.utilisation_training" = 1', True),
+    ('"compute.utilisation_training" = 1.5', False),
+    ('"compute.utilisation_training" = 0', False),  # > 0: its low end is above 0
+    ('"compute.utilisation_training" = -0.1', False),
+    ('"compute.utilisation_training" = "-10 %"', False),
+    ('"compute.utilisation_training" = true', False),
+    # in its module's table, as validate reads it
+    ('[models.compute]\nutilisation_training = 0.5', True),
+    ('[models.compute]\nutilisation_training = 1.5', False),
+    ('[models.compute]\nutilisation_trainin = 0.5', False),
+    ('"compute.utilisation_trainin" = 0.5', False),
+])
+def test_validate_and_the_schema_agree_on_models_values(tmp_path, schema, models, accepted):
+    """The schema took only dotted names (validate also reads [models.compute] tables), refused "50 %" for a
+    dimensionless default, took 0 and 1.5 for a fraction above 0, and a number alone in a string where a unit is
+    expected. What it cannot say: the bounds of a value written as a string ("150 %"), low <= value <= high, and
+    one default written both ways."""
+    table = models if models.startswith("[models.") else f"[models]\n{models}"
+    assert _agree(tmp_path, schema, BASE + table + "\n") is accepted
+
+
+def test_every_settable_default_at_its_nominal_value_passes_both_ways_in_both_forms(tmp_path, schema, registry):
+    """All 84 settable defaults, each at its own nominal value (a number, or the number and its unit): validate
+    and the schema accept them as dotted names and inside their module's tables."""
+    defaults = {n: d for n, d in registry.models.defaults.items() if d.settable}
+    assert len(defaults) >= 84
+
+    def value(d: Any) -> str:
+        return repr(float(d.nominal)) if d.unit in ("", "1") else f'"{float(d.nominal)!r} {d.unit}"'
+
+    dotted = "[models]\n" + "".join(f'"{n}" = {value(d)}\n' for n, d in sorted(defaults.items()))
+    assert _agree(tmp_path, schema, BASE + dotted)
+    modules: dict[str, list[str]] = {}
+    for n, d in sorted(defaults.items()):
+        module, sub = n.split(".", 1)
+        modules.setdefault(module, []).append(f'"{sub}" = {value(d)}\n')
+    nested = "".join(f"[models.{m}]\n" + "".join(lines) for m, lines in modules.items())
+    assert _agree(tmp_path, schema, BASE + nested)
+
+
+CLAIM = '''
+[claim]
+title = "A claim"
+source = "Someone, 'A paper' (2025)"
+{extra}
+[[claim.figures]]
+architecture = "ground"
+metric = "cost.per_pflop_day"
+{figure}
+'''
+
+
+@pytest.mark.parametrize(("extra", "figure", "accepted"), [
+    ("", 'claimed = "130 USD"', True),
+    ("", "claimed = 130", True),
+    ("", 'claimed = "130"', True),  # a number in the metric's display unit
+    ("", 'claimed = "130 USD"\nlow = "100 USD"\nhigh = "160 USD"\nwhat = "ground"', True),
+    ('notes = ["one"]\nurl = "https://example.org"\ndate = "2025"\nbridge_from = "none"', "claimed = 130", True),
+    ("", 'claimed = "-130 USD"', False),
+    ("", "claimed = -1", False),
+    ("", 'claimed = "130 USD"\nlow = "100 USD"', False),  # low without high
+    ("", "claimed = 130\nunit = 'USD'", False),  # a key a figure does not have
+    ("", 'what = "no figure"', False),  # no claimed figure
+    ('headline = "x"', "claimed = 130", False),  # a key a claim does not have
+    ('notes = "one"', "claimed = 130", False),  # notes are a list
+])
+def test_validate_and_the_schema_agree_on_claims(tmp_path, schema, extra, figure, accepted):
+    """The schema took any [claim] table; validate refuses unknown keys, negative figures and a low without a high."""
+    assert _agree(tmp_path, schema, BASE + CLAIM.format(extra=extra, figure=figure)) is accepted
+
+
+@pytest.mark.parametrize("claim", ['title = "  "\nsource = "s"', 'source = "s"', 'title = "t"\nsource = "s"\nfigures = []'])
+def test_a_claim_without_a_title_or_figures_is_refused_by_both(tmp_path, schema, claim):
+    assert _agree(tmp_path, schema, BASE + "[claim]\n" + claim + "\n") is False

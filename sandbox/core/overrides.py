@@ -277,10 +277,17 @@ def is_fraction_name(name: str) -> bool:
     return any(word in name.rsplit(".", 2)[-1] or name.endswith(word) for word in FRACTION_WORDS)
 
 
-def _is_fraction(default: Sourced, name: str) -> bool:
-    """A fraction of one: a dimensionless default whose range lies in [0, 1], or a name that says so."""
+def is_fraction(default: Sourced, name: str) -> bool:
+    """Whether default ``name`` is a fraction of one (an override above 1 is refused): a dimensionless default
+    whose range lies in [0, 1], or a name that says so."""
     return is_fraction_name(name) or (
         default.unit in ("", "1") and 0 <= float(default.nominal) <= 1 and (default.high is None or default.high <= 1))
+
+
+def must_be_positive(default: Sourced) -> bool:
+    """Whether an override of ``default`` must be > 0 rather than >= 0: a certain default above 0 (a divisor, a
+    rate) unless 0 is its own value (a definition: no checkpoints), or an uncertain one whose low end is above 0."""
+    return (default.low is None and float(default.nominal) > 0) or (default.low is not None and default.low > 0)
 
 
 def _model_value(default: Sourced, raw: Any, name: str) -> float:
@@ -302,11 +309,10 @@ def _model_bounds(default: Sourced, value: float, raw: Any, name: str) -> None:
     shown = f" {default.unit}" if default.unit not in ("", "1") else ""
     if not math.isfinite(value):
         raise ValueError(f"expected a finite value{' in ' + default.unit if shown else ''}, got {raw!r}")
-    # a certain default must stay above 0 (a divisor, a rate) unless 0 is its own value (a definition: no checkpoints)
-    positive = (default.low is None and float(default.nominal) > 0) or (default.low is not None and default.low > 0)
+    positive = must_be_positive(default)
     if value < 0 or (positive and value == 0):
         raise ValueError(f"expected a value {'>' if positive else '>='} 0{shown}, got {raw!r}")
-    if _is_fraction(default, name) and value > 1:
+    if is_fraction(default, name) and value > 1:
         raise ValueError(f"expected a fraction between 0 and 1{' (in ' + default.unit + ')' if shown else ''}, got {raw!r}")
 
 

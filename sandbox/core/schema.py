@@ -5,12 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.core.catalogue import KINDS
+from sandbox.core.modelset import MODULES
+from sandbox.core.overrides import is_fraction, must_be_positive
 from sandbox.core.params import Param
 from sandbox.core.registry import Registry
 from sandbox.core.scenario import AUTO, INSTANCE_NAME, PRECISIONS, RESERVED_INSTANCES, WORKLOAD_KINDS
 from sandbox.core.sourced import Sourced
 
-_QUANTITY = r"^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*\S.*$"
+_NUMBER = r"(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"
+#: A number and a unit ("550 km", "50 %", "5km", "0.1 1/yr"): a string that is a number alone is refused, as
+#: ``sandbox validate`` refuses it where a unit is expected (the unit starts after a space, or at once
+#: with a character that cannot continue the number).
+_QUANTITY = rf"^\s*[-+]?{_NUMBER}(\s+\S|[^\s\d.eE+-]).*$"
+#: The same, never negative (``[models]`` values and claimed figures are >= 0).
+_QUANTITY_NONNEGATIVE = rf"^\s*\+?{_NUMBER}(\s+\S|[^\s\d.eE+-]).*$"
+#: A number in a string, with or without a unit ("0.5", "50 %"), never negative.
+_NUMBER_OR_QUANTITY_NONNEGATIVE = rf"^\s*\+?{_NUMBER}(\s*|(\s+\S|[^\s\d.eE+-]).*)$"
 #: An architecture instance's name, as ``sandbox validate`` checks it (sandbox.core.scenario): the whole name
 #: matches (``(?![\s\S])``: the end of the text, as ``$`` would also take a name ending in a newline).
 INSTANCE_PATTERN = f"^(?:{INSTANCE_NAME.pattern})(?![\\s\\S])"
@@ -105,26 +115,67 @@ def scenario_schema(registry: Registry) -> dict[str, Any]:
                                                                "and '-', starting with a letter, a digit or '_' (not "
                                                                f"'_' alone), and not {', '.join(RESERVED_INSTANCES)}."},
                               "additionalProperties": {"anyOf": arch_variants} if arch_variants else {"type": "object"}},
-            "models": {"type": "object", "additionalProperties": False,
-                       "description": "The scenario's own shared-model defaults, by dotted name (sandbox.core.overrides).",
-                       "properties": {name: _model_schema(d) for name, d in sorted(registry.models.defaults.items())
-                                      if d.settable}},  # not a constant, nor a catalogue entry's own figure
+            "models": _models_schema(registry.models.defaults),
             "catalogue": {"type": "object", "additionalProperties": False,
                           "description": "Fields of catalogue entries to override, or new entries: "
                                          "[catalogue.<kind>.<entry>], numbers in the unit each field name carries.",
                           "properties": {kind: {"type": "object", "additionalProperties": {"type": "object"}} for kind in KINDS}},
-            "claim": {"type": "object", "description": "A published claim this scenario states (sandbox.studies.claims)."},
+            "claim": _claim_schema(),
             "sweep": {"type": "object", "description": "A sweep or Monte Carlo plan (sandbox.studies.plans)."},
         },
     }
 
 
-def _model_schema(d: Sourced) -> dict[str, Any]:
+def _models_schema(defaults: dict[str, Sourced]) -> dict[str, Any]:
+    """``[models]``: each settable default by its dotted name (``"thermal.x" = …``), or inside its module's table
+    (``[models.thermal] x = …``), as ``sandbox validate`` reads them (sandbox.core.overrides)."""
+    settable = {name: _model_schema(name, d) for name, d in sorted(defaults.items()) if d.settable}
+    props: dict[str, Any] = dict(settable)
+    for module in MODULES:
+        inside = {name.split(".", 1)[1]: doc for name, doc in settable.items() if name.split(".", 1)[0] == module}
+        if inside:
+            props[module] = {"type": "object", "additionalProperties": False, "properties": inside,
+                             "description": f"Defaults of the {module} model, by their names within it."}
+    return {"type": "object", "additionalProperties": False, "properties": props,
+            "description": "The scenario's own shared-model defaults, by dotted name or in their module's table "
+                           "(sandbox.core.overrides). A value with a unit is a string; a dimensionless one a number "
+                           "or a string (\"0.5\", \"50 %\")."}
+
+
+def _model_schema(name: str, d: Sourced) -> dict[str, Any]:
     unit = d.unit not in ("", "1")
-    value = {"type": "string", "pattern": _QUANTITY} if unit else {"type": "number", "minimum": 0}
+    if unit:
+        value: dict[str, Any] = {"type": "string", "pattern": _QUANTITY_NONNEGATIVE}
+    else:
+        number: dict[str, Any] = {"type": "number"}
+        number["exclusiveMinimum" if must_be_positive(d) else "minimum"] = 0
+        if is_fraction(d, name):
+            number["maximum"] = 1
+        value = {"anyOf": [number, {"type": "string", "pattern": _NUMBER_OR_QUANTITY_NONNEGATIVE}]}
     text = f"Default {d.nominal:g}{' ' + d.unit if unit else ''}. Source: {d.source}."
     if d.uncertain:
         text += f" Plausible range: {d.low:g} to {d.high:g}{' ' + d.unit if unit else ''}."
     table = {"type": "object", "required": ["value"], "additionalProperties": False,
+             "dependentRequired": {"low": ["high"], "high": ["low"]},
              "properties": {"value": value, "low": value, "high": value, "source": {"type": "string"}}}
     return {"description": text, "anyOf": [value, table]}
+
+
+def _claim_schema() -> dict[str, Any]:
+    """``[claim]`` as sandbox.core.claim checks its form: a title, a source and at least one figure."""
+    figure_value = {"anyOf": [{"type": "number", "minimum": 0},
+                              {"type": "string", "pattern": _NUMBER_OR_QUANTITY_NONNEGATIVE}],
+                    "description": "A number in the metric's display unit, or a quantity string; >= 0."}
+    text = {"type": "string"}
+    named = {"type": "string", "pattern": r"\S"}
+    figure = {"type": "object", "additionalProperties": False, "required": ["architecture", "metric", "claimed"],
+              "dependentRequired": {"low": ["high"], "high": ["low"]},
+              "properties": {"architecture": {"type": "string", "description": "One of the scenario's architectures."},
+                             "metric": {"type": "string", "minLength": 1,
+                                        "description": "A metric the ledger reports, e.g. 'cost.per_pflop_day'."},
+                             "claimed": figure_value, "low": figure_value, "high": figure_value, "what": text}}
+    return {"type": "object", "additionalProperties": False, "required": ["title", "source", "figures"],
+            "description": "A published claim this scenario states (sandbox.core.claim, sandbox.studies.claims).",
+            "properties": {"title": named, "source": named, "quote": text, "url": text, "date": text,
+                           "bridge_from": text, "notes": {"type": "array", "items": text},
+                           "figures": {"type": "array", "minItems": 1, "items": figure}}}
