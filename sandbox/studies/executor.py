@@ -384,9 +384,10 @@ def _interrupt_deferred() -> Iterator[Any]:
     inside :func:`concurrent.futures.wait` after it had locked some of the futures and before it
     released them; the pool's manager thread would then wait for those locks forever while marking the
     futures of the killed workers failed, and the interrupted sweep would not exit (the likely cause
-    of the one hang seen in about 60 runs of the Ctrl-C test: message printed, no exit in 5 s). Yields a function that tells whether Ctrl-C was pressed. Outside
-    the main thread, or when SIGINT is not Python's default handler (an application that handles it
-    itself), it changes nothing.
+    of the one hang seen in about 60 runs of the Ctrl-C test: message printed, no exit in 5 s).
+
+    Yields a function that tells whether Ctrl-C was pressed. Outside the main thread, or when SIGINT
+    is not Python's default handler (an application that handles it itself), it changes nothing.
     """
     if (threading.current_thread() is not threading.main_thread()
             or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
