@@ -406,3 +406,24 @@ def test_a_mass_drivers_track_is_priced_at_its_class_rate_in_runs_and_studies(re
         "them (driver.cost_per_m, compare.driver_capex_per_probe) stay there, while the ledger's own use of them "
         "follows each point (a run with the value in [models] redesigns)"]
     assert "leo" not in pts.notes and "ground" not in pts.notes  # no metric of theirs is computed from it
+
+
+def test_the_flat_small_series_rate_against_the_cost_law_it_is_read_from(default_run, registry):
+    """docs/models.md (step 8) and the README: the small-series rate is USCM8's bus law 283.5 X^0.716 kUSD(FY2010)
+    read at 260-750 kg (The New SMAD, ch. 11) and applied flat. The Lagrange station prices 19.1 t per kg (structure
+    and shielding, radiators, propulsion hardware and tanks); the same law there, times 1.45 for 2025 dollars, is
+    about 25,000 USD/kg, and at that rate Lagrange is 71x and lunar 477x the ground (against 120x and 769x)."""
+    lag = default_run.ledgers["lagrange"]
+    per_kg_t = sum(lag.get(k) for k in ("mass.structure", "mass.shielding", "mass.thermal", "mass.propulsion",
+                                         "mass.avionics", "mass.other"))
+    assert per_kg_t == pytest.approx(19.13, abs=0.005)
+    x_kg = per_kg_t * 1e3
+    law_usd_per_kg = 283.5e3 * x_kg ** 0.716 * 1.45 / x_kg
+    assert law_usd_per_kg == pytest.approx(25_000, rel=0.01)
+    s = api.load(DEFAULT, registry)
+    at_law = validate({**s.raw, "models": {"cost.hardware_usd_per_kg_small_series": "25000 USD/kg"}}, registry)
+    res = api.run(at_law, registry)
+    ratio = {n: res.ledgers[n].get("cost.per_pflop_day.vs_baseline") for n in ("lagrange", "lunar")}
+    assert round(ratio["lagrange"]) == 71 and round(ratio["lunar"]) == 477
+    assert round(default_run.ledgers["lagrange"].get("cost.per_pflop_day.vs_baseline")) == 120
+    assert round(default_run.ledgers["lunar"].get("cost.per_pflop_day.vs_baseline")) == 769
