@@ -251,3 +251,35 @@ def test_validate_and_the_schema_agree_on_claims(tmp_path, schema, extra, figure
 @pytest.mark.parametrize("claim", ['title = "  "\nsource = "s"', 'source = "s"', 'title = "t"\nsource = "s"\nfigures = []'])
 def test_a_claim_without_a_title_or_figures_is_refused_by_both(tmp_path, schema, claim):
     assert _agree(tmp_path, schema, BASE + "[claim]\n" + claim + "\n") is False
+
+
+SWEEP = '[study]\nname = "s"\n[architectures.leo]\n[sweep]\n'
+
+
+@pytest.mark.parametrize(("sweep", "accepted"), [
+    ('method = "grid"\n[sweep.params]\n"leo.altitude" = { low = "500 km", high = "1000 km", steps = 3 }', True),
+    ('method = "grid"\nchunk = 1\n[sweep.params]\n"leo.altitude" = { values = ["500 km", "600 km"] }', True),
+    ('method = "random"\npoints = 10\nseed = 3\n[sweep.params]\n"leo.altitude" = { low = "500 km", '
+     'high = "1000 km", scale = "log" }', True),
+    ('method = "montecarlo"\npoints = 10\nuncertain = true', True),
+    ('methd = "grid"', False),  # an unknown key
+    ('method = "grd"\npoints = 10', False),
+    ('method = "montecarlo"\npoints = 0', False),
+    ('method = "montecarlo"\npoints = 10000001', False),  # more than a study may hold (10,000,000)
+    ('method = "montecarlo"\npoints = true', False),
+    ('method = "montecarlo"\npoints = 10\nchunk = 0', False),
+    ('method = "montecarlo"\npoints = 10\nseed = -1', False),
+    ('method = "montecarlo"\npoints = 10\nuncertain = "yes"', False),
+    ('method = "grid"\n[sweep.params]\n"leo.altitude" = { low = "500 km", high = "1000 km", stpes = 3 }', False),
+    ('method = "grid"\n[sweep.params]\n"leo.altitude" = { values = ["500 km"], low = "500 km" }', False),
+    ('method = "random"\npoints = 5\n[sweep.params]\n"leo.altitude" = { low = "500 km", high = "1000 km", '
+     'scale = "ln" }', False),
+    ('method = "grid"\n[sweep.params]\n"leo.altitude" = { low = "500 km", high = "1000 km", steps = -1 }', False),
+    ('method = "grid"\n[sweep.params]\n"leo.altitude" = { low = "500 km", high = "1000 km", steps = 100001 }', False),
+    ('method = "grid"\n[sweep.params]\naltitude = { low = "500 km", high = "1000 km", steps = 3 }', False),  # no dot
+])
+def test_validate_and_the_schema_agree_on_the_form_of_a_sweep(tmp_path, schema, sweep, accepted):
+    """The schema took any [sweep] table; validate refuses unknown keys, a method it does not know, points, chunk
+    and seed out of their ranges, and a dimension with a key it does not have, values beside a range, a scale
+    other than linear or log, or steps beyond 0-100,000."""
+    assert _agree(tmp_path, schema, SWEEP + sweep + "\n") is accepted

@@ -74,6 +74,7 @@ def _catalogue_name(registry: Registry, kind: str, kinds: tuple[str, ...] = (), 
 
 def scenario_schema(registry: Registry) -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) for scenario files as parsed from TOML."""
+    from sandbox.studies.plans import sweep_schema  # [sweep] is the studies' table: its rules live with them
     arch_variants = []
     for name, spec in sorted(registry.architectures.items()):
         props: dict[str, Any] = {"type": {"const": name, "description": "Architecture type (defaults to the table name)."}}
@@ -121,7 +122,7 @@ def scenario_schema(registry: Registry) -> dict[str, Any]:
                                          "[catalogue.<kind>.<entry>], numbers in the unit each field name carries.",
                           "properties": {kind: {"type": "object", "additionalProperties": {"type": "object"}} for kind in KINDS}},
             "claim": _claim_schema(),
-            "sweep": {"type": "object", "description": "A sweep or Monte Carlo plan (sandbox.studies.plans)."},
+            "sweep": sweep_schema(),
         },
     }
 
@@ -179,3 +180,4 @@ def _claim_schema() -> dict[str, Any]:
             "properties": {"title": named, "source": named, "quote": text, "url": text, "date": text,
                            "bridge_from": text, "notes": {"type": "array", "items": text},
                            "figures": {"type": "array", "minItems": 1, "items": figure}}}
+

@@ -63,6 +63,8 @@ METHODS = ("grid", "random", "lhs", "montecarlo")
 DEFAULT_CHUNK = 5000
 BLOCK = 1000  # points per random-number generator (random and Monte Carlo draws)
 MAX_POINTS = 10_000_000
+MAX_CHUNK = 1_000_000  # points per chunk
+MAX_STEPS = 100_000  # steps of one grid dimension
 #: Ranges wider than this (high / low) are drawn in log space.
 LOG_RATIO = 3.0
 #: Catalogue fields that follow another field's draw: kind → (driver field, prefix of the followers).
@@ -224,8 +226,8 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         bad("sweep.seed", f"expected a whole number >= 0, got {seed!r}")
     chunk = table.get("chunk", DEFAULT_CHUNK)
-    if isinstance(chunk, bool) or not isinstance(chunk, int) or not 1 <= chunk <= 1_000_000:
-        bad("sweep.chunk", f"expected a whole number from 1 to 1,000,000, got {chunk!r}")
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or not 1 <= chunk <= MAX_CHUNK:
+        bad("sweep.chunk", f"expected a whole number from 1 to {MAX_CHUNK:,}, got {chunk!r}")
     params = table.get("params", {})
     if not isinstance(params, dict):
         bad("sweep.params", f"expected a table, got {params!r}")
@@ -269,6 +271,34 @@ def parse_plan(scenario: Scenario, registry: Any, overrides: dict[str, Any] | No
     return Plan(method, int(points), int(seed), int(chunk), dims)
 
 
+def sweep_schema() -> dict[str, Any]:
+    """The JSON Schema of ``[sweep]`` (part of ``sandbox schema``): the form :func:`parse_plan` checks. What needs
+    the scenario or the other keys is left to ``sandbox validate``: which inputs exist and their ranges, the
+    number of points a grid has, and that a draw states its points."""
+    bound = {"type": ["number", "string"], "description": "A number in the input's unit, or a quantity string."}
+    dimension = {"type": "object", "additionalProperties": False,
+                 "properties": {"low": bound, "high": bound,
+                                "steps": {"type": "integer", "minimum": 0, "maximum": MAX_STEPS},
+                                "scale": {"enum": ["linear", "log"]},
+                                "values": {"type": "array", "minItems": 1,
+                                           "description": "The points themselves (in place of low, high, steps, "
+                                                          "scale)."}},
+                 "not": {"required": ["values"],
+                         "anyOf": [{"required": [k]} for k in ("low", "high", "steps", "scale")]}}
+    return {"type": "object", "additionalProperties": False,
+            "description": "A sweep or Monte Carlo plan (sandbox.studies.plans).",
+            "properties": {"method": {"enum": list(METHODS)},
+                           "points": {"type": "integer", "minimum": 1, "maximum": MAX_POINTS},
+                           "seed": {"type": "integer", "minimum": 0},
+                           "chunk": {"type": "integer", "minimum": 1, "maximum": MAX_CHUNK},
+                           "uncertain": {"type": "boolean"},
+                           "params": {"type": "object", "additionalProperties": dimension,
+                                      "propertyNames": {"pattern": r"^[^.]+\.[\s\S]+$",
+                                                        "description": "<architecture>.<param>, "
+                                                                       "models.<module>.<key>, catalogue.<kind>."
+                                                                       "<entry>.<field> or assumptions.discount_rate"}}}}
+
+
 def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: str, bad: Any) -> Dimension | None:
     if not isinstance(spec, dict):
         bad("", f"expected a table such as {{ low = ..., high = ..., steps = ... }}, got {spec!r}")
@@ -305,8 +335,8 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
         return None
     dim.scale = scale
     steps = spec.get("steps", 0)
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0 or steps > 100_000:
-        bad(".steps", f"expected a whole number from 2 to 100,000, got {steps!r}")
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0 or steps > MAX_STEPS:
+        bad(".steps", f"expected a whole number from 2 to {MAX_STEPS:,}, got {steps!r}")
         return None
     dim.steps = steps
     if dim.values is None:
