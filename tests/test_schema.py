@@ -272,6 +272,7 @@ SWEEP = '[study]\nname = "s"\n[architectures.leo]\n[sweep]\n'
     ('method = "montecarlo"\npoints = 10\nuncertain = "yes"', False),
     ('method = "grid"\n[sweep.params]\n"leo.altitude" = { low = "500 km", high = "1000 km", stpes = 3 }', False),
     ('method = "grid"\n[sweep.params]\n"leo.altitude" = { values = ["500 km"], low = "500 km" }', False),
+    ('method = "grid"\n[sweep.params]\n"leo.altitude" = { values = [] }', False),
     ('method = "random"\npoints = 5\n[sweep.params]\n"leo.altitude" = { low = "500 km", high = "1000 km", '
      'scale = "ln" }', False),
     ('method = "grid"\n[sweep.params]\n"leo.altitude" = { low = "500 km", high = "1000 km", steps = -1 }', False),
