@@ -39,8 +39,9 @@ import sandbox.core.units  # noqa: F401 - registers USD, FLOP and friends with a
 #: Band around a claimed figure that states none (fraction either side).
 DEFAULT_BAND = 0.10
 
-_CLAIM_KEYS = {"title", "source", "quote", "notes", "figures", "url", "date", "bridge_from"}
-_FIGURE_KEYS = {"architecture", "metric", "claimed", "low", "high", "what"}
+#: The keys of [claim] and of each [[claim.figures]] table (sandbox schema describes each one).
+CLAIM_KEYS = {"title", "source", "quote", "notes", "figures", "url", "date", "bridge_from"}
+FIGURE_KEYS = {"architecture", "metric", "claimed", "low", "high", "what"}
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ def parse_claim(table: Any, instances: set[str] | None, bad: Any) -> Claim | Non
         bad("claim", f"expected a table [claim], got {table!r}")
         return None
     for key in table:
-        if key not in _CLAIM_KEYS:
-            bad(f"claim.{key}", f"unknown key; expected one of {', '.join(sorted(_CLAIM_KEYS))}")
+        if key not in CLAIM_KEYS:
+            bad(f"claim.{key}", f"unknown key; expected one of {', '.join(sorted(CLAIM_KEYS))}")
     texts = {}
     for key in ("title", "source", "quote", "url", "date", "bridge_from"):
         value = table.get(key, "")
@@ -102,9 +103,9 @@ def parse_claim(table: Any, instances: set[str] | None, bad: Any) -> Claim | Non
         if not isinstance(fig, dict):
             bad(where, f"expected a table, got {fig!r}")
             continue
-        unknown = set(fig) - _FIGURE_KEYS
+        unknown = set(fig) - FIGURE_KEYS
         if unknown:
-            bad(f"{where}.{sorted(unknown)[0]}", f"unknown key; expected one of {', '.join(sorted(_FIGURE_KEYS))}")
+            bad(f"{where}.{sorted(unknown)[0]}", f"unknown key; expected one of {', '.join(sorted(FIGURE_KEYS))}")
             continue
         arch, metric = fig.get("architecture"), fig.get("metric")
         if not isinstance(arch, str) or (instances is not None and arch not in instances):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sandbox.core.catalogue import KINDS
+from sandbox.core.claim import CLAIM_KEYS, FIGURE_KEYS
 from sandbox.core.modelset import MODULES
 from sandbox.core.overrides import is_fraction, must_be_positive
 from sandbox.core.params import Param
@@ -13,14 +14,15 @@ from sandbox.core.scenario import AUTO, INSTANCE_NAME, PRECISIONS, RESERVED_INST
 from sandbox.core.sourced import Sourced
 
 _NUMBER = r"(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"
+#: A unit after a number: it starts after a space, or at once with a character that cannot continue the number.
+_UNIT = r"(\s+\S|[^\s\d.eE+-]).*"
 #: A number and a unit ("550 km", "50 %", "5km", "0.1 1/yr"): a string that is a number alone is refused, as
-#: ``sandbox validate`` refuses it where a unit is expected (the unit starts after a space, or at once
-#: with a character that cannot continue the number).
-_QUANTITY = rf"^\s*[-+]?{_NUMBER}(\s+\S|[^\s\d.eE+-]).*$"
+#: ``sandbox validate`` refuses it where a unit is expected.
+_QUANTITY = rf"^\s*[-+]?{_NUMBER}{_UNIT}$"
 #: The same, never negative (``[models]`` values and claimed figures are >= 0).
-_QUANTITY_NONNEGATIVE = rf"^\s*\+?{_NUMBER}(\s+\S|[^\s\d.eE+-]).*$"
+_QUANTITY_NONNEGATIVE = rf"^\s*\+?{_NUMBER}{_UNIT}$"
 #: A number in a string, with or without a unit ("0.5", "50 %"), never negative.
-_NUMBER_OR_QUANTITY_NONNEGATIVE = rf"^\s*\+?{_NUMBER}(\s*|(\s+\S|[^\s\d.eE+-]).*)$"
+_NUMBER_OR_QUANTITY_NONNEGATIVE = rf"^\s*\+?{_NUMBER}(\s*|{_UNIT})$"
 #: An architecture instance's name, as ``sandbox validate`` checks it (sandbox.core.scenario): the whole name
 #: matches (``(?![\s\S])``: the end of the text, as ``$`` would also take a name ending in a newline).
 INSTANCE_PATTERN = f"^(?:{INSTANCE_NAME.pattern})(?![\\s\\S])"
@@ -169,15 +171,15 @@ def _claim_schema() -> dict[str, Any]:
                     "description": "A number in the metric's display unit, or a quantity string; >= 0."}
     text = {"type": "string"}
     named = {"type": "string", "pattern": r"\S"}
+    figure_keys = {"architecture": {"type": "string", "description": "One of the scenario's architectures."},
+                   "metric": {"type": "string", "minLength": 1,
+                              "description": "A metric the ledger reports, e.g. 'cost.per_pflop_day'."},
+                   "claimed": figure_value, "low": figure_value, "high": figure_value, "what": text}
     figure = {"type": "object", "additionalProperties": False, "required": ["architecture", "metric", "claimed"],
               "dependentRequired": {"low": ["high"], "high": ["low"]},
-              "properties": {"architecture": {"type": "string", "description": "One of the scenario's architectures."},
-                             "metric": {"type": "string", "minLength": 1,
-                                        "description": "A metric the ledger reports, e.g. 'cost.per_pflop_day'."},
-                             "claimed": figure_value, "low": figure_value, "high": figure_value, "what": text}}
+              "properties": {k: figure_keys[k] for k in sorted(FIGURE_KEYS)}}  # every key the claim parser takes
+    claim_keys = {"title": named, "source": named, "quote": text, "url": text, "date": text, "bridge_from": text,
+                  "notes": {"type": "array", "items": text}, "figures": {"type": "array", "minItems": 1, "items": figure}}
     return {"type": "object", "additionalProperties": False, "required": ["title", "source", "figures"],
             "description": "A published claim this scenario states (sandbox.core.claim, sandbox.studies.claims).",
-            "properties": {"title": named, "source": named, "quote": text, "url": text, "date": text,
-                           "bridge_from": text, "notes": {"type": "array", "items": text},
-                           "figures": {"type": "array", "minItems": 1, "items": figure}}}
-
+            "properties": {k: claim_keys[k] for k in sorted(CLAIM_KEYS)}}

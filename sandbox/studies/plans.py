@@ -73,7 +73,9 @@ LOG_RATIO = 3.0
 #: capping at HPC scale", ACM SoCC).
 COUPLED = {"chips": ("power_w", "peak_ops_per_s.")}
 _SWEEP_KEYS = {"method", "points", "seed", "chunk", "params", "uncertain"}
-_DIM_KEYS = {"low", "high", "steps", "values", "scale"}
+#: The keys of a dimension that describe a range; ``values`` lists the points instead of them.
+_RANGE_KEYS = ("low", "high", "steps", "scale")
+_DIM_KEYS = {*_RANGE_KEYS, "values"}
 
 
 @dataclass
@@ -276,28 +278,26 @@ def sweep_schema() -> dict[str, Any]:
     the scenario or the other keys is left to ``sandbox validate``: which inputs exist and their ranges, the
     number of points a grid has, and that a draw states its points."""
     bound = {"type": ["number", "string"], "description": "A number in the input's unit, or a quantity string."}
+    dim_keys = {"low": bound, "high": bound, "steps": {"type": "integer", "minimum": 0, "maximum": MAX_STEPS},
+                "scale": {"enum": ["linear", "log"]},
+                "values": {"type": "array", "minItems": 1,
+                           "description": "The points themselves (in place of low, high, steps, scale)."}}
     dimension = {"type": "object", "additionalProperties": False,
-                 "properties": {"low": bound, "high": bound,
-                                "steps": {"type": "integer", "minimum": 0, "maximum": MAX_STEPS},
-                                "scale": {"enum": ["linear", "log"]},
-                                "values": {"type": "array", "minItems": 1,
-                                           "description": "The points themselves (in place of low, high, steps, "
-                                                          "scale)."}},
-                 "not": {"required": ["values"],
-                         "anyOf": [{"required": [k]} for k in ("low", "high", "steps", "scale")]}}
+                 "properties": {k: dim_keys[k] for k in sorted(_DIM_KEYS)},  # every key dimension() takes
+                 "not": {"required": ["values"], "anyOf": [{"required": [k]} for k in _RANGE_KEYS]}}
+    sweep_keys = {"method": {"enum": list(METHODS)},
+                  "points": {"type": "integer", "minimum": 1, "maximum": MAX_POINTS},
+                  "seed": {"type": "integer", "minimum": 0},
+                  "chunk": {"type": "integer", "minimum": 1, "maximum": MAX_CHUNK},
+                  "uncertain": {"type": "boolean"},
+                  "params": {"type": "object", "additionalProperties": dimension,
+                             "propertyNames": {"pattern": r"^[^.]+\.[\s\S]+$",
+                                               "description": "<architecture>.<param>, models.<module>.<key>, "
+                                                              "catalogue.<kind>.<entry>.<field> or "
+                                                              "assumptions.discount_rate"}}}
     return {"type": "object", "additionalProperties": False,
             "description": "A sweep or Monte Carlo plan (sandbox.studies.plans).",
-            "properties": {"method": {"enum": list(METHODS)},
-                           "points": {"type": "integer", "minimum": 1, "maximum": MAX_POINTS},
-                           "seed": {"type": "integer", "minimum": 0},
-                           "chunk": {"type": "integer", "minimum": 1, "maximum": MAX_CHUNK},
-                           "uncertain": {"type": "boolean"},
-                           "params": {"type": "object", "additionalProperties": dimension,
-                                      "propertyNames": {"pattern": r"^[^.]+\.[\s\S]+$",
-                                                        "description": "<architecture>.<param>, "
-                                                                       "models.<module>.<key>, catalogue.<kind>."
-                                                                       "<entry>.<field> or assumptions.discount_rate"}}}}
-
+            "properties": {k: sweep_keys[k] for k in sorted(_SWEEP_KEYS)}}  # every key parse_plan takes
 
 def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: str, bad: Any) -> Dimension | None:
     if not isinstance(spec, dict):
@@ -307,7 +307,7 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
         if k not in _DIM_KEYS:
             bad(f".{k}", f"unknown key; expected one of {', '.join(sorted(_DIM_KEYS))}")
             return None
-    ignored = sorted({"low", "high", "steps", "scale"} & set(spec)) if "values" in spec else []
+    ignored = sorted(set(_RANGE_KEYS) & set(spec)) if "values" in spec else []
     if ignored:  # values list the points; a range beside them would be silently unused
         bad(f".{ignored[0]}", "give either values, or low and high (with steps and scale), not both")
         return None
