@@ -479,3 +479,73 @@ def test_every_figure_of_a_new_entry_needs_its_source(tmp_path):
     assert (r.exit_code, r.stderr) == (2, f"error: {path}: catalogue.chips.MyChip.sources: no source for power_w, "
                                           "mass_kg, cost_usd: a new entry states where each of its figures comes from "
                                           '(power_w = "<public reference>")\n')
+
+
+def test_a_catalogue_entry_nothing_reads_is_named_on_stderr_and_changes_no_number(tmp_path):
+    """LEO launches on Starship by default (its `vehicle` parameter): a cheaper Falcon 9 in [catalogue] changes no
+    number of that scenario, and `sandbox run` says so with the table's line, as for a [models] value nothing reads;
+    the LEO chip's entry is read and gives no warning. With vehicle = "Falcon9" the same table is read: the 10 PFLOP/s
+    constellation's one flight costs 20 MUSD of launch capex, where the SpaceX list price gives 69.75 MUSD."""
+    vehicle = '[catalogue.launch_vehicles.Falcon9]\nprice_usd = 20e6\n'
+    chip = '[catalogue.chips.H100-SXM]\ncost_usd = 20000\n'
+    archs = "[architectures.leo]\n[architectures.ground]\n"
+    plain = tmp_path / "plain.toml"
+    plain.write_text(HEAD + "\n" + chip + archs, encoding="utf-8")
+    path = tmp_path / "unread.toml"
+    path.write_text(HEAD + "\n" + vehicle + chip + archs, encoding="utf-8")
+    r = invoke("run", str(path), "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert [line for line in r.stderr.splitlines() if line.startswith("warning:")] == [
+        f"warning: scenario {path}, line {line_of(path, 'price_usd')}: [catalogue.launch_vehicles.Falcon9] is read by "
+        "nothing in this scenario (no architecture here uses that entry), so it changes no number"]
+    assert json.loads(r.stdout)["records"] == json.loads(invoke("run", str(plain), "--format", "json").stdout)["records"]
+    flown = tmp_path / "flown.toml"
+    flown.write_text(HEAD + "\n" + vehicle + chip + archs.replace("[architectures.leo]\n",
+                                                                  '[architectures.leo]\nvehicle = "Falcon9"\n'))
+    reg = default_registry()
+    result = evaluate(load_scenario(flown, reg), reg)
+    leo = result.ledgers["leo"]
+    assert result.warnings == []
+    assert (leo.get("launch.flights"), leo.get("capex.launch")) == (1, pytest.approx(20.0, rel=1e-12))
+    flown.write_text(flown.read_text(encoding="utf-8").replace(vehicle, ""), encoding="utf-8")
+    assert evaluate(load_scenario(flown, reg), reg).ledgers["leo"].get("capex.launch") == pytest.approx(69.75, rel=1e-12)
+
+
+def test_an_entry_read_only_by_a_plugins_extra_metrics_is_not_called_unread(tmp_path):
+    """Every reader counts, as for [models]: here only another plugin's sandbox_extra_metrics reads the Falcon 9
+    (through context.catalogues), so there is no warning, and its metric carries the scenario's 20 MUSD."""
+    import types
+
+    from sandbox import hookimpl
+    from sandbox.core.design import Metric
+    from sandbox.core.registry import load
+
+    @hookimpl
+    def sandbox_extra_metrics(architecture, design, ledger, context):
+        return [Metric("f9.price", context.catalogues.launch_vehicles["Falcon9"].price_usd / 1e6, "MUSD")]
+
+    reg = load([("f9-reader", types.SimpleNamespace(sandbox_extra_metrics=sandbox_extra_metrics))])
+    path = tmp_path / "f9.toml"
+    path.write_text(HEAD + '\n[catalogue.launch_vehicles.Falcon9]\nprice_usd = 20e6\n[architectures.ground]\n',
+                    encoding="utf-8")
+    result = evaluate(load_scenario(path, reg), reg)
+    assert result.warnings == []
+    assert result.ledgers["ground"].get("f9.price") == 20.0
+
+
+def test_the_read_only_catalogue_view_records_what_is_read_through_it():
+    """What a design reads is recorded by name; iterating a table counts as reading all of it (kind, "*"); asking
+    whether a name is there reads nothing; the view refuses writes, recording or not."""
+    cats = default_registry().catalogues
+    seen: set[tuple[str, str]] = set()
+    view = cats.read_only(seen)
+    assert view.chips["H100-SXM"] is cats.chips["H100-SXM"]
+    assert "B200" in view.chips and "nothing" not in view.chips and len(view.chips) == len(cats.chips)
+    assert view.launch_vehicles.get("Falcon9") is cats.launch_vehicles["Falcon9"]
+    assert view.get("power_sources", "grid-us") is cats.power_sources["grid-us"]
+    assert seen == {("chips", "H100-SXM"), ("launch_vehicles", "Falcon9"), ("power_sources", "grid-us")}
+    assert sorted(view.ground_stations) == sorted(cats.ground_stations)
+    assert ("ground_stations", "*") in seen
+    for table in (view.chips, cats.read_only().chips):
+        with pytest.raises(TypeError):
+            table["H100-SXM"] = None

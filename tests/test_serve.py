@@ -142,6 +142,22 @@ def test_a_model_default_no_architecture_reads_is_warned_as_sandbox_run_warns(re
     assert Explorer([read_source(0, read)], reg).evaluate(0, {})["warnings"] == api.run(read, reg).warnings == []
 
 
+def test_a_catalogue_entry_no_architecture_reads_is_warned_as_sandbox_run_warns(reg, tmp_path):
+    """LEO launches on Starship by default: a Falcon 9 price in [catalogue] moves nothing, and the explorer shows the
+    warning `sandbox run` prints (without the file's line); none once LEO flies on the Falcon 9."""
+    path = tmp_path / "unread.toml"
+    path.write_text('[study]\nname = "x"\nseed = 3\n[catalogue.launch_vehicles.Falcon9]\nprice_usd = 20e6\n'
+                    '[architectures.leo]\n', encoding="utf-8")
+    doc = Explorer([read_source(0, path)], reg).evaluate(0, {})
+    expected = api.run(path, reg).warnings
+    assert expected == [f"scenario {path}, line 5: [catalogue.launch_vehicles.Falcon9] is read by nothing in this "
+                        "scenario (no architecture here uses that entry), so it changes no number"]
+    assert doc["warnings"] == [w.replace(", line 5:", ":") for w in expected]
+    read = tmp_path / "read.toml"
+    read.write_text(path.read_text(encoding="utf-8") + 'vehicle = "Falcon9"\n', encoding="utf-8")
+    assert Explorer([read_source(0, read)], reg).evaluate(0, {})["warnings"] == api.run(read, reg).warnings == []
+
+
 def test_a_change_moves_only_what_it_should(explorer):
     base = shown(explorer.evaluate(0, {}))
     moved = shown(explorer.evaluate(0, {"architectures.ground.pue": "1.3"}))

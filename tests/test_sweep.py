@@ -197,6 +197,10 @@ def test_montecarlo_draws_split_triangular_and_reproducible(registry):
 @pytest.mark.parametrize(("edit", "message"), [
     (('"leo.altitude"', '"leo.altitud"'), "sweep.params.leo.altitud: architecture 'leo' has no parameter 'altitud'; did you mean 'altitude'?"),
     (("steps = 6", "steps = 0"), "sweep.params.leo.altitude: a grid dimension needs `values` or `steps` >= 2"),
+    (("steps = 6", "steps = 1"), "sweep.params.leo.altitude: a grid dimension needs `values` or `steps` >= 2"),
+    # the bounds the schema states (0 to 100,000): the message once said "from 2", and 0 and 1 passed it
+    (("steps = 6", "steps = -1"), "sweep.params.leo.altitude.steps: expected a whole number from 0 to 100,000 (a grid "
+                                  "needs 2 or more; a random draw, which takes `points`, ignores it), got -1"),
     (('method = "grid"', 'method = "gird"'), "sweep.method: expected one of grid, random, lhs, montecarlo, got 'gird'"),
     (('"models.cost', '"models.cots'), "sweep.params.models.cots.hardware_usd_per_kg_mass_produced: no shared-model default"),
     (("chunk = 7", "chunk = 7\nworkers = 2"), "sweep.workers: unknown key"),

@@ -407,9 +407,12 @@ class Catalogues:
         hint = f"; did you mean {close[0]!r}?" if close else f"; known{wanted}: {', '.join(allowed) or 'none'}"
         return f"no {label} named {name!r} in the catalogues{hint}"
 
-    def read_only(self) -> CatalogueView:
-        """A view of every table that cannot be changed (what design functions receive)."""
-        return CatalogueView(self)
+    def read_only(self, seen: set[tuple[str, str]] | None = None) -> CatalogueView:
+        """A view of every table that cannot be changed (what design functions receive). With ``seen``, the
+        view adds ``(kind, name)`` to it for each entry read through it, and ``(kind, "*")`` when a table is
+        iterated (every entry may have been read): what the engine warns of a ``[catalogue]`` change nothing
+        read by (:func:`sandbox.ledger.engine.unread_overrides`)."""
+        return CatalogueView(self, seen)
 
     def get(self, kind: str, name: str) -> CatalogueEntry:
         """Entry ``name`` of ``kind`` (``"chips"``, ...); ``KeyError`` lists close names."""
@@ -430,14 +433,50 @@ class CatalogueView:
     function cannot change a number that another architecture then reads.
     """
 
-    def __init__(self, catalogues: Catalogues):
+    def __init__(self, catalogues: Catalogues, seen: set[tuple[str, str]] | None = None):
         self._c = catalogues
-        self.chips = MappingProxyType(catalogues.chips)
-        self.launch_vehicles = MappingProxyType(catalogues.launch_vehicles)
-        self.power_sources = MappingProxyType(catalogues.power_sources)
-        self.ground_stations = MappingProxyType(catalogues.ground_stations)
+        self._seen = seen
+
+        def table(kind: str) -> Mapping[str, Any]:
+            live = getattr(catalogues, kind)
+            return MappingProxyType(live) if seen is None else _ReadTable(kind, live, seen)
+
+        self.chips = table("chips")
+        self.launch_vehicles = table("launch_vehicles")
+        self.power_sources = table("power_sources")
+        self.ground_stations = table("ground_stations")
         self.owner = MappingProxyType(catalogues.owner)
 
     def get(self, kind: str, name: str) -> CatalogueEntry:
         """Entry ``name`` of ``kind``; ``KeyError`` lists close names (as :meth:`Catalogues.get`)."""
-        return self._c.get(kind, name)
+        entry = self._c.get(kind, name)
+        if self._seen is not None:
+            self._seen.add((kind, name))
+        return entry
+
+
+class _ReadTable(Mapping):
+    """One catalogue table, read-only, that records the entries read through it (:meth:`Catalogues.read_only`):
+    an entry looked up by name is recorded as ``(kind, name)``; iterating the table records ``(kind, "*")``;
+    asking whether a name is in it records nothing."""
+
+    def __init__(self, kind: str, table: Mapping[str, Any], seen: set[tuple[str, str]]):
+        self._kind, self._table, self._seen = kind, table, seen
+
+    def __getitem__(self, name: str) -> Any:
+        entry = self._table[name]
+        self._seen.add((self._kind, name))
+        return entry
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._table
+
+    def __iter__(self) -> Any:
+        self._seen.add((self._kind, "*"))
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __repr__(self) -> str:
+        return f"<read-only catalogue table {self._kind}: {len(self._table)} entries>"

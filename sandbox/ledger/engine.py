@@ -48,9 +48,11 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
     designs: dict[str, Any] = {}
     failures: dict[str, str] = {}
     read: set[str] | None = set()
+    entries: set[tuple[str, str]] | None = set()
     for run in runs:
         res = evaluate_architecture(run, scenario, registry, timeout_s=timeout_s)
         read = read | res.reads if read is not None and res.reads is not None else None
+        entries = entries | res.catalogue_reads if entries is not None and res.catalogue_reads is not None else None
         if res.error:
             failures[run.instance] = res.error
             continue
@@ -73,7 +75,7 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
             "compare against first)")
     provenance = _provenance(scenario, registry, started, added_baseline, baseline)
     result = RunResult(scenario, ledgers, failures, baseline, provenance, designs,
-                       replaced_entries(registry) + unread_overrides(scenario, registry, read))
+                       replaced_entries(registry) + unread_overrides(scenario, registry, read, entries))
     if result.warnings:
         provenance["warnings"] = list(result.warnings)
     hooks = registry.hooks
@@ -109,10 +111,13 @@ def replaced_entries(registry: Any) -> list[str]:
             "reads it uses the replacement" for key, (new, old) in getattr(registry.catalogues, "replaced", {}).items()]
 
 
-def unread_overrides(scenario: Scenario, registry: Any, design_reads: set[str] | None) -> list[str]:
+def unread_overrides(scenario: Scenario, registry: Any, design_reads: set[str] | None,
+                     catalogue_reads: set[tuple[str, str]] | None = None) -> list[str]:
     """One warning per ``[models]`` override that nothing in this run read (no design, no ledger, no
     plugin's extra metrics, no parameter default), so that it changes no number: named with its line
-    in the scenario file.
+    in the scenario file; and one per ``[catalogue.<kind>.<entry>]`` table whose entry nothing read
+    (``catalogue_reads``: the entries the designs, their plugin metrics and their ledgers read, as
+    ``(kind, name)``, ``(kind, "*")`` for a table a design iterated; None: not known, e.g. a design failed).
 
     The scenario's model set records what is read through it and through the copies handed to
     design calls (:func:`sandbox.core.overrides.scoped`, :meth:`~sandbox.core.modelset.ModelSet.recording`);
@@ -120,14 +125,22 @@ def unread_overrides(scenario: Scenario, registry: Any, design_reads: set[str] |
     the memo (None: a design's reads are not known). A model set that handed out its whole table
     (``read_all``), or an unknown design, gives no warning: anything may have read it.
     """
-    models = registry.models
-    if design_reads is None or getattr(models, "read_all", True):
-        return []
-    read = set(getattr(models, "read", {})) | design_reads
     where = scenario.overrides.where
-    return [f"{where.get(f'models.{name}', scenario.path)}: [models] {name!r} is read by nothing in this scenario "
-            "(no architecture here uses it), so it changes no number"
-            for name in scenario.overrides.models if name not in read]
+    out = []
+    models = registry.models
+    if design_reads is not None and not getattr(models, "read_all", True):
+        read = set(getattr(models, "read", {})) | design_reads
+        out += [f"{where.get(f'models.{name}', scenario.path)}: [models] {name!r} is read by nothing in this scenario "
+                "(no architecture here uses it), so it changes no number"
+                for name in scenario.overrides.models if name not in read]
+    for kind, name in scenario.overrides.catalogue if catalogue_reads is not None else ():
+        if (kind, name) in catalogue_reads or (kind, "*") in catalogue_reads:
+            continue
+        prefix = f"catalogue.{kind}.{name}."
+        place = next((v for k, v in where.items() if k.startswith(prefix)), scenario.path)
+        out.append(f"{place}: [catalogue.{kind}.{name}] is read by nothing in this scenario (no architecture here "
+                   "uses that entry), so it changes no number")
+    return out
 
 
 def _orbit_library() -> str:

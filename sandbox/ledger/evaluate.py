@@ -58,6 +58,9 @@ class Made:
     nominal: Ledger | None = None  # the nominal ledger with plugin metrics (filled on first evaluation)
     plugin_calls: list[tuple[str, list[Metric]]] = field(default_factory=list)
     reads: dict[str, Any] | None = None  # model defaults the design read: name → Sourced (None: not known)
+    #: catalogue entries read as (kind, name): by the design, its plugins' extra metrics and its nominal ledger;
+    #: (kind, "*") when a whole table was iterated
+    catalogue_reads: set[tuple[str, str]] = field(default_factory=set)
 
 
 @dataclass
@@ -74,6 +77,8 @@ class ArchitectureResult:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     reads: frozenset[str] | None = None  # the model defaults its design function read (None: not known)
+    #: the catalogue entries its design, plugin metrics and nominal ledger read, (kind, name) (None: not known)
+    catalogue_reads: frozenset[tuple[str, str]] | None = None
 
 
 def scenario_content_key(scenario: Scenario) -> str:
@@ -144,7 +149,7 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
     recorded = False
     try:
         params = with_overrides(run, dict(overrides)) if overrides else run.params
-        ctx = private_context(Context(registry.catalogues.read_only(), models, scenario.workload,
+        ctx = private_context(Context(registry.catalogues.read_only(made.catalogue_reads), models, scenario.workload,
                                       scenario.assumptions, design_rng(scenario.seed, run.instance), run.instance,
                                       sizer=Sizer(_WithModels(registry, models), scenario.workload.sustained_flops)))
         state = shared_state(registry)
@@ -201,10 +206,12 @@ def _loose_key(run: ArchitectureRun, scenario: Scenario, registry: Any) -> tuple
 def _reused(earlier: Made, registry: Any, scenario: Scenario) -> Made:
     """``earlier``'s design (or refusal) in a context with ``registry``'s model defaults; its nominal
     ledger is evaluated afresh (the ledger reads every default)."""
-    made = Made(design=earlier.design, error=earlier.error, printed=earlier.printed, reads=earlier.reads)
+    made = Made(design=earlier.design, error=earlier.error, printed=earlier.printed, reads=earlier.reads,
+                catalogue_reads=set(earlier.catalogue_reads))  # (the same catalogue content: what the design read)
     if earlier.ctx is not None:
         made.ctx = private_context(dataclasses.replace(
-            earlier.ctx, models=registry.models, catalogues=registry.catalogues.read_only(), workload=scenario.workload,
+            earlier.ctx, models=registry.models, catalogues=registry.catalogues.read_only(made.catalogue_reads),
+            workload=scenario.workload,
             assumptions=scenario.assumptions, sizer=Sizer(registry, scenario.workload.sustained_flops)))
     return made
 
@@ -223,8 +230,10 @@ def _nominal_ledger(run: ArchitectureRun, made: Made, registry: Any, timeout_s: 
     """The design's ledger at nominal inputs, with traces, design metrics and the plugins' extra metrics."""
     design, ctx = made.design, made.ctx
     plugin = registry.architecture_owner.get(run.spec.name, "?")
-    totals, traces, notes = T.design_totals(design, registry, ctx.assumptions.discount_rate)
-    head, lat = T.derived(totals, design, registry, ctx.assumptions)
+    inputs = LedgerInputs(entries=made.catalogue_reads)  # nominal values; the entries the ledger reads are recorded
+    totals, traces, notes = T.design_totals(design, registry, ctx.assumptions.discount_rate, inputs)
+    head, lat = T.derived(totals, design, registry, ctx.assumptions, inputs)
+    made.catalogue_reads.add(("chips", ctx.assumptions.reference_chip))  # the GPU-hour's chip (T.derived)
     metrics = T.run_metrics(totals, traces, head, lat, design, registry, ctx.assumptions)
     taken = {m.name for m in metrics}
     for extra in design.metrics:
@@ -340,6 +349,7 @@ def evaluate_architecture(run: ArchitectureRun, scenario: Scenario, registry: An
         if made.nominal is None:
             made.nominal = _nominal_ledger(run, made, registry, timeout_s)
         result.ledger = made.nominal
+        result.catalogue_reads = frozenset(made.catalogue_reads)
         if points is not None:
             result.values, result.notes = _point_values(made, registry, points, timeout_s)
     except (EvaluationError, LedgerError) as exc:

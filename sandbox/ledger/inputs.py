@@ -68,6 +68,9 @@ class LedgerInputs:
     discount_rate: Any = None
     #: the catalogue override keys (``catalogue.<kind>.<entry>.<field>``) the engine has read so far
     read: set[str] = field(default_factory=set)
+    #: when a set: every catalogue entry the engine reads, as ``(kind, name)`` (a run's nominal ledger records
+    #: them, so that a ``[catalogue]`` change nothing read is named in a warning)
+    entries: set[tuple[str, str]] | None = None
 
     @classmethod
     def from_keys(cls, n: int, values: Mapping[str, Any]) -> LedgerInputs:
@@ -96,6 +99,8 @@ class LedgerInputs:
 
     def entry(self, kind: str, entry: Any) -> Any:
         """``entry`` of catalogue ``kind``, wrapped when some of its fields are overridden."""
+        if self.entries is not None:
+            self.entries.add((kind, entry.name))
         over = self.catalogue.get((kind, entry.name))
         return EntryView(entry, over, self.read, f"catalogue.{kind}.{entry.name}.") if over else entry
 

@@ -194,7 +194,7 @@ class Explorer:
 
     def _ledgers(self, subs: list[tuple[str, Scenario]]) -> tuple[dict[str, Ledger], dict[str, str], str | None, list[str]]:
         """Ledgers, failures, baseline and the warnings ``sandbox run`` gives of this state (a ``[models]``
-        value that no architecture read: :func:`sandbox.ledger.engine.unread_overrides`)."""
+        value or ``[catalogue]`` entry that no architecture read: :func:`sandbox.ledger.engine.unread_overrides`)."""
         pairs = [(scn.architectures[0], scn) for _, scn in subs]
         baseline = next((run.instance for run, _ in pairs if run.spec.baseline), None)
         if baseline is None and pairs:  # the engine adds the baseline with its defaults: so do we
@@ -208,9 +208,11 @@ class Explorer:
         ledgers: dict[str, Ledger] = {}
         failures: dict[str, str] = {}
         reads: set[str] | None = set()
+        entries: set[tuple[str, str]] | None = set()
         for run, scn in pairs:
             res = evaluate_architecture(run, scn, _scoped(scn, self.registry), timeout_s=self.timeout_s)
             reads = reads | res.reads if reads is not None and res.reads is not None else None
+            entries = entries | res.catalogue_reads if entries is not None and res.catalogue_reads is not None else None
             if res.error:
                 failures[run.instance] = res.error
                 continue
@@ -222,7 +224,7 @@ class Explorer:
                 base = metric.removesuffix(".vs_baseline")
                 ledgers[name].metrics.append(Metric(metric, value, "x", inputs=[base, f"{baseline}.{base}"]))
         first = pairs[0][1] if pairs else None
-        warnings = unread_overrides(first, _scoped(first, self.registry), reads) if first is not None else []
+        warnings = unread_overrides(first, _scoped(first, self.registry), reads, entries) if first is not None else []
         return ledgers, failures, baseline, warnings
 
     @staticmethod

@@ -336,7 +336,8 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
     dim.scale = scale
     steps = spec.get("steps", 0)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0 or steps > MAX_STEPS:
-        bad(".steps", f"expected a whole number from 2 to {MAX_STEPS:,}, got {steps!r}")
+        bad(".steps", f"expected a whole number from 0 to {MAX_STEPS:,} (a grid needs 2 or more; a random draw, "
+                      f"which takes `points`, ignores it), got {steps!r}")
         return None
     dim.steps = steps
     if dim.values is None:
