@@ -284,3 +284,79 @@ def test_validate_and_the_schema_agree_on_the_form_of_a_sweep(tmp_path, schema, 
     and seed out of their ranges, and a dimension with a key it does not have, values beside a range, a scale
     other than linear or log, or steps beyond 0-100,000."""
     assert _agree(tmp_path, schema, SWEEP + sweep + "\n") is accepted
+
+
+@pytest.mark.parametrize(("table", "accepted"), [
+    # a chip's figures: a number in the unit the name carries, or a quantity string in it (a unit required)
+    ('[catalogue.chips.H100-SXM]\npower_w = "0.7 kW"', True),
+    ("[catalogue.chips.H100-SXM]\npower_w = 700", True),
+    ('[catalogue.chips.H100-SXM]\npower_w = "700"', False),  # a number alone in a string where a unit is expected
+    ("[catalogue.chips.H100-SXM]\npower_w = 0", False),  # a chip that computes draws power
+    ("[catalogue.chips.H100-SXM]\npower_w = -1", False),
+    ("[catalogue.chips.H100-SXM]\npower_w = true", False),
+    ("[catalogue.chips.H100-SXM]\ntid_krad = 0", True),  # >= 0
+    ('[catalogue.chips.H100-SXM]\nsee_cross_section_cm2 = "1e-14 cm2"', True),  # its unit, from its name
+    ("[catalogue.chips.H100-SXM]\nrad_hard = true", True),
+    ("[catalogue.chips.H100-SXM]\nrad_hard = 1", False),
+    ("[catalogue.chips.H100-SXM]\nyear = 2024", True),
+    ("[catalogue.chips.H100-SXM]\nyear = 2024.5", False),
+    ("[catalogue.chips.H100-SXM]\npowr_w = 700", False),  # no such field
+    # a figure per precision: the precisions the workload may name, each above 0
+    ("[catalogue.chips.H100-SXM]\npeak_ops_per_s = { fp16 = 1e15 }", True),
+    ('[catalogue.chips.H100-SXM]\npeak_ops_per_s = { fp16 = "1 PFLOP/s" }', True),
+    ("[catalogue.chips.H100-SXM]\npeak_ops_per_s = { fp17 = 1e15 }", False),
+    ("[catalogue.chips.H100-SXM]\npeak_ops_per_s = { fp16 = 0 }", False),
+    ("[catalogue.chips.H100-SXM]\npeak_ops_per_s = {}", False),
+    # sources and ranges
+    ('[catalogue.chips.H100-SXM]\nsources = { power_w = "a datasheet" }', True),
+    ('[catalogue.chips.H100-SXM]\nsources = { power_w = "" }', False),
+    ("[catalogue.chips.H100-SXM]\nranges = { power_w = [600, 800] }", True),
+    ("[catalogue.chips.H100-SXM]\nranges = { power_w = [600] }", False),
+    # a launch vehicle's payload per destination
+    ("[catalogue.launch_vehicles.Falcon9]\npayload_kg = { LEO = 17500 }", True),
+    ("[catalogue.launch_vehicles.Falcon9]\npayload_kg = { MARS = 1 }", False),
+    ("[catalogue.launch_vehicles.Falcon9]\npayload_kg = { LEO = 0 }", False),
+    ("[catalogue.launch_vehicles.Falcon9]\nreusable = false", True),
+    # fractions: in (0, 1] where the ledger divides by them; a yearly loss in [0, 1), with its unit in a string
+    ("[catalogue.power_sources.GaAs-rigid]\nefficiency = 0.3", True),
+    ('[catalogue.power_sources.GaAs-rigid]\nefficiency = "30 %"', True),
+    ("[catalogue.power_sources.GaAs-rigid]\nefficiency = 1.2", False),
+    ("[catalogue.power_sources.GaAs-rigid]\nefficiency = 0", False),
+    ('[catalogue.power_sources.GaAs-rigid]\ndegradation_per_year = "0.01 1/yr"', True),
+    ("[catalogue.power_sources.GaAs-rigid]\ndegradation_per_year = 1", False),
+    ('[catalogue.power_sources.GaAs-rigid]\nkind = "nuclear"', False),
+    # a ground station's place: bounded on both sides, a negative latitude included
+    ('[catalogue.ground_stations.SvalSat]\nlat_deg = "-30 deg"', True),
+    ("[catalogue.ground_stations.SvalSat]\nlat_deg = 91", False),
+    ("[catalogue.ground_stations.SvalSat]\nmin_elevation_deg = 95", False),
+    ("[catalogue.ground_stations.SvalSat]\nalt_m = -700", False),
+    ('[catalogue.ground_stations.SvalSat]\nnetwork = "KSAT"', True),
+    ('[catalogue.chips."  "]\npower_w = 700', False),  # an entry needs a name
+])
+def test_validate_and_the_schema_agree_on_catalogue_fields(tmp_path, schema, table, accepted):
+    """The schema took any table as a catalogue entry; validate refuses a field the entry type does not have, a
+    value of another type, a figure outside the rules every entry obeys (sandbox.core.catalogue.field_problem), a
+    bare number in a string where the field has a unit, and a precision or a destination it does not know. What the
+    schema cannot say: the bounds of a value written as a string, that a new entry gives a source for each figure,
+    and that an entry's kind stays the same."""
+    assert _agree(tmp_path, schema, BASE + table + "\n") is accepted
+
+
+def test_every_installed_entry_written_out_in_full_passes_both(tmp_path, schema, registry):
+    """Each installed entry of every catalogue, every field as its own value (numbers in the unit the name carries,
+    NaN left out: "not given"), with its sources and ranges, satisfies the schema and validate alike."""
+    import dataclasses
+    import math
+
+    import tomli_w
+
+    catalogue: dict[str, dict[str, Any]] = {}
+    for kind in ("chips", "launch_vehicles", "power_sources", "ground_stations"):
+        for name, entry in getattr(registry.catalogues, kind).items():
+            fields = {f.name: getattr(entry, f.name) for f in dataclasses.fields(entry) if f.name != "name"}
+            fields = {k: ({s: list(v) for s, v in value.items()} if k == "ranges" else dict(value))
+                      if hasattr(value, "items") else value for k, value in fields.items()}
+            catalogue.setdefault(kind, {})[name] = {k: v for k, v in fields.items()
+                                                   if v != {} and not (isinstance(v, float) and math.isnan(v))}
+    assert sum(len(entries) for entries in catalogue.values()) >= 47  # 10 chips, 6 vehicles, 16 sources, 15 stations
+    assert _agree(tmp_path, schema, BASE + tomli_w.dumps({"catalogue": catalogue}))

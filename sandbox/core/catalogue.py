@@ -310,7 +310,7 @@ ENTRY_TYPES = {kind: cls for cls, kind in _KIND_OF.items()}
 _FIELD_UNITS = (("payload_kg", "kg"), ("_usd_per_kwh", "USD/kWh"), ("_usd_per_w", "USD/W"),
                 ("_wh_per_kg", "Wh/kg"), ("_w_per_kg", "W/kg"), ("_kg_m2", "kg/m2"), ("_kg_per_kwh", "kg/kWh"),
                 ("_t_per_flight", "t"), ("_per_year", "1/yr"), ("_usd", "USD"), ("_kg", "kg"), ("_w", "W"),
-                ("_m3", "m3"), ("_m", "m"), ("_krad", "krad"), ("_deg", "deg"))
+                ("_m3", "m3"), ("_cm2", "cm2"), ("_m", "m"), ("_krad", "krad"), ("_deg", "deg"))
 
 
 def field_unit(name: str) -> str:

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from sandbox.core.catalogue import KINDS
+from sandbox.core.catalogue import (
+    BELOW_ONE_FIELDS,
+    BOUNDED_FIELDS,
+    DESTINATIONS,
+    DIVIDING_FRACTIONS,
+    ENTRY_KINDS,
+    ENTRY_TYPES,
+    KINDS,
+    POSITIVE_FIELDS,
+    PRECISIONS,
+    field_unit,
+)
 from sandbox.core.claim import CLAIM_KEYS, FIGURE_KEYS
 from sandbox.core.modelset import MODULES
-from sandbox.core.overrides import is_fraction, must_be_positive
+from sandbox.core.overrides import is_fraction, is_fraction_name, must_be_positive
 from sandbox.core.params import Param
 from sandbox.core.registry import Registry
-from sandbox.core.scenario import AUTO, INSTANCE_NAME, PRECISIONS, RESERVED_INSTANCES, WORKLOAD_KINDS
+from sandbox.core.scenario import AUTO, INSTANCE_NAME, RESERVED_INSTANCES, WORKLOAD_KINDS
 from sandbox.core.sourced import Sourced
 
 _NUMBER = r"(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?"
@@ -122,11 +134,65 @@ def scenario_schema(registry: Registry) -> dict[str, Any]:
             "catalogue": {"type": "object", "additionalProperties": False,
                           "description": "Fields of catalogue entries to override, or new entries: "
                                          "[catalogue.<kind>.<entry>], numbers in the unit each field name carries.",
-                          "properties": {kind: {"type": "object", "additionalProperties": {"type": "object"}} for kind in KINDS}},
+                          "properties": {kind: _catalogue_kind_schema(registry, kind) for kind in KINDS}},
             "claim": _claim_schema(),
             "sweep": sweep_schema(),
         },
     }
+
+
+def _catalogue_kind_schema(registry: Registry, kind: str) -> dict[str, Any]:
+    """``[catalogue.<kind>.<entry>]`` as sandbox.core.overrides checks an entry's table: the fields of the entry type
+    (each with its unit and its bounds, the rules every entry obeys: sandbox.core.catalogue.field_problem), a
+    ``sources`` table and a ``ranges`` table. What needs the installed entry is left to ``sandbox validate``: that a
+    new entry gives every figure it needs and a source for each, and the keys a range may name."""
+    cls = ENTRY_TYPES[kind]
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name == "name":
+            continue
+        doc = f.metadata.get("doc", "")
+        unit = field_unit(f.name)
+        default = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        if f.name == "sources":
+            value: dict[str, Any] = {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}}
+        elif f.name == "ranges":
+            bound = {"type": ["number", "string"]}
+            value = {"type": "object", "additionalProperties": {"type": "array", "items": bound, "minItems": 2,
+                                                                "maxItems": 2}}
+        elif f.name in ("peak_ops_per_s", "payload_kg"):  # a table: a figure per precision or per destination
+            keys = list(PRECISIONS) if f.name == "peak_ops_per_s" else sorted(
+                set(DESTINATIONS) | {k for e in getattr(registry.catalogues, kind).values() for k in e.payload_kg})
+            value = {"type": "object", "minProperties": 1, "propertyNames": {"enum": keys},
+                     "additionalProperties": _catalogue_number(f.name, "FLOP/s" if f.name == "peak_ops_per_s" else unit)}
+        elif isinstance(default, bool):
+            value = {"type": "boolean"}
+        elif isinstance(default, int) and not isinstance(default, bool):
+            value = {"type": "integer"}
+        elif isinstance(default, str):
+            value = {"enum": list(ENTRY_KINDS[kind])} if f.name == "kind" and kind in ENTRY_KINDS else {"type": "string"}
+        else:
+            value = _catalogue_number(f.name, unit)
+        fields[f.name] = {**value, "description": doc + (f" ({unit})" if unit else "")}
+    entry = {"type": "object", "additionalProperties": False, "properties": fields}
+    return {"type": "object", "additionalProperties": entry,
+            "propertyNames": {"pattern": r"\S", "description": "An installed entry to override, or a new one's name."}}
+
+
+def _catalogue_number(fname: str, unit: str) -> dict[str, Any]:
+    """A numeric catalogue field: a number within the field's bounds, or a quantity string in its unit (a number
+    alone in a string where the field has no unit)."""
+    number: dict[str, Any] = {"type": "number"}
+    if fname in BOUNDED_FIELDS:
+        number["minimum"], number["maximum"] = BOUNDED_FIELDS[fname][:2]
+    else:
+        number["exclusiveMinimum" if fname in POSITIVE_FIELDS or fname in DIVIDING_FRACTIONS else "minimum"] = 0
+        if fname in BELOW_ONE_FIELDS:
+            number["exclusiveMaximum"] = 1
+        elif fname in DIVIDING_FRACTIONS or is_fraction_name(fname):
+            number["maximum"] = 1
+    pattern = (_QUANTITY if fname in BOUNDED_FIELDS else _QUANTITY_NONNEGATIVE) if unit else _NUMBER_OR_QUANTITY_NONNEGATIVE
+    return {"anyOf": [number, {"type": "string", "pattern": pattern}]}
 
 
 def _models_schema(defaults: dict[str, Sourced]) -> dict[str, Any]:
