@@ -39,8 +39,8 @@ A scenario states them as overrides, checked like every other input::
   ``ranges = { field = [low, high] }`` takes the same units and bounds, for numeric fields of the entry only
   (``payload_kg.LEO`` for a table). The result is checked like a plugin's entry.
   An entry's ``kind`` cannot change (add a new entry of the other kind), and a new entry's name is not empty
-  and differs from every other name of its catalogue by more than case. An entry nothing in the run reads is named in a warning
-  (:func:`sandbox.ledger.engine.unread_overrides`).
+  and differs from every other name of its catalogue by more than case. An entry nothing in the run reads is
+  named in a warning (:func:`sandbox.ledger.engine.unread_overrides`).
 
 Every override is applied to this scenario only, through a scoped registry (:func:`scoped`): a copy
 of the catalogues with the changed entries and a model set whose defaults carry the scenario's
