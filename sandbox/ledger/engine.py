@@ -51,8 +51,7 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
     entries: set[tuple[str, str]] | None = set()
     for run in runs:
         res = evaluate_architecture(run, scenario, registry, timeout_s=timeout_s)
-        read = read | res.reads if read is not None and res.reads is not None else None
-        entries = entries | res.catalogue_reads if entries is not None and res.catalogue_reads is not None else None
+        read, entries = known_union(read, res.reads), known_union(entries, res.catalogue_reads)
         if res.error:
             failures[run.instance] = res.error
             continue
@@ -109,6 +108,12 @@ def replaced_entries(registry: Any) -> list[str]:
     every architecture that reads it computes with the replacement, a change no scenario file shows."""
     return [f"catalogue entry {key} is plugin {new!r}'s replacement of plugin {old!r}'s: every architecture that "
             "reads it uses the replacement" for key, (new, old) in getattr(registry.catalogues, "replaced", {}).items()]
+
+
+def known_union(known: set | None, more: Any) -> set | None:
+    """``known | more``, or None (not known) when either is None: what the architectures of a run read, as far
+    as every one of them recorded it."""
+    return known | more if known is not None and more is not None else None
 
 
 def unread_overrides(scenario: Scenario, registry: Any, design_reads: set[str] | None,

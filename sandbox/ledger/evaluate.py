@@ -233,7 +233,6 @@ def _nominal_ledger(run: ArchitectureRun, made: Made, registry: Any, timeout_s: 
     inputs = LedgerInputs(entries=made.catalogue_reads)  # nominal values; the entries the ledger reads are recorded
     totals, traces, notes = T.design_totals(design, registry, ctx.assumptions.discount_rate, inputs)
     head, lat = T.derived(totals, design, registry, ctx.assumptions, inputs)
-    made.catalogue_reads.add(("chips", ctx.assumptions.reference_chip))  # the GPU-hour's chip (T.derived)
     metrics = T.run_metrics(totals, traces, head, lat, design, registry, ctx.assumptions)
     taken = {m.name for m in metrics}
     for extra in design.metrics:

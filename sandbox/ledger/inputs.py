@@ -97,10 +97,14 @@ class LedgerInputs:
             return self.models[name]
         return models.value(name)
 
+    def note(self, kind: str, name: str) -> None:
+        """Record that the engine read entry ``name`` of catalogue ``kind`` (when :attr:`entries` is a set)."""
+        if self.entries is not None:
+            self.entries.add((kind, name))
+
     def entry(self, kind: str, entry: Any) -> Any:
         """``entry`` of catalogue ``kind``, wrapped when some of its fields are overridden."""
-        if self.entries is not None:
-            self.entries.add((kind, entry.name))
+        self.note(kind, entry.name)
         over = self.catalogue.get((kind, entry.name))
         return EntryView(entry, over, self.read, f"catalogue.{kind}.{entry.name}.") if over else entry
 

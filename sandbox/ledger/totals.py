@@ -287,6 +287,7 @@ def derived(totals: dict[str, Any], design: Design, registry: Any, assumptions: 
     delivered = totals["compute.delivered"]
     annual = totals["cost.annual"]
     ref = registry.catalogues.chips[assumptions.reference_chip]
+    inputs.note("chips", assumptions.reference_chip)  # the chip a GPU-hour is quoted for
     precision = next((el.precision for el in design.elements if el.chips_per_unit > 0 and el.chip), "fp16")
     ref_flops = ref.peak_ops_per_s.get(precision, max(ref.peak_ops_per_s.values()))
     if np.any(delivered > 0):

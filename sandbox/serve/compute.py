@@ -33,7 +33,7 @@ from typing import Any
 
 from sandbox.core.design import Metric
 from sandbox.core.scenario import Scenario, ScenarioError, validate
-from sandbox.ledger.engine import architecture_runs, unread_overrides
+from sandbox.ledger.engine import architecture_runs, known_union, unread_overrides
 from sandbox.ledger.evaluate import DEFAULT_TIMEOUT_S, evaluate_architecture, relative
 from sandbox.ledger.results import Ledger
 from sandbox.output.format import TABLE_METRICS, fmt
@@ -211,8 +211,7 @@ class Explorer:
         entries: set[tuple[str, str]] | None = set()
         for run, scn in pairs:
             res = evaluate_architecture(run, scn, _scoped(scn, self.registry), timeout_s=self.timeout_s)
-            reads = reads | res.reads if reads is not None and res.reads is not None else None
-            entries = entries | res.catalogue_reads if entries is not None and res.catalogue_reads is not None else None
+            reads, entries = known_union(reads, res.reads), known_union(entries, res.catalogue_reads)
             if res.error:
                 failures[run.instance] = res.error
                 continue
