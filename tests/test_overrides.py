@@ -334,9 +334,16 @@ def test_an_override_nothing_reads_is_named_on_stderr_and_in_the_provenance(tmp_
     assert grid == pytest.approx(1.3 * it, rel=1e-9)  # the PUE override was read: no warning for it
 
 
-def test_a_default_read_only_by_a_plugins_extra_metrics_is_not_called_unread(tmp_path):
+@pytest.mark.parametrize(("table", "read", "expected"), [
+    ('[models]\n"links.rf_system_noise_temperature_k" = "500 K"',
+     lambda context: context.models.value("links.rf_system_noise_temperature_k"), 500.0),
+    ("[catalogue.launch_vehicles.Falcon9]\nprice_usd = 20e6",
+     lambda context: context.catalogues.launch_vehicles["Falcon9"].price_usd / 1e6, 20.0),
+], ids=["models", "catalogue"])
+def test_what_only_a_plugins_extra_metrics_reads_is_not_called_unread(tmp_path, table, read, expected):
     """The warning counts every reader: here only another plugin's sandbox_extra_metrics reads the RF noise
-    temperature (through context.models), so there is no warning, and its metric carries the scenario's 500 K."""
+    temperature (through context.models), or the Falcon 9 (through context.catalogues; the ground launches nothing),
+    so there is no warning, and its metric carries the scenario's value (500 K, 20 MUSD)."""
     import types
 
     from sandbox import hookimpl
@@ -345,15 +352,14 @@ def test_a_default_read_only_by_a_plugins_extra_metrics_is_not_called_unread(tmp
 
     @hookimpl
     def sandbox_extra_metrics(architecture, design, ledger, context):
-        return [Metric("rf.noise_temperature", context.models.value("links.rf_system_noise_temperature_k"), "K")]
+        return [Metric("read.value", read(context), "")]
 
-    reg = load([("rf-reader", types.SimpleNamespace(sandbox_extra_metrics=sandbox_extra_metrics))])
-    path = tmp_path / "rf.toml"
-    path.write_text(HEAD + '\n[models]\n"links.rf_system_noise_temperature_k" = "500 K"\n[architectures.ground]\n',
-                    encoding="utf-8")
+    reg = load([("reader", types.SimpleNamespace(sandbox_extra_metrics=sandbox_extra_metrics))])
+    path = tmp_path / "read.toml"
+    path.write_text(HEAD + f"\n{table}\n[architectures.ground]\n", encoding="utf-8")
     result = evaluate(load_scenario(path, reg), reg)
     assert result.warnings == []
-    assert result.ledgers["ground"].get("rf.noise_temperature") == 500.0
+    assert result.ledgers["ground"].get("read.value") == expected
 
 
 def test_a_training_workload_defaults_every_utilisation_to_the_training_mfu(tmp_path):
@@ -511,26 +517,17 @@ def test_a_catalogue_entry_nothing_reads_is_named_on_stderr_and_changes_no_numbe
     assert evaluate(load_scenario(flown, reg), reg).ledgers["leo"].get("capex.launch") == pytest.approx(69.75, rel=1e-12)
 
 
-def test_an_entry_read_only_by_a_plugins_extra_metrics_is_not_called_unread(tmp_path):
-    """Every reader counts, as for [models]: here only another plugin's sandbox_extra_metrics reads the Falcon 9
-    (through context.catalogues), so there is no warning, and its metric carries the scenario's 20 MUSD."""
-    import types
-
-    from sandbox import hookimpl
-    from sandbox.core.design import Metric
-    from sandbox.core.registry import load
-
-    @hookimpl
-    def sandbox_extra_metrics(architecture, design, ledger, context):
-        return [Metric("f9.price", context.catalogues.launch_vehicles["Falcon9"].price_usd / 1e6, "MUSD")]
-
-    reg = load([("f9-reader", types.SimpleNamespace(sandbox_extra_metrics=sandbox_extra_metrics))])
-    path = tmp_path / "f9.toml"
-    path.write_text(HEAD + '\n[catalogue.launch_vehicles.Falcon9]\nprice_usd = 20e6\n[architectures.ground]\n',
-                    encoding="utf-8")
-    result = evaluate(load_scenario(path, reg), reg)
-    assert result.warnings == []
-    assert result.ledgers["ground"].get("f9.price") == 20.0
+def test_the_reference_chip_is_read_by_the_ledger_and_not_called_unread(tmp_path):
+    """The ledger quotes GPU-hours in the reference chip: a ground data centre of H100s with the B200 as reference
+    reads the B200 (no warning), and doubling its fp16 peak (NVIDIA's 2.25 PFLOP/s dense to 4.5) doubles the cost
+    per GPU-hour, which counts as many reference chips as deliver the same compute."""
+    text = HEAD.replace('reference_chip = "H100-SXM"', 'reference_chip = "B200"') + "\n{table}[architectures.ground]\n"
+    _, plain = run(tmp_path, text.format(table=""), "plain.toml")
+    _, doubled = run(tmp_path, text.format(table="[catalogue.chips.B200]\npeak_ops_per_s = { fp16 = 4.5e15 }\n"),
+                     "doubled.toml")
+    assert doubled.warnings == []
+    ratio = doubled.ledgers["ground"].get("cost.per_gpu_hour") / plain.ledgers["ground"].get("cost.per_gpu_hour")
+    assert ratio == pytest.approx(2.0, rel=1e-12)
 
 
 def test_the_read_only_catalogue_view_records_what_is_read_through_it():
