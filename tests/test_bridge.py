@@ -133,6 +133,26 @@ def test_json_format_lists_every_input_with_its_shares(toy):
     assert one["attributed"] == pytest.approx(1.0, rel=1e-12)
 
 
+def test_an_override_nothing_reads_is_named_and_gets_no_share(toy, tmp_path):
+    """B also prices a Falcon 9, which neither the ground nor leo (on Starship) flies: the bridge warns of it as
+    `sandbox run B` does (B's file and line, once), lists it as an input with a Shapley share of exactly 0, and the
+    two inputs that are read keep the whole change, the same as the bridge without it."""
+    files, v = toy
+    b = tmp_path / "b.toml"
+    b.write_text(files["b"].read_text() + "[catalogue.launch_vehicles.Falcon9]\nprice_usd = 1e6\n", encoding="utf-8")
+    r = invoke("bridge", str(files["a"]), str(b), "--metric", METRIC, "--architecture", "leo", "--format", "json")
+    assert r.exit_code == 0, r.output
+    line = next(n for n, text in enumerate(b.read_text().splitlines(), 1) if "price_usd = 1e6" in text)
+    warning = (f"scenario {b}, line {line}: [catalogue.launch_vehicles.Falcon9] is read by nothing in this scenario "
+               "(no architecture here uses that entry), so it changes no number")
+    assert r.stderr.splitlines() == [f"warning: {warning}"]
+    doc = json.loads(r.stdout)
+    assert doc["warnings"] == [warning]
+    rows = {row["input"]: row["shapley"] for row in doc["bridges"][0]["inputs"]}
+    assert rows["catalogue.launch_vehicles.Falcon9.price_usd"] == 0.0
+    assert rows[LAUNCH_KEY] + rows[GRID_KEY] == pytest.approx(v["b"] - v["a"], rel=1e-9)
+
+
 @pytest.mark.parametrize(("extra", "message"), [
     (("--metric", "cost.per_pflop_dya"), "--metric 'cost.per_pflop_dya': leo has no such metric; did you mean 'cost.per_pflop_day'?"),
     (("--architecture", "lunar"), "--architecture 'lunar': not an instance of B with one of the same type in A"),

@@ -362,6 +362,98 @@ def test_what_only_a_plugins_extra_metrics_reads_is_not_called_unread(tmp_path, 
     assert result.ledgers["ground"].get("read.value") == expected
 
 
+UNREAD = ('\n[models]\n"thermal.pue_hyperscale" = 1.3\n"links.rf_system_noise_temperature_k" = "500 K"\n'
+          '\n[catalogue.launch_vehicles.Falcon9]\nprice_usd = 80e6\n')
+
+
+def _warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("warning: scenario")]
+
+
+def test_studies_name_an_override_none_of_their_points_reads(tmp_path):
+    """`sandbox sweep`, `sensitivity` and `timeline` warn as a run does of a [models] value or a [catalogue] entry
+    that nothing read at any point: the ground and a LEO cluster on Starship (leo's default vehicle) read the PUE but
+    neither the RF receiver's noise temperature (no RF link is closed) nor the Falcon 9. The sweep's chunks are
+    evaluated one point each and the coordinator keeps the overrides no chunk read. Nothing read, nothing moved: the
+    swept points' costs are those of the same sweep without the two unread overrides."""
+    import pyarrow.parquet as pq
+
+    sweep = '\n[sweep]\nmethod = "grid"\nchunk = 1\n[sweep.params]\n"leo.altitude" = { values = ["500 km", "600 km"] }\n'
+    archs = "\n[architectures.ground]\n[architectures.leo]\n"
+    path, bare = tmp_path / "unread.toml", tmp_path / "bare.toml"
+    path.write_text(HEAD + archs + UNREAD + sweep, encoding="utf-8")
+    bare.write_text(HEAD + archs + '\n[models]\n"thermal.pue_hyperscale" = 1.3\n' + sweep, encoding="utf-8")
+    noise, falcon = line_of(path, "rf_system_noise"), line_of(path, "price_usd")
+    expected = [f"warning: scenario {path}, line {noise}: [models] 'links.rf_system_noise_temperature_k' is read by "
+                "nothing in this scenario (no architecture here uses it), so it changes no number",
+                f"warning: scenario {path}, line {falcon}: [catalogue.launch_vehicles.Falcon9] is read by nothing in "
+                "this scenario (no architecture here uses that entry), so it changes no number"]
+    costs = {}
+    for name, scenario in (("unread", path), ("bare", bare)):
+        r = invoke("sweep", str(scenario), "--out", str(tmp_path / name), "--workers", "1", "--no-figures")
+        assert r.exit_code == 0, r.output
+        assert _warnings(r.stderr) == (expected if name == "unread" else [])
+        manifest = json.loads((tmp_path / name / "manifest.json").read_text())
+        assert manifest["chunks"] == 2
+        assert manifest["warnings"] == ([w.removeprefix("warning: ") for w in expected] if name == "unread" else [])
+        table = pq.read_table(tmp_path / name / "results.parquet").to_pandas().sort_values(["point", "architecture"])
+        costs[name] = table["cost.per_pflop_day"].tolist()
+    assert len(costs["unread"]) == 4 and costs["unread"] == costs["bare"]
+    from sandbox.output.html import render_study
+
+    report = render_study("unread", json.loads((tmp_path / "unread" / "manifest.json").read_text()), {}, {})
+    assert (f'<h3>Warnings</h3><div class="note" data-warned>scenario {path}, line {noise}: [models] '
+            "&#x27;links.rf_system_noise_temperature_k&#x27; is read by nothing") in report
+    r = invoke("sensitivity", str(path))
+    assert r.exit_code == 0, r.output
+    assert _warnings(r.stderr) == expected
+    r = invoke("timeline", str(path), "--draws", "2", "--end-year", "2028")
+    assert r.exit_code == 0, r.output
+    assert _warnings(r.stderr) == expected
+
+
+def test_a_sweep_does_not_name_an_entry_some_of_its_points_read(tmp_path):
+    """A swept parameter can choose the entry an override changes: leo's `vehicle` swept over Starship and Falcon 9
+    reads the Falcon 9 at one point (chunk 1 of 2), so the sweep gives no warning, while a run of the same file (leo
+    on its default Starship) does. The Falcon 9 point prices its flight at the file's 80 MUSD (not the catalogue's
+    69.75): 7 satellites of 697.9 kg and 5.816 m3 (4,885 kg, 40.7 m3) fit one flight (17.5 t to LEO, 135.2 m3)."""
+    import pyarrow.parquet as pq
+
+    sweep = ('\n[sweep]\nmethod = "grid"\nchunk = 1\n[sweep.params]\n'
+             '"leo.vehicle" = { values = ["Starship", "Falcon9"] }\n')
+    path = tmp_path / "chosen.toml"
+    path.write_text(HEAD + "\n[architectures.ground]\n[architectures.leo]\n" + UNREAD + sweep, encoding="utf-8")
+    r = invoke("sweep", str(path), "--out", str(tmp_path / "out"), "--workers", "1", "--no-figures")
+    assert r.exit_code == 0, r.output
+    noise = line_of(path, "rf_system_noise")
+    assert _warnings(r.stderr) == [
+        f"warning: scenario {path}, line {noise}: [models] 'links.rf_system_noise_temperature_k' is read by nothing "
+        "in this scenario (no architecture here uses it), so it changes no number"]
+    table = pq.read_table(tmp_path / "out" / "results.parquet").to_pandas()
+    falcon = table[(table["architecture"] == "leo") & (table["leo.vehicle"] == "Falcon9")]
+    assert falcon[["launch.flights", "capex.launch"]].values.tolist() == [[1.0, pytest.approx(80.0)]]
+    r = invoke("run", str(path))
+    assert r.exit_code == 0, r.output
+    falcon = line_of(path, "price_usd")
+    assert f"warning: scenario {path}, line {falcon}: [catalogue.launch_vehicles.Falcon9] is read by nothing" in r.stderr
+
+
+def test_a_study_warns_only_of_what_every_evaluation_left_unread():
+    """The coordinator keeps the overrides no evaluation read (each chunk's, each timeline block's), and names none
+    when one of them does not know what it read (a design that failed before recording it, a journal line of an
+    earlier version): {a, b} and {b} leave b; an unknown leaves nothing."""
+    from sandbox.ledger.batch import unread_in_all
+    from sandbox.studies.folder import ChunkRecord
+
+    assert unread_in_all([["models.a", "catalogue.chips.b"], ["catalogue.chips.b"]]) == ["catalogue.chips.b"]
+    assert unread_in_all([["models.a"], None]) == []
+    assert unread_in_all([]) == []
+    line = {"study": "k", "chunk": 0, "file": "part-000000.parquet", "bytes": 1, "sha256": "0" * 64, "rows": 2,
+            "start": 0, "stop": 1}
+    assert ChunkRecord.parse(line, "k").unread is None
+    assert ChunkRecord.parse({**line, "unread": ["models.a"]}, "k").unread == ["models.a"]
+
+
 def test_a_training_workload_defaults_every_utilisation_to_the_training_mfu(tmp_path):
     """compute.utilisation_training (0.40: PaLM 46.2 %, Llama 3 38-43 % MFU) is every architecture's `utilisation`
     default for a training workload, utilisation_inference (0.30) for serving. The ground's chips by hand, H100 fp16

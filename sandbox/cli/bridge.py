@@ -71,16 +71,18 @@ def bridge_command(ctx: click.Context, scenario_a: str, scenario_b: str, metric:
     from sandbox.studies.bridge import BridgeError, bridge_reporting
 
     try:
-        results, lacking, failed = bridge_reporting(a, b, registry, metric=metric, architecture=architecture,
-                                                    seed=seed)
+        results, lacking, failed, warnings = bridge_reporting(a, b, registry, metric=metric,
+                                                              architecture=architecture, seed=seed)
     except BridgeError as exc:
         fail(str(exc), 2)
+    for message in warnings:  # as `sandbox run` names them: an override of A or B that nothing reads
+        click.echo(f"warning: {message}", err=True)
     if not results:  # every instance to bridge failed: nothing to show or write
         for message in failed.values():
             click.echo(f"error: {message}", err=True)
         sys.exit(1)
     doc = {"a": a.path, "b": b.path, "metric": metric, "bridges": [r.to_dict() for r in results],
-           "failures": failed}
+           "failures": failed, "warnings": warnings}
     if fmt == "json":
         click.echo(json.dumps(doc, indent=2, default=str))
     elif fmt == "csv":

@@ -143,9 +143,12 @@ def _records(df: Any) -> list[dict[str, Any]]:
     return json.loads(df.to_json(orient="records"))
 
 
-def _echo_notes(notes: dict[str, list[str]]) -> None:
-    """Each architecture note of a study (e.g. plugin metrics evaluated at the nominal ledger) as one
-    ``warning:`` line on stderr, naming the architectures it applies to."""
+def _echo_notes(notes: dict[str, list[str]], warnings: list[str] = ()) -> None:
+    """The study's ``warnings`` (as a run's: an override nothing read, a replaced catalogue entry), then each
+    architecture note (e.g. plugin metrics evaluated at the nominal ledger), each as one ``warning:`` line on
+    stderr, a note naming the architectures it applies to."""
+    for message in warnings:
+        click.echo(f"warning: {message}", err=True)
     by_note: dict[str, list[str]] = {}
     for arch, messages in notes.items():
         for message in messages:
@@ -210,7 +213,7 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
             if arch not in df.attrs.get("not_reported", []):
                 files.update(_figure_files(f"tornado-{_safe(str(arch))}", tornado(df, metric, arch, unit)))
         _write_outputs(out_dir, files, fmt, "sensitivity")
-    _echo_notes(df.attrs.get("notes", {}))
+    _echo_notes(df.attrs.get("notes", {}), df.attrs.get("warnings", []))
     failed = False
     nominal = df.groupby("architecture", sort=False)["metric_nominal"].first() if len(df) else {}
     for arch, messages in df.attrs.get("errors", {}).items():
@@ -319,6 +322,7 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
         files["timeline-assumptions.csv"] = result.assumptions.to_csv(index=False).encode("utf-8")
         files.update(_figure_files("timeline", timeline_bands(result.summary, result.crossover, result.baseline, "USD")))
         _write_outputs(out_dir, files, fmt, "timeline")
+    _echo_notes({}, result.warnings)
     for messages in result.errors.values():
         for message in messages[:3]:
             click.echo(f"error: {message}", err=True)
@@ -461,7 +465,7 @@ def sweep(ctx: click.Context, scenario: str, out_dir: str | None, method: str | 
     click.echo()
     report_written(url or out, [*outcome.files, f"{DATASET}/ ({outcome.computed_chunks + outcome.resumed_chunks} chunks)"],
                    machine_output=False)
-    _echo_notes(m.get("notes", {}))
+    _echo_notes(m.get("notes", {}), m.get("warnings", []))
     for arch, messages in outcome.failures.items():
         for message in messages[:3]:
             click.echo(f"error: {arch}: {message}", err=True)

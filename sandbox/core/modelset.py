@@ -169,3 +169,10 @@ class RecordingModelSet(ModelSet):
         if self.parent is not None:
             self.parent.read_all = True
         return dict(self._defaults)
+
+
+def listing(models: ModelSet) -> dict[str, Sourced]:
+    """Every default of ``models`` by name, as :attr:`ModelSet.defaults` gives them, without counting as a read
+    of them: the host's, to list a study's uncertain inputs or the explorer's fields. (A design reads through
+    ``default``/``value``, or the whole ``defaults``, which decide when it is made again.)"""
+    return dict(models._defaults)

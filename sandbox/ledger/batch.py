@@ -41,7 +41,8 @@ from sandbox.ledger.totals import HEADLINE_UNITS, unit_of_metric
 #: Metrics a study reports per point besides the ledger totals (display units in :func:`unit_of_metric`).
 HEADLINE = tuple(HEADLINE_UNITS)
 
-__all__ = ["HEADLINE", "PointResults", "architecture_runs", "evaluate_points", "metric_names", "unit_of_metric"]
+__all__ = ["HEADLINE", "PointResults", "architecture_runs", "evaluate_points", "metric_names", "unit_of_metric",
+           "unread_in_all"]
 
 
 @dataclass
@@ -55,6 +56,10 @@ class PointResults:
     types: dict[str, str] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)  # metrics the engine does not know (a plugin's): their unit
+    #: the scenario's ``[models]`` defaults and ``[catalogue]`` entries nothing read at these points, as
+    #: ``models.<name>``, ``catalogue.<kind>.<entry>`` (:func:`sandbox.ledger.engine.unread_keys`); None: not known
+    #: (an architecture failed before it recorded what it read). A study warns of those none of its points read.
+    unread: list[str] | None = None
 
     def unit(self, metric: str) -> str:
         """Display unit of ``metric``: the engine's (:func:`unit_of_metric`), else the unit its plugin gave."""
@@ -96,6 +101,9 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
     # the catalogue fields the scenario's [sweep.params] name, and those some architecture's ledger reads
     asked = [k for k in (scenario.raw.get("sweep") or {}).get("params") or {} if str(k).startswith("catalogue.")]
     read: set[str] = set()
+    # what the designs and ledgers read, as far as every one recorded it (None: not known)
+    design_reads: set[str] | None = set()
+    entries: set[tuple[str, str]] | None = set()
     # where each architecture's metric was computed: a design made at some points only (a parameter the study
     # varies that changes what is built) leaves the others empty, which is not an impossible input
     given: dict[str, dict[str, np.ndarray]] = {}
@@ -109,6 +117,8 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
             inputs = LedgerInputs.from_keys(len(idx), {k: v[idx] for k, v in ledger_keys.items()})
             res = evaluate_architecture(run, scenario, registry, inputs, overrides, design_timeout_s)
             read |= inputs.read
+            design_reads = engine.known_union(design_reads, res.reads)
+            entries = engine.known_union(entries, res.catalogue_reads)
             if res.error:
                 errors.append(res.error)
                 row_errors[idx] = res.error
@@ -130,6 +140,8 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
         result.row_errors[run.instance] = row_errors
         result.columns[run.instance] = cols
     unread = unread_note([k for k in asked if k in ledger_keys and k not in read])
+    varied = {k[7:] for k in read if k.startswith("models.")}  # the defaults the ledger took from the points
+    result.unread = engine.unread_keys(scenario, registry, engine.known_union(design_reads, varied), entries)
     for instance in result.columns if unread else ():
         result.notes.setdefault(instance, []).append(unread)
     for instance, ratios in relative(result.columns, baseline).items():
@@ -147,6 +159,15 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
                 if k != "valid":
                     cols[k] = np.where(cols["valid"], cols[k], np.nan)
     return result
+
+
+def unread_in_all(unread: list[list[str] | None]) -> list[str]:
+    """The overrides nothing read in any evaluation of a study's points (``unread``: each one's
+    :attr:`PointResults.unread`): an override some points read (a swept parameter chose that entry) is not named,
+    nor any when an evaluation does not know what was read (None)."""
+    if not unread or any(u is None for u in unread):
+        return []
+    return [w for w in unread[0] if all(w in u for u in unread[1:])]
 
 
 def unread_note(keys: list[str]) -> str:

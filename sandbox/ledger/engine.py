@@ -130,21 +130,37 @@ def unread_overrides(scenario: Scenario, registry: Any, design_reads: set[str] |
     the memo (None: a design's reads are not known). A model set that handed out its whole table
     (``read_all``), or an unknown design, gives no warning: anything may have read it.
     """
-    where = scenario.overrides.where
+    return unread_warnings(scenario, unread_keys(scenario, registry, design_reads, catalogue_reads))
+
+
+def unread_keys(scenario: Scenario, registry: Any, design_reads: set[str] | None,
+                catalogue_reads: set[tuple[str, str]] | None = None) -> list[str]:
+    """The overrides :func:`unread_overrides` warns of, as ``models.<name>`` and ``catalogue.<kind>.<entry>``
+    (what a study's worker returns: the coordinator's scenario knows the lines)."""
     out = []
     models = registry.models
     if design_reads is not None and not getattr(models, "read_all", True):
         read = set(getattr(models, "read", {})) | design_reads
-        out += [f"{where.get(f'models.{name}', scenario.path)}: [models] {name!r} is read by nothing in this scenario "
-                "(no architecture here uses it), so it changes no number"
-                for name in scenario.overrides.models if name not in read]
+        out += [f"models.{name}" for name in scenario.overrides.models if name not in read]
     for kind, name in scenario.overrides.catalogue if catalogue_reads is not None else ():
-        if (kind, name) in catalogue_reads or (kind, "*") in catalogue_reads:
-            continue
-        prefix = f"catalogue.{kind}.{name}."
-        place = next((v for k, v in where.items() if k.startswith(prefix)), scenario.path)
-        out.append(f"{place}: [catalogue.{kind}.{name}] is read by nothing in this scenario (no architecture here "
-                   "uses that entry), so it changes no number")
+        if (kind, name) not in catalogue_reads and (kind, "*") not in catalogue_reads:
+            out.append(f"catalogue.{kind}.{name}")
+    return out
+
+
+def unread_warnings(scenario: Scenario, keys: list[str]) -> list[str]:
+    """The warning line of each override :func:`unread_keys` names, with its place in the scenario file."""
+    where = scenario.overrides.where
+    out = []
+    for key in keys:
+        kind, _, rest = key.partition(".")
+        if kind == "models":
+            out.append(f"{where.get(key, scenario.path)}: [models] {rest!r} is read by nothing in this scenario "
+                       "(no architecture here uses it), so it changes no number")
+        else:
+            place = next((v for k, v in where.items() if k.startswith(f"{key}.")), scenario.path)
+            out.append(f"{place}: [{key}] is read by nothing in this scenario (no architecture here uses that "
+                       "entry), so it changes no number")
     return out
 
 

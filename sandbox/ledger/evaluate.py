@@ -132,7 +132,7 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
     for: :class:`~sandbox.core.modelset.RecordingModelSet`) reuses that design; its ledger is
     evaluated again with the scenario's own defaults (:func:`_reused`). This serves runs and the
     explorer (``overrides`` empty); a study's points differ in ``overrides`` or in ledger inputs,
-    so its designs are not indexed this way.
+    so its designs are not indexed this way (each still records what it read: ``Made.reads``).
     """
     registry = scenario.registry(registry)
     key = (getattr(registry, "token", id(registry)), scenario_content_key(scenario), run.instance, hashable(overrides))
@@ -145,7 +145,8 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
             return made
     plugin = registry.architecture_owner.get(run.spec.name, "?")
     made = Made()
-    models = registry.models.recording() if loose and hasattr(registry.models, "recording") else registry.models
+    # every design reads through its own recording copy: what it read decides reuse (``loose``) and the warnings
+    models = registry.models.recording() if hasattr(registry.models, "recording") else registry.models
     recorded = False
     try:
         params = with_overrides(run, dict(overrides)) if overrides else run.params
@@ -182,9 +183,10 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
     if recorded and models is not registry.models and not models.read_all:  # what it read is known
         made.reads = {**dict(models.read), **{name: registry.models.default(name) for p in run.spec.params
                                               for name in (p.model_default, *dict(p.workload_defaults).values()) if name}}
-        kept = _BY_READS.setdefault(loose, [])
-        kept.append(made)
-        del kept[:-_READS_PER_KEY]
+        if loose:
+            kept = _BY_READS.setdefault(loose, [])
+            kept.append(made)
+            del kept[:-_READS_PER_KEY]
     return made
 
 
@@ -342,6 +344,8 @@ def evaluate_architecture(run: ArchitectureRun, scenario: Scenario, registry: An
     result.reads = frozenset(made.reads) if made.reads is not None else None
     if made.error:
         result.error = made.error
+        if made.design is None and made.reads is not None:  # the design refused: what it read until then is known
+            result.catalogue_reads = frozenset(made.catalogue_reads)
         return result
     result.design = made.design
     try:

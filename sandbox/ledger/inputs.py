@@ -66,7 +66,7 @@ class LedgerInputs:
     models: dict[str, Any] = field(default_factory=dict)
     catalogue: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     discount_rate: Any = None
-    #: the catalogue override keys (``catalogue.<kind>.<entry>.<field>``) the engine has read so far
+    #: the override keys the engine has read so far (``catalogue.<kind>.<entry>.<field>``, ``models.<name>``)
     read: set[str] = field(default_factory=set)
     #: when a set: every catalogue entry the engine reads, as ``(kind, name)`` (a run's nominal ledger records
     #: them, so that a ``[catalogue]`` change nothing read is named in a warning)
@@ -94,6 +94,7 @@ class LedgerInputs:
     def model(self, models: Any, name: str) -> Any:
         """Default ``name`` of the model set ``models``: the override, else the nominal float."""
         if name in self.models:
+            self.read.add(f"models.{name}")
             return self.models[name]
         return models.value(name)
 

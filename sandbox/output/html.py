@@ -415,8 +415,9 @@ def _study_summary(manifest: Mapping[str, Any]) -> str:
                      f"{e('; '.join(str(m) for m in msgs))}</div>" for a, msgs in failures.items())
     notes = "".join(f"<div class=\"note\" data-noted=\"{e(a)}\"><strong>{e(a)}</strong>: {e('; '.join(str(m) for m in msgs))}"
                     "</div>" for a, msgs in (manifest.get("notes") or {}).items())
+    warned = "".join(f"<div class=\"note\" data-warned>{e(str(w))}</div>" for w in manifest.get("warnings") or ())
     return (_facts(items) + inputs + (f"<h3>Failures</h3>{failed}" if failed else "")
-            + (f"<h3>Notes</h3>{notes}" if notes else ""))
+            + (f"<h3>Warnings</h3>{warned}" if warned else "") + (f"<h3>Notes</h3>{notes}" if notes else ""))
 
 
 def _dimension_range(d: Mapping[str, Any]) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sandbox.core.modelset import listing
 from sandbox.core.params import Param, check_value
 from sandbox.core.scenario import PRECISIONS, WORKLOAD_KINDS, param_range
 
@@ -165,7 +166,7 @@ def model_fields(raw: Mapping[str, Any], registry: Any) -> list[Field]:
     """Every shared-model default a scenario may set, valued as the file's ``[models]`` states it (else its nominal)."""
     stated = _stated_models(raw)
     out = []
-    for name, d in sorted(registry.models.defaults.items()):
+    for name, d in sorted(listing(registry.models).items()):
         if not d.settable:  # a constant, or a figure each catalogue entry holds: no input (a scenario cannot set it)
             continue
         unit = "" if d.unit in ("", "1") else d.unit

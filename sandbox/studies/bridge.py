@@ -382,7 +382,7 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
     of the two files is not a valid scenario, or an instance to bridge fails in the run of A or of B (the
     first such failure; :func:`bridge_reporting` bridges the others and names the failures instead).
     """
-    results, _lacking, failed = bridge_reporting(a, b, registry, metric, architecture, seed)
+    results, _lacking, failed, _warnings = bridge_reporting(a, b, registry, metric, architecture, seed)
     if failed:
         raise BridgeError(next(iter(failed.values())))
     return results
@@ -390,13 +390,14 @@ def bridge(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflo
 
 def bridge_reporting(a: Scenario, b: Scenario, registry: Any, metric: str = "cost.per_pflop_day",
                      architecture: str | None = None, seed: int = 0
-                     ) -> tuple[list[BridgeResult], dict[str, str], dict[str, str]]:
+                     ) -> tuple[list[BridgeResult], dict[str, str], dict[str, str], list[str]]:
     """The bridges of :func:`bridge`, the instances left out because their run of A or of B does not report
     ``metric`` (``latency.coverage`` of a ground hall, when the LEO cluster of the same files reports it), each
     with why (``"no such metric"``, or ``"no such metric in B (b.toml)"`` when only one side lacks it), and
     the instances left out because their design or ledger fails in the run of A or of B, each with the
-    failure (``"b fails in a.toml: architecture 'b' (plugin 'p'): RuntimeError: …"``). A failing instance
-    does not stop the others: each is bridged on its own.
+    failure (``"b fails in a.toml: architecture 'b' (plugin 'p'): RuntimeError: …"``), and the warnings of the runs
+    of A and of B (each once: a ``[models]`` value or ``[catalogue]`` entry a file sets that nothing reads, whose
+    share is then 0). A failing instance does not stop the others: each is bridged on its own.
 
     Raises :class:`BridgeError` when none of the instances that run reports ``metric`` (with a did-you-mean).
     """
@@ -428,6 +429,7 @@ def bridge_reporting(a: Scenario, b: Scenario, registry: Any, metric: str = "cos
                                 keep_source=source == baseline and inst != baseline_b)
         # a renamed ground is the baseline
         jobs.append((inst, renamed, evaluate(renamed, registry), architecture_runs(renamed, registry)[1], source))
+    warnings = list(dict.fromkeys(w for run in (*(job[2] for job in jobs), run_b) for w in run.warnings))
     lacking: dict[str, str] = {}  # instance -> why it is left out
     failed: dict[str, str] = {}  # instance -> its failure in the run of A or of B
     reporting = []
@@ -443,7 +445,7 @@ def bridge_reporting(a: Scenario, b: Scenario, registry: Any, metric: str = "cos
         else:
             reporting.append(job)
     if not reporting and not lacking:
-        return [], {}, failed
+        return [], {}, failed, warnings
     if not reporting:
         names = {m.name for job in jobs for run in (job[2], run_b) if job[0] in run.ledgers
                  for m in run.ledgers[job[0]].metrics}
@@ -462,7 +464,7 @@ def bridge_reporting(a: Scenario, b: Scenario, registry: Any, metric: str = "cos
         alone += [f"B's {i!r} ({r.spec.name})" for i, r in runs_b.items() if i not in common and i not in paired]
         if alone and results:
             results[0].notes.append(f"not bridged, no instance of the same type in the other file: {', '.join(alone)}")
-    return results, lacking, failed
+    return results, lacking, failed, warnings
 
 
 def _reports(run: Any, inst: str, metric: str) -> bool:

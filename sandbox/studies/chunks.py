@@ -186,7 +186,7 @@ def build_part(task: ChunkTask, result: dict[str, Any]) -> dict[str, Any]:
     data = to_bytes(table)
     return {"chunk": task.chunk, "n": result["n"], "part": data, "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(), "rows": table.num_rows, "invalid": invalid,
-            "failures": failures, "notes": result.get("notes", {}), "sketch": sketch}
+            "failures": failures, "notes": result.get("notes", {}), "unread": result.get("unread"), "sketch": sketch}
 
 
 def stage_part(task: ChunkTask, out: dict[str, Any]) -> dict[str, Any]:

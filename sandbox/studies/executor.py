@@ -87,15 +87,17 @@ def seed_context(job: Job, registry: Any, scenario: Any) -> None:
 
 def evaluate_points(job: Job, inputs: dict[str, np.ndarray]) -> dict[str, Any]:
     """Evaluate points of ``job``; returns ``{"n", "columns": {instance: {metric: array}}, "row_errors", "types",
-    "units", "notes"}`` (``units``: the unit of each plugin metric, which the engine does not know; ``notes``:
-    per instance, e.g. that its plugin metrics were evaluated at the nominal ledger)."""
+    "units", "notes", "unread"}`` (``units``: the unit of each plugin metric, which the engine does not know;
+    ``notes``: per instance, e.g. that its plugin metrics were evaluated at the nominal ledger; ``unread``: the
+    scenario's overrides nothing read at these points, as :attr:`sandbox.ledger.batch.PointResults.unread`)."""
     from sandbox.ledger.batch import evaluate_points as evaluate
 
     registry, scenario = context(job)
     n = len(next(iter(inputs.values()))) if inputs else 0
     res = evaluate(scenario, registry, inputs, n, job.design_timeout_s)
     return {"n": n, "columns": res.columns, "row_errors": res.row_errors, "types": res.types, "units": dict(res.units),
-            "notes": {k: list(v) for k, v in res.notes.items()}}
+            "notes": {k: list(v) for k, v in res.notes.items()},
+            "unread": None if res.unread is None else list(res.unread)}
 
 
 def evaluate_chunk(job: Job, task: ChunkTask) -> dict[str, Any]:

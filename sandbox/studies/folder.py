@@ -69,6 +69,7 @@ class ChunkRecord:
     invalid: dict[str, int] = field(default_factory=dict)
     failures: dict[str, list[str]] = field(default_factory=dict)
     notes: dict[str, list[str]] = field(default_factory=dict)  # per architecture (batch.PointResults.notes)
+    unread: list[str] | None = None  # batch.PointResults.unread (None: not known, or a journal line without it)
 
     def line(self, study: str) -> str:
         return json.dumps({"study": study, **asdict(self)}, sort_keys=True) + "\n"
@@ -83,7 +84,8 @@ class ChunkRecord:
                       int(doc["start"]), int(doc["stop"]),
                       {str(k): int(v) for k, v in dict(doc.get("invalid", {})).items()},
                       {str(k): [str(m) for m in v] for k, v in dict(doc.get("failures", {})).items()},
-                      {str(k): [str(m) for m in v] for k, v in dict(doc.get("notes", {})).items()})
+                      {str(k): [str(m) for m in v] for k, v in dict(doc.get("notes", {})).items()},
+                      None if doc.get("unread") is None else [str(m) for m in doc["unread"]])
         except (KeyError, TypeError, ValueError):
             return None
         return rec if rec.file == part_name(rec.chunk) and len(rec.sha256) == 64 else None

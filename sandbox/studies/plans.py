@@ -53,6 +53,7 @@ from typing import Any
 import numpy as np
 
 from sandbox.core.catalogue import field_unit
+from sandbox.core.modelset import listing
 from sandbox.core.overrides import is_fraction_name, value_problem
 from sandbox.core.params import check_value, chip_precision_problem
 from sandbox.core.scenario import RESERVED_INSTANCES, Scenario, ScenarioError, param_range
@@ -446,7 +447,7 @@ def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimensio
             bad(".values", f"{outside[0]:g} is outside {bounds_text(key)}")
             return None
         for v in dim.values:
-            problem = value_problem(registry.models.defaults, key, v)
+            problem = value_problem(listing(registry.models), key, v)
             if problem:
                 bad(".values", problem)
                 return None
@@ -460,7 +461,7 @@ def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimensio
             if not in_bounds(key, float(spec[end])):
                 bad(f".{end}", f"{float(spec[end]):g} is outside {bounds_text(key)}")
                 return None
-            problem = value_problem(registry.models.defaults, key, float(spec[end]))
+            problem = value_problem(listing(registry.models), key, float(spec[end]))
             if problem:
                 bad(f".{end}", problem)
                 return None
@@ -499,7 +500,7 @@ def ledger_input(registry: Any, key: str) -> Dimension | str:
     """The :class:`Dimension` of ledger input ``key`` with its nominal value and declared range, or an error text."""
     kind, _, rest = key.partition(".")
     if kind == "models":
-        defaults = registry.models.defaults
+        defaults = listing(registry.models)
         if rest not in defaults:
             import difflib
 
@@ -550,7 +551,7 @@ def uncertain_inputs(registry: Any) -> list[Dimension]:
     from sandbox.ledger.element import LEDGER_DEFAULTS
 
     dims = []
-    for name, d in sorted(registry.models.defaults.items()):
+    for name, d in sorted(listing(registry.models).items()):
         if name in LEDGER_DEFAULTS and d.uncertain and d.high > d.low:
             dims.append(Dimension(f"models.{name}", low=float(d.low), high=float(d.high), nominal=float(d.nominal),
                                   unit=d.unit, source=d.source))

@@ -59,9 +59,10 @@ def default_inputs(scenario: Any, registry: Any) -> list[Any]:
 def _discount_dimension(scenario: Any, registry: Any) -> Any:
     """``assumptions.discount_rate`` at the scenario's rate, over the range of the sourced shared-model
     default ``cost.discount_rate`` widened to include that rate (None when the default declares no range)."""
+    from sandbox.core.modelset import listing
     from sandbox.studies.plans import Dimension
 
-    rate = registry.models.defaults.get("cost.discount_rate")
+    rate = listing(registry.models).get("cost.discount_rate")
     if rate is None or not rate.uncertain:
         return None
     nominal = float(scenario.assumptions.discount_rate)
@@ -152,11 +153,13 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
     :class:`sandbox.ledger.batch.PointResults`), ``not_reported`` (the architectures that report no
     such metric: their rows are NaN) and ``not_per_point`` (those whose plugin computed the metric at
     the nominal ledger only, because its arithmetic did not broadcast over points: a swing of 0 there
-    says nothing about the inputs).
+    says nothing about the inputs) and ``warnings`` (as a run's: a catalogue entry a plugin replaced, and a
+    ``[models]`` default or ``[catalogue]`` entry of the scenario that no point read).
     """
     import pandas as pd
 
-    from sandbox.ledger.batch import architecture_runs, evaluate_points, metric_names, unit_of_metric
+    from sandbox.ledger.batch import architecture_runs, evaluate_points, metric_names, unit_of_metric, unread_in_all
+    from sandbox.ledger.engine import replaced_entries, unread_warnings
 
     registry = scenario.registry(registry)
     dims = default_inputs(scenario, registry) if inputs is None else _explicit(scenario, registry, inputs)
@@ -212,7 +215,8 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
                      and any(NOMINAL_NOTE in n for n in result.notes.get(r.instance, []))]
     df.attrs.update({"metric": metric, "unit": result.unit(metric), "errors": dict(result.errors),
                      "notes": {k: list(v) for k, v in result.notes.items()}, "not_reported": not_reported,
-                     "not_per_point": not_per_point})
+                     "not_per_point": not_per_point,
+                     "warnings": replaced_entries(registry) + unread_warnings(scenario, unread_in_all([result.unread]))})
     return df
 
 

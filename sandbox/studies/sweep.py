@@ -34,7 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from sandbox.ledger.batch import HEADLINE, architecture_runs, unit_of_metric
+from sandbox.ledger.batch import HEADLINE, architecture_runs, unit_of_metric, unread_in_all
+from sandbox.ledger.engine import replaced_entries, unread_warnings
 from sandbox.output.atomic import Staging
 from sandbox.studies import plans as study
 from sandbox.studies.chunks import (
@@ -174,7 +175,7 @@ def run_sweep(job: Job, scenario: Any, registry: Any, plan: study.Plan, out_dir:
                                  "run the same command again to resume", status=1)
         bar.close()
         outcome = _finish(folder, manifest, plan, archs, acc, figures, csv, started,
-                          getattr(executor, "description", ""))
+                          getattr(executor, "description", ""), replaced_entries(registry), scenario)
     finally:
         folder.close()
     outcome.computed_chunks, outcome.resumed_chunks = computed, len(done)
@@ -197,7 +198,7 @@ def _compute(job: Job, plan: study.Plan, todo: list[int], folder: StudyFolder, e
             c = result["chunk"]
             rec = ChunkRecord(c, part_name(c), result["bytes"], result["sha256"], result["rows"],
                               c * plan.chunk, c * plan.chunk + result["n"], result["invalid"], result["failures"],
-                              result.get("notes", {}))
+                              result.get("notes", {}), result.get("unread"))
             if result.get("staged"):
                 if not folder.add_staged(rec, result["staged"]):
                     continue  # not there as written: missing, so computed again by the caller's second pass
@@ -255,7 +256,7 @@ def _conform(folder: StudyFolder, dims: list[str]) -> tuple[Any, list[str]]:
         import hashlib
 
         folder.replace(ChunkRecord(rec.chunk, rec.file, len(data), hashlib.sha256(data).hexdigest(), rec.rows,
-                                   rec.start, rec.stop, rec.invalid, rec.failures, rec.notes), data)
+                                   rec.start, rec.stop, rec.invalid, rec.failures, rec.notes, rec.unread), data)
     return target, metrics
 
 
@@ -338,7 +339,8 @@ def _figure_table(folder: StudyFolder, schema: Any, columns: list[str], rows: in
 
 
 def _finish(folder: StudyFolder, manifest: dict[str, Any], plan: study.Plan, archs: list[str], acc: Any,
-            figures: bool, csv: bool | None, started: float, executor: str) -> SweepOutcome:
+            figures: bool, csv: bool | None, started: float, executor: str, replaced: list[str],
+            scenario: Any) -> SweepOutcome:
     dims = input_columns(plan)
     schema, metrics = _conform(folder, dims)
     plugin_units = field_units(schema)
@@ -370,6 +372,7 @@ def _finish(folder: StudyFolder, manifest: dict[str, Any], plan: study.Plan, arc
         "invalid_rows": invalid,
         "failures": failures,
         "notes": notes,
+        "warnings": [*replaced, *unread_warnings(scenario, unread_in_all([r.unread for r in records]))],
         "summary_method": summary_method,
         "executor": executor,
         "elapsed_s": round(time.time() - started, 3),

@@ -123,7 +123,8 @@ class TimelineResult:
     architecture) the p05/p50/p95 cost among the available draws. ``crossover``: per architecture
     the p05/p50/p95 of the crossover year, ``never_fraction`` and ``failed_fraction``. ``assumptions``: the timeline
     parameters with their sources. ``factors``: per (year, draw) the launch price and chip
-    performance multipliers.
+    performance multipliers. ``warnings``: as a run's (a catalogue entry a plugin replaced, and a ``[models]``
+    default or ``[catalogue]`` entry of the scenario that no point read).
     """
 
     table: Any
@@ -137,6 +138,7 @@ class TimelineResult:
     draws: int
     seed: int
     errors: dict[str, list[str]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------- the curves
@@ -250,7 +252,8 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
     """
     import pandas as pd
 
-    from sandbox.ledger.batch import architecture_runs, evaluate_points
+    from sandbox.ledger.batch import architecture_runs, evaluate_points, unread_in_all
+    from sandbox.ledger.engine import replaced_entries, unread_warnings
     from sandbox.studies.plans import uncertain_inputs
 
     registry = scenario.registry(registry)
@@ -286,6 +289,7 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
     price_f = np.empty(n)
     chip_f = np.empty(n)
     errors: dict[str, set[str]] = {}
+    unread: list[list[str] | None] = []
     per_block = max(1, BLOCK_POINTS // n_years)
     for b0 in range(0, draws, per_block):  # a block of draws (worlds), every year: memory bounded by the block
         b1 = min(draws, b0 + per_block)
@@ -308,6 +312,7 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
                     kept[instance][k][at] = cols[k]
         for instance, messages in result.errors.items():
             errors.setdefault(instance, set()).update(messages)
+        unread.append(result.unread)
 
     baseline = next((r.instance for r in runs if r.spec.baseline), None)
     year_col = np.repeat(years, draws)
@@ -353,7 +358,8 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
                             "chip_ops_factor": chip_f})
     return TimelineResult(table=table, summary=summary, crossover=crossover, assumptions=assumptions_frame(p),
                           factors=factors, baseline=baseline, start_year=y0, end_year=y1, draws=draws, seed=seed,
-                          errors={k: sorted(v) for k, v in errors.items()})
+                          errors={k: sorted(v) for k, v in errors.items()},
+                          warnings=replaced_entries(registry) + unread_warnings(scenario, unread_in_all(unread)))
 
 
 def _block_points(registry: Any, dims: list[Any], u: np.ndarray, n_years: int, price_f: np.ndarray,
