@@ -404,12 +404,11 @@ def test_studies_name_an_override_none_of_their_points_reads(tmp_path):
     report = render_study("unread", json.loads((tmp_path / "unread" / "manifest.json").read_text()), {}, {})
     assert (f'<h3>Warnings</h3><div class="note" data-warned>scenario {path}, line {noise}: [models] '
             "&#x27;links.rf_system_noise_temperature_k&#x27; is read by nothing") in report
-    r = invoke("sensitivity", str(path))
-    assert r.exit_code == 0, r.output
-    assert _warnings(r.stderr) == expected
-    r = invoke("timeline", str(path), "--draws", "2", "--end-year", "2028")
-    assert r.exit_code == 0, r.output
-    assert _warnings(r.stderr) == expected
+    for args in (("sensitivity", str(path)), ("timeline", str(path), "--draws", "2", "--end-year", "2028")):
+        r = invoke(*args, "--format", "json")
+        assert r.exit_code == 0, r.output
+        assert _warnings(r.stderr) == expected, args[0]
+        assert json.loads(r.stdout)["warnings"] == [w.removeprefix("warning: ") for w in expected], args[0]
 
 
 def test_a_sweep_does_not_name_an_entry_some_of_its_points_read(tmp_path):

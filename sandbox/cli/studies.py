@@ -200,7 +200,8 @@ def sensitivity_command(ctx: click.Context, scenario: str, metric: str, with_par
         click.echo(json.dumps({"scenario": s.path, "metric": metric, "unit": unit, "rows": _records(df),
                                "not_reported": df.attrs.get("not_reported", []),
                                "not_per_point": df.attrs.get("not_per_point", []),
-                               "notes": df.attrs.get("notes", {})}, indent=2))
+                               "notes": df.attrs.get("notes", {}), "warnings": df.attrs.get("warnings", [])},
+                              indent=2))
     elif fmt == "csv":
         click.echo(df.to_csv(index=False), nl=False)
     else:
@@ -307,7 +308,7 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
                                "draws": result.draws, "seed": result.seed, "baseline": result.baseline,
                                "metric": "cost.per_pflop_day", "unit": "USD",
                                "crossover": _records(result.crossover), "summary": _records(result.summary),
-                               "assumptions": _records(result.assumptions)}, indent=2))
+                               "assumptions": _records(result.assumptions), "warnings": result.warnings}, indent=2))
     elif fmt == "csv":
         click.echo(result.summary.to_csv(index=False), nl=False)
     else:
