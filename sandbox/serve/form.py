@@ -2,7 +2,7 @@
 
 One :class:`Field` per input, grouped: the workload and assumptions, every parameter of every
 architecture instance of the scenario (as ``sandbox schema`` declares it), the shared model
-defaults (``registry.models.defaults``), and the numeric fields of the catalogue entries the
+defaults (``sandbox.core.modelset.listing``), and the numeric fields of the catalogue entries the
 scenario uses. Each field carries its unit, its plausible range (``low``/``high``), its hard bounds
 and its source; a ranged numeric input gets a slider (``slider``: position ↔ value mapping bounds
 in the field's unit, log-scaled when the range spans more than a factor 20).
