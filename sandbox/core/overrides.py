@@ -28,7 +28,8 @@ A scenario states them as overrides, checked like every other input::
   definition (:attr:`sandbox.core.sourced.Sourced.constant`) cannot be overridden, nor a reference
   figure each catalogue entry holds for itself (``catalogue_field``: the message names the field to
   set). An override that
-  nothing in the run reads is named in a warning (:func:`sandbox.ledger.engine.unread_overrides`).
+  nothing in the run (or no point of a study) reads is named in a warning
+  (:func:`sandbox.ledger.engine.unread_overrides`).
 - ``[catalogue.<kind>.<entry>]`` overrides fields of an entry, or adds an entry. Numbers are in the
   unit the field name carries (``power_w`` W, ``price_usd`` USD, ``payload_kg`` kg per destination);
   a quantity string converts (``power_w = "0.7 kW"``); the fractions the ledger divides by (``efficiency``,
@@ -39,8 +40,8 @@ A scenario states them as overrides, checked like every other input::
   ``ranges = { field = [low, high] }`` takes the same units and bounds, for numeric fields of the entry only
   (``payload_kg.LEO`` for a table). The result is checked like a plugin's entry.
   An entry's ``kind`` cannot change (add a new entry of the other kind), and a new entry's name is not empty
-  and differs from every other name of its catalogue by more than case. An entry nothing in the run reads is
-  named in a warning (:func:`sandbox.ledger.engine.unread_overrides`).
+  and differs from every other name of its catalogue by more than case. An entry nothing in the run (or no
+  point of a study) reads is named in a warning (:func:`sandbox.ledger.engine.unread_overrides`).
 
 Every override is applied to this scenario only, through a scoped registry (:func:`scoped`): a copy
 of the catalogues with the changed entries and a model set whose defaults carry the scenario's
