@@ -84,8 +84,18 @@ def test_catalogue_clash_and_replace():
                 "catalogue": {"chips": {"H100-SXM": {"cost_usd": 2.0}}}}
     result = api.run(scenario, reg)
     assert result.provenance["replaced_catalogue"] == {"chips.H100-SXM": {"by": "override", "was": "catalogue"}}
-    assert ("catalogue entry chips.H100-SXM is plugin 'override''s replacement of plugin 'catalogue''s: every "
-            "architecture that reads it uses the replacement") in result.warnings
+    replaced = ("catalogue entry chips.H100-SXM is plugin 'override''s replacement of plugin 'catalogue''s: every "
+                "architecture that reads it uses the replacement")
+    assert replaced in result.warnings
+    # the studies say so too, and compute on the replacement's 1 PFLOP/s: 1e15 / (1e15 x 0.30 utilisation x 0.999132
+    # availability, the failure rate rounded to 6 digits) = 3.34 -> 4 chips delivering 4 x 1e15 x 0.30 x 0.999132
+    # = 1.19896 PFLOP/s (H100: 1.18625)
+    from sandbox.core.scenario import validate
+    from sandbox.studies.sensitivity import sensitivity
+
+    df = sensitivity(validate(scenario, reg), reg, metric="compute.delivered")
+    assert df.attrs["warnings"] == [replaced]
+    assert df["metric_nominal"].tolist() == pytest.approx([4 * 0.30 * (1 - 0.105686 * 3 / 365.25)] * len(df), rel=1e-6)
     assert api.run({"workload": {"sustained_compute": "1 PFLOPS"}, "architectures": {"ground": {}}},
                    load()).provenance["replaced_catalogue"] == {}
 

@@ -153,7 +153,7 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
     :class:`sandbox.ledger.batch.PointResults`), ``not_reported`` (the architectures that report no
     such metric: their rows are NaN) and ``not_per_point`` (those whose plugin computed the metric at
     the nominal ledger only, because its arithmetic did not broadcast over points: a swing of 0 there
-    says nothing about the inputs) and ``warnings`` (as a run's: a catalogue entry a plugin replaced, and a
+    says nothing about the inputs); ``warnings`` (as a run's: a catalogue entry a plugin replaced, and a
     ``[models]`` default or ``[catalogue]`` entry of the scenario that no point read).
     """
     import pandas as pd
