@@ -41,8 +41,8 @@ from sandbox.ledger.totals import HEADLINE_UNITS, unit_of_metric
 #: Metrics a study reports per point besides the ledger totals (display units in :func:`unit_of_metric`).
 HEADLINE = tuple(HEADLINE_UNITS)
 
-__all__ = ["HEADLINE", "PointResults", "architecture_runs", "evaluate_points", "metric_names", "unit_of_metric",
-           "unread_in_all"]
+__all__ = ["HEADLINE", "PointResults", "architecture_runs", "evaluate_points", "metric_names", "study_warnings",
+           "unit_of_metric", "unread_in_all"]
 
 
 @dataclass
@@ -168,6 +168,12 @@ def unread_in_all(unread: list[list[str] | None]) -> list[str]:
     if not unread or any(u is None for u in unread):
         return []
     return [w for w in unread[0] if all(w in u for u in unread[1:])]
+
+
+def study_warnings(scenario: Scenario, registry: Any, unread: list[list[str] | None]) -> list[str]:
+    """The warnings a study gives as a run does (:func:`sandbox.ledger.engine.evaluate`): each catalogue entry a
+    plugin replaced, then each override no evaluation of its points read (``unread``: as :func:`unread_in_all`)."""
+    return engine.replaced_entries(registry) + engine.unread_warnings(scenario, unread_in_all(unread))
 
 
 def unread_note(keys: list[str]) -> str:

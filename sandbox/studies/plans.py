@@ -300,6 +300,7 @@ def sweep_schema() -> dict[str, Any]:
             "description": "A sweep or Monte Carlo plan (sandbox.studies.plans).",
             "properties": {k: sweep_keys[k] for k in sorted(_SWEEP_KEYS)}}  # every key parse_plan takes
 
+
 def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: str, bad: Any) -> Dimension | None:
     if not isinstance(spec, dict):
         bad("", f"expected a table such as {{ low = ..., high = ..., steps = ... }}, got {spec!r}")
@@ -436,6 +437,7 @@ def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimensio
         bad("", found)
         return None
     dim = found
+    defaults = listing(registry.models)  # (the bounds of a [models] default, for each value below)
     if "values" in spec:
         vals = spec["values"]
         if not isinstance(vals, list) or not vals or not all(_is_number(v) for v in vals):
@@ -447,7 +449,7 @@ def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimensio
             bad(".values", f"{outside[0]:g} is outside {bounds_text(key)}")
             return None
         for v in dim.values:
-            problem = value_problem(listing(registry.models), key, v)
+            problem = value_problem(defaults, key, v)
             if problem:
                 bad(".values", problem)
                 return None
@@ -461,7 +463,7 @@ def _ledger_dimension(registry: Any, key: str, spec: dict, bad: Any) -> Dimensio
             if not in_bounds(key, float(spec[end])):
                 bad(f".{end}", f"{float(spec[end]):g} is outside {bounds_text(key)}")
                 return None
-            problem = value_problem(listing(registry.models), key, float(spec[end]))
+            problem = value_problem(defaults, key, float(spec[end]))
             if problem:
                 bad(f".{end}", problem)
                 return None

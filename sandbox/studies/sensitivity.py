@@ -158,8 +158,7 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
     """
     import pandas as pd
 
-    from sandbox.ledger.batch import architecture_runs, evaluate_points, metric_names, unit_of_metric, unread_in_all
-    from sandbox.ledger.engine import replaced_entries, unread_warnings
+    from sandbox.ledger.batch import architecture_runs, evaluate_points, metric_names, study_warnings, unit_of_metric
 
     registry = scenario.registry(registry)
     dims = default_inputs(scenario, registry) if inputs is None else _explicit(scenario, registry, inputs)
@@ -216,7 +215,7 @@ def sensitivity(scenario: Any, registry: Any, metric: str = "cost.per_pflop_day"
     df.attrs.update({"metric": metric, "unit": result.unit(metric), "errors": dict(result.errors),
                      "notes": {k: list(v) for k, v in result.notes.items()}, "not_reported": not_reported,
                      "not_per_point": not_per_point,
-                     "warnings": replaced_entries(registry) + unread_warnings(scenario, unread_in_all([result.unread]))})
+                     "warnings": study_warnings(scenario, registry, [result.unread])})
     return df
 
 

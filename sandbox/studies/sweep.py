@@ -34,8 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from sandbox.ledger.batch import HEADLINE, architecture_runs, unit_of_metric, unread_in_all
-from sandbox.ledger.engine import replaced_entries, unread_warnings
+from sandbox.ledger.batch import HEADLINE, architecture_runs, study_warnings, unit_of_metric
 from sandbox.output.atomic import Staging
 from sandbox.studies import plans as study
 from sandbox.studies.chunks import (
@@ -175,7 +174,7 @@ def run_sweep(job: Job, scenario: Any, registry: Any, plan: study.Plan, out_dir:
                                  "run the same command again to resume", status=1)
         bar.close()
         outcome = _finish(folder, manifest, plan, archs, acc, figures, csv, started,
-                          getattr(executor, "description", ""), replaced_entries(registry), scenario)
+                          getattr(executor, "description", ""), scenario, registry)
     finally:
         folder.close()
     outcome.computed_chunks, outcome.resumed_chunks = computed, len(done)
@@ -339,8 +338,8 @@ def _figure_table(folder: StudyFolder, schema: Any, columns: list[str], rows: in
 
 
 def _finish(folder: StudyFolder, manifest: dict[str, Any], plan: study.Plan, archs: list[str], acc: Any,
-            figures: bool, csv: bool | None, started: float, executor: str, replaced: list[str],
-            scenario: Any) -> SweepOutcome:
+            figures: bool, csv: bool | None, started: float, executor: str, scenario: Any,
+            registry: Any) -> SweepOutcome:
     dims = input_columns(plan)
     schema, metrics = _conform(folder, dims)
     plugin_units = field_units(schema)
@@ -372,7 +371,7 @@ def _finish(folder: StudyFolder, manifest: dict[str, Any], plan: study.Plan, arc
         "invalid_rows": invalid,
         "failures": failures,
         "notes": notes,
-        "warnings": [*replaced, *unread_warnings(scenario, unread_in_all([r.unread for r in records]))],
+        "warnings": study_warnings(scenario, registry, [r.unread for r in records]),
         "summary_method": summary_method,
         "executor": executor,
         "elapsed_s": round(time.time() - started, 3),

@@ -252,8 +252,7 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
     """
     import pandas as pd
 
-    from sandbox.ledger.batch import architecture_runs, evaluate_points, unread_in_all
-    from sandbox.ledger.engine import replaced_entries, unread_warnings
+    from sandbox.ledger.batch import architecture_runs, evaluate_points, study_warnings
     from sandbox.studies.plans import uncertain_inputs
 
     registry = scenario.registry(registry)
@@ -359,7 +358,7 @@ def timeline(scenario: Any, registry: Any, end_year: int | None = None, draws: i
     return TimelineResult(table=table, summary=summary, crossover=crossover, assumptions=assumptions_frame(p),
                           factors=factors, baseline=baseline, start_year=y0, end_year=y1, draws=draws, seed=seed,
                           errors={k: sorted(v) for k, v in errors.items()},
-                          warnings=replaced_entries(registry) + unread_warnings(scenario, unread_in_all(unread)))
+                          warnings=study_warnings(scenario, registry, unread))
 
 
 def _block_points(registry: Any, dims: list[Any], u: np.ndarray, n_years: int, price_f: np.ndarray,
