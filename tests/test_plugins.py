@@ -62,7 +62,7 @@ def test_duplicate_architecture_names_both_plugins(registry):
     assert reg.architecture_owner["ground"] == "ground"
 
 
-def test_catalogue_clash_and_replace():
+def test_catalogue_clash_and_replace(tmp_path):
     h100 = Chip("H100-SXM", peak_ops_per_s={"fp16": 1.0e15}, power_w=700.0, mass_kg=2.0, cost_usd=1.0,
                 sources={"peak_ops_per_s": "test"})
 
@@ -96,6 +96,13 @@ def test_catalogue_clash_and_replace():
     df = sensitivity(validate(scenario, reg), reg, metric="compute.delivered")
     assert df.attrs["warnings"] == [replaced]
     assert df["metric_nominal"].tolist() == pytest.approx([4 * 0.30 * (1 - 0.105686 * 3 / 365.25)] * len(df), rel=1e-6)
+    # and so does the explorer (`sandbox serve`), with the same line
+    from sandbox.serve.compute import Explorer
+    from sandbox.serve.state import read_source
+
+    path = tmp_path / "replaced.toml"
+    path.write_text('[workload]\nsustained_compute = "1 PFLOPS"\n[architectures.ground]\n', encoding="utf-8")
+    assert Explorer([read_source(0, path)], reg).evaluate(0, {})["warnings"] == [replaced]
     assert api.run({"workload": {"sustained_compute": "1 PFLOPS"}, "architectures": {"ground": {}}},
                    load()).provenance["replaced_catalogue"] == {}
 

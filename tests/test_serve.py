@@ -158,6 +158,21 @@ def test_a_catalogue_entry_no_architecture_reads_is_warned_as_sandbox_run_warns(
     assert Explorer([read_source(0, read)], reg).evaluate(0, {})["warnings"] == api.run(read, reg).warnings == []
 
 
+def test_the_notes_are_those_of_sandbox_run(reg, tmp_path):
+    """The explorer's notes are `sandbox run`'s, word for word: the one on a chip that differs from the baseline's
+    (the Moonbase probes compute on the Jetson AGX Orin, the ground on the H100) and the one naming which of two
+    ground data centers is the baseline (the first in the file)."""
+    path = tmp_path / "notes.toml"
+    path.write_text('[study]\nname = "x"\nseed = 3\n[architectures.ground]\n[architectures.ground_b]\ntype = "ground"\n'
+                    'pue = 1.3\n[architectures.moonbase]\n', encoding="utf-8")
+    doc = Explorer([read_source(0, path)], reg).evaluate(0, {})
+    expected = {inst: lg.notes for inst, lg in api.run(path, reg).ledgers.items() if lg.notes}
+    assert doc["notes"] == expected
+    assert any(n.startswith("computes on AGX-Orin-64GB, the baseline ground on H100-SXM") for n in doc["notes"]["moonbase"])
+    assert any(n.startswith("the baseline of every .vs_baseline ratio: the first instance in the file") and
+               "ground_b is compared with it" in n for n in doc["notes"]["ground"])
+
+
 def test_a_change_moves_only_what_it_should(explorer):
     base = shown(explorer.evaluate(0, {}))
     moved = shown(explorer.evaluate(0, {"architectures.ground.pue": "1.3"}))

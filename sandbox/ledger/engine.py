@@ -9,17 +9,20 @@ ground data center) with the same :func:`~sandbox.ledger.evaluate.relative` a st
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sandbox.core.design import Metric
 from sandbox.core.params import Params
 from sandbox.core.registry import Registry
 from sandbox.core.scenario import ArchitectureRun, Scenario, default_params
-from sandbox.ledger.evaluate import DEFAULT_TIMEOUT_S, design_rng, evaluate_architecture, relative
+from sandbox.ledger.evaluate import DEFAULT_TIMEOUT_S, ArchitectureResult, design_rng, evaluate_architecture, relative
 from sandbox.ledger.results import Ledger, RunResult
 from sandbox.ledger.totals import RELATIVE, UNITS, display_unit
 
-__all__ = ["RELATIVE", "UNITS", "Ledger", "RunResult", "architecture_runs", "design_rng", "display_unit", "evaluate"]
+__all__ = ["RELATIVE", "UNITS", "Compared", "Ledger", "RunResult", "architecture_runs", "compare", "design_rng", "display_unit",
+           "evaluate", "run_warnings"]
 
 
 def architecture_runs(scenario: Scenario, registry: Any) -> tuple[list[ArchitectureRun], str | None, bool]:
@@ -44,13 +47,42 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
     started = time.time()
     registry = scenario.registry(registry)
     runs, baseline, added_baseline = architecture_runs(scenario, registry)
+    done = compare([(run, evaluate_architecture(run, scenario, registry, timeout_s=timeout_s)) for run in runs], baseline)
+    provenance = _provenance(scenario, registry, started, added_baseline, baseline)
+    result = RunResult(scenario, done.ledgers, done.failures, baseline, provenance, done.designs,
+                       run_warnings(scenario, registry, done.reads, done.entries))
+    if result.warnings:
+        provenance["warnings"] = list(result.warnings)
+    hooks = registry.hooks
+    hooks.timeout_s = timeout_s
+    for call in hooks.run_finished(result):
+        if call.failure is not None:
+            result.failures.setdefault("sandbox_run_finished", str(call.failure))
+    return result
+
+
+@dataclass
+class Compared:
+    """A run's architectures side by side: :func:`compare`'s answer."""
+
+    ledgers: dict[str, Ledger]  # instance → its ledger with the ratios to the baseline and the run's notes
+    designs: dict[str, Any]  # instance → its design
+    failures: dict[str, str]  # instance → the one line of why it failed
+    reads: set[str] | None  # the model defaults the designs read (None: not known)
+    entries: set[tuple[str, str]] | None  # the catalogue entries they read, as (kind, name) (None: not known)
+
+
+def compare(results: Sequence[tuple[ArchitectureRun, ArchitectureResult]], baseline: str | None) -> Compared:
+    """The run of each architecture's result (from :func:`~sandbox.ledger.evaluate.evaluate_architecture`):
+    every metric's ratio to the baseline (:func:`~sandbox.ledger.evaluate.relative`), the notes on chips
+    that differ from the baseline's (:func:`chip_notes`) and on which instance is the baseline. ``sandbox run``
+    and the explorer both compose their answer here, so their ledgers carry the same numbers and notes."""
     ledgers: dict[str, Ledger] = {}
     designs: dict[str, Any] = {}
     failures: dict[str, str] = {}
     read: set[str] | None = set()
     entries: set[tuple[str, str]] | None = set()
-    for run in runs:
-        res = evaluate_architecture(run, scenario, registry, timeout_s=timeout_s)
+    for run, res in results:
         read, entries = known_union(read, res.reads), known_union(entries, res.catalogue_reads)
         if res.error:
             failures[run.instance] = res.error
@@ -66,23 +98,20 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
             ledgers[name].metrics.append(Metric(metric, value, "x", inputs=[base, f"{baseline}.{base}"]))
     for name, text in chip_notes(designs, baseline).items():
         ledgers[name].notes.append(text)
-    others = [r.instance for r in runs if r.spec.baseline and r.instance != baseline]
+    others = [run.instance for run, _ in results if run.spec.baseline and run.instance != baseline]
     if others and baseline in ledgers:  # which one is the baseline follows the file's order: say so
         ledgers[baseline].notes.append(
             "the baseline of every .vs_baseline ratio: the first instance in the file of an architecture that can be the "
             f"baseline; {', '.join(others)} {'is' if len(others) == 1 else 'are'} compared with it (put the one to "
             "compare against first)")
-    provenance = _provenance(scenario, registry, started, added_baseline, baseline)
-    result = RunResult(scenario, ledgers, failures, baseline, provenance, designs,
-                       replaced_entries(registry) + unread_overrides(scenario, registry, read, entries))
-    if result.warnings:
-        provenance["warnings"] = list(result.warnings)
-    hooks = registry.hooks
-    hooks.timeout_s = timeout_s
-    for call in hooks.run_finished(result):
-        if call.failure is not None:
-            result.failures.setdefault("sandbox_run_finished", str(call.failure))
-    return result
+    return Compared(ledgers, designs, failures, read, entries)
+
+
+def run_warnings(scenario: Scenario, registry: Any, design_reads: set[str] | None,
+                 catalogue_reads: set[tuple[str, str]] | None) -> list[str]:
+    """The warnings of a run: each catalogue entry a plugin replaced (:func:`replaced_entries`) and each
+    override nothing read (:func:`unread_overrides`)."""
+    return replaced_entries(registry) + unread_overrides(scenario, registry, design_reads, catalogue_reads)
 
 
 def _chips(design: Any) -> set[str]:

@@ -4,7 +4,8 @@
 validated by :func:`sandbox.core.scenario.validate` — the function every scenario file goes
 through, so a bad value gets the same one-line message — and every architecture is evaluated
 by :func:`sandbox.ledger.evaluate.evaluate_architecture`, the one per-architecture function of
-the engine, then compared with the baseline by the same :func:`~sandbox.ledger.evaluate.relative`.
+the engine, then compared with the baseline, noted and warned of by the engine's own
+:func:`sandbox.ledger.engine.compare` and :func:`~sandbox.ledger.engine.run_warnings`.
 ``sandbox run`` of the downloaded file therefore evaluates the same data the same way.
 
 **Fast.** An architecture's result depends only on its own table and the scenario's shared
@@ -31,10 +32,9 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from typing import Any
 
-from sandbox.core.design import Metric
 from sandbox.core.scenario import Scenario, ScenarioError, validate
-from sandbox.ledger.engine import architecture_runs, known_union, unread_overrides
-from sandbox.ledger.evaluate import DEFAULT_TIMEOUT_S, evaluate_architecture, relative
+from sandbox.ledger.engine import architecture_runs, compare, run_warnings
+from sandbox.ledger.evaluate import DEFAULT_TIMEOUT_S, evaluate_architecture
 from sandbox.ledger.results import Ledger
 from sandbox.output.format import TABLE_METRICS, fmt
 from sandbox.serve import form as forms
@@ -193,8 +193,9 @@ class Explorer:
                 "elapsed_ms": round((time.perf_counter() - started) * 1e3, 1)}
 
     def _ledgers(self, subs: list[tuple[str, Scenario]]) -> tuple[dict[str, Ledger], dict[str, str], str | None, list[str]]:
-        """Ledgers, failures, baseline and the warnings ``sandbox run`` gives of this state (a ``[models]``
-        value or ``[catalogue]`` entry that no architecture read: :func:`sandbox.ledger.engine.unread_overrides`)."""
+        """Ledgers (with their ratios and notes), failures, baseline and warnings of this state, composed by the
+        engine's own :func:`sandbox.ledger.engine.compare` and :func:`~sandbox.ledger.engine.run_warnings`, as
+        ``sandbox run`` composes them."""
         pairs = [(scn.architectures[0], scn) for _, scn in subs]
         baseline = next((run.instance for run, _ in pairs if run.spec.baseline), None)
         if baseline is None and pairs:  # the engine adds the baseline with its defaults: so do we
@@ -205,26 +206,11 @@ class Explorer:
                 scn = self._validate({**shared, "architectures": {spec.name: {}}}, first.path)
                 runs, baseline, _ = architecture_runs(first, _scoped(first, self.registry))
                 pairs.append((runs[-1], scn))
-        ledgers: dict[str, Ledger] = {}
-        failures: dict[str, str] = {}
-        reads: set[str] | None = set()
-        entries: set[tuple[str, str]] | None = set()
-        for run, scn in pairs:
-            res = evaluate_architecture(run, scn, _scoped(scn, self.registry), timeout_s=self.timeout_s)
-            reads, entries = known_union(reads, res.reads), known_union(entries, res.catalogue_reads)
-            if res.error:
-                failures[run.instance] = res.error
-                continue
-            ledgers[run.instance] = Ledger(res.ledger.instance, res.ledger.architecture, res.ledger.plugin,
-                                           list(res.ledger.metrics), list(res.ledger.notes))
-        columns = {name: {m.name: m.value for m in lg.metrics} for name, lg in ledgers.items()}
-        for name, ratios in relative(columns, baseline).items():
-            for metric, value in ratios.items():
-                base = metric.removesuffix(".vs_baseline")
-                ledgers[name].metrics.append(Metric(metric, value, "x", inputs=[base, f"{baseline}.{base}"]))
+        done = compare([(run, evaluate_architecture(run, scn, _scoped(scn, self.registry), timeout_s=self.timeout_s))
+                        for run, scn in pairs], baseline)
         first = pairs[0][1] if pairs else None
-        warnings = unread_overrides(first, _scoped(first, self.registry), reads, entries) if first is not None else []
-        return ledgers, failures, baseline, warnings
+        warnings = run_warnings(first, _scoped(first, self.registry), done.reads, done.entries) if first is not None else []
+        return done.ledgers, done.failures, baseline, warnings
 
     @staticmethod
     def _table(subs: list[tuple[str, Scenario]], ledgers: dict[str, Ledger], failures: dict[str, str],
