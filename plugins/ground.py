@@ -50,6 +50,7 @@ from sandbox import (
     Site,
     ThermalSystem,
     checkpoint_param,
+    counted_precision,
     from_sourced,
     hookimpl,
     models,
@@ -102,7 +103,7 @@ _BOLINGER = ("Bolinger & Bolinger 2022, 'Land requirements for utility-scale PV:
              "density', IEEE J. Photovoltaics 12(2)")
 
 PARAMS = (
-    Param("chip", "H100-SXM", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload"),
+    Param("chip", "H100-SXM", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload-or-bf16"),
     Param("grid", "grid-us", "Electricity supply (a catalogue power source of kind 'grid').", catalogue="power_sources",
           kinds=("grid",), kind="string"),
     from_sourced("utilisation", models.compute.DEFAULTS["utilisation_inference"],
@@ -232,12 +233,13 @@ def design(p: Params, ctx: Context) -> Design:
     or fed by an on-site plant through a power link."""
     life = p.si("lifetime") / SECONDS_PER_YEAR
     on_site = p.power != "grid"
+    precision, note = counted_precision(ctx.catalogues.chips[p.chip], ctx.workload.precision)
     hall = Element(
         name="data center",
         count=1,
         chip=p.chip,
         chips_per_unit=1,
-        precision=ctx.workload.precision,
+        precision=precision,
         utilisation=p.utilisation,
         checkpoint_overhead=p.checkpoint_overhead,  # training writes checkpoints here as in space (one envelope)
         failure_rate_per_year=float(p.failure_rate.to_value("1/yr")) if hasattr(p.failure_rate, "to_value") else float(p.failure_rate),
@@ -251,6 +253,7 @@ def design(p: Params, ctx: Context) -> Design:
     hall.chips_per_unit = ctx.units_for_workload(hall, per="chip")
     build = p.si("build_time") / SECONDS_PER_YEAR
     notes = ["failed chips are replaced by technicians (repair = 'onsite'): availability and repair costs on the ledger"]
+    notes += [note] if note else []
     metrics: list[Metric] = []
     if not on_site:
         wait = p.si("grid_wait") / SECONDS_PER_YEAR

@@ -45,6 +45,7 @@ from sandbox import (
     avionics_note,
     avionics_param,
     compute_params,
+    counted_precision,
     derating_fields,
     envelope_params,
     from_sourced,
@@ -79,7 +80,7 @@ _AEPS = ("NASA/Aerojet Rocketdyne AEPS 12.5 kW Hall thruster for the Gateway Pow
 # Electricity 2024); 10^6 chips per unit is ~14,000 NVL72 racks.
 PARAMS = (
     Param("point", "EML1", "Where the station flies.", choices=tuple(POINTS)),
-    Param("chip", "B200", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload"),
+    Param("chip", "B200", "Accelerator in the racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload-or-bf16"),
     Param("target_power", "0 W", "GPU power of the station (chips × chip TDP); 0 = size to the workload.", unit="W",
           source="Sizing rule of this plugin (0 = derived from the workload), e.g. '100 MW'", maximum=1e13),
     *compute_params(),
@@ -220,7 +221,8 @@ def design(p: Params, ctx: Context) -> Design:
     system = POINTS[point][0]
     g = point_geometry(point)
     d = g["d_earth_m"]
-    notes: list[str] = []
+    precision, note = counted_precision(chip, ctx.workload.precision)
+    notes: list[str] = [note] if note else []
     metrics: list[Metric] = [
         Metric("point.distance_from_earth", d / 1e3, "km", inputs=["trajectory.lagrange_distance_from_earth", point],
                source="CR3BP (adapter)"),
@@ -352,7 +354,7 @@ def design(p: Params, ctx: Context) -> Design:
         power=PowerSystem(source=p.solar_array, storage=p.storage if dark_s > 0 else None,
                           bus_power_fraction=p.bus_power_fraction),
         thermal=radiator_system(p, sides=2),
-        precision=ctx.workload.precision,
+        precision=precision,
         utilisation=p.utilisation,
         **derating_fields(p),
         **servicing_fields(p, 1),

@@ -47,6 +47,7 @@ from sandbox import (
     avionics_note,
     avionics_param,
     compute_params,
+    counted_precision,
     derating_fields,
     envelope_params,
     from_sourced,
@@ -101,7 +102,7 @@ PARAMS = (
           unit="km", source="Assumption: the reference altitude of the catalogue's LEO payload figure (sandbox LaunchVehicle default 400 km); "
           "propellant-transfer demonstrations are planned in low LEO (NASA HLS)", low="250 km", high="500 km",
           minimum=150.0, maximum=2000.0),
-    Param("chip", "B200", "Accelerator in the module racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload"),
+    Param("chip", "B200", "Accelerator in the module racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload-or-bf16"),
     Param("chips_per_module", 900, "GPUs per module (the module's size).",
           source="Design choice: the most B200 GPUs, in steps of 50, whose module with its hosts, arrays, radiators, "
                  "structure and shielding fits one Starship (100 t) in the default 550 km dawn-dusk SSO "
@@ -195,9 +196,9 @@ def keeping_dv_m_s_per_year(p: Params, altitude_m: float) -> tuple[float, str]:
 
 
 def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, life: float,
-            keeping_dv_m_s: float) -> Element:
+            keeping_dv_m_s: float, precision: str) -> Element:
     """``count`` docked modules at ``site``, each carrying the propellant of ``keeping_dv_m_s`` (m/s) of station
-    keeping over its ``life`` years."""
+    keeping over its ``life`` years, their chips counted at ``precision``."""
     return Element(
         name="module",
         count=count,
@@ -207,7 +208,7 @@ def _module(p: Params, ctx: Context, site: Site, count: float, tankers: float, l
         power=PowerSystem(source=p.solar_array, storage=p.storage if (site.eclipse_fraction > 0 or site.longest_dark_s > 0)
                           else None, bus_power_fraction=p.bus_power_fraction),
         thermal=radiator_system(p, sides=2),
-        precision=ctx.workload.precision,
+        precision=precision,
         utilisation=p.utilisation,
         **derating_fields(p),
         **servicing_fields(p, count),
@@ -235,7 +236,8 @@ def design(p: Params, ctx: Context) -> Design:
     life = p.si("lifetime") / SECONDS_PER_YEAR
     geo = orbit_geometry(p)
     alt, inc = geo["altitude_m"], geo["inclination_deg"]
-    notes: list[str] = []
+    precision, note = counted_precision(chip, ctx.workload.precision)
+    notes: list[str] = [note] if note else []
     metrics: list[Metric] = []
 
     # ---- environment: eclipses over a year (adapter), Earth IR/albedo on the radiators, radiation, light time
@@ -290,7 +292,7 @@ def design(p: Params, ctx: Context) -> Design:
         modules = math.ceil(p.si("target_power") / gpu_w_per_module - 1e-9)
         rule = "ceil(target_power / (chips_per_module × chip W))"
     else:
-        modules = ctx.units_for_workload(_module(p, ctx, site, 1, 0.0, life, keep * life))
+        modules = ctx.units_for_workload(_module(p, ctx, site, 1, 0.0, life, keep * life, precision))
         rule = "the engine's sizing: ceil(workload / delivered FLOP/s per module)"
     metrics.append(Metric("module.count", modules, "", inputs=[rule]))
     metrics.append(Metric("module.keeping_dv", keep * life, "m/s", approximation=True,
@@ -351,7 +353,7 @@ def design(p: Params, ctx: Context) -> Design:
     metrics.append(Metric("launch.cadence", cadence, "1/yr", inputs=["launch_cadence"], source=_CADENCE))
     metrics.append(Metric("time.lead", p.si("lead_time") / SECONDS_PER_YEAR, "yr", inputs=["lead_time"],
                           source=SPEC.param("lead_time").source))
-    element = _module(p, ctx, site, modules, tankers, life, keep * life)
+    element = _module(p, ctx, site, modules, tankers, life, keep * life, precision)
     notes.append("latency path: through a GEO data relay below GEO (no pass waits modelled; an approximation), direct "
                  "from GEO; the engine adds the user network and processing time")
     notes.append("years to service = lead time + (module + tanker flights) ÷ launch cadence: to full capacity")

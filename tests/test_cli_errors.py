@@ -214,17 +214,19 @@ def test_a_usage_error_is_one_line(args, line):
 
 
 def test_a_chip_the_design_runs_at_another_precision_is_accepted(tmp_path):
-    """The Suncatcher cluster runs a 16-bit workload at bf16 on a TPU (which quotes bf16 only), and the Moonbase
-    probe falls back to its chip's figure with a note: neither is refused by the precision check."""
+    """Every built-in architecture runs a 16-bit workload at bf16 on a TPU (which quotes bf16 only), and the Moonbase
+    probe falls back to its chip's figure with a note: neither is refused by the precision check. An 8-bit float
+    workload on the TPU (no fp8 figure, and no 8-bit fallback) is refused."""
     path = tmp_path / "ok.toml"
     path.write_text('[workload]\nprecision = "fp8"\n[architectures.moonbase]\n[architectures.cluster]\n'
                     'chip = "H100-SXM"\n[architectures.ground]\n')
     assert sandbox("validate", str(path)).returncode == 0
-    path.write_text('[architectures.cluster]\nchip = "TPU-v6e"\n[architectures.ground]\n')  # fp16 workload
+    path.write_text('[architectures.cluster]\nchip = "TPU-v6e"\n[architectures.leo]\nchip = "TPU-v6e"\n'
+                    '[architectures.ground]\nchip = "TPU-v6e"\n')  # fp16 workload
     assert sandbox("validate", str(path)).returncode == 0
-    path.write_text('[architectures.leo]\nchip = "TPU-v6e"\n[architectures.ground]\n')  # LEO counts fp16 exactly
+    path.write_text('[workload]\nprecision = "fp8"\n[architectures.leo]\nchip = "TPU-v6e"\n[architectures.ground]\n')
     proc = sandbox("validate", str(path))
     assert (proc.returncode, proc.stderr.splitlines()[0]) == (
-        2, f"error: {path}: architectures.leo.chip: chip 'TPU-v6e' has no 'fp16' figure (has: bf16, int8), and the "
+        2, f"error: {path}: architectures.leo.chip: chip 'TPU-v6e' has no 'fp8' figure (has: bf16, int8), and the "
            "design counts its peak at the workload's precision: choose a chip with it, or set workload.precision to "
            "one of these")

@@ -377,6 +377,29 @@ def test_the_default_compares_places_on_one_chip_and_a_different_chip_is_noted(d
                for n in result.ledgers["starship"].notes)
 
 
+def test_every_architecture_runs_a_16_bit_workload_at_bf16_on_a_chip_that_quotes_bf16_only(registry):
+    """One envelope for the chips too: a TPU quotes bf16 only (Google Cloud TPU v6e documentation: 918 TFLOP/s bf16
+    per chip), and every built-in architecture runs the default 16-bit workload on it at bf16 and says so, so an fp16
+    run gives the bf16 run's numbers bit for bit. By hand for the ground: 10 PFLOP/s at 30 % utilisation and 0.999132
+    availability (0.105686 failures per chip-year, 3 days to repair) needs ceil(10e15 / (918e12 x 0.30 x 0.999132))
+    = 37 chips, delivering 37 x 918e12 x 0.30 x 0.999132 = 10.1809 PFLOP/s."""
+    archs = {name: {"chip": "TPU-v6e"} for name in ("ground", "leo", "starship", "lagrange", "lunar", "cluster", "sbsp")}
+    runs = {precision: api.run({"workload": {"sustained_compute": "10 PFLOPS", "precision": precision},
+                                "architectures": archs}, registry) for precision in ("fp16", "bf16")}
+    assert runs["fp16"].failures == runs["bf16"].failures == {}
+    note = ("TPU-v6e quotes no fp16 peak: the 16-bit workload runs in bf16, counted at the chip's bf16 peak (on chips "
+            "that quote both, such as the H100 and B200, the two are equal)")
+    for name in archs:
+        fp16, bf16 = runs["fp16"].ledgers[name], runs["bf16"].ledgers[name]
+        assert {m.name: m.value for m in fp16.metrics} == {m.name: m.value for m in bf16.metrics}, name
+        assert note in fp16.notes and note not in bf16.notes, name
+        assert {el.precision for el in runs["fp16"].designs[name].elements if el.chip} == {"bf16"}, name
+    ground = runs["fp16"].ledgers["ground"]
+    availability = 1 - 0.105686 * 3 / 365.25
+    assert ground.get("compute.chips") == math.ceil(10e15 / (918e12 * 0.30 * availability)) == 37
+    assert ground.get("compute.delivered") == pytest.approx(37 * 918e12 * 0.30 * availability / 1e15, rel=1e-6)
+
+
 def test_a_mass_drivers_track_is_priced_at_its_class_rate_in_runs_and_studies(registry):
     """The track is a series of identical coil segments (production class 'mass-produced') beside a one-off base: the
     ledger prices its mass at that class's rate (Element.extra_production), so a study that moves the rate moves

@@ -468,13 +468,15 @@ def test_a_grid_value_given_twice_is_refused(write_scenario, values, line):
 
 
 def test_a_swept_chip_without_the_workload_precision_is_refused(write_scenario):
-    """A grid over LEO's chip with a TPU (bf16 and int8 only, Google Cloud TPU v6e documentation) under the default
-    fp16 workload validated, and every TPU point then failed in the design."""
-    path = write_scenario(LEO_GRID.format(chunk=7, steps=6).replace(
+    """A grid over LEO's chip with a TPU (bf16 and int8 only, Google Cloud TPU v6e documentation) under an fp8
+    workload validated, and every TPU point then failed in the design. (A 16-bit workload runs on it at bf16.)"""
+    grid = LEO_GRID.format(chunk=7, steps=6).replace(
         '"leo.altitude" = { low = "500 km", high = "1000 km", steps = 6 }',
-        '"leo.chip" = { values = ["H100-SXM", "TPU-v6e"] }'))
+        '"leo.chip" = { values = ["H100-SXM", "TPU-v6e"] }')
+    assert CliRunner().invoke(cli, ["validate", str(write_scenario(grid))]).exit_code == 0
+    path = write_scenario(grid.replace('sustained_compute = "100 PFLOPS"', 'sustained_compute = "100 PFLOPS"\nprecision = "fp8"'))
     res = CliRunner().invoke(cli, ["validate", str(path)])
     assert (res.exit_code, res.stderr) == (2, f"error: {path}: sweep.params.leo.chip.values: chip 'TPU-v6e' has no "
-                                              "'fp16' figure (has: bf16, int8), and the design counts its peak at the "
+                                              "'fp8' figure (has: bf16, int8), and the design counts its peak at the "
                                               "workload's precision: choose a chip with it, or set workload.precision "
                                               "to one of these\n")

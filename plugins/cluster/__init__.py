@@ -62,8 +62,8 @@ from sandbox import (
     PowerSystem,
     Site,
     Transport,
-    chip_precision_problem,
     compute_params,
+    counted_precision,
     derating_fields,
     envelope_params,
     from_sourced,
@@ -234,24 +234,14 @@ def _tbps(bps: float) -> str:
     return f"{bps / 1e15:.3g} Pbps" if bps >= 1e15 else f"{bps / 1e12:.3g} Tbps" if bps >= 1e12 else f"{bps / 1e9:.3g} Gbps"
 
 
-def _precision(ctx: Context, chip) -> str:
-    """The workload's precision, or bf16 for a 16-bit workload on a chip that only quotes bf16 (TPUs)."""
-    want = ctx.workload.precision
-    problem = chip_precision_problem(chip, want, "workload-or-bf16")  # the rule validation applies to `chip`
-    if problem:
-        raise ValueError(problem)
-    return want if want in chip.peak_ops_per_s else "bf16"
-
-
 # ----------------------------------------------------------------------------- design
 def design(p: Params, ctx: Context) -> Design:
     m = ctx.models
     metrics: list[Metric] = []
     notes: list[str] = []
     chip = ctx.catalogues.chips[p.chip]
-    precision = _precision(ctx, chip)
-    if precision != ctx.workload.precision:
-        notes.append(f"{chip.name} quotes no fp16 peak: the 16-bit workload runs in bf16 (same throughput class)")
+    precision, note = counted_precision(chip, ctx.workload.precision)  # the rule validation applies to `chip`
+    notes += [note] if note else []
     ops_unit = "POP/s" if precision.startswith("int") else "PFLOP/s"
     alt = p.si("altitude")
     inc_deg = float(trajectory.sun_synchronous_inclination(alt * u.m).to_value(u.deg))

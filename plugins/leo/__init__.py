@@ -44,8 +44,8 @@ from sandbox import (
     PowerSystem,
     Site,
     Transport,
-    chip_precision_problem,
     compute_params,
+    counted_precision,
     derating_fields,
     envelope_params,
     from_sourced,
@@ -106,7 +106,7 @@ PARAMS = (
                  "sun-synchronous ~1°/day)"),
     # ------------------------------------------------------------------ compute
     Param("chip", "H100-SXM", "Accelerator on each satellite (catalogue chip); 'GuoXing-744TOPS' is GuoXing's whole "
-          "per-satellite computer as quoted.", catalogue="chips", kind="string", precision="workload"),
+          "per-satellite computer as quoted.", catalogue="chips", kind="string", precision="workload-or-bf16"),
     Param("chips_per_satellite", 8, "Chips on each satellite (ignored when peak_compute_target is set).",
           kind="integer", minimum=1, low=1, high=64,
           source="NVIDIA HGX H100 8-GPU baseboard (NVIDIA DGX/HGX H100 datasheet, 2023): one server board per satellite "
@@ -293,11 +293,10 @@ def design(p: Params, ctx: Context) -> Design:
     m = ctx.models
     metrics: list[Metric] = []
     notes: list[str] = []
-    precision = ctx.workload.precision
-    ops_unit = "POP/s" if precision.startswith("int") else "PFLOP/s"
     chip = ctx.catalogues.chips[p.chip]
-    if problem := chip_precision_problem(chip, precision, "workload"):  # the rule validation applies to `chip`
-        raise ValueError(problem)
+    precision, note = counted_precision(chip, ctx.workload.precision)  # the rule validation applies to `chip`
+    notes += [note] if note else []
+    ops_unit = "POP/s" if precision.startswith("int") else "PFLOP/s"
     chip_peak = chip.ops(precision)
     mu, radius = phys.earth_constants()
     alt = p.si("altitude")

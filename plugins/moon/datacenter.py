@@ -34,6 +34,7 @@ from sandbox import (
     Site,
     ThermalSystem,
     compute_params,
+    counted_precision,
     derating_fields,
     envelope_params,
     from_sourced,
@@ -58,7 +59,7 @@ PARAMS = (
           "crater rim, or the equator.", choices=_SITES),
     Param("power", "rim-cable", "Power: rim solar by cable into the crater, rim solar by laser beam, local solar with "
           "storage (rim or equator), or a fission reactor.", choices=_POWER),
-    Param("chip", "H100-SXM", "Accelerator (a catalogue chip).", catalogue="chips", kind="string", precision="workload"),
+    Param("chip", "H100-SXM", "Accelerator (a catalogue chip).", catalogue="chips", kind="string", precision="workload-or-bf16"),
     *COMPUTE_PARAMS,
     Param("lifetime", "5 yr", "Design life of the hardware.", unit="yr",
           source="As the ground baseline: servers depreciated over 5-6 years (Amazon/Alphabet/Microsoft filings)",
@@ -142,8 +143,9 @@ def design(p: Params, ctx: Context) -> Design:
     notes: list[str] = []
     metrics: list[Metric] = []
     shielding = float(p.shielding.to_value(u.g / u.cm**2))
-    precision = ctx.workload.precision
     chip = ctx.catalogues.chips[p.chip]
+    precision, note = counted_precision(chip, ctx.workload.precision)
+    notes += [note] if note else []
     hall = Element(
         name=f"lunar data hall ({site}, {mode})",
         count=1,

@@ -63,6 +63,7 @@ from sandbox import (
     ThermalSystem,
     Transport,
     checkpoint_param,
+    counted_precision,
     envelope_params,
     from_sourced,
     geo_keeping_params,
@@ -97,7 +98,7 @@ _CPI = "US BLS CPI-U annual averages (1977: 60.6, 1979: 72.6, 2024: 313.7)"
 
 PARAMS = (
     # ------------------------------------------------------------------ the data centre (as the ground baseline)
-    Param("chip", "H100-SXM", "Accelerator in the data centre's racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload"),
+    Param("chip", "H100-SXM", "Accelerator in the data centre's racks (a catalogue chip).", catalogue="chips", kind="string", precision="workload-or-bf16"),
     Param("target_power", "0 W", "GPU power of the data centre (chips × chip TDP); 0 = size the chips to the workload.",
           unit="W", source="Sizing rule of this plugin (0 = derived from the workload), e.g. '100 GW'", maximum=1e13),
     from_sourced("utilisation", models.compute.DEFAULTS["utilisation_inference"],
@@ -304,7 +305,8 @@ def design(p: Params, ctx: Context) -> Design:
     grid = cat.power_sources[p.grid]
     if grid.kind != "grid":
         raise ValueError(f"grid = {p.grid!r} is a power source of kind {grid.kind!r}; the eclipse cover needs kind 'grid'")
-    notes: list[str] = []
+    precision, note = counted_precision(chip, ctx.workload.precision)
+    notes: list[str] = [note] if note else []
     metrics: list[Metric] = []
 
     # ---- the data centre: the ground baseline's facility, fed through the rectenna
@@ -313,7 +315,7 @@ def design(p: Params, ctx: Context) -> Design:
         count=1,
         chip=p.chip,
         chips_per_unit=1,
-        precision=ctx.workload.precision,
+        precision=precision,
         utilisation=p.utilisation,
         checkpoint_overhead=p.checkpoint_overhead,  # training writes checkpoints here as in space (one envelope)
         failure_rate_per_year=float(p.failure_rate.to_value("1/yr")),

@@ -39,6 +39,22 @@ def chip_precision_problem(chip: Any, want: str, rule: str) -> str | None:
             f"its peak at the workload's precision: choose a chip with it, or set workload.precision to one of these")
 
 
+def counted_precision(chip: Any, want: str, rule: str = "workload-or-bf16") -> tuple[str, str | None]:
+    """``(precision, note)``: the precision at which a design counts ``chip``'s peak for a ``want``-precision
+    workload under ``rule`` (a :data:`PRECISION_RULES` value), and the note a design adds when that is not
+    ``want`` (None when it is). Under ``"workload-or-bf16"`` a 16-bit (fp16) workload runs at bf16 on a chip
+    that quotes bf16 only, as TPUs do: both are 16-bit formats run on the same matrix units at the same dense
+    peak on the chips that quote both (NVIDIA H100 and B200 datasheets). Raises ``ValueError`` with
+    :func:`chip_precision_problem`'s line when the chip cannot run the workload, as validation refuses it
+    (a study may reach values validation never saw)."""
+    if problem := chip_precision_problem(chip, want, rule):
+        raise ValueError(problem)
+    if want in chip.peak_ops_per_s or rule != "workload-or-bf16":
+        return want, None
+    return "bf16", (f"{chip.name} quotes no {want} peak: the 16-bit workload runs in bf16, counted at the chip's bf16 "
+                    "peak (on chips that quote both, such as the H100 and B200, the two are equal)")
+
+
 @dataclass(frozen=True)
 class Param:
     """One architecture parameter.
