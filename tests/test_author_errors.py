@@ -8,6 +8,7 @@ one ``error:`` line; a plugin that fails while computing exits with 1 and names 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -69,6 +70,36 @@ def test_misspelt_hook_gets_a_did_you_mean_and_exit_2(tmp_path):
         "error: plugin 'typo_plugin': sandbox_register_architecturs is not a hook; did you mean "
         "'sandbox_register_architectures'? (hooks: sandbox_register_catalogues, sandbox_register_models, "
         "sandbox_register_architectures, sandbox_register_commands, sandbox_extra_metrics, sandbox_run_finished)"]
+
+
+def test_plugin_option_takes_an_object_in_a_module_as_an_entry_point_does(tmp_path):
+    """`--plugin module:OBJECT` loads a class instance with @hookimpl methods (was: "No module named 'm:OBJECT'"); a
+    missing object is one line naming it."""
+    source = """
+        from sandbox import hookimpl
+
+        class Plugin:
+            @hookimpl
+            def sandbox_extra_metrics(self, ledger):
+                return None
+
+        PLUGIN = Plugin()
+    """
+    proc = run_cli(tmp_path, "instance_plugin", source, "plugins", "--format", "json")
+    assert proc.returncode == 2 and error_lines(proc) == [
+        "error: --plugin instance_plugin: implements no sandbox hook: a plugin module has functions marked "
+        "@sandbox.hookimpl, such as sandbox_register_architectures (docs/plugins.md)"]
+    env = dict(os.environ, SANDBOX_CLI_CACHE="0", PYTHONPATH=f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}")
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "--plugin", "instance_plugin:PLUGIN", "plugins", "--format",
+                           "json"], capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    (mine,) = [p for p in json.loads(proc.stdout)["plugins"] if p["name"] == "instance_plugin:PLUGIN"]
+    assert mine["hooks"] == ["sandbox_extra_metrics"]
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "--plugin", "instance_plugin:PLUGINS", "plugins"],
+                          capture_output=True, text=True, env=env, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 2 and error_lines(proc) == [
+        "error: --plugin instance_plugin:PLUGINS: cannot import: AttributeError: module 'instance_plugin' has no "
+        "attribute 'PLUGINS'"]
 
 
 def test_misspelt_hook_argument_names_the_argument_the_hook_passes(tmp_path):
@@ -416,6 +447,13 @@ def _one_element_plugin(**fields):
     (dict(chip="H100"), "chip: no chip named 'H100' in the catalogues; did you mean"),
     (dict(site=Site("hall", kind="ground", radiation_environment="stratosphere")),
      "element 'hall': unknown radiation environment 'stratosphere'"),
+    # a name where a part belongs, a string where a number belongs (were "'str' object has no attribute 'kind'" and
+    # "'<' not supported between instances of 'str' and 'int'", naming neither the element nor the field)
+    (dict(site="ground"), "element 'hall': site: expected a sandbox.Site, got 'ground' (str)"),
+    (dict(count="3"), "element 'hall': count: expected a number, got '3' (str)"),
+    (dict(site=Site("hall", kind="ground", altitude_m="10 km")),
+     "element 'hall': site.altitude_m: expected a number, got '10 km' (str)"),
+    (dict(extra_mass_kg=[("tank", 5.0)]), "element 'hall': extra_mass_kg: expected a table (dict), got [('tank', 5.0)] (list)"),
 ])
 def test_an_element_the_ledger_cannot_take_is_named_with_its_field(fields, expected):
     """These failed deep in the ledger without the element or the field (``utilisation and derate must be in [0, 1]``),

@@ -357,6 +357,14 @@ def test_every_catalogue_field_has_a_unit_and_a_description():
         assert f"`{name}`" in entries, f"Catalogue entries: {name} not described"
 
 
+@pytest.mark.parametrize("title", ENTRY_TYPES)
+def test_the_reference_says_which_catalogue_fields_an_entry_needs(title):
+    # a stranger learnt them from the refusal ("Chip 'X': missing mass_kg, cost_usd (every design reads them)")
+    required = getattr(sandbox, title).REQUIRED
+    if required:
+        assert f"Required: {', '.join(f'`{f}`' for f in required)} (" in reference_section(title), title
+
+
 @pytest.mark.parametrize("title", DESIGN_TYPES + OTHER_TYPES + ENTRY_TYPES + ("ModelSet (`context.models`)",))
 def test_reference_names_every_public_method(title):
     cls = ModelSet if title.startswith("ModelSet") else getattr(sandbox, title)
@@ -411,7 +419,7 @@ def test_studies_see_plugin_metrics_as_the_guide_says():
     df = sensitivity(scenario, reg, metric="facility.pue", inputs=["catalogue.power_sources.grid-us.price_usd_per_kwh"])
     assert df["metric_nominal"].iloc[0] == pytest.approx(1.1) and "ndarray" in seen
     text = " ".join(section("How a plugin's metrics reach the outputs and the studies").split())
-    assert "`sandbox sensitivity --metric edge.modules_per_pod` ranks the inputs by them" in text
+    assert "`sandbox sensitivity --metric edge.modules_per_pod --with-params` ranks the inputs by them" in text
     assert "numpy arrays of one value per point" in text
 
 

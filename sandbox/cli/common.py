@@ -38,7 +38,7 @@ def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.core.registry.R
         requested = ctx.find_root().params.get("plugin_modules") or ()
         for module_name in requested:
             try:
-                extra.append((module_name, importlib.import_module(module_name)))
+                extra.append((module_name, plugin_object(module_name)))
             except (Exception, SystemExit) as exc:  # sys.exit at import is the module's fault too
                 fail(f"--plugin {module_name}: cannot import: {type(exc).__name__}: {exc}", 2)
         try:
@@ -58,6 +58,16 @@ def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.core.registry.R
         for info in obj["registry"].load_errors:
             click.echo(f"warning: plugin {info.name!r} failed to load: {info.error}", err=True)
     return obj["registry"]
+
+
+def plugin_object(spec: str) -> object:
+    """The plugin ``--plugin`` names: an importable module, or ``module:object`` (an attribute path in the module,
+    such as a class instance with ``@hookimpl`` methods), as an entry point's value writes it."""
+    module_name, _, attr = spec.partition(":")
+    found: object = importlib.import_module(module_name)
+    for part in attr.split(".") if attr else ():
+        found = getattr(found, part)
+    return found
 
 
 def fail(message: str, status: int) -> None:

@@ -278,8 +278,8 @@ class _Group(click.Group):
 
 @click.group(cls=_Group)
 @click.version_option(package_name="space-sandbox")
-@click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE",
-              help="Also load this importable module as a plugin (repeatable).")
+@click.option("--plugin", "plugin_modules", multiple=True, metavar="MODULE[:OBJECT]",
+              help="Also load this importable module, or an object in it, as a plugin (repeatable).")
 @click.pass_context
 def cli(ctx: click.Context, plugin_modules: tuple[str, ...]) -> None:
     """The lunar and deep-space infrastructure sandbox: AI compute in space on one ledger.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -97,10 +98,50 @@ def _naming(exc: Exception, where: str) -> Exception:
         return ValueError(text)
 
 
+#: What a design part's field annotation admits: a number (not a bool), a string, a table, or one of the parts.
+_ADMITS: dict[str, tuple[str, Any]] = {
+    "float": ("a number", lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool)),
+    "int": ("a whole number", lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool)),
+    "str": ("a string", lambda v: isinstance(v, str)),
+    "bool": ("True or False", lambda v: isinstance(v, (bool, np.bool_))),
+}
+
+
+def type_problem(part: Any, prefix: str = "") -> str:
+    """The first field of a design part (an :class:`~sandbox.core.design.Element` and the parts it holds) whose
+    value is not of its declared type, as ``field: expected ..., got ...`` (``""`` when none is): a string
+    where a number belongs (``count = "3"``) or a name where a part belongs (``site = "ground"``)."""
+    for f in fields(part):
+        value = getattr(part, f.name)
+        path = f"{prefix}{f.name}"
+        kinds = [k.strip() for k in str(f.type).split("|")]
+        if value is None and "None" in kinds:
+            continue
+        kind = kinds[0]
+        if kind in _ADMITS:
+            wanted, admits = _ADMITS[kind]
+            if not admits(value):
+                return f"{path}: expected {wanted}, got {value!r} ({type(value).__name__})"
+        elif kind.startswith("dict["):
+            if not isinstance(value, dict):
+                return f"{path}: expected a table (dict), got {value!r} ({type(value).__name__})"
+        elif is_dataclass(value) and type(value).__name__ == kind:
+            problem = type_problem(value, f"{path}.")
+            if problem:
+                return problem
+        else:
+            return f"{path}: expected a sandbox.{kind}, got {value!r} ({type(value).__name__})"
+    return ""
+
+
 def element_problem(el: Any, registry: Any) -> str:
-    """What is wrong with an element a design built, as ``field: why`` (``""`` when nothing is): a chip the
-    catalogues lack, a site kind or link path the ledger does not know, a fraction outside 0-1, a life that
-    cannot be years. Checked before the ledger runs, so the message names the element and the field."""
+    """What is wrong with an element a design built, as ``field: why`` (``""`` when nothing is): a value of the
+    wrong type (:func:`type_problem`), a chip the catalogues lack, a site kind or link path the ledger does not
+    know, a fraction outside 0-1, a life that cannot be years. Checked before the ledger runs, so the message
+    names the element and the field."""
+    problem = type_problem(el)
+    if problem:
+        return problem
     if el.chip is not None:
         problem = registry.catalogues.problem("chips", el.chip)
         if problem:
