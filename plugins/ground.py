@@ -134,9 +134,9 @@ PARAMS = (
           "0 = the solar_site's published figure.", maximum=1.0,
           source="Override for studies; the sites' figures are sourced in solar_site"),
     Param("solar_array", "PV-utility-tracking", "Solar modules and trackers (a catalogue power source of kind 'solar').",
-          catalogue="power_sources", kind="string"),
+          catalogue="power_sources", kinds=("solar",), kind="string"),
     Param("solar_storage", "Li-ion-grid", "Batteries for the night (a catalogue power source of kind 'storage').",
-          catalogue="power_sources", kind="string"),
+          catalogue="power_sources", kinds=("storage",), kind="string"),
     Param("solar_plant_life", "20 yr", "Life over which the solar plant and its batteries are paid for.", unit="yr",
           low="15 yr", high="30 yr", exclusive_minimum=True, maximum=50.0,
           source="The batteries set it: NREL Annual Technology Baseline 2024, utility-scale battery storage (15-year "

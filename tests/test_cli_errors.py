@@ -180,7 +180,7 @@ def test_run_does_not_ask_for_the_points_sweep_may_be_given(tmp_path):
     # validate says the same: the file is valid, its points to come from the command line
     v = sandbox("validate", str(swept))
     assert v.returncode == 0, v.stderr
-    assert v.stdout.endswith("valid (1 architectures: ground); sweep: points to be given with `sandbox sweep --points N`\n")
+    assert v.stdout.endswith("valid (1 architecture: ground); sweep: points to be given with `sandbox sweep --points N`\n")
 
 
 @pytest.mark.parametrize("command", ["run", "sweep", "sensitivity", "timeline", "bridge"])

@@ -637,3 +637,42 @@ def test_the_read_only_catalogue_view_records_what_is_read_through_it():
     for table in (view.chips, cats.read_only().chips):
         with pytest.raises(TypeError):
             table["H100-SXM"] = None
+
+
+def test_a_new_launch_vehicle_is_taken_and_one_missing_a_figure_every_design_reads_is_refused(tmp_path):
+    """A [catalogue] launch vehicle of its own was a traceback in every command (its payload table had no installed
+    value to be checked against). One flight of 100 t to LEO at 50 MUSD carries a 1 PFLOP/s LEO cluster: capex.launch
+    = 1 flight x 50 MUSD and launch.co2 = 1 x 100 t. Without co2_t_per_flight (every launch reads it) validation says so,
+    where the run used to fail at the launch."""
+    text = ('[workload]\nsustained_compute = "1 PFLOPS"\n[architectures.leo]\nvehicle = "Toy"\n'
+            '[catalogue.launch_vehicles.Toy]\npayload_kg = { LEO = 100000, SSO = 80000 }\nprice_usd = 50e6\n'
+            'co2_t_per_flight = 100\nsources = { payload_kg = "test figure", price_usd = "test figure", '
+            'co2_t_per_flight = "test figure" }\n')
+    path = tmp_path / "toy.toml"
+    path.write_text(text, encoding="utf-8")
+    from sandbox import api
+
+    leo = api.run(path).ledgers["leo"]
+    assert (leo.get("launch.flights"), leo.get("capex.launch"), leo.get("launch.co2")) == (1.0, 50.0, 100.0)
+    path.write_text(text.replace("co2_t_per_flight = 100\n", "").replace(', co2_t_per_flight = "test figure"', ""),
+                    encoding="utf-8")
+    proc = invoke("validate", str(path))
+    assert (proc.exit_code, proc.stderr) == (2, f"error: {path}: catalogue.launch_vehicles.Toy: a new launch vehicle: "
+                                                 "LaunchVehicle 'Toy': missing co2_t_per_flight (every design reads them) "
+                                                 "(a new entry needs every field its designs read, and sources)\n")
+
+
+def test_a_new_power_source_gives_what_its_kind_needs_and_a_parameter_takes_only_its_kind(tmp_path):
+    """A new solar cell with its efficiency only, and a battery as LEO's solar array, validated and then failed
+    in the run (exit 1): both are the file's mistakes, named at validation (exit 2)."""
+    path = tmp_path / "cell.toml"
+    path.write_text('[architectures.leo]\nsolar_array = "ToyCell"\n[catalogue.power_sources.ToyCell]\nkind = "solar"\n'
+                    'efficiency = 0.3\nsources = { efficiency = "test figure" }\n', encoding="utf-8")
+    proc = invoke("validate", str(path))
+    assert (proc.exit_code, proc.stderr) == (2, f"error: {path}: catalogue.power_sources.ToyCell: a new solar power source "
+                                                 "needs packing_factor, cost_usd_per_w (every element it supplies reads them)\n")
+    path.write_text('[architectures.leo]\nsolar_array = "Li-ion-space"\n', encoding="utf-8")
+    proc = invoke("validate", str(path))
+    assert proc.exit_code == 2 and proc.stderr.startswith(
+        f"error: {path}: architectures.leo.solar_array: 'Li-ion-space' is a storage power source, but this parameter "
+        "takes only a power source of kind 'solar'")

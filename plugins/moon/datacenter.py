@@ -76,7 +76,8 @@ PARAMS = (
     *envelope_params("small-series", "a lunar data hall is one of a few, not built on a production line"),
     from_sourced("structure_fraction", models.launch.DEFAULTS["structure_fraction"],
                  "Structure of the hall (frames, enclosure, mounts) as a fraction of its dry mass.", maximum=0.9),
-    Param("reactor", "FSP-40kWe", "Reactor used when power = 'fission'.", catalogue="power_sources", kind="string"),
+    Param("reactor", "FSP-40kWe", "Reactor used when power = 'fission'.", catalogue="power_sources", kinds=("fission",),
+          kind="string"),
     *surface.RIM_PARAMS,
     Param("cable_length", "10 km", "Cable run from the rim array to the crater floor.", unit="km",
           source="Shackleton crater: 21 km diameter, ~4 km deep (Zuber et al. 2012, Nature 486:378-381) → rim to "

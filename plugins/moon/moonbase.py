@@ -146,7 +146,8 @@ PARAMS = (
     Param("base_load", "40 kW", "Base housekeeping and factory load besides the driver.", unit="kW",
           source="NASA Fission Surface Power (2022): one 40 kWe unit sized for an early Artemis base camp",
           low="10 kW", high="500 kW", maximum=1e9),
-    Param("reactor", "FSP-40kWe", "Reactor type for base_power = 'fission'.", catalogue="power_sources", kind="string"),
+    Param("reactor", "FSP-40kWe", "Reactor type for base_power = 'fission'.", catalogue="power_sources",
+          kinds=("fission",), kind="string"),
     *envelope_params("bespoke", "Moonbase Alpha and its mass driver are one of a kind"),
     Param("track_production", "mass-produced", "Production class of the mass-driver track: a line of identical "
           "coil segments, priced per kg.", choices=("mass-produced", "small-series", "bespoke"),
@@ -186,7 +187,7 @@ PARAMS = (
                  "Cassini, New Horizons); Juno at 5.2 AU is the solar exception with ~60 m² of arrays",
           low="2 AU", high="6 AU", exclusive_minimum=True, maximum=100.0),
     Param("rtg", "MMRTG", "Radioisotope generator for the outer-system probes.", catalogue="power_sources",
-          kind="string"),
+          kinds=("radioisotope",), kind="string"),
     Param("decision_deadline", "7 min", "Time within which a probe must react to an event (entry, hazard).",
           unit="min", source="NASA JPL: Mars entry, descent and landing lasts ~7 minutes ('seven minutes of terror', "
           "Curiosity 2012), shorter than any Earth–Mars round-trip light time", low="1 min", high="60 min",

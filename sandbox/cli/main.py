@@ -360,7 +360,8 @@ def validate(ctx: click.Context, scenario: str) -> None:
         plan = plan_or_exit(ctx, s, need_points=False)
         extra = (f"; sweep: {plan.method}, {plan.points:,} points over {len(plan.dimensions)} inputs" if plan else
                  "; sweep: points to be given with `sandbox sweep --points N`")
-    click.echo(f"{scenario}: valid ({len(s.architectures)} architectures: {', '.join(r.instance for r in s.architectures)}){extra}")
+    n = len(s.architectures)
+    click.echo(f"{scenario}: valid ({n} architecture{'' if n == 1 else 's'}: {', '.join(r.instance for r in s.architectures)}){extra}")
 
 
 @cli.command()

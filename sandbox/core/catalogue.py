@@ -220,7 +220,7 @@ class LaunchVehicle(_Entry):
     sources: Mapping[str, str] = _f(factory=dict, doc=_SOURCES_DOC)
     ranges: Mapping[str, tuple[float, float]] = _f(factory=dict, doc=_RANGES_DOC)
 
-    REQUIRED = ("payload_kg", "price_usd")
+    REQUIRED = ("payload_kg", "price_usd", "co2_t_per_flight")
 
     def payload(self, destination: str) -> float:
         """Payload mass (kg) to ``destination``; ``KeyError`` names what exists."""
@@ -268,6 +268,18 @@ class PowerSource(_Entry):
     ranges: Mapping[str, tuple[float, float]] = _f(factory=dict, doc=_RANGES_DOC)
 
     KINDS = ("solar", "storage", "fission", "radioisotope", "grid", "beamed", "fuel")
+    #: kind → the fields every element this source supplies (or stores for) reads, on the ground and in space;
+    #: a scenario's new entry must give them. The mass figures (``areal_density_kg_m2``,
+    #: ``specific_power_w_per_kg``, ``specific_energy_wh_per_kg``) are read off the ground only, and asked for
+    #: by the ledger when an element in space uses the source. Installed entries may leave a figure out (the
+    #: catalogue's ``RFC`` has no public cost): a run that uses one names the entry and the field.
+    NEEDS = {
+        "solar": ("efficiency", "packing_factor", "cost_usd_per_w"),
+        "storage": ("round_trip_efficiency", "depth_of_discharge", "cost_usd_per_kwh"),
+        "fission": ("cost_usd_per_w",), "radioisotope": ("cost_usd_per_w",), "beamed": ("cost_usd_per_w",),
+        "fuel": ("cost_usd_per_w", "fuel_usd_per_kwh"),
+        "grid": ("price_usd_per_kwh",),
+    }
 
     def check(self) -> None:
         super().check()

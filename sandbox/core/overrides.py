@@ -405,7 +405,7 @@ def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, pr
             ok = False
             continue
         try:
-            checked[fname] = _field_value(fname, raw, getattr(base, fname, None) if base is not None else known[fname].default)
+            checked[fname] = _field_value(fname, raw, _current(known, base, fname))
         except ValueError as exc:
             bad(key, str(exc))
             ok = False
@@ -430,7 +430,23 @@ def _entry_fields(kind: str, name: str, fields: Mapping[str, Any], base: Any, pr
             bad(f"{prefix}.sources", f"no source for {', '.join(unsourced)}: a new entry states where each of its "
                                      f"figures comes from ({unsourced[0]} = \"<public reference>\")")
             ok = False
+    if base is None and ok:  # what every design using an entry of its kind reads, asked for here, not at run time
+        entry_kind = checked.get("kind", getattr(known.get("kind"), "default", ""))
+        missing = [f for f in getattr(cls, "NEEDS", {}).get(entry_kind, ()) if f not in checked]
+        if missing:
+            bad(prefix, f"a new {entry_kind} {kind[:-1].replace('_', ' ')} needs {', '.join(missing)} (every element "
+                        f"it supplies reads them)")
+            ok = False
     return checked if ok else None
+
+
+def _current(known: Mapping[str, Any], base: Any, fname: str) -> Any:
+    """Field ``fname``'s value in the installed entry ``base``, or for a new entry its default (None for a field
+    a new entry must give: it has no default to compare the file's value with)."""
+    if base is not None:
+        return getattr(base, fname, None)
+    default = known[fname].default
+    return None if default is dataclasses.MISSING else default
 
 
 def _range_target(cls: type, known: Mapping[str, Any], base: Any, checked: Mapping[str, Any], ranged: str) -> str:
@@ -439,8 +455,7 @@ def _range_target(cls: type, known: Mapping[str, Any], base: Any, checked: Mappi
     if head not in known or head in _ENTRY_META:
         close = difflib.get_close_matches(head, [k for k in known if k not in _ENTRY_META], n=1)
         return f"{cls.__name__} has no field {head!r}" + (f"; did you mean {close[0]!r}?" if close else "")
-    default = known[head].default
-    current = getattr(base, head, None) if base is not None else (default if default is not dataclasses.MISSING else None)
+    current = _current(known, base, head)
     if isinstance(current, Mapping) and isinstance(checked.get(head), Mapping):
         current = {**current, **checked[head]}
     elif head in checked:

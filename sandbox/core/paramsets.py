@@ -179,10 +179,10 @@ def envelope_params(production: str, production_reason: str) -> tuple[Param, ...
                      "when the plugin or scenario states a leaner host"),
         Param("solar_array", "auto", "Solar array (catalogue power source of kind 'solar'); 'auto' = by site type: "
               "silicon in low Earth orbit, III-V triple junction beyond (the same rule for every architecture).",
-              catalogue="power_sources", kind="string"),
+              catalogue="power_sources", kinds=("solar",), kind="string"),
         Param("storage", "auto", "Storage for dark periods (catalogue power source of kind 'storage'); 'auto' = space "
               "lithium-ion in orbit (deep-cycled where eclipses are few, as in GEO), regenerative fuel cells on a "
-              "surface.", catalogue="power_sources", kind="string"),
+              "surface.", catalogue="power_sources", kinds=("storage",), kind="string"),
     )
 
 
