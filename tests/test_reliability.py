@@ -846,3 +846,25 @@ def test_a_plugin_set_without_the_catalogue_is_named_as_the_cause(monkeypatch, t
         f"error: {path}: architectures.ground.chip: no chip named 'H100-SXM': no plugin loaded registers any chip {tail}",
         f"error: {path}: architectures.ground.grid: no power source named 'grid-us': no plugin loaded registers any power "
         f"source of kind 'grid' {tail}"]
+
+
+def test_an_impossible_baseline_point_leaves_the_other_architectures_rows_valid(registry):
+    """At an H100 single-event cross-section of 1e3 cm² the ground (on H100s) has an impossible point; LEO computes on
+    TPUs and reads no H100 figure. Its row was marked invalid (all NaN: its ratio to the NaN baseline counted against
+    it), or kept a ratio of 0 to an infinite baseline. Now LEO's row is its run's numbers, bit for bit, with no ratio
+    at that point, as a run whose baseline fails gives the others no ratio."""
+    import numpy as np
+
+    from sandbox import api
+    from sandbox.core.scenario import validate
+    from sandbox.ledger import batch
+
+    data = {"workload": {"sustained_compute": "1 PFLOPS"}, "architectures": {"ground": {}, "leo": {"chip": "TPU-v6e"}}}
+    pts = batch.evaluate_points(validate(data, registry), registry,
+                                {"catalogue.chips.H100-SXM.see_cross_section_cm2": np.array([1e-7, 1e3])}, 2)
+    ground, leo = pts.columns["ground"], pts.columns["leo"]
+    assert ground["valid"].tolist() == [True, False] and leo["valid"].tolist() == [True, True]
+    run = api.run(data, registry).ledgers["leo"]
+    assert leo["cost.per_pflop_day"].tolist() == [run.get("cost.per_pflop_day")] * 2
+    ratio = leo["cost.per_pflop_day.vs_baseline"]
+    assert ratio[0] == leo["cost.per_pflop_day"][0] / ground["cost.per_pflop_day"][0] and np.isnan(ratio[1])

@@ -144,11 +144,8 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
     result.unread = engine.unread_keys(scenario, registry, engine.known_union(design_reads, varied), entries)
     for instance in result.columns if unread else ():
         result.notes.setdefault(instance, []).append(unread)
-    for instance, ratios in relative(result.columns, baseline).items():
-        result.columns[instance].update(ratios)
-        for k in ratios:
-            base = k.removesuffix(".vs_baseline")
-            given[instance][k] = given[instance][base] & given.get(baseline, {}).get(base, np.zeros(n, bool))
+    # a point is valid for an architecture on its own metrics: the baseline's impossible point leaves the others'
+    # rows valid, with no ratio (NaN) there, as a run whose baseline fails gives the others no ratio
     for instance, cols in result.columns.items():
         if cols:
             stacked = np.vstack([np.asarray(v, dtype=float) for v in cols.values()])
@@ -158,6 +155,8 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
             for k in list(cols):
                 if k != "valid":
                     cols[k] = np.where(cols["valid"], cols[k], np.nan)
+    for instance, ratios in relative(result.columns, baseline).items():  # NaN where either point is not valid
+        result.columns[instance].update(ratios)
     return result
 
 
