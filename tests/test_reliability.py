@@ -868,3 +868,28 @@ def test_an_impossible_baseline_point_leaves_the_other_architectures_rows_valid(
     assert leo["cost.per_pflop_day"].tolist() == [run.get("cost.per_pflop_day")] * 2
     ratio = leo["cost.per_pflop_day.vs_baseline"]
     assert ratio[0] == leo["cost.per_pflop_day"][0] / ground["cost.per_pflop_day"][0] and np.isnan(ratio[1])
+
+
+def test_a_finite_but_impossible_input_fails_the_run_and_leaves_the_study_point_invalid(registry, capfd):
+    """An H100 of 1e200 W validates (a finite number above 0). It gave a run of 2.3e196 launch flights with exit 0, and
+    a study row of inf (the float32 table's overflow) marked valid; at 1e308 numpy's overflow warnings printed stray
+    lines. The ground hall's four such chips (1 PFLOP/s / (989.4 TFLOP/s x 0.30 x 0.999) = 3.4 -> 4) draw 4e200 W: its
+    power.load, 4e194 MW, is beyond the 3.4e38 a study's table can hold (no physical system comes near it), so the
+    run names the metric and the study marks the point invalid, with the other architecture's row unchanged."""
+    import numpy as np
+
+    from sandbox import api
+    from sandbox.core.scenario import validate
+    from sandbox.ledger import batch
+
+    data = {"workload": {"sustained_compute": "1 PFLOPS"}, "architectures": {"ground": {}, "leo": {"chip": "TPU-v6e"}}}
+    for power in (1e200, 1e308):
+        run = api.run({**data, "catalogue": {"chips": {"H100-SXM": {"power_w": power}}}}, registry)
+        assert "ground" not in run.ledgers and "leo" in run.ledgers
+        assert f"EvaluationError: metric power.load is {'inf' if power == 1e308 else '4e+194 MW'} (" in run.failures["ground"]
+        assert "physically impossible" in run.failures["ground"]
+    pts = batch.evaluate_points(validate(data, registry), registry,
+                                {"catalogue.chips.H100-SXM.power_w": np.array([700.0, 1e200])}, 2)
+    assert pts.columns["ground"]["valid"].tolist() == [True, False]
+    assert pts.columns["leo"]["valid"].tolist() == [True, True]
+    assert "RuntimeWarning" not in capfd.readouterr().err

@@ -36,7 +36,7 @@ from sandbox.core.scenario import ArchitectureRun, Scenario
 from sandbox.ledger import engine
 from sandbox.ledger.evaluate import DEFAULT_TIMEOUT_S, evaluate_architecture, hashable, relative
 from sandbox.ledger.inputs import LedgerInputs
-from sandbox.ledger.totals import HEADLINE_UNITS, unit_of_metric
+from sandbox.ledger.totals import HEADLINE_UNITS, LARGEST, unit_of_metric
 
 #: Metrics a study reports per point besides the ledger totals (display units in :func:`unit_of_metric`).
 HEADLINE = tuple(HEADLINE_UNITS)
@@ -150,7 +150,8 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
         if cols:
             stacked = np.vstack([np.asarray(v, dtype=float) for v in cols.values()])
             computed = np.vstack([given[instance][k] for k in cols])
-            good = (np.isfinite(stacked) & (stacked >= 0)) | ~computed
+            with np.errstate(invalid="ignore"):  # NaN where not computed
+                good = (np.isfinite(stacked) & (stacked >= 0) & (stacked <= LARGEST)) | ~computed
             cols["valid"] = np.all(good, axis=0) & computed.any(axis=0) if stacked.size else np.zeros(n, bool)
             for k in list(cols):
                 if k != "valid":

@@ -98,6 +98,10 @@ def _naming(exc: Exception, where: str) -> Exception:
         return ValueError(text)
 
 
+#: The largest metric value, in its display unit, a ledger reports: the float32 range a study's table stores
+#: (3.4e38; no physical system comes near it: the Earth's mass is 6e21 t). A larger one is an impossible input.
+LARGEST = float(np.finfo(np.float32).max)
+
 #: What a design part's field annotation admits: a number (not a bool), a string, a table, or one of the parts.
 _ADMITS: dict[str, tuple[str, Any]] = {
     "float": ("a number", lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool)),
@@ -170,7 +174,15 @@ def element_problem(el: Any, registry: Any) -> str:
 def design_totals(design: Design, registry: Any, discount_rate: float, inputs: LedgerInputs = NOMINAL,
                   explain: bool = True) -> tuple[dict[str, Any], dict[str, list[str]], list[str]]:
     """Sum every element's ledger (worst dose, shortest life of the compute elements) and add the
-    design-level lines; arrays when ``inputs`` holds arrays."""
+    design-level lines; arrays when ``inputs`` holds arrays. Overflow and invalid arithmetic give
+    inf and NaN without numpy's warnings: every value is checked afterwards (an impossible input fails
+    the run, or leaves a study's point invalid), so the warnings would only print stray lines."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _design_totals(design, registry, discount_rate, inputs, explain)
+
+
+def _design_totals(design: Design, registry: Any, discount_rate: float, inputs: LedgerInputs,
+                   explain: bool) -> tuple[dict[str, Any], dict[str, list[str]], list[str]]:
     if not isinstance(design, Design):
         raise EvaluationError(f"design function returned {type(design).__name__}, expected a sandbox.Design")
     if not design.elements:
@@ -359,6 +371,10 @@ def run_metrics(totals: dict[str, Any], traces: dict[str, list[str]], head: dict
     for k, v in totals.items():
         if not math.isfinite(v) or v < 0:  # a plugin's impossible inputs must not become silent nonsense
             raise EvaluationError(f"metric {k} is {v} (physically impossible); check the design's inputs")
+        unit, scale = display_unit(k)
+        if v * scale > LARGEST:  # 1e200 W chips: finite, and no physical system
+            raise EvaluationError(f"metric {k} is {v * scale:.3g} {unit} (beyond {LARGEST:.2g}, the largest value a "
+                                  "study's table stores: physically impossible); check the inputs")
     metrics = [Metric(k, v * display_unit(k)[1], display_unit(k)[0], inputs=traces.get(k, ()))
                for k, v in totals.items() if k not in _INTERNAL]
     if any(el.precision == "int8" for el in design.elements if el.chips_per_unit > 0):  # integer operations are not FLOPs
