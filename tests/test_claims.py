@@ -185,3 +185,27 @@ def test_write_to_a_url_or_a_folder_is_refused_before_anything_runs(tmp_path, mo
         lines = r.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"error: --write {target}") and words in lines[0], lines
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_a_claimed_figure_whose_architecture_fails_is_a_failure_on_the_page_and_in_the_status(tmp_path):
+    """A claim on the ground's cost with an H100 of 1e200 W (its power.load, 4e194 MW, is impossible): `sandbox claims`
+    exited 0, left the figure out of the summary table and showed the claimed 1,000 USD as "nan". Now the summary
+    and the section show the claim as written and "failed", and the command exits 1 with the failure, as `sandbox run`
+    does. Without bridge_from, a claims file outside a claims folder names the default it looked for."""
+    path = tmp_path / "fails.toml"
+    text = ('[workload]\nsustained_compute = "1 PFLOPS"\n[architectures.ground]\n[catalogue.chips.H100-SXM]\n'
+            'power_w = 1e200\n[claim]\ntitle = "T"\nsource = "S"\nbridge_from = "none"\n[[claim.figures]]\n'
+            'architecture = "ground"\nmetric = "cost.per_pflop_day"\nclaimed = "1000 USD"\n')
+    path.write_text(text, encoding="utf-8")
+    res = invoke("claims", str(path))
+    assert res.exit_code == 1
+    assert "| [T](#t) | ground: `cost.per_pflop_day` | 1000 USD | failed | – |" in res.stdout
+    assert "| ground: `cost.per_pflop_day` | 1000 USD | | failed: architecture 'ground' (plugin 'ground'): " in res.stdout
+    assert res.stderr.startswith(f"error: {path}: architecture 'ground' (plugin 'ground'): EvaluationError: metric "
+                                 "power.load is 4e+194 MW (")
+    path.write_text(text.replace('bridge_from = "none"\n', ""), encoding="utf-8")
+    res = invoke("claims", str(path))
+    assert res.exit_code == 2 and res.stderr == (
+        f"error: {path}: claim.bridge_from: {tmp_path.parent / 'default.toml'}: file not found (bridge_from is not set, so "
+        "the page bridges from ../default.toml, the default scenario next to the claims folder: set bridge_from to the "
+        'scenario to bridge from, or "none")\n')

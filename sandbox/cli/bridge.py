@@ -202,7 +202,7 @@ def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | N
     with the claim's own inputs, the notes on inputs that do not hold together, and the bridge from the
     default comparison. Prints the page (Markdown) unless --write or --check."""
     from sandbox.core.scenario import ScenarioError, load_scenario
-    from sandbox.studies.claims import NO_BRIDGE, ClaimError, bridge_source, validation_page
+    from sandbox.studies.claims import NO_BRIDGE, ClaimError, bridge_source, validation
 
     registry = registry_of(ctx)
     for path in paths:  # every file valid before anything runs
@@ -213,12 +213,15 @@ def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | N
             try:
                 load_scenario(bridge_source(s), registry)
             except ScenarioError as exc:
-                fail(f"{s.path}: claim.bridge_from: {exc}", 2)
+                unset = "" if s.claim.bridge_from else (
+                    " (bridge_from is not set, so the page bridges from ../default.toml, the default scenario next to "
+                    'the claims folder: set bridge_from to the scenario to bridge from, or "none")')
+                fail(f"{s.path}: claim.bridge_from: {exc}{unset}", 2)
 
     current = _read_page(check_against) if check_against is not None else None  # a bad --check before anything runs
     target = _write_target(write_to) if write_to is not None else None  # a bad --write before anything runs
     try:
-        page = validation_page(list(paths), registry)
+        page, failures = validation(list(paths), registry)
     except ClaimError as exc:
         fail(str(exc), 2)
     if check_against is not None:
@@ -235,6 +238,8 @@ def claims_command(ctx: click.Context, paths: tuple[str, ...], write_to: str | N
         click.echo(f"wrote {write_to} ({_claims(len(paths))})")
     if write_to is None and check_against is None:
         click.echo(page, nl=False)
+    if failures:  # the page says so in its rows; the status says so too, as `sandbox run` does
+        fail("\n".join(failures), 1)
 
 
 def _write_target(write_to: str) -> Path:

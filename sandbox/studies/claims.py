@@ -53,6 +53,14 @@ class ClaimRow:
     error: str = ""
 
     @property
+    def claimed_text(self) -> str:
+        """The claimed figure as the page shows it: in the metric's unit, or as the file writes it when the
+        architecture failed (its metric's unit is then not known)."""
+        from sandbox.output.format import fmt
+
+        return f"{self.figure.claimed}" if self.error else f"{fmt(self.claimed)} {self.unit}".rstrip()
+
+    @property
     def ratio(self) -> float:
         """Project ÷ claimed (NaN when the claim is 0 or the architecture failed)."""
         return self.project / self.claimed if self.claimed and math.isfinite(self.project) else math.nan
@@ -119,7 +127,7 @@ def table(rows: list[ClaimRow], claim: Any) -> str:
     for r in rows:
         name = f"{r.figure.architecture}: {r.figure.metric}" + (f" ({r.figure.what})" if r.figure.what else "")
         if r.error:
-            body.append([name, r.unit, fmt(r.claimed), "", "failed", "", r.error])
+            body.append([name, r.unit, r.claimed_text, "", "failed", "", r.error])
             continue
         body.append([name, r.unit, fmt(r.claimed), f"{fmt(r.low)} – {fmt(r.high)}", fmt(r.project),
                      "–" if math.isnan(r.ratio) else f"{r.ratio:.3g}×", "yes" if r.within else "NO"])
@@ -148,6 +156,12 @@ def bridge_source(scenario: Any) -> Path:
 
 def validation_page(paths: list[str | Path], registry: Any, shown_root: Path | None = None) -> str:
     """docs/validation.md for the claims files at ``paths`` (Markdown; every number from a run or a bridge)."""
+    return validation(paths, registry, shown_root)[0]
+
+
+def validation(paths: list[str | Path], registry: Any, shown_root: Path | None = None) -> tuple[str, list[str]]:
+    """The validation page (:func:`validation_page`) and one line per claimed figure whose architecture failed
+    (``sandbox claims`` prints them and exits 1, as ``sandbox run`` does for a failed architecture)."""
     from sandbox.core.scenario import load_scenario
     from sandbox.ledger.engine import evaluate
     from sandbox.output.format import fmt
@@ -165,6 +179,7 @@ def validation_page(paths: list[str | Path], registry: Any, shown_root: Path | N
            ""]
     summary = ["| claim | figure | claimed | project | within its band |", "|---|---|---|---|---|"]
     sections = []
+    failures: list[str] = []
     for path in sorted(Path(p) for p in paths):
         scenario = load_scenario(path, registry)
         claim = scenario.claim
@@ -182,7 +197,10 @@ def validation_page(paths: list[str | Path], registry: Any, shown_root: Path | N
         for r in rows:
             name = f"{r.figure.architecture}: `{r.figure.metric}`" + (f" ({r.figure.what})" if r.figure.what else "")
             if r.error:
-                sec.append(f"| {name} | {fmt(r.claimed)} {r.unit} | | failed: {r.error} | | |")
+                sec.append(f"| {name} | {r.claimed_text} | | failed: {r.error} | | |")
+                summary.append(f"| [{claim.title}](#{_anchor(claim.title)}) | {r.figure.architecture}: `{r.figure.metric}` | "
+                               f"{r.claimed_text} | failed | – |")
+                failures.append(f"{shown}: {r.error}")
                 continue
             ratio = "–" if math.isnan(r.ratio) else f"{r.ratio:.3g}×"
             sec.append(f"| {name} | {fmt(r.claimed)} {r.unit} | {fmt(r.low)} – {fmt(r.high)} | {fmt(r.project)} {r.unit} "
@@ -219,7 +237,7 @@ def validation_page(paths: list[str | Path], registry: Any, shown_root: Path | N
     unsourced = ["## Claims we could not source", "",
                  "Quoted in coverage of orbital data centres, but no primary text with the figure was found, so they have no",
                  "claims file (a claims file states the claim's own inputs):", ""] + [f"- {u}" for u in UNSOURCED]
-    return "\n".join([*out, *summary, "", *sections, *unsourced]).rstrip() + "\n"
+    return "\n".join([*out, *summary, "", *sections, *unsourced]).rstrip() + "\n", failures
 
 
 def _stated_inputs(scenario: Any) -> list[str]:
