@@ -480,3 +480,31 @@ def test_a_swept_chip_without_the_workload_precision_is_refused(write_scenario):
                                               "'fp8' figure (has: bf16, int8), and the design counts its peak at the "
                                               "workload's precision: choose a chip with it, or set workload.precision "
                                               "to one of these\n")
+
+
+def test_a_swept_catalogue_figure_a_design_sized_from_is_named(registry):
+    """A grid over the H100's power: the lunar hall's rim cable is sized by its design at the chips' nominal 700 W, so
+    at 1000 W the sweep's lunar cost stays below a run with 1000 W in [catalogue] (which redesigns). Models defaults
+    said so; catalogue figures did not. Now each architecture whose design read the entry says so; LEO on TPUs, whose
+    design reads no H100 figure, does not; and a grid that leaves the figure at its nominal value names nothing."""
+    import numpy as np
+
+    from sandbox import api
+    from sandbox.core.scenario import validate
+    from sandbox.ledger import batch
+
+    base = {"workload": {"sustained_compute": "10 PFLOPS"}, "architectures": {"ground": {}, "lunar": {}, "leo": {"chip": "TPU-v6e"}}}
+    data = {**base, "sweep": {"method": "grid", "params": {"catalogue.chips.H100-SXM.power_w": {"values": [700, 1000]}}}}
+    pts = batch.evaluate_points(validate(data, registry), registry,
+                                {"catalogue.chips.H100-SXM.power_w": np.array([700.0, 1000.0])}, 2)
+    note = ("its design read catalogue entry chips.H100-SXM at its nominal figures while the study moves its power_w: "
+            "what the design sized or computed from them stays at those figures, and the ledger's own use of them "
+            "follows each point (a run with the values in [catalogue] redesigns, so the two can differ)")
+    assert note in pts.notes["lunar"] and note in pts.notes["ground"] and note not in pts.notes.get("leo", [])
+    lunar = pts.columns["lunar"]["cost.per_pflop_day"]
+    at_700 = api.run(base, registry).ledgers["lunar"].get("cost.per_pflop_day")
+    at_1000 = api.run({**base, "catalogue": {"chips": {"H100-SXM": {"power_w": 1000}}}}, registry).ledgers["lunar"]
+    assert lunar[0] == at_700 and lunar[1] < at_1000.get("cost.per_pflop_day")
+    pts = batch.evaluate_points(validate(data, registry), registry,
+                                {"catalogue.chips.H100-SXM.power_w": np.array([700.0, 700.0])}, 2)
+    assert not any(note in n for n in pts.notes.values())

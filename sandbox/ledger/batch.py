@@ -100,6 +100,12 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
              if k.startswith("models.") and np.any(v != registry.models.value(k[7:]))]
     # the catalogue fields the scenario's [sweep.params] name, and those some architecture's ledger reads
     asked = [k for k in (scenario.raw.get("sweep") or {}).get("params") or {} if str(k).startswith("catalogue.")]
+    # the catalogue entries whose figures the [sweep.params] move off their nominal value: (kind, entry) → fields
+    moved_entries: dict[tuple[str, str], list[str]] = {}
+    for k in asked:
+        if k in ledger_keys and _off_nominal(k, ledger_keys[k], registry):
+            _, kind, entry, fname = k.split(".", 3)
+            moved_entries.setdefault((kind, entry), []).append(fname)
     read: set[str] = set()
     # what the designs and ledgers read, as far as every one recorded it (None: not known)
     design_reads: set[str] | None = set()
@@ -123,7 +129,7 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
                 errors.append(res.error)
                 row_errors[idx] = res.error
                 continue
-            notes += [x for x in res.notes + design_read_notes(res, moved) if x not in notes]
+            notes += [x for x in res.notes + design_read_notes(res, moved, moved_entries) if x not in notes]
             for m in res.ledger.metrics if res.ledger is not None else ():
                 if not unit_of_metric(m.name) and m.unit:
                     result.units.setdefault(m.name, m.unit)
@@ -188,23 +194,48 @@ def unread_note(keys: list[str]) -> str:
             "redesigns")
 
 
-def design_read_notes(res: Any, moved: list[str]) -> list[str]:
+def _off_nominal(key: str, values: np.ndarray, registry: Any) -> bool:
+    """Whether a ``catalogue.<kind>.<entry>.<field>[.<key>]`` input takes another value than the entry's at some
+    point (True when the entry or field is not found: it is then not the nominal one)."""
+    _, kind, entry, fname = key.split(".", 3)
+    found: Any = getattr(registry.catalogues, kind, {}).get(entry)
+    for part in fname.split(".", 1):
+        found = found.get(part) if isinstance(found, Mapping) else getattr(found, part, None)
+    return not isinstance(found, (int, float)) or bool(np.any(values != float(found)))
+
+
+def design_read_notes(res: Any, moved: list[str], moved_entries: Mapping[tuple[str, str], list[str]] | None = None
+                      ) -> list[str]:
     """A note when the study moves a shared-model default (``moved``: names off their nominal value at some point)
     that a metric of the architecture's own design names among
     its inputs: the design is made once with the nominal value, so that metric stays there, while the ledger's own use
     of the input follows every point (a run with the value in ``[models]`` redesigns, so the two differ by exactly
     these figures). Inputs the design reads only to size what it builds (through the engine's sizing) are the plan
-    made with the best estimates, as documented above, and are not named. Catalogue reads are not recorded."""
+    made with the best estimates, as documented above, and are not named. And one when the scenario's
+    ``[sweep.params]`` move a figure of a catalogue entry the design read (``moved_entries``): what the design sized
+    from it (a cable for the chips' power) stays at the nominal figure, so a run with the value in ``[catalogue]``
+    can differ (catalogue reads are recorded per entry, not per field; draws a Monte Carlo makes of the catalogue's
+    ranges are the plan's uncertainty, and not named)."""
+    out = _entry_notes(res, moved_entries or {})
     reads = getattr(res, "reads", None) or ()
     named = {n: [m.name for m in getattr(res.design, "metrics", ()) or () if any(n in str(i) for i in m.inputs)]
              for n in moved if n in reads}
     named = {n: ms for n, ms in named.items() if ms}
     if not named:
-        return []
+        return out
     metrics = list(dict.fromkeys(m for ms in named.values() for m in ms))
     shown = ", ".join(metrics[:4]) + (f" and {len(metrics) - 4} more" if len(metrics) > 4 else "")
     return [f"its design read {', '.join(named)} at the nominal value: the metrics it computes from them ({shown}) stay "
-            "there, while the ledger's own use of them follows each point (a run with the value in [models] redesigns)"]
+            "there, while the ledger's own use of them follows each point (a run with the value in [models] redesigns)",
+            *out]
+
+
+def _entry_notes(res: Any, moved_entries: Mapping[tuple[str, str], list[str]]) -> list[str]:
+    read = getattr(res, "design_catalogue_reads", None) or ()
+    return [f"its design read catalogue entry {kind}.{entry} at its nominal figures while the study moves its "
+            f"{', '.join(fields)}: what the design sized or computed from them stays at those figures, and the ledger's "
+            "own use of them follows each point (a run with the values in [catalogue] redesigns, so the two can differ)"
+            for (kind, entry), fields in moved_entries.items() if (kind, entry) in read or (kind, "*") in read]
 
 
 def metric_names(result: PointResults) -> list[str]:

@@ -61,6 +61,8 @@ class Made:
     #: catalogue entries read as (kind, name): by the design, its plugins' extra metrics and its nominal ledger;
     #: (kind, "*") when a whole table was iterated
     catalogue_reads: set[tuple[str, str]] = field(default_factory=set)
+    #: the entries the design function itself read (its sizing included), before any ledger ran
+    design_catalogue_reads: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass
@@ -79,6 +81,8 @@ class ArchitectureResult:
     reads: frozenset[str] | None = None  # the model defaults its design function read (None: not known)
     #: the catalogue entries its design, plugin metrics and nominal ledger read, (kind, name) (None: not known)
     catalogue_reads: frozenset[tuple[str, str]] | None = None
+    #: the catalogue entries its design function itself read (its sizing included): what it sized at their figures
+    design_catalogue_reads: frozenset[tuple[str, str]] = frozenset()
 
 
 def scenario_content_key(scenario: Scenario) -> str:
@@ -157,6 +161,7 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
         with captured_stdout() as out:
             try:
                 made.design = call_with_timeout(lambda: run.spec.design(params, ctx), timeout_s)
+                made.design_catalogue_reads = frozenset(made.catalogue_reads)
                 recorded = True
             except ValueError:
                 recorded = True  # the design refused these inputs: the same inputs are refused again
@@ -209,7 +214,8 @@ def _reused(earlier: Made, registry: Any, scenario: Scenario) -> Made:
     """``earlier``'s design (or refusal) in a context with ``registry``'s model defaults; its nominal
     ledger is evaluated afresh (the ledger reads every default)."""
     made = Made(design=earlier.design, error=earlier.error, printed=earlier.printed, reads=earlier.reads,
-                catalogue_reads=set(earlier.catalogue_reads))  # (the same catalogue content: what the design read)
+                catalogue_reads=set(earlier.catalogue_reads),  # (the same catalogue content: what the design read)
+                design_catalogue_reads=earlier.design_catalogue_reads)
     if earlier.ctx is not None:
         made.ctx = private_context(dataclasses.replace(
             earlier.ctx, models=registry.models, catalogues=registry.catalogues.read_only(made.catalogue_reads),
@@ -348,6 +354,7 @@ def evaluate_architecture(run: ArchitectureRun, scenario: Scenario, registry: An
             result.catalogue_reads = frozenset(made.catalogue_reads)
         return result
     result.design = made.design
+    result.design_catalogue_reads = made.design_catalogue_reads
     try:
         if made.nominal is None:
             made.nominal = _nominal_ledger(run, made, registry, timeout_s)
