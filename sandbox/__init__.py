@@ -63,6 +63,7 @@ _EXPORTS: dict[str, str] = {
     "from_sourced": "sandbox.core.params",
     "chip_precision_problem": "sandbox.core.params",
     "counted_precision": "sandbox.core.params",
+    "nearest_precision": "sandbox.core.params",
     "Sourced": "sandbox.core.sourced",
     "compute_params": "sandbox.core.paramsets",
     "checkpoint_param": "sandbox.core.paramsets",

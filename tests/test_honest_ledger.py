@@ -450,3 +450,23 @@ def test_the_flat_small_series_rate_against_the_cost_law_it_is_read_from(default
     assert round(ratio["lagrange"]) == 71 and round(ratio["lunar"]) == 477
     assert round(default_run.ledgers["lagrange"].get("cost.per_pflop_day.vs_baseline")) == 120
     assert round(default_run.ledgers["lunar"].get("cost.per_pflop_day.vs_baseline")) == 769
+
+
+def test_a_chip_without_the_workloads_precision_stands_in_with_its_nearest_float_figure(registry):
+    """A float workload was counted in integer operations: Moonbase's probe chip, the Jetson AGX Orin (137.5 TOPS int8,
+    42.5 TFLOPS fp16, 5.3 TFLOPS fp32: NVIDIA Jetson AGX Orin datasheet), ran an fp8 workload at its int8 figure, and
+    an A100 reference GPU (no fp8: NVIDIA A100 datasheet) quoted cost.per_gpu_hour at its int8 peak. Now the stand-in
+    is the narrowest float format at least as wide (fp16), else the widest narrower one (fp32 for fp64)."""
+    from sandbox import nearest_precision
+
+    orin = registry.catalogues.chips["AGX-Orin-64GB"].peak_ops_per_s
+    assert [nearest_precision(orin, p) for p in ("fp8", "fp64", "int8", "bf16")] == ["fp16", "fp32", "int8", "fp16"]
+    assert nearest_precision({"fp64": 2e8}, "int8") == "fp64"  # a RAD750 quotes fp64 only
+    assert nearest_precision({"bf16": 9.18e14, "int8": 1.836e15}, "fp64") == "bf16"  # TPU v6e: its only float figure
+    data = {"workload": {"sustained_compute": "1 PFLOPS", "precision": "fp8"}, "architectures": {"ground": {}, "moonbase": {}}}
+    runs = {chip: api.run({**data, "assumptions": {"reference_chip": chip}}, registry) for chip in ("H100-SXM", "A100-SXM")}
+    assert "AGX-Orin-64GB has no fp8 figure: probe compute counted at fp16" in runs["H100-SXM"].ledgers["moonbase"].notes
+    assert {el.precision for el in runs["H100-SXM"].designs["moonbase"].elements if el.chip} == {"fp16"}
+    # a GPU-hour is worth its reference chip's delivered FLOP/s: A100 fp16 312 TFLOP/s against H100 fp8 1,978.9
+    ratio = runs["A100-SXM"].ledgers["ground"].get("cost.per_gpu_hour") / runs["H100-SXM"].ledgers["ground"].get("cost.per_gpu_hour")
+    assert ratio == pytest.approx(312e12 / 1978.9e12, rel=1e-9)

@@ -54,6 +54,7 @@ from sandbox import (
     from_sourced,
     hookimpl,
     models,
+    nearest_precision,
     trajectory,
 )
 
@@ -458,7 +459,7 @@ def design(p: Params, ctx: Context) -> Design:
     base_site, env = _surface_site(p, ctx, p.base_site, fission)
     metrics += surface.thermal_metrics(env, p.base_site)
     chip = ctx.catalogues.chips[p.probe_chip]
-    precision = ctx.workload.precision if ctx.workload.precision in chip.peak_ops_per_s else next(iter(chip.peak_ops_per_s))
+    precision = nearest_precision(chip.peak_ops_per_s, ctx.workload.precision)
     if precision != ctx.workload.precision:
         notes.append(f"{p.probe_chip} has no {ctx.workload.precision} figure: probe compute counted at {precision}")
     radiator = ThermalSystem(kind="radiator", temperature_k=p.si("radiator_temperature"),

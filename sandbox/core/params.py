@@ -13,6 +13,7 @@ import datetime
 import math
 import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,33 @@ def chip_precision_problem(chip: Any, want: str, rule: str) -> str | None:
         return None
     return (f"chip {chip.name!r} has no {want!r} figure (has: {', '.join(sorted(have))}), and the design counts "
             f"its peak at the workload's precision: choose a chip with it, or set workload.precision to one of these")
+
+
+#: Bits of each precision's number format (tf32: a 32-bit word with 19 significant bits), to rank stand-ins.
+_BITS = {"fp64": 64, "fp32": 32, "tf32": 19, "bf16": 16, "fp16": 16, "fp8": 8, "int8": 8}
+
+
+def nearest_precision(have: Iterable[str], want: str) -> str:
+    """The precision among ``have`` (a chip's figures) that stands in for ``want``: ``want`` itself; else, of
+    the same family (float or integer: a float workload is not counted in integer operations while the chip
+    quotes a float figure), the narrowest format at least as wide (an fp8 workload at fp16), else the widest
+    narrower one (an fp64 workload at fp32); a chip with no figure of that family gives its own
+    (an int8 workload on a RAD750 at its fp64 figure). Raises ``ValueError`` when ``have`` is empty."""
+    have = list(have)
+    if not have:
+        raise ValueError("the chip quotes no peak figure")
+    if want in have:
+        return want
+    family = [p for p in have if p.startswith("int") == want.startswith("int")] or have
+    order = {p: i for i, p in enumerate(_BITS)}  # fp16 before bf16 at the same width: the later listed
+
+    def bits(p: str) -> int:
+        return _BITS.get(p, 0)
+
+    wider = [p for p in family if bits(p) >= bits(want)]
+    if wider:
+        return min(wider, key=lambda p: (bits(p), -order.get(p, 0)))
+    return max(family, key=lambda p: (bits(p), order.get(p, 0)))
 
 
 def counted_precision(chip: Any, want: str, rule: str = "workload-or-bf16") -> tuple[str, str | None]:

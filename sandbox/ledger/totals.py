@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from sandbox.core.design import Design, Metric
+from sandbox.core.params import nearest_precision
 from sandbox.ledger import latency
 from sandbox.ledger.element import HOURS_PER_YEAR, EvaluationError, evaluate_element
 from sandbox.ledger.inputs import NOMINAL, LedgerInputs
@@ -342,7 +343,7 @@ def derived(totals: dict[str, Any], design: Design, registry: Any, assumptions: 
     ref = registry.catalogues.chips[assumptions.reference_chip]
     inputs.note("chips", assumptions.reference_chip)  # the chip a GPU-hour is quoted for
     precision = next((el.precision for el in design.elements if el.chips_per_unit > 0 and el.chip), "fp16")
-    ref_flops = ref.peak_ops_per_s.get(precision, max(ref.peak_ops_per_s.values()))
+    ref_flops = ref.peak_ops_per_s[nearest_precision(ref.peak_ops_per_s, precision)]
     if np.any(delivered > 0):
         with np.errstate(divide="ignore", invalid="ignore"):
             out["cost.per_pflop_day"] = m.cost.cost_per_pflop_day_usd(annual, delivered / 1e15)
