@@ -461,3 +461,22 @@ def test_a_worker_that_does_not_see_the_folder_sends_the_bytes(tmp_path):
     staged = stage_part(task, dict(out))
     assert staged["part"] is None and staged["staged"] == ".part-000003.parquet.incoming-0123456789abcdef.tmp"
     assert (tmp_path / staged["staged"]).read_bytes() == b"PAR1 data PAR1"
+
+
+def test_restart_keeps_a_file_of_the_users_in_the_dataset_folder(tmp_path, reference):
+    """On the first round's code, --restart removed the dataset folder whatever it held: a user's notes.txt placed in
+    results.parquet/ was lost. Resuming and restarting both refuse it now, naming it, and leave everything in place."""
+    scenario, ref = reference
+    out = tmp_path / "mine"
+    shutil.copytree(ref, out)
+    (out / DATASET / "notes.txt").write_text("my notes", encoding="utf-8")
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    for extra in ([], ["--restart"]):
+        res = _sweep(str(scenario), "--out", str(out), *extra)
+        assert res.exit_code == 2 and res.stderr == (
+            f"error: --out {out}: {DATASET}/notes.txt is not part of this study; move it away (--restart removes only "
+            "what a study writes)\n" if not extra else
+            f"error: --out {out}: {DATASET}/notes.txt is not a file a study writes; move it away (--restart removes "
+            "only what a study writes)\n"), res.stderr
+        assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == before
+    assert (out / DATASET / "notes.txt").read_text(encoding="utf-8") == "my notes"

@@ -91,6 +91,14 @@ class ChunkRecord:
         return rec if rec.file == part_name(rec.chunk) and len(rec.sha256) == 64 else None
 
 
+def _ours_in_dataset(q: Path) -> bool:
+    """Whether ``q`` (an entry of the dataset folder) is a file a study writes there: a part (``part-*.parquet``,
+    a damaged name included), the metadata, or a staged part."""
+    name = q.name
+    return (name.startswith("part-") and name.endswith(".parquet")) or name in ("_metadata", "_common_metadata") or (
+        name.startswith(".") and name.endswith(".tmp"))
+
+
 def part_name(chunk: int) -> str:
     return f"part-{chunk:06d}.parquet"
 
@@ -253,9 +261,7 @@ class StudyFolder:
         if name.startswith(".") and name.endswith(".tmp"):
             return True
         if name in (DATASET, *LEGACY):
-            return p.is_dir() and not p.is_symlink() and all(
-                _PART.match(q.name) or q.name in ("_metadata", "_common_metadata") or
-                (q.name.startswith(".") and q.name.endswith(".tmp")) for q in p.iterdir())
+            return p.is_dir() and not p.is_symlink() and all(_ours_in_dataset(q) for q in p.iterdir())
         if name == JOURNAL:
             return p.is_file()
         return started and (name == MANIFEST or name in self.outputs)
@@ -270,10 +276,17 @@ class StudyFolder:
                               "or new folder")
 
     def _clear(self) -> None:
-        """Remove every file a study writes (and nothing else)."""
+        """Remove every file a study writes (and nothing else: a file of the user's in the dataset folder is
+        refused before anything is removed)."""
+        if self.dataset.is_dir() and not self.dataset.is_symlink():
+            theirs = sorted(q.name for q in self.dataset.iterdir() if not _ours_in_dataset(q))
+            if theirs:
+                more = f" and {len(theirs) - 1} more" if len(theirs) > 1 else ""
+                raise FolderError(f"--out {_show(self.path)}: {DATASET}/{theirs[0]}{more} is not a file a study writes; "
+                                  "move it away (--restart removes only what a study writes)")
         for p in self.path.iterdir():
             if p.name == DATASET and p.is_dir() and not p.is_symlink():
-                shutil.rmtree(p)  # the dataset folder is the study's own, whatever it holds
+                shutil.rmtree(p)  # the study's parts, metadata and staged files only (checked above)
             elif self._known(p):
                 if p.is_dir() and not p.is_symlink():
                     shutil.rmtree(p)
@@ -312,15 +325,16 @@ class StudyFolder:
                 del records[chunk]
                 changed = True
         listed = {r.file for r in records.values()}
-        for p in sorted(self.dataset.iterdir()):
-            if p.name in listed:
-                continue
-            if _PART.match(p.name) or p.name in ("_metadata", "_common_metadata"):
-                p.unlink()  # a part whose journal line never reached the disk, or metadata to rewrite
-                changed = changed or bool(_PART.match(p.name))
-                continue
-            raise FolderError(f"--out {_show(self.path)}: {DATASET}/{p.name} is not part of this study; move it "
-                              "away, or pass --restart to recompute the study")
+        unlisted = [p for p in sorted(self.dataset.iterdir()) if p.name not in listed]
+        for p in unlisted:  # anything not the study's is named before anything is removed
+            if not (_PART.match(p.name) or p.name in ("_metadata", "_common_metadata")):
+                how = (", or pass --restart to recompute the study" if _ours_in_dataset(p)  # a damaged part's name
+                       else " (--restart removes only what a study writes)")
+                raise FolderError(f"--out {_show(self.path)}: {DATASET}/{p.name} is not part of this study; move it "
+                                  f"away{how}")
+        for p in unlisted:
+            p.unlink()  # a part whose journal line never reached the disk, or metadata to rewrite
+            changed = changed or bool(_PART.match(p.name))
         if changed:
             write_all(self.path, {JOURNAL: "".join(records[c].line(self._study) for c in sorted(records))})
         return records
