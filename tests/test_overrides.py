@@ -676,3 +676,20 @@ def test_a_new_power_source_gives_what_its_kind_needs_and_a_parameter_takes_only
     assert proc.exit_code == 2 and proc.stderr.startswith(
         f"error: {path}: architectures.leo.solar_array: 'Li-ion-space' is a storage power source, but this parameter "
         "takes only a power source of kind 'solar'")
+
+
+def test_a_model_default_of_a_parameter_the_scenario_sets_is_read_by_nothing(tmp_path):
+    """The ground's PUE defaults to thermal.pue_hyperscale (1.1); a scenario that sets the ground's pue itself and
+    changes that default in [models] changes no number, and was not told so. With the parameter left to its default,
+    the value is read (the hall's energy at PUE 1.3: 1.3 / 1.1 of the default's)."""
+    from sandbox import api
+
+    path = tmp_path / "pue.toml"
+    path.write_text('[architectures.ground]\npue = 1.2\n[models]\n"thermal.pue_hyperscale" = 1.3\n', encoding="utf-8")
+    assert api.run(path).warnings == [f"scenario {path}, line 4: [models] 'thermal.pue_hyperscale' is read by nothing "
+                                      "in this scenario (no architecture here uses it), so it changes no number"]
+    path.write_text('[architectures.ground]\n[models]\n"thermal.pue_hyperscale" = 1.3\n', encoding="utf-8")
+    moved = api.run(path)
+    assert moved.warnings == []
+    plain = api.run({"architectures": {"ground": {}}}).ledgers["ground"]
+    assert moved.ledgers["ground"].get("energy.use") == pytest.approx(plain.get("energy.use") * 1.3 / 1.1, rel=1e-9)

@@ -186,7 +186,10 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
         _BY_READS.clear()
     _DESIGNS[key] = made
     if recorded and models is not registry.models and not models.read_all:  # what it read is known
+        # a parameter's model default is read unless the scenario (or the study's point) sets the parameter itself
+        set_here = run.params.overridden | {name for name, _ in overrides}
         made.reads = {**dict(models.read), **{name: registry.models.default(name) for p in run.spec.params
+                                              if p.name not in set_here
                                               for name in (p.model_default, *dict(p.workload_defaults).values()) if name}}
         if loose:
             kept = _BY_READS.setdefault(loose, [])
