@@ -209,3 +209,12 @@ def test_a_claimed_figure_whose_architecture_fails_is_a_failure_on_the_page_and_
         f"error: {path}: claim.bridge_from: {tmp_path.parent / 'default.toml'}: file not found (bridge_from is not set, so "
         "the page bridges from ../default.toml, the default scenario next to the claims folder: set bridge_from to the "
         'scenario to bridge from, or "none")\n')
+
+
+def test_a_claims_date_may_be_a_toml_date():
+    """`date = 2026-04-29` (a TOML date, not a string) was refused as "got datetime.date(2026, 4, 29)"."""
+    from sandbox.core.scenario import validate
+
+    data = tomllib.loads('[architectures.ground]\n[claim]\ntitle = "T"\nsource = "S"\ndate = 2026-04-29\nbridge_from = "none"\n'
+                         '[[claim.figures]]\narchitecture = "ground"\nmetric = "cost.per_pflop_day"\nclaimed = "100 USD"\n')
+    assert validate(data, default_registry()).claim.date == "2026-04-29"

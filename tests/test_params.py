@@ -51,6 +51,8 @@ def test_quantity_refusals(raw, message):
         ("550E+3m", 550.0),          # no space between number and unit
         ("1 AU", 149_597_870.7),     # IAU 2012 Resolution B2: 149,597,870,700 m exactly
         ("5.5e7 cm", 550.0),
+        ("340 mi", 547.17696),       # international mile: 1,609.344 m exactly (1959 international yard and pound)
+        ("297 nmi", 550.044),        # nautical mile: 1,852 m exactly (International Hydrographic Conference, 1929)
     ],
 )
 def test_quantity_text_reads_as_astropy_reads_it(raw, km):
@@ -130,3 +132,16 @@ def test_an_angle_other_than_the_radian_is_never_a_dose():
     assert parse_quantity("0.5 krad(Si)", dose).to_value(u.Gy) == pytest.approx(5.0, rel=1e-12)
     assert parse_quantity("1 krad(Si)/yr", rate).to_value(u.Gy / u.yr) == pytest.approx(10.0, rel=1e-12)
     assert parse_quantity("2 Mrad", dose).to_value(u.Gy) == pytest.approx(20_000.0, rel=1e-12)
+
+
+def test_imperial_units_that_prices_are_quoted_in_and_no_ambiguous_ton():
+    """Launch prices are often quoted per pound: 1,500 USD/lb = 1,500 / 0.45359237 USD/kg (the international pound,
+    0.45359237 kg exactly). "ton" stays refused: the imperial short ton (907 kg) would silently stand for a tonne (t).
+    A temperature in Celsius is refused with its value in kelvin."""
+    from sandbox.core.units import parse_quantity
+
+    assert parse_quantity("1500 USD/lb", u.Unit("USD/kg")).to_value("USD/kg") == pytest.approx(1500 / 0.45359237, rel=1e-15)
+    with pytest.raises(ValueError, match=r"expected a mass, got '1 ton' \(not a number followed by a unit\)"):
+        parse_quantity("1 ton", u.kg)
+    with pytest.raises(ValueError, match=r"expected a temperature, got '20 deg_C' \(write it in kelvin: 293.15 K\)"):
+        parse_quantity("20 deg_C", u.K)

@@ -508,3 +508,19 @@ def test_a_swept_catalogue_figure_a_design_sized_from_is_named(registry):
     pts = batch.evaluate_points(validate(data, registry), registry,
                                 {"catalogue.chips.H100-SXM.power_w": np.array([700.0, 700.0])}, 2)
     assert not any(note in n for n in pts.notes.values())
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    # unquoted, TOML reads leo.altitude as a table leo holding a key altitude
+    ('leo.altitude = { low = "500 km", high = "600 km", steps = 2 }',
+     'sweep.params.leo.altitude: unknown key; expected one of high, low, scale, steps, values (a dotted name is one key '
+     'in quotes: "leo.altitude" = { ... }; unquoted, TOML reads it as nested tables)'),
+    # a range of one value ran its steps as that many identical points (repeated values are refused the same way)
+    ('"leo.altitude" = { low = "600 km", high = "600 km", steps = 3 }',
+     "sweep.params.leo.altitude.high: high equals low (600): 3 steps would evaluate the same points 3 times; give "
+     "values = [<the value>] for one value"),
+])
+def test_a_dimension_written_as_toml_misreads_it_is_named_with_the_fix(write_scenario, line, message):
+    path = write_scenario(f'[architectures.leo]\n[sweep]\nmethod = "grid"\n[sweep.params]\n{line}\n')
+    res = CliRunner().invoke(cli, ["validate", str(path)])
+    assert (res.exit_code, res.stderr) == (2, f"error: {path}: {message}\n")

@@ -27,6 +27,7 @@ This module checks the table's form only; whether the metric exists is known onc
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass, field
 from typing import Any
@@ -85,6 +86,8 @@ def parse_claim(table: Any, instances: set[str] | None, bad: Any) -> Claim | Non
     texts = {}
     for key in ("title", "source", "quote", "url", "date", "bridge_from"):
         value = table.get(key, "")
+        if key == "date" and isinstance(value, datetime.date):  # a TOML date (2026-04-29), as a file would write it
+            value = value.isoformat()
         if not isinstance(value, str) or (key in ("title", "source") and not value.strip()):
             bad(f"claim.{key}", f"expected {'a non-empty' if key in ('title', 'source') else 'a'} string, got {value!r}")
             value = ""

@@ -27,6 +27,11 @@ USD = u.def_unit(["USD", "usd"], doc="US dollar", prefixes=True, namespace=_NAME
 Wh = u.def_unit(["Wh"], u.W * u.h, prefixes=True, doc="watt-hour", namespace=_NAMESPACE)
 
 u.add_enabled_units(_NAMESPACE)
+# the imperial units launch prices and orbits are often quoted in (USD/lb, miles, nautical miles, feet); not the
+# whole imperial set, whose "ton" (2,000 lb) would silently stand for the metric tonne a file means by it
+from astropy.units import imperial as _imperial  # noqa: E402 - after our own units, as one block
+
+u.add_enabled_units([_imperial.lb, _imperial.mi, _imperial.nmi, _imperial.ft])
 
 #: Physical types a parameter may declare, each with the SI (or model) unit used inside.
 KINDS: dict[str, u.UnitBase] = {
@@ -141,7 +146,9 @@ def parse_quantity(text: object, unit: u.UnitBase, what: str = "") -> u.Quantity
     if not _equivalent(q.unit, unit):
         dose = _rad_as_dose(q.unit, unit)
         if dose is None:
-            raise QuantityError(f"expected {what or _describe(unit)}, got {text!r}")
+            celsius = (f" (write it in kelvin: {q.to_value(u.K, equivalencies=u.temperature()):.6g} K)"
+                       if q.unit in (u.deg_C, _imperial.deg_F) and _equivalent(u.K, unit) else "")
+            raise QuantityError(f"expected {what or _describe(unit)}, got {text!r}{celsius}")
         q = u.Quantity(q.value, dose)
     return q
 

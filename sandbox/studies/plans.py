@@ -307,7 +307,9 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
         return None
     for k in spec:
         if k not in _DIM_KEYS:
-            bad(f".{k}", f"unknown key; expected one of {', '.join(sorted(_DIM_KEYS))}")
+            dotted = (f' (a dotted name is one key in quotes: "{key}.{k}" = {{ ... }}; unquoted, TOML reads it as '
+                      "nested tables)") if isinstance(spec[k], dict) else ""
+            bad(f".{k}", f"unknown key; expected one of {', '.join(sorted(_DIM_KEYS))}{dotted}")
             return None
     ignored = sorted(set(_RANGE_KEYS) & set(spec)) if "values" in spec else []
     if ignored:  # values list the points; a range beside them would be silently unused
@@ -348,6 +350,10 @@ def dimension(scenario: Scenario, registry: Any, key: str, spec: Any, method: st
             return None
         if dim.high < dim.low:
             bad(".high", f"high {dim.high:g} is below low {dim.low:g}")
+            return None
+        if method == "grid" and dim.high == dim.low and steps > 1:  # every step the same point: work done twice
+            bad(".high", f"high equals low ({dim.low:g}): {steps} steps would evaluate the same points {steps} times; "
+                         "give values = [<the value>] for one value")
             return None
         if scale == "log" and dim.low <= 0:
             bad(".low", "a log scale needs low > 0")
