@@ -25,6 +25,9 @@ SWEEP = '[sweep]\nmethod = "grid"\n[sweep.params]\n"{key}" = {{ low = 1.1, high 
 
 CASES = [
     ("malformed", "[study\nname = 1\n", "malformed TOML"),
+    # a key written twice: tomllib names only the line and column, so the message shows the line's text
+    ("duplicate key", GOOD.replace("pue = 1.2", "pue = 1.2\npue = 1.3"),
+     "malformed TOML: Cannot overwrite a value (at line 8, column 10): pue = 1.3"),
     ("wrong unit", GOOD.replace("10 PFLOPS", "10 kg"), "workload.sustained_compute: expected a compute"),
     ("unknown key", GOOD.replace("pue = 1.2", "peu = 1.2"), "architectures.ground.peu: unknown key; did you mean 'pue'?"),
     ("negative", GOOD.replace("pue = 1.2", "pue = -1.2"), "architectures.ground.pue: expected a value >= 1"),

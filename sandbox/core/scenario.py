@@ -168,6 +168,17 @@ def nesting_depth(value: Any) -> int:
     return depth
 
 
+def _line_of(message: str, text: str) -> str:
+    """``: <the line>`` for a TOML error that names a line (tomllib's "(at line 17, column 43)"), so that the
+    message shows the key (a key written twice says only "Cannot overwrite a value"); ``""`` otherwise."""
+    found = re.search(r"\(at line (\d+), column \d+\)", message)
+    lines = text.splitlines()
+    if not found or not 0 < int(found.group(1)) <= len(lines):
+        return ""
+    line = lines[int(found.group(1)) - 1].strip()
+    return f": {line[:120]}{'…' if len(line) > 120 else ''}" if line else ""
+
+
 def parse_toml(data_bytes: bytes, shown: str) -> dict[str, Any]:
     """Parse scenario bytes (UTF-8 TOML, at most :data:`MAX_DEPTH` deep); :class:`ScenarioError` otherwise."""
     try:
@@ -181,7 +192,7 @@ def parse_toml(data_bytes: bytes, shown: str) -> dict[str, Any]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError([f"{shown}: malformed TOML: {exc}"]) from None
+        raise ScenarioError([f"{shown}: malformed TOML: {exc}{_line_of(str(exc), text)}"]) from None
     except RecursionError:  # tomllib recurses once per nested array or inline table
         raise too_deep from None
     if nesting_depth(data) > MAX_DEPTH:  # dotted keys nest without brackets
