@@ -151,6 +151,9 @@ def one_error(r, path: Path, key: str, expected: str) -> str:
      "catalogue.power_sources.Si-COTS.degradation_per_year", "expected a value in [0, 1) 1/yr"),
     ('[models]\n"cost.hardware_usd_per_kg_mass_produced" = "-5 USD/kg"\n', "models.cost.hardware_usd_per_kg_mass_produced",
      "expected a value > 0 USD/kg"),
+    # an empty source is refused here as in a catalogue entry's sources
+    ('[models]\n"thermal.pue_hyperscale" = { value = 1.3, source = " " }\n', "models.thermal.pue_hyperscale.source",
+     "expected a string citing where the value comes from, got ' ' (leave the key out rather than write it empty)"),
     ('[models]\n"links.speed_of_light_m_s" = "3e8 m/s"\n', "models.links.speed_of_light_m_s",
      "a physical constant or a definition (SI Brochure, 9th ed. (BIPM 2019): exact by definition), not an assumption: "
      "a scenario cannot change it"),

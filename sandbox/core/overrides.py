@@ -220,8 +220,9 @@ def _models(table: Any, defaults: Mapping[str, Sourced], where: Any, bad: Any) -
             bad(full, f"expected a value, or a table with keys value (required), low, high, source; got {value!r}")
             continue
         source = spec.get("source", "")
-        if not isinstance(source, str):
-            bad(f"{full}.source", f"expected a string citing where the value comes from, got {source!r}")
+        if not isinstance(source, str) or ("source" in spec and not source.strip()):  # as a catalogue entry's sources
+            bad(f"{full}.source", f"expected a string citing where the value comes from, got {source!r}"
+                                  + (" (leave the key out rather than write it empty)" if isinstance(source, str) else ""))
             continue
         parsed = []
         for part in ("value", "low", "high"):
