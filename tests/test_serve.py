@@ -646,3 +646,23 @@ def test_a_seed_beyond_64_bits_is_refused_as_a_file_would_be(client, reg, tmp_pa
     assert client.post("/api/evaluate", json={"s": 0, "values": {"study.seed": str(2**63 - 1)}}).status_code == 200
     assert coerce("integer", "3.0") == 3 and coerce("integer", "1e308") == 1e308
     assert coerce("value", "99999999999999999999") == 99999999999999999999  # the digits, not a rounded float
+
+
+def test_a_row_of_two_units_says_the_unit_in_each_cell_as_the_terminal_table_does(reg, tmp_path):
+    """A Moonbase probe on GuoXing's computer (744 TOPS int8, its only figure) delivers integer operations (POP/s), the
+    ground FLOP/s: the compute row was labelled with one architecture's unit for both. The terminal table and the
+    explorer now give the unit in each cell."""
+    from sandbox.output.report import table
+
+    path = tmp_path / "mixed.toml"
+    path.write_text('[architectures.ground]\n[architectures.moonbase]\nprobe_chip = "GuoXing-744TOPS"\n', encoding="utf-8")
+    result = api.run(path, reg)
+    units = {inst: lg.metric("compute.delivered").unit for inst, lg in result.ledgers.items()}
+    assert units == {"ground": "PFLOP/s", "moonbase": "POP/s"}
+    row = next(line for line in table(result).splitlines() if line.startswith("compute.delivered"))
+    assert row.split() == ["compute.delivered", "(in", "each)", fmt(result.ledgers["ground"].get("compute.delivered")),
+                           "PFLOP/s", fmt(result.ledgers["moonbase"].get("compute.delivered")), "POP/s"]
+    doc = Explorer([read_source(0, path)], reg).evaluate(0, {})
+    (metric,) = [m for m in doc["metrics"] if m["name"] == "compute.delivered"]
+    assert metric["unit"] == "(in each)"
+    assert metric["cells"]["moonbase"]["t"] == fmt(result.ledgers["moonbase"].get("compute.delivered")) + " POP/s"

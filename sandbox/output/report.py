@@ -19,17 +19,21 @@ def _grid(columns: dict[str, Ledger]) -> list[str]:
     names = list(columns)
     rows = [["metric", "unit", *names]]
     for metric in TABLE_METRICS:
-        cells, unit, seen = [], "", False
+        cells, units = [], []
         for name in names:
             ledger = columns[name]
             if ledger.has(metric):
                 m = ledger.metric(metric)
                 cells.append(fmt(m.value) + ("~" if m.approximation else ""))
-                unit, seen = m.unit, True
+                units.append(m.unit)
             else:
                 cells.append("-")
-        if seen:
-            rows.append([metric, unit, *cells])
+                units.append(None)
+        shown = set(units) - {None}
+        if len(shown) > 1:  # one architecture counts integer operations (POP/s), another FLOP/s: each cell says which
+            cells = [c if unit is None else f"{c} {unit}" for c, unit in zip(cells, units, strict=True)]
+        if shown:
+            rows.append([metric, shown.pop() if len(shown) == 1 else "(in each)", *cells])
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = []
     for i, r in enumerate(rows):

@@ -219,8 +219,8 @@ class Explorer:
         units: dict[str, str] = {}
         for found in by_name.values():
             for name, m in found.items():
-                if every or shown_metric(name):
-                    units.setdefault(name, m.unit)
+                if every or shown_metric(name):  # POP/s in one column, PFLOP/s in another: each cell says which
+                    units[name] = m.unit if units.get(name, m.unit) == m.unit else "(in each)"
         order = {name: i for i, name in enumerate(TABLE_METRICS)}
         metrics = []
         for name in sorted(units, key=lambda n: order.get(n, len(order))):  # table rows first, then ledger order
@@ -229,8 +229,9 @@ class Explorer:
                 m = found.get(name)
                 if m is not None:
                     v = float(m.value)
+                    each = f" {m.unit}" if units[name] == "(in each)" else ""
                     cells[inst] = {"v": v if math.isfinite(v) else None,
-                                   "t": fmt(v) + ("~" if m.approximation else ""), "approx": bool(m.approximation)}
+                                   "t": fmt(v) + ("~" if m.approximation else "") + each, "approx": bool(m.approximation)}
             metrics.append({"name": name, "unit": units[name], "table": name in order, "cells": cells})
         first = subs[0][1] if subs else None
         return {
