@@ -106,7 +106,7 @@ LARGEST = float(np.finfo(np.float32).max)
 #: What a design part's field annotation admits: a number (not a bool), a string, a table, or one of the parts.
 _ADMITS: dict[str, tuple[str, Any]] = {
     "float": ("a number", lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool)),
-    "int": ("a whole number", lambda v: isinstance(v, numbers.Integral) and not isinstance(v, bool)),
+    "int": ("a whole number", lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and float(v).is_integer()),
     "str": ("a string", lambda v: isinstance(v, str)),
     "bool": ("True or False", lambda v: isinstance(v, (bool, np.bool_))),
 }
