@@ -103,10 +103,17 @@ def _naming(exc: Exception, where: str) -> Exception:
 #: (3.4e38; no physical system comes near it: the Earth's mass is 6e21 t). A larger one is an impossible input.
 LARGEST = float(np.finfo(np.float32).max)
 
+def _number(v: Any) -> bool:
+    """A real number, not a bool: a Python or numpy scalar, or a 0-d numpy array of numbers."""
+    if isinstance(v, np.ndarray):
+        return v.ndim == 0 and v.dtype.kind in "fiu"
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+
+
 #: What a design part's field annotation admits: a number (not a bool), a string, a table, or one of the parts.
 _ADMITS: dict[str, tuple[str, Any]] = {
-    "float": ("a number", lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool)),
-    "int": ("a whole number", lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and float(v).is_integer()),
+    "float": ("a number", lambda v: _number(v)),
+    "int": ("a whole number", lambda v: _number(v) and float(v).is_integer()),
     "str": ("a string", lambda v: isinstance(v, str)),
     "bool": ("True or False", lambda v: isinstance(v, (bool, np.bool_))),
 }
