@@ -9,6 +9,7 @@ one ``error:`` line; a plugin that fails while computing exits with 1 and names 
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -427,14 +428,14 @@ def test_a_catalogue_entry_is_checked_against_its_own_fields(entry, expected):
     assert expected in str(exc.value)
 
 
-def _one_element_plugin(**fields):
+def _one_element_plugin(design_fields=None, **fields):
     from sandbox import ArchitectureSpec
 
     class Plugin:
         @hookimpl
         def sandbox_register_architectures(self, register):
             register(ArchitectureSpec(name="strato", title="Strato", description="One element.", params=(),
-                                      design=lambda p, ctx: Design(elements=[_element(**fields)])))
+                                      design=lambda p, ctx: Design(elements=[_element(**fields)], **(design_fields or {}))))
 
     return api.registry([("strato-plugin", Plugin())])
 
@@ -462,6 +463,23 @@ def test_an_element_the_ledger_cannot_take_is_named_with_its_field(fields, expec
     assert result.failures["strato"].startswith("architecture 'strato' (plugin 'strato-plugin'): ")
     assert expected in result.failures["strato"], result.failures["strato"]
     assert "ground" in result.ledgers
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    (dict(years_to_service=math.nan), "design: years_to_service: expected a finite number >= 0, got nan"),
+    (dict(years_to_service=math.inf), "design: years_to_service: expected a finite number >= 0, got inf"),
+    (dict(years_to_service=-2.0), "design: years_to_service: expected a finite number >= 0, got -2.0"),
+    (dict(latency_samples_s=[-1.0, 2.0]), "design: latency_samples_s: expected finite times >= 0 (s), got [-1.0]"),
+    (dict(link_to_earth_bps=-5.0), "design: link_to_earth_bps: expected a number >= 0 (inf for no link), got -5.0"),
+])
+def test_a_design_figure_that_cannot_be_a_metric_is_named(fields, expected):
+    """These became metrics as they were, with exit 0: a NaN or infinite time to service (written to JSON as the
+    non-standard NaN and Infinity), a negative one (and a ratio of -0.5 to the baseline), a p50 latency below the
+    processing time from negative samples, a negative link rate. The ground's numbers are its own."""
+    result = api.run({"architectures": {"strato": {}}}, _one_element_plugin(design_fields=fields))
+    assert result.failures["strato"] == f"architecture 'strato' (plugin 'strato-plugin'): EvaluationError: {expected}"
+    assert result.ledgers["ground"].get("cost.per_pflop_day") == api.run({"architectures": {"ground": {}}}).ledgers[
+        "ground"].get("cost.per_pflop_day")
 
 
 def test_extra_metrics_returning_one_metric_says_what_is_expected():

@@ -146,6 +146,24 @@ def type_problem(part: Any, prefix: str = "") -> str:
     return ""
 
 
+def design_problem(design: Design) -> str:
+    """What is wrong with a design's own figures, as ``field: why`` (``""`` when nothing is): a time to service or
+    a latency sample that is not a finite number >= 0, a link rate below 0 or NaN (each becomes a metric as it is)."""
+    value = design.years_to_service
+    if not (_number(value) and math.isfinite(float(value)) and float(value) >= 0):
+        return f"years_to_service: expected a finite number >= 0, got {value!r}"
+    value = design.link_to_earth_bps  # inf: a place with no link to cross (the ground)
+    if not (_number(value) and float(value) >= 0):
+        return f"link_to_earth_bps: expected a number >= 0 (inf for no link), got {value!r}"
+    samples = design.latency_samples_s
+    if samples is not None:
+        arr = np.asarray(samples)
+        if arr.dtype.kind not in "fiu" or not bool(np.all(np.isfinite(arr) & (arr >= 0))):
+            bad = arr if arr.dtype.kind not in "fiu" else arr[~(np.isfinite(arr) & (arr >= 0))]
+            return f"latency_samples_s: expected finite times >= 0 (s), got {bad.ravel()[:3].tolist()!r}"
+    return ""
+
+
 def element_problem(el: Any, registry: Any) -> str:
     """What is wrong with an element a design built, as ``field: why`` (``""`` when nothing is): a value of the
     wrong type (:func:`type_problem`), a chip the catalogues lack, a site kind or link path the ledger does not
@@ -195,6 +213,9 @@ def _design_totals(design: Design, registry: Any, discount_rate: float, inputs: 
         raise EvaluationError(f"design function returned {type(design).__name__}, expected a sandbox.Design")
     if not design.elements:
         raise EvaluationError("design has no elements")
+    problem = design_problem(design)
+    if problem:
+        raise EvaluationError(f"design: {problem}")
     for el in design.elements:
         problem = element_problem(el, registry)
         if problem:
