@@ -603,3 +603,31 @@ def test_a_check_cannot_change_the_parameters_or_print(capsys):
     (run,) = [r for r in scenario.architectures if r.instance == "pair"]
     assert run.params.si("outer") == 2.0
     assert capsys.readouterr().out == ""
+
+
+def test_a_print_while_a_plugin_is_imported_goes_to_stderr_not_into_the_json(tmp_path):
+    """A module-level print() in a plugin came first on stdout, so `--format json` was no JSON (prints inside hooks
+    already became notes)."""
+    proc = run_cli(tmp_path, "loud_plugin", """
+        from sandbox import hookimpl
+
+        print("loading loud_plugin")
+
+        @hookimpl
+        def sandbox_register_catalogues(register):
+            print("registering")
+    """, "run", write_scenario(tmp_path, "ground"), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert {r["architecture"] for r in doc["records"]} == {"ground"}
+    assert proc.stderr.splitlines()[:2] == ["loading loud_plugin", "registering"]
+
+
+def test_a_print_in_run_finished_is_a_warning_not_lost():
+    class Plugin:
+        @hookimpl
+        def sandbox_run_finished(self, result):
+            print("finished", len(result.ledgers), "ledgers")
+
+    result = api.run({"architectures": {"ground": {}}}, api.registry([("done-printer", Plugin())]))
+    assert result.warnings[-1] == "plugin 'done-printer' printed in sandbox_run_finished: finished 1 ledgers"

@@ -204,3 +204,36 @@ def test_a_plugin_calling_sys_exit_fails_alone():
     assert result.failures == {"quitter": "architecture 'quitter' (plugin 'quitter'): PluginExit: called sys.exit(0)"}
     assert result.ledgers["ground"].get("cost.per_pflop_day") > 0
     assert any("PluginExit: called sys.exit(3)" in n for n in result.ledgers["ground"].notes)
+
+
+def test_a_plugin_rewriting_a_shared_models_code_fails_alone():
+    """A design that swaps the code of the shared radiator-area function (the same function object, so the guard's
+    identity check missed it) sized LEO's radiators, listed after it, at 12,345 m² each: LEO's cost went from 1,637 to
+    131,054 USD per PFLOP-day with no failure. The code is put back after the call and the call fails, named."""
+    from sandbox.core.scenario import validate
+
+    def fake(heat_w, temperature_k, emissivity, *args, **kwargs):
+        return heat_w * 0 + 12345.0
+
+    def design(p, ctx):
+        from sandbox import Design, Element, PowerSystem, Site, ThermalSystem
+
+        ctx.models.thermal.radiator_area_m2.__code__ = fake.__code__
+        return Design(elements=[Element(name="hall", count=1, chip="H100-SXM", chips_per_unit=8, site=Site("hall", kind="ground"),
+                                        power=PowerSystem("grid-us"), thermal=ThermalSystem(kind="facility", pue=1.1))])
+
+    @hookimpl
+    def sandbox_register_architectures(register):
+        register(ArchitectureSpec("rewriter", "rewriter", "rewrites a shared function", (), design))
+
+    reg = load([("rewriter", types.SimpleNamespace(sandbox_register_architectures=sandbox_register_architectures))])
+    data = {"workload": {"sustained_compute": "100 PFLOPS"}, "architectures": {"leo": {}, "ground": {}}}
+    plain = evaluate(validate(data, reg), reg)
+    data["architectures"] = {"rewriter": {}, **data["architectures"]}
+    result = evaluate(validate(data, reg), reg)
+    assert result.failures == {"rewriter": "architecture 'rewriter' (plugin 'rewriter'): SharedDataChanged: its design "
+                                           "changed shared data other architectures read (model component "
+                                           "thermal.radiator_area_m2 (its code)); put back"}
+    for name in ("leo", "ground"):
+        assert [(m.name, m.value) for m in result.ledgers[name].metrics if not m.name.endswith(".vs_baseline")] == [
+            (m.name, m.value) for m in plain.ledgers[name].metrics if not m.name.endswith(".vs_baseline")]

@@ -38,7 +38,8 @@ def registry_of(ctx: click.Context):  # noqa: ANN201 - a sandbox.core.registry.R
         requested = ctx.find_root().params.get("plugin_modules") or ()
         for module_name in requested:
             try:
-                extra.append((module_name, plugin_object(module_name)))
+                with contextlib.redirect_stdout(sys.stderr):  # a print at import must not break --format json
+                    extra.append((module_name, plugin_object(module_name)))
             except (Exception, SystemExit) as exc:  # sys.exit at import is the module's fault too
                 fail(f"--plugin {module_name}: cannot import: {type(exc).__name__}: {exc}", 2)
         try:

@@ -34,6 +34,8 @@ class SharedState:
         self.model_tables = self.models.snapshot() if hasattr(self.models, "snapshot") else None
         self.defaults = self.model_tables[2] if self.model_tables else {}
         self.default_fields = {name: _fields(value) for name, value in self.defaults.items()}
+        # a component function changed in place (its code or its default arguments swapped) is the same object
+        self.code = {name: _code(fn) for name, fn in (self.model_tables[0] if self.model_tables else {}).items()}
 
     def restore(self) -> list[str]:
         """Put back anything changed since this state was taken; the names of what was changed ([] if nothing)."""
@@ -50,7 +52,34 @@ class SharedState:
             changed += self.models.restore(self.model_tables)
         for name, fields in self.default_fields.items():
             changed += _put_back(self.defaults[name], fields, f"models.{name}")
+        for name, kept in self.code.items():
+            fn = self.model_tables[0][name]
+            if _code(fn) != kept:  # compared by identity: a code object or a defaults tuple put in its place
+                for attr, value in zip(_CODE_ATTRS, kept, strict=True):
+                    if value is not _NONE:
+                        setattr(fn, attr, value)
+                changed.append(f"model component {name} (its code)")
         return changed
+
+
+_CODE_ATTRS = ("__code__", "__defaults__", "__kwdefaults__")
+_NONE = object()
+
+
+class _Same(tuple):
+    """A function's code and default arguments, equal to another's only when each is the same object."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, tuple) and len(self) == len(other) and all(a is b for a, b in zip(self, other, strict=True))
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = tuple.__hash__
+
+
+def _code(fn: Any) -> _Same:
+    return _Same(getattr(fn, attr, _NONE) for attr in _CODE_ATTRS)
 
 
 def _put_back(obj: Any, fields: dict[str, Any], label: str) -> list[str]:

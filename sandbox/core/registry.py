@@ -17,10 +17,12 @@ plugin it was asked for by ``--plugin`` is dropped (its author is at the keyboar
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import importlib
 import inspect
 import os
+import sys
 import uuid
 import weakref
 from collections.abc import Callable, Iterable
@@ -181,8 +183,14 @@ def load(extra: Iterable[tuple[str, object]] = ()) -> Registry:
     """Load plugins and collect their registrations into a :class:`Registry`.
 
     ``extra``: ``(name, plugin_object)`` pairs registered in addition to entry points (the
-    command line's ``--plugin`` option and tests use it).
+    command line's ``--plugin`` option and tests use it). What a plugin prints while it is imported or
+    registers goes to stderr: stdout carries a command's output (``--format json``), which a print would break.
     """
+    with contextlib.redirect_stdout(sys.stderr):
+        return _load(extra)
+
+
+def _load(extra: Iterable[tuple[str, object]]) -> Registry:
     pm = pluggy.PluginManager(GROUP)
     pm.add_hookspecs(hookspecs)
     infos: list[PluginInfo] = []
@@ -333,6 +341,8 @@ def _register_all(pm: pluggy.PluginManager, spec_type: type) -> tuple[Any, ...]:
     for calls in (hooks.register_catalogues(add_catalogue), hooks.register_models(add_model),
                   hooks.register_architectures(add_architecture)):
         for call in calls:
+            if call.output:  # what a plugin printed while registering: on stderr, as at its import (see load)
+                sys.stderr.write(call.output if call.output.endswith("\n") else call.output + "\n")
             if call.failure is not None and call.plugin not in failures:
                 error = call.failure.error
                 failures[call.plugin] = (str(error) if isinstance(error, PluginError) else

@@ -58,6 +58,8 @@ def evaluate(scenario: Scenario, registry: Registry, timeout_s: float | None = D
     for call in hooks.run_finished(result):
         if call.failure is not None:
             result.failures.setdefault("sandbox_run_finished", str(call.failure))
+        if call.output.strip():  # printed after the ledgers' notes were made: said as a warning, not lost
+            result.warnings.append(f"plugin {call.plugin!r} printed in sandbox_run_finished: {' '.join(call.output.split())}")
     return result
 
 
