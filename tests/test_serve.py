@@ -666,3 +666,13 @@ def test_a_row_of_two_units_says_the_unit_in_each_cell_as_the_terminal_table_doe
     (metric,) = [m for m in doc["metrics"] if m["name"] == "compute.delivered"]
     assert metric["unit"] == "(in each)"
     assert metric["cells"]["moonbase"]["t"] == fmt(result.ledgers["moonbase"].get("compute.delivered")) + " POP/s"
+
+
+def test_bridge_refuses_wrongly_typed_fields_with_one_line(client):
+    """`"architecture": ["leo"]` or `"metric": 5` came back as status 200 with an error inside, unlike every other
+    request's wrongly typed field (400)."""
+    for body, message in {'{"s": 0, "metric": 5}': "metric: expected a name (text), got 5",
+                          '{"s": 0, "architecture": ["leo"]}': 'architecture: expected a name (text), got ["leo"]'}.items():
+        r = client.post("/api/bridge", content=body.encode())
+        assert r.status_code == 400, body
+        assert one_line_error(r) == message

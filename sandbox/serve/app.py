@@ -280,10 +280,11 @@ def build_app(settings: Settings) -> Starlette:
             sid = sid_of(doc)
         except StateError as exc:
             return _error(str(exc))
-        metric = str(doc.get("metric") or "cost.per_pflop_day")
-        arch = doc.get("architecture") or None
-        return await guarded(lambda: need_explorer().bridge(sid, doc.get("values", {}), metric,
-                                                            str(arch) if arch else None))
+        metric, arch = doc.get("metric") or "cost.per_pflop_day", doc.get("architecture") or None
+        for key, value in (("metric", metric), ("architecture", arch)):
+            if value is not None and not isinstance(value, str):  # as a wrongly typed field of any other request
+                return _error(f"{key}: expected a name (text), got {json.dumps(value)[:60]}")
+        return await guarded(lambda: need_explorer().bridge(sid, doc.get("values", {}), metric, arch))
 
     def folder(request: Request) -> SweepFolder:
         try:
