@@ -244,6 +244,10 @@ def test_cli_bad_input_is_one_line_exit_2(tmp_path):
                        (["--end-year", "2020"], "error: --end-year 2020 is before the scenario's start year 2027"),
                        (["--seed", "-1"], "error: --seed"),
                        (["--draws", "1000000"], "error: "),
+                       # one nominal world draws nothing: --draws and --seed beside it were silently ignored
+                       (["--nominal", "--draws", "5"], "error: --draws: --nominal evaluates one world at the nominal "
+                                                       "values and draws nothing; give one or the other"),
+                       (["--nominal", "--seed", "3"], "error: --seed: --nominal evaluates one world"),
                        (["--end-year", "soon"], "")):
         res = runner.invoke(cli, ["timeline", str(path), *args], obj={})
         assert res.exit_code == 2, (args, res.output)

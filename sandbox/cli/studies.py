@@ -287,6 +287,10 @@ def timeline_command(ctx: click.Context, scenario: str, end_year: int | None, dr
 
     if draws <= 0:
         fail(f"--draws: expected a whole number >= 1, got {draws}", 2)
+    source = click.get_current_context().get_parameter_source
+    for option, name in (("--draws", "draws"), ("--seed", "seed")):
+        if nominal and source(name) == click.core.ParameterSource.COMMANDLINE:  # one world: nothing is drawn
+            fail(f"{option}: --nominal evaluates one world at the nominal values and draws nothing; give one or the other", 2)
     if seed is not None and seed < 0:
         fail(f"--seed: expected a whole number >= 0, got {seed}", 2)
     s = scenario_or_exit(ctx, scenario)
