@@ -54,7 +54,7 @@ class SharedState:
             changed += _put_back(self.defaults[name], fields, f"models.{name}")
         for name, kept in self.code.items():
             fn = self.model_tables[0][name]
-            if _code(fn) != kept:  # compared by identity: a code object or a defaults tuple put in its place
+            if any(now is not then for now, then in zip(_code(fn), kept, strict=True)):  # a code object put in its place
                 for attr, value in zip(_CODE_ATTRS, kept, strict=True):
                     if value is not _NONE:
                         setattr(fn, attr, value)
@@ -66,20 +66,9 @@ _CODE_ATTRS = ("__code__", "__defaults__", "__kwdefaults__")
 _NONE = object()
 
 
-class _Same(tuple):
-    """A function's code and default arguments, equal to another's only when each is the same object."""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, tuple) and len(self) == len(other) and all(a is b for a, b in zip(self, other, strict=True))
-
-    def __ne__(self, other: object) -> bool:
-        return not self == other
-
-    __hash__ = tuple.__hash__
-
-
-def _code(fn: Any) -> _Same:
-    return _Same(getattr(fn, attr, _NONE) for attr in _CODE_ATTRS)
+def _code(fn: Any) -> tuple[Any, ...]:
+    """A function's code object and default arguments (compared by identity), or ``_NONE`` for those it lacks."""
+    return tuple(getattr(fn, attr, _NONE) for attr in _CODE_ATTRS)
 
 
 def _put_back(obj: Any, fields: dict[str, Any], label: str) -> list[str]:

@@ -103,6 +103,7 @@ def _naming(exc: Exception, where: str) -> Exception:
 #: (3.4e38; no physical system comes near it: the Earth's mass is 6e21 t). A larger one is an impossible input.
 LARGEST = float(np.finfo(np.float32).max)
 
+
 def _number(v: Any) -> bool:
     """A real number, not a bool: a Python or numpy scalar, or a 0-d numpy array of numbers."""
     if isinstance(v, np.ndarray):
