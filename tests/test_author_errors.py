@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import astropy.units as u
@@ -631,3 +632,28 @@ def test_a_print_in_run_finished_is_a_warning_not_lost():
 
     result = api.run({"architectures": {"ground": {}}}, api.registry([("done-printer", Plugin())]))
     assert result.warnings[-1] == "plugin 'done-printer' printed in sandbox_run_finished: finished 1 ledgers"
+
+
+def test_run_fails_only_the_hung_design_at_the_design_time_limit(tmp_path):
+    """`sandbox run` had only the whole run's --timeout: a design that hangs ended the run (nothing written) unless it
+    returned within the 300 s a call may take. --design-timeout, as in `sandbox sweep`, fails that architecture alone."""
+    source = """
+        import time
+
+        from sandbox import ArchitectureSpec, hookimpl
+
+        def design(p, ctx):
+            time.sleep(30)
+
+        @hookimpl
+        def sandbox_register_architectures(register):
+            register(ArchitectureSpec("sleeper", "sleeper", "hangs", (), design))
+    """
+    started = time.monotonic()
+    proc = run_cli(tmp_path, "sleepy_plugin", source, "run", write_scenario(tmp_path, "sleeper"), "--design-timeout", "1",
+                   "--format", "json")
+    assert time.monotonic() - started < 25
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert {r["architecture"] for r in doc["records"]} == {"ground"}
+    assert doc["failures"]["sleeper"].startswith("architecture 'sleeper' (plugin 'sleepy_plugin'): design ")

@@ -18,6 +18,7 @@ from typing import TextIO
 import click
 
 from sandbox.cli.common import (
+    Seconds,
     cannot_write,
     claim_output_folder,
     deadline,
@@ -381,10 +382,13 @@ def schema(ctx: click.Context) -> None:
                    "(not a URL).")
 @click.option("--keep-going", is_flag=True, help="Exit 0 even when an architecture failed (still reported).")
 @click.option("--explain", is_flag=True, help="After the table, show the inputs and sources behind every metric.")
+@click.option("--design-timeout", type=Seconds(), default=300.0, show_default=True,
+              help="Seconds a plugin's design function or hook may take before its architecture is reported as hung, "
+                   "the others evaluated (0: no limit).")
 @timeout_option(600.0)
 @click.pass_context
 def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_going: bool, explain: bool,
-        timeout_s: float) -> None:
+        design_timeout: float, timeout_s: float) -> None:
     """Run SCENARIO and print the comparison with the ground baseline.
 
     --out writes into a new or empty folder, or one an earlier `sandbox run` wrote (it has its
@@ -399,7 +403,7 @@ def run(ctx: click.Context, scenario: str, fmt: str, out_dir: str | None, keep_g
         s = scenario_or_exit(ctx, scenario)
         if out is not None:
             claim_output_folder(out, "run")
-        result = evaluate(s, registry_of(ctx))
+        result = evaluate(s, registry_of(ctx), timeout_s=design_timeout or None)
         claimed: list = []
         if s.claim is not None:
             from sandbox.studies import claims
