@@ -470,7 +470,8 @@ def test_an_element_the_ledger_cannot_take_is_named_with_its_field(fields, expec
     (dict(years_to_service=math.nan), "design: years_to_service: expected a finite number >= 0, got nan"),
     (dict(years_to_service=math.inf), "design: years_to_service: expected a finite number >= 0, got inf"),
     (dict(years_to_service=-2.0), "design: years_to_service: expected a finite number >= 0, got -2.0"),
-    (dict(latency_samples_s=[-1.0, 2.0]), "design: latency_samples_s: expected finite times >= 0 (s), got [-1.0]"),
+    (dict(latency_samples_s=[-1.0, 2.0, math.nan]),
+     "design: latency_samples_s: expected times >= 0 (s; inf for a query never served), got [-1.0, nan]"),
     (dict(link_to_earth_bps=-5.0), "design: link_to_earth_bps: expected a number >= 0 (inf for no link), got -5.0"),
 ])
 def test_a_design_figure_that_cannot_be_a_metric_is_named(fields, expected):

@@ -148,8 +148,8 @@ def type_problem(part: Any, prefix: str = "") -> str:
 
 
 def design_problem(design: Design) -> str:
-    """What is wrong with a design's own figures, as ``field: why`` (``""`` when nothing is): a time to service or
-    a latency sample that is not a finite number >= 0, a link rate below 0 or NaN (each becomes a metric as it is)."""
+    """What is wrong with a design's own figures, as ``field: why`` (``""`` when nothing is): a time to service
+    that is not a finite number >= 0, a latency sample or link rate below 0 or NaN (each becomes a metric as it is)."""
     value = design.years_to_service
     if not (_number(value) and math.isfinite(float(value)) and float(value) >= 0):
         return f"years_to_service: expected a finite number >= 0, got {value!r}"
@@ -157,11 +157,13 @@ def design_problem(design: Design) -> str:
     if not (_number(value) and float(value) >= 0):
         return f"link_to_earth_bps: expected a number >= 0 (inf for no link), got {value!r}"
     samples = design.latency_samples_s
-    if samples is not None:
+    if samples is not None:  # inf: a query never served (a quantile reaching into them is infinite)
         arr = np.asarray(samples)
-        if arr.dtype.kind not in "fiu" or not bool(np.all(np.isfinite(arr) & (arr >= 0))):
-            bad = arr if arr.dtype.kind not in "fiu" else arr[~(np.isfinite(arr) & (arr >= 0))]
-            return f"latency_samples_s: expected finite times >= 0 (s), got {bad.ravel()[:3].tolist()!r}"
+        with np.errstate(invalid="ignore"):
+            good = arr >= 0 if arr.dtype.kind in "fiu" else np.zeros(arr.shape, bool)
+        if not bool(np.all(good)):
+            bad = arr[~good] if arr.dtype.kind in "fiu" else arr
+            return f"latency_samples_s: expected times >= 0 (s; inf for a query never served), got {bad.ravel()[:3].tolist()!r}"
     return ""
 
 
