@@ -62,3 +62,20 @@ mass_kg = 2.0
 cost_usd = 10000
 sources = { peak_ops_per_s = "toy", power_w = "toy", mass_kg = "toy", cost_usd = "toy" }
 """
+
+
+#: A plugin module whose architecture ``sleepy`` hangs in its design (sleeps 60 s): the time limits' test case.
+SLEEPY_PLUGIN = '''
+import time
+from sandbox import hookimpl
+from sandbox.core.architecture import ArchitectureSpec
+
+
+def design(p, ctx):
+    time.sleep(60)
+
+
+@hookimpl
+def sandbox_register_architectures(register):
+    register(ArchitectureSpec("sleepy", "Sleepy", "sleeps in its design", (), design))
+'''

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import astropy.units as u
 import pytest
+from _scenarios import SLEEPY_PLUGIN
 
 from sandbox import api, hookimpl
 from sandbox.core.design import Design, Element, Metric, PowerSystem, Site, ThermalSystem
@@ -638,23 +639,11 @@ def test_a_print_in_run_finished_is_a_warning_not_lost():
 def test_run_fails_only_the_hung_design_at_the_design_time_limit(tmp_path):
     """`sandbox run` had only the whole run's --timeout: a design that hangs ended the run (nothing written) unless it
     returned within the 300 s a call may take. --design-timeout, as in `sandbox sweep`, fails that architecture alone."""
-    source = """
-        import time
-
-        from sandbox import ArchitectureSpec, hookimpl
-
-        def design(p, ctx):
-            time.sleep(30)
-
-        @hookimpl
-        def sandbox_register_architectures(register):
-            register(ArchitectureSpec("sleeper", "sleeper", "hangs", (), design))
-    """
     started = time.monotonic()
-    proc = run_cli(tmp_path, "sleepy_plugin", source, "run", write_scenario(tmp_path, "sleeper"), "--design-timeout", "1",
+    proc = run_cli(tmp_path, "sleepy_plugin", SLEEPY_PLUGIN, "run", write_scenario(tmp_path, "sleepy"), "--design-timeout", "1",
                    "--format", "json")
     assert time.monotonic() - started < 25
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
     assert {r["architecture"] for r in doc["records"]} == {"ground"}
-    assert doc["failures"]["sleeper"].startswith("architecture 'sleeper' (plugin 'sleepy_plugin'): design ")
+    assert doc["failures"]["sleepy"].startswith("architecture 'sleepy' (plugin 'sleepy_plugin'): design ")

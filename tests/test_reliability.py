@@ -20,6 +20,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+from _scenarios import SLEEPY_PLUGIN
 from click.testing import CliRunner
 
 from sandbox.cli import cli
@@ -206,28 +207,11 @@ def test_plugin_command_registration_failure_is_contained(tmp_path, monkeypatch)
 
 
 # --------------------------------------------------------------------------- item 12: command timeouts
-SLEEPY = '''
-import time
-from sandbox import hookimpl
-from sandbox.core.architecture import ArchitectureSpec
-from sandbox.core.design import Design, Element, PowerSystem, Site, ThermalSystem
-
-
-def design(p, ctx):
-    time.sleep(60)
-
-
-@hookimpl
-def sandbox_register_architectures(register):
-    register(ArchitectureSpec("sleepy", "Sleepy", "sleeps in its design", (), design))
-'''
-
-
 @pytest.mark.parametrize("command", [["run"], ["sensitivity"], ["timeline", "--draws", "2", "--end-year", "2030"]])
 def test_every_command_has_a_timeout(tmp_path, monkeypatch, command):
     """On e7401e5: run, sensitivity and timeline had no timeout; a design that hangs now stops the
     command after --timeout with one line and exit 1, and nothing is written."""
-    (tmp_path / "sleepyplug.py").write_text(SLEEPY)
+    (tmp_path / "sleepyplug.py").write_text(SLEEPY_PLUGIN)
     monkeypatch.syspath_prepend(str(tmp_path))
     scenario = tmp_path / "s.toml"
     scenario.write_text("[architectures.sleepy]\n[architectures.ground]\n")

@@ -113,7 +113,7 @@ def _number(v: Any) -> bool:
 
 #: What a design part's field annotation admits: a number (not a bool), a string, a table, or one of the parts.
 _ADMITS: dict[str, tuple[str, Any]] = {
-    "float": ("a number", lambda v: _number(v)),
+    "float": ("a number", _number),
     "int": ("a whole number", lambda v: _number(v) and float(v).is_integer()),
     "str": ("a string", lambda v: isinstance(v, str)),
     "bool": ("True or False", lambda v: isinstance(v, (bool, np.bool_))),
