@@ -877,3 +877,30 @@ def test_a_finite_but_impossible_input_fails_the_run_and_leaves_the_study_point_
     assert pts.columns["ground"]["valid"].tolist() == [True, False]
     assert pts.columns["leo"]["valid"].tolist() == [True, True]
     assert "RuntimeWarning" not in capfd.readouterr().err
+
+
+def test_an_overflowed_input_is_named_as_such_not_as_a_propulsion_limit(registry, tmp_path, capfd):
+    """A chip of 1e300 MW (1e306 W: a finite float) made each LEO satellite's dry mass inf (its arrays are sized for
+    the chips' power), and the run said "141 m/s at Isp 1500 s is beyond a stage that carries its own tanks": the
+    satellite's drag make-up burn, blamed for an input that overflowed. The run now names the dry mass. A quantity that
+    overflows while its unit is converted ("1e300 PFLOPS" is 1e315 FLOP/s, beyond the 1.8e308 of a float) gets the
+    one line naming the key, without numpy's overflow warning before it."""
+    from sandbox import api
+
+    data = {"workload": {"sustained_compute": "100 PFLOPS"}, "architectures": {"leo": {}},
+            "catalogue": {"chips": {"H100-SXM": {"power_w": "1e300 MW"}}}}
+    run = api.run(data, registry)
+    assert "EvaluationError: element 'compute satellite': the dry mass is inf t a unit (beyond 3.4e+38: physically " \
+           "impossible); check the inputs" in run.failures["leo"]
+    assert "Isp" not in run.failures["leo"]
+    capfd.readouterr()
+    for key, text in (("workload.sustained_compute", 'sustained_compute = "1e300 PFLOPS"'),
+                      ("catalogue.chips.H100-SXM.power_w", 'sustained_compute = "1 PFLOPS"\n[catalogue.chips.H100-SXM]\n'
+                                                            'power_w = "1e300 PW"')):
+        path = tmp_path / "overflow.toml"
+        path.write_text(f'[workload]\n{text}\n[architectures.leo]\n')
+        result = sandbox("run", str(path))
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [f"error: {path}: {key}: expected a finite value "
+                                              f"{'> 0' if key.startswith('workload') else '>= 0 W'}, got "
+                                              f"'{'1e300 PFLOPS' if key.startswith('workload') else '1e300 PW'}'"]

@@ -78,7 +78,7 @@ from sandbox.core.catalogue import (
 )
 from sandbox.core.modelset import MODULES
 from sandbox.core.sourced import Sourced
-from sandbox.core.units import QuantityError, parse_quantity, unit_of
+from sandbox.core.units import QuantityError, parse_quantity, unit_of, value_in
 
 _SPEC_KEYS = {"value", "low", "high", "source"}
 _ENTRY_META = {"sources", "ranges"}
@@ -297,7 +297,7 @@ def _model_value(default: Sourced, raw: Any, name: str) -> float:
     """``raw`` as a float in ``default``'s unit, checked for the default's bounds; ``ValueError`` says what was expected."""
     unit = unit_of(default.unit) if default.unit not in ("", "1") else u.dimensionless_unscaled
     try:
-        value = float(parse_quantity(raw, unit).to_value(unit))
+        value = value_in(parse_quantity(raw, unit), unit)
     except QuantityError as exc:
         raise ValueError(str(exc)) from None
     except u.UnitsError:
@@ -529,7 +529,7 @@ def _number(fname: str, raw: Any) -> float:
     unit = unit_of(unit_text) if unit_text else u.dimensionless_unscaled
     if isinstance(raw, str):
         try:
-            value = float(parse_quantity(raw, unit).to_value(unit))
+            value = value_in(parse_quantity(raw, unit), unit)
         except QuantityError as exc:
             raise ValueError(str(exc)) from None
         except u.UnitsError:

@@ -33,7 +33,7 @@ from sandbox.core.architecture import WORKLOAD_KINDS, ArchitectureSpec, Assumpti
 from sandbox.core.catalogue import PRECISIONS
 from sandbox.core.hooks import call_with_timeout, captured_stdout
 from sandbox.core.params import Params, check_value, chip_precision_problem, sourced_text
-from sandbox.core.units import FLOPS, QuantityError, parse_quantity
+from sandbox.core.units import FLOPS, QuantityError, parse_quantity, value_in
 
 if TYPE_CHECKING:
     from sandbox.core.claim import Claim
@@ -434,7 +434,7 @@ def _quantity(table: dict, key: str, full: str, unit: u.UnitBase, default: str, 
     except QuantityError as exc:
         bad(full, str(exc))
         return math.nan
-    value = float(q.to_value(unit))
+    value = value_in(q, unit)
     if not math.isfinite(value) or value < 0 or (positive and value == 0):
         bad(full, f"expected a finite value {'>' if positive else '>='} 0, got {raw!r}")
         return math.nan

@@ -12,6 +12,7 @@ import math
 import re
 
 import astropy.units as u
+import numpy as np
 
 _NAMESPACE: dict[str, u.UnitBase] = {}
 #: One floating-point operation (any precision); FLOP/s is the compute rate.
@@ -192,6 +193,13 @@ def _describe(unit: u.UnitBase) -> str:
 
 def _example(unit: u.UnitBase) -> str:
     return f"1 {unit.to_string()}"
+
+
+def value_in(q: u.Quantity, unit: u.UnitBase) -> float:
+    """``float(q.to_value(unit))``; a value beyond the float range comes out as inf without numpy's overflow warning
+    (the callers refuse a value that is not finite with one line naming the key)."""
+    with np.errstate(over="ignore"):
+        return float(q.to_value(unit))
 
 
 def finite_nonnegative(value: float) -> bool:

@@ -109,6 +109,11 @@ class EvaluationError(Exception):
     """A design could not be evaluated; the message names the element and the cause."""
 
 
+#: The largest metric value, in its display unit, a ledger reports: the float32 range a study's table stores
+#: (3.4e38; no physical system comes near it: the Earth's mass is 6e21 t). A larger one is an impossible input.
+LARGEST = float(np.finfo(np.float32).max)
+
+
 class _Checks:
     """Impossible inputs: raised in a run, masked to NaN per point in a study."""
 
@@ -420,6 +425,9 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     price_per_flight: Any = 0.0
     if el.transport is not None:
         t = el.transport
+        if np.ndim(dry) == 0 and not dry / 1e3 <= LARGEST:  # an overflowed input: say so, not that the Δv is too high
+            raise EvaluationError(f"{where}: the dry mass is {dry / 1e3:.3g} t a unit (beyond {LARGEST:.2g}: physically "
+                                  "impossible); check the inputs")
         vehicle = _lookup(cat.launch_vehicles, "launch_vehicles", t.vehicle, where, inputs)
         if t.dv_after_drop_m_s > 0:
             # the rocket equation for the dry mass, then the tanks, feed and engines that carry the propellant

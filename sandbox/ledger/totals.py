@@ -17,7 +17,7 @@ import numpy as np
 from sandbox.core.design import Design, Metric
 from sandbox.core.params import nearest_precision
 from sandbox.ledger import latency
-from sandbox.ledger.element import HOURS_PER_YEAR, EvaluationError, evaluate_element
+from sandbox.ledger.element import HOURS_PER_YEAR, LARGEST, EvaluationError, evaluate_element
 from sandbox.ledger.inputs import NOMINAL, LedgerInputs
 
 #: Display unit and the factor from the ledger's internal value to it, per metric name prefix.
@@ -97,11 +97,6 @@ def _naming(exc: Exception, where: str) -> Exception:
         return type(exc)(text)
     except Exception:  # noqa: BLE001 - an exception type with another signature
         return ValueError(text)
-
-
-#: The largest metric value, in its display unit, a ledger reports: the float32 range a study's table stores
-#: (3.4e38; no physical system comes near it: the Earth's mass is 6e21 t). A larger one is an impossible input.
-LARGEST = float(np.finfo(np.float32).max)
 
 
 def _number(v: Any) -> bool:
