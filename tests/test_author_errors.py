@@ -626,6 +626,30 @@ def test_a_print_while_a_plugin_is_imported_goes_to_stderr_not_into_the_json(tmp
     assert proc.stderr.splitlines()[:2] == ["loading loud_plugin", "registering"]
 
 
+def test_writes_to_descriptor_1_go_to_stderr_not_into_the_json(tmp_path):
+    """print() is caught, but a C library, os.write(1, ...) or sys.__stdout__ writes to file descriptor 1 directly:
+    those bytes came first on stdout and `--format json` was no JSON. The command line keeps stdout for itself; the
+    plugin's bytes still show, on stderr."""
+    proc = run_cli(tmp_path, "fd_plugin", """
+        import os
+        import sys
+
+        from sandbox import hookimpl
+
+        os.write(1, b"fd write at import\\n")
+
+        @hookimpl
+        def sandbox_run_finished(result):
+            os.write(1, b"fd write when finished\\n")
+            sys.__stdout__.write("dunder stdout when finished\\n")
+            sys.__stdout__.flush()
+    """, "run", write_scenario(tmp_path, "ground"), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert {r["architecture"] for r in doc["records"]} == {"ground"}
+    assert proc.stderr.splitlines()[:3] == ["fd write at import", "fd write when finished", "dunder stdout when finished"]
+
+
 def test_a_print_in_run_finished_is_a_warning_not_lost():
     class Plugin:
         @hookimpl

@@ -190,6 +190,21 @@ def test_the_quick_exit_runs_exit_handlers_and_loses_no_output(tmp_path):
     assert missing.returncode == 2 and missing.stderr.startswith("error: ")
 
 
+def test_a_run_started_with_stdout_closed_writes_its_out_folder_and_exits_0(tmp_path):
+    """Started with file descriptor 1 closed (`sandbox run ... --out DIR >&-`, as a service manager may), Python's
+    sys.stdout is None: the quick exit's flush of it raised AttributeError, a traceback and exit 1 after the folder was
+    written. The folder is written and the exit status is 0."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "run", DEFAULT, "--out", str(out)], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True, timeout=300, preexec_fn=lambda: os.close(1))
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert json.loads((out / "provenance.json").read_text())["scenario"]["path"].endswith("default.toml")
+
+
 def test_compare_names_a_file_once_in_a_warning(tmp_path):
     """A warning about a file already names it and its line: compare does not add the file again."""
     path = tmp_path / "w.toml"

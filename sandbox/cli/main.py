@@ -522,9 +522,40 @@ def _one_line_warnings() -> None:
     warnings.showwarning = show
 
 
+def _stdout_for_the_sandbox_only() -> None:
+    """Keep standard output for what the sandbox writes, so that ``--format json`` and ``csv`` stay parseable.
+
+    Python code that prints goes through ``sys.stdout`` (a plugin's prints are caught there and become notes or
+    ``warning:`` lines), but a C library, ``os.write(1, ...)``, ``sys.__stdout__`` or a child process writes to file
+    descriptor 1 directly. So ``sys.stdout`` is moved to a copy of that descriptor, and descriptor 1 then points at
+    standard error: those writes still show, on stderr. Nothing changes when standard output is not descriptor 1
+    (``CliRunner``, an embedding program) or when either descriptor cannot be copied."""
+    import os
+
+    out = sys.stdout
+    try:
+        if out is None or sys.stderr is None or out.fileno() != 1:
+            return
+        out.flush()
+        copy = os.dup(1)
+    except (AttributeError, OSError, ValueError):
+        return
+    try:
+        sys.stdout = open(copy, "w", encoding=out.encoding, errors=out.errors,  # noqa: SIM115 - stdout, open till exit
+                          buffering=1 if out.line_buffering else -1)
+    except (OSError, ValueError, LookupError):
+        os.close(copy)
+        return
+    try:
+        os.dup2(2, 1)
+    except OSError:  # descriptor 1 unchanged: write to it as before
+        sys.stdout = out
+
+
 def main() -> None:
     """Console-script entry point."""
     _one_line_warnings()
+    _stdout_for_the_sandbox_only()
     try:
         cli(obj={})
     except SystemExit as exc:
@@ -558,8 +589,9 @@ def _leave(code: object) -> None:
         return
     atexit._run_exitfuncs()  # they run once: a normal exit after this finds none left
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: started with that descriptor closed
+                stream.flush()
     except (OSError, ValueError):
         return
     os._exit(code)
