@@ -199,8 +199,8 @@ def test_a_run_started_with_stdout_closed_writes_its_out_folder_and_exits_0(tmp_
     import sys
 
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "-m", "sandbox", "run", DEFAULT, "--out", str(out)], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=300, preexec_fn=lambda: os.close(1))
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "run", DEFAULT, "--out", str(out)], capture_output=True,
+                          text=True, timeout=300, preexec_fn=lambda: os.close(1))
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     assert json.loads((out / "provenance.json").read_text())["scenario"]["path"].endswith("default.toml")
 

@@ -128,3 +128,39 @@ def test_a_loop_of_links_is_refused():
     finally:
         LOOP = False
     assert "power links form a loop" in result.failures["c"]
+
+
+def _own_plant_registry(site_kind: str):
+    """One hall of 100 toy chips (1 kW each, no host) at PUE 1.5 on its own reactor, at a site of ``site_kind``."""
+    def design(p, ctx):
+        site = Site("hall", kind=site_kind, radiation_environment="ground" if site_kind != "orbit" else "leo-550")
+        return Design(elements=[Element(name="hall", count=1, chip="T-GPU", chips_per_unit=100, utilisation=0.5, site=site,
+                                        power=PowerSystem(source="T-reactor"), lifetime_years=10.0,
+                                        thermal=ThermalSystem(kind="facility", pue=1.5))])
+
+    @hookimpl
+    def register_architecture(register):
+        register(ArchitectureSpec("own-plant", "Own plant", "test", (), design))
+
+    hooks = types.SimpleNamespace(sandbox_register_catalogues=sandbox_register_catalogues,
+                                  sandbox_register_architectures=register_architecture)
+    return api.registry([("own", hooks)])
+
+
+def test_a_facility_on_its_own_source_generates_its_cooling_too():
+    """A facility's cooling plant (PUE − 1 of its heat) was supplied only through the grid or a power link: on its own
+    reactor or array it ran on nothing (a hall of 100 kW at PUE 1.5 generated 100 kW, not 150 kW). By hand: heat =
+    load = 100 kW (no PMAD loss on the ground), cooling 0.5 × 100 kW, generation 150 kW, priced at 1 USD/W."""
+    result = api.run({"architectures": {"h": {"type": "own-plant"}}}, _own_plant_registry("ground"))
+    lg = result.ledgers["h"]
+    assert lg.get("thermal.cooling_power") == pytest.approx(0.5 * LOAD / 1e6, rel=1e-12)
+    assert lg.get("power.generation") == pytest.approx(1.5 * LOAD / 1e6, rel=1e-12)
+    assert lg.get("capex.power") == pytest.approx(1.5 * LOAD * 1.0 / 1e6, rel=1e-12)
+    assert lg.get("energy.use") == pytest.approx(1.5 * LOAD * 8766.0 / 1e9, rel=1e-12)  # W × h/yr → GWh/yr
+
+
+def test_a_facility_in_orbit_is_refused():
+    """A cooling plant by PUE sheds heat to air or water: in orbit it cooled a hall for free of any radiator."""
+    result = api.run({"architectures": {"h": {"type": "own-plant"}}}, _own_plant_registry("orbit"))
+    assert result.failures["h"].endswith("element 'hall': thermal.kind: 'facility' is a cooling plant by PUE, shedding "
+                                         "heat to air or water, which an orbit has none of: use 'radiator'")

@@ -354,6 +354,8 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     else:
         raise EvaluationError(f"{where}: thermal kind must be 'radiator', 'facility' or 'none', got {th.kind!r}")
 
+    # what the element's own source delivers: its supply and, for a facility, the cooling plant's power
+    own_w = supply_w + cooling_w
     array_area = power_mass = power_capex = storage_j = storage_mass = storage_capex = 0.0
     generation_w: Any = 0.0
     grid_w: Any = 0.0
@@ -367,12 +369,12 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         if dark and storage is None:
             raise EvaluationError(f"{where}: solar power at a site with dark periods needs a storage power source")
         if site.solar_capacity_factor > 0:  # weather and nights: rated at STC for the site's measured yearly yield
-            generation_w = m.power.array_rating_for_capacity_factor_w(supply_w, site.solar_capacity_factor,
+            generation_w = m.power.array_rating_for_capacity_factor_w(own_w, site.solar_capacity_factor,
                                                                       site.eclipse_fraction, rte) / pmad
             flux, pointing = m.value("power.stc_irradiance_w_m2"), 1.0  # the capacity factor holds the orientation
             rated_flux = flux
         else:
-            generation_w = m.power.array_power_required_w(supply_w, worst_eclipse(site), rte) / pmad
+            generation_w = m.power.array_power_required_w(own_w, worst_eclipse(site), rte) / pmad
             flux, pointing = float(m.power.solar_flux_w_m2(site.sun_distance_au, m.value("power.solar_constant_w_m2"))), mv("power.pointing_factor")
             rated_flux = m.value("power.solar_constant_w_m2")  # space cells are rated at AM0, 1 AU
         eta, cell_packing = chk.need(src, "efficiency"), chk.need(src, "packing_factor")
@@ -383,14 +385,14 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         rated_w = m.power.array_rating_w(array_area, rated_flux, eta, cell_packing)
         power_capex = chk.need(src, "cost_usd_per_w") * rated_w
     elif kind in ("fission", "radioisotope", "beamed", "fuel"):
-        generation_w = supply_w / pmad
+        generation_w = own_w / pmad
         if in_space:
             power_mass = m.power.generator_mass_kg(generation_w, chk.need(src, "specific_power_w_per_kg"))
         power_capex = chk.need(src, "cost_usd_per_w") * generation_w
     elif kind != "grid":
         raise EvaluationError(f"{where}: power source {src.name!r} of kind {kind!r} cannot supply an element")
     if storage is not None and site.longest_dark_s > 0:
-        storage_j = m.power.storage_energy_j(supply_w, site.longest_dark_s, chk.need(storage, "depth_of_discharge"))
+        storage_j = m.power.storage_energy_j(own_w, site.longest_dark_s, chk.need(storage, "depth_of_discharge"))
         if in_space:
             storage_mass = m.power.storage_mass_kg(storage_j, chk.need(storage, "specific_energy_wh_per_kg"))
         storage_capex = storage_j / J_PER_KWH * chk.need(storage, "cost_usd_per_kwh")
@@ -654,11 +656,12 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
                     + (f"storage loss {v['storage_heat_w']:.4g} W (supply × eclipse {site.eclipse_fraction:.4g} [site] × "
                        f"(1/{v['rte']:g} − 1) [{getattr(storage, 'name', '-')}]) + " if v["storage_heat_w"] else "") +
                     f"link losses here {v['export_heat_w'] + v['import_heat_w']:.4g} W (exported power is not heat)")
+    own = f"supply {v['supply_w']:.4g} W" + (f" + cooling {v['cooling_w']:.4g} W" if v["cooling_w"] else "")
     if skind == "link":
         trace["power.imported"] = (f"{count:g} × {v['demand_w']:.4g} W: the element's load, its cooling and what it passes on "
                                    "through its own links, delivered by a power link")
     elif skind == "solar" and site.solar_capacity_factor > 0:
-        trace["power.generation"] = (f"rated output: array_rating_for_capacity_factor_w(supply {v['supply_w']:.4g} W, capacity factor "
+        trace["power.generation"] = (f"rated output: array_rating_for_capacity_factor_w({own}, capacity factor "
                                      f"{site.solar_capacity_factor:.4g} [site], share through storage {site.eclipse_fraction:.4g} [site], "
                                      f"round trip {v['rte']:g} [{getattr(storage, 'name', '-')}])")
         trace["power.array_area"] = (f"array_area_m2({v['generation_w']:.4g} W, rated at {v['flux']:.0f} W/m2 "
@@ -666,7 +669,7 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
                                      f"degradation {src.degradation_per_year:g}/yr [{src.name}], life {float(cc['life']):.3g} yr; "
                                      f"orientation and weather are in the capacity factor) × {count:g}")
     elif skind == "solar":
-        trace["power.generation"] = (f"array_power_required_w(supply {v['supply_w']:.4g} W, eclipse fraction of the darkest "
+        trace["power.generation"] = (f"array_power_required_w({own}, eclipse fraction of the darkest "
                                      f"orbit {worst_eclipse(site):.4g} [site], round trip {v['rte']:g} [{getattr(storage, 'name', '-')}]) / PMAD {pmad:g} "
                                      "[power.pmad_efficiency]")
         trace["power.array_area"] = (f"array_area_m2({v['generation_w']:.4g} W, flux {v['flux']:.1f} W/m2 at {site.sun_distance_au:g} AU "
@@ -674,9 +677,9 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
                                      f"degradation {src.degradation_per_year:g}/yr [{src.name}], life {float(cc['life']):.3g} yr, "
                                      f"pointing [power.pointing_factor]) × {count:g}")
     elif skind != "grid":
-        trace["power.generation"] = f"supply {v['supply_w']:.4g} W / PMAD {pmad:g} [power.pmad_efficiency] ({src.kind} {src.name})"
+        trace["power.generation"] = f"{own} / PMAD {pmad:g} [power.pmad_efficiency] ({src.kind} {src.name})"
     if storage is not None and site.longest_dark_s > 0:
-        trace["power.storage_energy"] = (f"storage_energy_j(supply {v['supply_w']:.4g} W, longest dark {site.longest_dark_s:.4g} s [site], "
+        trace["power.storage_energy"] = (f"storage_energy_j({own}, longest dark {site.longest_dark_s:.4g} s [site], "
                                          f"depth of discharge {storage.depth_of_discharge:g} [{storage.name}]) × {count:g}")
     if th.kind == "radiator":
         trace["thermal.radiator_area"] = (f"radiator_area_m2(heat {v['heat_w']:.4g} W , {th.temperature_k:g} K, emissivity "

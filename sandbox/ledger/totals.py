@@ -179,6 +179,9 @@ def element_problem(el: Any, registry: Any) -> str:
         return f"site.kind: expected one of {', '.join(SITE_KINDS)}, got {site.kind!r}"
     if site.link_path not in LINK_PATHS:
         return f"site.link_path: expected one of {', '.join(LINK_PATHS)}, got {site.link_path!r}"
+    if getattr(el.thermal, "kind", None) == "facility" and site.kind == "orbit":
+        return ("thermal.kind: 'facility' is a cooling plant by PUE, shedding heat to air or water, which an orbit has "
+                "none of: use 'radiator'")
     for label, value in (("utilisation", el.utilisation), ("site.eclipse_fraction", site.eclipse_fraction),
                          ("site.solar_capacity_factor", site.solar_capacity_factor),
                          ("throughput_factor", el.throughput_factor), ("host_fraction", el.host_fraction)):
