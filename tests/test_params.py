@@ -82,6 +82,18 @@ def test_from_sourced_carries_range_and_source():
     assert q.kind == "quantity" and check_value(q, q.default).to_value(u.W / u.m**2) == 1361.0
 
 
+def test_from_sourced_takes_a_narrower_range_or_another_source_from_its_caller():
+    """from_sourced(..., low=, high=) raised "Param() got multiple values for keyword argument 'low'": a plugin could
+    not narrow a shared default's range (a radiator kept above a 302 K sink). The caller's fields win; the default's
+    value, unit and name in the shared model stay (a [models] override still reaches the parameter)."""
+    s = Sourced(330.0, "K", "Gilmore, Spacecraft Thermal Control Handbook (2002)", 300.0, 350.0)
+    p = from_sourced("radiator_temperature", s, "Radiator temperature", low="310 K", high="345 K")
+    assert (p.default, p.low, p.high, p.unit, p.source) == ("330.0 K", "310 K", "345 K", "K", s.source)
+    q = from_sourced("pue", Sourced(1.58, "", "Uptime 2023", low=1.1, high=2.0), "PUE", source="Own survey", low=1.2,
+                     high=1.9, minimum=1.0)
+    assert (q.default, q.low, q.high, q.source) == (1.58, 1.2, 1.9, "Own survey")
+
+
 def test_params_si_access():
     p = Params({"altitude": 550 * u.km, "count": 12})
     assert p.si("altitude") == 550_000.0

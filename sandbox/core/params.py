@@ -216,14 +216,19 @@ def from_sourced(name: str, default: Sourced, description: str, **kwargs: Any) -
 
     Dimensionless defaults become numbers; others become quantity strings in the Sourced unit. When
     ``default`` is one of the shared model's defaults, the parameter records its name
-    (:attr:`Param.model_default`), so a scenario's ``[models]`` override reaches it.
+    (:attr:`Param.model_default`), so a scenario's ``[models]`` override reaches it. Any :class:`Param` field
+    given in ``kwargs`` replaces the one taken from ``default`` (e.g. ``low=``/``high=`` to narrow the range).
     """
-    kwargs.setdefault("model_default", model_default_name(default))
+    fields: dict[str, Any] = {"model_default": model_default_name(default), "source": default.source}
     if default.unit in ("", "1"):
-        return Param(name, float(default.nominal), description, source=default.source,
-                     low=default.low, high=default.high, **kwargs)
-    return Param(name, sourced_text(default.nominal, default.unit), description, unit=default.unit, source=default.source,
-                 low=sourced_text(default.low, default.unit), high=sourced_text(default.high, default.unit), **kwargs)
+        fields.update(low=default.low, high=default.high)
+        value: Any = float(default.nominal)
+    else:
+        fields.update(unit=default.unit, low=sourced_text(default.low, default.unit),
+                      high=sourced_text(default.high, default.unit))
+        value = sourced_text(default.nominal, default.unit)
+    fields.update(kwargs)  # any field the caller gives wins: a narrower low/high, another source
+    return Param(name, value, description, **fields)
 
 
 def sourced_text(value: float | None, unit: str) -> Any:
