@@ -278,3 +278,23 @@ def test_a_second_run_into_its_folder_removes_the_first_runs_other_tornados(tmp_
                                        "tornado-leo.png/.svg"]
     assert json.loads((out / ".sandbox-output.json").read_text(encoding="utf-8"))["files"] == [
         "sensitivity.csv", "sensitivity.parquet", "tornado-ground.png", "tornado-ground.svg"]
+
+
+def test_a_design_failing_at_a_moved_parameter_names_the_value(registry):
+    """A study point whose architecture parameter made the design fail said only "a radiator at 150 K absorbs more than
+    it emits at this site": the reader had to guess which input, at which end, broke it. The error names the
+    parameter values of the failed design. The point at the default (330 K) is the run's number; the 150 K point
+    is empty: a two-sided radiator at 150 K emits 2 × 0.9 × 5.670e-8 × 150^4 = 51.7 W/m², less than the 118 W/m² a
+    panel absorbs at 650 km (Earth IR and albedo)."""
+    from sandbox import api
+    from sandbox.core.scenario import validate
+    from sandbox.ledger import batch
+
+    data = {"workload": {"sustained_compute": "100 PFLOPS"}, "architectures": {"leo": {}}}
+    result = batch.evaluate_points(validate(data, registry), registry,
+                                   {"leo.radiator_temperature": np.array([330.0, 150.0])}, 2)
+    assert result.errors["leo"] == ["architecture 'leo' (plugin 'leo'): EvaluationError: element 'compute satellite': a "
+                                    "radiator at 150 K absorbs more than it emits at this site (at leo.radiator_temperature "
+                                    "= 150 K)"]
+    cost = result.columns["leo"]["cost.per_pflop_day"]
+    assert cost[0] == api.run(data, registry).ledgers["leo"].get("cost.per_pflop_day") and np.isnan(cost[1])

@@ -85,6 +85,21 @@ def _groups(run: ArchitectureRun, arch_keys: Mapping[str, np.ndarray], n: int) -
             for values, idx in groups.values()]
 
 
+def _at(run: ArchitectureRun, overrides: tuple) -> str:
+    """`` (at leo.altitude = 400 km)``: the parameter values of a design that failed where the study moves them."""
+    if not overrides:
+        return ""
+    parts = []
+    for name, value in overrides:
+        try:
+            unit = run.spec.param(name).unit
+        except KeyError:
+            unit = ""
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        parts.append(f"{run.instance}.{name} = {shown}{' ' + unit if unit else ''}")
+    return f" (at {', '.join(parts)})"
+
+
 def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.ndarray], n: int,
                     design_timeout_s: float | None = DEFAULT_TIMEOUT_S) -> PointResults:
     """Evaluate every architecture of ``scenario`` at ``n`` points given as override arrays."""
@@ -126,7 +141,7 @@ def evaluate_points(scenario: Scenario, registry: Any, points: Mapping[str, np.n
             design_reads = engine.known_union(design_reads, res.reads)
             entries = engine.known_union(entries, res.catalogue_reads)
             if res.error:
-                errors.append(res.error)
+                errors.append(res.error + _at(run, overrides))
                 row_errors[idx] = res.error
                 continue
             notes += [x for x in res.notes + design_read_notes(res, moved, moved_entries) if x not in notes]
