@@ -101,7 +101,9 @@ PARAMS = (
     from_sourced("lifetime", models.cost.DEFAULTS["hardware_lifetime_years"], "Design life of the station's compute.",
                  exclusive_minimum=True, maximum=30.0),
     Param("vehicle", "Starship", "Launch vehicle to LEO (a catalogue vehicle).", catalogue="launch_vehicles", kind="string"),
-    Param("assembly_altitude", "400 km", "LEO altitude where the station is assembled before it leaves.", unit="km",
+    Param("assembly_altitude", "400 km", "LEO altitude where the station is assembled before it leaves: the start of an "
+          "electric spiral and of the Hohmann lower bound (a chemical transfer uses the published Δv from LEO, "
+          "which states no altitude).", unit="km",
           source="Assumption: ISS-like assembly altitude (ISS ~400-420 km, NASA)", low="300 km", high="600 km",
           minimum=150.0, maximum=2000.0),
     Param("propulsion", "chemical", "Transfer and station-keeping propulsion. Default chemical: an electric spiral "
@@ -289,7 +291,10 @@ def design(p: Params, ctx: Context) -> Design:
     else:
         transfer, isp = published, p.si("chemical_isp")
         notes.append(f"transfer: impulsive Δv {published:,.0f} m/s is the published figure for {point} (approximation; "
-                     "no CR3BP transfer design); a chemical stage with the station's propellant launched as cargo")
+                     "no CR3BP transfer design); a chemical stage with the station's propellant launched as cargo; the "
+                     "figure is from low Earth orbit at no stated altitude, so assembly_altitude "
+                     f"({leo / 1e3:.0f} km) moves only its lower bound, the first Hohmann burn ({hoh_dv1:,.0f} m/s), and an "
+                     "electric spiral")
     dv_total = transfer + system_sk * life
     metrics += [
         Metric("transfer.dv_used", transfer, "m/s", approximation=True,

@@ -95,6 +95,23 @@ def test_electric_transfer_and_published_impulsive_figure():
     assert e.get("mass.propellant") == pytest.approx(dry * math.expm1((edel + 100) / (2600 * G0)), rel=1e-6)
 
 
+def test_assembly_altitude_moves_the_hohmann_bound_and_the_note_says_the_chemical_transfer_does_not_follow_it():
+    """A chemical transfer uses the published 3.77 km/s from LEO, which states no altitude: assembly_altitude at 1,000 km
+    left every cost unchanged without a word. The note says what it moves: the first Hohmann burn from 7,378 km,
+    sqrt(2 mu d / (r1 (r1 + d))) − sqrt(mu / r1) = 2.929 km/s (3.066 km/s from 400 km)."""
+    res = run_standard('[architectures.c]\ntype = "lagrange"\nassembly_altitude = "1000 km"\n')
+    c = res.ledgers["c"]
+    d = c.get("point.distance_from_earth")
+    r1 = RE + 1000
+    hoh1 = (math.sqrt(2 * MU * d / (r1 * (r1 + d))) - math.sqrt(MU / r1)) * 1000
+    assert hoh1 == pytest.approx(2929, abs=1)
+    assert c.get("transfer.dv_hohmann_departure") == pytest.approx(hoh1, rel=1e-6)
+    assert c.get("transfer.dv_used") == 3770.0
+    (note,) = [n for n in c.notes if n.startswith("transfer: impulsive")]
+    assert note.endswith("the figure is from low Earth orbit at no stated altitude, so assembly_altitude (1000 km) moves "
+                         f"only its lower bound, the first Hohmann burn ({hoh1:,.0f} m/s), and an electric spiral")
+
+
 def test_worst_shadow_crossing_against_a_lunar_eclipse():
     """Umbra radius behind Earth at distance x: r = R − x (R_sun − R)/AU (similar triangles). The Moon itself
     (384,400 km) crosses it at ~2π·384,400 km / 29.53 d = 0.947 km/s; its centre spends (2·4,600 km)/0.947 ≈ 2.70 h
