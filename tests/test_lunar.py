@@ -147,3 +147,22 @@ def test_rfc_entry_is_sourced():
         assert e.sources[name]
         lo, hi = e.ranges[name]
         assert lo <= getattr(e, name) <= hi
+
+
+def test_the_site_and_its_rim_plant_are_paid_off_over_the_compute_life_and_a_note_says_why():
+    """The ground's building and plant are recovered over their own lives (they serve several generations of servers);
+    no architecture lands a second generation on the Moon, so the lunar hall and its rim plant are paid off over the
+    compute's life, here 8 years, with a note. Hand check of the rim's line: annualised cost = capex r / (1 − (1 + r)^−8)
+    + opex at r = 0.08."""
+    led = run({"site": "psr", "power": "rim-cable", "lifetime": "8 yr"}).ledgers["x"]
+    (rim,) = [line for line in led.metric("cost.annual").inputs if line.startswith("rim array: ")]
+    assert rim.endswith("discount 0.08 [assumptions], life 8 yr)")
+    (note,) = [n for n in led.notes if n.startswith("life: ")]
+    assert note.startswith("life: the hall and its power plant (the rim array, its storage and the cable) are paid off "
+                           "over the compute's 8-year life, not a plant's own")
+    capex, opex = (float(rim.split(what)[1].split(" ")[0]) for what in ("capex ", "opex "))
+    hall = [line for line in led.metric("cost.annual").inputs if line.startswith("lunar data hall")][0]
+    hall_capex, hall_opex = (float(hall.split(what)[1].split(" ")[0]) for what in ("capex ", "opex "))
+    crf = 0.08 / (1 - 1.08 ** -8)
+    gs = 5e6  # cost.ground_segment_cost_usd_per_year
+    assert led.get("cost.annual") * 1e6 == pytest.approx((capex + hall_capex) * crf + opex + hall_opex + gs, rel=1e-3)

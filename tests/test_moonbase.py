@@ -257,3 +257,15 @@ def test_a_good_departure_still_runs_from_the_command_line(tmp_path):
     assert records["trajectory.v_inf_earth"] == pytest.approx(3.1644, rel=0.03)
     v_inf = moonbase._transfer("mars", "1996-11-07T00:00:00", 309.0)[0]
     assert records["trajectory.v_inf_earth"] == v_inf / 1e3
+
+
+def test_the_base_and_its_plant_are_paid_off_over_the_campaign_and_a_note_says_why():
+    """The fission plant's design life is longer than the campaign, but the base serves that campaign alone: every
+    element is recovered over campaign_years (here 4), with a note."""
+    led = run({"campaign_years": 4})
+    lines = led.metric("cost.annual").inputs
+    assert sum(line.startswith("Moonbase Alpha") for line in lines) == 2  # the base and the plant
+    assert all(line.endswith("life 4 yr)") for line in lines if line.startswith("Moonbase Alpha"))
+    (note,) = [n for n in led.notes if n.startswith("life: ")]
+    assert note == ("life: the base, the driver and the plant are paid off over the 4-year campaign, not the plant's own "
+                    "design life: they serve that campaign alone (docs/models.md, one envelope)")

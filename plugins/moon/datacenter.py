@@ -272,6 +272,11 @@ def design(p: Params, ctx: Context) -> Design:
                           approximation=True))
     notes.append("latency path: round-trip light time at the mean Earth–Moon distance (356,500-406,700 km over the "
                  "orbit); the near side sees Earth always, a PSR needs a relay or a rim antenna (not modelled)")
+    notes.append(f"life: the hall and its power plant ({'the rim array, its storage and the cable' if rim is not None else 'at the hall'}) "
+                 f"are paid off over the compute's {p.si('lifetime') / surface.YEAR_S:g}-year life, not a plant's own "
+                 "(the ground's building and plant serve several generations of servers and are recovered over their own "
+                 "lives): no servicing lands a next generation of servers here, so the site serves one (docs/models.md, "
+                 "one envelope)")
     notes.append("dominant assumptions: the power option and site illumination (storage mass), the radiator design "
                  "case (equatorial noon vs PSR), the Starship dry mass/Isp (tankers per landing) and the production "
                  "class's price per kg of hardware")

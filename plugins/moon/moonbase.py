@@ -537,6 +537,8 @@ def design(p: Params, ctx: Context) -> Design:
         "dominant assumptions: probe mass × exit speed² / driver efficiency (energy), the acceleration limit (track "
         "length and mass), track mass per metre, and the production class's price per kg of shipped hardware",
         "moonbase delivers probes, not a data center: its cost per PFLOP-day is not comparable with a data hall",
+        f"life: the base, the driver and the plant are paid off over the {int(p.campaign_years)}-year campaign, not the "
+        "plant's own design life: they serve that campaign alone (docs/models.md, one envelope)",
     ]
     return Design(elements=[probes, base, plant], years_to_service=p.si("years_to_service") / YEAR_S, metrics=metrics,
                   notes=notes, power_links=[feed])
