@@ -422,3 +422,18 @@ planes = 1
     # case (asked in view, answered in the same contact) plus 60 s; before, some did
     assert base.samples_s.min() < base.best_s + 60.0
     assert late.samples_s.min() >= base.best_s + 60.0
+
+
+def test_the_site_type_note_names_only_what_auto_chose():
+    """The note said "power technology by site type: array GaAs-ROSA, storage Li-ion-space" when the scenario had
+    chosen the array itself: only the storage was the site type's pick (Li-ion in orbit, shallow-cycled where an orbit
+    has 300 or more eclipses a year, as this one does)."""
+    notes = {}
+    for label, arch in (("auto", {}), ("array", {"solar_array": "GaAs-ROSA"}),
+                        ("both", {"solar_array": "GaAs-ROSA", "storage": "Li-ion-space-deep"})):
+        r = api.run({"workload": {"sustained_compute": "100 PFLOPS"}, "architectures": {"leo": arch}})
+        notes[label] = [n for n in r.ledgers["leo"].notes if "by site type" in n]
+    where = "element 'compute satellite': power technology by site type: "
+    assert notes["auto"] == [where + "array Si-COTS, storage Li-ion-space (docs/models.md, one envelope)"]
+    assert notes["array"] == [where + "storage Li-ion-space (docs/models.md, one envelope)"]
+    assert notes["both"] == []

@@ -586,9 +586,10 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     totals = {k: float(v) for k, v in totals.items()}
     if has_electronics and float(cc["tid_life"]) < el.lifetime_years:
         notes.append(f"{where}: total dose limits life to {_years(float(cc['tid_life']))} yr (design life {el.lifetime_years:g} yr)")
-    if source_name != el.power.source or storage_name != el.power.storage:
-        notes.append(f"{where}: power technology by site type: array {source_name}"
-                     + (f", storage {storage_name}" if storage_name else "") + " (docs/models.md, one envelope)")
+    chosen = ([f"array {source_name}"] if source_name != el.power.source else []) + (
+        [f"storage {storage_name}"] if storage_name != el.power.storage else [])  # only what "auto" resolved
+    if chosen:
+        notes.append(f"{where}: power technology by site type: {', '.join(chosen)} (docs/models.md, one envelope)")
     _explain(trace, el, cc, src, storage, vehicle, m, inputs, {
         "count": count, "n_chips": n_chips, "chip_w": float(chip_w), "host_w": float(host_w), "host_kg": float(host_kg),
         "host_usd": float(host_usd), "load_w": float(load_w), "rte": float(rte), "pmad": float(pmad), "flux": flux,
