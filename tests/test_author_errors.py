@@ -446,7 +446,8 @@ def _one_element_plugin(design_fields=None, **fields):
     (dict(site=Site("hall", kind="stratosphere")),
      "site.kind: expected one of ground, orbit, surface, got 'stratosphere'"),
     (dict(utilisation=30.0), "utilisation: expected a fraction from 0 to 1, got 30.0"),
-    (dict(lifetime_years=5 * 3.15576e7), "lifetime_years: expected a design life above 0 and at most 100 years"),
+    (dict(lifetime_years=5 * 3.15576e7), "lifetime_years: expected a design life above 0 and at most 100 years, got "
+                                         '157788000.0 (p.si() gives seconds: pass years, e.g. p.lifetime.to_value("yr"))'),
     (dict(chip="H100"), "chip: no chip named 'H100' in the catalogues; did you mean"),
     (dict(site=Site("hall", kind="ground", radiation_environment="stratosphere")),
      "element 'hall': unknown radiation environment 'stratosphere'"),

@@ -194,7 +194,7 @@ def element_problem(el: Any, registry: Any) -> str:
     life = el.lifetime_years
     if not (isinstance(life, numbers.Real) and 0.0 < life <= MAX_LIFETIME_YEARS):
         return (f"lifetime_years: expected a design life above 0 and at most {MAX_LIFETIME_YEARS:g} years, got {life!r} "
-                "(p.si() gives seconds: divide by the seconds in a year)")
+                '(p.si() gives seconds: pass years, e.g. p.lifetime.to_value("yr"))')
     return ""
 
 
