@@ -65,6 +65,9 @@ G0 = 9.80665  # standard gravity, m/s² (3rd CGPM 1901, exact)
 
 #: Mean heliocentric distances (AU) of the destinations: NASA GSFC Planetary Fact Sheet (semi-major axes).
 PLANET_AU = {"mars": 1.524, "venus": 0.723, "jupiter": 5.204}
+#: Orbital eccentricities of the destinations: NASA GSFC Planetary Fact Sheet. A probe that stays at its planet sees
+#: the Sun from a (1 − e) to a (1 + e): arrays are sized at aphelion (least sunlight), radiators at perihelion (most).
+PLANET_ECCENTRICITY = {"mars": 0.0935, "venus": 0.0068, "jupiter": 0.0487}
 
 #: The model default holding each production class's hardware price per kg.
 _CLASS_RATE = {"mass-produced": "cost.hardware_usd_per_kg_mass_produced",
@@ -464,11 +467,14 @@ def design(p: Params, ctx: Context) -> Design:
         notes.append(f"{p.probe_chip} has no {ctx.workload.precision} figure: probe compute counted at {precision}")
     radiator = ThermalSystem(kind="radiator", temperature_k=p.si("radiator_temperature"),
                              emissivity=p.radiator_emissivity, areal_density_kg_m2=p.si("radiator_areal_density"))
-    sun_au = facts["sun_au"]
+    ecc = PLANET_ECCENTRICITY.get(p.target, 0.0)
+    sun_au = facts["sun_au"] * (1.0 + ecc)  # the arrays' design case: aphelion
+    where_sun = (f"{sun_au:.3g} AU from the Sun at {p.target.capitalize()}'s aphelion (arrays; radiators at perihelion, "
+                 f"{facts['sun_au'] * (1.0 - ecc):.3g} AU)" if ecc else f"{sun_au:g} AU from the Sun")
     use_rtg = sun_au > float(p.rtg_beyond.to_value(u.AU))
     probe_power = PowerSystem(source=p.rtg if use_rtg else p.solar_array, bus_power_fraction=0.0)
     space = ctx.models.value("thermal.deep_space_temperature_k")
-    flux = float(ctx.models.power.solar_flux_w_m2(sun_au, ctx.models.value("power.solar_constant_w_m2")))
+    flux = float(ctx.models.power.solar_flux_w_m2(facts["sun_au"] * (1.0 - ecc), ctx.models.value("power.solar_constant_w_m2")))
     probe_absorbed = float(ctx.models.thermal.absorbed_flux_w_m2(p.radiator_absorptivity, p.radiator_emissivity, flux,
                                                                  p.radiator_sun_factor, 0.0, 0.0, 0.0))
     env_name = "cislunar" if p.target in ("llo", "escape", "v_inf") else "interplanetary"
@@ -483,7 +489,7 @@ def design(p: Params, ctx: Context) -> Design:
         failure_rate_per_year=float(p.probe_failure_rate.to_value(1 / u.yr)),
         shielding_g_cm2=float(p.probe_shielding.to_value(u.g / u.cm**2)),
         lifetime_years=p.si("probe_lifetime") / YEAR_S,
-        site=Site(name=f"{p.target} ({sun_au:g} AU)", kind="orbit", sun_distance_au=sun_au, radiator_sink_k=space,
+        site=Site(name=f"{p.target} ({sun_au:.3g} AU)", kind="orbit", sun_distance_au=sun_au, radiator_sink_k=space,
                   absorbed_w_m2=probe_absorbed, distance_to_earth_m=facts["earth_distance_m"],
                   radiation_environment=env_name),
         power=probe_power,
@@ -528,9 +534,9 @@ def design(p: Params, ctx: Context) -> Design:
     notes += [
         "probes: only the electronics, power and radiators are shipped from Earth; structure, kick stage and "
         "propellant are assumed made on the Moon (ISRU cost and mass not in the ledger)",
-        f"probes at {sun_au:g} AU use {'the RTG' if use_rtg else 'solar arrays'}; radiation environment "
+        f"probes at {where_sun} use {'the RTG' if use_rtg else 'solar arrays'}; radiation environment "
         f"'{env_name}' (cruise): the Jovian belts are NOT modelled" if p.target == "jupiter" else
-        f"probes at {sun_au:g} AU use {'the RTG' if use_rtg else 'solar arrays'}; radiation environment '{env_name}'",
+        f"probes at {where_sun} use {'the RTG' if use_rtg else 'solar arrays'}; radiation environment '{env_name}'",
         "the plant feeds the base through a power link: base_load + the driver's draw at its full cadence (min(charge "
         "power, energy per launch / shortest interval)) day and night; the driver's GW pulses come from its buffer; "
         "the probes' kinetic energy leaves the base as work, the driver's losses are heat",
