@@ -237,3 +237,109 @@ def test_a_plugin_rewriting_a_shared_models_code_fails_alone():
     for name in ("leo", "ground"):
         assert [(m.name, m.value) for m in result.ledgers[name].metrics if not m.name.endswith(".vs_baseline")] == [
             (m.name, m.value) for m in plain.ledgers[name].metrics if not m.name.endswith(".vs_baseline")]
+
+
+@pytest.mark.parametrize("attack", ["constant", "table", "function", "chdir", "environ"])
+def test_a_plugin_changing_module_state_fails_alone_and_the_others_keep_their_numbers(attack, tmp_path, monkeypatch):
+    """A design that rebinds a module's constant (the speed of light at 1,000 m/s: LEO's latency went from 5.08 to
+    8,205 s), multiplies a radiation table in place, rebinds a model function (the ground went from 130 to 330.5 USD
+    per PFLOP-day), moves the working directory (a later --out went elsewhere) or sets an environment variable the
+    sandbox reads: every other architecture's numbers changed with no failure. Each is put back after the call and
+    the call fails, named."""
+    import os
+
+    from sandbox.core.scenario import validate
+    from sandbox.models import cost, links, radiation
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SANDBOX_ORBIT_LIBRARY_TEST", raising=False)
+
+    def design(p, ctx):
+        from sandbox import Design, Element, PowerSystem, Site, ThermalSystem
+
+        if attack == "constant":
+            links.SPEED_OF_LIGHT_M_S = 1000.0
+        elif attack == "table":
+            radiation._GEO_TRAPPED_RAD_PER_YEAR *= 7
+            radiation.LEO_DOSE_TABLE_KRAD_PER_YEAR *= 7
+        elif attack == "function":
+            cost.cost_per_pflop_day_usd = lambda annual, pflops: 0.0
+        elif attack == "chdir":
+            os.chdir("/")
+        else:
+            os.environ["SANDBOX_ORBIT_LIBRARY_TEST"] = "nonsense"
+        return Design(elements=[Element(name="hall", count=1, chip="H100-SXM", chips_per_unit=8, site=Site("hall", kind="ground"),
+                                        power=PowerSystem("grid-us"), thermal=ThermalSystem(kind="facility", pue=1.1))])
+
+    @hookimpl
+    def sandbox_register_architectures(register):
+        register(ArchitectureSpec("meddler", "meddler", "changes module state", (), design))
+
+    reg = load([("meddler", types.SimpleNamespace(sandbox_register_architectures=sandbox_register_architectures))])
+    data = {"workload": {"sustained_compute": "100 PFLOPS"}, "architectures": {"ground": {}, "leo": {}, "starship": {}}}
+    plain = evaluate(validate(data, reg), reg)
+    data["architectures"] = {"meddler": {}, **data["architectures"]}
+    result = evaluate(validate(data, reg), reg)
+    what = {"constant": "sandbox.models.links.SPEED_OF_LIGHT_M_S",
+            "table": "sandbox.models.radiation.LEO_DOSE_TABLE_KRAD_PER_YEAR (its content), "
+                     "sandbox.models.radiation._GEO_TRAPPED_RAD_PER_YEAR (its content)",
+            "function": "sandbox.models.cost.cost_per_pflop_day_usd", "chdir": "the working directory",
+            "environ": "environment variable SANDBOX_ORBIT_LIBRARY_TEST"}[attack]
+    assert result.failures == {"meddler": "architecture 'meddler' (plugin 'meddler'): SharedDataChanged: its design "
+                                          f"changed shared data other architectures read ({what}); put back"}
+    for name in ("ground", "leo", "starship"):
+        assert [(m.name, m.value) for m in result.ledgers[name].metrics] == [
+            (m.name, m.value) for m in plain.ledgers[name].metrics]
+    assert links.SPEED_OF_LIGHT_M_S == 299_792_458.0 and os.getcwd() == str(tmp_path)
+    assert "SANDBOX_ORBIT_LIBRARY_TEST" not in os.environ
+
+
+class _Unprintable(Exception):
+    def __str__(self):
+        raise ValueError("no str")
+
+
+class _OwnBase(BaseException):
+    pass
+
+
+@pytest.mark.parametrize(("returned", "problem"), [
+    (lambda: [Metric("cost.per_pflop_day.vs_baseline", 3.0, "x")],
+     "returned metric 'cost.per_pflop_day.vs_baseline' for {a!r}: names ending in .vs_baseline are the engine's ratios "
+     "to the baseline"),
+    (lambda: [Metric("em.x", "5", "")], "returned an impossible extra metric for {a!r}: metric 'em.x' = '5'"),
+    (lambda: [Metric("em.x", True, "")], "returned an impossible extra metric for {a!r}: metric 'em.x' = True"),
+    (lambda: [Metric("em.x", np.array([1.0, 2.0]), "")],
+     "returned an impossible extra metric for {a!r}: metric 'em.x' = array([1., 2.])"),
+    (lambda: [Metric("em.x", 10**400, "")], "returned an impossible extra metric for {a!r}: metric 'em.x' = 1000000"),
+    (lambda: (_ for _ in ()).throw(ValueError("first line\nsecond\nthird")),
+     "failed in sandbox_extra_metrics: ValueError: first line (+2 more lines)"),
+    (lambda: (_ for _ in ()).throw(_Unprintable()),
+     "failed in sandbox_extra_metrics: _Unprintable: (its message could not be shown: str() raised ValueError)"),
+    (lambda: (_ for _ in ()).throw(_OwnBase("own")),
+     "failed in sandbox_extra_metrics: PluginBaseException: raised _OwnBase: own"),
+])
+def test_a_plugins_odd_extra_metric_is_left_out_with_one_line_and_the_others_stand(returned, problem):
+    """A plugin metric named cost.per_pflop_day.vs_baseline replaced the headline ratio of every architecture (3 in
+    every column, two records in the JSON); a text, bool or array value was printed as it was; an integer beyond the
+    float range failed every architecture, blaming its owner; a many-line message ran over thousands of lines; an
+    exception whose str() raises and a BaseException of the plugin's own escaped as tracebacks. Each is now the
+    plugin's own fault: its metrics are left out with one line, and the ledger (ratios included) is as without it."""
+    from sandbox.core.scenario import validate
+
+    @hookimpl
+    def sandbox_extra_metrics(architecture, design, ledger, context):
+        return returned()
+
+    data = {"workload": {"sustained_compute": "100 PFLOPS"}, "architectures": {"ground": {}, "leo": {}}}
+    plain_reg = load([])
+    plain = evaluate(validate(data, plain_reg), plain_reg)
+    reg = load([("em", types.SimpleNamespace(sandbox_extra_metrics=sandbox_extra_metrics))])
+    result = evaluate(validate(data, reg), reg)
+    assert result.failures == {}
+    for name in ("ground", "leo"):
+        assert [(m.name, m.value) for m in result.ledgers[name].metrics] == [
+            (m.name, m.value) for m in plain.ledgers[name].metrics]
+        (note,) = [n for n in result.ledgers[name].notes if n.startswith("plugin 'em'")]
+        assert problem.format(a=name) in note and "\n" not in note
+        assert note.endswith(f"— its metrics for {name!r} are left out; the ledger is unchanged")

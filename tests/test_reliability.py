@@ -904,3 +904,60 @@ def test_an_overflowed_input_is_named_as_such_not_as_a_propulsion_limit(registry
         assert result.stderr.splitlines() == [f"error: {path}: {key}: expected a finite value "
                                               f"{'> 0' if key.startswith('workload') else '>= 0 W'}, got "
                                               f"'{'1e300 PFLOPS' if key.startswith('workload') else '1e300 PW'}'"]
+
+
+MARKED_SLEEPER = '''
+import os
+import time
+from pathlib import Path
+
+from sandbox import hookimpl
+from sandbox.core.architecture import ArchitectureSpec
+
+
+def design(p, ctx):
+    Path(os.environ["SLEEPER_MARK"]).write_text("in design")
+    time.sleep(60)
+
+
+@hookimpl
+def sandbox_register_architectures(register):
+    register(ArchitectureSpec("sleeper", "Sleeper", "sleeps in its design", (), design))
+'''
+
+
+@pytest.mark.parametrize("command", ["run", "compare"])
+def test_ctrl_c_outside_a_sweep_is_one_line_and_status_130(tmp_path, command):
+    """Ctrl-C in `run` or `compare` (or anywhere outside a sweep's own loop) ended with click's "Aborted!" and status
+    1; the command line promises 130 for an interruption (a sweep's own handling already gave it)."""
+    (tmp_path / "marked_sleeper.py").write_text(MARKED_SLEEPER)
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('[workload]\nsustained_compute = "1 PFLOPS"\n[architectures.sleeper]\n')
+    mark = tmp_path / "mark"
+    env = {**ENV, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ENV.get('PYTHONPATH', '')}", "SLEEPER_MARK": str(mark)}
+    args = [str(scenario), str(scenario)] if command == "compare" else [str(scenario), "--out", str(tmp_path / "out")]
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox", "--plugin", "marked_sleeper", command, *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while not mark.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        assert mark.exists(), proc.communicate()[1]
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130
+    assert err.strip().splitlines() == ["error: interrupted (Ctrl-C); nothing was written"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_full_disk_on_stdout_is_one_line_and_status_1():
+    """`sandbox run ... > /dev/full` (every write fails with ENOSPC) ended in a traceback."""
+    for args in (["run", str(DEFAULT)], ["run", str(DEFAULT), "--format", "json"], ["validate", str(DEFAULT)]):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run([sys.executable, "-m", "sandbox", *args], stdout=full, stderr=subprocess.PIPE,
+                                  text=True, timeout=300, env=ENV)
+        assert proc.returncode == 1, args
+        assert proc.stderr.splitlines() in (["error: cannot write the output: No space left on device"],
+                                            ["error: cannot write to standard output: No space left on device"]), args

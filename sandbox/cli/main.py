@@ -552,16 +552,51 @@ def _stdout_for_the_sandbox_only() -> None:
         sys.stdout = out
 
 
+_WRITE_FAILED: list[OSError] = []
+
+#: The line Ctrl-C ends a command with (exit status 130), wherever it comes: outputs are staged, so none is half-made.
+INTERRUPTED = "error: interrupted (Ctrl-C); nothing was written"
+
+
+def _invoke() -> int:
+    """Run the command line; its exit status. Click's own ending of Ctrl-C ("Aborted!", status 1) becomes one
+    ``error:`` line and status 130, as a sweep ends; a write that fails on a full disk or a closed stream is one line
+    and status 1, not a traceback."""
+    import errno
+
+    try:
+        code = cli.main(obj={}, standalone_mode=False)
+    except click.exceptions.Abort as exc:
+        interrupted = isinstance(exc.__cause__, KeyboardInterrupt) or isinstance(exc.__context__, KeyboardInterrupt)
+        click.echo(INTERRUPTED if interrupted else "Aborted!", err=True)
+        return 130 if interrupted else 1
+    except KeyboardInterrupt:
+        click.echo(INTERRUPTED, err=True)
+        return 130
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except OSError as exc:
+        if exc.errno == errno.EPIPE:  # the reader went away (`| head`): as click does, quietly
+            return 1
+        where = f" {exc.filename}" if exc.filename else " the output"
+        click.echo(f"error: cannot write{where}: {exc.strerror or exc}", err=True)
+        _WRITE_FAILED.append(exc)  # what is still buffered will fail again at the exit: said once
+        return 1
+    return code if isinstance(code, int) else 0
+
+
 def main() -> None:
     """Console-script entry point."""
     _one_line_warnings()
     _stdout_for_the_sandbox_only()
     try:
-        cli(obj={})
+        code = _invoke()
     except SystemExit as exc:
         _leave(exc.code)
         raise
-    _leave(0)
+    _leave(code)
+    sys.exit(code)
 
 
 def _leave(code: object) -> None:
@@ -578,6 +613,7 @@ def _leave(code: object) -> None:
     reports it as it always does).
     """
     import atexit
+    import errno
     import os
     import threading
 
@@ -592,7 +628,15 @@ def _leave(code: object) -> None:
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:  # None: started with that descriptor closed
                 stream.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, OSError) and exc.errno not in (None, errno.EPIPE) and sys.stderr is not None:
+            try:  # the output could not be written out (a full disk): say so, not Python's "Exception ignored" lines
+                if not _WRITE_FAILED:
+                    sys.stderr.write(f"error: cannot write to standard output: {exc.strerror or exc}\n")
+                    sys.stderr.flush()
+                os._exit(1)
+            except (OSError, ValueError):
+                pass
         return
     os._exit(code)
 

@@ -1,7 +1,11 @@
-"""What one plugin cannot change for another: the catalogue entries and model defaults of a registry.
+"""What one plugin cannot change for another: the catalogue entries and model defaults of a registry, the
+public globals of the sandbox's own modules and of the built-in plugins, the working directory and the
+``SANDBOX_*`` environment variables.
 
 Catalogue entries and sourced defaults are frozen dataclasses behind read-only views, but Python lets
-a determined plugin change them anyway (``object.__setattr__``, a private attribute). The engine takes a
+a determined plugin change them anyway (``object.__setattr__``, a private attribute), rebind a module's
+constant or function (``sandbox.models.links.SPEED_OF_LIGHT_M_S = 1000``), change a module's table in
+place, ``os.chdir`` or set an environment variable the sandbox reads. The engine takes a
 :class:`SharedState` of a registry before the first plugin call that could reach it and, after every
 design call and every ``sandbox_extra_metrics`` call, puts back whatever the call changed and names it,
 so that the call fails alone and no other architecture reads the changed numbers.
@@ -10,7 +14,11 @@ so that the call fails alone and no other architecture reads the changed numbers
 from __future__ import annotations
 
 import dataclasses
+import os
+import sys
 from typing import Any
+
+import numpy as np
 
 from sandbox.core.catalogue import KINDS
 
@@ -36,6 +44,7 @@ class SharedState:
         self.default_fields = {name: _fields(value) for name, value in self.defaults.items()}
         # a component function changed in place (its code or its default arguments swapped) is the same object
         self.code = {name: _code(fn) for name, fn in (self.model_tables[0] if self.model_tables else {}).items()}
+        self.modules = ModuleState()  # taken afresh before each call: shared_state
 
     def restore(self) -> list[str]:
         """Put back anything changed since this state was taken; the names of what was changed ([] if nothing)."""
@@ -59,7 +68,125 @@ class SharedState:
                     if value is not _NONE:
                         setattr(fn, attr, value)
                 changed.append(f"model component {name} (its code)")
+        changed += self.modules.restore()
         return changed
+
+
+#: The module-name prefixes whose public globals are guarded: the sandbox's own and the built-in plugins'.
+GUARDED_MODULES = ("sandbox", "sandbox_plugins")
+_MISSING = object()
+
+
+class ModuleState:
+    """The public globals of the guarded modules (by identity; a numpy array's content, and the content of a
+    constant table: an upper-case name bound to a dict or list), the working directory and the ``SANDBOX_*``
+    environment variables. Private globals (``_name``) other than numpy arrays are module state the sandbox itself
+    changes (caches, what was loaded) and are not guarded."""
+
+    def __init__(self) -> None:
+        self.modules: dict[str, tuple[Any, dict[str, tuple[Any, Any]]]] = {}
+        self.cwd: str | None = None
+        self.environ: dict[str, str] = {}
+        self.take()
+
+    def take(self) -> None:
+        """The state as it is now: taken before each plugin call, so that what the caller changed between calls (a
+        test's ``monkeypatch``, a notebook's ``os.chdir``) is the new normal and only the call's own changes count."""
+        self.modules = {}
+        try:
+            self.cwd = os.getcwd()
+        except OSError:  # the working directory is gone: nothing to put back
+            self.cwd = None
+        self.environ = _sandbox_environ()
+        for name, module in _guarded_modules():
+            kept = {}
+            for key, value in vars(module).copy().items():
+                if key[0] == "_" and type(value) is not np.ndarray:  # a private table is still a table
+                    continue
+                kept[key] = (value, _content(key, value))
+            self.modules[name] = (module, kept)
+
+    def restore(self) -> list[str]:
+        changed: list[str] = []
+        for name, (module, kept) in self.modules.items():
+            live = vars(module)
+            for key, (value, content) in kept.items():
+                if live.get(key, _MISSING) is not value:
+                    live[key] = value
+                    changed.append(f"{name}.{key}")
+                elif content is not None and _changed_content(value, content):
+                    _put_back_content(value, content)
+                    changed.append(f"{name}.{key} (its content)")
+        try:
+            moved = self.cwd is not None and os.getcwd() != self.cwd
+        except OSError:  # the directory it moved to is gone
+            moved = True
+        if moved:
+            os.chdir(self.cwd)
+            changed.append("the working directory")
+        environ = _sandbox_environ()
+        if environ != self.environ:
+            for key in sorted(environ.keys() | self.environ.keys()):
+                if environ.get(key) != self.environ.get(key):
+                    if key in self.environ:
+                        os.environ[key] = self.environ[key]
+                    else:
+                        del os.environ[key]
+                    changed.append(f"environment variable {key}")
+        return changed
+
+
+#: Types whose values cannot change in place (the common case: skip the checks).
+_PLAIN = frozenset({type(len), type(lambda: None), type, str, int, float, bool, type(None), tuple, frozenset,
+                    type(sys)})
+_GUARDED: tuple[int, list[tuple[str, Any]]] = (-1, [])
+
+
+def _guarded_modules() -> list[tuple[str, Any]]:
+    """The guarded modules now loaded (the list is made again only when a module was imported since)."""
+    global _GUARDED
+    if _GUARDED[0] != len(sys.modules):
+        _GUARDED = (len(sys.modules), [(name, module) for name, module in list(sys.modules.items())
+                                       if module is not None and name.split(".", 1)[0] in GUARDED_MODULES])
+    return _GUARDED[1]
+
+
+def _sandbox_environ() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith("SANDBOX_")}
+
+
+def _content(key: str, value: Any) -> Any:
+    """A copy of what may change in place: a numpy array's data, a constant table's items; None otherwise."""
+    if type(value) in _PLAIN:
+        return None
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if key.isupper() and isinstance(value, dict):
+        return dict(value)
+    if key.isupper() and isinstance(value, list):
+        return list(value)
+    return None
+
+
+def _changed_content(value: Any, content: Any) -> bool:
+    if isinstance(value, np.ndarray):
+        return value.shape != content.shape or value.dtype != content.dtype or value.tobytes() != content.tobytes()
+    if isinstance(value, dict):
+        return value.keys() != content.keys() or any(value[k] is not v for k, v in content.items())
+    return len(value) != len(content) or any(a is not b for a, b in zip(value, content, strict=True))
+
+
+def _put_back_content(value: Any, content: Any) -> None:
+    if isinstance(value, np.ndarray):
+        if value.shape == content.shape and value.dtype == content.dtype and value.flags.writeable:
+            value[...] = content
+    elif isinstance(value, dict):
+        value.clear()
+        value.update(content)
+    else:
+        value[:] = content
+
+
 
 
 _CODE_ATTRS = ("__code__", "__defaults__", "__kwdefaults__")
@@ -87,13 +214,16 @@ _MAX_STATES = 64
 
 
 def shared_state(registry: Any) -> SharedState:
-    """The :class:`SharedState` of ``registry``, taken now if it was not taken before."""
+    """The :class:`SharedState` of ``registry``, taken now if it was not taken before (its modules, working directory
+    and environment always now: call it right before the plugin calls it guards)."""
     key = (id(registry.catalogues), id(registry.models))
     state = _STATES.get(key)
     if state is None or state.catalogues is not registry.catalogues or state.models is not registry.models:
         if len(_STATES) >= _MAX_STATES:
             _STATES.pop(next(iter(_STATES)))
         state = _STATES[key] = SharedState(registry)
+    else:
+        state.modules.take()
     return state
 
 

@@ -124,12 +124,34 @@ class PluginExit(RuntimeError):
     """A plugin called ``sys.exit`` (raised ``SystemExit``): a fault of that plugin, not the end of the command."""
 
 
+class PluginBaseException(RuntimeError):
+    """A plugin raised a ``BaseException`` that is not an ``Exception`` (``GeneratorExit``, its own subclass): a fault
+    of that plugin like any other, not the end of the command (``KeyboardInterrupt`` still ends it: it may be Ctrl-C)."""
+
+
+def describe(exc: BaseException, limit: int = 500) -> str:
+    """``"TypeName: message"`` on one line: the message's first line, cut at ``limit`` characters, and how many lines
+    were left out; a message whose ``str()`` itself raises is named as such."""
+    try:
+        text = str(exc)
+    except Exception as inner:  # noqa: BLE001 - a plugin's exception type may raise anything here
+        text = f"(its message could not be shown: str() raised {type(inner).__name__})"
+    lines = text.splitlines() or [""]
+    first = lines[0] if len(lines[0]) <= limit else lines[0][:limit] + "…"
+    more = f" (+{len(lines) - 1} more line{'s' if len(lines) > 2 else ''})" if len(lines) > 1 else ""
+    return f"{type(exc).__name__}: {first}{more}"
+
+
 def _no_exit(fn: Callable[[], Any]) -> Callable[[], Any]:
     def call() -> Any:
         try:
             return fn()
         except SystemExit as exc:
             raise PluginExit(f"called sys.exit({exc.code!r})") from None
+        except (Exception, KeyboardInterrupt):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - GeneratorExit or a plugin's own BaseException subclass
+            raise PluginBaseException(f"raised {describe(exc)}") from None
     return call
 
 
@@ -193,7 +215,7 @@ class HookFailure(Exception):
 
     def __init__(self, plugin: str, hook: str, error: BaseException):
         self.plugin, self.hook, self.error = plugin, hook, without_frames(error)
-        super().__init__(f"plugin {plugin!r} failed in {hook}: {type(error).__name__}: {error}")
+        super().__init__(f"plugin {plugin!r} failed in {hook}: {describe(error)}")
 
 
 @dataclass

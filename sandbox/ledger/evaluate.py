@@ -30,7 +30,7 @@ import numpy as np
 from sandbox.core.architecture import Context
 from sandbox.core.design import Design, Metric
 from sandbox.core.guard import SharedDataChanged, changed_message, check_unchanged, shared_state
-from sandbox.core.hooks import PluginTimeout, call_with_timeout, captured_stdout, private_context
+from sandbox.core.hooks import PluginTimeout, call_with_timeout, captured_stdout, describe, private_context
 from sandbox.core.overrides import unscoped
 from sandbox.core.params import Params, check_value
 from sandbox.core.scenario import ArchitectureRun, Scenario
@@ -175,12 +175,11 @@ def make_design(run: ArchitectureRun, scenario: Scenario, registry: Any, overrid
         if not isinstance(made.design, Design):
             raise EvaluationError(f"design function returned {type(made.design).__name__}, expected a sandbox.Design")
     except ValueError as exc:  # an impossible combination of parameters (the scenario's, not the plugin's fault)
-        where = f": {', '.join(f'{k}={v}' for k, v in overrides)}" if overrides else ""
-        made.error = f"architecture {run.instance!r}{where}: {exc}"
+        made.error = f"architecture {run.instance!r}: {describe(exc).removeprefix(type(exc).__name__ + ': ')}"
     except PluginTimeout as exc:
         made.error = f"architecture {run.instance!r} (plugin {plugin!r}): design {exc}"
     except Exception as exc:
-        made.error = f"architecture {run.instance!r} (plugin {plugin!r}): {type(exc).__name__}: {exc}"
+        made.error = f"architecture {run.instance!r} (plugin {plugin!r}): {describe(exc)}"
     if len(_DESIGNS) >= _DESIGN_CACHE_MAX:
         _DESIGNS.clear()
         _BY_READS.clear()
@@ -247,11 +246,13 @@ def _nominal_ledger(run: ArchitectureRun, made: Made, registry: Any, timeout_s: 
     metrics = T.run_metrics(totals, traces, head, lat, design, registry, ctx.assumptions)
     taken = {m.name for m in metrics}
     for extra in design.metrics:
-        if not isinstance(extra, Metric) or not finite_non_negative(extra.value):
+        if not isinstance(extra, Metric) or not finite_non_negative(extra.value) or np.ndim(extra.value) != 0:
             raise EvaluationError(f"design metric {getattr(extra, 'name', extra)!r} = {getattr(extra, 'value', '?')} "
                                   "(must be a Metric with a finite value >= 0)")
-        if extra.name in taken:
-            raise EvaluationError(f"design metric {extra.name!r} is already reported by the engine; choose another name")
+        if extra.name in taken or str(extra.name).endswith(".vs_baseline"):
+            raise EvaluationError(f"design metric {extra.name!r} is already reported by the engine; choose another name"
+                                  + (" (names ending in .vs_baseline are its ratios to the baseline)"
+                                     if str(extra.name).endswith(".vs_baseline") else ""))
         taken.add(extra.name)
     metrics.extend(design.metrics)
     if made.printed:
@@ -304,6 +305,7 @@ def add_extra_metrics(ledger: Ledger, design: Design, ctx: Context, registry: An
     hooks = registry.hooks
     hooks.timeout_s = timeout_s
     state = shared_state(registry)
+    numbers = all(np.ndim(m.value) == 0 for m in ledger.metrics)  # a run's ledger: one number a metric (a study's: arrays)
     for call in hooks.extra_metrics(ledger.instance, design, ledger.view, ctx,
                                     after=lambda plugin: check_unchanged(state, f"plugin {plugin!r}")):
         own = call.plugin == ledger.plugin
@@ -320,11 +322,16 @@ def add_extra_metrics(ledger: Ledger, design: Design, ctx: Context, registry: An
                            f"{ledger.instance!r}, expected a list of Metric (or None)")
                 got = []
             for metric in got:
-                if not isinstance(metric, Metric) or not finite_non_negative(metric.value):
-                    what = (f"metric {metric.name!r} = {metric.value!r}" if isinstance(metric, Metric)
+                if (not isinstance(metric, Metric) or not finite_non_negative(metric.value)
+                        or (numbers and np.ndim(metric.value) != 0)):
+                    what = (f"metric {metric.name!r} = {metric.value!r}"[:200] if isinstance(metric, Metric)
                             else f"{type(metric).__name__} {metric!r}"[:200])
                     problem = (f"plugin {call.plugin!r} returned an impossible extra metric for {ledger.instance!r}: "
                                f"{what} (expected a Metric with a finite value >= 0)")
+                    break
+                if metric.name.endswith(".vs_baseline"):  # the engine's ratios to the baseline, made after this
+                    problem = (f"plugin {call.plugin!r} returned metric {metric.name!r} for {ledger.instance!r}: names "
+                               "ending in .vs_baseline are the engine's ratios to the baseline")
                     break
                 if ledger.has(metric.name) or metric.name in names:
                     owner = next((p for p, ms in accepted if any(m.name == metric.name for m in ms)), None)
@@ -366,10 +373,10 @@ def evaluate_architecture(run: ArchitectureRun, scenario: Scenario, registry: An
         if points is not None:
             result.values, result.notes = _point_values(made, registry, points, timeout_s)
     except (EvaluationError, LedgerError) as exc:
-        result.error = f"architecture {run.instance!r} (plugin {plugin!r}): {type(exc).__name__}: {exc}"
+        result.error = f"architecture {run.instance!r} (plugin {plugin!r}): {describe(exc)}"
         made.error = result.error
     except Exception as exc:  # a plugin-replaced model component or a design's odd value must not stop the others
-        result.error = f"architecture {run.instance!r} (plugin {plugin!r}): {type(exc).__name__}: {exc}"
+        result.error = f"architecture {run.instance!r} (plugin {plugin!r}): {describe(exc)}"
     return result
 
 

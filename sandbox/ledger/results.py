@@ -137,9 +137,14 @@ class RunResult:
 
 
 def finite_non_negative(value: Any) -> bool:
-    """True when every element of ``value`` is a finite number >= 0."""
+    """True when ``value`` is a real number or an array of them, every one finite and >= 0: not a bool, not text
+    (``"5"``, whatever numpy would make of it), not an integer beyond the float range."""
+    if isinstance(value, (bool, np.bool_, str, bytes)):
+        return False
     try:
+        if np.asarray(value).dtype.kind not in "fiu":
+            return False
         arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
     return bool(arr.size) and bool(np.all(np.isfinite(arr) & (arr >= 0))) and not (arr.ndim == 0 and math.isnan(float(arr)))
