@@ -188,6 +188,19 @@ class LocalExecutor:
             self._pool.shutdown(wait=True)
         self._pool = None
 
+    def submit(self, fn: Any, *args: Any) -> Any:
+        """``pool.submit(fn, *args)`` with Ctrl-C held back meanwhile: the pool starts its worker processes here, and
+        one started while SIGINT is blocked inherits the block, so a Ctrl-C in its first second (before its
+        initializer ignores SIGINT) cannot end it in a traceback. A Ctrl-C meanwhile reaches this process after."""
+        blockable = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+        if blockable:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            return self._pool.submit(fn, *args)
+        finally:
+            if blockable:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
     def worker_pids(self) -> list[int]:
         """Process ids of the worker processes started so far."""
         procs = getattr(self._pool, "_processes", None) or {}  # the standard library's worker table
@@ -209,8 +222,7 @@ class LocalExecutor:
         from concurrent.futures.process import BrokenProcessPool
 
         try:
-            yield from _bounded(lambda t: self._pool.submit(evaluate_chunk, job, t), tasks, 2 * self.workers,
-                                _futures_wait)
+            yield from _bounded(lambda t: self.submit(evaluate_chunk, job, t), tasks, 2 * self.workers, _futures_wait)
         except BrokenProcessPool as exc:
             raise ExecutorError(f"a worker process died ({exc})") from None
 
