@@ -218,3 +218,18 @@ def test_a_claims_date_may_be_a_toml_date():
     data = tomllib.loads('[architectures.ground]\n[claim]\ntitle = "T"\nsource = "S"\ndate = 2026-04-29\nbridge_from = "none"\n'
                          '[[claim.figures]]\narchitecture = "ground"\nmetric = "cost.per_pflop_day"\nclaimed = "100 USD"\n')
     assert validate(data, default_registry()).claim.date == "2026-04-29"
+
+
+def test_validate_says_a_claims_figures_are_checked_when_it_runs(tmp_path):
+    """`validate` called a claims file "valid" whose figure `run` refuses (a claimed "60 km" for a mass in kg): the
+    figure's metric exists only once the run has made it, so validate says it leaves that check to the run."""
+    text = (ROOT / "scenarios" / "claims" / "starcloud1.toml").read_text().replace('claimed = "60 kg"', 'claimed = "60 km"')
+    path = tmp_path / "c1.toml"
+    path.write_text(text)
+    res = CliRunner().invoke(cli, ["validate", str(path)], obj={})
+    assert res.exit_code == 0
+    assert res.output == (f"{path}: valid (2 architectures: starcloud1, ground); claim: 1 figure, whose metric names and "
+                          "units are checked against the run's metrics when it runs (`sandbox claims`), not here\n")
+    ran = CliRunner().invoke(cli, ["run", str(path)], obj={})
+    assert ran.exit_code == 2
+    assert f"error: {path}: claim.figures[0].claimed: '60 km' does not convert to the metric's unit (kg)" in ran.stderr

@@ -361,6 +361,10 @@ def validate(ctx: click.Context, scenario: str) -> None:
         plan = plan_or_exit(ctx, s, need_points=False)
         extra = (f"; sweep: {plan.method}, {plan.points:,} points over {len(plan.dimensions)} inputs" if plan else
                  "; sweep: points to be given with `sandbox sweep --points N`")
+    if s.claim is not None:  # a figure names a metric the run makes: its name and unit are known only then
+        k = len(s.claim.figures)
+        extra += (f"; claim: {k} figure{'' if k == 1 else 's'}, whose metric names and units are checked against the "
+                  "run's metrics when it runs (`sandbox claims`), not here")
     n = len(s.architectures)
     click.echo(f"{scenario}: valid ({n} architecture{'' if n == 1 else 's'}: {', '.join(r.instance for r in s.architectures)}){extra}")
 
