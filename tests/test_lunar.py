@@ -166,3 +166,17 @@ def test_the_site_and_its_rim_plant_are_paid_off_over_the_compute_life_and_a_not
     crf = 0.08 / (1 - 1.08 ** -8)
     gs = 5e6  # cost.ground_segment_cost_usd_per_year
     assert led.get("cost.annual") * 1e6 == pytest.approx((capex + hall_capex) * crf + opex + hall_opex + gs, rel=1e-3)
+
+
+def test_the_cable_on_the_regolith_carries_no_structure():
+    """The 21 % structure fraction (Brown, Elements of Spacecraft Design, 2002) was added on top of the 38.9 t rim-to-crater
+    cable too, though the cable lies on the regolith and its cable_mass_factor of 2 already holds its insulation,
+    jacket, reels and connectors: 10.3 t of structure for nothing. The structure carries the hall and the rim plant:
+    structure = (every subsystem − the cable) × 0.21 / 0.79."""
+    led = run({"site": "psr", "power": "rim-cable"}).ledgers["x"]
+    parts = sum(led.get(k) for k in ("mass.compute", "mass.hosts", "mass.power", "mass.storage", "mass.thermal",
+                                     "mass.shielding", "mass.avionics", "mass.other"))
+    cable = led.get("power.cable_mass")
+    assert cable == pytest.approx(led.get("mass.other"), rel=1e-12)  # the rim's only extra item
+    assert led.get("mass.structure") == pytest.approx((parts - cable) * 0.21 / 0.79, rel=1e-12)
+    assert "not carrying rim-to-crater cable: extra_without_structure" in " ".join(led.metric("mass.structure").inputs)

@@ -212,6 +212,7 @@ def design(p: Params, ctx: Context) -> Design:
         cable = surface.cable_conductor_mass_kg(sent, p.si("cable_length"), p.si("cable_voltage"), loss,
                                                 p.si("conductor_resistivity"), p.si("conductor_density")) * p.cable_mass_factor
         rim.extra_mass_kg["rim-to-crater cable"] = cable
+        rim.extra_without_structure = ("rim-to-crater cable",)  # laid on the regolith; cable_mass_factor holds its reels
         links.append(PowerLink("rim array", hall.name, [LinkStage("cable I²R", 1.0 - loss, "environment")], kind="cable"))
         metrics.append(Metric("power.cable_mass", cable / 1e3, "t",
                               inputs=["power sent", "cable_length", "cable_voltage", "cable_loss", "conductor_resistivity",

@@ -272,7 +272,9 @@ class Element(_Plain):
     each keyed by a name that appears in the breakdown; an ``extra_mass_kg`` item is priced at the
     production-class rate unless ``extra_capex_usd`` has the same key (then the plugin prices it);
     ``extra_production`` names another production class for an item (a mass driver's track built as a series
-    beside a one-off base), whose rate the ledger applies, so that studies drawing the rate move its cost too.
+    beside a one-off base), whose rate the ledger applies, so that studies drawing the rate move its cost too;
+    ``extra_without_structure`` names the ``extra_mass_kg`` items that carry no share of ``structure_fraction`` (a
+    cable laid on the ground, whose figure holds its own jacket and reels).
     """
 
     name: str
@@ -310,6 +312,7 @@ class Element(_Plain):
     extra_capex_usd: dict[str, float] = field(default_factory=dict)
     extra_opex_usd_per_year: dict[str, float] = field(default_factory=dict)
     extra_production: dict[str, str] = field(default_factory=dict)
+    extra_without_structure: tuple[str, ...] = ()
 
 
 @dataclass

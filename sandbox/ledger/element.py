@@ -201,6 +201,9 @@ def _validate(el: Element, where: str) -> None:
         if cls not in PRODUCTION_CLASSES:
             raise EvaluationError(f"{where}: extra_production[{item!r}] must be one of "
                                   f"{', '.join(PRODUCTION_CLASSES)}, got {cls!r}")
+    for item in el.extra_without_structure:
+        if item not in el.extra_mass_kg:
+            raise EvaluationError(f"{where}: extra_without_structure names {item!r}, no item of extra_mass_kg")
 
 
 def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, chk: _Checks | None = None) -> dict[str, Any]:
@@ -413,7 +416,10 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
     extra_mass = sum(el.extra_mass_kg.values())
     subsystems = (compute_mass + hosts_mass + power_mass + storage_mass + thermal_mass + shield_mass + el.avionics_mass_kg
                   + propulsion_mass + extra_mass)
-    structure_mass = m.launch.structure_mass_kg(subsystems, el.structure_fraction) if el.structure_fraction > 0 else 0.0
+    # the structure carries the subsystems, not an item laid on the ground (extra_without_structure)
+    unstructured = sum(el.extra_mass_kg[k] for k in el.extra_without_structure)
+    structure_mass = (m.launch.structure_mass_kg(subsystems - unstructured, el.structure_fraction)
+                      if el.structure_fraction > 0 else 0.0)
     dry = subsystems + structure_mass
     propellant: Any = 0.0
     tankage: Any = 0.0  # kg of tanks, feed and engines per unit for its own propellant
@@ -722,7 +728,9 @@ def _explain(trace: dict[str, str], el: Element, cc: dict[str, Any], src: Any, s
                                 "[launch.ep_specific_mass_kg_per_kw] (thrusters, power processors, feed) + propellant × "
                                 f"{mv('launch.propellant_tankage_fraction'):g} [launch.propellant_tankage_fraction] (tanks, "
                                 "feed, chemical engines))")
-    trace["mass.structure"] = f"structure_mass_kg(subsystems, {el.structure_fraction:g} [element])"
+    trace["mass.structure"] = (f"structure_mass_kg(subsystems, {el.structure_fraction:g} [element])"
+                               + (f" (not carrying {', '.join(el.extra_without_structure)}: extra_without_structure)"
+                                  if el.extra_without_structure else ""))
     trace["mass.propellant"] = (f"propellant_with_tankage_kg(propellant_mass(dry, {el.transport.dv_after_drop_m_s:g} m/s, Isp "
                                 f"{el.transport.isp_s:g} s) [element transport], dry, launch.propellant_tankage_fraction)"
                                 if el.transport is not None else "0 (no transport)")

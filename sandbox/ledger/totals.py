@@ -133,6 +133,9 @@ def type_problem(part: Any, prefix: str = "") -> str:
         elif kind.startswith("dict["):
             if not isinstance(value, dict):
                 return f"{path}: expected a table (dict), got {value!r} ({type(value).__name__})"
+        elif kind.startswith("tuple[str"):
+            if not (isinstance(value, (tuple, list)) and all(isinstance(x, str) for x in value)):
+                return f"{path}: expected a tuple of names, got {value!r} ({type(value).__name__})"
         elif is_dataclass(value) and type(value).__name__ == kind:
             problem = type_problem(value, f"{path}.")
             if problem:
