@@ -21,6 +21,8 @@ from typing import Any
 
 import click
 
+from sandbox.core.hooks import StopCommand
+
 #: Hidden file that marks a folder written by ``bridge``, ``sensitivity`` or ``timeline`` (``run`` has
 #: provenance.json); it lists the files the command wrote there (see :func:`write_outputs`).
 OUTPUT_MARKER = ".sandbox-output.json"
@@ -271,9 +273,9 @@ def write_outputs(out: Path, files: dict[str, str | bytes], command: str) -> tup
     return written, [p.name for p in aside]
 
 
-class CommandTimeout(BaseException):
+class CommandTimeout(StopCommand):
     """Raised in the main thread when a command's ``--timeout`` expires (a BaseException: a plugin's
-    ``except Exception`` cannot swallow it)."""
+    ``except Exception`` cannot swallow it, and plugin calls let it through)."""
 
 
 @contextlib.contextmanager

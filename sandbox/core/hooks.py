@@ -124,6 +124,11 @@ class PluginExit(RuntimeError):
     """A plugin called ``sys.exit`` (raised ``SystemExit``): a fault of that plugin, not the end of the command."""
 
 
+class StopCommand(BaseException):
+    """Raised by the sandbox itself to end a command wherever it is (a command's time limit): a BaseException that a
+    plugin's ``except Exception`` cannot swallow, and that plugin calls let through."""
+
+
 class PluginBaseException(RuntimeError):
     """A plugin raised a ``BaseException`` that is not an ``Exception`` (``GeneratorExit``, its own subclass): a fault
     of that plugin like any other, not the end of the command (``KeyboardInterrupt`` still ends it: it may be Ctrl-C)."""
@@ -148,7 +153,7 @@ def _no_exit(fn: Callable[[], Any]) -> Callable[[], Any]:
             return fn()
         except SystemExit as exc:
             raise PluginExit(f"called sys.exit({exc.code!r})") from None
-        except (Exception, KeyboardInterrupt):
+        except (Exception, KeyboardInterrupt, StopCommand):
             raise
         except BaseException as exc:  # noqa: BLE001 - GeneratorExit or a plugin's own BaseException subclass
             raise PluginBaseException(f"raised {describe(exc)}") from None
