@@ -107,6 +107,7 @@ class ModuleState:
             self.modules[name] = (module, kept)
 
     def restore(self) -> list[str]:
+        """Put back what changed since :meth:`take`; the names of what was changed ([] if nothing)."""
         changed: list[str] = []
         for name, (module, kept) in self.modules.items():
             live = vars(module)
@@ -120,7 +121,7 @@ class ModuleState:
         try:
             moved = self.cwd is not None and os.getcwd() != self.cwd
         except OSError:  # the directory it moved to is gone
-            moved = True
+            moved = self.cwd is not None
         if moved:
             os.chdir(self.cwd)
             changed.append("the working directory")
@@ -185,8 +186,6 @@ def _put_back_content(value: Any, content: Any) -> None:
         value.update(content)
     else:
         value[:] = content
-
-
 
 
 _CODE_ATTRS = ("__code__", "__defaults__", "__kwdefaults__")
