@@ -84,40 +84,44 @@ class ModuleState:
     changes (caches, what was loaded) and are not guarded."""
 
     def __init__(self) -> None:
-        self.modules: dict[str, tuple[Any, dict[str, tuple[Any, Any]]]] = {}
+        self.modules: list[tuple[str, dict[str, Any], dict[str, Any]]] = []
+        self.contents: list[tuple[str, Any, Any]] = []
         self.cwd: str | None = None
         self.environ: dict[str, str] = {}
         self.take()
 
     def take(self) -> None:
         """The state as it is now: taken before each plugin call, so that what the caller changed between calls (a
-        test's ``monkeypatch``, a notebook's ``os.chdir``) is the new normal and only the call's own changes count."""
-        self.modules = {}
+        test's ``monkeypatch``, a notebook's ``os.chdir``) is the new normal and only the call's own changes count.
+        (A copy of each module's namespace, made at C speed, and of the few tables that can change in place.)"""
         try:
             self.cwd = os.getcwd()
         except OSError:  # the working directory is gone: nothing to put back
             self.cwd = None
         self.environ = _sandbox_environ()
+        self.modules = []
+        self.contents = []
         for name, module in _guarded_modules():
-            kept = {}
-            for key, value in vars(module).copy().items():
-                if key[0] == "_" and type(value) is not np.ndarray:  # a private table is still a table
-                    continue
-                kept[key] = (value, _content(key, value))
-            self.modules[name] = (module, kept)
+            live = vars(module)
+            self.modules.append((name, live, live.copy()))
+            for key in _tables(name, live):
+                value = live.get(key, _MISSING)
+                content = _content(key, value)
+                if content is not None:
+                    self.contents.append((f"{name}.{key}", value, content))
 
     def restore(self) -> list[str]:
         """Put back what changed since :meth:`take`; the names of what was changed ([] if nothing)."""
         changed: list[str] = []
-        for name, (module, kept) in self.modules.items():
-            live = vars(module)
-            for key, (value, content) in kept.items():
-                if live.get(key, _MISSING) is not value:
+        for name, live, kept in self.modules:
+            for key, value in kept.items():
+                if live.get(key, _MISSING) is not value and (key[0] != "_" or type(value) is np.ndarray):
                     live[key] = value
                     changed.append(f"{name}.{key}")
-                elif content is not None and _changed_content(value, content):
-                    _put_back_content(value, content)
-                    changed.append(f"{name}.{key} (its content)")
+        for label, value, content in self.contents:
+            if _changed_content(value, content):
+                _put_back_content(value, content)
+                changed.append(f"{label} (its content)")
         try:
             moved = self.cwd is not None and os.getcwd() != self.cwd
         except OSError:  # the directory it moved to is gone
@@ -135,6 +139,20 @@ class ModuleState:
                         del os.environ[key]
                     changed.append(f"environment variable {key}")
         return changed
+
+
+#: Per module, the names bound to what can change in place (numpy arrays; upper-case dicts and lists), found again
+#: when the module's namespace grows or shrinks.
+_TABLES: dict[str, tuple[int, list[str]]] = {}
+
+
+def _tables(name: str, live: dict[str, Any]) -> list[str]:
+    known = _TABLES.get(name)
+    if known is None or known[0] != len(live):
+        keys = [k for k, v in list(live.items())
+                if type(v) is np.ndarray or (k[0] != "_" and k.isupper() and type(v) in (dict, list))]
+        known = _TABLES[name] = (len(live), keys)
+    return known[1]
 
 
 #: Types whose values cannot change in place (the common case: skip the checks).
