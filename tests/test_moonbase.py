@@ -269,3 +269,17 @@ def test_the_base_and_its_plant_are_paid_off_over_the_campaign_and_a_note_says_w
     (note,) = [n for n in led.notes if n.startswith("life: ")]
     assert note == ("life: the base, the driver and the plant are paid off over the 4-year campaign, not the plant's own "
                     "design life: they serve that campaign alone (docs/models.md, one envelope)")
+
+
+def test_probe_arrays_are_sized_at_aphelion_and_radiators_at_perihelion():
+    """A probe that stays at Mars sees the Sun from a (1 − e) to a (1 + e): a = 1.524 AU, e = 0.0935 (NASA GSFC Planetary
+    Fact Sheet), 1.3815 to 1.6665 AU. Its arrays were sized at the mean distance, 1,360.8 / 1.524² = 585.9 W/m², 16 % more
+    sunlight than at aphelion, 1,360.8 / 1.6665² = 490.0 W/m²; the radiators' hot case is perihelion."""
+    led = run({})
+    (line,) = [i for i in led.metric("power.array_area").inputs if i.startswith("AI probes to mars")]
+    aphelion = 1.524 * (1 + 0.0935)
+    assert f"flux {1360.8 / aphelion**2:.1f} W/m2 at {aphelion:g} AU" in line
+    assert 1360.8 / aphelion**2 == pytest.approx(490.0, abs=0.05)
+    (note,) = [n for n in led.notes if "aphelion" in n]
+    assert note.startswith(f"probes at 1.67 AU from the Sun at Mars's aphelion (arrays; radiators at perihelion, "
+                           f"{1.524 * (1 - 0.0935):.3g} AU)")
