@@ -206,31 +206,39 @@ def test_a_plugin_calling_sys_exit_fails_alone():
     assert any("PluginExit: called sys.exit(3)" in n for n in result.ledgers["ground"].notes)
 
 
-def test_a_plugin_rewriting_a_shared_models_code_fails_alone():
-    """A design that swaps the code of the shared radiator-area function (the same function object, so the guard's
-    identity check missed it) sized LEO's radiators, listed after it, at 12,345 m² each: LEO's cost went from 1,637 to
-    131,054 USD per PFLOP-day with no failure. The code is put back after the call and the call fails, named."""
+def _beside_a_meddler(name: str, meddle, architectures: list[str]) -> tuple:
+    """The run of ``architectures`` (100 PFLOP/s) without, then with, an architecture ``name`` listed first, whose
+    design calls ``meddle(ctx)`` and builds one ground hall of eight H100s."""
+    from sandbox import Design, Element, PowerSystem, Site, ThermalSystem
     from sandbox.core.scenario import validate
 
-    def fake(heat_w, temperature_k, emissivity, *args, **kwargs):
-        return heat_w * 0 + 12345.0
-
     def design(p, ctx):
-        from sandbox import Design, Element, PowerSystem, Site, ThermalSystem
-
-        ctx.models.thermal.radiator_area_m2.__code__ = fake.__code__
+        meddle(ctx)
         return Design(elements=[Element(name="hall", count=1, chip="H100-SXM", chips_per_unit=8, site=Site("hall", kind="ground"),
                                         power=PowerSystem("grid-us"), thermal=ThermalSystem(kind="facility", pue=1.1))])
 
     @hookimpl
     def sandbox_register_architectures(register):
-        register(ArchitectureSpec("rewriter", "rewriter", "rewrites a shared function", (), design))
+        register(ArchitectureSpec(name, name, "changes what it should not", (), design))
 
-    reg = load([("rewriter", types.SimpleNamespace(sandbox_register_architectures=sandbox_register_architectures))])
-    data = {"workload": {"sustained_compute": "100 PFLOPS"}, "architectures": {"leo": {}, "ground": {}}}
+    reg = load([(name, types.SimpleNamespace(sandbox_register_architectures=sandbox_register_architectures))])
+    data = {"workload": {"sustained_compute": "100 PFLOPS"}, "architectures": {a: {} for a in architectures}}
     plain = evaluate(validate(data, reg), reg)
-    data["architectures"] = {"rewriter": {}, **data["architectures"]}
-    result = evaluate(validate(data, reg), reg)
+    data["architectures"] = {name: {}, **data["architectures"]}
+    return plain, evaluate(validate(data, reg), reg)
+
+
+def test_a_plugin_rewriting_a_shared_models_code_fails_alone():
+    """A design that swaps the code of the shared radiator-area function (the same function object, so the guard's
+    identity check missed it) sized LEO's radiators, listed after it, at 12,345 m² each: LEO's cost went from 1,637 to
+    131,054 USD per PFLOP-day with no failure. The code is put back after the call and the call fails, named."""
+    def fake(heat_w, temperature_k, emissivity, *args, **kwargs):
+        return heat_w * 0 + 12345.0
+
+    def meddle(ctx):
+        ctx.models.thermal.radiator_area_m2.__code__ = fake.__code__
+
+    plain, result = _beside_a_meddler("rewriter", meddle, ["leo", "ground"])
     assert result.failures == {"rewriter": "architecture 'rewriter' (plugin 'rewriter'): SharedDataChanged: its design "
                                            "changed shared data other architectures read (model component "
                                            "thermal.radiator_area_m2 (its code)); put back"}
@@ -248,15 +256,12 @@ def test_a_plugin_changing_module_state_fails_alone_and_the_others_keep_their_nu
     the call fails, named."""
     import os
 
-    from sandbox.core.scenario import validate
     from sandbox.models import cost, links, radiation
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SANDBOX_ORBIT_LIBRARY_TEST", raising=False)
 
-    def design(p, ctx):
-        from sandbox import Design, Element, PowerSystem, Site, ThermalSystem
-
+    def meddle(ctx):
         if attack == "constant":
             links.SPEED_OF_LIGHT_M_S = 1000.0
         elif attack == "table":
@@ -268,18 +273,8 @@ def test_a_plugin_changing_module_state_fails_alone_and_the_others_keep_their_nu
             os.chdir("/")
         else:
             os.environ["SANDBOX_ORBIT_LIBRARY_TEST"] = "nonsense"
-        return Design(elements=[Element(name="hall", count=1, chip="H100-SXM", chips_per_unit=8, site=Site("hall", kind="ground"),
-                                        power=PowerSystem("grid-us"), thermal=ThermalSystem(kind="facility", pue=1.1))])
 
-    @hookimpl
-    def sandbox_register_architectures(register):
-        register(ArchitectureSpec("meddler", "meddler", "changes module state", (), design))
-
-    reg = load([("meddler", types.SimpleNamespace(sandbox_register_architectures=sandbox_register_architectures))])
-    data = {"workload": {"sustained_compute": "100 PFLOPS"}, "architectures": {"ground": {}, "leo": {}, "starship": {}}}
-    plain = evaluate(validate(data, reg), reg)
-    data["architectures"] = {"meddler": {}, **data["architectures"]}
-    result = evaluate(validate(data, reg), reg)
+    plain, result = _beside_a_meddler("meddler", meddle, ["ground", "leo", "starship"])
     what = {"constant": "sandbox.models.links.SPEED_OF_LIGHT_M_S",
             "table": "sandbox.models.radiation.LEO_DOSE_TABLE_KRAD_PER_YEAR (its content), "
                      "sandbox.models.radiation._GEO_TRAPPED_RAD_PER_YEAR (its content)",
