@@ -180,3 +180,26 @@ def test_the_cable_on_the_regolith_carries_no_structure():
     assert cable == pytest.approx(led.get("mass.other"), rel=1e-12)  # the rim's only extra item
     assert led.get("mass.structure") == pytest.approx((parts - cable) * 0.21 / 0.79, rel=1e-12)
     assert "not carrying rim-to-crater cable: extra_without_structure" in " ".join(led.metric("mass.structure").inputs)
+
+
+def test_the_hall_rides_in_the_rim_arrays_last_flight():
+    """The hall and the rim array land at one site on one manifest. Alone they took ceil(hall / 100 t) +
+    ceil(array / 100 t) flights (Starship: 100 t to LEO, 1,000 m³): 1 + 4 = 5, the fifth an expended ship with 9
+    tankers for the hall's 17.7 t while the array's fourth carried 8.4 t. Together: the array's 3 full flights and
+    one more for both part-filled loads, 4 flights and 36 tankers: capex.launch = 4 × 90 MUSD (expendable) + 36 × 50
+    MUSD = 2,160 MUSD, shared in proportion to each element's load in flights (mass binds both)."""
+    led = run({"site": "psr", "power": "rim-cable"}).ledgers["x"]
+    lines = led.metric("launch.flights").inputs
+    (hall,) = [line for line in lines if line.startswith("lunar data hall")]
+    (rim,) = [line for line in lines if line.startswith("rim array: ")]
+    hall_kg, rim_kg = (float(line.split("units of ")[1].split(" kg")[0]) for line in (hall, rim))
+    assert math.ceil(hall_kg / 100e3) + math.ceil(rim_kg / 100e3) == 5
+    assert (rim_kg - 3 * 100e3) + hall_kg <= 100e3
+    assert led.get("launch.flights") == 4
+    assert led.get("launch.tanker_flights") == pytest.approx(36, rel=1e-12)  # fractional shares, summed
+    assert led.get("capex.launch") == pytest.approx((4 * 90e6 + 36 * 50e6) / 1e6, rel=1e-12)
+    share = 4 * (hall_kg / 100e3) / (hall_kg / 100e3 + rim_kg / 100e3)
+    assert hall.endswith(f"this element's share {hall_kg / 100e3:.4g} of {(hall_kg + rim_kg) / 100e3:.4g} flight loads "
+                         f"= {share:.4g} flights")
+    (note,) = [n for n in led.notes if n.startswith("manifest 'landing on the Moon'")]
+    assert "4 flights instead of 5" in note

@@ -100,3 +100,50 @@ def test_a_stage_cannot_carry_its_own_tanks_beyond_one_over_f():
     assert np.isinf(out[0]) and out[1] == pytest.approx(1_000.0 / (1 - 0.0108), rel=1e-12)
     with pytest.raises(ValueError, match="tankage_fraction"):
         launch.propellant_with_tankage_kg(1.0, 1.0, 1.0)
+
+
+def test_a_shared_manifest_fills_the_part_filled_flights_by_hand():
+    """A 17.7 t hall (118 m³) and a 308.4 t rim array (2,056 m³) on a 100 t / 1,000 m³ Starship. Alone: the hall
+    1 flight, the array ceil(3.084) = 4 pieces, 5 in all. Together: the array's 3 full flights, then its last
+    piece (8.4 t, 56 m³) and the hall (17.7 t, 118 m³) in one flight, 26.1 t and 174 m³: 4 flights. Each element's
+    load in flights: 0.177 and 3.084 (mass binds: 17.7/100 > 118/1000)."""
+    flights, loads = launch.shared_manifest_flights([1, 1], [17.7e3, 308.4e3], [118.0, 2056.0], 100e3, 1000.0)
+    assert flights == 4.0
+    assert loads == pytest.approx([0.177, 3.084], rel=1e-12)
+
+
+def test_a_shared_manifest_keeps_each_load_whole():
+    """Loads are not cut: 50 t + 50 t + 40 t need 2 flights ({50, 50} fills one exactly, the 40 t rides alone),
+    and two 60 t units of two elements still need 2 (120 t > 100 t), as do three 60 t units of one element
+    (ceil(180/100) = 2 would cut a unit). Volume binds too: two 10 t loads of 600 m³ in a 1,000 m³ fairing, 2."""
+    assert launch.shared_manifest_flights([1, 1, 1], [50e3, 50e3, 40e3], [1.0, 1.0, 1.0], 100e3, 1000.0)[0] == 2.0
+    assert launch.shared_manifest_flights([1, 1], [60e3, 60e3], [1.0, 1.0], 100e3, 1000.0)[0] == 2.0
+    assert launch.shared_manifest_flights([3], [60e3], [1.0], 100e3, 1000.0)[0] == 3.0
+    assert launch.shared_manifest_flights([3, 1], [60e3, 30e3], [1.0, 1.0], 100e3, 1000.0)[0] == 3.0  # 60 + 30 share
+    assert launch.shared_manifest_flights([1, 1], [10e3, 10e3], [600.0, 600.0], 100e3, 1000.0)[0] == 2.0
+
+
+def test_a_shared_manifest_per_point_and_never_above_the_elements_own_flights():
+    """Arrays give one count per point. Over random manifests of up to 4 elements (1-5 units of 1-150 t, packed at
+    50-500 kg/m³), the shared count lies between the mass-and-volume bound ceil(max(Σm/M, ΣV/V_v)) and the
+    elements' own flights summed (ceil(c / k) for units that fit, k = floor(min(M/m, V_v/V)); c · ceil(m/M) pieces
+    for units that do not)."""
+    flights, _ = launch.shared_manifest_flights(
+        [1, 1], [np.array([17.7e3, 95e3]), np.array([308.4e3, 308.4e3])], [np.array([118.0, 1.0]), np.array([2056.0, 1.0])],
+        100e3, 1000.0)
+    assert flights.tolist() == [4.0, 5.0]  # 8.4 t + 95 t > 100 t: the second point saves nothing
+    rng = np.random.default_rng(2026)
+    cap_m, cap_v = 100e3, 1000.0
+    for _ in range(300):
+        k = int(rng.integers(1, 5))
+        counts = [float(rng.integers(1, 6)) for _ in range(k)]
+        masses = [float(rng.uniform(1e3, 150e3)) for _ in range(k)]
+        volumes = [m / float(rng.uniform(50.0, 500.0)) for m in masses]
+        own = 0.0
+        for c, m, v in zip(counts, masses, volumes, strict=True):
+            per = math.floor(min(cap_m / m, cap_v / v))
+            own += math.ceil(c / per) if per >= 1 else c * math.ceil(max(m / cap_m, v / cap_v))
+        bound = math.ceil(max(sum(c * m for c, m in zip(counts, masses, strict=True)) / cap_m,
+                              sum(c * v for c, v in zip(counts, volumes, strict=True)) / cap_v) - 1e-9)
+        shared, _ = launch.shared_manifest_flights(counts, masses, volumes, cap_m, cap_v)
+        assert bound <= shared <= own, (counts, masses, volumes)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import subprocess
 import sys
 
@@ -283,3 +284,33 @@ def test_probe_arrays_are_sized_at_aphelion_and_radiators_at_perihelion():
     (note,) = [n for n in led.notes if "aphelion" in n]
     assert note.startswith(f"probes at 1.67 AU from the Sun at Mars's aphelion (arrays; radiators at perihelion, "
                            f"{1.524 * (1 - 0.0935):.3g} AU)")
+
+
+def test_the_probes_and_the_plant_ride_with_the_base():
+    """Probes, base and plant land at one site on one manifest (Starship, 100 t, 1,000 m³ to LEO). Alone: the
+    probes' electronics 1 flight, the base ceil(max(m/100 t, V/1,000 m³)) pieces, the plant 1 flight. Together the
+    base keeps its full flights and the part-filled loads (the base's last piece, the probes, the plant) are packed
+    whole: one flight if all three fit, two if any two do, else three."""
+    led = run({"target": "mars"})
+    lines = led.metric("launch.flights").inputs
+    loads = {}
+    for line in lines:
+        name, count, kg, m3 = re.match(r"(.*): ([\d.e+]+) units of ([\d.e+]+) kg / ([\d.e+]+) m3", line).groups()
+        loads[name] = (float(count), float(kg), float(m3))
+    (probes,) = [v for k, v in loads.items() if k.startswith("AI probes")]
+    (base,) = [v for k, v in loads.items() if "driver and base" in k]
+    (plant,) = [v for k, v in loads.items() if " plant " in k]
+    assert probes[0] * probes[1] <= 100e3 and plant[1] <= 100e3  # each one flight alone
+    ratio = max(base[1] / 100e3, base[2] / 1000.0)
+    pieces = math.ceil(ratio)
+    last = base[1] * (ratio - (pieces - 1)) / ratio  # the base's last piece, kg
+    alone = 1 + pieces + 1
+    items = [last, probes[0] * probes[1], plant[1]]  # kg; at 150 kg/m³ a 1,000 m³ fairing holds 150 t: mass binds
+    assert all(v[1] / v[2] >= 100.0 for v in (probes, base, plant))
+    pairs = any(a + b <= 100e3 for i, a in enumerate(items) for b in items[i + 1:])
+    together = (pieces - 1) + (1 if sum(items) <= 100e3 else 2 if pairs else 3)
+    assert together < alone
+    assert led.get("launch.flights") == together
+    assert led.get("launch.tanker_flights") == pytest.approx(9 * together, rel=1e-12)  # fractional shares, summed
+    (note,) = [n for n in led.notes if n.startswith("manifest 'landing on the Moon'")]
+    assert f"{together} flights instead of {alone}" in note

@@ -167,7 +167,10 @@ def starship_to_surface(p: Params, ctx: Context, payload_kg: float | None = None
                inputs=["tankers_per_landing", "Starship.expendable_price_usd", "Starship.price_usd", "Starship LEO payload"],
                approximation=True),
     ]
-    transport = Transport(vehicle="Starship", destination="LEO", tanker_flights_per_flight=float(tankers), expended=True)
+    # every element of a lunar design lands at one site (a crater's hall is landed on the rim beside the array and
+    # carried down): they share their flights, the part-filled last flight of one carrying what fits of the others
+    transport = Transport(vehicle="Starship", destination="LEO", tanker_flights_per_flight=float(tankers), expended=True,
+                          manifest="landing on the Moon")
     return transport, metrics, notes
 
 

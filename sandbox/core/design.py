@@ -194,7 +194,11 @@ class Transport:
     propulsion (or a tug) must supply after separation, from the trajectory adapter, with
     ``isp_s`` (s); ``tanker_flights_per_flight``: extra flights per flight for propellant transfer
     (Starship-class refuelling); ``packing_density_kg_m3`` sets the stowed volume; ``expended``:
-    the vehicle is not recovered (it is priced at the catalogue's ``expendable_price_usd``).
+    the vehicle is not recovered (it is priced at the catalogue's ``expendable_price_usd``);
+    ``manifest``: elements of one design that name the same manifest travel together (one vehicle,
+    destination, refuelling and recovery, to one place): the part-filled last flight of one carries
+    what fits of the others, and each pays for the shared flights in proportion to its load; ``""``
+    (the default): the element's units fly on flights of their own.
     """
 
     vehicle: str
@@ -204,6 +208,7 @@ class Transport:
     tanker_flights_per_flight: float = 0.0
     packing_density_kg_m3: float = 150.0
     expended: bool = False
+    manifest: str = ""
 
 
 @dataclass

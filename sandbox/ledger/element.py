@@ -271,19 +271,22 @@ def compute_chain(el: Element, registry: Any, inputs: LedgerInputs = NOMINAL, ch
 
 def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: LedgerInputs = NOMINAL,
                      explain: bool = True, export_w: Any = 0.0, export_heat_w: Any = 0.0,
-                     import_heat_w: Any = 0.0) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+                     import_heat_w: Any = 0.0, shared_flights: Any = None,
+                     launch_load: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """Evaluate one element on the shared ledger.
 
     ``export_w``: per-unit power (W) the element sends to other elements through power links (its
     source generates it; it is not heat here); ``export_heat_w`` and ``import_heat_w``: per-unit
     link losses dissipated at this element as the sender and as the receiver (W of heat).
+    ``shared_flights``: the element's share of the flights of a manifest it shares with other
+    elements (its launch, tankers and launch emissions follow it); ``None``: its own flights.
+    ``launch_load``: a dict filled with what the element puts on its vehicle (``count``, ``wet_kg``
+    and ``volume_m3`` a unit, ``payload_kg``, ``fairing_m3``, its own ``flights``), for a manifest.
 
     Returns additive totals over ``el.count`` units (plain SI floats keyed by metric name, or
     arrays of one value per point when ``inputs`` holds arrays), a trace per metric (the model
     call and the inputs, with where each came from: the element, a catalogue entry or a cited
     model default; only when ``explain``) and notes. All sizing uses ``registry.models``.
-    Also returns, under keys starting with ``_``, the per-element figures the design-level
-    totals need (power system share of the costs, whether the element is in space).
     """
     m = registry.models
     cat = registry.catalogues
@@ -469,6 +472,11 @@ def evaluate_element(el: Element, registry: Any, discount_rate: float, inputs: L
         else:
             split = 0.0
         flights = np.where(wet <= 0, 0.0, np.where(per_flight >= 1, whole, split))
+        if launch_load is not None:
+            launch_load.update(count=count, wet_kg=wet, volume_m3=unit_volume, payload_kg=payload, fairing_m3=fairing,
+                               flights=flights)
+        if shared_flights is not None:
+            flights = shared_flights
         with np.errstate(invalid="ignore"):  # inf flights × 0 tankers: nan, refused with the other non-finite totals
             tanker_flights = flights * t.tanker_flights_per_flight
         price_per_flight = chk.need(vehicle, "expendable_price_usd" if t.expended else "price_usd")

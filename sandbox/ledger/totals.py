@@ -293,8 +293,11 @@ def _evaluate_with_links(design: Design, registry: Any, discount_rate: float, in
     for el in design.elements:
         if el.power.source == "link" and el.name not in fed:
             raise EvaluationError(f"element {el.name!r} takes its power from a link, but no power link feeds it")
+    manifests = _manifests(design)
     order = _downstream_first(names, design.power_links)
     out: dict[str, Any] = {}
+    args: dict[str, dict[str, Any]] = {}  # each element's final link figures, to evaluate it again with a manifest
+    loads: dict[str, dict[str, Any]] = {n: {} for n in names}
     export: dict[str, list[Any]] = {n: [0.0, 0.0] for n in names}  # total W sent, total W of heat at the sender
     lines: list[str] = []
     total_loss: Any = 0.0
@@ -307,7 +310,9 @@ def _evaluate_with_links(design: Design, registry: Any, discount_rate: float, in
         flows: list[dict[str, Any]] = []
         for _ in range(60):  # a facility's cooling depends on the heat the receiver leaves in it: fixed-point steps
             try:
-                part = evaluate_element(el, registry, discount_rate, inputs, explain, import_heat_w=import_heat, **sent)
+                args[name] = {"import_heat_w": import_heat, **sent}
+                part = evaluate_element(el, registry, discount_rate, inputs, explain, launch_load=loads[name],
+                                        **args[name])
             except (ValueError, KeyError) as exc:  # a model refused one of the element's inputs: say which element
                 raise _naming(exc, f"element {name!r}") from None
             if not links:
@@ -329,7 +334,66 @@ def _evaluate_with_links(design: Design, registry: Any, discount_rate: float, in
                              f"receiver {float(flow['sink']):.4g} W, to the environment {float(flow['environment']):.4g} W "
                              f"(stages: {', '.join(f'{s.name} {s.efficiency:g}' for s in link.stages)})")
     out["_links"] = ({"total": total_loss}, {"lines": lines} if lines else {}, [])
+    for manifest, members in manifests.items():
+        _share_flights(manifest, [by_name[n] for n in members], out, args, loads, registry, discount_rate, inputs,
+                       explain)
     return out
+
+
+def _manifests(design: Design) -> dict[str, list[str]]:
+    """The elements that travel together, by manifest name (two or more each); an error when the elements of one
+    manifest do not fly alike (vehicle, destination, refuelling, recovery)."""
+    groups: dict[str, list[Any]] = {}
+    for el in design.elements:
+        if el.transport is not None and el.transport.manifest:
+            groups.setdefault(el.transport.manifest, []).append(el)
+    for manifest, members in groups.items():
+        trips = {(t.vehicle, t.destination, t.tanker_flights_per_flight, t.expended)
+                 for t in (el.transport for el in members)}
+        if len(trips) > 1:
+            raise EvaluationError(
+                f"transport.manifest {manifest!r}: its elements ({', '.join(repr(el.name) for el in members)}) must fly "
+                "the same vehicle to the same destination with the same refuelling and recovery (vehicle, destination, "
+                "tanker_flights_per_flight, expended); give the others a manifest of their own")
+    return {manifest: [el.name for el in members] for manifest, members in groups.items() if len(members) > 1}
+
+
+def _share_flights(manifest: str, members: list[Any], out: dict[str, Any], args: dict[str, dict[str, Any]],
+                   loads: dict[str, dict[str, Any]], registry: Any, discount_rate: float, inputs: LedgerInputs,
+                   explain: bool) -> None:
+    """Pack the elements of one manifest together (``launch.shared_manifest_flights``): where that takes fewer
+    flights than the elements' own, each element is evaluated again with its share of them, in proportion to its
+    load; elsewhere (and at the points of a study where it saves nothing) each keeps its own flights."""
+    own = [loads[el.name] for el in members]
+    if any("flights" not in load for load in own):
+        return
+    first = own[0]
+    flights, shares = registry.models.launch.shared_manifest_flights(
+        [load["count"] for load in own], [load["wet_kg"] for load in own], [load["volume_m3"] for load in own],
+        first["payload_kg"], first["fairing_m3"])
+    alone = sum(load["flights"] for load in own)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        saves = np.asarray(flights < alone)
+        if not saves.any():
+            return
+        total_share = sum(shares)
+        for el, load, share in zip(members, own, shares, strict=True):
+            given = np.where(saves, flights * share / np.where(total_share > 0, total_share, 1.0), load["flights"])
+            given = given if np.ndim(given) else float(given)
+            part = evaluate_element(el, registry, discount_rate, inputs, explain, shared_flights=given,
+                                    **args[el.name])
+            if explain:
+                others = ", ".join(repr(o.name) for o in members if o is not el)
+                part[1]["launch.flights"] += (
+                    f"; manifest {manifest!r} shared with {others}: {float(flights):g} flights for all instead of "
+                    f"{float(alone):g}, this element's share {float(share):.4g} of {float(total_share):.4g} flight "
+                    f"loads = {float(given):.4g} flights")
+                if el is members[0]:
+                    part[2].append(f"manifest {manifest!r}: {', '.join(repr(o.name) for o in members)} travel together: "
+                                   f"{float(flights):g} flights instead of {float(alone):g} on flights of their own "
+                                   "(the part-filled flights carry each other's loads), paid in proportion to each "
+                                   "one's load")
+            out[el.name] = part
 
 
 def _downstream_first(names: list[str], links: list[Any]) -> list[str]:

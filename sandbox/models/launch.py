@@ -7,6 +7,8 @@ only where the name says ``_t``).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from numpy.typing import ArrayLike
 
@@ -21,6 +23,7 @@ __all__ = [
     "payload_volume_m3",
     "flights_needed",
     "tanker_flights",
+    "shared_manifest_flights",
     "learning_curve_price",
     "launch_emissions_t",
     "rocket_propellant_kg",
@@ -165,6 +168,101 @@ def flights_needed(
         by_volume = np.where(v == 0, 0.0, v / cap_v)
         ratio = np.maximum(by_mass, by_volume)
     return out(np.where(bad, np.nan, _ceil_count(ratio)), scalar)
+
+
+#: At most this many part-filled flights are packed together exactly (``3**n`` steps); beyond it each keeps its own.
+MANIFEST_MAX_LOADS = 8
+
+
+def shared_manifest_flights(
+    counts: list[float],
+    unit_masses_kg: list[ArrayLike],
+    unit_volumes_m3: list[ArrayLike],
+    vehicle_payload_kg: ArrayLike,
+    vehicle_volume_m3: ArrayLike,
+) -> tuple[FloatOrArray, list[FloatOrArray]]:
+    """Flights for several elements that travel together (one vehicle to one place), and each one's load.
+
+    Alone, element ``i`` (``counts[i]`` units of ``unit_masses_kg[i]`` and ``unit_volumes_m3[i]``) needs
+    ``ceil(c / k)`` flights with ``k = floor(min(M / m, V_v / V))`` units a flight, or, for a unit bigger
+    than one flight (launched in pieces split freely, as :func:`flights_needed` assumes),
+    ``c · ceil(max(m / M, V / V_v))``. Together, each element keeps its full flights and the loads of the
+    part-filled ones (the last ``c − (n − 1) k`` units; the last piece of each big unit, the same share
+    of its mass and volume) are packed with each other: the fewest flights over every grouping of
+    those loads that fits both the payload mass and the fairing volume (exact bin packing, by subsets;
+    each load stays whole). Beyond :data:`MANIFEST_MAX_LOADS` loads each keeps its own flight.
+
+    Returns the flights (never more than the elements' own flights summed) and each element's load
+    in flights, ``c · max(m / M, V / V_v)`` (how a shared cost is split). Scalars or arrays (one value
+    per point); a vehicle that carries nothing gives ``inf``.
+    """
+    scalar = is_scalar(vehicle_payload_kg, vehicle_volume_m3, *unit_masses_kg, *unit_volumes_m3)
+    cap_m, cap_v = arr(vehicle_payload_kg), arr(vehicle_volume_m3)
+    full: Any = 0.0
+    loads_m: list[np.ndarray] = []  # the part-filled flights' loads, packed below
+    loads_v: list[np.ndarray] = []
+    shares: list[np.ndarray] = []
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for c, m_unit, v_unit in zip(counts, unit_masses_kg, unit_volumes_m3, strict=True):
+            m, v = arr(m_unit), arr(v_unit)
+            ratio = np.maximum(np.where(m == 0, 0.0, m / cap_m), np.where(v == 0, 0.0, v / cap_v))  # flights a unit
+            shares.append(c * ratio)
+            if c <= 0:
+                continue
+            fits = ratio <= 1.0 + _CEIL_TOLERANCE
+            # units that fit: n = ceil(c / k) flights, the last one carries the c − (n − 1) k left over
+            k = np.floor(np.where(ratio > 0, 1.0 / np.where(ratio > 0, ratio, 1.0), np.inf) + _CEIL_TOLERANCE)
+            n = np.where(np.isfinite(k), np.ceil(c / np.where(k > 0, k, 1.0) - _CEIL_TOLERANCE), 1.0)
+            left = np.where(np.isfinite(k), c - (n - 1.0) * np.where(np.isfinite(k), k, 0.0), c)
+            # a unit bigger than a flight: ceil(ratio) flights each, its last piece (ratio − full pieces) of it
+            pieces = _ceil_count(ratio)
+            tail = np.where(ratio > 0, (ratio - (pieces - 1.0)) / np.where(ratio > 0, ratio, 1.0), 0.0)
+            full = full + np.where(fits, n - 1.0, c * (pieces - 1.0))
+            if fits.all():
+                loads_m.append(left * m)
+                loads_v.append(left * v)
+            elif not fits.any() and float(c).is_integer() and c <= MANIFEST_MAX_LOADS:
+                loads_m += [tail * m] * int(c)
+                loads_v += [tail * v] * int(c)
+            else:  # a mix over the points, or many big units: each part-filled flight on its own
+                full = full + np.where(fits, 1.0, c)
+        packed = _fewest_bins(loads_m, loads_v, cap_m, cap_v)
+        flights = np.where(np.isfinite(cap_m) & (cap_m > 0) | (sum(shares) == 0), full + packed, np.inf)
+    return out(flights, scalar), [out(s, scalar) for s in shares]
+
+
+def _fewest_bins(masses: list[np.ndarray], volumes: list[np.ndarray], cap_m: np.ndarray,
+                 cap_v: np.ndarray) -> np.ndarray:
+    """The fewest flights that carry every load whole (mass ≤ ``cap_m`` and volume ≤ ``cap_v`` per flight),
+    over all groupings: ``best[S] = 1 + min best[S − T]`` over the subsets ``T`` of ``S`` holding its first load
+    that fit one flight. Up to :data:`MANIFEST_MAX_LOADS` loads; more are counted one flight each."""
+    n = len(masses)
+    if n == 0:
+        return np.asarray(0.0)
+    if n > MANIFEST_MAX_LOADS:
+        return np.asarray(float(n))
+    size = 1 << n
+    slack = 1.0 + _CEIL_TOLERANCE
+    fits = []
+    for subset in range(size):
+        members = [i for i in range(n) if subset >> i & 1]
+        total_m = sum((masses[i] for i in members), np.asarray(0.0))
+        total_v = sum((volumes[i] for i in members), np.asarray(0.0))
+        fits.append((total_m <= cap_m * slack) & (total_v <= cap_v * slack))
+    best: list[np.ndarray] = [np.asarray(0.0)] + [np.asarray(np.inf)] * (size - 1)
+    for subset in range(1, size):
+        low = subset & -subset  # the subset's first load rides in the flight chosen here
+        rest = subset & ~low
+        candidate = np.asarray(float(bin(subset).count("1")))  # each load on its own flight: always possible
+        part = rest
+        while True:
+            chosen = part | low
+            candidate = np.minimum(candidate, np.where(fits[chosen], 1.0 + best[subset & ~chosen], np.inf))
+            if part == 0:
+                break
+            part = (part - 1) & rest
+        best[subset] = candidate
+    return best[size - 1]
 
 
 def tanker_flights(propellant_kg: ArrayLike, tanker_payload_kg: ArrayLike) -> FloatOrArray:
