@@ -65,7 +65,7 @@ class SharedState:
             fn = self.model_tables[0][name]
             if any(now is not then for now, then in zip(_code(fn), kept, strict=True)):  # a code object put in its place
                 for attr, value in zip(_CODE_ATTRS, kept, strict=True):
-                    if value is not _NONE:
+                    if value is not _MISSING:
                         setattr(fn, attr, value)
                 changed.append(f"model component {name} (its code)")
         changed += self.modules.restore()
@@ -74,6 +74,7 @@ class SharedState:
 
 #: The module-name prefixes whose public globals are guarded: the sandbox's own and the built-in plugins'.
 GUARDED_MODULES = ("sandbox", "sandbox_plugins")
+#: The one "no value" marker of this module (a global or an attribute that is not there).
 _MISSING = object()
 
 
@@ -207,12 +208,11 @@ def _put_back_content(value: Any, content: Any) -> None:
 
 
 _CODE_ATTRS = ("__code__", "__defaults__", "__kwdefaults__")
-_NONE = object()
 
 
 def _code(fn: Any) -> tuple[Any, ...]:
-    """A function's code object and default arguments (compared by identity), or ``_NONE`` for those it lacks."""
-    return tuple(getattr(fn, attr, _NONE) for attr in _CODE_ATTRS)
+    """A function's code object and default arguments (compared by identity), or ``_MISSING`` for those it lacks."""
+    return tuple(getattr(fn, attr, _MISSING) for attr in _CODE_ATTRS)
 
 
 def _put_back(obj: Any, fields: dict[str, Any], label: str) -> list[str]:

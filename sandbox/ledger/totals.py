@@ -364,9 +364,7 @@ def _share_flights(manifest: str, members: list[Any], out: dict[str, Any], args:
     """Pack the elements of one manifest together (``launch.shared_manifest_flights``): where that takes fewer
     flights than the elements' own, each element is evaluated again with its share of them, in proportion to its
     load; elsewhere (and at the points of a study where it saves nothing) each keeps its own flights."""
-    own = [loads[el.name] for el in members]
-    if any("flights" not in load for load in own):
-        return
+    own = [loads[el.name] for el in members]  # every member has a transport: evaluate_element filled its load
     first = own[0]
     flights, shares = registry.models.launch.shared_manifest_flights(
         [load["count"] for load in own], [load["wet_kg"] for load in own], [load["volume_m3"] for load in own],

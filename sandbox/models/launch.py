@@ -210,10 +210,13 @@ def shared_manifest_flights(
             if c <= 0:
                 continue
             fits = ratio <= 1.0 + _CEIL_TOLERANCE
-            # units that fit: n = ceil(c / k) flights, the last one carries the c − (n − 1) k left over
-            k = np.floor(np.where(ratio > 0, 1.0 / np.where(ratio > 0, ratio, 1.0), np.inf) + _CEIL_TOLERANCE)
-            n = np.where(np.isfinite(k), np.ceil(c / np.where(k > 0, k, 1.0) - _CEIL_TOLERANCE), 1.0)
-            left = np.where(np.isfinite(k), c - (n - 1.0) * np.where(np.isfinite(k), k, 0.0), c)
+            # units that fit: n = ceil(c / k) flights, the last one carries the c − (n − 1) k left over (k is inf for
+            # units of nothing: all c on one flight; n and left are used only where the units fit, k >= 1)
+            k = np.floor(1.0 / ratio + _CEIL_TOLERANCE)
+            some = np.isfinite(k) & (k > 0)
+            per = np.where(some, k, 1.0)
+            n = np.where(some, np.ceil(c / per - _CEIL_TOLERANCE), 1.0)
+            left = np.where(some, c - (n - 1.0) * per, c)
             # a unit bigger than a flight: ceil(ratio) flights each, its last piece (ratio − full pieces) of it
             pieces = _ceil_count(ratio)
             tail = np.where(ratio > 0, (ratio - (pieces - 1.0)) / np.where(ratio > 0, ratio, 1.0), 0.0)
@@ -226,8 +229,7 @@ def shared_manifest_flights(
                 loads_v += [tail * v] * int(c)
             else:  # a mix over the points, or many big units: each part-filled flight on its own
                 full = full + np.where(fits, 1.0, c)
-        packed = _fewest_bins(loads_m, loads_v, cap_m, cap_v)
-        flights = np.where(np.isfinite(cap_m) & (cap_m > 0) | (sum(shares) == 0), full + packed, np.inf)
+        flights = full + _fewest_bins(loads_m, loads_v, cap_m, cap_v)  # inf when a vehicle carries nothing: ratio inf
     return out(flights, scalar), [out(s, scalar) for s in shares]
 
 
